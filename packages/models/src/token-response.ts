@@ -1,0 +1,114 @@
+import Type, { type Static } from 'typebox'
+import { COMPACT_JWS_PATTERN, MAX_SAFE_SECONDS, SCOPE_PATTERN, VSCHAR_PATTERN } from './grammar.js'
+import { wireCodec } from './wire-codec.js'
+
+/**
+ * OAuth 2.0 Token Response (RFC 6749 Section 5.1).
+ * Contains the access token and optional refresh/ID tokens.
+ *
+ * The camelCase model of PipesHub's SDK, field for field: every member optional, so code written
+ * against `@pipeshub/sdk/models` compiles against this type unchanged.
+ */
+export interface OAuthTokenResponse {
+  /** The access token for API requests */
+  accessToken?: string | undefined
+  /** Token type (always "Bearer") */
+  tokenType?: string | undefined
+  /** Access token lifetime in seconds */
+  expiresIn?: number | undefined
+  /** Refresh token for obtaining new access tokens */
+  refreshToken?: string | undefined
+  /** Granted scopes (may differ from requested) */
+  scope?: string | undefined
+  /** OpenID Connect ID token (JWT) if openid scope was requested */
+  idToken?: string | undefined
+}
+
+/**
+ * A token response that passed validation: RFC 6749 §5.1 guarantees `access_token` and
+ * `token_type`, so the decoded model has them.
+ */
+export interface ValidatedOAuthTokenResponse extends OAuthTokenResponse {
+  accessToken: string
+  tokenType: string
+}
+
+/** The wire form of a successful token response, snake_case exactly as RFC 6749 §5.1 names it. */
+export const OAuthTokenResponseWire = Type.Object(
+  {
+    access_token: Type.String({
+      pattern: VSCHAR_PATTERN,
+      description: 'The access token issued by the authorization server.',
+    }),
+    token_type: Type.String({
+      pattern: '^[A-Za-z0-9._~+/:-]+$',
+      description: 'The type of the token issued (RFC 6749 §7.1), compared case-insensitively: "Bearer".',
+      examples: ['Bearer'],
+    }),
+    expires_in: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_SAFE_SECONDS,
+        description: 'The lifetime in seconds of the access token.',
+        examples: [3600],
+      }),
+    ),
+    refresh_token: Type.Optional(
+      Type.String({
+        pattern: VSCHAR_PATTERN,
+        description: 'The refresh token, used to obtain new access tokens (RFC 6749 §6).',
+      }),
+    ),
+    scope: Type.Optional(
+      Type.String({
+        pattern: SCOPE_PATTERN,
+        description: 'The scope of the access token (RFC 6749 §3.3), when it differs from the request.',
+      }),
+    ),
+    id_token: Type.Optional(
+      Type.String({
+        pattern: COMPACT_JWS_PATTERN,
+        description: 'OpenID Connect ID token, a compact JWS, when the openid scope was granted.',
+      }),
+    ),
+  },
+  {
+    $id: 'https://schemas.pipeshub.com/oauth/oauth-token-response.schema.json',
+    title: 'OAuthTokenResponse',
+    description:
+      'OAuth 2.0 successful token response (RFC 6749 §5.1). Unknown members are allowed and ignored.',
+  },
+)
+export type OAuthTokenResponseWire = Static<typeof OAuthTokenResponseWire>
+
+/** Strict codec between the wire token response and the `ValidatedOAuthTokenResponse` model. */
+export const tokenResponseCodec = wireCodec(
+  'OAuthTokenResponse',
+  OAuthTokenResponseWire,
+  (wire): ValidatedOAuthTokenResponse => {
+    const model: ValidatedOAuthTokenResponse = { accessToken: wire.access_token, tokenType: wire.token_type }
+    if (wire.expires_in !== undefined) model.expiresIn = wire.expires_in
+    if (wire.refresh_token !== undefined) model.refreshToken = wire.refresh_token
+    if (wire.scope !== undefined) model.scope = wire.scope
+    if (wire.id_token !== undefined) model.idToken = wire.id_token
+    return model
+  },
+  (model): OAuthTokenResponseWire => {
+    const wire: OAuthTokenResponseWire = { access_token: model.accessToken, token_type: model.tokenType }
+    if (model.expiresIn !== undefined) wire.expires_in = model.expiresIn
+    if (model.refreshToken !== undefined) wire.refresh_token = model.refreshToken
+    if (model.scope !== undefined) wire.scope = model.scope
+    if (model.idToken !== undefined) wire.id_token = model.idToken
+    return wire
+  },
+)
+
+/** Validates a wire token response and returns the camelCase model; throws `WireValidationError`. */
+export const decodeTokenResponse = tokenResponseCodec.decode
+/** Maps a token response model to its wire object; throws `WireValidationError` on an invalid model. */
+export const encodeTokenResponse = tokenResponseCodec.encode
+
+/** RFC 6749 §5.1: the token type value is case insensitive. */
+export function isBearerTokenType(tokenType: string | undefined): boolean {
+  return tokenType !== undefined && tokenType.toLowerCase() === 'bearer'
+}
