@@ -14,6 +14,13 @@ fail() {
   exit 1
 }
 
+# The first line npm printed about what went wrong, for a one-line failure message.
+last_error() {
+  local lines
+  lines=$(grep -E '^npm (error|ERR!) ' "$1" | sed -E 's/^npm (error|ERR!) +//' | grep -v -E '^(at |code |errno |syscall |A complete log|\{|\})' || true)
+  printf '%s' "${lines%%$'\n'*}"
+}
+
 # Node 22.13 is the oldest release with the APIs the packages use (node:sqlite, stable fetch/WebCrypto).
 node_is_supported() {
   "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=13)?0:1)' >/dev/null 2>&1
@@ -46,8 +53,8 @@ ensure_node() {
   echo "Node.js $found is older than 22.13: fetching node-$os-$arch@$node_version from the npm registry into .tools/" >&2
   local tmp
   tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent "node-$os-$arch@$node_version" >/dev/null 2>"$tmp/npm.err") ||
-    fail "could not download node-$os-$arch@$node_version from the npm registry ($(tail -n 1 "$tmp/npm.err"))."
+  (cd "$tmp" && npm pack --loglevel=error "node-$os-$arch@$node_version" >/dev/null 2>"$tmp/npm.err") ||
+    fail "could not download node-$os-$arch@$node_version from the npm registry: $(last_error "$tmp/npm.err")"
   tar -xzf "$tmp"/node-*.tgz -C "$tmp" package/bin/node ||
     fail "the node-$os-$arch@$node_version package has no bin/node."
   mkdir -p "$tools/node/bin"
@@ -68,7 +75,7 @@ ensure_pnpm() {
     echo "installing pnpm $pnpm_version with npm into .tools/ (corepack cannot verify this registry's signatures)" >&2
     mkdir -p "$tools/pnpm"
     npm install --prefix "$tools/pnpm" --no-audit --no-fund --no-save --loglevel=error "pnpm@$pnpm_version" >"$tools/pnpm.log" 2>&1 ||
-      fail "npm could not install pnpm@$pnpm_version ($(tail -n 1 "$tools/pnpm.log"))."
+      fail "npm could not install pnpm@$pnpm_version: $(last_error "$tools/pnpm.log")"
   fi
   export PATH="$bin:$PATH"
   [ "$(pnpm --version 2>/dev/null)" = "$pnpm_version" ] || fail "pnpm $pnpm_version was installed but does not run."
