@@ -6,11 +6,17 @@
 /** RFC 6749 A.12 / A.17: `access-token = 1*VSCHAR` (and refresh-token, code, state). */
 export const VSCHAR_PATTERN = '^[\\x20-\\x7E]+$'
 
-/** RFC 6749 A.4: `scope = scope-token *( SP scope-token )`, `scope-token = 1*NQCHAR`. */
-export const SCOPE_PATTERN = '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*$'
+/** RFC 6749 A.4: `scope-token = 1*NQCHAR`, one scope value (as listed in `scopes_supported`). */
+export const SCOPE_TOKEN_PATTERN = '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$'
+
+/**
+ * RFC 6749 A.4: `scope = scope-token *( SP scope-token )`, `scope-token = 1*NQCHAR`.
+ * (Groups are non-capturing: V8 runs these patterns measurably faster without captures.)
+ */
+export const SCOPE_PATTERN = '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+(?: [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*$'
 
 /** RFC 7515 §7.1: a compact JWS is three base64url parts; a signed token has a non-empty signature. */
-export const COMPACT_JWS_PATTERN = '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$'
+export const COMPACT_JWS_PATTERN = '^[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+){2}$'
 
 /** RFC 7636 §4.1: `code-verifier = 43*128unreserved`. */
 export const CODE_VERIFIER_PATTERN = '^[A-Za-z0-9\\-._~]{43,128}$'

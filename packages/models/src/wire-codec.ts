@@ -53,10 +53,14 @@ export interface WireCodec<Schema extends TSchema, Model> {
 
 function describe(error: {
   keyword: string
+  schemaPath: string
   instancePath: string
   message: string
   params: object
 }): ValidationIssue[] {
+  // `additionalProperties: false` fails twice: once per member as the `false` schema, once on the
+  // object listing the members. Keep the second, which says what went wrong.
+  if (error.keyword === 'boolean' && error.schemaPath.endsWith('/additionalProperties')) return []
   // A missing member is reported on its parent by JSON Schema; point at the member itself instead.
   if (error.keyword === 'required') {
     const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? []
@@ -74,6 +78,9 @@ function describe(error: {
       message: 'is not allowed',
     }))
   }
+  // The schemas use `not: {}` (Type.Never) only for members that must be absent, such as private JWK members.
+  if (error.keyword === 'not')
+    return [{ path: error.instancePath, keyword: 'not', message: 'must not be present' }]
   return [{ path: error.instancePath, keyword: error.keyword, message: error.message }]
 }
 

@@ -1,0 +1,95 @@
+import Type, { type Static } from 'typebox'
+import { SCOPE_PATTERN } from './grammar.js'
+import { Audience, AuthenticationMethods, copyAudience, NonEmptyString, NumericDate } from './jwt-claims.js'
+import { wireCodec } from './wire-codec.js'
+
+/** RFC 9068 §2.2: the claims of a JWT access token, camelCase where the claim name is snake_case. */
+export interface AccessTokenClaims {
+  /** Issuer: the authorization server's issuer identifier. */
+  iss: string
+  /** Subject: the resource owner, or the client itself for client_credentials. */
+  sub: string
+  /** Audience: the resource server(s) the token is meant for. */
+  aud: string | string[]
+  /** Expiry, in seconds since the epoch. */
+  exp: number
+  /** Issue time, in seconds since the epoch. */
+  iat: number
+  /** Unique identifier of the token. */
+  jti: string
+  /** The client the token was issued to. */
+  clientId: string
+  /** Granted scopes, space-delimited (RFC 6749 §3.3). */
+  scope?: string | undefined
+  /** When the End-User authenticated, in seconds since the epoch. */
+  authTime?: number | undefined
+  acr?: string | undefined
+  amr?: string[] | undefined
+}
+
+export const AccessTokenClaimsWire = Type.Object(
+  {
+    iss: NonEmptyString('Issuer identifier of the authorization server (RFC 8414 issuer).'),
+    sub: NonEmptyString('Subject: the resource owner, or the client for the client_credentials grant.'),
+    aud: Audience('The resource indicator(s) the token is meant for.'),
+    exp: NumericDate('Expiry, in seconds since the epoch.'),
+    iat: NumericDate('Time the token was issued, in seconds since the epoch.'),
+    jti: NonEmptyString('Unique identifier of the token.'),
+    client_id: NonEmptyString('Client identifier of the client the token was issued to.'),
+    scope: Type.Optional(
+      Type.String({
+        pattern: SCOPE_PATTERN,
+        description: 'Granted scopes, space-delimited (RFC 6749 §3.3).',
+      }),
+    ),
+    auth_time: Type.Optional(
+      NumericDate('When the End-User last authenticated, in seconds since the epoch.'),
+    ),
+    acr: Type.Optional(NonEmptyString('Authentication Context Class Reference.')),
+    amr: Type.Optional(AuthenticationMethods()),
+  },
+  {
+    $id: 'https://schemas.pipeshub.com/oauth/access-token-claims.schema.json',
+    title: 'AccessTokenClaims',
+    description:
+      'Claims of a JWT access token (RFC 9068 §2.2), the payload of a JWS whose typ is "at+jwt". Unknown claims are allowed and ignored.',
+  },
+)
+export type AccessTokenClaimsWire = Static<typeof AccessTokenClaimsWire>
+
+export const accessTokenClaimsCodec = wireCodec(
+  'AccessTokenClaims',
+  AccessTokenClaimsWire,
+  (wire): AccessTokenClaims => {
+    const model: AccessTokenClaims = {
+      iss: wire.iss,
+      sub: wire.sub,
+      aud: copyAudience(wire.aud),
+      exp: wire.exp,
+      iat: wire.iat,
+      jti: wire.jti,
+      clientId: wire.client_id,
+    }
+    if (wire.scope !== undefined) model.scope = wire.scope
+    if (wire.auth_time !== undefined) model.authTime = wire.auth_time
+    if (wire.acr !== undefined) model.acr = wire.acr
+    if (wire.amr !== undefined) model.amr = [...wire.amr]
+    return model
+  },
+  (model): AccessTokenClaimsWire => {
+    const wire: AccessTokenClaimsWire = {
+      iss: model.iss,
+      sub: model.sub,
+      aud: copyAudience(model.aud),
+      exp: model.exp,
+      iat: model.iat,
+      jti: model.jti,
+      client_id: model.clientId,
+    }
+    if (model.scope !== undefined) wire.scope = model.scope
+    if (model.authTime !== undefined) wire.auth_time = model.authTime
+    if (model.acr !== undefined) wire.acr = model.acr
+    if (model.amr !== undefined) wire.amr = [...model.amr]
+    return wire
+  },
+)

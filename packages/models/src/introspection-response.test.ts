@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { introspectionResponseCodec, MAX_SAFE_SECONDS } from './index.js'
+import { describeRoundTrips } from './test-support/round-trips.js'
+import { describeWireFields, type MemberBoundaries } from './test-support/wire-fields.js'
+
+const numericDate: MemberBoundaries = {
+  accept: [0, 1419356238, MAX_SAFE_SECONDS],
+  reject: [
+    { value: -1, keyword: 'minimum' },
+    { value: 1419356238.5, keyword: 'type' },
+    { value: '1419356238', keyword: 'type' },
+    { value: MAX_SAFE_SECONDS + 1, keyword: 'maximum' },
+  ],
+}
+const nonEmpty: MemberBoundaries = {
+  accept: ['x', 'Z5O3upPC88QrAjx00dis'],
+  reject: [
+    { value: '', keyword: 'minLength' },
+    { value: 5, keyword: 'type' },
+  ],
+}
+
+describeWireFields(introspectionResponseCodec, {
+  full: {
+    active: true,
+    client_id: 'l238j323ds-23ij4',
+    username: 'jdoe',
+    scope: 'read write dolphin',
+    sub: 'Z5O3upPC88QrAjx00dis',
+    aud: 'https://protected.example.net/resource',
+    iss: 'https://server.example.com/',
+    exp: 1419356238,
+    iat: 1419350238,
+    nbf: 1419350238,
+    token_type: 'Bearer',
+    jti: 'at-1',
+  },
+  required: ['active'],
+  members: {
+    active: {
+      accept: [true, false],
+      reject: [
+        { value: 'true', keyword: 'type' },
+        { value: 1, keyword: 'type' },
+        { value: null, keyword: 'type' },
+      ],
+    },
+    scope: {
+      accept: ['read', 'read write'],
+      reject: [
+        { value: '', keyword: 'pattern' },
+        { value: 'read  write', keyword: 'pattern' },
+        { value: ['read'], keyword: 'type' },
+      ],
+    },
+    client_id: nonEmpty,
+    username: nonEmpty,
+    token_type: nonEmpty,
+    exp: numericDate,
+    iat: numericDate,
+    nbf: numericDate,
+    sub: nonEmpty,
+    aud: {
+      accept: ['https://rs.example', ['https://rs.example'], ['a', 'b']],
+      reject: [
+        { value: '', keyword: 'anyOf' },
+        { value: [], keyword: 'minItems' },
+        { value: ['a', 2], keyword: 'type', path: '/aud/1' },
+        { value: ['a', ''], keyword: 'minLength', path: '/aud/1' },
+        { value: 3, keyword: 'anyOf' },
+      ],
+    },
+    iss: nonEmpty,
+    jti: nonEmpty,
+  },
+})
+describeRoundTrips(introspectionResponseCodec)
+
+describe('introspectionResponseCodec', () => {
+  it('decodes an inactive token as { active: false } alone', () => {
+    expect(introspectionResponseCodec.decode({ active: false })).toEqual({ active: false })
+  })
+
+  it('maps client_id and token_type to camelCase and copies the audience array', () => {
+    const wire = { active: true, client_id: 'c', token_type: 'Bearer', aud: ['a', 'b'] }
+    const model = introspectionResponseCodec.decode(wire)
+    expect(model).toEqual({ active: true, clientId: 'c', tokenType: 'Bearer', aud: ['a', 'b'] })
+    expect(model.aud).not.toBe(wire.aud)
+  })
+})

@@ -1,0 +1,86 @@
+import Type, { type Static } from 'typebox'
+import { SCOPE_PATTERN } from './grammar.js'
+import { Audience, copyAudience, NonEmptyString, NumericDate } from './jwt-claims.js'
+import { wireCodec } from './wire-codec.js'
+
+/** RFC 7662 §2.2: the state of a token. An inactive token is `{ active: false }` and nothing else. */
+export interface IntrospectionResponse {
+  /** Whether the token is currently active. */
+  active: boolean
+  scope?: string | undefined
+  clientId?: string | undefined
+  /** Human-readable identifier of the resource owner who authorized the token. */
+  username?: string | undefined
+  tokenType?: string | undefined
+  exp?: number | undefined
+  iat?: number | undefined
+  nbf?: number | undefined
+  sub?: string | undefined
+  aud?: string | string[] | undefined
+  iss?: string | undefined
+  jti?: string | undefined
+}
+
+export const IntrospectionResponseWire = Type.Object(
+  {
+    active: Type.Boolean({ description: 'Whether or not the presented token is currently active.' }),
+    scope: Type.Optional(
+      Type.String({
+        pattern: SCOPE_PATTERN,
+        description: 'The scopes associated with the token (RFC 6749 §3.3).',
+      }),
+    ),
+    client_id: Type.Optional(NonEmptyString('Client identifier of the client that requested the token.')),
+    username: Type.Optional(NonEmptyString('Human-readable identifier of the resource owner.')),
+    token_type: Type.Optional(NonEmptyString('Type of the token (RFC 6749 §7.1), e.g. "Bearer".')),
+    exp: Type.Optional(NumericDate('When the token expires, in seconds since the epoch.')),
+    iat: Type.Optional(NumericDate('When the token was issued, in seconds since the epoch.')),
+    nbf: Type.Optional(NumericDate('Before when the token must not be used, in seconds since the epoch.')),
+    sub: Type.Optional(NonEmptyString('Subject of the token: the resource owner, or the client itself.')),
+    aud: Type.Optional(Audience('The intended audience(s) of the token.')),
+    iss: Type.Optional(NonEmptyString('Issuer of the token.')),
+    jti: Type.Optional(NonEmptyString('Identifier of the token.')),
+  },
+  {
+    $id: 'https://schemas.pipeshub.com/oauth/introspection-response.schema.json',
+    title: 'IntrospectionResponse',
+    description:
+      'OAuth 2.0 token introspection response (RFC 7662 §2.2). Unknown members are allowed and ignored.',
+  },
+)
+export type IntrospectionResponseWire = Static<typeof IntrospectionResponseWire>
+
+export const introspectionResponseCodec = wireCodec(
+  'IntrospectionResponse',
+  IntrospectionResponseWire,
+  (wire): IntrospectionResponse => {
+    const model: IntrospectionResponse = { active: wire.active }
+    if (wire.scope !== undefined) model.scope = wire.scope
+    if (wire.client_id !== undefined) model.clientId = wire.client_id
+    if (wire.username !== undefined) model.username = wire.username
+    if (wire.token_type !== undefined) model.tokenType = wire.token_type
+    if (wire.exp !== undefined) model.exp = wire.exp
+    if (wire.iat !== undefined) model.iat = wire.iat
+    if (wire.nbf !== undefined) model.nbf = wire.nbf
+    if (wire.sub !== undefined) model.sub = wire.sub
+    if (wire.aud !== undefined) model.aud = copyAudience(wire.aud)
+    if (wire.iss !== undefined) model.iss = wire.iss
+    if (wire.jti !== undefined) model.jti = wire.jti
+    return model
+  },
+  (model): IntrospectionResponseWire => {
+    const wire: IntrospectionResponseWire = { active: model.active }
+    if (model.scope !== undefined) wire.scope = model.scope
+    if (model.clientId !== undefined) wire.client_id = model.clientId
+    if (model.username !== undefined) wire.username = model.username
+    if (model.tokenType !== undefined) wire.token_type = model.tokenType
+    if (model.exp !== undefined) wire.exp = model.exp
+    if (model.iat !== undefined) wire.iat = model.iat
+    if (model.nbf !== undefined) wire.nbf = model.nbf
+    if (model.sub !== undefined) wire.sub = model.sub
+    if (model.aud !== undefined) wire.aud = copyAudience(model.aud)
+    if (model.iss !== undefined) wire.iss = model.iss
+    if (model.jti !== undefined) wire.jti = model.jti
+    return wire
+  },
+)

@@ -1,0 +1,158 @@
+import Type from 'typebox'
+import { NumericDate } from './jwt-claims.js'
+
+// OpenID Connect Core §5.1 standard claims, shared by the UserInfo response and the ID token
+// (granted by the `profile`, `email` and `phone` scopes). `address` is not modelled yet; as an
+// unknown member it is allowed and ignored.
+
+/** The OIDC Core §5.1 standard claims about the End-User, camelCase. */
+export interface StandardClaims {
+  /** Full name in displayable form. */
+  name?: string | undefined
+  /** Given name(s) or first name(s). */
+  givenName?: string | undefined
+  /** Surname(s) or last name(s). */
+  familyName?: string | undefined
+  /** Middle name(s). */
+  middleName?: string | undefined
+  /** Casual name. */
+  nickname?: string | undefined
+  /** Shorthand name by which the End-User wishes to be referred to. */
+  preferredUsername?: string | undefined
+  /** URL of the profile page. */
+  profile?: string | undefined
+  /** URL of the profile picture. */
+  picture?: string | undefined
+  /** URL of a web page or blog. */
+  website?: string | undefined
+  /** Preferred e-mail address (RFC 5322 addr-spec). */
+  email?: string | undefined
+  /** Whether the e-mail address was verified. */
+  emailVerified?: boolean | undefined
+  /** Gender: "female", "male" or another value. */
+  gender?: string | undefined
+  /** Birthday: YYYY-MM-DD, YYYY, or 0000-MM-DD when the year is withheld. */
+  birthdate?: string | undefined
+  /** Time zone from the IANA database, e.g. "Europe/Paris". */
+  zoneinfo?: string | undefined
+  /** Locale as a BCP 47 language tag, e.g. "en-US". */
+  locale?: string | undefined
+  /** Preferred telephone number, E.164 recommended. */
+  phoneNumber?: string | undefined
+  /** Whether the phone number was verified. */
+  phoneNumberVerified?: boolean | undefined
+  /** When the information was last updated, in seconds since the epoch. */
+  updatedAt?: number | undefined
+}
+
+/** The wire members of the OIDC Core §5.1 standard claims, to spread into a claim set schema. */
+export const standardClaimsProperties = () => ({
+  name: Type.Optional(Type.String({ minLength: 1, description: 'Full name in displayable form.' })),
+  given_name: Type.Optional(Type.String({ minLength: 1, description: 'Given name(s) or first name(s).' })),
+  family_name: Type.Optional(Type.String({ minLength: 1, description: 'Surname(s) or last name(s).' })),
+  middle_name: Type.Optional(Type.String({ minLength: 1, description: 'Middle name(s).' })),
+  nickname: Type.Optional(Type.String({ minLength: 1, description: 'Casual name.' })),
+  preferred_username: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Shorthand name by which the End-User wishes to be referred to.',
+    }),
+  ),
+  profile: Type.Optional(Type.String({ format: 'uri', description: 'URL of the profile page.' })),
+  picture: Type.Optional(Type.String({ format: 'uri', description: 'URL of the profile picture.' })),
+  website: Type.Optional(Type.String({ format: 'uri', description: 'URL of a web page or blog.' })),
+  email: Type.Optional(
+    Type.String({ minLength: 1, description: 'Preferred e-mail address (RFC 5322 addr-spec).' }),
+  ),
+  email_verified: Type.Optional(Type.Boolean({ description: 'Whether the e-mail address was verified.' })),
+  gender: Type.Optional(
+    Type.String({ minLength: 1, description: 'Gender: "female", "male" or another value.' }),
+  ),
+  birthdate: Type.Optional(
+    Type.String({
+      pattern: '^(\\d{4}|\\d{4}-\\d{2}-\\d{2})$',
+      description: 'Birthday: YYYY-MM-DD, YYYY, or 0000-MM-DD when the year is withheld.',
+    }),
+  ),
+  zoneinfo: Type.Optional(
+    Type.String({ minLength: 1, description: 'Time zone from the IANA database, e.g. "Europe/Paris".' }),
+  ),
+  locale: Type.Optional(
+    Type.String({ minLength: 1, description: 'Locale as a BCP 47 language tag, e.g. "en-US".' }),
+  ),
+  phone_number: Type.Optional(
+    Type.String({ minLength: 1, description: 'Preferred telephone number, E.164 recommended.' }),
+  ),
+  phone_number_verified: Type.Optional(
+    Type.Boolean({ description: 'Whether the phone number was verified.' }),
+  ),
+  updated_at: Type.Optional(
+    NumericDate('When the information was last updated, in seconds since the epoch.'),
+  ),
+})
+
+/** The standard claims as they appear on the wire (snake_case). */
+export interface StandardClaimsWire {
+  name?: string
+  given_name?: string
+  family_name?: string
+  middle_name?: string
+  nickname?: string
+  preferred_username?: string
+  profile?: string
+  picture?: string
+  website?: string
+  email?: string
+  email_verified?: boolean
+  gender?: string
+  birthdate?: string
+  zoneinfo?: string
+  locale?: string
+  phone_number?: string
+  phone_number_verified?: boolean
+  updated_at?: number
+}
+
+/** Copies the standard claims present in `wire` onto `model`. */
+export function standardClaimsToModel(wire: StandardClaimsWire, model: StandardClaims): void {
+  if (wire.name !== undefined) model.name = wire.name
+  if (wire.given_name !== undefined) model.givenName = wire.given_name
+  if (wire.family_name !== undefined) model.familyName = wire.family_name
+  if (wire.middle_name !== undefined) model.middleName = wire.middle_name
+  if (wire.nickname !== undefined) model.nickname = wire.nickname
+  if (wire.preferred_username !== undefined) model.preferredUsername = wire.preferred_username
+  if (wire.profile !== undefined) model.profile = wire.profile
+  if (wire.picture !== undefined) model.picture = wire.picture
+  if (wire.website !== undefined) model.website = wire.website
+  if (wire.email !== undefined) model.email = wire.email
+  if (wire.email_verified !== undefined) model.emailVerified = wire.email_verified
+  if (wire.gender !== undefined) model.gender = wire.gender
+  if (wire.birthdate !== undefined) model.birthdate = wire.birthdate
+  if (wire.zoneinfo !== undefined) model.zoneinfo = wire.zoneinfo
+  if (wire.locale !== undefined) model.locale = wire.locale
+  if (wire.phone_number !== undefined) model.phoneNumber = wire.phone_number
+  if (wire.phone_number_verified !== undefined) model.phoneNumberVerified = wire.phone_number_verified
+  if (wire.updated_at !== undefined) model.updatedAt = wire.updated_at
+}
+
+/** Copies the standard claims present in `model` onto `wire`. */
+export function standardClaimsToWire(model: StandardClaims, wire: StandardClaimsWire): void {
+  if (model.name !== undefined) wire.name = model.name
+  if (model.givenName !== undefined) wire.given_name = model.givenName
+  if (model.familyName !== undefined) wire.family_name = model.familyName
+  if (model.middleName !== undefined) wire.middle_name = model.middleName
+  if (model.nickname !== undefined) wire.nickname = model.nickname
+  if (model.preferredUsername !== undefined) wire.preferred_username = model.preferredUsername
+  if (model.profile !== undefined) wire.profile = model.profile
+  if (model.picture !== undefined) wire.picture = model.picture
+  if (model.website !== undefined) wire.website = model.website
+  if (model.email !== undefined) wire.email = model.email
+  if (model.emailVerified !== undefined) wire.email_verified = model.emailVerified
+  if (model.gender !== undefined) wire.gender = model.gender
+  if (model.birthdate !== undefined) wire.birthdate = model.birthdate
+  if (model.zoneinfo !== undefined) wire.zoneinfo = model.zoneinfo
+  if (model.locale !== undefined) wire.locale = model.locale
+  if (model.phoneNumber !== undefined) wire.phone_number = model.phoneNumber
+  if (model.phoneNumberVerified !== undefined) wire.phone_number_verified = model.phoneNumberVerified
+  if (model.updatedAt !== undefined) wire.updated_at = model.updatedAt
+}

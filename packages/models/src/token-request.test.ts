@@ -1,0 +1,212 @@
+import { Compile } from 'typebox/compile'
+import { describe, expect, it } from 'vitest'
+import {
+  authorizationCodeTokenRequestCodec,
+  clientCredentialsTokenRequestCodec,
+  refreshTokenRequestCodec,
+  TokenRequestWire,
+  tokenRequestCodecFor,
+} from './index.js'
+import { describeRoundTrips } from './test-support/round-trips.js'
+import { describeWireFields, type MemberBoundaries } from './test-support/wire-fields.js'
+
+const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'
+
+const vschar: MemberBoundaries = {
+  accept: [' ', '~', 'SplxlOBeZQQYbYS6WxSbIA', 'x'.repeat(2048)],
+  reject: [
+    { value: '', keyword: 'pattern' },
+    { value: 'cödé', keyword: 'pattern' },
+    { value: 'tab\there', keyword: 'pattern' },
+    { value: ['a', 'b'], keyword: 'type' },
+    { value: 1, keyword: 'type' },
+  ],
+}
+const clientId: MemberBoundaries = {
+  accept: ['0f6c1d1e-8a6b-4e39-9a8f-4f7f2b1c9d00', 's6BhdRkqt3', ' '],
+  reject: [
+    { value: '', keyword: 'pattern' },
+    { value: 'clïent', keyword: 'pattern' },
+    { value: 7, keyword: 'type' },
+  ],
+}
+const clientSecret: MemberBoundaries = {
+  accept: ['7Fjfp0ZBr1KtDRbnfVdmIw', 'a'.repeat(64)],
+  reject: [
+    { value: '', keyword: 'pattern' },
+    { value: 'sécret', keyword: 'pattern' },
+    { value: null, keyword: 'type' },
+  ],
+}
+const scopeValues = ['kb:read', 'kb:read kb:write', 'org:admin openid']
+
+describeWireFields(authorizationCodeTokenRequestCodec, {
+  full: {
+    grant_type: 'authorization_code',
+    code: 'SplxlOBeZQQYbYS6WxSbIA',
+    redirect_uri: 'https://client.example.com/cb',
+    code_verifier: VERIFIER,
+    client_id: 's6BhdRkqt3',
+    client_secret: '7Fjfp0ZBr1KtDRbnfVdmIw',
+  },
+  required: ['grant_type', 'code'],
+  members: {
+    grant_type: {
+      accept: ['authorization_code'],
+      reject: [
+        { value: 'Authorization_Code', keyword: 'const' },
+        { value: 'refresh_token', keyword: 'const' },
+        { value: '', keyword: 'const' },
+      ],
+    },
+    code: vschar,
+    redirect_uri: {
+      accept: [
+        'https://client.example.com/cb',
+        'http://127.0.0.1:51004/callback?tenant=a',
+        'com.example.app:/oauth2redirect',
+      ],
+      reject: [
+        { value: '/cb', keyword: 'format' },
+        { value: 'https://client.example.com/cb#fragment', keyword: 'pattern' },
+        { value: 'https://client example.com/cb', keyword: 'format' },
+        { value: '', keyword: 'format' },
+      ],
+    },
+    code_verifier: {
+      accept: ['a'.repeat(43), 'Z'.repeat(128), `${'0'.repeat(40)}-._~`, VERIFIER],
+      reject: [
+        { value: 'a'.repeat(42), keyword: 'pattern' },
+        { value: 'a'.repeat(129), keyword: 'pattern' },
+        { value: `${'a'.repeat(42)}+`, keyword: 'pattern' },
+        { value: `${'a'.repeat(42)}=`, keyword: 'pattern' },
+        { value: 43, keyword: 'type' },
+      ],
+    },
+    client_id: clientId,
+    client_secret: clientSecret,
+  },
+})
+describeRoundTrips(authorizationCodeTokenRequestCodec)
+
+describeWireFields(clientCredentialsTokenRequestCodec, {
+  full: {
+    grant_type: 'client_credentials',
+    scope: 'kb:read',
+    client_id: 's6BhdRkqt3',
+    client_secret: 'secret',
+  },
+  required: ['grant_type'],
+  members: {
+    grant_type: {
+      accept: ['client_credentials'],
+      reject: [
+        { value: 'password', keyword: 'const' },
+        { value: 'CLIENT_CREDENTIALS', keyword: 'const' },
+      ],
+    },
+    scope: {
+      accept: scopeValues,
+      reject: [
+        { value: '', keyword: 'pattern' },
+        { value: 'kb:read  kb:write', keyword: 'pattern' },
+        { value: ['kb:read'], keyword: 'type' },
+      ],
+    },
+    client_id: clientId,
+    client_secret: clientSecret,
+  },
+})
+describeRoundTrips(clientCredentialsTokenRequestCodec)
+
+describeWireFields(refreshTokenRequestCodec, {
+  full: {
+    grant_type: 'refresh_token',
+    refresh_token: 'tGzv3JOkF0XG5Qx2TlKWIA',
+    scope: 'kb:read',
+    client_id: 'c',
+  },
+  required: ['grant_type', 'refresh_token'],
+  members: {
+    grant_type: {
+      accept: ['refresh_token'],
+      reject: [{ value: 'refresh', keyword: 'const' }],
+    },
+    refresh_token: vschar,
+    scope: {
+      accept: scopeValues,
+      reject: [
+        { value: ' kb:read', keyword: 'pattern' },
+        { value: 3, keyword: 'type' },
+      ],
+    },
+    client_id: clientId,
+    client_secret: clientSecret,
+  },
+})
+describeRoundTrips(refreshTokenRequestCodec)
+
+describe('authorizationCodeTokenRequestCodec', () => {
+  it('maps the form parameters to the camelCase model', () => {
+    expect(
+      authorizationCodeTokenRequestCodec.decode({
+        grant_type: 'authorization_code',
+        code: 'c',
+        redirect_uri: 'https://client.example.com/cb',
+        code_verifier: VERIFIER,
+        client_id: 'id',
+        client_secret: 'secret',
+      }),
+    ).toEqual({
+      grantType: 'authorization_code',
+      code: 'c',
+      redirectUri: 'https://client.example.com/cb',
+      codeVerifier: VERIFIER,
+      clientId: 'id',
+      clientSecret: 'secret',
+    })
+  })
+})
+
+describe('tokenRequestCodecFor', () => {
+  it.each([
+    ['authorization_code', authorizationCodeTokenRequestCodec],
+    ['client_credentials', clientCredentialsTokenRequestCodec],
+    ['refresh_token', refreshTokenRequestCodec],
+  ] as const)('picks the codec of the %s grant', (grantType, codec) => {
+    expect(tokenRequestCodecFor(grantType)).toBe(codec)
+  })
+
+  it.each([
+    undefined,
+    '',
+    'password',
+    'urn:ietf:params:oauth:grant-type:device_code',
+    'toString',
+    '__proto__',
+    1,
+  ])('has no codec for grant_type %s', (grantType) => {
+    expect(tokenRequestCodecFor(grantType)).toBeUndefined()
+  })
+
+  it('names the members of the grant the request asks for', () => {
+    const codec = tokenRequestCodecFor('refresh_token')
+    expect(codec?.validate({ grant_type: 'refresh_token' })).toEqual([
+      { path: '/refresh_token', keyword: 'required', message: 'is required' },
+    ])
+  })
+})
+
+describe('TokenRequestWire', () => {
+  const validator = Compile(TokenRequestWire)
+  it('accepts a request of each grant', () => {
+    expect(validator.Check({ grant_type: 'authorization_code', code: 'c' })).toBe(true)
+    expect(validator.Check({ grant_type: 'client_credentials' })).toBe(true)
+    expect(validator.Check({ grant_type: 'refresh_token', refresh_token: 'r' })).toBe(true)
+  })
+  it('refuses a grant without its own members, or an unknown grant', () => {
+    expect(validator.Check({ grant_type: 'authorization_code' })).toBe(false)
+    expect(validator.Check({ grant_type: 'refresh_token', code: 'c' })).toBe(false)
+    expect(validator.Check({ grant_type: 'password', username: 'u', password: 'p' })).toBe(false)
+  })
+})

@@ -1,0 +1,226 @@
+import Type, { type Static } from 'typebox'
+import { CODE_VERIFIER_PATTERN, SCOPE_PATTERN, VSCHAR_PATTERN } from './grammar.js'
+import { wireCodec } from './wire-codec.js'
+
+// The token endpoint's parameters arrive form-encoded (RFC 6749 §3.2) or as JSON (PipesHub's SDK);
+// either way the server parses them into an object of strings first, and these schemas check that
+// object. Which RFC 6749 §5.2 error a failure becomes (invalid_request, unsupported_grant_type, ...)
+// is the server's decision, not the schema's.
+
+const clientId = () =>
+  Type.String({
+    pattern: VSCHAR_PATTERN,
+    description:
+      'The client identifier, when the client authenticates in the body or is public (RFC 6749 §2.3.1).',
+  })
+const clientSecret = () =>
+  Type.String({
+    pattern: VSCHAR_PATTERN,
+    description: 'The client secret, for client_secret_post authentication (RFC 6749 §2.3.1).',
+  })
+const scope = (description: string) => Type.String({ pattern: SCOPE_PATTERN, description })
+
+/** RFC 6749 §4.1.3 (with RFC 7636 §4.5): exchanging an authorization code for tokens. */
+export interface AuthorizationCodeTokenRequest {
+  grantType: 'authorization_code'
+  /** The authorization code received from the authorization server. */
+  code: string
+  /** Required when the authorization request carried one; must be identical to it. */
+  redirectUri?: string | undefined
+  /** The PKCE code verifier (RFC 7636 §4.5). */
+  codeVerifier?: string | undefined
+  clientId?: string | undefined
+  clientSecret?: string | undefined
+}
+
+export const AuthorizationCodeTokenRequestWire = Type.Object(
+  {
+    grant_type: Type.Literal('authorization_code', { description: 'Value MUST be "authorization_code".' }),
+    code: Type.String({
+      pattern: VSCHAR_PATTERN,
+      description: 'The authorization code received from the authorization server (RFC 6749 A.11).',
+    }),
+    redirect_uri: Type.Optional(
+      Type.String({
+        format: 'uri',
+        pattern: '^[^#]*$',
+        description:
+          'The redirect URI of the authorization request, identical to it; absolute, no fragment (RFC 6749 §3.1.2).',
+      }),
+    ),
+    code_verifier: Type.Optional(
+      Type.String({
+        pattern: CODE_VERIFIER_PATTERN,
+        description: 'PKCE code verifier: 43 to 128 unreserved characters (RFC 7636 §4.1).',
+      }),
+    ),
+    client_id: Type.Optional(clientId()),
+    client_secret: Type.Optional(clientSecret()),
+  },
+  {
+    $id: 'https://schemas.pipeshub.com/oauth/authorization-code-token-request.schema.json',
+    title: 'AuthorizationCodeTokenRequest',
+    description: 'Access token request of the authorization code grant (RFC 6749 §4.1.3, RFC 7636 §4.5).',
+  },
+)
+export type AuthorizationCodeTokenRequestWire = Static<typeof AuthorizationCodeTokenRequestWire>
+
+export const authorizationCodeTokenRequestCodec = wireCodec(
+  'AuthorizationCodeTokenRequest',
+  AuthorizationCodeTokenRequestWire,
+  (wire): AuthorizationCodeTokenRequest => {
+    const model: AuthorizationCodeTokenRequest = { grantType: wire.grant_type, code: wire.code }
+    if (wire.redirect_uri !== undefined) model.redirectUri = wire.redirect_uri
+    if (wire.code_verifier !== undefined) model.codeVerifier = wire.code_verifier
+    if (wire.client_id !== undefined) model.clientId = wire.client_id
+    if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    return model
+  },
+  (model): AuthorizationCodeTokenRequestWire => {
+    const wire: AuthorizationCodeTokenRequestWire = { grant_type: model.grantType, code: model.code }
+    if (model.redirectUri !== undefined) wire.redirect_uri = model.redirectUri
+    if (model.codeVerifier !== undefined) wire.code_verifier = model.codeVerifier
+    if (model.clientId !== undefined) wire.client_id = model.clientId
+    if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
+    return wire
+  },
+)
+
+/** RFC 6749 §4.4.2: a client obtaining a token on its own behalf. */
+export interface ClientCredentialsTokenRequest {
+  grantType: 'client_credentials'
+  scope?: string | undefined
+  clientId?: string | undefined
+  clientSecret?: string | undefined
+}
+
+export const ClientCredentialsTokenRequestWire = Type.Object(
+  {
+    grant_type: Type.Literal('client_credentials', { description: 'Value MUST be "client_credentials".' }),
+    scope: Type.Optional(scope('The scope of the access request (RFC 6749 §3.3).')),
+    client_id: Type.Optional(clientId()),
+    client_secret: Type.Optional(clientSecret()),
+  },
+  {
+    $id: 'https://schemas.pipeshub.com/oauth/client-credentials-token-request.schema.json',
+    title: 'ClientCredentialsTokenRequest',
+    description: 'Access token request of the client credentials grant (RFC 6749 §4.4.2).',
+  },
+)
+export type ClientCredentialsTokenRequestWire = Static<typeof ClientCredentialsTokenRequestWire>
+
+export const clientCredentialsTokenRequestCodec = wireCodec(
+  'ClientCredentialsTokenRequest',
+  ClientCredentialsTokenRequestWire,
+  (wire): ClientCredentialsTokenRequest => {
+    const model: ClientCredentialsTokenRequest = { grantType: wire.grant_type }
+    if (wire.scope !== undefined) model.scope = wire.scope
+    if (wire.client_id !== undefined) model.clientId = wire.client_id
+    if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    return model
+  },
+  (model): ClientCredentialsTokenRequestWire => {
+    const wire: ClientCredentialsTokenRequestWire = { grant_type: model.grantType }
+    if (model.scope !== undefined) wire.scope = model.scope
+    if (model.clientId !== undefined) wire.client_id = model.clientId
+    if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
+    return wire
+  },
+)
+
+/** RFC 6749 §6: exchanging a refresh token for a new access token (and, rotated, a new refresh token). */
+export interface RefreshTokenRequest {
+  grantType: 'refresh_token'
+  refreshToken: string
+  /** May only narrow the originally granted scope (RFC 6749 §6). */
+  scope?: string | undefined
+  clientId?: string | undefined
+  clientSecret?: string | undefined
+}
+
+export const RefreshTokenRequestWire = Type.Object(
+  {
+    grant_type: Type.Literal('refresh_token', { description: 'Value MUST be "refresh_token".' }),
+    refresh_token: Type.String({
+      pattern: VSCHAR_PATTERN,
+      description: 'The refresh token issued to the client (RFC 6749 A.17).',
+    }),
+    scope: Type.Optional(
+      scope(
+        'The scope of the access request; must not include a scope not originally granted (RFC 6749 §6).',
+      ),
+    ),
+    client_id: Type.Optional(clientId()),
+    client_secret: Type.Optional(clientSecret()),
+  },
+  {
+    $id: 'https://schemas.pipeshub.com/oauth/refresh-token-request.schema.json',
+    title: 'RefreshTokenRequest',
+    description: 'Refresh token request (RFC 6749 §6).',
+  },
+)
+export type RefreshTokenRequestWire = Static<typeof RefreshTokenRequestWire>
+
+export const refreshTokenRequestCodec = wireCodec(
+  'RefreshTokenRequest',
+  RefreshTokenRequestWire,
+  (wire): RefreshTokenRequest => {
+    const model: RefreshTokenRequest = { grantType: wire.grant_type, refreshToken: wire.refresh_token }
+    if (wire.scope !== undefined) model.scope = wire.scope
+    if (wire.client_id !== undefined) model.clientId = wire.client_id
+    if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    return model
+  },
+  (model): RefreshTokenRequestWire => {
+    const wire: RefreshTokenRequestWire = { grant_type: model.grantType, refresh_token: model.refreshToken }
+    if (model.scope !== undefined) wire.scope = model.scope
+    if (model.clientId !== undefined) wire.client_id = model.clientId
+    if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
+    return wire
+  },
+)
+
+/** A token request of any grant this stack supports, told apart by `grantType`. */
+export type TokenRequest = AuthorizationCodeTokenRequest | ClientCredentialsTokenRequest | RefreshTokenRequest
+
+export const TokenRequestWire = Type.Union(
+  [AuthorizationCodeTokenRequestWire, ClientCredentialsTokenRequestWire, RefreshTokenRequestWire],
+  {
+    $id: 'https://schemas.pipeshub.com/oauth/token-request.schema.json',
+    title: 'TokenRequest',
+    description:
+      'An access token request of the authorization_code, client_credentials or refresh_token grant.',
+  },
+)
+export type TokenRequestWire = Static<typeof TokenRequestWire>
+
+/** The grant types a `TokenRequest` can carry. */
+export const TOKEN_REQUEST_GRANT_TYPES = [
+  'authorization_code',
+  'client_credentials',
+  'refresh_token',
+] as const
+export type TokenRequestGrantType = (typeof TOKEN_REQUEST_GRANT_TYPES)[number]
+
+const codecByGrantType = {
+  authorization_code: authorizationCodeTokenRequestCodec,
+  client_credentials: clientCredentialsTokenRequestCodec,
+  refresh_token: refreshTokenRequestCodec,
+} as const
+
+/**
+ * The codec for a parsed request's `grant_type`, or `undefined` for a missing or unsupported grant type
+ * (RFC 6749 §5.2 `unsupported_grant_type` or `invalid_request`, the server's call). Dispatching on the
+ * grant type first gives errors that name the fields of that grant, not of every union member.
+ */
+export function tokenRequestCodecFor(
+  grantType: unknown,
+):
+  | typeof authorizationCodeTokenRequestCodec
+  | typeof clientCredentialsTokenRequestCodec
+  | typeof refreshTokenRequestCodec
+  | undefined {
+  return typeof grantType === 'string' && Object.hasOwn(codecByGrantType, grantType)
+    ? codecByGrantType[grantType as TokenRequestGrantType]
+    : undefined
+}

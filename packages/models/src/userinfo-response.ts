@@ -1,0 +1,45 @@
+import Type, { type Static } from 'typebox'
+import { OidcSubject } from './jwt-claims.js'
+import {
+  type StandardClaims,
+  type StandardClaimsWire,
+  standardClaimsProperties,
+  standardClaimsToModel,
+  standardClaimsToWire,
+} from './standard-claims.js'
+import { wireCodec } from './wire-codec.js'
+
+/** OpenID Connect Core §5.3.2: the claims the UserInfo endpoint returns about the End-User, camelCase. */
+export interface UserInfoResponse extends StandardClaims {
+  /** Subject: the same identifier as the ID token's `sub`. */
+  sub: string
+}
+
+export const UserInfoResponseWire = Type.Object(
+  {
+    sub: OidcSubject(),
+    ...standardClaimsProperties(),
+  },
+  {
+    $id: 'https://schemas.pipeshub.com/oauth/user-info-response.schema.json',
+    title: 'UserInfoResponse',
+    description:
+      'OpenID Connect UserInfo response (OIDC Core §5.3.2) with the §5.1 standard claims. Unknown members are allowed and ignored.',
+  },
+)
+export type UserInfoResponseWire = Static<typeof UserInfoResponseWire>
+
+export const userInfoResponseCodec = wireCodec(
+  'UserInfoResponse',
+  UserInfoResponseWire,
+  (wire): UserInfoResponse => {
+    const model: UserInfoResponse = { sub: wire.sub }
+    standardClaimsToModel(wire, model)
+    return model
+  },
+  (model): UserInfoResponseWire => {
+    const wire: UserInfoResponseWire & StandardClaimsWire = { sub: model.sub }
+    standardClaimsToWire(model, wire)
+    return wire
+  },
+)

@@ -1,0 +1,58 @@
+import { AccessTokenClaimsWire } from './access-token-claims.js'
+import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
+import { OAuthErrorResponseWire } from './error-response.js'
+import { IdTokenClaimsWire } from './id-token-claims.js'
+import { IntrospectionRequestWire } from './introspection-request.js'
+import { IntrospectionResponseWire } from './introspection-response.js'
+import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
+import { RevocationRequestWire } from './revocation-request.js'
+import {
+  AuthorizationCodeTokenRequestWire,
+  ClientCredentialsTokenRequestWire,
+  RefreshTokenRequestWire,
+  TokenRequestWire,
+} from './token-request.js'
+import { OAuthTokenResponseWire } from './token-response.js'
+import { UserInfoResponseWire } from './userinfo-response.js'
+
+export type WireSchemas = {
+  readonly OAuthTokenResponse: typeof OAuthTokenResponseWire
+  readonly OAuthErrorResponse: typeof OAuthErrorResponseWire
+  readonly AuthorizationCodeTokenRequest: typeof AuthorizationCodeTokenRequestWire
+  readonly ClientCredentialsTokenRequest: typeof ClientCredentialsTokenRequestWire
+  readonly RefreshTokenRequest: typeof RefreshTokenRequestWire
+  readonly TokenRequest: typeof TokenRequestWire
+  readonly RevocationRequest: typeof RevocationRequestWire
+  readonly IntrospectionRequest: typeof IntrospectionRequestWire
+  readonly IntrospectionResponse: typeof IntrospectionResponseWire
+  readonly AuthorizationServerMetadata: typeof AuthorizationServerMetadataWire
+  readonly JsonWebKey: typeof JsonWebKeyWire
+  readonly JsonWebKeySet: typeof JsonWebKeySetWire
+  readonly UserInfoResponse: typeof UserInfoResponseWire
+  readonly AccessTokenClaims: typeof AccessTokenClaimsWire
+  readonly IdTokenClaims: typeof IdTokenClaimsWire
+}
+
+/**
+ * Every wire schema, by message name (its `title`). Contract matchers, the OpenAPI document and the
+ * published JSON Schema files iterate this record, so a message added here reaches all of them.
+ */
+export const wireSchemas: WireSchemas = {
+  OAuthTokenResponse: OAuthTokenResponseWire,
+  OAuthErrorResponse: OAuthErrorResponseWire,
+  AuthorizationCodeTokenRequest: AuthorizationCodeTokenRequestWire,
+  ClientCredentialsTokenRequest: ClientCredentialsTokenRequestWire,
+  RefreshTokenRequest: RefreshTokenRequestWire,
+  TokenRequest: TokenRequestWire,
+  RevocationRequest: RevocationRequestWire,
+  IntrospectionRequest: IntrospectionRequestWire,
+  IntrospectionResponse: IntrospectionResponseWire,
+  AuthorizationServerMetadata: AuthorizationServerMetadataWire,
+  JsonWebKey: JsonWebKeyWire,
+  JsonWebKeySet: JsonWebKeySetWire,
+  UserInfoResponse: UserInfoResponseWire,
+  AccessTokenClaims: AccessTokenClaimsWire,
+  IdTokenClaims: IdTokenClaimsWire,
+}
+
+export type WireSchemaName = keyof WireSchemas
