@@ -1,1 +1,10 @@
-export {}
+export * from './broker.js'
+export * from './consumer.js'
+export * from './examples.js'
+export * from './headers.js'
+export * from './mock-server-fetch.js'
+export * from './pact-file.js'
+export * from './parties.js'
+export * from './provider-states.js'
+export * from './publish-pacts.js'
+export * from './schema-matchers.js'

@@ -1,1 +1,59 @@
-export {}
+export type {
+  AuthorizationServerMetadata,
+  IdTokenClaims,
+  IntrospectionResponse,
+  OAuthTokenResponse,
+  UserInfoResponse,
+  ValidatedOAuthTokenResponse,
+  ValidationIssue,
+} from '@pipeshub/models'
+export type { AuthorizationCallback } from './authorization-callback.js'
+export {
+  basicAuthorizationHeader,
+  type ClientAuthenticationMethod,
+  formUrlEncode,
+} from './client-authentication.js'
+export { type DiscoveredMetadata, type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
+export {
+  AuthorizationCallbackError,
+  type AuthorizationCallbackFailure,
+  HttpError,
+  IdTokenValidationError,
+  NetworkError,
+  OAuthClientError,
+  OAuthError,
+  ReauthorizationRequiredError,
+  RefreshTokenPersistenceError,
+  ResponseValidationError,
+  StateMismatchError,
+  TimeoutError,
+} from './errors.js'
+export type { CallOptions, FetchLike } from './http.js'
+export { DEFAULT_ID_TOKEN_ALGORITHMS } from './id-token.js'
+export {
+  type AuthorizationCallbackParameters,
+  type AuthorizationCodeParameters,
+  type AuthorizationRequest,
+  type AuthorizationRequestParameters,
+  type ClientCredentialsParameters,
+  type IntrospectionParameters,
+  OAuthClient,
+  type OAuthClientOptions,
+  type RefreshParameters,
+  type RevocationParameters,
+  type Scope,
+  type TokenTypeHint,
+  type UserInfoParameters,
+} from './oauth-client.js'
+export { codeChallengeS256, generateCodeVerifier, randomToken } from './pkce.js'
+export type { WithRaw } from './raw.js'
+export { parseRetryAfter, type RetryOptions } from './retry.js'
+export {
+  createTokenManager,
+  TokenManager,
+  type TokenManagerGrant,
+  type TokenManagerOptions,
+} from './token-manager.js'
+export type { TokenResponse } from './token-response.js'
+export type { TransportOptions } from './transport-options.js'
+export { type AuthenticationChallenge, parseWwwAuthenticate } from './www-authenticate.js'

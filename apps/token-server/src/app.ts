@@ -1,0 +1,252 @@
+import { readFileSync } from 'node:fs'
+import cookie from '@fastify/cookie'
+import {
+  type AuthorizationHookContext,
+  type AuthorizationServer,
+  createAuthorizationServer,
+  type EndpointPaths,
+  oauth2Plugin,
+  type Store,
+} from '@pipeshub/server'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { DestinationStream, Logger } from 'pino'
+import {
+  DEFAULT_CONFIG,
+  fastifyTrustProxy,
+  issuerFor,
+  PACKAGE_ROOT,
+  type TokenServerConfig,
+} from './config.js'
+import { registerDemoCallback } from './demo-callback.js'
+import { registerHealthRoutes } from './health.js'
+import { authorizationParameters, createInteraction } from './interaction/interaction.js'
+import { createLogger, generateRequestId } from './logging.js'
+import { oauthRouteDocumentation } from './oauth-route-schemas.js'
+import { buildOpenApiDocument, collectRoutes } from './openapi.js'
+import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
+import { errorPage } from './pages/pages.js'
+import { registerRateLimits } from './rate-limit.js'
+
+export interface TokenServerOptions {
+  config: TokenServerConfig
+  /** The store to serve from; migrated and open. Provider states and tests set data up through it. */
+  store: Store
+  /** Issuer override (default: `PIPESHUB_ISSUER`, else `http://<host>:<port>`). */
+  issuer?: string
+  /** A pino logger to use, or where to write log lines (default: stdout at `config.logLevel`). */
+  logger?: Logger
+  logDestination?: DestinationStream
+  /** Close the store in `close()` (default true). */
+  closeStore?: boolean
+  /** Clock in epoch seconds, for tests. */
+  now?: () => number
+}
+
+export interface TokenServer {
+  /** The Fastify instance, ready (`inject()` works); call `listen()` to serve. */
+  readonly app: FastifyInstance
+  readonly store: Store
+  readonly issuer: string
+  readonly paths: EndpointPaths
+  readonly authorizationServer: AuthorizationServer
+  /** Stops accepting connections, finishes in-flight requests, then closes the store. Idempotent. */
+  close(): Promise<void>
+}
+
+/** Configuration defaults for tests: memory store, quiet logs, generous rate limits, no demo seeding. */
+export function testConfig(overrides: Partial<TokenServerConfig> = {}): TokenServerConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    port: 0,
+    store: 'memory:',
+    logLevel: 'silent',
+    rateLimitToken: 10_000,
+    rateLimitLogin: 10_000,
+    seedDemo: false,
+    ...overrides,
+  }
+}
+
+const VERSION = (JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')) as { version: string })
+  .version
+
+function prefersHtml(accept: string | undefined): boolean {
+  return (accept ?? '').includes('text/html')
+}
+
+/**
+ * Builds the whole token server on a store, without listening: the `@pipeshub/server` plugin with the
+ * login/consent pages as its authorization hook, health and readiness, rate limits, logs with secrets
+ * redacted, request ids, and the OpenAPI document.
+ */
+export async function createTokenServer(options: TokenServerOptions): Promise<TokenServer> {
+  const { config, store } = options
+  const issuer = (options.issuer ?? issuerFor(config)).replace(/\/+$/, '')
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.logLevel,
+      ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+    })
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Fastify accepts a hop count at run time (proxy-addr); its types only list the other forms.
+    trustProxy: fastifyTrustProxy(config.trustProxy) as NonNullable<FastifyServerOptions['trustProxy']>,
+    genReqId: generateRequestId,
+    // Keep-alive connections must not hold `close()` open past the requests they carry.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  })
+  let shuttingDown = false
+  const routes = collectRoutes(app)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  const authorizationServer = createAuthorizationServer({
+    issuer,
+    store,
+    accessTokenLifetime: config.accessTokenTtl,
+    refreshTokenLifetime: config.refreshTokenTtl,
+    authorizationCodeLifetime: config.codeTtl,
+    signingAlgorithm: config.signingAlg,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
+  const paths = authorizationServer.paths
+
+  await app.register(cookie)
+  await registerRateLimits(app, {
+    tokenPerMinute: config.rateLimitToken,
+    loginPerMinute: config.rateLimitLogin,
+    tokenPath: paths.token,
+    loginPath: paths.authorization,
+    loginMethod: 'POST',
+  })
+
+  // The plugin answers JSON errors; a person in a browser gets a page instead, without the details.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.routeOptions.url !== paths.authorization || reply.statusCode < 400) return payload
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload
+    if (!prefersHtml(request.headers.accept)) return payload
+    let description = 'The request could not be processed.'
+    try {
+      const body = JSON.parse(String(payload)) as { error_description?: unknown }
+      if (reply.statusCode < 500 && typeof body.error_description === 'string')
+        description = body.error_description
+    } catch {
+      // Not the plugin's JSON: keep the generic text.
+    }
+    reply.headers(PAGE_HEADERS)
+    return errorPage({ title: 'This sign-in link does not work', message: description })
+  })
+
+  await registerHealthRoutes(app, {
+    // The cheapest real query every adapter answers: a lookup by primary key.
+    probeStore: async () => {
+      await store.clients.get('00000000-0000-0000-0000-000000000000')
+    },
+    isShuttingDown: () => shuttingDown,
+  })
+  app.get(
+    STYLESHEET_PATH,
+    { schema: { summary: 'Stylesheet of the pages', tags: ['pages'] } },
+    async (_request, reply) =>
+      reply
+        .header('content-type', 'text/css; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(STYLESHEET),
+  )
+  registerDemoCallback(app, { store, tokenEndpoint: `${issuer}${paths.token}` })
+
+  const interaction = createInteraction({
+    store,
+    authorizePath: paths.authorization,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
+  const authorize = async ({
+    request,
+    reply,
+    authorizationRequest,
+    parameters,
+  }: AuthorizationHookContext) => {
+    const outcome = await interaction.interact(
+      request,
+      reply,
+      {
+        client: authorizationRequest.client,
+        scope: authorizationRequest.scope,
+        parameters: authorizationParameters(parameters),
+      },
+      request.method === 'POST' ? parameters : undefined,
+    )
+    // After a form POST, 303 makes the browser follow with a GET.
+    const status = request.method === 'POST' ? 303 : 302
+    switch (outcome.kind) {
+      case 'approved': {
+        const location = await authorizationServer.issueAuthorizationCode({
+          request: authorizationRequest,
+          subject: outcome.subject,
+          scope: outcome.scope,
+          authTime: outcome.authTime,
+        })
+        return reply.redirect(location, status)
+      }
+      case 'denied':
+        return reply.redirect(
+          authorizationServer.denyAuthorization(
+            authorizationRequest,
+            outcome.error,
+            outcome.error === 'access_denied'
+              ? 'the end-user denied the request'
+              : `prompt=none: ${outcome.error}`,
+          ),
+          status,
+        )
+      default:
+        return reply
+    }
+  }
+  await app.register(oauth2Plugin, { authorizationServer, authorize })
+
+  const documentation = oauthRouteDocumentation(paths)
+  let openApi: Record<string, unknown> | undefined
+  app.get(
+    '/openapi.json',
+    { schema: { summary: 'This OpenAPI 3.1 document', tags: ['operations'] } },
+    async (_request, reply) => {
+      openApi ??= buildOpenApiDocument(
+        routes,
+        {
+          title: 'PipesHub token server',
+          version: VERSION,
+          description: 'OAuth 2.0 / OpenID Connect provider of PipesHub (PipesHub-compatible routes).',
+          serverUrl: issuer,
+        },
+        documentation,
+      )
+      return reply.header('cache-control', 'public, max-age=300').send(openApi)
+    },
+  )
+
+  await app.ready()
+
+  let closing: Promise<void> | undefined
+  return {
+    app,
+    store,
+    issuer,
+    paths,
+    authorizationServer,
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true
+        try {
+          await app.close()
+        } finally {
+          if (options.closeStore !== false) await store.close()
+        }
+      })()
+      return closing
+    },
+  }
+}

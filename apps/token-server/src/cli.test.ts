@@ -1,0 +1,184 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { openSqliteStore, verifySecret } from '@pipeshub/server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTokenServer, testConfig } from './app.js'
+import { PACKAGE_ROOT } from './config.js'
+import { tokenRequest } from './test-support/form-session.js'
+
+const CLI = resolve(PACKAGE_ROOT, 'dist/cli.js')
+let folder: string
+let databaseFile: string
+
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'pipeshub-cli-'))
+  databaseFile = join(folder, 'store.db')
+})
+afterAll(() => {
+  rmSync(folder, { recursive: true, force: true })
+})
+
+function cli(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { PATH: process.env.PATH ?? '', PIPESHUB_STORE: `sqlite:${databaseFile}`, ...options.env },
+  })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+function field(output: string, name: string): string {
+  const match = new RegExp(`^${name}:\\s+(\\S+)$`, 'm').exec(output)
+  if (!match?.[1]) throw new Error(`no ${name} in:\n${output}`)
+  return match[1]
+}
+
+/** A token server on the CLI's SQLite file, for checking that what the CLI did takes effect. */
+async function clientCredentials(clientId: string, clientSecret: string) {
+  const store = openSqliteStore({ path: databaseFile })
+  const server = await createTokenServer({ config: testConfig(), store, issuer: 'http://token-server.test' })
+  try {
+    const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+    return await tokenRequest(
+      `${baseUrl}${server.paths.token}`,
+      { grant_type: 'client_credentials' },
+      { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+    )
+  } finally {
+    await server.close()
+  }
+}
+
+describe('pipeshub-token-server CLI', () => {
+  it('prints its usage with --help and exits 2 on an unknown command or option', () => {
+    const help = cli(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('Usage: pipeshub-token-server <command>')
+    const unknown = cli(['clients', 'explode'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('unknown command: clients explode')
+    const badOption = cli(['clients', 'list', '--colour'])
+    expect(badOption.code).toBe(2)
+  })
+
+  it('applies migrations with `migrate`', () => {
+    const result = cli(['migrate'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`migrations applied to sqlite:${databaseFile}`)
+  })
+
+  it('creates a confidential client whose secret, shown once, gets a token', async () => {
+    const created = cli(['clients', 'create', '--name', 'Reporting job', '--scope', 'org:read'])
+    expect(created.code).toBe(0)
+    const clientId = field(created.stdout, 'client_id')
+    const clientSecret = field(created.stdout, 'client_secret')
+    expect(clientSecret).toMatch(/^[0-9a-f]{64}$/)
+
+    const listed = cli(['clients', 'list', '--json'])
+    expect(listed.code).toBe(0)
+    const clients = JSON.parse(listed.stdout) as Array<Record<string, unknown>>
+    expect(clients).toContainEqual(
+      expect.objectContaining({
+        client_id: clientId,
+        name: 'Reporting job',
+        type: 'confidential',
+        status: 'active',
+      }),
+    )
+    expect(listed.stdout).not.toContain(clientSecret)
+
+    const token = await clientCredentials(clientId, clientSecret)
+    expect(token.status).toBe(200)
+    expect(token.body.scope).toBe('org:read')
+  })
+
+  it('rotates a client secret: the new one works, the old one is invalid_client', async () => {
+    const created = cli(['clients', 'create', '--name', 'Rotating', '--scope', 'org:read'])
+    const clientId = field(created.stdout, 'client_id')
+    const oldSecret = field(created.stdout, 'client_secret')
+    const rotated = cli(['clients', 'rotate-secret', clientId])
+    expect(rotated.code).toBe(0)
+    const newSecret = field(rotated.stdout, 'client_secret')
+    expect(newSecret).not.toBe(oldSecret)
+    expect((await clientCredentials(clientId, newSecret)).status).toBe(200)
+    const old = await clientCredentials(clientId, oldSecret)
+    expect(old.status).toBe(401)
+    expect(old.body.error).toBe('invalid_client')
+  })
+
+  it('disables a client so that it gets no more tokens', async () => {
+    const created = cli(['clients', 'create', '--name', 'Retired', '--scope', 'org:read'])
+    const clientId = field(created.stdout, 'client_id')
+    const clientSecret = field(created.stdout, 'client_secret')
+    const disabled = cli(['clients', 'disable', clientId])
+    expect(disabled.code).toBe(0)
+    const listed = JSON.parse(cli(['clients', 'list', '--json']).stdout) as Array<Record<string, unknown>>
+    expect(listed.find((client) => client.client_id === clientId)?.status).toBe('disabled')
+    const refused = await clientCredentials(clientId, clientSecret)
+    expect(refused.status).toBe(400)
+    expect(refused.body.error).toBe('unauthorized_client')
+  })
+
+  it('fails with exit code 1 and one line for an unknown client', () => {
+    const result = cli(['clients', 'rotate-secret', '00000000-0000-4000-8000-000000000000'])
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toBe('pipeshub-token-server: no client 00000000-0000-4000-8000-000000000000')
+  })
+
+  it('creates a user with a password read from standard input, stored as a slow hash', async () => {
+    const created = cli(['users', 'create', '--username', 'bob', '--name', 'Bob', '--password-stdin'], {
+      input: 'a long enough password\n',
+    })
+    expect(created.code).toBe(0)
+    const store = openSqliteStore({ path: databaseFile })
+    try {
+      const user = await store.users.findByUsername('bob')
+      expect(user?.passwordHash).toMatch(/^scrypt\$/)
+      expect(await verifySecret('a long enough password', user?.passwordHash ?? '')).toBe(true)
+    } finally {
+      await store.close()
+    }
+    const duplicate = cli(['users', 'create', '--username', 'bob', '--password-stdin'], {
+      input: 'another password',
+    })
+    expect(duplicate.code).toBe(1)
+    expect(duplicate.stderr).toContain('a user named bob exists')
+  })
+
+  it('never takes a password from the command line', () => {
+    const result = cli(['users', 'create', '--username', 'carol', '--password', 'on the command line'])
+    expect(result.code).toBe(2)
+    const missingFlag = cli(['users', 'create', '--username', 'carol'], { input: 'a long enough password' })
+    expect(missingFlag.code).toBe(2)
+    expect(missingFlag.stderr).toContain('pass --password-stdin')
+  })
+
+  it('rotates signing keys: the new key is published next to the current one', async () => {
+    const store = openSqliteStore({ path: databaseFile })
+    const before = (await store.signingKeys.list()).length
+    await store.close()
+    const rotated = cli(['keys', 'rotate'])
+    expect(rotated.code).toBe(0)
+    expect(rotated.stdout).toMatch(/^new ES256 key \S+: published now, signs from /)
+    const after = openSqliteStore({ path: databaseFile })
+    try {
+      expect((await after.signingKeys.list()).length).toBe(before + 1)
+    } finally {
+      await after.close()
+    }
+  })
+
+  it('stops with one line per configuration problem and exit code 1, without a stack trace', () => {
+    const result = cli(['clients', 'list'], {
+      env: { PIPESHUB_PORT: 'eighty', PIPESHUB_SIGNING_ALG: 'HS256' },
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'pipeshub-token-server: configuration: PIPESHUB_PORT="eighty": must be an integer from 0 to 65535',
+      'pipeshub-token-server: configuration: PIPESHUB_SIGNING_ALG="HS256": must be one of ES256, EdDSA, RS256',
+    ])
+  })
+})

@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import {
+  CLIENT_SECRET_HASH_COST,
+  createAuthorizationServer,
+  type GrantType,
+  generateClientSecret,
+  hashSecret,
+  OAuthError,
+  registerClient,
+  type Store,
+} from '@pipeshub/server'
+import { ConfigError, issuerFor, loadConfig, PACKAGE_ROOT, type TokenServerConfig } from '../config.js'
+import { describeStore, openConfiguredStore } from '../store.js'
+
+const USAGE = `Usage: pipeshub-token-server <command> [options]
+
+Commands:
+  clients create --name <name> [--public] [--redirect-uri <uri>]... [--grant <type>]... [--scope "<a b>"]
+                                  Register a client; prints its id and (confidential) secret once
+  clients list [--json]           List clients
+  clients disable <client_id>     Stop a client from getting tokens (no grant type, no redirect URI)
+  clients rotate-secret <client_id>
+                                  Replace a confidential client's secret; prints the new one once
+  users create --username <name> --password-stdin [--name <full name>] [--email <address>]
+                                  Create an end-user; the password is read from standard input
+  keys rotate                     Publish a new signing key; it signs after the publication delay
+  migrate                         Apply pending store migrations and exit
+
+Options:
+  -h, --help                      Show this help
+  --version                       Print the version
+
+Configuration comes from the same PIPESHUB_* variables as the server (PIPESHUB_STORE above all).
+Exit codes: 0 success, 1 failure, 2 usage error.`
+
+/** A mistake in the command line: the message, then the usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  readStdin: () => string
+  env: NodeJS.ProcessEnv
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(`${text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
+  readStdin: () => readFileSync(0, 'utf8'),
+  env: process.env,
+}
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  json: { type: 'boolean' },
+  name: { type: 'string' },
+  public: { type: 'boolean' },
+  'redirect-uri': { type: 'string', multiple: true },
+  grant: { type: 'string', multiple: true },
+  scope: { type: 'string' },
+  username: { type: 'string' },
+  email: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+} as const
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
+
+async function withStore<T>(config: TokenServerConfig, body: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openConfiguredStore(config)
+  try {
+    return await body(store)
+  } finally {
+    await store.close()
+  }
+}
+
+function requireArgument(value: string | undefined, what: string): string {
+  if (value === undefined || value.trim() === '') throw new UsageError(`missing ${what}`)
+  return value
+}
+
+async function clientsCreate(config: TokenServerConfig, values: Values, io: CliIo): Promise<void> {
+  const name = requireArgument(values.name, '--name')
+  const scopes = values.scope?.split(' ').filter((scope) => scope !== '')
+  const registered = await withStore(config, (store) =>
+    registerClient(store, {
+      name,
+      public: values.public === true,
+      redirectUris: values['redirect-uri'] ?? [],
+      ...(values.grant ? { grantTypes: values.grant as GrantType[] } : {}),
+      ...(scopes ? { scopes } : {}),
+    }),
+  )
+  io.stdout(`client_id:      ${registered.client.clientId}`)
+  if (registered.clientSecret !== undefined) {
+    io.stdout(`client_secret:  ${registered.clientSecret}`)
+    io.stdout('Store the secret now: it is shown once and only its hash is kept.')
+  }
+  io.stdout(`grant_types:    ${registered.client.grantTypes.join(' ')}`)
+}
+
+/** A disabled client has no grant type and no redirect URI, so every grant answers unauthorized_client. */
+function isDisabled(client: { grantTypes: readonly string[]; redirectUris: readonly string[] }): boolean {
+  return client.grantTypes.length === 0
+}
+
+async function clientsList(config: TokenServerConfig, values: Values, io: CliIo): Promise<void> {
+  const clients = await withStore(config, (store) => store.clients.list())
+  const rows = clients
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .map((client) => ({
+      client_id: client.clientId,
+      name: client.name,
+      type: client.secretHash === null ? 'public' : 'confidential',
+      status: isDisabled(client) ? 'disabled' : 'active',
+      grant_types: client.grantTypes,
+      redirect_uris: client.redirectUris,
+      created_at: new Date(client.createdAt * 1000).toISOString(),
+    }))
+  if (values.json) {
+    io.stdout(JSON.stringify(rows, null, 2))
+    return
+  }
+  if (rows.length === 0) {
+    io.stdout('No clients.')
+    return
+  }
+  for (const row of rows) {
+    io.stdout(`${row.client_id}  ${row.type.padEnd(12)}  ${row.status.padEnd(8)}  ${row.name}`)
+  }
+}
+
+async function clientsDisable(config: TokenServerConfig, clientId: string, io: CliIo): Promise<void> {
+  await withStore(config, async (store) => {
+    const client = await store.clients.get(clientId)
+    if (client === undefined) throw new Error(`no client ${clientId}`)
+    await store.clients.update({ ...client, grantTypes: [], redirectUris: [] })
+  })
+  io.stdout(`client ${clientId} disabled`)
+}
+
+async function clientsRotateSecret(config: TokenServerConfig, clientId: string, io: CliIo): Promise<void> {
+  const secret = generateClientSecret()
+  await withStore(config, async (store) => {
+    const client = await store.clients.get(clientId)
+    if (client === undefined) throw new Error(`no client ${clientId}`)
+    if (client.secretHash === null) throw new Error(`client ${clientId} is public: it has no secret`)
+    const secretHash = await hashSecret(secret, { cost: CLIENT_SECRET_HASH_COST })
+    await store.clients.update({ ...client, secretHash })
+  })
+  io.stdout(`client_id:      ${clientId}`)
+  io.stdout(`client_secret:  ${secret}`)
+  io.stdout('The previous secret no longer works. Store this one now: it is shown once.')
+}
+
+async function usersCreate(config: TokenServerConfig, values: Values, io: CliIo): Promise<void> {
+  const username = requireArgument(values.username, '--username')
+  if (!values['password-stdin']) {
+    throw new UsageError('the password is read from standard input: pass --password-stdin')
+  }
+  const password = io.readStdin().replace(/\r?\n$/, '')
+  if (password.length < 8) throw new Error('the password needs at least 8 characters')
+  const subject = randomUUID()
+  await withStore(config, async (store) => {
+    if (await store.users.findByUsername(username)) throw new Error(`a user named ${username} exists`)
+    await store.users.create({
+      subject,
+      username,
+      passwordHash: await hashSecret(password),
+      name: values.name ?? null,
+      email: values.email ?? null,
+      emailVerified: false,
+      createdAt: Math.floor(Date.now() / 1000),
+    })
+  })
+  io.stdout(`user ${username} created (sub ${subject})`)
+}
+
+async function keysRotate(config: TokenServerConfig, io: CliIo): Promise<void> {
+  // The same rotation policy as the server's: publication delay, retention after the last token.
+  const key = await withStore(config, (store) =>
+    createAuthorizationServer({
+      issuer: issuerFor(config),
+      store,
+      signingAlgorithm: config.signingAlg,
+      accessTokenLifetime: config.accessTokenTtl,
+    }).rotateSigningKeys(),
+  )
+  io.stdout(
+    `new ${key.alg} key ${key.kid}: published now, signs from ${new Date(key.activatesAt * 1000).toISOString()}`,
+  )
+}
+
+/** Runs one command; returns the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  let parsed: { values: Values; positionals: string[] }
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (error) {
+    io.stderr(`pipeshub-token-server: ${(error as Error).message}`)
+    io.stderr(USAGE)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    io.stdout(USAGE)
+    return 0
+  }
+  if (values.version) {
+    const manifest = JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')) as { version: string }
+    io.stdout(manifest.version)
+    return 0
+  }
+  try {
+    const config = loadConfig({ env: io.env })
+    const [group, command, argument] = positionals
+    const target = () => requireArgument(argument, '<client_id>')
+    switch (`${group ?? ''} ${command ?? ''}`.trim()) {
+      case 'clients create':
+        await clientsCreate(config, values, io)
+        break
+      case 'clients list':
+        await clientsList(config, values, io)
+        break
+      case 'clients disable':
+        await clientsDisable(config, target(), io)
+        break
+      case 'clients rotate-secret':
+        await clientsRotateSecret(config, target(), io)
+        break
+      case 'users create':
+        await usersCreate(config, values, io)
+        break
+      case 'keys rotate':
+        await keysRotate(config, io)
+        break
+      case 'migrate':
+        await withStore(config, async () => undefined)
+        io.stdout(`migrations applied to ${describeStore(config.store)}`)
+        break
+      default:
+        throw new UsageError(
+          group === undefined ? 'missing command' : `unknown command: ${positionals.join(' ')}`,
+        )
+    }
+    return 0
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`pipeshub-token-server: ${error.message}`)
+      io.stderr(USAGE)
+      return 2
+    }
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) io.stderr(`pipeshub-token-server: configuration: ${problem}`)
+      return 1
+    }
+    const message = error instanceof OAuthError ? error.errorDescription : (error as Error).message
+    io.stderr(`pipeshub-token-server: ${message}`)
+    return 1
+  }
+}

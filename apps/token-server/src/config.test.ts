@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, DEFAULT_CONFIG, issuerFor, loadConfig, PACKAGE_ROOT, sqlitePath } from './config.js'
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig({ env })
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults when no variable is set', () => {
+    expect(loadConfig({ env: {} })).toEqual(DEFAULT_CONFIG)
+    expect(DEFAULT_CONFIG.host).toBe('127.0.0.1')
+    expect(DEFAULT_CONFIG.port).toBe(8787)
+    expect(DEFAULT_CONFIG.store).toBe('sqlite:./data/pipeshub.db')
+  })
+
+  it('reads every PIPESHUB_* variable with its type', () => {
+    const config = loadConfig({
+      env: {
+        PIPESHUB_ISSUER: 'https://auth.example.com/',
+        PIPESHUB_HOST: '0.0.0.0',
+        PIPESHUB_PORT: '9000',
+        PIPESHUB_STORE: 'postgres://root@127.0.0.1:5432/test',
+        PIPESHUB_ACCESS_TOKEN_TTL: '900',
+        PIPESHUB_REFRESH_TOKEN_TTL: '7200',
+        PIPESHUB_CODE_TTL: '120',
+        PIPESHUB_SIGNING_ALG: 'EdDSA',
+        PIPESHUB_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+        PIPESHUB_LOG_LEVEL: 'debug',
+        PIPESHUB_RATE_LIMIT_TOKEN: '50',
+        PIPESHUB_RATE_LIMIT_LOGIN: '5',
+        PIPESHUB_SEED_DEMO: 'false',
+      },
+    })
+    expect(config).toEqual({
+      issuer: 'https://auth.example.com/',
+      host: '0.0.0.0',
+      port: 9000,
+      store: 'postgres://root@127.0.0.1:5432/test',
+      accessTokenTtl: 900,
+      refreshTokenTtl: 7200,
+      codeTtl: 120,
+      signingAlg: 'EdDSA',
+      trustProxy: '10.0.0.0/8, 127.0.0.1',
+      logLevel: 'debug',
+      rateLimitToken: 50,
+      rateLimitLogin: 5,
+      seedDemo: false,
+    })
+    expect(issuerFor(config)).toBe('https://auth.example.com')
+  })
+
+  it('reports one line per invalid variable, naming the variable and its value', () => {
+    const problems = problemsOf({
+      PIPESHUB_PORT: 'eighty',
+      PIPESHUB_SIGNING_ALG: 'HS256',
+      PIPESHUB_ACCESS_TOKEN_TTL: '10',
+      PIPESHUB_STORE: 'mysql://db',
+      PIPESHUB_SEED_DEMO: 'maybe',
+      PIPESHUB_ISSUER: 'ftp://x',
+    })
+    expect(problems).toEqual([
+      'PIPESHUB_ISSUER="ftp://x": must be an http(s) URL without query or fragment',
+      'PIPESHUB_PORT="eighty": must be an integer from 0 to 65535',
+      'PIPESHUB_STORE="mysql://db": must be sqlite:<path>, postgres://user@host:port/database or memory:',
+      'PIPESHUB_ACCESS_TOKEN_TTL="10": must be an integer from 300 to 86400',
+      'PIPESHUB_SIGNING_ALG="HS256": must be one of ES256, EdDSA, RS256',
+      'PIPESHUB_SEED_DEMO="maybe": must be true or false',
+    ])
+  })
+
+  it('reads a JSON file named by PIPESHUB_CONFIG, with variables taking precedence', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'pipeshub-config-'))
+    const file = join(folder, 'config.json')
+    writeFileSync(file, JSON.stringify({ port: 7000, logLevel: 'warn', seedDemo: false }))
+    const config = loadConfig({ env: { PIPESHUB_CONFIG: file, PIPESHUB_PORT: '7001' } })
+    expect(config.port).toBe(7001)
+    expect(config.logLevel).toBe('warn')
+    expect(config.seedDemo).toBe(false)
+  })
+
+  it('rejects unknown settings, wrong types and unreadable files in PIPESHUB_CONFIG', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'pipeshub-config-'))
+    const file = join(folder, 'config.json')
+    writeFileSync(file, JSON.stringify({ prot: 1, port: '8080' }))
+    expect(problemsOf({ PIPESHUB_CONFIG: file })).toEqual([
+      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, seedDemo)`,
+      `${file}: "port": must be an integer from 0 to 65535`,
+    ])
+    writeFileSync(file, '{ not json')
+    expect(problemsOf({ PIPESHUB_CONFIG: file })).toEqual([`PIPESHUB_CONFIG (${file}): not valid JSON`])
+    expect(problemsOf({ PIPESHUB_CONFIG: join(folder, 'absent.json') })).toEqual([
+      `PIPESHUB_CONFIG (${join(folder, 'absent.json')}): file not found`,
+    ])
+  })
+
+  it('resolves a relative SQLite path against the package folder, not the working directory', () => {
+    expect(sqlitePath('sqlite:./data/pipeshub.db')).toBe(join(PACKAGE_ROOT, 'data', 'pipeshub.db'))
+    expect(sqlitePath('sqlite:/var/lib/pipeshub.db')).toBe('/var/lib/pipeshub.db')
+    expect(sqlitePath('postgres://x/y')).toBeUndefined()
+  })
+
+  it('derives the issuer from host and port when none is configured', () => {
+    expect(issuerFor(DEFAULT_CONFIG)).toBe('http://127.0.0.1:8787')
+    expect(issuerFor({ ...DEFAULT_CONFIG, host: '::1' }, 9999)).toBe('http://[::1]:9999')
+  })
+})

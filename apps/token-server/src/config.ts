@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Type, { type Static } from 'typebox'
+import { Compile } from 'typebox/compile'
+
+/** The package folder (apps/token-server), so that defaults do not depend on the working directory. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Default store: an SQLite file in the package's (gitignored) data folder. */
+export const DEFAULT_STORE = 'sqlite:./data/pipeshub.db'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** The validated configuration of one token-server process. */
+export const TokenServerConfigSchema = Type.Object(
+  {
+    issuer: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s?#]+$',
+        description:
+          'Issuer identifier (the `iss` of every token): an http(s) URL without query or fragment.',
+      }),
+    ),
+    host: Type.String({ minLength: 1, description: 'Interface to listen on.' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one.' }),
+    store: Type.String({
+      pattern: '^(sqlite:.+|postgres(ql)?://.+|memory:)$',
+      description: '`sqlite:<path>` (relative to the package folder), `postgres://...` or `memory:`.',
+    }),
+    accessTokenTtl: Type.Integer({ minimum: 300, maximum: 86400, description: 'Access token lifetime, s.' }),
+    refreshTokenTtl: Type.Integer({
+      minimum: 3600,
+      maximum: 31536000,
+      description: 'Refresh token lifetime, s.',
+    }),
+    codeTtl: Type.Integer({ minimum: 30, maximum: 600, description: 'Authorization code lifetime, s.' }),
+    signingAlg: Type.Union([Type.Literal('ES256'), Type.Literal('EdDSA'), Type.Literal('RS256')]),
+    trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1 }), Type.String({ minLength: 1 })], {
+      description:
+        'Fastify trustProxy: false, true, a hop count, or a comma-separated list of addresses/CIDRs.',
+    }),
+    logLevel: Type.Union([
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ]),
+    rateLimitToken: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description: 'Token requests per minute per client id (or per IP without one).',
+    }),
+    rateLimitLogin: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description: 'Login attempts (POST) per minute per IP.',
+    }),
+    seedDemo: Type.Boolean({ description: 'Create demo clients and a demo user on an empty store.' }),
+  },
+  { additionalProperties: false },
+)
+
+export type TokenServerConfig = Static<typeof TokenServerConfigSchema>
+type ConfigKey = keyof TokenServerConfig
+
+export const DEFAULT_CONFIG: TokenServerConfig = {
+  host: '127.0.0.1',
+  port: 8787,
+  store: DEFAULT_STORE,
+  accessTokenTtl: 3600,
+  refreshTokenTtl: 30 * 24 * 3600,
+  codeTtl: 600,
+  signingAlg: 'ES256',
+  trustProxy: false,
+  logLevel: 'info',
+  rateLimitToken: 600,
+  rateLimitLogin: 20,
+  seedDemo: true,
+}
+
+type ValueKind = 'string' | 'integer' | 'boolean' | 'trustProxy'
+
+/** Environment variable of each key, and how its text is read. */
+export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: string }> = {
+  issuer: { env: 'PIPESHUB_ISSUER', kind: 'string', doc: 'http://<host>:<port>' },
+  host: { env: 'PIPESHUB_HOST', kind: 'string', doc: '127.0.0.1' },
+  port: { env: 'PIPESHUB_PORT', kind: 'integer', doc: '8787' },
+  store: { env: 'PIPESHUB_STORE', kind: 'string', doc: DEFAULT_STORE },
+  accessTokenTtl: { env: 'PIPESHUB_ACCESS_TOKEN_TTL', kind: 'integer', doc: '3600' },
+  refreshTokenTtl: { env: 'PIPESHUB_REFRESH_TOKEN_TTL', kind: 'integer', doc: '2592000' },
+  codeTtl: { env: 'PIPESHUB_CODE_TTL', kind: 'integer', doc: '600' },
+  signingAlg: { env: 'PIPESHUB_SIGNING_ALG', kind: 'string', doc: 'ES256' },
+  trustProxy: { env: 'PIPESHUB_TRUST_PROXY', kind: 'trustProxy', doc: 'false' },
+  logLevel: { env: 'PIPESHUB_LOG_LEVEL', kind: 'string', doc: 'info' },
+  rateLimitToken: { env: 'PIPESHUB_RATE_LIMIT_TOKEN', kind: 'integer', doc: '600' },
+  rateLimitLogin: { env: 'PIPESHUB_RATE_LIMIT_LOGIN', kind: 'integer', doc: '20' },
+  seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
+}
+
+/** Invalid configuration: one line per problem, each naming where the value came from. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  readonly problems: readonly string[]
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`)
+    this.problems = problems
+  }
+}
+
+function readEnvValue(text: string, kind: ValueKind): unknown {
+  const trimmed = text.trim()
+  switch (kind) {
+    case 'integer':
+      return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed
+    case 'boolean':
+      if (/^(true|1|yes|on)$/i.test(trimmed)) return true
+      if (/^(false|0|no|off)$/i.test(trimmed)) return false
+      return trimmed
+    case 'trustProxy':
+      if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true'
+      if (/^\d+$/.test(trimmed)) return Number(trimmed)
+      return trimmed
+    default:
+      return trimmed
+  }
+}
+
+const KEYS = Object.keys(CONFIG_ENV) as ConfigKey[]
+// One validator per setting: a problem per setting, however many a union reports, and no cap on the
+// number of settings reported (TypeBox buffers at most `maxErrors` errors per check).
+const validators = Object.fromEntries(
+  KEYS.map((key) => [key, Compile(TokenServerConfigSchema.properties[key])]),
+) as Record<ConfigKey, ReturnType<typeof Compile>>
+const validator = Compile(TokenServerConfigSchema)
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv
+  /** Values that win over everything else (command-line flags). */
+  overrides?: Partial<TokenServerConfig>
+}
+
+/**
+ * Reads the configuration: defaults, then the JSON file named by `PIPESHUB_CONFIG`, then `PIPESHUB_*`
+ * variables, then overrides. Throws `ConfigError` listing every problem; never a partial result.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
+  const env = options.env ?? process.env
+  const problems: string[] = []
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG }
+  const origin: Record<string, string> = {}
+
+  const file = env.PIPESHUB_CONFIG?.trim()
+  if (file) {
+    const path = isAbsolute(file) ? file : resolve(process.cwd(), file)
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        problems.push(`PIPESHUB_CONFIG (${file}): must contain a JSON object`)
+      } else {
+        for (const [key, value] of Object.entries(parsed)) {
+          if (!KEYS.includes(key as ConfigKey)) {
+            problems.push(`PIPESHUB_CONFIG (${file}): unknown setting "${key}" (known: ${KEYS.join(', ')})`)
+            continue
+          }
+          merged[key] = value
+          origin[key] = `${file}: "${key}"`
+        }
+      }
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'
+      problems.push(`PIPESHUB_CONFIG (${file}): ${reason}`)
+    }
+  }
+
+  for (const key of KEYS) {
+    const { env: name, kind } = CONFIG_ENV[key]
+    const text = env[name]
+    if (text === undefined || text.trim() === '') continue
+    merged[key] = readEnvValue(text, kind)
+    origin[key] = `${name}=${JSON.stringify(text)}`
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) continue
+    merged[key] = value
+    origin[key] = `--${key}`
+  }
+
+  for (const key of KEYS) {
+    if (merged[key] === undefined && key === 'issuer') continue
+    if (!validators[key].Check(merged[key])) problems.push(`${origin[key] ?? key}: ${describeExpected(key)}`)
+  }
+  if (problems.length > 0 || !validator.Check(merged)) throw new ConfigError(problems)
+  return merged as TokenServerConfig
+}
+
+function describeExpected(key: ConfigKey): string {
+  const schema = TokenServerConfigSchema.properties[key] as unknown as Record<string, unknown>
+  switch (key) {
+    case 'signingAlg':
+      return 'must be one of ES256, EdDSA, RS256'
+    case 'logLevel':
+      return `must be one of ${LOG_LEVELS.join(', ')}`
+    case 'trustProxy':
+      return 'must be true, false, a hop count or a comma-separated list of addresses'
+    case 'seedDemo':
+      return 'must be true or false'
+    case 'store':
+      return 'must be sqlite:<path>, postgres://user@host:port/database or memory:'
+    case 'issuer':
+      return 'must be an http(s) URL without query or fragment'
+    default:
+      if (typeof schema.minimum === 'number' && typeof schema.maximum === 'number') {
+        return `must be an integer from ${schema.minimum} to ${schema.maximum}`
+      }
+      return 'must be a non-empty string'
+  }
+}
+
+/** The issuer: configured, or derived from where the server listens. */
+export function issuerFor(config: TokenServerConfig, port: number = config.port): string {
+  if (config.issuer) return config.issuer.replace(/\/+$/, '')
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  return `http://${host}:${port}`
+}
+
+/** Resolves `sqlite:<path>` relative to the package folder (not the working directory). */
+export function sqlitePath(store: string): string | undefined {
+  if (!store.startsWith('sqlite:')) return undefined
+  const path = store.slice('sqlite:'.length)
+  if (path === ':memory:') return path
+  return isAbsolute(path) ? path : resolve(PACKAGE_ROOT, path)
+}
+
+/** `fastify({ trustProxy })` wants a list, not a comma-separated string. */
+export function fastifyTrustProxy(value: TokenServerConfig['trustProxy']): boolean | number | string[] {
+  if (typeof value === 'string') {
+    return value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+  }
+  return value
+}

@@ -1,0 +1,211 @@
+import type { ClientRecord, Store, UserRecord } from '@pipeshub/server'
+import { hashSecret, verifySecret } from '@pipeshub/server'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { PAGE_HEADERS } from '../pages/html.js'
+import { consentPage, loginPage } from '../pages/pages.js'
+import {
+  clearSessionCookie,
+  csrfTokenFor,
+  issueSessionCookie,
+  readSessionCookie,
+  SESSION_LIFETIME,
+  sessionKey,
+  verifyCsrfToken,
+} from './browser-session.js'
+
+/** An authorization request the library has already validated (client, redirect URI, scope, PKCE). */
+export interface PendingAuthorization {
+  client: ClientRecord
+  /** The scope the client asked for (after the library's checks). */
+  scope: readonly string[]
+  /** The authorization request's own parameters, carried through the login and consent forms. */
+  parameters: Readonly<Record<string, string>>
+}
+
+export type InteractionOutcome =
+  /** The end-user is signed in and consented: issue the code. */
+  | { kind: 'approved'; subject: string; authTime: number; scope: string[] }
+  /** Redirect to the client with this error: refusal (`access_denied`) or `prompt=none` not satisfiable. */
+  | { kind: 'denied'; error: 'access_denied' | 'login_required' | 'consent_required' }
+  /** A page (login, consent, form error) was sent; nothing more to do. */
+  | { kind: 'responded' }
+
+type FormParameters = Readonly<Record<string, string | undefined>>
+
+/** Form fields of our pages; everything else in a POST is an authorization parameter. */
+const FORM_FIELDS = new Set(['username', 'password', 'consent', 'csrf_token'])
+
+/** The authorization parameters among a request's parameters: everything but our own form fields. */
+export function authorizationParameters(
+  parameters: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const carried: Record<string, string> = {}
+  for (const [name, value] of Object.entries(parameters)) {
+    if (FORM_FIELDS.has(name) || value === undefined || value === '') continue
+    carried[name] = value
+  }
+  return carried
+}
+
+export interface InteractionOptions {
+  store: Store
+  /** Path of the authorization endpoint; the forms post back to it. */
+  authorizePath: string
+  now?: () => number
+}
+
+const LOGIN_FAILED = 'The username or password is incorrect.'
+const FORM_EXPIRED = 'This form has expired. Please try again.'
+
+/**
+ * The end-user side of the authorization endpoint: login, consent and the decision, as server-rendered
+ * pages. Sessions and consents live in the store, so any instance can continue what another started.
+ */
+export function createInteraction(options: InteractionOptions) {
+  const { store, authorizePath } = options
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000))
+  // Compared against when the username is unknown, so that a miss costs the same time as a hit.
+  const decoyHash = hashSecret('decoy password that matches nothing')
+
+  function send(reply: FastifyReply, status: number, page: string): InteractionOutcome {
+    void reply.code(status).headers(PAGE_HEADERS).send(page)
+    return { kind: 'responded' }
+  }
+
+  function renderLogin(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    pending: PendingAuthorization,
+    status = 200,
+    username?: string,
+    error?: string,
+  ): InteractionOutcome {
+    const hidden = { ...pending.parameters, csrf_token: csrfTokenFor(request, reply) }
+    return send(
+      reply,
+      status,
+      loginPage({ action: authorizePath, hidden, clientName: pending.client.name, username, error }),
+    )
+  }
+
+  async function currentUser(
+    request: FastifyRequest,
+  ): Promise<{ user: UserRecord; authTime: number } | undefined> {
+    const sessionId = readSessionCookie(request)
+    if (sessionId === undefined) return undefined
+    const session = await store.sessions.get(sessionKey(sessionId), now())
+    if (session === undefined) return undefined
+    const user = await store.users.get(session.subject)
+    return user === undefined ? undefined : { user, authTime: session.authTime }
+  }
+
+  async function login(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    pending: PendingAuthorization,
+    form: FormParameters,
+  ): Promise<InteractionOutcome> {
+    const username = typeof form.username === 'string' ? form.username.trim().slice(0, 256) : ''
+    const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : ''
+    if (!verifyCsrfToken(request, form.csrf_token)) {
+      return renderLogin(request, reply, pending, 403, username, FORM_EXPIRED)
+    }
+    const user = username === '' ? undefined : await store.users.findByUsername(username)
+    const hash = user?.passwordHash ?? (await decoyHash)
+    const valid = (await verifySecret(password, hash)) && user !== undefined && user.passwordHash !== null
+    if (!valid || user === undefined) {
+      request.log.info({ event: 'login_failed' }, 'login failed')
+      return renderLogin(request, reply, pending, 401, username, LOGIN_FAILED)
+    }
+    const authTime = now()
+    const sessionId = issueSessionCookie(request, reply)
+    await store.sessions.create({
+      sessionId: sessionKey(sessionId),
+      subject: user.subject,
+      authTime,
+      expiresAt: authTime + SESSION_LIFETIME,
+    })
+    request.log.info({ event: 'login', subject: user.subject }, 'end-user signed in')
+    return decideConsent(request, reply, pending, user, authTime)
+  }
+
+  async function decideConsent(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    pending: PendingAuthorization,
+    user: UserRecord,
+    authTime: number,
+  ): Promise<InteractionOutcome> {
+    const scope = [...pending.scope]
+    const remembered = await store.consents.get(user.subject, pending.client.clientId)
+    if (remembered !== undefined && scope.every((token) => remembered.scope.includes(token))) {
+      return { kind: 'approved', subject: user.subject, authTime, scope }
+    }
+    if ((pending.parameters.prompt ?? '').split(' ').includes('none')) {
+      return { kind: 'denied', error: 'consent_required' }
+    }
+    const hidden = { ...pending.parameters, csrf_token: csrfTokenFor(request, reply) }
+    return send(
+      reply,
+      200,
+      consentPage({
+        action: authorizePath,
+        hidden,
+        clientName: pending.client.name,
+        userName: user.name ?? user.username,
+        scopes: scope,
+      }),
+    )
+  }
+
+  return {
+    /** Continues the authorization request from wherever the end-user is: login, consent or done. */
+    async interact(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      pending: PendingAuthorization,
+      /** The parameters of a POST (login or consent form); `undefined` for a GET. */
+      form: FormParameters | undefined,
+    ): Promise<InteractionOutcome> {
+      if (form?.password !== undefined) return login(request, reply, pending, form)
+
+      const prompt = (pending.parameters.prompt ?? '').split(' ')
+      const signedIn = await currentUser(request)
+      if (prompt.includes('none') && signedIn === undefined)
+        return { kind: 'denied', error: 'login_required' }
+      // prompt=login forces a fresh sign-in once, on the GET; the consent POST that follows keeps it.
+      if (signedIn === undefined || (form === undefined && prompt.includes('login'))) {
+        // A cookie whose session expired or was removed is dropped rather than sent again and again.
+        if (signedIn === undefined && readSessionCookie(request) !== undefined)
+          clearSessionCookie(request, reply)
+        return renderLogin(request, reply, pending)
+      }
+      if (form !== undefined && (form.consent === 'granted' || form.consent === 'denied')) {
+        if (!verifyCsrfToken(request, form.csrf_token)) {
+          return renderLogin(request, reply, pending, 403, signedIn.user.username, FORM_EXPIRED)
+        }
+        if (form.consent === 'denied') {
+          request.log.info({ event: 'consent_denied', client_id: pending.client.clientId }, 'consent denied')
+          return { kind: 'denied', error: 'access_denied' }
+        }
+        const previous = await store.consents.get(signedIn.user.subject, pending.client.clientId)
+        const scope = [...new Set([...(previous?.scope ?? []), ...pending.scope])]
+        await store.consents.put({
+          subject: signedIn.user.subject,
+          clientId: pending.client.clientId,
+          scope,
+          grantedAt: now(),
+        })
+        return {
+          kind: 'approved',
+          subject: signedIn.user.subject,
+          authTime: signedIn.authTime,
+          scope: [...pending.scope],
+        }
+      }
+      return decideConsent(request, reply, pending, signedIn.user, signedIn.authTime)
+    },
+  }
+}
+
+export type Interaction = ReturnType<typeof createInteraction>

@@ -1,0 +1,166 @@
+import { createMemoryStore, hashSecret, registerClient } from '@pipeshub/server'
+import { describe, expect, it } from 'vitest'
+import { createTokenServer, testConfig } from './app.js'
+import { createLogger, redactUrl } from './logging.js'
+import {
+  authorizeUrl,
+  FormSession,
+  hiddenFields,
+  pkcePair,
+  tokenRequest,
+} from './test-support/form-session.js'
+
+function captureLines(): { lines: string[]; destination: { write(line: string): void } } {
+  const lines: string[] = []
+  return { lines, destination: { write: (line: string) => void lines.push(line) } }
+}
+
+describe('redactUrl', () => {
+  it('replaces the values of secret query parameters and keeps the others', () => {
+    expect(redactUrl('/cb?code=abc&state=xyz')).toBe('/cb?code=%5Bredacted%5D&state=xyz')
+    expect(redactUrl('/userinfo?access_token=t0k3n')).toBe('/userinfo?access_token=%5Bredacted%5D')
+    expect(redactUrl('/healthz')).toBe('/healthz')
+    expect(redactUrl('/a?scope=openid')).toBe('/a?scope=openid')
+  })
+})
+
+describe('log redaction', () => {
+  it('redacts secret members of logged objects at any of the first levels', () => {
+    const { lines, destination } = captureLines()
+    const logger = createLogger({ level: 'info', destination })
+    logger.info(
+      {
+        client_secret: 'top-secret-1',
+        body: { password: 'top-secret-2', refresh_token: 'top-secret-3', grant_type: 'refresh_token' },
+        err: { details: { code_verifier: 'top-secret-4' } },
+        headers: { authorization: 'Basic top-secret-5', cookie: 'pipeshub_session=top-secret-6' },
+      },
+      'something happened',
+    )
+    const text = lines.join('')
+    for (let index = 1; index <= 6; index++) expect(text).not.toContain(`top-secret-${index}`)
+    expect(text).toContain('"grant_type":"refresh_token"')
+    expect(text).toContain('[redacted]')
+  })
+
+  it('writes no credential, code or token of a whole authorization code flow to the log', async () => {
+    const { lines, destination } = captureLines()
+    const store = createMemoryStore()
+    const redirectUri = 'http://127.0.0.1:9/cb'
+    const password = 'log-test password 42'
+    const publicClient = await registerClient(store, {
+      name: 'App',
+      public: true,
+      redirectUris: [redirectUri],
+      scopes: ['openid', 'offline_access'],
+    })
+    const confidential = await registerClient(store, {
+      name: 'Backend',
+      grantTypes: ['client_credentials'],
+      scopes: ['org:read'],
+    })
+    await store.users.create({
+      subject: 'user-1',
+      username: 'alice',
+      passwordHash: await hashSecret(password),
+      name: null,
+      email: null,
+      emailVerified: false,
+      createdAt: 0,
+    })
+    const server = await createTokenServer({
+      config: testConfig({ logLevel: 'trace' }),
+      store,
+      issuer: 'http://token-server.test',
+      logDestination: destination,
+    })
+    try {
+      const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+      const tokenUrl = `${baseUrl}${server.paths.token}`
+      const clientSecret = confidential.clientSecret ?? ''
+      const basic = await tokenRequest(
+        tokenUrl,
+        { grant_type: 'client_credentials' },
+        {
+          authorization: `Basic ${Buffer.from(`${confidential.client.clientId}:${clientSecret}`).toString('base64')}`,
+        },
+      )
+      const posted = await tokenRequest(tokenUrl, {
+        grant_type: 'client_credentials',
+        client_id: confidential.client.clientId,
+        client_secret: clientSecret,
+      })
+      expect(basic.status).toBe(200)
+      expect(posted.status).toBe(200)
+
+      const browser = new FormSession(baseUrl)
+      const pkce = pkcePair()
+      const login = await browser.get(
+        authorizeUrl({
+          baseUrl,
+          authorizePath: server.paths.authorization,
+          clientId: publicClient.client.clientId,
+          redirectUri,
+          scope: 'openid offline_access',
+          challenge: pkce.challenge,
+        }),
+      )
+      const consent = await browser.postForm(server.paths.authorization, {
+        ...hiddenFields(await login.text()),
+        username: 'alice',
+        password,
+      })
+      const redirect = await browser.postForm(server.paths.authorization, {
+        ...hiddenFields(await consent.text()),
+        consent: 'granted',
+      })
+      const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? ''
+      const tokens = await tokenRequest(tokenUrl, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        client_id: publicClient.client.clientId,
+        code_verifier: pkce.verifier,
+      })
+      expect(tokens.status).toBe(200)
+      const refreshed = await tokenRequest(tokenUrl, {
+        grant_type: 'refresh_token',
+        refresh_token: String(tokens.body.refresh_token),
+        client_id: publicClient.client.clientId,
+      })
+      expect(refreshed.status).toBe(200)
+      // Tokens in a URL (a client misusing the query) and in the Authorization header.
+      await fetch(`${baseUrl}${server.paths.userinfo}?access_token=${String(tokens.body.access_token)}`)
+      await fetch(`${baseUrl}${server.paths.userinfo}`, {
+        headers: { authorization: `Bearer ${String(refreshed.body.access_token)}` },
+      })
+      // The demo callback receives the code in its query.
+      await fetch(`${baseUrl}/demo/callback?code=${encodeURIComponent(code)}&state=s`)
+
+      const secrets = {
+        clientSecret,
+        password,
+        code,
+        codeVerifier: pkce.verifier,
+        accessToken: String(tokens.body.access_token),
+        refreshToken: String(tokens.body.refresh_token),
+        idToken: String(tokens.body.id_token),
+        refreshedAccessToken: String(refreshed.body.access_token),
+        refreshedRefreshToken: String(refreshed.body.refresh_token),
+        sessionCookie: browser.cookies.get('pipeshub_session') ?? 'missing-session-cookie',
+        csrfCookie: browser.cookies.get('pipeshub_csrf') ?? 'missing-csrf-cookie',
+      }
+      const text = lines.join('')
+      expect(lines.length).toBeGreaterThan(10)
+      for (const [name, secret] of Object.entries(secrets)) {
+        expect(secret.length, name).toBeGreaterThan(8)
+        expect(text.includes(secret), `${name} appears in the log`).toBe(false)
+      }
+      // Request lines are still useful: ids, methods and paths.
+      expect(text).toContain('"reqId"')
+      expect(text).toContain(`"url":"${server.paths.token}"`)
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -1,0 +1,172 @@
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createRemoteJWKSet, jwtVerify } from 'jose'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { PACKAGE_ROOT } from './config.js'
+
+const MAIN = resolve(PACKAGE_ROOT, 'dist/main.js')
+let folder: string
+const children: ChildProcessWithoutNullStreams[] = []
+
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'pipeshub-main-'))
+})
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+})
+afterAll(() => {
+  rmSync(folder, { recursive: true, force: true })
+})
+
+interface Started {
+  child: ChildProcessWithoutNullStreams
+  output: () => string
+  issuer: string
+  /** Resolves when the output contains `text` (or rejects when the process exits first). */
+  waitFor: (text: string) => Promise<void>
+  exited: Promise<number | null>
+}
+
+/** Starts `node dist/main.js` from an unrelated working directory and waits until it is ready. */
+async function startMain(env: Record<string, string>, args: string[] = []): Promise<Started> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? '', PIPESHUB_PORT: '0', PIPESHUB_LOG_LEVEL: 'info', ...env },
+  })
+  children.push(child)
+  let output = ''
+  const waiters: Array<{ text: string; resolve: () => void; reject: (error: Error) => void }> = []
+  const check = () => {
+    for (const waiter of [...waiters]) {
+      if (output.includes(waiter.text)) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve()
+      }
+    }
+  }
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8')
+    check()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8')
+    check()
+  })
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)))
+  void exited.then(() => {
+    for (const waiter of waiters.splice(0)) waiter.reject(new Error(`process exited; output:\n${output}`))
+  })
+  const waitFor = (text: string) =>
+    new Promise<void>((resolveWait, reject) => {
+      waiters.push({ text, resolve: resolveWait, reject })
+      check()
+    })
+  await waitFor('"msg":"token server ready"')
+  const ready = output.split('\n').find((line) => line.includes('"msg":"token server ready"')) ?? '{}'
+  const issuer = (JSON.parse(ready) as { issuer: string }).issuer
+  return { child, output: () => output, issuer, waitFor, exited }
+}
+
+describe('node dist/main.js', () => {
+  it('seeds demo data once on an empty store and prints a curl whose token verifies against the JWKS', async () => {
+    const store = `sqlite:${join(folder, 'seeded.db')}`
+    const first = await startMain({ PIPESHUB_STORE: store })
+    await first.waitFor('The callback page shows the curl')
+    const banner = first.output()
+    expect(banner).toContain(`Discovery:              ${first.issuer}/.well-known/openid-configuration`)
+    expect(banner).toMatch(/password: +\S{12,}/)
+    expect(banner).toContain('code_challenge_method=S256')
+    expect(banner).toMatch(/PKCE code_verifier: +[A-Za-z0-9_-]{43}/)
+
+    // The printed curl, replayed: `-u 'id:secret'`, two `-d` fields, the endpoint.
+    const credentials = /curl -s -u '([^':]+):([^']+)'/.exec(banner)
+    const endpoint = /^ {4}(http:\/\/\S+\/oauth2\/token)$/m.exec(banner)?.[1] ?? ''
+    expect(credentials).not.toBeNull()
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${credentials?.[1]}:${credentials?.[2]}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials&scope=org:read user:read',
+    })
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { access_token: string; token_type: string }
+    expect(body.token_type).toBe('Bearer')
+    const jwks = createRemoteJWKSet(new URL(`${first.issuer}/.well-known/jwks.json`))
+    const { payload, protectedHeader } = await jwtVerify(body.access_token, jwks, { issuer: first.issuer })
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'at+jwt' })
+    expect(payload.client_id).toBe(credentials?.[1])
+
+    first.child.kill('SIGTERM')
+    expect(await first.exited).toBe(0)
+
+    const second = await startMain({ PIPESHUB_STORE: store })
+    second.child.kill('SIGTERM')
+    expect(await second.exited).toBe(0)
+    expect(second.output()).not.toContain('demo data created')
+  })
+
+  it('does not seed with --no-demo or PIPESHUB_SEED_DEMO=false', async () => {
+    const byEnv = await startMain({
+      PIPESHUB_STORE: `sqlite:${join(folder, 'plain.db')}`,
+      PIPESHUB_SEED_DEMO: 'false',
+    })
+    byEnv.child.kill('SIGINT')
+    expect(await byEnv.exited).toBe(0)
+    expect(byEnv.output()).not.toContain('demo data created')
+    const byFlag = await startMain({ PIPESHUB_STORE: `sqlite:${join(folder, 'plain-flag.db')}` }, [
+      '--no-demo',
+    ])
+    byFlag.child.kill('SIGINT')
+    expect(await byFlag.exited).toBe(0)
+    expect(byFlag.output()).not.toContain('demo data created')
+  })
+
+  it('finishes an in-flight request after SIGTERM, then exits 0', async () => {
+    const started = await startMain({
+      PIPESHUB_STORE: `sqlite:${join(folder, 'graceful.db')}`,
+      PIPESHUB_SEED_DEMO: 'false',
+    })
+    const { port } = new URL(started.issuer)
+    const body = 'grant_type=client_credentials&client_id=nobody&client_secret=nothing-at-all-here'
+    const socket = connect({ host: '127.0.0.1', port: Number(port) })
+    let response = ''
+    socket.on('data', (chunk: Buffer) => {
+      response += chunk.toString('utf8')
+    })
+    const closed = new Promise<void>((resolveClose) => socket.once('close', () => resolveClose()))
+    await new Promise<void>((resolveConnect) => socket.once('connect', () => resolveConnect()))
+    // Headers and half of the body: the request is in flight until the rest arrives.
+    socket.write(
+      `POST /api/v1/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 20)}`,
+    )
+    await started.waitFor('"url":"/api/v1/oauth2/token"')
+
+    started.child.kill('SIGTERM')
+    await started.waitFor('shutting down: finishing in-flight requests')
+    socket.write(body.slice(20))
+    await closed
+    expect(response).toMatch(/^HTTP\/1\.1 401 /)
+    expect(response).toContain('"error":"invalid_client"')
+    expect(await started.exited).toBe(0)
+    expect(started.output()).toContain('"msg":"stopped"')
+  })
+
+  it('stops with one line per configuration problem and exit code 1', () => {
+    const result = spawnSync(process.execPath, [MAIN], {
+      cwd: tmpdir(),
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH ?? '', PIPESHUB_PORT: '99999', PIPESHUB_LOG_LEVEL: 'loud' },
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'pipeshub-token-server: configuration: PIPESHUB_PORT="99999": must be an integer from 0 to 65535',
+      'pipeshub-token-server: configuration: PIPESHUB_LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent',
+    ])
+  })
+})

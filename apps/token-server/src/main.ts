@@ -1,0 +1,122 @@
+import { createServer } from 'node:net'
+import { parseArgs } from 'node:util'
+import { createTokenServer } from './app.js'
+import { ConfigError, issuerFor, loadConfig, type TokenServerConfig } from './config.js'
+import { demoBanner, isEmptyStore, seedDemo } from './seed.js'
+import { describeStore, openConfiguredStore } from './store.js'
+
+const PURGE_INTERVAL_MS = 15 * 60 * 1000
+
+const USAGE = `Usage: node dist/main.js [--no-demo]
+
+Starts the PipesHub token server. Configuration: PIPESHUB_* environment variables (see README).
+  --no-demo   do not create the demo clients and user on an empty store (PIPESHUB_SEED_DEMO=false)`
+
+function fail(message: string): never {
+  process.stderr.write(`pipeshub-token-server: ${message}\n`)
+  process.exit(1)
+}
+
+/** With port 0 and no issuer, the issuer needs the port before the app is built: ask the OS for one. */
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen({ host, port: 0 }, () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()))
+    })
+  })
+}
+
+async function main(): Promise<void> {
+  let flags: { 'no-demo'?: boolean; help?: boolean }
+  try {
+    flags = parseArgs({
+      options: { 'no-demo': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }).values
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`)
+  }
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+
+  let config: TokenServerConfig
+  try {
+    config = loadConfig({ overrides: flags['no-demo'] ? { seedDemo: false } : {} })
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    for (const problem of error.problems)
+      process.stderr.write(`pipeshub-token-server: configuration: ${problem}\n`)
+    process.exit(1)
+  }
+  if (config.port === 0 && config.issuer === undefined)
+    config = { ...config, port: await freePort(config.host) }
+  const issuer = issuerFor(config)
+
+  let store: Awaited<ReturnType<typeof openConfiguredStore>>
+  try {
+    store = await openConfiguredStore(config)
+  } catch (error) {
+    fail(`cannot open the store ${describeStore(config.store)}: ${(error as Error).message}`)
+  }
+
+  const seeded = config.seedDemo && (await isEmptyStore(store)) ? await seedDemo(store, issuer) : undefined
+  const server = await createTokenServer({ config, store, issuer })
+  // The first start generates the signing key now rather than on the first token request.
+  await server.authorizationServer.signingKeys.signingKey()
+
+  // Expired codes, refresh tokens, sessions and revocations are deleted every 15 minutes.
+  const purge = setInterval(() => {
+    server.authorizationServer.purgeExpired().then(
+      (purged) => server.app.log.debug({ purged }, 'expired rows deleted'),
+      (error: unknown) => server.app.log.warn({ err: error }, 'purging expired rows failed'),
+    )
+  }, PURGE_INTERVAL_MS)
+  purge.unref()
+
+  let stopping = false
+  const stop = (signal: string) => {
+    clearInterval(purge)
+    if (stopping) {
+      server.app.log.warn({ signal }, 'second signal: exiting without waiting')
+      process.exit(1)
+    }
+    stopping = true
+    server.app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+    server.close().then(
+      () => {
+        server.app.log.info('stopped')
+        process.exit(0)
+      },
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+
+  try {
+    await server.app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    await server.close()
+    fail(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`)
+  }
+  server.app.log.info({ issuer, store: describeStore(config.store) }, 'token server ready')
+  if (seeded !== undefined) {
+    process.stdout.write(
+      `${demoBanner({
+        issuer,
+        tokenEndpoint: `${issuer}${server.paths.token}`,
+        authorizationEndpoint: `${issuer}${server.paths.authorization}`,
+        credentials: seeded,
+      })}\n`,
+    )
+  }
+}
+
+main().catch((error: unknown) => fail((error as Error).message ?? String(error)))

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto'
+import { hashSecret, registerClient } from '@pipeshub/server'
+import { createRemoteJWKSet, jwtVerify } from 'jose'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTokenServer, type TokenServer, testConfig } from './app.js'
+import { openConfiguredStore } from './store.js'
+import {
+  authorizeUrl,
+  FormSession,
+  hiddenFields,
+  pkcePair,
+  tokenRequest,
+} from './test-support/form-session.js'
+
+const DATABASE_URL = process.env.PIPESHUB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
+
+async function reachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 })
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+    return undefined
+  } catch (error) {
+    return (error as Error).message
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+const failure = await reachable()
+if (failure !== undefined && IN_CI)
+  throw new Error(`PostgreSQL at ${DATABASE_URL} is required in CI: ${failure}`)
+if (failure !== undefined)
+  console.warn(`skipping the multi-instance test: ${DATABASE_URL} unreachable (${failure})`)
+
+const ISSUER = 'https://auth.example.test'
+const REDIRECT_URI = 'http://127.0.0.1:9/callback'
+const PASSWORD = 'shared database password'
+
+describe.runIf(failure === undefined)('two token-server instances on one PostgreSQL schema', () => {
+  const schema = `token_server_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+  const storeUrl = `${DATABASE_URL}?schema=${schema}`
+  let a: TokenServer
+  let b: TokenServer
+  let urlA: string
+  let urlB: string
+
+  beforeAll(async () => {
+    // Two instances as two processes would have them: their own pool, the same database and schema.
+    const config = testConfig({ store: storeUrl })
+    a = await createTokenServer({ config, store: await openConfiguredStore(config), issuer: ISSUER })
+    b = await createTokenServer({ config, store: await openConfiguredStore(config), issuer: ISSUER })
+    urlA = await a.app.listen({ host: '127.0.0.1', port: 0 })
+    urlB = await b.app.listen({ host: '127.0.0.1', port: 0 })
+  })
+
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    const admin = new pg.Client({ connectionString: DATABASE_URL })
+    await admin.connect()
+    try {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    } finally {
+      await admin.end()
+    }
+  })
+
+  it('serves at B a client created through A, with keys B publishes verifying tokens A signs', async () => {
+    const registered = await registerClient(a.store, {
+      name: 'Shared',
+      grantTypes: ['client_credentials'],
+      scopes: ['org:read'],
+    })
+    const basic = `Basic ${Buffer.from(`${registered.client.clientId}:${registered.clientSecret}`).toString('base64')}`
+    const fromB = await tokenRequest(
+      `${urlB}${b.paths.token}`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic },
+    )
+    expect(fromB.status).toBe(200)
+    const fromA = await tokenRequest(
+      `${urlA}${a.paths.token}`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic },
+    )
+    expect(fromA.status).toBe(200)
+    const jwksOfB = createRemoteJWKSet(new URL(`${urlB}/.well-known/jwks.json`))
+    await jwtVerify(String(fromA.body.access_token), jwksOfB, { issuer: ISSUER })
+    const jwksOfA = createRemoteJWKSet(new URL(`${urlA}/.well-known/jwks.json`))
+    await jwtVerify(String(fromB.body.access_token), jwksOfA, { issuer: ISSUER })
+  })
+
+  it('redeems at B a code issued by A, shares the login session, and refreshes across instances', async () => {
+    const client = await registerClient(a.store, {
+      name: 'Browser app',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      scopes: ['openid', 'offline_access', 'kb:read'],
+    })
+    await b.store.users.create({
+      subject: 'user-shared',
+      username: 'dana',
+      passwordHash: await hashSecret(PASSWORD),
+      name: 'Dana',
+      email: null,
+      emailVerified: false,
+      createdAt: 0,
+    })
+    const clientId = client.client.clientId
+
+    // Login and consent at A.
+    const atA = new FormSession(urlA)
+    const pkce = pkcePair()
+    const request = (baseUrl: string, challenge: string, state: string) =>
+      authorizeUrl({
+        baseUrl,
+        authorizePath: a.paths.authorization,
+        clientId,
+        redirectUri: REDIRECT_URI,
+        scope: 'openid offline_access kb:read',
+        challenge,
+        state,
+      })
+    const login = await atA.get(request(urlA, pkce.challenge, 'one'))
+    const consent = await atA.postForm(a.paths.authorization, {
+      ...hiddenFields(await login.text()),
+      username: 'dana',
+      password: PASSWORD,
+    })
+    const approved = await atA.postForm(a.paths.authorization, {
+      ...hiddenFields(await consent.text()),
+      consent: 'granted',
+    })
+    expect(approved.status).toBe(303)
+    const code = new URL(approved.headers.get('location') ?? '').searchParams.get('code') ?? ''
+
+    // The code issued by A is redeemed at B.
+    const exchange = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: clientId,
+      code_verifier: pkce.verifier,
+    }
+    const tokens = await tokenRequest(`${urlB}${b.paths.token}`, exchange)
+    expect(tokens.status).toBe(200)
+    expect(tokens.body.scope).toBe('openid offline_access kb:read')
+
+    // The session cookie set by A signs the browser in at B, where the consent is remembered too.
+    const atB = new FormSession(urlB)
+    for (const [name, value] of atA.cookies) atB.cookies.set(name, value)
+    const second = await atB.get(request(urlB, pkcePair().challenge, 'two'))
+    expect(second.status).toBe(302)
+    expect(new URL(second.headers.get('location') ?? '').searchParams.get('state')).toBe('two')
+
+    // Refresh hops between instances: B's token rotates at A, A's at B.
+    const refresh = (baseUrl: string, refreshToken: unknown) =>
+      tokenRequest(`${baseUrl}${a.paths.token}`, {
+        grant_type: 'refresh_token',
+        refresh_token: String(refreshToken),
+        client_id: clientId,
+      })
+    const atInstanceA = await refresh(urlA, tokens.body.refresh_token)
+    expect(atInstanceA.status).toBe(200)
+    const atInstanceB = await refresh(urlB, atInstanceA.body.refresh_token)
+    expect(atInstanceB.status).toBe(200)
+    // A rotated token replayed at the other instance is refused and revokes the family (RFC 9700 §4.14.2).
+    const replayed = await refresh(urlB, tokens.body.refresh_token)
+    expect(replayed.status).toBe(400)
+    expect(replayed.body.error).toBe('invalid_grant')
+    const afterRevocation = await refresh(urlA, atInstanceB.body.refresh_token)
+    expect(afterRevocation.body.error).toBe('invalid_grant')
+
+    // The code, redeemed at B, is spent at A too.
+    const replay = await tokenRequest(`${urlA}${a.paths.token}`, exchange)
+    expect(replay.status).toBe(400)
+    expect(replay.body.error).toBe('invalid_grant')
+  })
+})

@@ -1,0 +1,190 @@
+import type { FastifyInstance, RouteOptions } from 'fastify'
+
+declare module 'fastify' {
+  /** Documentation members of a route schema, read by the OpenAPI generator (Fastify ignores them). */
+  interface FastifySchema {
+    summary?: string
+    description?: string
+    tags?: readonly string[]
+    /** Request body media types (default: form-encoded and JSON). */
+    consumes?: readonly string[]
+    /** Leave the route out of the document. */
+    hide?: boolean
+  }
+}
+
+/** A JSON Schema object as TypeBox produces it. */
+type JsonSchema = Record<string, unknown>
+
+interface CollectedRoute {
+  method: string
+  url: string
+  schema: Record<string, unknown> | undefined
+}
+
+/** Request bodies of these routes are accepted both form-encoded (RFC 6749) and as JSON (PipesHub's SDK). */
+const FORM_AND_JSON = ['application/x-www-form-urlencoded', 'application/json']
+
+export interface OpenApiInfo {
+  title: string
+  version: string
+  description: string
+  serverUrl: string
+}
+
+/**
+ * Collects every route as it is registered (ours and the library's plugin), so that the document is
+ * generated from the same TypeBox schemas Fastify validates and serializes with. Call before any route.
+ */
+export function collectRoutes(app: FastifyInstance): CollectedRoute[] {
+  const routes: CollectedRoute[] = []
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue
+      const schema = route.schema as Record<string, unknown> | undefined
+      if (schema?.hide === true) continue
+      routes.push({ method: method.toLowerCase(), url: route.url, schema })
+    }
+  })
+  return routes
+}
+
+/** Hoists every schema with a `title` and `$id` into `components.schemas` and points at it. */
+class ComponentRegistry {
+  readonly schemas: Record<string, JsonSchema> = {}
+  private readonly byId = new Map<string, string>()
+
+  ref(schema: unknown): unknown {
+    if (Array.isArray(schema)) return schema.map((item) => this.ref(item))
+    if (typeof schema !== 'object' || schema === null) return schema
+    const source = schema as JsonSchema
+    const id = typeof source.$id === 'string' ? source.$id : undefined
+    const title = typeof source.title === 'string' ? source.title : undefined
+    if (id !== undefined && title !== undefined) {
+      let name = this.byId.get(id)
+      if (name === undefined) {
+        name = this.uniqueName(title.replace(/[^A-Za-z0-9._-]/g, ''))
+        this.byId.set(id, name)
+        const { $id: _omit, ...rest } = source
+        this.schemas[name] = this.walk(rest)
+      }
+      return { $ref: `#/components/schemas/${name}` }
+    }
+    return this.walk(source)
+  }
+
+  private walk(schema: JsonSchema): JsonSchema {
+    const out: JsonSchema = {}
+    for (const [key, value] of Object.entries(schema)) {
+      out[key] = typeof value === 'object' && value !== null ? this.ref(value) : value
+    }
+    return out
+  }
+
+  private uniqueName(base: string): string {
+    let name = base || 'Schema'
+    for (let suffix = 2; name in this.schemas; suffix++) name = `${base}${suffix}`
+    return name
+  }
+}
+
+/** A route that only answers 405 because the endpoint accepts another method (documented there). */
+function methodGuard(
+  route: CollectedRoute,
+  documentation: ReadonlyMap<string, Record<string, unknown>>,
+): Record<string, unknown> | undefined {
+  if (!documentation.has(`post ${route.url}`)) return undefined
+  return {
+    summary: 'Method not allowed (this endpoint accepts POST)',
+    response: { 405: { description: 'invalid_request, with an Allow header.', content: {} } },
+  }
+}
+
+/** `/a/:b` (Fastify) -> `/a/{b}` (OpenAPI). */
+function openApiPath(url: string): string {
+  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+}
+
+function parametersOf(
+  schema: JsonSchema | undefined,
+  location: 'query' | 'path' | 'header',
+  registry: ComponentRegistry,
+) {
+  const properties = (schema?.properties ?? {}) as Record<string, JsonSchema>
+  const required = new Set((schema?.required ?? []) as string[])
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || required.has(name),
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+    schema: registry.ref(property),
+  }))
+}
+
+function responsesOf(schema: Record<string, unknown> | undefined, registry: ComponentRegistry) {
+  const declared = (schema?.response ?? {}) as Record<string, JsonSchema>
+  const responses: Record<string, unknown> = {}
+  for (const [status, response] of Object.entries(declared)) {
+    const description =
+      typeof response.description === 'string' ? response.description : `HTTP ${status} response`
+    if (typeof response.content === 'object' && response.content !== null) {
+      const content: Record<string, unknown> = {}
+      for (const [type, media] of Object.entries(response.content as Record<string, { schema: unknown }>)) {
+        content[type] = { schema: registry.ref(media.schema) }
+      }
+      responses[status] = { description, content }
+    } else {
+      responses[status] = { description, content: { 'application/json': { schema: registry.ref(response) } } }
+    }
+  }
+  if (Object.keys(responses).length === 0) responses.default = { description: 'Response' }
+  return responses
+}
+
+/** The OpenAPI 3.1 document of every collected route. JSON Schema 2020-12 dialect, as TypeBox emits. */
+export function buildOpenApiDocument(
+  routes: readonly CollectedRoute[],
+  info: OpenApiInfo,
+  /** Schemas of routes registered without one (`"<method> <url>"` -> schema), e.g. a library's. */
+  documentation: ReadonlyMap<string, Record<string, unknown>> = new Map(),
+): Record<string, unknown> {
+  const registry = new ComponentRegistry()
+  const paths: Record<string, Record<string, unknown>> = {}
+  const sorted = [...routes].sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method))
+  for (const route of sorted) {
+    const schema =
+      route.schema ?? documentation.get(`${route.method} ${route.url}`) ?? methodGuard(route, documentation)
+    const operation: Record<string, unknown> = {}
+    if (typeof schema?.summary === 'string') operation.summary = schema.summary
+    if (typeof schema?.description === 'string') operation.description = schema.description
+    if (Array.isArray(schema?.tags)) operation.tags = schema.tags
+    operation.operationId = `${route.method}${route.url.replace(/[^A-Za-z0-9]+(.)?/g, (_match, next: string | undefined) => (next ?? '').toUpperCase())}`
+    const parameters = [
+      ...parametersOf(schema?.params as JsonSchema | undefined, 'path', registry),
+      ...parametersOf(schema?.querystring as JsonSchema | undefined, 'query', registry),
+      ...parametersOf(schema?.headers as JsonSchema | undefined, 'header', registry),
+    ]
+    if (parameters.length > 0) operation.parameters = parameters
+    if (schema?.body !== undefined) {
+      const body = registry.ref(schema.body)
+      const consumes = Array.isArray(schema.consumes) ? (schema.consumes as string[]) : FORM_AND_JSON
+      operation.requestBody = {
+        required: true,
+        content: Object.fromEntries(consumes.map((type) => [type, { schema: body }])),
+      }
+    }
+    operation.responses = responsesOf(schema, registry)
+    const path = openApiPath(route.url)
+    paths[path] ??= {}
+    ;(paths[path] as Record<string, unknown>)[route.method] = operation
+  }
+  return {
+    openapi: '3.1.1',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: { title: info.title, version: info.version, description: info.description },
+    servers: [{ url: info.serverUrl }],
+    paths,
+    components: { schemas: registry.schemas },
+  }
+}

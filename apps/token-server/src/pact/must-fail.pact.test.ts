@@ -1,0 +1,172 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PACT_FILE, STATES, WHAT_IF_PACTS_DIR } from '@pipeshub/contracts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STATE_SETUP_FAILED_STATUS, startProvider } from './provider-harness.js'
+import { BROKEN_PROVIDERS } from './response-mutations.js'
+import { verifyPacts } from './verify-pacts.js'
+
+// The contract is only worth something if it can fail. Each check below runs the real verifier and
+// requires it to FAIL, for the reason the check names.
+
+interface PactInteraction {
+  description: string
+  providerStates?: Array<{ name: string; params?: unknown }>
+  request: { path: string }
+  response: { status: number }
+}
+interface PactDocument {
+  interactions: PactInteraction[]
+  [key: string]: unknown
+}
+
+const committed = JSON.parse(readFileSync(PACT_FILE, 'utf8')) as PactDocument
+let folder: string
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'pipeshub-pact-must-fail-'))
+})
+afterAll(async () => {
+  if (folder !== undefined) await rm(folder, { recursive: true, force: true })
+})
+
+/** A pact with only the interactions `keep` selects, so that each check runs no more than it needs. */
+async function pactWith(name: string, keep: (interaction: PactInteraction) => PactInteraction | undefined) {
+  const interactions = committed.interactions.map(keep).filter((interaction) => interaction !== undefined)
+  expect(interactions.length).toBeGreaterThan(0)
+  const file = join(folder, `${name}.json`)
+  await writeFile(file, JSON.stringify({ ...committed, interactions }))
+  return { file, descriptions: interactions.map((interaction) => interaction.description) }
+}
+
+const successfulTokenResponses = (interaction: PactInteraction) =>
+  interaction.request.path === '/api/v1/oauth2/token' && interaction.response.status === 200
+    ? interaction
+    : undefined
+
+describe('verification fails against a token server whose responses drift from the contract', () => {
+  it('passes through the response-rewriting layer when it rewrites nothing (the control)', async () => {
+    const { file, descriptions } = await pactWith('control', successfulTokenResponses)
+    const provider = await startProvider({ mutate: (response) => response })
+    try {
+      const outcome = await verifyPacts(provider, [file])
+      expect(outcome.failures, outcome.report).toEqual([])
+      expect(outcome.interactions.map((result) => result.description)).toEqual(descriptions)
+    } finally {
+      await provider.close()
+    }
+  })
+
+  for (const broken of BROKEN_PROVIDERS) {
+    it(`fails when ${broken.name}`, async () => {
+      const { file, descriptions } = await pactWith(
+        broken.name.replace(/\W+/g, '-'),
+        successfulTokenResponses,
+      )
+      const provider = await startProvider({ mutate: broken.mutate })
+      try {
+        const outcome = await verifyPacts(provider, [file])
+        expect(provider.stateFailures).toEqual([])
+        expect(outcome.passed).toBe(false)
+        // Every successful token response drifted, so every one of those interactions must fail...
+        expect(
+          outcome.interactions.filter((result) => result.passed).map((result) => result.description),
+        ).toEqual([])
+        expect(outcome.interactions).toHaveLength(descriptions.length)
+        // ...and for the reason this variant introduced.
+        for (const failure of outcome.failures) expect(failure.detail).toMatch(broken.mismatch)
+      } finally {
+        await provider.close()
+      }
+    })
+  }
+})
+
+describe('verification fails when a provider state cannot be set up', () => {
+  const brokenStates = [
+    {
+      name: 'names a state the provider does not know',
+      states: [{ name: 'a state the provider does not know', params: {} }],
+      message: /unknown provider state "a state the provider does not know"/,
+    },
+    {
+      name: 'has a state handler that throws (a code for a client that was never registered)',
+      states: [
+        {
+          name: STATES.authorizationCodeIssued,
+          params: {
+            clientId: '00000000-0000-4000-8000-000000000000',
+            subject: 'user-nobody',
+            scope: 'kb:read',
+            redirectUri: 'https://app.example.com/oauth/callback',
+            codeVerifier: 'dBjftJeZ4CHLEbNJKU3LvsPABf_dcrdLtT7Xu-8d8-zc',
+            nonce: 'n',
+          },
+        },
+      ],
+      message: /client/,
+    },
+  ]
+  for (const broken of brokenStates) {
+    it(`fails the interaction, instead of running it anyway, when it ${broken.name}`, async () => {
+      const { file } = await pactWith(broken.name.replace(/\W+/g, '-'), (interaction) =>
+        interaction.description === 'a client credentials token request'
+          ? { ...interaction, providerStates: broken.states }
+          : undefined,
+      )
+      const provider = await startProvider()
+      try {
+        const outcome = await verifyPacts(provider, [file])
+        expect(provider.stateFailures).toHaveLength(1)
+        expect(provider.stateFailures[0]).toMatchObject({
+          state: broken.states[0]?.name,
+          status: STATE_SETUP_FAILED_STATUS,
+        })
+        expect(provider.stateFailures[0]?.message).toMatch(broken.message)
+        expect(outcome.passed).toBe(false)
+        expect(outcome.interactions).toEqual([
+          { description: 'a client credentials token request', passed: false },
+        ])
+        expect(outcome.failures.map((failure) => failure.detail).join('\n')).toMatch(
+          /setup state change handlers has failed/,
+        )
+      } finally {
+        await provider.close()
+      }
+    })
+  }
+
+  it('knows every provider state the contract names', () => {
+    const named = new Set(
+      committed.interactions.flatMap((interaction) =>
+        (interaction.providerStates ?? []).map((state) => state.name),
+      ),
+    )
+    expect([...named].filter((name) => !Object.values(STATES).includes(name as never))).toEqual([])
+  })
+})
+
+describe('a client that reads a field the provider does not send breaks the contract', () => {
+  it('fails verification of the what-if pact the consumer tests wrote', async () => {
+    expect(
+      existsSync(WHAT_IF_PACTS_DIR),
+      `${WHAT_IF_PACTS_DIR} is missing: the consumer contract tests (pnpm --filter @pipeshub/client test:contract) write it`,
+    ).toBe(true)
+    const files = readdirSync(WHAT_IF_PACTS_DIR).filter((name) => name.endsWith('.json'))
+    expect(files.length).toBeGreaterThan(0)
+    const provider = await startProvider()
+    try {
+      const outcome = await verifyPacts(
+        provider,
+        files.map((name) => join(WHAT_IF_PACTS_DIR, name)),
+      )
+      expect(provider.stateFailures).toEqual([])
+      expect(outcome.passed).toBe(false)
+      expect(outcome.failures.map((failure) => failure.detail).join('\n')).toMatch(/refresh_token/)
+    } finally {
+      await provider.close()
+    }
+  })
+})

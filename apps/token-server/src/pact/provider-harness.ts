@@ -1,0 +1,163 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ProviderStateChange } from '@pipeshub/contracts'
+import { openSqliteStore } from '@pipeshub/server'
+import { createTokenServer, type TokenServer, testConfig } from '../app.js'
+import { ProviderStates } from './provider-states.js'
+import type { ResponseMutation } from './response-mutations.js'
+
+/** The issuer the provider runs with; the pact matches issuer URLs by shape, not by this value. */
+export const PROVIDER_ISSUER = 'https://token-server.pact.test'
+
+export interface StateFailure {
+  readonly state: string
+  readonly message: string
+  /** The status the state endpoint answered the verifier with. */
+  readonly status: number
+}
+
+/**
+ * The status a failed state setup answers. Not 500: pact-core's verifier treats a 5xx from the state
+ * endpoint as transient and retries it with exponential backoff (measured: 8 attempts over 127 s, then
+ * the interaction fails), so a broken state would stall CI for minutes per interaction. A 4xx fails
+ * the interaction at once, with "One or more of the setup state change handlers has failed".
+ */
+export const STATE_SETUP_FAILED_STATUS = 422
+
+export interface RunningProvider {
+  /** Where the verifier sends the pact's requests: the app, or the mutating layer in front of it. */
+  readonly baseUrl: string
+  /** The provider-state endpoint the verifier posts `{ state, params, action }` to. */
+  readonly stateSetupUrl: string
+  readonly server: TokenServer
+  /** Every state that failed to set up (answered 500), in order. */
+  readonly stateFailures: readonly StateFailure[]
+  close(): Promise<void>
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      resolve(`http://127.0.0.1:${port}`)
+    })
+  })
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+}
+
+const MAX_BODY = 1024 * 1024
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'))
+        request.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    request.on('end', () => resolve(Buffer.concat(chunks)))
+    request.on('error', reject)
+  })
+}
+
+function stateEndpoint(states: ProviderStates, failures: StateFailure[]) {
+  return async (request: IncomingMessage, response: ServerResponse) => {
+    let change: ProviderStateChange = { state: '(unreadable request)' }
+    try {
+      change = JSON.parse((await readBody(request)).toString('utf8')) as ProviderStateChange
+      const injected = await states.setUp(change)
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(injected))
+    } catch (error) {
+      // A state that could not be set up must fail its interaction, never let it run against a
+      // half-built store: the verifier fails the interaction when the state change answers an error.
+      const message = error instanceof Error ? error.message : String(error)
+      failures.push({ state: change.state, message, status: STATE_SETUP_FAILED_STATUS })
+      response
+        .writeHead(STATE_SETUP_FAILED_STATUS, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: message }))
+    }
+  }
+}
+
+/**
+ * A thin HTTP layer in front of the app that forwards each request byte for byte and lets `mutate`
+ * rewrite the app's response: the deliberately broken providers of the must-fail checks.
+ */
+function mutatingLayer(appUrl: string, mutate: ResponseMutation): Server {
+  return createServer(async (request, response) => {
+    const body = await readBody(request)
+    const upstream = httpRequest(new URL(request.url ?? '/', appUrl), {
+      method: request.method,
+      headers: request.headers,
+    })
+    upstream.on('response', async (answer) => {
+      const answerBody = await readBody(answer)
+      const mutated = mutate({
+        method: request.method ?? 'GET',
+        path: new URL(request.url ?? '/', appUrl).pathname,
+        status: answer.statusCode ?? 500,
+        headers: { ...answer.headers },
+        body: answerBody.toString('utf8'),
+      })
+      // The body was re-serialized: its length is new, and it is no longer chunked.
+      const { 'transfer-encoding': _chunked, ...kept } = mutated.headers
+      const headers = { ...kept, 'content-length': String(Buffer.byteLength(mutated.body)) }
+      response.writeHead(mutated.status, headers).end(mutated.body)
+    })
+    upstream.on('error', (error) => response.writeHead(502).end(String(error)))
+    upstream.end(body)
+  })
+}
+
+/**
+ * Starts the real token server (the app factory) on loopback with a fresh SQLite store in a temporary
+ * folder, and the provider-state endpoint next to it; with `mutate`, a response-rewriting layer in front.
+ */
+export async function startProvider(options: { mutate?: ResponseMutation } = {}): Promise<RunningProvider> {
+  const folder = await mkdtemp(join(tmpdir(), 'pipeshub-pact-provider-'))
+  const store = openSqliteStore({ path: join(folder, 'token-server.db') })
+  const server = await createTokenServer({
+    config: testConfig({ store: `sqlite:${join(folder, 'token-server.db')}` }),
+    store,
+    issuer: PROVIDER_ISSUER,
+  })
+  const appUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+  const failures: StateFailure[] = []
+  const stateServer = createServer(stateEndpoint(new ProviderStates(server), failures))
+  const stateUrl = await listen(stateServer)
+  const layer = options.mutate === undefined ? undefined : mutatingLayer(appUrl, options.mutate)
+  const baseUrl = layer === undefined ? appUrl : await listen(layer)
+  return {
+    baseUrl,
+    stateSetupUrl: `${stateUrl}/provider-states`,
+    server,
+    stateFailures: failures,
+    async close() {
+      if (layer !== undefined) await close(layer)
+      await close(stateServer)
+      await server.close()
+      await rm(folder, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto'
+import {
+  type AccessTokenParams,
+  type AuthorizationCodeParams,
+  basicAuthorization,
+  type ConfidentialClientParams,
+  INJECTED,
+  type ProviderStateChange,
+  providerStateParams,
+  type RefreshTokenParams,
+  STATES,
+} from '@pipeshub/contracts'
+import { buildClient, type GrantType } from '@pipeshub/server'
+import type { TokenServer } from '../app.js'
+
+/** Values a state answers; the verifier puts them into the request where the pact says `${name}`. */
+export type InjectedValues = Record<string, string>
+
+/**
+ * Sets up the provider states of the contract through the token server's own library API and store:
+ * clients are registered, codes issued for a validated authorization request, refresh and access tokens
+ * obtained by redeeming such a code at the token endpoint logic. Nothing is written around the server.
+ */
+export class ProviderStates {
+  readonly #server: TokenServer
+  /** Client secrets by client id: the store keeps only hashes, and later states redeem codes. */
+  readonly #secrets = new Map<string, string>()
+
+  constructor(server: TokenServer) {
+    this.#server = server
+  }
+
+  async setUp(change: ProviderStateChange): Promise<InjectedValues> {
+    // The verifier also calls with an empty state for interactions that have none.
+    if (change.action === 'teardown' || change.state === '') return {}
+    const params = change.params ?? {}
+    switch (change.state) {
+      case STATES.confidentialClientExists:
+        await this.#client(providerStateParams(change.state, params))
+        return {}
+      case STATES.authorizationCodeIssued:
+        return { [INJECTED.code]: await this.#issueCode(providerStateParams(change.state, params)) }
+      case STATES.authorizationCodeRedeemed: {
+        const grant = providerStateParams(change.state, params)
+        const code = await this.#issueCode(grant)
+        await this.#redeem(grant, code)
+        return { [INJECTED.code]: code }
+      }
+      case STATES.refreshTokenIssued:
+        return {
+          [INJECTED.refreshToken]: await this.#refreshToken(providerStateParams(change.state, params)),
+        }
+      case STATES.refreshTokenRotated: {
+        const grant = providerStateParams(change.state, params)
+        const refreshToken = await this.#refreshToken(grant)
+        await this.#server.authorizationServer.token(
+          { grant_type: 'refresh_token', refresh_token: refreshToken },
+          { authorization: this.#authorization(grant.clientId) },
+        )
+        return { [INJECTED.refreshToken]: refreshToken }
+      }
+      case STATES.accessTokenIssued: {
+        const grant = await this.#codeGrantFor(providerStateParams(change.state, params))
+        const tokens = await this.#redeem(grant, await this.#issueCode(grant))
+        return { [INJECTED.accessToken]: tokens.accessToken }
+      }
+      default:
+        throw new Error(`unknown provider state "${change.state}"`)
+    }
+  }
+
+  /** Registers the client, or brings an existing one back to exactly these values. */
+  async #client(params: ConfidentialClientParams): Promise<void> {
+    const store = this.#server.store
+    const { client } = await buildClient({
+      name: 'Pact contract client',
+      clientId: params.clientId,
+      clientSecret: params.clientSecret,
+      scopes: params.scopes,
+      redirectUris: params.redirectUris,
+      grantTypes: params.grantTypes as GrantType[],
+    })
+    if (!(await store.clients.update(client))) await store.clients.create(client)
+    this.#secrets.set(params.clientId, params.clientSecret)
+  }
+
+  #authorization(clientId: string): string {
+    const secret = this.#secrets.get(clientId)
+    if (secret === undefined)
+      throw new Error(`state "${STATES.confidentialClientExists}" must come first for ${clientId}`)
+    return basicAuthorization(clientId, secret)
+  }
+
+  async #user(subject: string): Promise<void> {
+    const store = this.#server.store
+    if ((await store.users.get(subject)) !== undefined) return
+    await store.users.create({
+      subject,
+      username: subject,
+      passwordHash: null,
+      name: 'Contract User',
+      email: `${subject}@example.com`,
+      emailVerified: true,
+      createdAt: this.#server.authorizationServer.now(),
+    })
+  }
+
+  /** An authorization code, as the consent step issues it for a validated request. */
+  async #issueCode(params: AuthorizationCodeParams): Promise<string> {
+    const server = this.#server.authorizationServer
+    await this.#user(params.subject)
+    const request = await server.validateAuthorizationRequest({
+      response_type: 'code',
+      client_id: params.clientId,
+      redirect_uri: params.redirectUri,
+      scope: params.scope,
+      state: 'pact-provider-state',
+      nonce: params.nonce,
+      code_challenge: createHash('sha256').update(params.codeVerifier, 'ascii').digest('base64url'),
+      code_challenge_method: 'S256',
+    })
+    const location = await server.issueAuthorizationCode({
+      request,
+      subject: params.subject,
+      authTime: server.now(),
+    })
+    const code = new URL(location).searchParams.get('code')
+    if (code === null) throw new Error(`the authorization response carries no code: ${location}`)
+    return code
+  }
+
+  #redeem(params: AuthorizationCodeParams, code: string) {
+    return this.#server.authorizationServer.token(
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: params.redirectUri,
+        code_verifier: params.codeVerifier,
+      },
+      { authorization: this.#authorization(params.clientId) },
+    )
+  }
+
+  /** Tokens come from a redeemed code; the consumer does not care how that code was obtained. */
+  async #codeGrantFor(params: RefreshTokenParams | AccessTokenParams): Promise<AuthorizationCodeParams> {
+    const client = await this.#server.store.clients.get(params.clientId)
+    const redirectUri = client?.redirectUris[0]
+    if (redirectUri === undefined)
+      throw new Error(`client ${params.clientId} has no redirect URI to issue a code for`)
+    return {
+      ...params,
+      redirectUri,
+      codeVerifier: 'pact-provider-state-verifier-0123456789-abcdefghij',
+      nonce: 'pact-provider-state-nonce',
+    }
+  }
+
+  async #refreshToken(params: RefreshTokenParams): Promise<string> {
+    const grant = await this.#codeGrantFor(params)
+    const tokens = await this.#redeem(grant, await this.#issueCode(grant))
+    if (tokens.refreshToken === undefined) {
+      throw new Error(`no refresh token was issued for scope "${params.scope}" (it needs offline_access)`)
+    }
+    return tokens.refreshToken
+  }
+}

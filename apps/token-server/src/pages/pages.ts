@@ -1,0 +1,92 @@
+import { html, layout, type SafeHtml } from './html.js'
+
+/** Form fields carried through a page unchanged (the authorization request, the CSRF token). */
+export type HiddenFields = Readonly<Record<string, string>>
+
+function hiddenInputs(fields: HiddenFields): SafeHtml {
+  return html`${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`)}`
+}
+
+function errorBox(error: string | undefined): SafeHtml {
+  // role=alert makes screen readers announce the message as soon as the page loads.
+  return error === undefined
+    ? html``
+    : html`<p class="error" id="form-error" role="alert" tabindex="-1">${error}</p>`
+}
+
+export interface LoginPageOptions {
+  action: string
+  hidden: HiddenFields
+  clientName: string
+  username?: string | undefined
+  error?: string | undefined
+}
+
+export function loginPage(options: LoginPageOptions): string {
+  const invalid = options.error !== undefined
+  const describedBy = invalid ? 'form-error' : undefined
+  return layout({
+    title: 'Sign in',
+    body: html`<h1>Sign in</h1>
+<p class="lead">to continue to <strong>${options.clientName}</strong></p>
+${errorBox(options.error)}
+<form method="post" action="${options.action}" novalidate>
+${hiddenInputs(options.hidden)}<label for="username">Username</label>
+<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${options.username ?? ''}"${invalid ? html` aria-invalid="true" aria-describedby="${describedBy}"` : html``}${options.username ? html`` : html` autofocus`}>
+<label for="password">Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required${invalid ? html` aria-invalid="true" aria-describedby="${describedBy}"` : html``}${options.username ? html` autofocus` : html``}>
+<div class="actions"><button type="submit" class="primary">Sign in</button></div>
+</form>`,
+  })
+}
+
+/** Words for the scopes a person is asked about; unknown scopes are shown by name. */
+const SCOPE_WORDS: Readonly<Record<string, string>> = {
+  openid: 'Confirm your identity',
+  profile: 'See your name and username',
+  email: 'See your email address',
+  offline_access: 'Stay signed in to PipesHub while you are away',
+}
+
+export interface ConsentPageOptions {
+  action: string
+  hidden: HiddenFields
+  clientName: string
+  userName: string
+  scopes: readonly string[]
+}
+
+export function consentPage(options: ConsentPageOptions): string {
+  return layout({
+    title: 'Allow access',
+    body: html`<h1>Allow access?</h1>
+<p class="lead"><strong>${options.clientName}</strong> wants to access your PipesHub account (signed in as ${options.userName}).</p>
+<form method="post" action="${options.action}">
+${hiddenInputs(options.hidden)}<fieldset>
+<legend>It will be able to:</legend>
+<ul class="scopes">
+${options.scopes.map((scope) => html`<li>${SCOPE_WORDS[scope] ?? 'Use'} <code>${scope}</code></li>\n`)}</ul>
+</fieldset>
+<div class="actions">
+<button type="submit" name="consent" value="denied" class="secondary">Deny</button>
+<button type="submit" name="consent" value="granted" class="primary" autofocus>Allow</button>
+</div>
+</form>
+<p class="muted">You can change your mind later; the application only gets what is listed above.</p>`,
+  })
+}
+
+export interface ErrorPageOptions {
+  title: string
+  message: string
+}
+
+/** Shown when the request cannot be sent back to the client (unknown client, bad redirect URI, ...). */
+export function errorPage(options: ErrorPageOptions): string {
+  return layout({
+    title: options.title,
+    body: html`<h1>${options.title}</h1>
+<p class="error" role="alert">${options.message}</p>
+<p class="muted">Go back to the application and try again. If this keeps happening, contact its developer.</p>`,
+  })
+}

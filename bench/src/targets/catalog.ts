@@ -1,0 +1,124 @@
+/** Every server under test, as the harness knows it (metadata only; the server code loads in its own process). */
+
+export type TargetGroup = 'floor' | 'pipeshub' | 'peer'
+export type Grant = 'client_credentials' | 'refresh_token' | 'authorization_code'
+
+export interface TargetDefinition {
+  /** Stable id, used on the command line (`--only`), in results and in the chart. */
+  readonly id: string
+  readonly label: string
+  readonly group: TargetGroup
+  readonly server: string
+  readonly grant: Grant
+  /** Storage behind it, in words. */
+  readonly store: string
+  /** Needs PostgreSQL on 127.0.0.1:5432. */
+  readonly needsPostgres?: boolean
+}
+
+export const TARGETS: readonly TargetDefinition[] = [
+  {
+    id: 'floor-http',
+    label: 'HTTP floor (Fastify, fixed JSON)',
+    group: 'floor',
+    server: 'fastify',
+    grant: 'client_credentials',
+    store: 'none',
+  },
+  {
+    id: 'floor-crypto',
+    label: 'Crypto floor (Fastify, Basic auth + ES256 JWT)',
+    group: 'floor',
+    server: 'fastify',
+    grant: 'client_credentials',
+    store: 'none',
+  },
+  {
+    id: 'pipeshub-cc-es256',
+    label: 'PipesHub client_credentials ES256',
+    group: 'pipeshub',
+    server: '@pipeshub/server',
+    grant: 'client_credentials',
+    store: 'SQLite (file, WAL)',
+  },
+  {
+    id: 'pipeshub-cc-eddsa',
+    label: 'PipesHub client_credentials EdDSA',
+    group: 'pipeshub',
+    server: '@pipeshub/server',
+    grant: 'client_credentials',
+    store: 'SQLite (file, WAL)',
+  },
+  {
+    id: 'pipeshub-refresh-sqlite',
+    label: 'PipesHub refresh_token (SQLite)',
+    group: 'pipeshub',
+    server: '@pipeshub/server',
+    grant: 'refresh_token',
+    store: 'SQLite (file, WAL)',
+  },
+  {
+    id: 'pipeshub-refresh-postgres',
+    label: 'PipesHub refresh_token (PostgreSQL)',
+    group: 'pipeshub',
+    server: '@pipeshub/server',
+    grant: 'refresh_token',
+    store: 'PostgreSQL 127.0.0.1:5432',
+    needsPostgres: true,
+  },
+  {
+    id: 'pipeshub-code-sqlite',
+    label: 'PipesHub authorization_code (SQLite)',
+    group: 'pipeshub',
+    server: '@pipeshub/server',
+    grant: 'authorization_code',
+    store: 'SQLite (file, WAL)',
+  },
+  {
+    id: 'oidc-provider-cc',
+    label: 'node-oidc-provider client_credentials',
+    group: 'peer',
+    server: 'oidc-provider',
+    grant: 'client_credentials',
+    store: 'memory adapter',
+  },
+  {
+    id: 'oidc-provider-refresh',
+    label: 'node-oidc-provider refresh_token',
+    group: 'peer',
+    server: 'oidc-provider',
+    grant: 'refresh_token',
+    store: 'memory adapter',
+  },
+  {
+    id: 'oidc-provider-code',
+    label: 'node-oidc-provider authorization_code',
+    group: 'peer',
+    server: 'oidc-provider',
+    grant: 'authorization_code',
+    store: 'Map adapter',
+  },
+  {
+    id: 'oauth2-server-cc',
+    label: '@node-oauth/oauth2-server client_credentials',
+    group: 'peer',
+    server: '@node-oauth/oauth2-server',
+    grant: 'client_credentials',
+    store: 'in-memory model',
+  },
+  {
+    id: 'oauth2-server-refresh',
+    label: '@node-oauth/oauth2-server refresh_token',
+    group: 'peer',
+    server: '@node-oauth/oauth2-server',
+    grant: 'refresh_token',
+    store: 'in-memory model',
+  },
+]
+
+export function targetById(id: string): TargetDefinition {
+  const target = TARGETS.find((candidate) => candidate.id === id)
+  if (target === undefined)
+    throw new Error(`unknown target ${id}; known: ${TARGETS.map((t) => t.id).join(', ')}`)
+  return target
+}

@@ -1,0 +1,44 @@
+import { basicAuthorization, FORM_CONTENT_TYPE, type Scenario } from '../scenario.js'
+import { BENCH_CLIENT, CLIENT_CREDENTIALS_SCOPE } from './target.js'
+
+/** The one client_credentials request every server answers: client_secret_basic, a form body. */
+export function clientCredentialsScenario(path: string, extraBody = ''): Scenario {
+  return {
+    kind: 'fixed',
+    request: {
+      method: 'POST',
+      path,
+      headers: {
+        authorization: basicAuthorization(BENCH_CLIENT.clientId, BENCH_CLIENT.clientSecret),
+        'content-type': FORM_CONTENT_TYPE,
+      },
+      body: `grant_type=client_credentials&scope=${encodeURIComponent(CLIENT_CREDENTIALS_SCOPE)}${extraBody}`,
+    },
+  }
+}
+
+/** A templated form request (refresh token, authorization code) with client_secret_basic. */
+export function credentialScenario(
+  kind: 'refresh-chain' | 'one-shot',
+  path: string,
+  prefix: string,
+  suffix = '',
+): Scenario {
+  return {
+    kind,
+    request: {
+      method: 'POST',
+      path,
+      headers: {
+        authorization: basicAuthorization(BENCH_CLIENT.clientId, BENCH_CLIENT.clientSecret),
+        'content-type': FORM_CONTENT_TYPE,
+      },
+    },
+    body: { prefix, suffix },
+  }
+}
+
+export function listeningPort(address: ReturnType<import('node:net').Server['address']>): number {
+  if (address === null || typeof address === 'string') throw new Error(`unexpected server address ${address}`)
+  return address.port
+}

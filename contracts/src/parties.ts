@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url'
+
+/** The consumer of the contract: `@pipeshub/client`, as its Pact tests name it. */
+export const CONSUMER = 'pipeshub-client'
+
+/** The provider of the contract: the deployable token server (`apps/token-server`). */
+export const PROVIDER = 'pipeshub-token-server'
+
+/** Pact names its files `{consumer}-{provider}.json`; this is the one the client's tests write. */
+export const PACT_FILE_NAME = `${CONSUMER}-${PROVIDER}.json`
+
+/** The folder of committed pacts: `contracts/pacts/` (this module is `contracts/dist/parties.js`). */
+export const PACTS_DIR = fileURLToPath(new URL('../pacts/', import.meta.url))
+
+/** Absolute path of the committed pact between the client and the token server. */
+export const PACT_FILE = `${PACTS_DIR}${PACT_FILE_NAME}`
+
+/**
+ * Pacts written only to prove the contract can fail (a client expecting what the provider never
+ * sends). Not committed (`contracts/.gitignore`); the provider's must-fail tests verify them.
+ */
+export const WHAT_IF_PACTS_DIR = fileURLToPath(new URL('../what-if-pacts/', import.meta.url))
+
+/** Routes of the token server the contract covers, relative to its origin (PipesHub's `/api/v1` mount). */
+export const ROUTES = {
+  token: '/api/v1/oauth2/token',
+  revocation: '/api/v1/oauth2/revoke',
+  introspection: '/api/v1/oauth2/introspect',
+  userinfo: '/api/v1/oauth2/userinfo',
+  jwks: '/.well-known/jwks.json',
+  authorizationServerMetadata: '/.well-known/oauth-authorization-server',
+  openidConfiguration: '/.well-known/openid-configuration',
+} as const

@@ -1,0 +1,201 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import type { ServerResponse } from 'node:http'
+import { dirname, extname, join, relative, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Browser, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { OAuthClient } from './oauth-client.js'
+import {
+  type LoopbackAuthorizationServer,
+  startAuthorizationServer,
+  USER,
+} from './test-support/loopback-server.js'
+
+// Proves the published ESM runs in a real browser: the page loads packages/client/dist and its
+// dependencies' own ESM builds through an import map, with no bundler, and talks to the real server.
+// The page is served from the authorization server's origin, so no CORS is involved.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const chromiumMissing = !existsSync(CHROMIUM)
+if (chromiumMissing && process.env.CI === 'true') {
+  throw new Error(`Chromium is required with CI=true but ${CHROMIUM} does not exist`)
+}
+
+const clientDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const packageDir = (from: string, name: string) => realpathSync(join(from, 'node_modules', name))
+const modelsDir = packageDir(clientDir, '@pipeshub/models')
+const packages: Record<string, string> = {
+  '@pipeshub/client': clientDir,
+  '@pipeshub/models': modelsDir,
+  jose: packageDir(clientDir, 'jose'),
+  typebox: packageDir(modelsDir, 'typebox'),
+}
+
+type ExportTarget = string | { import?: ExportTarget; browser?: ExportTarget; default?: ExportTarget } | null
+
+function pick(target: ExportTarget | undefined): string | undefined {
+  if (target === undefined || target === null) return undefined
+  if (typeof target === 'string') return target
+  return pick(target.browser ?? target.import ?? target.default)
+}
+
+/** An import map from each package's own `exports` (exact subpaths; that is all these packages use). */
+function importMap(): Record<string, string> {
+  const imports: Record<string, string> = {}
+  for (const [name, dir] of Object.entries(packages)) {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      exports: Record<string, ExportTarget>
+    }
+    for (const [subpath, target] of Object.entries(manifest.exports)) {
+      const file = pick(target)
+      if (file === undefined || subpath.includes('*') || !/\.m?js$/.test(file)) continue
+      imports[`${name}${subpath.slice(1)}`] = `/__browser__/${name}/${file.replace(/^\.\//, '')}`
+    }
+  }
+  return imports
+}
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<script type="importmap">${JSON.stringify({ imports: importMap() })}</script>
+<script type="module">
+  import { OAuthClient, OAuthError } from '@pipeshub/client'
+  window.proof = async ({ issuer, clientId, clientSecret, webClientId, idToken }) => {
+    // jose and WebCrypto in the page: the issuer's JWKS fetched, the ES256 signature checked.
+    const webClient = await OAuthClient.fromIssuer(issuer, { clientId: webClientId })
+    const idTokenClaims = await webClient.validateIdToken(idToken)
+    const client = await OAuthClient.fromIssuer(issuer, { clientId, clientSecret })
+    const request = await client.createAuthorizationRequest({
+      redirectUri: 'http://127.0.0.1/callback',
+      scope: ['openid', 'kb:read'],
+    })
+    const tokens = await client.clientCredentials({ scope: 'kb:read' })
+    const refused = await client.clientCredentials({ scope: 'user:delete' }).catch((error) => error)
+    return {
+      authorizationUrl: request.url.href,
+      codeVerifier: request.codeVerifier,
+      tokens: { ...tokens },
+      rawAccessToken: tokens.raw.access_token,
+      refusedIsOAuthError: refused instanceof OAuthError,
+      refusedError: refused.error,
+      idTokenClaims,
+    }
+  }
+</script>`
+
+const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript' }
+
+/** Serves the page and the files under the four package directories; nothing else. */
+function serveBrowserFiles(url: string, response: ServerResponse): boolean {
+  if (url === '/__browser__/index.html') {
+    response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
+    return true
+  }
+  for (const [name, dir] of Object.entries(packages)) {
+    const prefix = `/__browser__/${name}/`
+    if (!url.startsWith(prefix)) continue
+    const file = resolve(dir, decodeURIComponent(url.slice(prefix.length).split('?')[0] ?? ''))
+    const type = CONTENT_TYPES[extname(file)]
+    if (relative(dir, file).startsWith(`..${sep}`) || type === undefined || !existsSync(file)) {
+      response.writeHead(404).end()
+    } else {
+      response.writeHead(200, { 'content-type': type }).end(readFileSync(file))
+    }
+    return true
+  }
+  return false
+}
+
+describe.skipIf(chromiumMissing)(`in headless Chromium (${CHROMIUM})`, () => {
+  let server: LoopbackAuthorizationServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    if (!existsSync(join(clientDir, 'dist', 'index.js'))) {
+      throw new Error('packages/client/dist is missing: run `pnpm --filter @pipeshub/client build` first')
+    }
+    server = await startAuthorizationServer({}, (request, response) =>
+      serveBrowserFiles(request.url ?? '', response),
+    )
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    })
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('loads the built ESM package: createAuthorizationRequest, clientCredentials, an OAuthError, an ID token check', {
+    timeout: 60_000,
+  }, async () => {
+    const { client, clientSecret } = await server.app.authorizationServer.registerClient({
+      name: 'browser proof',
+      grantTypes: ['client_credentials'],
+      scopes: ['kb:read'],
+    })
+    // An ID token from a real authorization code flow, run from Node, for the page to verify.
+    const web = await server.app.authorizationServer.registerClient({
+      name: 'browser proof web',
+      public: true,
+      grantTypes: ['authorization_code'],
+      redirectUris: ['http://127.0.0.1/callback'],
+      scopes: ['openid'],
+    })
+    const nodeClient = await OAuthClient.fromIssuer(server.issuer, { clientId: web.client.clientId })
+    const request = await nodeClient.createAuthorizationRequest({
+      redirectUri: 'http://127.0.0.1/callback',
+      scope: 'openid',
+    })
+    const location = (await fetch(request.url, { redirect: 'manual' })).headers.get('location') ?? ''
+    const { code } = nodeClient.validateAuthorizationCallback(location, { state: request.state })
+    const { idToken } = await nodeClient.exchangeAuthorizationCode({
+      code,
+      redirectUri: request.redirectUri,
+      codeVerifier: request.codeVerifier,
+    })
+    const page = await browser.newPage()
+    const pageErrors: string[] = []
+    // What the page saw, to explain a failure to load (the refused request's 400 is expected).
+    const diagnostics: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    page.on('console', (message) => diagnostics.push(`console ${message.type()}: ${message.text()}`))
+    page.on('response', (response) => {
+      if (response.status() >= 400) diagnostics.push(`${response.status()} ${response.url()}`)
+    })
+    await page.goto(`${server.issuer}/__browser__/index.html`)
+    await page
+      .waitForFunction(() => 'proof' in window, undefined, { timeout: 30_000 })
+      .catch((error: unknown) => {
+        const seen = [...pageErrors, ...diagnostics].join('; ')
+        throw new Error(`the page did not load the package: ${seen}`, { cause: error })
+      })
+    const result = await page.evaluate(
+      (args) =>
+        (window as unknown as { proof(a: typeof args): Promise<Record<string, unknown>> }).proof(args),
+      {
+        issuer: server.issuer,
+        clientId: client.clientId,
+        clientSecret: clientSecret ?? '',
+        webClientId: web.client.clientId,
+        idToken: idToken ?? '',
+      },
+    )
+    expect(pageErrors).toEqual([])
+    const url = new URL(result.authorizationUrl as string)
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256')
+    expect(url.searchParams.get('client_id')).toBe(client.clientId)
+    expect(result.codeVerifier).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(result.tokens).toMatchObject({ tokenType: 'Bearer', scope: 'kb:read', expiresIn: 3600 })
+    expect(result.rawAccessToken).toBe((result.tokens as { accessToken: string }).accessToken)
+    expect(result.refusedIsOAuthError).toBe(true)
+    expect(result.refusedError).toBe('invalid_scope')
+    expect(result.idTokenClaims).toMatchObject({
+      iss: server.issuer,
+      aud: web.client.clientId,
+      sub: USER.subject,
+    })
+  })
+})

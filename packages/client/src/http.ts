@@ -1,0 +1,221 @@
+import { errorResponseCodec, type ValidationIssue } from '@pipeshub/models'
+import { HttpError, NetworkError, OAuthError, ResponseValidationError, TimeoutError } from './errors.js'
+import { isRetryableStatus, parseRetryAfter, type ResolvedRetryOptions, retryDelayMs } from './retry.js'
+import { parseWwwAuthenticate } from './www-authenticate.js'
+
+/** The subset of `fetch` this package calls; `globalThis.fetch` of every runtime fits. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+/** Options every network call accepts. */
+export interface CallOptions {
+  /** Aborts the call; the abort reason is thrown as is. */
+  signal?: AbortSignal | undefined
+  /** Overrides the client's `timeoutMs` for this call (the whole call, retries included). */
+  timeoutMs?: number | undefined
+}
+
+/** What the client hands the transport; resolved once, in the client's constructor. */
+export interface Transport {
+  readonly fetch: FetchLike
+  readonly timeoutMs: number
+  readonly retry: ResolvedRetryOptions
+  /** Wall clock in ms since the epoch (Retry-After dates, token expiry, ID token times). */
+  readonly now: () => number
+}
+
+export interface HttpRequest {
+  readonly url: URL
+  readonly method: 'GET' | 'POST'
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: URLSearchParams | undefined
+  /** False for calls that must never be repeated, such as redeeming a single-use authorization code. */
+  readonly retryable: boolean
+}
+
+export interface HttpResponse {
+  readonly response: Response
+  /** The whole body, read once. */
+  readonly text: string
+}
+
+const MAX_ERROR_BODY = 4096
+
+/** Combines the caller's signal with the call's deadline. */
+function combine(
+  caller: AbortSignal | undefined,
+  deadline: AbortSignal,
+): { signal: AbortSignal; release(): void } {
+  if (caller === undefined) return { signal: deadline, release() {} }
+  if (typeof AbortSignal.any === 'function')
+    return { signal: AbortSignal.any([caller, deadline]), release() {} }
+  // Runtimes without AbortSignal.any: forward both by hand, and unhook from the caller's
+  // (possibly long-lived) signal afterwards so its listeners do not pile up.
+  const controller = new AbortController()
+  const forward = (source: AbortSignal) => () => controller.abort(source.reason)
+  const fromCaller = forward(caller)
+  const fromDeadline = forward(deadline)
+  if (caller.aborted) controller.abort(caller.reason)
+  else if (deadline.aborted) controller.abort(deadline.reason)
+  caller.addEventListener('abort', fromCaller, { once: true })
+  deadline.addEventListener('abort', fromDeadline, { once: true })
+  return {
+    signal: controller.signal,
+    release() {
+      caller.removeEventListener('abort', fromCaller)
+      deadline.removeEventListener('abort', fromDeadline)
+    },
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason)
+      return
+    }
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/**
+ * Sends one request: a deadline over the whole call, and retries with backoff for network errors,
+ * 429 and 5xx when the request allows them. Resolves with any HTTP response that is not retried;
+ * turning a status into an error is the caller's job.
+ */
+export async function send(
+  transport: Transport,
+  request: HttpRequest,
+  call: CallOptions = {},
+): Promise<HttpResponse> {
+  const timeoutMs = call.timeoutMs ?? transport.timeoutMs
+  const startedAt = Date.now()
+  const deadline = AbortSignal.timeout(timeoutMs)
+  const { signal, release } = combine(call.signal, deadline)
+  const maxAttempts = request.retryable ? transport.retry.maxAttempts : 1
+  const body = request.body?.toString()
+  // Why an abort happened decides what the caller sees: its own reason, or our TimeoutError.
+  const aborted = (cause: unknown): unknown => {
+    if (call.signal?.aborted) return call.signal.reason
+    return new TimeoutError(timeoutMs, { cause })
+  }
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let response: Response
+      let text: string
+      try {
+        const init: RequestInit = {
+          method: request.method,
+          headers: request.headers,
+          signal,
+          redirect: 'manual',
+        }
+        if (body !== undefined) init.body = body
+        response = await transport.fetch(request.url.href, init)
+        text = await response.text()
+      } catch (error) {
+        if (signal.aborted) throw aborted(error)
+        if (attempt >= maxAttempts)
+          throw new NetworkError(`request to ${request.url.href} failed`, { cause: error })
+        const wait = retryDelayMs(attempt, undefined, transport.retry) ?? 0
+        await sleep(wait, signal).catch((reason) => {
+          throw aborted(reason)
+        })
+        continue
+      }
+      if (attempt < maxAttempts && isRetryableStatus(response.status)) {
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), transport.now())
+        const wait = retryDelayMs(attempt, retryAfter, transport.retry)
+        // A wait the server demands beyond our cap, or past the deadline, cannot succeed: report now.
+        if (wait !== undefined && Date.now() - startedAt + wait < timeoutMs) {
+          await sleep(wait, signal).catch((reason) => {
+            throw aborted(reason)
+          })
+          continue
+        }
+      }
+      return { response, text }
+    }
+  } finally {
+    release()
+  }
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+/**
+ * The error a non-2xx response stands for: an RFC 6749 §5.2 body, else an RFC 6750 §3 bearer
+ * challenge with an `error`, else a plain `HttpError`.
+ */
+export function errorFromResponse({ response, text }: HttpResponse): OAuthError | HttpError {
+  const wwwAuthenticate = parseWwwAuthenticate(response.headers.get('www-authenticate'))
+  const json = parseJson(text)
+  if (json.ok) {
+    const decoded = errorResponseCodec.safeDecode(json.value)
+    if (decoded.ok) {
+      return new OAuthError({ ...decoded.value, status: response.status, wwwAuthenticate, response })
+    }
+  }
+  const challenge = wwwAuthenticate.find((c) => c.parameters.error !== undefined)
+  if (challenge !== undefined) {
+    const { error, error_description: errorDescription, error_uri: errorUri } = challenge.parameters
+    return new OAuthError({
+      error: error as string,
+      errorDescription,
+      errorUri,
+      status: response.status,
+      wwwAuthenticate,
+      response,
+    })
+  }
+  return new HttpError(response, text.length > MAX_ERROR_BODY ? text.slice(0, MAX_ERROR_BODY) : text)
+}
+
+/** Throws the matching error unless the response is a 2xx. */
+export function assertOk(result: HttpResponse): void {
+  if (result.response.status < 200 || result.response.status > 299) throw errorFromResponse(result)
+}
+
+/** The codec shape this package reads responses with (a `@pipeshub/models` WireCodec). */
+export interface ResponseCodec<Model> {
+  readonly name: string
+  safeDecode(
+    value: unknown,
+  ):
+    | { readonly ok: true; readonly value: Model }
+    | { readonly ok: false; readonly error: Error & { readonly issues: readonly ValidationIssue[] } }
+}
+
+/** Parses a 2xx JSON body and checks it with a compiled validator before anything reads it. */
+export function decodeJson<Model>(
+  codec: ResponseCodec<Model>,
+  { response, text }: HttpResponse,
+): { model: Model; raw: unknown } {
+  const details = { status: response.status, response }
+  const json = parseJson(text)
+  if (!json.ok) {
+    throw new ResponseValidationError(
+      codec.name,
+      [{ path: '', keyword: 'json', message: 'body is not valid JSON' }],
+      details,
+    )
+  }
+  const decoded = codec.safeDecode(json.value)
+  if (!decoded.ok) {
+    throw new ResponseValidationError(codec.name, decoded.error.issues, details, { cause: decoded.error })
+  }
+  return { model: decoded.value, raw: json.value }
+}

@@ -1,0 +1,362 @@
+import {
+  formatScope,
+  type IdTokenClaims,
+  type IntrospectionResponse,
+  introspectionResponseCodec,
+  parseScope,
+  type UserInfoResponse,
+  userInfoResponseCodec,
+} from '@pipeshub/models'
+import { type AuthorizationCallback, checkAuthorizationCallback } from './authorization-callback.js'
+import { applyClientAuthentication, type ClientAuthenticationMethod } from './client-authentication.js'
+import { type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
+import { IdTokenValidationError, ResponseValidationError } from './errors.js'
+import { assertOk, type CallOptions, decodeJson, type HttpResponse, send, type Transport } from './http.js'
+import { DEFAULT_ID_TOKEN_ALGORITHMS, validateIdToken } from './id-token.js'
+import { IssuerKeySet } from './jwks.js'
+import { codeChallengeS256, generateCodeVerifier, randomToken } from './pkce.js'
+import { type WithRaw, withRaw } from './raw.js'
+import { attachIdTokenClaims, decodeTokenEndpointResponse, type TokenResponse } from './token-response.js'
+import { createTransport, type TransportOptions } from './transport-options.js'
+
+/** Scope as the RFC's space-delimited string, or as a list of scope tokens. */
+export type Scope = string | readonly string[]
+
+export interface OAuthClientOptions extends TransportOptions {
+  /** The server: from `discover()`, or written by hand (`issuer` plus the endpoints you call). */
+  metadata: ServerMetadata
+  clientId: string
+  /** The client secret of a confidential client. */
+  clientSecret?: string | undefined
+  /** Default: `client_secret_basic` when there is a secret, else `none` (a public client). */
+  clientAuthentication?: ClientAuthenticationMethod | undefined
+  /** Clock skew allowed when checking ID token times, in seconds. Default 60. */
+  clockToleranceSeconds?: number | undefined
+  /**
+   * Algorithms accepted for ID token signatures. Default: the server's
+   * `id_token_signing_alg_values_supported` without `none` and HS*, else the asymmetric JWS algorithms.
+   */
+  idTokenSigningAlgorithms?: readonly string[] | undefined
+}
+
+export interface ClientCredentialsParameters extends CallOptions {
+  scope?: Scope | undefined
+  /** Further token request parameters (e.g. RFC 8707 `resource`); cannot replace the grant's own. */
+  extraParameters?: Readonly<Record<string, string>> | undefined
+}
+
+export interface AuthorizationRequestParameters {
+  /** Absolute redirect URI registered for this client; use the same one in the code exchange. */
+  redirectUri: string
+  scope?: Scope | undefined
+  /** Default: 32 random bytes from WebCrypto, base64url. */
+  state?: string | undefined
+  /** Default: 32 random bytes from WebCrypto, base64url. */
+  nonce?: string | undefined
+  /** Default: a fresh RFC 7636 verifier from WebCrypto. */
+  codeVerifier?: string | undefined
+  /** Further query parameters (`prompt`, `login_hint`, `max_age`, ...); cannot replace the ones above. */
+  extraParameters?: Readonly<Record<string, string>> | undefined
+}
+
+/** Everything to keep (server side or in session storage) until the callback arrives. */
+export interface AuthorizationRequest {
+  /** Send the user agent here. */
+  readonly url: URL
+  readonly state: string
+  readonly nonce: string
+  readonly codeVerifier: string
+  readonly codeChallenge: string
+  readonly redirectUri: string
+}
+
+export interface AuthorizationCallbackParameters {
+  /** The `state` returned by `createAuthorizationRequest`. */
+  state: string
+}
+
+export interface AuthorizationCodeParameters extends CallOptions {
+  code: string
+  /** The redirect URI of the authorization request, identical. */
+  redirectUri: string
+  /** The PKCE verifier of the authorization request. */
+  codeVerifier: string
+  /** The nonce of the authorization request; the ID token must carry it. */
+  nonce?: string | undefined
+  /** OIDC `max_age` sent in the authorization request, checked against `auth_time`. */
+  maxAgeSeconds?: number | undefined
+}
+
+export interface RefreshParameters extends CallOptions {
+  refreshToken: string
+  /** Optional narrowing of the scope (RFC 6749 §6); never wider than originally granted. */
+  scope?: Scope | undefined
+}
+
+/** RFC 7009 §2.1 / RFC 7662 §2.1 `token_type_hint` values. */
+export type TokenTypeHint = 'access_token' | 'refresh_token' | (string & {})
+
+export interface RevocationParameters extends CallOptions {
+  token: string
+  tokenTypeHint?: TokenTypeHint | undefined
+}
+
+export interface IntrospectionParameters extends CallOptions {
+  token: string
+  tokenTypeHint?: TokenTypeHint | undefined
+}
+
+export interface UserInfoParameters extends CallOptions {
+  /** OIDC Core §5.3.2: the `sub` of the ID token; a userinfo answer for another subject is refused. */
+  expectedSubject?: string | undefined
+}
+
+function scopeString(scope: Scope): string {
+  return typeof scope === 'string' ? scope : formatScope(scope)
+}
+
+function endpoint(metadata: ServerMetadata, name: keyof ServerMetadata, wireName: string): URL {
+  const value = metadata[name]
+  if (typeof value !== 'string') throw new TypeError(`the server metadata has no ${wireName}`)
+  return new URL(value)
+}
+
+/**
+ * An OAuth 2.0 / OpenID Connect client of one authorization server. Every response is validated
+ * against the `@pipeshub/models` schemas before it is returned; every failure is a typed error.
+ */
+export class OAuthClient {
+  readonly metadata: ServerMetadata
+  readonly clientId: string
+  readonly clientAuthentication: ClientAuthenticationMethod
+  readonly #clientSecret: string | undefined
+  readonly #transport: Transport
+  readonly #clockToleranceSeconds: number
+  readonly #idTokenAlgorithms: readonly string[]
+  #keys: IssuerKeySet | undefined
+
+  constructor(options: OAuthClientOptions) {
+    if (typeof options.metadata?.issuer !== 'string') throw new TypeError('metadata.issuer is required')
+    if (typeof options.clientId !== 'string' || options.clientId === '')
+      throw new TypeError('clientId is required')
+    this.metadata = options.metadata
+    this.clientId = options.clientId
+    this.#clientSecret = options.clientSecret
+    this.clientAuthentication =
+      options.clientAuthentication ?? (options.clientSecret === undefined ? 'none' : 'client_secret_basic')
+    if (this.clientAuthentication !== 'none' && options.clientSecret === undefined) {
+      throw new TypeError(`${this.clientAuthentication} needs a clientSecret`)
+    }
+    this.#transport = createTransport(options)
+    this.#clockToleranceSeconds = options.clockToleranceSeconds ?? 60
+    const advertised = options.metadata.idTokenSigningAlgValuesSupported?.filter(
+      (alg) => alg !== 'none' && !alg.startsWith('HS'),
+    )
+    this.#idTokenAlgorithms =
+      options.idTokenSigningAlgorithms ??
+      (advertised !== undefined && advertised.length > 0 ? advertised : DEFAULT_ID_TOKEN_ALGORITHMS)
+  }
+
+  /** Discovers the server's metadata (see `discover`) and builds a client for it. */
+  static async fromIssuer(
+    issuer: string | URL,
+    options: Omit<OAuthClientOptions, 'metadata'> & Pick<DiscoveryOptions, 'signal'>,
+  ): Promise<OAuthClient> {
+    const metadata = await discover(issuer, options)
+    return new OAuthClient({ ...options, metadata })
+  }
+
+  /** RFC 6749 §4.4: a token for the client itself. */
+  async clientCredentials(parameters: ClientCredentialsParameters = {}): Promise<TokenResponse> {
+    const body = new URLSearchParams(parameters.extraParameters)
+    body.set('grant_type', 'client_credentials')
+    if (parameters.scope !== undefined) body.set('scope', scopeString(parameters.scope))
+    return decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, true))
+  }
+
+  /**
+   * RFC 6749 §4.1.1 with PKCE S256 (RFC 7636) and an OIDC `nonce`: the URL to send the user agent to,
+   * and the values to keep until the callback. All random values come from WebCrypto.
+   */
+  async createAuthorizationRequest(
+    parameters: AuthorizationRequestParameters,
+  ): Promise<AuthorizationRequest> {
+    const url = endpoint(this.metadata, 'authorizationEndpoint', 'authorization_endpoint')
+    const state = parameters.state ?? randomToken()
+    const nonce = parameters.nonce ?? randomToken()
+    const codeVerifier = parameters.codeVerifier ?? generateCodeVerifier()
+    const codeChallenge = await codeChallengeS256(codeVerifier)
+    const query = new URLSearchParams(parameters.extraParameters)
+    query.set('response_type', 'code')
+    query.set('client_id', this.clientId)
+    query.set('redirect_uri', parameters.redirectUri)
+    if (parameters.scope !== undefined) query.set('scope', scopeString(parameters.scope))
+    query.set('state', state)
+    query.set('nonce', nonce)
+    query.set('code_challenge', codeChallenge)
+    query.set('code_challenge_method', 'S256')
+    // RFC 6749 §3.1: the endpoint URL may carry its own query, which must be kept.
+    for (const [name, value] of query) url.searchParams.set(name, value)
+    return { url, state, nonce, codeVerifier, codeChallenge, redirectUri: parameters.redirectUri }
+  }
+
+  /**
+   * Checks the redirect back to `redirectUri`: `iss` (RFC 9207) when present or promised, `state`,
+   * then the error (thrown as `OAuthError`) or the code.
+   */
+  validateAuthorizationCallback(
+    callback: URL | string | URLSearchParams,
+    parameters: AuthorizationCallbackParameters,
+  ): AuthorizationCallback {
+    return checkAuthorizationCallback(callback, {
+      issuer: this.metadata.issuer,
+      state: parameters.state,
+      requireIssuer: this.metadata.authorizationResponseIssParameterSupported === true,
+    })
+  }
+
+  /**
+   * RFC 6749 §4.1.3: redeems an authorization code. Never retried: a code is single-use, and a
+   * second attempt would make the server revoke what the first one issued (RFC 6749 §4.1.2).
+   * An ID token in the response is validated (signature and claims) before anything is returned.
+   */
+  async exchangeAuthorizationCode(parameters: AuthorizationCodeParameters): Promise<TokenResponse> {
+    const body = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: parameters.code,
+      redirect_uri: parameters.redirectUri,
+      code_verifier: parameters.codeVerifier,
+    })
+    const response = decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, false))
+    // OIDC Core §3.1.3.3: a code flow that granted openid returns an ID token; its absence would
+    // silently skip the nonce check the caller asked for.
+    if (
+      response.idToken === undefined &&
+      parameters.nonce !== undefined &&
+      response.scope !== undefined &&
+      parseScope(response.scope).includes('openid')
+    ) {
+      throw new IdTokenValidationError(
+        'openid was granted but the token response has no id_token',
+        'id_token',
+      )
+    }
+    await this.#checkIdToken(response, parameters.nonce, parameters.maxAgeSeconds)
+    return response
+  }
+
+  /** RFC 6749 §6: a new access token (and, with rotation, a new refresh token) for a refresh token. */
+  async refresh(parameters: RefreshParameters): Promise<TokenResponse> {
+    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: parameters.refreshToken })
+    if (parameters.scope !== undefined) body.set('scope', scopeString(parameters.scope))
+    const response = decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, true))
+    await this.#checkIdToken(response, undefined, undefined)
+    return response
+  }
+
+  /** RFC 7009: revokes a token. Resolves when the server answered 200 (also for unknown tokens). */
+  async revoke(parameters: RevocationParameters): Promise<void> {
+    const url = endpoint(this.metadata, 'revocationEndpoint', 'revocation_endpoint')
+    const body = new URLSearchParams({ token: parameters.token })
+    if (parameters.tokenTypeHint !== undefined) body.set('token_type_hint', parameters.tokenTypeHint)
+    assertOk(await this.#authenticatedPost(url, body, parameters, true))
+  }
+
+  /** RFC 7662: the state of a token. An inactive token resolves to `{ active: false }`, never throws. */
+  async introspect(parameters: IntrospectionParameters): Promise<WithRaw<IntrospectionResponse>> {
+    const url = endpoint(this.metadata, 'introspectionEndpoint', 'introspection_endpoint')
+    const body = new URLSearchParams({ token: parameters.token })
+    if (parameters.tokenTypeHint !== undefined) body.set('token_type_hint', parameters.tokenTypeHint)
+    const result = await this.#authenticatedPost(url, body, parameters, true)
+    assertOk(result)
+    const { model, raw } = decodeJson(introspectionResponseCodec, result)
+    return withRaw(model, raw as Readonly<Record<string, unknown>>)
+  }
+
+  /** OIDC Core §5.3: the claims about the End-User an access token with `openid` may read. */
+  async userinfo(
+    accessToken: string,
+    parameters: UserInfoParameters = {},
+  ): Promise<WithRaw<UserInfoResponse>> {
+    const url = endpoint(this.metadata, 'userinfoEndpoint', 'userinfo_endpoint')
+    const result = await send(
+      this.#transport,
+      {
+        url,
+        method: 'GET',
+        headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
+        retryable: true,
+      },
+      parameters,
+    )
+    assertOk(result)
+    const { model, raw } = decodeJson(userInfoResponseCodec, result)
+    if (parameters.expectedSubject !== undefined && model.sub !== parameters.expectedSubject) {
+      throw new ResponseValidationError(
+        userInfoResponseCodec.name,
+        [{ path: '/sub', keyword: 'const', message: 'must be the subject of the ID token' }],
+        { status: result.response.status, response: result.response },
+      )
+    }
+    return withRaw(model, raw as Readonly<Record<string, unknown>>)
+  }
+
+  /**
+   * Validates an ID token obtained elsewhere (OIDC Core §3.1.3.7): signature against the issuer's
+   * JWKS, `iss`, `aud`, `azp`, `exp`, `iat`, and `nonce` when given.
+   */
+  validateIdToken(
+    idToken: string,
+    expected: { nonce?: string | undefined; maxAgeSeconds?: number | undefined } = {},
+  ): Promise<IdTokenClaims> {
+    this.#keys ??= new IssuerKeySet(this.#transport, endpoint(this.metadata, 'jwksUri', 'jwks_uri'))
+    return validateIdToken(idToken, this.#keys, {
+      issuer: this.metadata.issuer,
+      clientId: this.clientId,
+      algorithms: this.#idTokenAlgorithms,
+      clockToleranceSeconds: this.#clockToleranceSeconds,
+      now: this.#transport.now(),
+      nonce: expected.nonce,
+      maxAgeSeconds: expected.maxAgeSeconds,
+    })
+  }
+
+  async #checkIdToken(
+    response: TokenResponse,
+    nonce: string | undefined,
+    maxAgeSeconds: number | undefined,
+  ): Promise<void> {
+    if (response.idToken === undefined) return
+    attachIdTokenClaims(response, await this.validateIdToken(response.idToken, { nonce, maxAgeSeconds }))
+  }
+
+  #tokenRequest(body: URLSearchParams, call: CallOptions, retryable: boolean): Promise<HttpResponse> {
+    return this.#authenticatedPost(
+      endpoint(this.metadata, 'tokenEndpoint', 'token_endpoint'),
+      body,
+      call,
+      retryable,
+    ).then((result) => {
+      assertOk(result)
+      return result
+    })
+  }
+
+  #authenticatedPost(
+    url: URL,
+    body: URLSearchParams,
+    call: CallOptions,
+    retryable: boolean,
+  ): Promise<HttpResponse> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'content-type': 'application/x-www-form-urlencoded',
+    }
+    applyClientAuthentication(
+      { clientId: this.clientId, clientSecret: this.#clientSecret, method: this.clientAuthentication },
+      headers,
+      body,
+    )
+    return send(this.#transport, { url, method: 'POST', headers, body, retryable }, call)
+  }
+}

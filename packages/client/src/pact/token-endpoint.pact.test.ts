@@ -1,0 +1,466 @@
+import { MatchersV3 } from '@pact-foundation/pact'
+import {
+  basicAuthorization,
+  bearerTokenType,
+  type ConfidentialClientParams,
+  consumerPact,
+  EXAMPLE,
+  EXAMPLE_NOW_MS,
+  FORM_CONTENT_TYPE,
+  fetchThroughMockServer,
+  formBody,
+  INJECTED,
+  jsonContentType,
+  matchersFor,
+  ROUTES,
+  STATES,
+  tokenResponseHeaders,
+} from '@pipeshub/contracts'
+import {
+  AuthorizationCodeTokenRequestWire,
+  ClientCredentialsTokenRequestWire,
+  JsonWebKeySetWire,
+  OAuthErrorResponseWire,
+  OAuthTokenResponseWire,
+  RefreshTokenRequestWire,
+} from '@pipeshub/models'
+import { importJWK, SignJWT } from 'jose'
+import { describe, expect, it } from 'vitest'
+import { OAuthClient, OAuthError } from '../index.js'
+
+// The token endpoint (RFC 6749 §3.2): every grant the client uses and every error it handles.
+
+const CLIENT: ConfidentialClientParams = {
+  clientId: EXAMPLE.clientId,
+  clientSecret: EXAMPLE.clientSecret,
+  scopes: EXAMPLE.scopes.user.split(' '),
+  redirectUris: [EXAMPLE.redirectUri],
+  grantTypes: ['authorization_code', 'client_credentials', 'refresh_token'],
+}
+
+const METADATA = {
+  issuer: EXAMPLE.issuer,
+  tokenEndpoint: `${EXAMPLE.issuer}${ROUTES.token}`,
+  jwksUri: `${EXAMPLE.issuer}${ROUTES.jwks}`,
+}
+
+function client(mockServerUrl: string, clientSecret: string = EXAMPLE.clientSecret): OAuthClient {
+  return new OAuthClient({
+    metadata: METADATA,
+    clientId: EXAMPLE.clientId,
+    clientSecret,
+    fetch: fetchThroughMockServer(mockServerUrl),
+    now: () => EXAMPLE_NOW_MS,
+    retry: false,
+  })
+}
+
+/** The headers the client sends with every token request (client_secret_basic). */
+function tokenRequestHeaders(clientSecret: string = EXAMPLE.clientSecret) {
+  return {
+    Accept: 'application/json',
+    'Content-Type': FORM_CONTENT_TYPE,
+    Authorization: basicAuthorization(EXAMPLE.clientId, clientSecret),
+  }
+}
+
+function tokenResponse(example: Parameters<typeof matchersFor<typeof OAuthTokenResponseWire>>[1]) {
+  return matchersFor(OAuthTokenResponseWire, example, { overrides: { '/token_type': bearerTokenType() } })
+}
+
+function errorResponse(error: string) {
+  return matchersFor(OAuthErrorResponseWire, { error }, { exact: ['/error'] })
+}
+
+async function expectOAuthError(
+  promise: Promise<unknown>,
+  error: string,
+  status: number,
+): Promise<OAuthError> {
+  const thrown = await promise.then(
+    () => expect.unreachable('the call succeeded'),
+    (reason: unknown) => reason,
+  )
+  expect(thrown).toBeInstanceOf(OAuthError)
+  expect(thrown).toMatchObject({ error, status })
+  return thrown as OAuthError
+}
+
+/** An ID token as the token server issues it, signed with the contract's deterministic example key. */
+async function exampleIdToken(): Promise<string> {
+  const { d, kid, ...publicPart } = EXAMPLE.idTokenSigningKey
+  const key = await importJWK({ ...publicPart, d }, 'EdDSA')
+  return new SignJWT({ nonce: EXAMPLE.nonce, auth_time: EXAMPLE.issuedAt, azp: EXAMPLE.clientId })
+    .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
+    .setIssuer(EXAMPLE.issuer)
+    .setSubject(EXAMPLE.subject)
+    .setAudience(EXAMPLE.clientId)
+    .setIssuedAt(EXAMPLE.issuedAt)
+    .setExpirationTime(EXAMPLE.issuedAt + EXAMPLE.expiresIn)
+    .sign(key)
+}
+
+const userGrant = {
+  clientId: EXAMPLE.clientId,
+  subject: EXAMPLE.subject,
+  scope: EXAMPLE.scopes.user,
+}
+const codeGrant = {
+  ...userGrant,
+  redirectUri: EXAMPLE.redirectUri,
+  codeVerifier: EXAMPLE.codeVerifier,
+  nonce: EXAMPLE.nonce,
+}
+const refreshGrant = { ...userGrant, scope: EXAMPLE.scopes.refreshable }
+
+describe('client_credentials grant (RFC 6749 §4.4)', () => {
+  it('gets a token with the minimal response: access_token, token_type, expires_in, scope', async () => {
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .uponReceiving('a client credentials token request')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(),
+        body: formBody(ClientCredentialsTokenRequestWire, {
+          grant_type: 'client_credentials',
+          scope: EXAMPLE.scopes.clientCredentials,
+        }),
+      })
+      .willRespondWith({
+        status: 200,
+        headers: tokenResponseHeaders(),
+        body: tokenResponse({
+          access_token: EXAMPLE.accessToken,
+          token_type: 'Bearer',
+          expires_in: EXAMPLE.expiresIn,
+          scope: EXAMPLE.scopes.clientCredentials,
+        }),
+      })
+    await pact.executeTest(async (mockServer) => {
+      const tokens = await client(mockServer.url).clientCredentials({
+        scope: EXAMPLE.scopes.clientCredentials,
+      })
+      expect({ ...tokens }).toEqual({
+        accessToken: EXAMPLE.accessToken,
+        tokenType: 'Bearer',
+        expiresIn: EXAMPLE.expiresIn,
+        scope: EXAMPLE.scopes.clientCredentials,
+      })
+    })
+  })
+
+  it('surfaces invalid_client (401, WWW-Authenticate: Basic) for a wrong secret', async () => {
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .uponReceiving('a client credentials token request with a wrong client secret')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(EXAMPLE.wrongClientSecret),
+        body: formBody(ClientCredentialsTokenRequestWire, {
+          grant_type: 'client_credentials',
+          scope: EXAMPLE.scopes.clientCredentials,
+        }),
+      })
+      .willRespondWith({
+        status: 401,
+        headers: {
+          'Content-Type': jsonContentType(),
+          'WWW-Authenticate': MatchersV3.regex('^Basic( .*)?$', 'Basic realm="pipeshub"'),
+        },
+        body: errorResponse('invalid_client'),
+      })
+    await pact.executeTest(async (mockServer) => {
+      const error = await expectOAuthError(
+        client(mockServer.url, EXAMPLE.wrongClientSecret).clientCredentials({
+          scope: EXAMPLE.scopes.clientCredentials,
+        }),
+        'invalid_client',
+        401,
+      )
+      expect(error.wwwAuthenticate.map((challenge) => challenge.scheme.toLowerCase())).toContain('basic')
+    })
+  })
+
+  it('surfaces invalid_scope for a scope the client is not registered for', async () => {
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .uponReceiving('a client credentials token request for a scope the client may not request')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(),
+        body: formBody(ClientCredentialsTokenRequestWire, {
+          grant_type: 'client_credentials',
+          scope: EXAMPLE.scopes.notRegistered,
+        }),
+      })
+      .willRespondWith({
+        status: 400,
+        headers: { 'Content-Type': jsonContentType() },
+        body: errorResponse('invalid_scope'),
+      })
+    await pact.executeTest(async (mockServer) => {
+      await expectOAuthError(
+        client(mockServer.url).clientCredentials({ scope: EXAMPLE.scopes.notRegistered }),
+        'invalid_scope',
+        400,
+      )
+    })
+  })
+})
+
+describe('authorization_code grant with PKCE (RFC 6749 §4.1.3, RFC 7636)', () => {
+  it('exchanges a code for access, refresh and ID tokens, and checks the ID token against the JWKS', async () => {
+    const idToken = await exampleIdToken()
+    const { d: _private, ...publicKey } = EXAMPLE.idTokenSigningKey
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .given(STATES.authorizationCodeIssued, { ...codeGrant })
+      .uponReceiving('an authorization code exchange with a PKCE verifier')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(),
+        body: formBody(
+          AuthorizationCodeTokenRequestWire,
+          {
+            grant_type: 'authorization_code',
+            code: EXAMPLE.authorizationCode,
+            redirect_uri: EXAMPLE.redirectUri,
+            code_verifier: EXAMPLE.codeVerifier,
+          },
+          { code: INJECTED.code },
+        ),
+      })
+      .willRespondWith({
+        status: 200,
+        headers: tokenResponseHeaders(),
+        body: tokenResponse({
+          access_token: EXAMPLE.accessToken,
+          token_type: 'Bearer',
+          expires_in: EXAMPLE.expiresIn,
+          refresh_token: EXAMPLE.refreshToken,
+          scope: EXAMPLE.scopes.user,
+          id_token: idToken,
+        }),
+      })
+    pact
+      .uponReceiving('a request for the signing keys')
+      .withRequest({ method: 'GET', path: ROUTES.jwks, headers: { Accept: 'application/json' } })
+      .willRespondWith({
+        status: 200,
+        headers: { 'Content-Type': jsonContentType() },
+        body: matchersFor(JsonWebKeySetWire, { keys: [publicKey] }),
+      })
+    await pact.executeTest(async (mockServer) => {
+      const tokens = await client(mockServer.url).exchangeAuthorizationCode({
+        code: EXAMPLE.authorizationCode,
+        redirectUri: EXAMPLE.redirectUri,
+        codeVerifier: EXAMPLE.codeVerifier,
+        nonce: EXAMPLE.nonce,
+      })
+      expect({ ...tokens }).toEqual({
+        accessToken: EXAMPLE.accessToken,
+        tokenType: 'Bearer',
+        expiresIn: EXAMPLE.expiresIn,
+        refreshToken: EXAMPLE.refreshToken,
+        scope: EXAMPLE.scopes.user,
+        idToken,
+      })
+      expect(tokens.idTokenClaims).toMatchObject({ sub: EXAMPLE.subject, nonce: EXAMPLE.nonce })
+    })
+  })
+
+  it('surfaces invalid_grant for a code that was already redeemed', async () => {
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .given(STATES.authorizationCodeRedeemed, { ...codeGrant })
+      .uponReceiving('an exchange of an authorization code that was already redeemed')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(),
+        body: formBody(
+          AuthorizationCodeTokenRequestWire,
+          {
+            grant_type: 'authorization_code',
+            code: EXAMPLE.authorizationCode,
+            redirect_uri: EXAMPLE.redirectUri,
+            code_verifier: EXAMPLE.codeVerifier,
+          },
+          { code: INJECTED.code },
+        ),
+      })
+      .willRespondWith({
+        status: 400,
+        headers: { 'Content-Type': jsonContentType() },
+        body: errorResponse('invalid_grant'),
+      })
+    await pact.executeTest(async (mockServer) => {
+      await expectOAuthError(
+        client(mockServer.url).exchangeAuthorizationCode({
+          code: EXAMPLE.authorizationCode,
+          redirectUri: EXAMPLE.redirectUri,
+          codeVerifier: EXAMPLE.codeVerifier,
+        }),
+        'invalid_grant',
+        400,
+      )
+    })
+  })
+
+  it('surfaces invalid_request for a malformed PKCE verifier', async () => {
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .given(STATES.authorizationCodeIssued, { ...codeGrant })
+      .uponReceiving('an authorization code exchange with a code verifier too short for RFC 7636')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(),
+        // Not `formBody`: the request is deliberately not a valid AuthorizationCodeTokenRequest.
+        body: {
+          grant_type: 'authorization_code',
+          code: MatchersV3.fromProviderState(`\${${INJECTED.code}}`, EXAMPLE.authorizationCode),
+          redirect_uri: EXAMPLE.redirectUri,
+          code_verifier: EXAMPLE.malformedCodeVerifier,
+        },
+      })
+      .willRespondWith({
+        status: 400,
+        headers: { 'Content-Type': jsonContentType() },
+        body: errorResponse('invalid_request'),
+      })
+    await pact.executeTest(async (mockServer) => {
+      await expectOAuthError(
+        client(mockServer.url).exchangeAuthorizationCode({
+          code: EXAMPLE.authorizationCode,
+          redirectUri: EXAMPLE.redirectUri,
+          codeVerifier: EXAMPLE.malformedCodeVerifier,
+        }),
+        'invalid_request',
+        400,
+      )
+    })
+  })
+})
+
+describe('refresh_token grant (RFC 6749 §6)', () => {
+  it('refreshes and receives a rotated refresh token', async () => {
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .given(STATES.refreshTokenIssued, { ...refreshGrant })
+      .uponReceiving('a refresh token request')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(),
+        body: formBody(
+          RefreshTokenRequestWire,
+          { grant_type: 'refresh_token', refresh_token: EXAMPLE.refreshToken },
+          { refresh_token: INJECTED.refreshToken },
+        ),
+      })
+      .willRespondWith({
+        status: 200,
+        headers: tokenResponseHeaders(),
+        body: tokenResponse({
+          access_token: EXAMPLE.accessToken,
+          token_type: 'Bearer',
+          expires_in: EXAMPLE.expiresIn,
+          refresh_token: EXAMPLE.rotatedRefreshToken,
+          scope: EXAMPLE.scopes.refreshable,
+        }),
+      })
+    await pact.executeTest(async (mockServer) => {
+      const tokens = await client(mockServer.url).refresh({ refreshToken: EXAMPLE.refreshToken })
+      expect(tokens.refreshToken).toBe(EXAMPLE.rotatedRefreshToken)
+      expect(tokens.refreshToken).not.toBe(EXAMPLE.refreshToken)
+      expect(tokens.accessToken).toBe(EXAMPLE.accessToken)
+    })
+  })
+
+  it('refreshes with a narrowed scope and receives exactly that scope', async () => {
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .given(STATES.refreshTokenIssued, { ...refreshGrant })
+      .uponReceiving('a refresh token request narrowing the scope')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(),
+        body: formBody(
+          RefreshTokenRequestWire,
+          {
+            grant_type: 'refresh_token',
+            refresh_token: EXAMPLE.refreshToken,
+            scope: EXAMPLE.scopes.narrowed,
+          },
+          { refresh_token: INJECTED.refreshToken },
+        ),
+      })
+      .willRespondWith({
+        status: 200,
+        headers: tokenResponseHeaders(),
+        body: matchersFor(
+          OAuthTokenResponseWire,
+          {
+            access_token: EXAMPLE.accessToken,
+            token_type: 'Bearer',
+            expires_in: EXAMPLE.expiresIn,
+            refresh_token: EXAMPLE.rotatedRefreshToken,
+            scope: EXAMPLE.scopes.narrowed,
+          },
+          { exact: ['/scope'], overrides: { '/token_type': bearerTokenType() } },
+        ),
+      })
+    await pact.executeTest(async (mockServer) => {
+      const tokens = await client(mockServer.url).refresh({
+        refreshToken: EXAMPLE.refreshToken,
+        scope: EXAMPLE.scopes.narrowed,
+      })
+      expect(tokens.scope).toBe(EXAMPLE.scopes.narrowed)
+      expect(tokens.refreshToken).toBe(EXAMPLE.rotatedRefreshToken)
+    })
+  })
+
+  it('surfaces invalid_grant for a refresh token that was already rotated', async () => {
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .given(STATES.refreshTokenRotated, { ...refreshGrant })
+      .uponReceiving('a refresh token request with a refresh token that was already rotated')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(),
+        body: formBody(
+          RefreshTokenRequestWire,
+          { grant_type: 'refresh_token', refresh_token: EXAMPLE.refreshToken },
+          { refresh_token: INJECTED.refreshToken },
+        ),
+      })
+      .willRespondWith({
+        status: 400,
+        headers: { 'Content-Type': jsonContentType() },
+        body: errorResponse('invalid_grant'),
+      })
+    await pact.executeTest(async (mockServer) => {
+      await expectOAuthError(
+        client(mockServer.url).refresh({ refreshToken: EXAMPLE.refreshToken }),
+        'invalid_grant',
+        400,
+      )
+    })
+  })
+})

@@ -1,0 +1,55 @@
+import { OAuthError } from './errors.js'
+import type { ClientRecord } from './store/types.js'
+
+/** An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1) that passed validation. */
+export interface AuthorizationRequest {
+  client: ClientRecord
+  clientId: string
+  redirectUri: string
+  /** Requested scopes, each known and allowed for the client. */
+  scope: string[]
+  state: string
+  codeChallenge: string | null
+  codeChallengeMethod: 'S256' | 'plain' | null
+  nonce: string | null
+}
+
+/**
+ * An error of the authorization endpoint. With `redirectUri` it goes back to the client as query
+ * parameters (RFC 6749 §4.1.2.1); without it (unknown client, bad redirect URI) it must be shown to
+ * the user and never redirected.
+ */
+export class AuthorizationRequestError extends OAuthError {
+  readonly redirectUri: string | undefined
+  readonly state: string | undefined
+  readonly issuer: string
+
+  constructor(
+    error: OAuthError,
+    context: { redirectUri?: string | undefined; state?: string | undefined; issuer: string },
+  ) {
+    super(error.error, error.errorDescription, { status: error.status })
+    this.redirectUri = context.redirectUri
+    this.state = context.state
+    this.issuer = context.issuer
+  }
+
+  /** The redirect carrying the error, or `undefined` when it must not be redirected. */
+  redirectTo(): string | undefined {
+    if (this.redirectUri === undefined) return undefined
+    return buildRedirect(this.redirectUri, {
+      error: this.error,
+      error_description: this.errorDescription,
+      state: this.state,
+      iss: this.issuer,
+    })
+  }
+}
+
+/** Appends query parameters to a registered redirect URI, keeping its own query (RFC 6749 §3.1.2). */
+export function buildRedirect(redirectUri: string, params: Record<string, string | undefined>): string {
+  const url = new URL(redirectUri)
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.append(name, value)
+  return url.toString()
+}

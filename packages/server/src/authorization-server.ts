@@ -1,0 +1,907 @@
+import { createHash, randomUUID } from 'node:crypto'
+import type { ValidatedOAuthTokenResponse } from '@pipeshub/models'
+import type { JWK } from 'jose'
+import {
+  type AuthorizationRequest,
+  AuthorizationRequestError,
+  buildRedirect,
+} from './authorization-request.js'
+import {
+  type AuthenticatedClient,
+  authenticateClient,
+  type ClientCredentialsInput,
+} from './client-authentication.js'
+import { type ClientRegistrationInput, type RegisteredClient, registerClient } from './client-registration.js'
+import { OAuthError, storageFailure } from './errors.js'
+import { assertScopesAllowed, PIPESHUB_SCOPES, parseScopeParameter, USER_ONLY_SCOPES } from './scopes.js'
+import { createSecretVerifier, generateOpaqueToken, hashOpaqueToken } from './secrets.js'
+import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
+import type {
+  ClientRecord,
+  RefreshTokenRecord,
+  SigningAlgorithm,
+  SigningKeyRecord,
+  Store,
+} from './store/types.js'
+import {
+  type AccessTokenClaims,
+  looksLikeJwt,
+  newJti,
+  signAccessToken,
+  signIdToken,
+  verifyAccessToken,
+} from './tokens.js'
+
+/** Request parameters after decoding: one value per name; an empty value counts as absent. */
+export type RequestParameters = Readonly<Record<string, string | undefined>>
+
+export interface EndpointPaths {
+  authorization: string
+  token: string
+  revocation: string
+  introspection: string
+  userinfo: string
+  jwks: string
+  openidConfiguration: string
+  oauthAuthorizationServer: string
+}
+
+/** When a refresh token is issued with a user's grant. */
+export type RefreshTokenPolicy = 'offline_access' | 'always' | 'never'
+
+export interface AuthorizationServerOptions {
+  /** The issuer identifier (RFC 8414 §2): https URL without query or fragment. */
+  issuer: string
+  store: Store
+  /** Known scopes (default: PipesHub's catalogue). */
+  scopes?: readonly string[]
+  /** Base URL of the endpoints in discovery (default: the issuer). */
+  baseUrl?: string
+  /** Prefix of the OAuth endpoints (default `/api/v1`); the well-known documents stay at the root. */
+  prefix?: string
+  /** `aud` of access tokens (default: the issuer). */
+  accessTokenAudience?: string
+  /** Seconds (default 3600); clients may override within 300-86400. */
+  accessTokenLifetime?: number
+  /** Seconds (default 30 days); clients may override within 1 hour - 1 year. */
+  refreshTokenLifetime?: number
+  /** Seconds (default 600). */
+  authorizationCodeLifetime?: number
+  /** Signing algorithm of access and ID tokens (default ES256). */
+  signingAlgorithm?: SigningAlgorithm
+  /** Seconds a rotated-in key is published before it signs (default 3600). */
+  keyPublicationDelay?: number
+  /** Default `offline_access` (PipesHub): refresh tokens only when `offline_access` is granted to a user. */
+  refreshTokenPolicy?: RefreshTokenPolicy
+  /** Clock in epoch seconds (default: `Date.now()`), injectable for tests. */
+  now?: () => number
+}
+
+export interface IssueAuthorizationCodeInput {
+  request: AuthorizationRequest
+  /** The authenticated end-user. */
+  subject: string
+  /** Granted scopes, a subset of the requested ones (default: all requested). */
+  scope?: readonly string[]
+  /** When the end-user authenticated, epoch seconds. */
+  authTime: number
+  /** A fixed code value (at least 16 characters) for seeding and contract provider states; random otherwise. */
+  code?: string
+}
+
+export interface IssueRefreshTokenInput {
+  clientId: string
+  subject: string
+  scope: readonly string[]
+  /** When the end-user authenticated (default: now). */
+  authTime?: number
+  /** A fixed token value (at least 16 characters) for seeding and contract provider states; random otherwise. */
+  refreshToken?: string
+}
+
+/** RFC 7662 §2.2 response, snake_case. */
+export interface IntrospectionResult {
+  active: boolean
+  scope?: string
+  client_id?: string
+  username?: string
+  token_type?: string
+  exp?: number
+  iat?: number
+  sub?: string
+  aud?: string
+  iss?: string
+  jti?: string
+}
+
+export interface AuthorizationServer {
+  readonly issuer: string
+  readonly store: Store
+  readonly paths: EndpointPaths
+  readonly signingKeys: SigningKeyManager
+  /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
+  token(
+    params: RequestParameters,
+    credentials: { authorization?: string | undefined },
+  ): Promise<ValidatedOAuthTokenResponse>
+  /** RFC 7009 revocation; unknown tokens and other clients' tokens are ignored. */
+  revoke(params: RequestParameters, credentials: { authorization?: string | undefined }): Promise<void>
+  /** RFC 7662 introspection, for authenticated clients. */
+  introspect(
+    params: RequestParameters,
+    credentials: { authorization?: string | undefined },
+  ): Promise<IntrospectionResult>
+  /** OIDC UserInfo for a `Bearer` access token carrying `openid`. */
+  userinfo(authorization: string | undefined): Promise<Record<string, unknown>>
+  /** Verifies an access token issued here (signature, typ, iss, aud, exp, not revoked). */
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>
+  /** RFC 8414 / OpenID Connect Discovery metadata (one document for both well-known paths). */
+  metadata(): Record<string, unknown>
+  /** The JWKS document (RFC 7517 §5). */
+  jwks(): Promise<{ keys: JWK[] }>
+  /** Validates an authorization request; throws `AuthorizationRequestError`. */
+  validateAuthorizationRequest(params: RequestParameters): Promise<AuthorizationRequest>
+  /** Stores a code for an approved request and answers the redirect URL carrying `code`, `state`, `iss`. */
+  issueAuthorizationCode(input: IssueAuthorizationCodeInput): Promise<string>
+  /** The redirect URL refusing a request (`access_denied` by default). */
+  denyAuthorization(request: AuthorizationRequest, error?: string, description?: string): string
+  registerClient(input: ClientRegistrationInput): Promise<RegisteredClient>
+  /**
+   * Stores a refresh token (in a new family) for a client and user as if a grant had issued it: for
+   * seeding, migrations from another server and contract provider states. Answers the token value.
+   */
+  issueRefreshToken(input: IssueRefreshTokenInput): Promise<string>
+  /** Deletes expired codes, refresh tokens, sessions and revoked-token entries; answers how many. */
+  purgeExpired(): Promise<number>
+  /** Publishes a new signing key that starts signing after `keyPublicationDelay`. */
+  rotateSigningKeys(): Promise<SigningKeyRecord>
+  now(): number
+}
+
+export const DEFAULT_PREFIX = '/api/v1'
+
+export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
+  const p = prefix.replace(/\/+$/, '')
+  return {
+    authorization: `${p}/oauth2/authorize`,
+    token: `${p}/oauth2/token`,
+    revocation: `${p}/oauth2/revoke`,
+    introspection: `${p}/oauth2/introspect`,
+    userinfo: `${p}/oauth2/userinfo`,
+    jwks: '/.well-known/jwks.json',
+    openidConfiguration: '/.well-known/openid-configuration',
+    oauthAuthorizationServer: '/.well-known/oauth-authorization-server',
+  }
+}
+
+const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/
+const MAX_PARAMETER_LENGTH = 4096
+
+function param(params: RequestParameters, name: string): string | undefined {
+  const value = params[name]
+  if (value === undefined || value === '') return undefined
+  if (value.length > MAX_PARAMETER_LENGTH && name !== 'scope') {
+    throw new OAuthError('invalid_request', `${name} is too long`)
+  }
+  return value
+}
+
+function required(params: RequestParameters, name: string): string {
+  const value = param(params, name)
+  if (value === undefined) throw new OAuthError('invalid_request', `${name} is required`)
+  return value
+}
+
+function s256(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url')
+}
+
+/** Runs a store call; any failure that is not already an OAuth error becomes a retryable 503. */
+async function stored<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw storageFailure(error)
+  }
+}
+
+export function createAuthorizationServer(options: AuthorizationServerOptions): AuthorizationServer {
+  const issuer = options.issuer.replace(/\/+$/, '')
+  const store = options.store
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000))
+  const scopes = options.scopes ?? PIPESHUB_SCOPES
+  const registry = new Set(scopes)
+  const paths = endpointPaths(options.prefix)
+  const baseUrl = (options.baseUrl ?? issuer).replace(/\/+$/, '')
+  const audience = options.accessTokenAudience ?? issuer
+  const defaultAccessLifetime = options.accessTokenLifetime ?? 3600
+  const defaultRefreshLifetime = options.refreshTokenLifetime ?? 30 * 86_400
+  const codeLifetime = options.authorizationCodeLifetime ?? 600
+  const alg = options.signingAlgorithm ?? 'ES256'
+  const refreshPolicy = options.refreshTokenPolicy ?? 'offline_access'
+  const signingKeys = createSigningKeyManager({
+    store,
+    alg,
+    now,
+    publicationDelay: options.keyPublicationDelay ?? 3600,
+    // Longest token signed by a key: the longest access/ID token lifetime a client may have.
+    retention: Math.max(86_400, defaultAccessLifetime),
+  })
+
+  const verifySecretCached = createSecretVerifier()
+  const accessLifetime = (client: ClientRecord) => client.accessTokenLifetime ?? defaultAccessLifetime
+  const refreshLifetime = (client: ClientRecord) => client.refreshTokenLifetime ?? defaultRefreshLifetime
+
+  const authenticate = async (
+    params: RequestParameters,
+    credentials: { authorization?: string | undefined },
+  ) => {
+    const input: ClientCredentialsInput = {
+      authorization: credentials.authorization === '' ? undefined : credentials.authorization,
+      clientId: param(params, 'client_id'),
+      clientSecret: param(params, 'client_secret'),
+    }
+    try {
+      return await authenticateClient(store, input, verifySecretCached)
+    } catch (error) {
+      throw storageFailure(error)
+    }
+  }
+
+  const wantsRefreshToken = (client: ClientRecord, scope: readonly string[]) => {
+    if (!client.grantTypes.includes('refresh_token')) return false
+    if (refreshPolicy === 'never') return false
+    if (refreshPolicy === 'always') return true
+    return scope.includes('offline_access')
+  }
+
+  const signingFailure = (error: unknown) => storageFailure(error)
+
+  interface IssueInput {
+    client: ClientRecord
+    subject: string
+    scope: string[]
+    jti: string
+    iat: number
+    exp: number
+    authTime: number | undefined
+    idToken: { nonce: string | null; authTime: number } | undefined
+  }
+
+  const issueTokens = async (input: IssueInput): Promise<{ accessToken: string; idToken?: string }> => {
+    const claims: AccessTokenClaims = {
+      iss: issuer,
+      sub: input.subject,
+      aud: audience,
+      client_id: input.client.clientId,
+      iat: input.iat,
+      exp: input.exp,
+      jti: input.jti,
+      scope: input.scope.join(' '),
+    }
+    if (input.authTime !== undefined) claims.auth_time = input.authTime
+    try {
+      const accessToken = await signAccessToken(signingKeys, claims)
+      if (!input.idToken) return { accessToken }
+      const idToken = await signIdToken(
+        signingKeys,
+        {
+          iss: issuer,
+          sub: input.subject,
+          aud: input.client.clientId,
+          exp: input.exp,
+          iat: input.iat,
+          auth_time: input.idToken.authTime,
+          azp: input.client.clientId,
+          ...(input.idToken.nonce === null ? {} : { nonce: input.idToken.nonce }),
+        },
+        accessToken,
+      )
+      return { accessToken, idToken }
+    } catch (error) {
+      throw signingFailure(error)
+    }
+  }
+
+  const response = (
+    accessToken: string,
+    expiresIn: number,
+    scope: readonly string[],
+    refreshToken: string | undefined,
+    idToken: string | undefined,
+  ): ValidatedOAuthTokenResponse => {
+    const body: ValidatedOAuthTokenResponse = { accessToken, tokenType: 'Bearer', expiresIn }
+    if (refreshToken !== undefined) body.refreshToken = refreshToken
+    if (scope.length > 0) body.scope = scope.join(' ')
+    if (idToken !== undefined) body.idToken = idToken
+    return body
+  }
+
+  const requireGrant = (client: ClientRecord, grant: ClientRecord['grantTypes'][number]) => {
+    if (!client.grantTypes.includes(grant)) {
+      throw new OAuthError('unauthorized_client', `this client may not use the ${grant} grant`)
+    }
+  }
+
+  const revokeIssued = async (
+    jti: string | null,
+    jtiExpiresAt: number | null,
+    familyId: string | null,
+    t: number,
+  ) => {
+    if (jti !== null && jtiExpiresAt !== null && jtiExpiresAt > t)
+      await store.revokedAccessTokens.revoke(jti, jtiExpiresAt)
+    if (familyId !== null) {
+      for (const issued of await store.refreshTokens.revokeFamily(familyId, t)) {
+        await store.revokedAccessTokens.revoke(issued.jti, issued.expiresAt)
+      }
+    }
+  }
+
+  const clientCredentialsGrant = async (
+    params: RequestParameters,
+    { client, method }: AuthenticatedClient,
+  ) => {
+    if (method === 'none' || client.secretHash === null) {
+      throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only')
+    }
+    requireGrant(client, 'client_credentials')
+    const requested = parseScopeParameter(param(params, 'scope'))
+    // PipesHub drops the scopes that need an end-user instead of refusing the request.
+    const scope = (requested ?? client.scopes).filter((s) => !USER_ONLY_SCOPES.includes(s))
+    assertScopesAllowed(scope, registry, client.scopes)
+    const t = now()
+    const lifetime = accessLifetime(client)
+    const { accessToken } = await issueTokens({
+      client,
+      subject: client.clientId,
+      scope,
+      jti: newJti(),
+      iat: t,
+      exp: t + lifetime,
+      authTime: undefined,
+      idToken: undefined,
+    })
+    return response(accessToken, lifetime, scope, undefined, undefined)
+  }
+
+  const authorizationCodeGrant = async (params: RequestParameters, { client }: AuthenticatedClient) => {
+    const code = required(params, 'code')
+    const redirectUri = required(params, 'redirect_uri')
+    const verifier = param(params, 'code_verifier')
+    if (verifier !== undefined && !CODE_VERIFIER.test(verifier)) {
+      throw new OAuthError('invalid_request', 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~]')
+    }
+    requireGrant(client, 'authorization_code')
+    const codeHash = hashOpaqueToken(code)
+    const t = now()
+    const record = await stored(() => store.authorizationCodes.get(codeHash))
+    const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
+    if (!record || record.clientId !== client.clientId)
+      throw invalidGrant('the authorization code is invalid')
+    if (record.consumedAt !== null) {
+      await stored(() =>
+        revokeIssued(
+          record.issuedAccessTokenJti,
+          record.issuedAccessTokenExpiresAt,
+          record.issuedFamilyId,
+          t,
+        ),
+      )
+      throw invalidGrant('the authorization code was already used')
+    }
+    if (record.expiresAt <= t) throw invalidGrant('the authorization code expired')
+    if (record.redirectUri !== redirectUri)
+      throw invalidGrant('redirect_uri does not match the authorization request')
+    if (record.codeChallenge === null) {
+      if (verifier !== undefined)
+        throw invalidGrant('code_verifier sent for a code issued without code_challenge')
+    } else {
+      if (verifier === undefined) throw invalidGrant('code_verifier is required')
+      const computed = record.codeChallengeMethod === 'plain' ? verifier : s256(verifier)
+      if (computed !== record.codeChallenge) throw invalidGrant('code_verifier does not match code_challenge')
+    }
+    const lifetime = accessLifetime(client)
+    const jti = newJti()
+    const familyId = randomUUID()
+    const scope = record.scope
+    // Sign before the atomic step, so nothing can fail between consuming the code and answering.
+    const { accessToken, idToken } = await issueTokens({
+      client,
+      subject: record.subject,
+      scope,
+      jti,
+      iat: t,
+      exp: t + lifetime,
+      authTime: record.authTime,
+      idToken: scope.includes('openid') ? { nonce: record.nonce, authTime: record.authTime } : undefined,
+    })
+    let refreshToken: string | undefined
+    let refreshTokenRecord: RefreshTokenRecord | null = null
+    if (wantsRefreshToken(client, scope)) {
+      refreshToken = generateOpaqueToken()
+      refreshTokenRecord = {
+        tokenHash: hashOpaqueToken(refreshToken),
+        familyId,
+        clientId: client.clientId,
+        subject: record.subject,
+        scope,
+        authTime: record.authTime,
+        expiresAt: t + refreshLifetime(client),
+        createdAt: t,
+        rotatedAt: null,
+        accessTokenJti: jti,
+        accessTokenExpiresAt: t + lifetime,
+      }
+    }
+    const consumed = await stored(() =>
+      store.authorizationCodes.consume(codeHash, t, {
+        accessTokenJti: jti,
+        accessTokenExpiresAt: t + lifetime,
+        familyId,
+        refreshToken: refreshTokenRecord,
+      }),
+    )
+    if (consumed.outcome === 'not_found') throw invalidGrant('the authorization code is invalid')
+    if (consumed.outcome === 'already_consumed') {
+      const used = consumed.code
+      await stored(() =>
+        revokeIssued(used.issuedAccessTokenJti, used.issuedAccessTokenExpiresAt, used.issuedFamilyId, t),
+      )
+      throw invalidGrant('the authorization code was already used')
+    }
+    return response(accessToken, lifetime, scope, refreshToken, idToken)
+  }
+
+  const refreshTokenGrant = async (params: RequestParameters, { client }: AuthenticatedClient) => {
+    const presented = required(params, 'refresh_token')
+    const requested = parseScopeParameter(param(params, 'scope'))
+    requireGrant(client, 'refresh_token')
+    const tokenHash = hashOpaqueToken(presented)
+    const t = now()
+    const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
+    const record = await stored(() => store.refreshTokens.get(tokenHash))
+    if (!record || record.clientId !== client.clientId) throw invalidGrant('the refresh token is invalid')
+    if (record.rotatedAt !== null) {
+      await stored(() => revokeIssued(null, null, record.familyId, t))
+      throw invalidGrant('the refresh token was already used; its token family is revoked')
+    }
+    if (record.expiresAt <= t) throw invalidGrant('the refresh token expired')
+    const scope = requested ?? record.scope
+    for (const s of scope) {
+      if (!record.scope.includes(s))
+        throw new OAuthError('invalid_scope', 'a refresh may only narrow the scope')
+    }
+    const lifetime = accessLifetime(client)
+    const jti = newJti()
+    let refreshToken: string | undefined
+    let next: RefreshTokenRecord | null = null
+    if (wantsRefreshToken(client, scope)) {
+      refreshToken = generateOpaqueToken()
+      next = {
+        tokenHash: hashOpaqueToken(refreshToken),
+        familyId: record.familyId,
+        clientId: client.clientId,
+        subject: record.subject,
+        scope,
+        authTime: record.authTime,
+        // Each rotation gets a full lifetime (PipesHub): a grant in use stays alive, an idle one expires.
+        expiresAt: t + refreshLifetime(client),
+        createdAt: t,
+        rotatedAt: null,
+        accessTokenJti: jti,
+        accessTokenExpiresAt: t + lifetime,
+      }
+    }
+    const { accessToken, idToken } = await issueTokens({
+      client,
+      subject: record.subject,
+      scope,
+      jti,
+      iat: t,
+      exp: t + lifetime,
+      authTime: record.authTime,
+      idToken: scope.includes('openid') ? { nonce: null, authTime: record.authTime } : undefined,
+    })
+    const rotated = await stored(() => store.refreshTokens.rotate(tokenHash, t, next))
+    if (rotated.outcome === 'already_rotated') {
+      await stored(() => revokeIssued(null, null, record.familyId, t))
+      throw invalidGrant('the refresh token was already used; its token family is revoked')
+    }
+    if (rotated.outcome === 'inactive') throw invalidGrant('the refresh token is no longer valid')
+    return response(accessToken, lifetime, scope, refreshToken, idToken)
+  }
+
+  const verify = async (token: string): Promise<AccessTokenClaims> => {
+    const claims = await verifyAccessToken(signingKeys, token, { issuer, audience, now: now() }).catch(
+      (error) => {
+        throw error instanceof OAuthError ? error : storageFailure(error)
+      },
+    )
+    if (await stored(() => store.revokedAccessTokens.isRevoked(claims.jti))) {
+      throw new OAuthError('invalid_token', 'the access token was revoked', {
+        status: 401,
+        wwwAuthenticate: 'Bearer error="invalid_token", error_description="the access token was revoked"',
+      })
+    }
+    return claims
+  }
+
+  const server: AuthorizationServer = {
+    issuer,
+    store,
+    paths,
+    signingKeys,
+    now,
+
+    async token(params, credentials) {
+      const grantType = required(params, 'grant_type')
+      if (!['authorization_code', 'client_credentials', 'refresh_token'].includes(grantType)) {
+        throw new OAuthError(
+          'unsupported_grant_type',
+          'grant_type must be authorization_code, client_credentials or refresh_token',
+        )
+      }
+      const authenticated = await authenticate(params, credentials)
+      switch (grantType) {
+        case 'client_credentials':
+          return clientCredentialsGrant(params, authenticated)
+        case 'authorization_code':
+          return authorizationCodeGrant(params, authenticated)
+        default:
+          return refreshTokenGrant(params, authenticated)
+      }
+    },
+
+    async revoke(params, credentials) {
+      const token = required(params, 'token')
+      const { client } = await authenticate(params, credentials)
+      const t = now()
+      if (looksLikeJwt(token)) {
+        let claims: AccessTokenClaims | undefined
+        try {
+          claims = await verifyAccessToken(signingKeys, token, { issuer, audience, now: t })
+        } catch (error) {
+          if (!(error instanceof OAuthError)) throw storageFailure(error)
+        }
+        // RFC 7009 §2.2: an invalid token, or another client's, needs no action and still answers 200.
+        if (claims && claims.client_id === client.clientId) {
+          const exp = claims.exp
+          await stored(() => store.revokedAccessTokens.revoke(claims.jti, exp))
+        }
+        return
+      }
+      const record = await stored(() => store.refreshTokens.get(hashOpaqueToken(token)))
+      if (record && record.clientId === client.clientId) {
+        await stored(() => revokeIssued(null, null, record.familyId, t))
+      }
+    },
+
+    async introspect(params, credentials) {
+      const token = required(params, 'token')
+      const { client, method } = await authenticate(params, credentials)
+      if (method === 'none')
+        throw new OAuthError('invalid_client', 'introspection needs an authenticated client', { status: 401 })
+      const t = now()
+      if (looksLikeJwt(token)) {
+        let claims: AccessTokenClaims
+        try {
+          claims = await verify(token)
+        } catch (error) {
+          if (error instanceof OAuthError && error.error === 'invalid_token') return { active: false }
+          throw error
+        }
+        const result: IntrospectionResult = {
+          active: true,
+          ...(claims.scope === '' ? {} : { scope: claims.scope }),
+          client_id: claims.client_id,
+          token_type: 'Bearer',
+          exp: claims.exp,
+          iat: claims.iat,
+          sub: claims.sub,
+          aud: claims.aud,
+          iss: claims.iss,
+          jti: claims.jti,
+        }
+        if (claims.sub !== claims.client_id) {
+          const user = await stored(() => store.users.get(claims.sub))
+          if (user) result.username = user.username
+        }
+        return result
+      }
+      const record = await stored(() => store.refreshTokens.get(hashOpaqueToken(token)))
+      // A refresh token is only revealed to the client it was issued to.
+      if (
+        !record ||
+        record.clientId !== client.clientId ||
+        record.rotatedAt !== null ||
+        record.expiresAt <= t
+      ) {
+        return { active: false }
+      }
+      const family = await stored(() => store.refreshTokens.getFamily(record.familyId))
+      if (!family || family.revokedAt !== null) return { active: false }
+      const result: IntrospectionResult = {
+        active: true,
+        ...(record.scope.length === 0 ? {} : { scope: record.scope.join(' ') }),
+        client_id: record.clientId,
+        token_type: 'refresh_token',
+        exp: record.expiresAt,
+        iat: record.createdAt,
+        sub: record.subject,
+        iss: issuer,
+      }
+      const user = await stored(() => store.users.get(record.subject))
+      if (user) result.username = user.username
+      return result
+    },
+
+    async userinfo(authorization) {
+      const match = authorization === undefined ? null : /^Bearer[ ]+([\x21-\x7E]+)[ ]*$/i.exec(authorization)
+      if (!match?.[1]) {
+        throw new OAuthError('invalid_token', 'a Bearer access token is required', {
+          status: 401,
+          wwwAuthenticate: 'Bearer realm="pipeshub"',
+        })
+      }
+      const claims = await verify(match[1])
+      const granted = claims.scope.split(' ')
+      if (!granted.includes('openid')) {
+        throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope', {
+          status: 403,
+          wwwAuthenticate: 'Bearer error="insufficient_scope", scope="openid"',
+        })
+      }
+      const user = await stored(() => store.users.get(claims.sub))
+      if (!user) {
+        throw new OAuthError('invalid_token', 'the end-user no longer exists', {
+          status: 401,
+          wwwAuthenticate: 'Bearer error="invalid_token"',
+        })
+      }
+      const body: Record<string, unknown> = { sub: user.subject }
+      if (granted.includes('profile')) {
+        body.preferred_username = user.username
+        if (user.name !== null) body.name = user.name
+      }
+      if (granted.includes('email') && user.email !== null) {
+        body.email = user.email
+        body.email_verified = user.emailVerified
+      }
+      return body
+    },
+
+    verifyAccessToken: verify,
+
+    metadata() {
+      const url = (path: string) => `${baseUrl}${path}`
+      return {
+        issuer,
+        authorization_endpoint: url(paths.authorization),
+        token_endpoint: url(paths.token),
+        jwks_uri: url(paths.jwks),
+        userinfo_endpoint: url(paths.userinfo),
+        revocation_endpoint: url(paths.revocation),
+        introspection_endpoint: url(paths.introspection),
+        scopes_supported: [...scopes],
+        response_types_supported: ['code'],
+        response_modes_supported: ['query'],
+        grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        code_challenge_methods_supported: ['S256'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: [alg],
+        token_endpoint_auth_signing_alg_values_supported: [alg],
+        claims_supported: [
+          'iss',
+          'sub',
+          'aud',
+          'exp',
+          'iat',
+          'auth_time',
+          'nonce',
+          'at_hash',
+          'azp',
+          'name',
+          'preferred_username',
+          'email',
+          'email_verified',
+        ],
+        authorization_response_iss_parameter_supported: true,
+      }
+    },
+
+    async jwks() {
+      try {
+        // A JWKS without a signing key would let a client cache an empty set: create the first key now.
+        await signingKeys.signingKey()
+        return { keys: await signingKeys.publicJwks() }
+      } catch (error) {
+        throw storageFailure(error)
+      }
+    },
+
+    async validateAuthorizationRequest(params) {
+      const state = params.state === '' ? undefined : params.state
+      const noRedirect = (error: OAuthError) => new AuthorizationRequestError(error, { issuer, state })
+      let clientId: string
+      let redirectParam: string | undefined
+      try {
+        clientId = required(params, 'client_id')
+        redirectParam = param(params, 'redirect_uri')
+      } catch (error) {
+        throw noRedirect(error as OAuthError)
+      }
+      const client = await stored(() => store.clients.get(clientId))
+      if (!client) throw noRedirect(new OAuthError('invalid_request', 'unknown client_id'))
+      let redirectUri: string
+      if (redirectParam === undefined) {
+        if (client.redirectUris.length !== 1 || !client.redirectUris[0]) {
+          throw noRedirect(new OAuthError('invalid_request', 'redirect_uri is required'))
+        }
+        redirectUri = client.redirectUris[0]
+      } else if (client.redirectUris.includes(redirectParam)) {
+        redirectUri = redirectParam
+      } else {
+        throw noRedirect(new OAuthError('invalid_request', 'redirect_uri is not registered for this client'))
+      }
+      const redirectable = (error: OAuthError) =>
+        new AuthorizationRequestError(error, { issuer, state, redirectUri })
+      try {
+        const responseType = required(params, 'response_type')
+        if (responseType !== 'code')
+          throw new OAuthError('unsupported_response_type', 'response_type must be code')
+        if (!client.grantTypes.includes('authorization_code')) {
+          throw new OAuthError('unauthorized_client', 'this client may not use the authorization_code grant')
+        }
+        if (state === undefined) throw new OAuthError('invalid_request', 'state is required')
+        if (state.length > MAX_PARAMETER_LENGTH) throw new OAuthError('invalid_request', 'state is too long')
+        const scope = parseScopeParameter(param(params, 'scope'))
+        if (scope === undefined) throw new OAuthError('invalid_scope', 'scope is required')
+        assertScopesAllowed(scope, registry, client.scopes)
+        const codeChallenge = param(params, 'code_challenge') ?? null
+        let method = (param(params, 'code_challenge_method') ?? null) as string | null
+        if (codeChallenge === null) {
+          if (method !== null)
+            throw new OAuthError('invalid_request', 'code_challenge_method without code_challenge')
+          if (client.secretHash === null)
+            throw new OAuthError('invalid_request', 'PKCE (code_challenge) is required for public clients')
+        } else {
+          // RFC 7636 §4.3: the method defaults to plain.
+          method ??= 'plain'
+          if (method === 'S256') {
+            if (!S256_CHALLENGE.test(codeChallenge))
+              throw new OAuthError('invalid_request', 'code_challenge is not a base64url SHA-256 digest')
+          } else if (method === 'plain') {
+            if (!client.allowPlainPkce)
+              throw new OAuthError('invalid_request', 'code_challenge_method must be S256')
+            if (!CODE_VERIFIER.test(codeChallenge))
+              throw new OAuthError('invalid_request', 'code_challenge is malformed')
+          } else {
+            throw new OAuthError('invalid_request', 'code_challenge_method must be S256')
+          }
+        }
+        const nonce = param(params, 'nonce') ?? null
+        if (nonce !== null && nonce.length > 512) throw new OAuthError('invalid_request', 'nonce is too long')
+        return {
+          client,
+          clientId,
+          redirectUri,
+          scope,
+          state,
+          codeChallenge,
+          codeChallengeMethod: method as 'S256' | 'plain' | null,
+          nonce,
+        }
+      } catch (error) {
+        if (error instanceof OAuthError && error.error !== 'temporarily_unavailable')
+          throw redirectable(error)
+        throw error
+      }
+    },
+
+    async issueAuthorizationCode(input) {
+      const { request } = input
+      const scope = input.scope === undefined ? request.scope : [...new Set(input.scope)]
+      for (const s of scope) {
+        if (!request.scope.includes(s)) throw new OAuthError('invalid_scope', `scope ${s} was not requested`)
+      }
+      if (input.code !== undefined && input.code.length < 16) {
+        throw new OAuthError('invalid_request', 'a fixed authorization code needs at least 16 characters')
+      }
+      const code = input.code ?? generateOpaqueToken()
+      const t = now()
+      await stored(() =>
+        store.authorizationCodes.create({
+          codeHash: hashOpaqueToken(code),
+          clientId: request.clientId,
+          subject: input.subject,
+          redirectUri: request.redirectUri,
+          scope,
+          codeChallenge: request.codeChallenge,
+          codeChallengeMethod: request.codeChallengeMethod,
+          nonce: request.nonce,
+          authTime: input.authTime,
+          expiresAt: t + codeLifetime,
+          createdAt: t,
+          consumedAt: null,
+          issuedAccessTokenJti: null,
+          issuedAccessTokenExpiresAt: null,
+          issuedFamilyId: null,
+        }),
+      )
+      return buildRedirect(request.redirectUri, { code, state: request.state, iss: issuer })
+    },
+
+    denyAuthorization(request, error = 'access_denied', description = 'the end-user denied the request') {
+      return buildRedirect(request.redirectUri, {
+        error,
+        error_description: description,
+        state: request.state,
+        iss: issuer,
+      })
+    },
+
+    registerClient(input) {
+      return registerClient(store, { scopeRegistry: scopes, now: now(), ...input })
+    },
+
+    async issueRefreshToken(input) {
+      if (input.refreshToken !== undefined && input.refreshToken.length < 16) {
+        throw new OAuthError('invalid_request', 'a fixed refresh token needs at least 16 characters')
+      }
+      const client = await stored(() => store.clients.get(input.clientId))
+      if (!client) throw new OAuthError('invalid_client', 'unknown client', { status: 401 })
+      assertScopesAllowed(input.scope, registry, client.scopes)
+      const t = now()
+      const refreshToken = input.refreshToken ?? generateOpaqueToken()
+      const familyId = randomUUID()
+      const authTime = input.authTime ?? t
+      await stored(async () => {
+        await store.refreshTokens.createFamily({
+          familyId,
+          clientId: client.clientId,
+          subject: input.subject,
+          authTime,
+          createdAt: t,
+          revokedAt: null,
+        })
+        await store.refreshTokens.create({
+          tokenHash: hashOpaqueToken(refreshToken),
+          familyId,
+          clientId: client.clientId,
+          subject: input.subject,
+          scope: [...new Set(input.scope)],
+          authTime,
+          expiresAt: t + refreshLifetime(client),
+          createdAt: t,
+          rotatedAt: null,
+          accessTokenJti: null,
+          accessTokenExpiresAt: null,
+        })
+      })
+      return refreshToken
+    },
+
+    async purgeExpired() {
+      const t = now()
+      return stored(async () => {
+        const counts = await Promise.all([
+          store.authorizationCodes.deleteExpired(t),
+          store.refreshTokens.deleteExpired(t),
+          store.sessions.deleteExpired(t),
+          store.revokedAccessTokens.deleteExpired(t),
+        ])
+        return counts.reduce((a, b) => a + b, 0)
+      })
+    },
+
+    async rotateSigningKeys() {
+      return stored(() => signingKeys.rotate())
+    },
+  }
+  return server
+}

@@ -1,0 +1,108 @@
+import { OAuthError } from './errors.js'
+import { verifySecret } from './secrets.js'
+import type { ClientAuthenticationMethod, ClientRecord, Store } from './store/types.js'
+
+/** What a request carries for client authentication: its `Authorization` header and body parameters. */
+export interface ClientCredentialsInput {
+  authorization?: string | undefined
+  clientId?: string | undefined
+  clientSecret?: string | undefined
+}
+
+/** Compares a presented secret with a stored hash (`verifySecret`, or a caching `createSecretVerifier()`). */
+export type SecretVerifier = (secret: string, hash: string) => Promise<boolean>
+
+export interface AuthenticatedClient {
+  client: ClientRecord
+  method: ClientAuthenticationMethod
+}
+
+const REALM = 'Basic realm="pipeshub", charset="UTF-8"'
+
+/** RFC 6749 Appendix B: `application/x-www-form-urlencoded` decoding of one Basic credential part. */
+function formUrlDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '))
+  } catch {
+    return undefined
+  }
+}
+
+function parseBasic(header: string): { clientId: string; clientSecret: string } | undefined {
+  const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header)
+  if (!match?.[1]) return undefined
+  const decoded = Buffer.from(match[1], 'base64')
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(decoded)
+  } catch {
+    return undefined
+  }
+  const colon = text.indexOf(':')
+  if (colon < 0) return undefined
+  const clientId = formUrlDecode(text.slice(0, colon))
+  const clientSecret = formUrlDecode(text.slice(colon + 1))
+  if (clientId === undefined || clientSecret === undefined || clientId === '') return undefined
+  return { clientId, clientSecret }
+}
+
+/**
+ * Authenticates the client of a token, revocation or introspection request: `client_secret_basic`,
+ * `client_secret_post`, or `none` for a public client. Using more than one method is `invalid_request`;
+ * every authentication failure is `invalid_client` (401, with `WWW-Authenticate: Basic` when Basic was
+ * used). A secret is checked even for an unknown client id so that timing does not reveal which ids exist.
+ */
+export async function authenticateClient(
+  store: Store,
+  input: ClientCredentialsInput,
+  verify: SecretVerifier = verifySecret,
+): Promise<AuthenticatedClient> {
+  const header = input.authorization
+  const usesBasic = header !== undefined && /^Basic(\s|$)/i.test(header)
+  const challenge = usesBasic ? { wwwAuthenticate: REALM } : {}
+  const fail = (description: string) =>
+    new OAuthError('invalid_client', description, { status: 401, ...challenge })
+
+  if (usesBasic) {
+    if (input.clientSecret !== undefined) {
+      throw new OAuthError('invalid_request', 'the client used more than one authentication method')
+    }
+    const credentials = parseBasic(header)
+    if (!credentials) throw fail('malformed HTTP Basic client credentials')
+    if (input.clientId !== undefined && input.clientId !== credentials.clientId) {
+      throw new OAuthError('invalid_request', 'client_id in the body differs from the HTTP Basic client')
+    }
+    return check(store, credentials.clientId, credentials.clientSecret, 'client_secret_basic', fail, verify)
+  }
+  if (input.clientId === undefined) {
+    if (input.clientSecret !== undefined) throw fail('client_secret without client_id')
+    throw fail('client authentication is required')
+  }
+  if (input.clientSecret !== undefined) {
+    return check(store, input.clientId, input.clientSecret, 'client_secret_post', fail, verify)
+  }
+  const client = await store.clients.get(input.clientId)
+  if (!client) throw fail('unknown client')
+  if (client.secretHash !== null) throw fail('this client must authenticate with its secret')
+  return { client, method: 'none' }
+}
+
+// A fixed, valid hash so that an unknown client costs the same scrypt work as a known one.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+
+async function check(
+  store: Store,
+  clientId: string,
+  clientSecret: string,
+  method: ClientAuthenticationMethod,
+  fail: (description: string) => OAuthError,
+  verify: SecretVerifier,
+): Promise<AuthenticatedClient> {
+  const client = await store.clients.get(clientId)
+  if (!client || client.secretHash === null) {
+    await verify(clientSecret, DUMMY_HASH)
+    throw fail(client ? 'a public client has no secret' : 'unknown client')
+  }
+  if (!(await verify(clientSecret, client.secretHash))) throw fail('client authentication failed')
+  return { client, method }
+}

@@ -1,0 +1,142 @@
+import { OAuthError } from './errors.js'
+import { PIPESHUB_SCOPES } from './scopes.js'
+import { CLIENT_SECRET_HASH_COST, generateClientId, generateClientSecret, hashSecret } from './secrets.js'
+import type { ClientRecord, GrantType, Store } from './store/types.js'
+
+/** PipesHub's bounds on per-client lifetimes, seconds. */
+export const ACCESS_TOKEN_LIFETIME_BOUNDS = { min: 300, max: 86_400 } as const
+export const REFRESH_TOKEN_LIFETIME_BOUNDS = { min: 3_600, max: 31_536_000 } as const
+
+export interface ClientRegistrationInput {
+  name: string
+  /** `true` registers a public client (authentication method `none`, PKCE required). */
+  public?: boolean
+  redirectUris?: readonly string[]
+  /** Default: `authorization_code` + `refresh_token` (public or with redirect URIs), else `client_credentials`. */
+  grantTypes?: readonly GrantType[]
+  /** Scopes the client may request; default: the whole registry. */
+  scopes?: readonly string[]
+  allowPlainPkce?: boolean
+  accessTokenLifetime?: number | null
+  refreshTokenLifetime?: number | null
+  /** A fixed client id (a UUID is generated otherwise): for seeding and provider states. */
+  clientId?: string
+  /** A fixed secret (32 random bytes hex are generated otherwise): for seeding and provider states. */
+  clientSecret?: string
+  /** Scope registry to validate `scopes` against (default: PipesHub's catalogue). */
+  scopeRegistry?: readonly string[]
+  now?: number
+}
+
+export interface RegisteredClient {
+  client: ClientRecord
+  /** The plain secret, returned once and never stored; absent for public clients. */
+  clientSecret?: string
+}
+
+const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'client_credentials', 'refresh_token']
+
+function invalidMetadata(description: string): OAuthError {
+  return new OAuthError('invalid_client_metadata', description)
+}
+
+function checkRedirectUri(uri: string): void {
+  let url: URL
+  try {
+    url = new URL(uri)
+  } catch {
+    throw new OAuthError('invalid_redirect_uri', `redirect URI ${uri} is not an absolute URI`)
+  }
+  // RFC 6749 §3.1.2: absolute, no fragment. RFC 9700 §2.1: http only for loopback.
+  if (url.hash !== '' || uri.includes('#'))
+    throw new OAuthError('invalid_redirect_uri', `redirect URI ${uri} has a fragment`)
+  if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    throw new OAuthError(
+      'invalid_redirect_uri',
+      `redirect URI ${uri} must use https (http only for loopback)`,
+    )
+  }
+}
+
+function checkLifetime(
+  value: number | null | undefined,
+  bounds: { min: number; max: number },
+  name: string,
+): number | null {
+  if (value === undefined || value === null) return null
+  if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
+    throw invalidMetadata(`${name} must be an integer between ${bounds.min} and ${bounds.max} seconds`)
+  }
+  return value
+}
+
+/** Builds a validated client record and its secret without storing it. */
+export async function buildClient(input: ClientRegistrationInput): Promise<RegisteredClient> {
+  const isPublic = input.public === true
+  const redirectUris = [...new Set(input.redirectUris ?? [])]
+  redirectUris.forEach(checkRedirectUri)
+  const grantTypes = [
+    ...new Set(
+      input.grantTypes ??
+        (isPublic || redirectUris.length > 0
+          ? ['authorization_code', 'refresh_token']
+          : ['client_credentials']),
+    ),
+  ] as GrantType[]
+  for (const grant of grantTypes) {
+    if (!GRANT_TYPES.includes(grant)) throw invalidMetadata(`unsupported grant type ${grant}`)
+  }
+  if (isPublic && grantTypes.includes('client_credentials')) {
+    throw invalidMetadata('a public client cannot use client_credentials')
+  }
+  if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
+    throw new OAuthError('invalid_redirect_uri', 'authorization_code needs at least one redirect URI')
+  }
+  const registry = input.scopeRegistry ?? PIPESHUB_SCOPES
+  const scopes = [...new Set(input.scopes ?? registry)]
+  for (const scope of scopes) {
+    if (!registry.includes(scope)) throw invalidMetadata(`unknown scope ${scope}`)
+  }
+  if (input.name.trim() === '' || input.name.length > 200)
+    throw invalidMetadata('name must be 1-200 characters')
+  const clientId = input.clientId ?? generateClientId()
+  // RFC 6749 A.1: client_id = *VSCHAR.
+  if (clientId === '' || clientId.length > 200 || /[^\x20-\x7E]/.test(clientId)) {
+    throw invalidMetadata('a client id is 1-200 printable ASCII characters')
+  }
+  const clientSecret = isPublic ? undefined : (input.clientSecret ?? generateClientSecret())
+  if (clientSecret !== undefined && clientSecret.length < 16)
+    throw invalidMetadata('a client secret needs at least 16 characters')
+  const client: ClientRecord = {
+    clientId,
+    secretHash:
+      clientSecret === undefined ? null : await hashSecret(clientSecret, { cost: CLIENT_SECRET_HASH_COST }),
+    name: input.name,
+    redirectUris,
+    grantTypes,
+    scopes,
+    allowPlainPkce: input.allowPlainPkce === true,
+    accessTokenLifetime: checkLifetime(
+      input.accessTokenLifetime,
+      ACCESS_TOKEN_LIFETIME_BOUNDS,
+      'accessTokenLifetime',
+    ),
+    refreshTokenLifetime: checkLifetime(
+      input.refreshTokenLifetime,
+      REFRESH_TOKEN_LIFETIME_BOUNDS,
+      'refreshTokenLifetime',
+    ),
+    createdAt: input.now ?? Math.floor(Date.now() / 1000),
+  }
+  return clientSecret === undefined ? { client } : { client, clientSecret }
+}
+
+/** Validates and stores a new client; the plain secret is in the result, only there, only once. */
+export async function registerClient(
+  store: Store,
+  input: ClientRegistrationInput,
+): Promise<RegisteredClient> {
+  const registered = await buildClient(input)
+  await store.clients.create(registered.client)
+  return registered
+}

@@ -1,0 +1,276 @@
+import {
+  authorizationServerMetadataCodec,
+  encodeTokenResponse,
+  errorResponseCodec,
+  introspectionResponseCodec,
+  jsonWebKeySetCodec,
+  userInfoResponseCodec,
+} from '@pipeshub/models'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AuthorizationRequest } from '../authorization-request.js'
+import { AuthorizationRequestError } from '../authorization-request.js'
+import type { AuthorizationServer } from '../authorization-server.js'
+import { OAuthError } from '../errors.js'
+import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
+
+/** What the host application's login/consent hook receives for a valid authorization request. */
+export interface AuthorizationHookContext {
+  request: FastifyRequest
+  reply: FastifyReply
+  /** The validated request: client, redirect URI, scopes, state, PKCE, nonce. */
+  authorizationRequest: AuthorizationRequest
+  /** Every decoded parameter (query, and form body on POST), e.g. the consent decision. */
+  parameters: ParameterMap
+  authorizationServer: AuthorizationServer
+}
+
+/**
+ * Renders login/consent or completes the request: call
+ * `authorizationServer.issueAuthorizationCode(...)` and redirect to its URL, or
+ * `authorizationServer.denyAuthorization(...)`. It owns the reply.
+ */
+export type AuthorizationHook = (context: AuthorizationHookContext) => unknown
+
+export interface OAuth2PluginOptions {
+  authorizationServer: AuthorizationServer
+  /** The end-user login/consent step; without it every authorization request is refused (`access_denied`). */
+  authorize?: AuthorizationHook
+  /** Largest accepted request body in bytes (default 16 KiB); larger ones answer `invalid_request`. */
+  bodyLimit?: number
+}
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
+
+function sendError(reply: FastifyReply, error: OAuthError): FastifyReply {
+  if (error.wwwAuthenticate !== undefined) reply.header('www-authenticate', error.wwwAuthenticate)
+  if (error.status === 503) reply.header('retry-after', '1')
+  const body = errorResponseCodec.encode({ error: error.error, errorDescription: error.errorDescription })
+  return reply.code(error.status).type('application/json; charset=utf-8').send(body)
+}
+
+/** Turns anything thrown in the plugin's scope into an RFC 6749 §5.2 error; never a 500, never a stack. */
+export function toOAuthError(error: unknown): OAuthError {
+  if (error instanceof OAuthError) return error
+  const fastifyError = error as Partial<FastifyError>
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new OAuthError('invalid_request', 'the request body is too large', { status: 413 })
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new OAuthError('invalid_request', 'unsupported content type', { status: 415 })
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new OAuthError('invalid_request', 'the request body does not match its Content-Length')
+    default:
+      break
+  }
+  const status = fastifyError.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new OAuthError('invalid_request', 'the request is malformed')
+  }
+  return new OAuthError('temporarily_unavailable', 'the request could not be completed, retry later', {
+    status: 503,
+    cause: error,
+  })
+}
+
+/**
+ * Checks a wire object against its `@pipeshub/models` schema before it is sent: a response this server
+ * cannot describe with the shared schema is a defect, answered as a retryable error and logged.
+ */
+function conforming<T>(
+  codec: { name: string; validate(value: unknown): Array<{ path: string; message: string }> },
+  wire: T,
+): T {
+  const issues = codec.validate(wire)
+  if (issues.length > 0) {
+    throw new Error(
+      `${codec.name} does not match its schema: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+    )
+  }
+  return wire
+}
+
+function parameters(request: FastifyRequest): ParameterMap {
+  return (request.body as ParameterMap | undefined) ?? (Object.create(null) as ParameterMap)
+}
+
+function queryParameters(request: FastifyRequest): ParameterMap {
+  const url = request.raw.url ?? ''
+  const q = url.indexOf('?')
+  return q < 0 ? (Object.create(null) as ParameterMap) : parseFormText(url.slice(q + 1))
+}
+
+function authorizationHeader(request: FastifyRequest): string | undefined {
+  const value = request.headers.authorization
+  return value === undefined || value === '' ? undefined : value
+}
+
+/**
+ * The Fastify plugin mounting PipesHub's OAuth routes of one `AuthorizationServer`: token, authorize,
+ * revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
+ * parsers and error handlers stay inside its own scope and leave the host application's alone.
+ */
+export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2PluginOptions): Promise<void> {
+  const server = options.authorizationServer
+  const bodyLimit = options.bodyLimit ?? 16 * 1024
+  const paths = server.paths
+
+  fastify.removeAllContentTypeParsers()
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit },
+    (request, body, done) => {
+      try {
+        checkCharset(request.headers['content-type'])
+        done(null, parseFormBody(body as Buffer))
+      } catch (error) {
+        done(error as Error, undefined)
+      }
+    },
+  )
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit },
+    (request, body, done) => {
+      try {
+        checkCharset(request.headers['content-type'])
+        done(null, parseJsonBody(body as Buffer))
+      } catch (error) {
+        done(error as Error, undefined)
+      }
+    },
+  )
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, _body, done) => {
+    done(
+      new OAuthError(
+        'invalid_request',
+        'the body must be application/x-www-form-urlencoded or application/json',
+        {
+          status: 415,
+        },
+      ),
+      undefined,
+    )
+  })
+
+  fastify.setErrorHandler((error, request, reply) => {
+    const oauthError = toOAuthError(error)
+    if (oauthError.status >= 500) request.log.error({ err: error }, 'oauth2 request failed')
+    reply.headers(NO_STORE)
+    return sendError(reply, oauthError)
+  })
+  // A catch-all route, not setNotFoundHandler: that one is per prefix and would collide with the host's.
+  const oauth2Base = paths.token.slice(0, paths.token.lastIndexOf('/'))
+  fastify.all(`${oauth2Base}/*`, async (_request, reply) =>
+    sendError(reply, new OAuthError('invalid_request', 'unknown endpoint', { status: 404 })),
+  )
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (!request.url.startsWith('/.well-known/')) reply.headers(NO_STORE)
+    return payload
+  })
+
+  const formEndpoint = (
+    path: string,
+    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  ) => {
+    fastify.route({ method: 'POST', url: path, handler })
+    fastify.route({
+      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+      url: path,
+      handler: async (_request, reply) => {
+        reply.header('allow', 'POST')
+        return sendError(
+          reply,
+          new OAuthError('invalid_request', 'this endpoint accepts POST only', { status: 405 }),
+        )
+      },
+    })
+  }
+
+  formEndpoint(paths.token, async (request, reply) => {
+    const result = await server.token(parameters(request), { authorization: authorizationHeader(request) })
+    return reply.type('application/json; charset=utf-8').send(encodeTokenResponse(result))
+  })
+
+  formEndpoint(paths.revocation, async (request, reply) => {
+    await server.revoke(parameters(request), { authorization: authorizationHeader(request) })
+    return reply.code(200).send()
+  })
+
+  formEndpoint(paths.introspection, async (request, reply) => {
+    const result = await server.introspect(parameters(request), {
+      authorization: authorizationHeader(request),
+    })
+    return reply.type('application/json; charset=utf-8').send(conforming(introspectionResponseCodec, result))
+  })
+
+  fastify.route({
+    method: ['GET', 'POST'],
+    url: paths.userinfo,
+    handler: async (request, reply) => {
+      const claims = await server.userinfo(authorizationHeader(request))
+      return reply.type('application/json; charset=utf-8').send(conforming(userInfoResponseCodec, claims))
+    },
+  })
+
+  const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params: ParameterMap = { ...queryParameters(request) }
+    if (request.method === 'POST') {
+      for (const [name, value] of Object.entries(parameters(request))) {
+        if (Object.hasOwn(params, name) && params[name] !== value) {
+          throw new OAuthError('invalid_request', `parameter ${name} differs between query and body`)
+        }
+        params[name] = value
+      }
+    }
+    let authorizationRequest: AuthorizationRequest
+    try {
+      authorizationRequest = await server.validateAuthorizationRequest(params)
+    } catch (error) {
+      if (error instanceof AuthorizationRequestError) {
+        const location = error.redirectTo()
+        if (location !== undefined) return reply.redirect(location, 302)
+      }
+      throw error
+    }
+    if (!options.authorize) {
+      return reply.redirect(
+        server.denyAuthorization(
+          authorizationRequest,
+          'access_denied',
+          'this server has no end-user login configured',
+        ),
+        302,
+      )
+    }
+    return options.authorize({
+      request,
+      reply,
+      authorizationRequest,
+      parameters: params,
+      authorizationServer: server,
+    })
+  }
+  fastify.get(paths.authorization, authorize)
+  fastify.post(paths.authorization, authorize)
+
+  const discovery = async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .header('cache-control', 'public, max-age=300')
+      .type('application/json; charset=utf-8')
+      .send(conforming(authorizationServerMetadataCodec, server.metadata()))
+  fastify.get(paths.openidConfiguration, discovery)
+  fastify.get(paths.oauthAuthorizationServer, discovery)
+  fastify.get(paths.jwks, async (_request, reply) =>
+    reply
+      .header('cache-control', 'public, max-age=300')
+      .type('application/json; charset=utf-8')
+      .send(conforming(jsonWebKeySetCodec, await server.jwks())),
+  )
+}
+
+function checkCharset(contentType: string | undefined): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1]
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    throw new OAuthError('invalid_request', 'the request body must be UTF-8')
+  }
+}

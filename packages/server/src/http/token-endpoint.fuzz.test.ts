@@ -1,0 +1,114 @@
+import { errorResponseCodec, tokenResponseCodec } from '@pipeshub/models'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMemoryStore } from '../store/memory.js'
+import { basic, ISSUER } from '../test-support/fixtures.js'
+import { type AuthorizationServerApp, buildAuthorizationServerApp } from './app.js'
+
+let app: AuthorizationServerApp
+let authorization: string
+let clientId: string
+
+beforeAll(async () => {
+  app = await buildAuthorizationServerApp({ issuer: ISSUER, store: createMemoryStore(), bodyLimit: 4096 })
+  const { client, clientSecret } = await app.authorizationServer.registerClient({
+    name: 'fuzzed',
+    redirectUris: ['https://app.pipeshub.test/cb'],
+    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+  })
+  clientId = client.clientId
+  authorization = basic(client.clientId, clientSecret ?? '')
+})
+afterAll(async () => {
+  await app.close()
+})
+
+const NAMES = [
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+  'scope',
+  'client_id',
+  'client_secret',
+  'x',
+]
+const VALUES = [
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  'password',
+  '',
+  'openid',
+  'kb:read',
+  '%',
+  '%FF',
+  '+',
+]
+
+const pair = fc.tuple(
+  fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 12 })),
+  fc.oneof(
+    fc.constantFrom(...VALUES),
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+  ),
+)
+const rawBody = fc.oneof(
+  fc.array(pair, { maxLength: 8 }).map((pairs) => pairs.map(([n, v]) => `${n}=${v}`).join('&')),
+  fc
+    .array(pair, { maxLength: 8 })
+    .map((pairs) => pairs.map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`).join('&')),
+  fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+)
+const contentType = fc.constantFrom(
+  'application/x-www-form-urlencoded',
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded; charset=utf-8',
+  'application/octet-stream',
+)
+const credentials = fc.constantFrom<'basic' | 'none' | 'garbage'>('basic', 'none', 'garbage')
+
+describe('token endpoint under arbitrary input', () => {
+  it('answers only a valid token response or an RFC 6749 §5.2 error, never a 500, always no-store', async () => {
+    await fc.assert(
+      fc.asyncProperty(rawBody, contentType, credentials, async (body, type, auth) => {
+        const headers: Record<string, string> = { 'content-type': type }
+        if (auth === 'basic') headers.authorization = authorization
+        if (auth === 'garbage')
+          headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
+        const res = await app.inject({ method: 'POST', url: '/api/v1/oauth2/token', headers, payload: body })
+        expect(res.statusCode).toBeLessThan(500)
+        expect(res.headers['cache-control']).toBe('no-store')
+        const json = res.json()
+        if (res.statusCode === 200) expect(tokenResponseCodec.check(json)).toBe(true)
+        else expect(errorResponseCodec.check(json)).toBe(true)
+      }),
+      { numRuns: 300, seed: 20261127 },
+    )
+  })
+
+  it('answers JSON bodies of arbitrary members with an OAuth shape', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...NAMES), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }),
+        async (body) => {
+          const res = await app.inject({
+            method: 'POST',
+            url: '/api/v1/oauth2/token',
+            headers: { 'content-type': 'application/json', authorization },
+            payload: JSON.stringify(body),
+          })
+          expect(res.statusCode).toBeLessThan(500)
+          const json = res.json()
+          expect(
+            res.statusCode === 200 ? tokenResponseCodec.check(json) : errorResponseCodec.check(json),
+          ).toBe(true)
+        },
+      ),
+      { numRuns: 200, seed: 7 },
+    )
+  })
+})

@@ -1,0 +1,87 @@
+import { OAuthError } from './errors.js'
+
+/** PipesHub's scope catalogue (backend module `oauth_provider`). */
+export const PIPESHUB_SCOPES: readonly string[] = [
+  'org:read',
+  'org:write',
+  'org:admin',
+  'user:read',
+  'user:write',
+  'user:invite',
+  'user:delete',
+  'usergroup:read',
+  'usergroup:write',
+  'team:read',
+  'team:write',
+  'kb:read',
+  'kb:write',
+  'kb:delete',
+  'kb:upload',
+  'semantic:read',
+  'semantic:write',
+  'semantic:delete',
+  'conversation:read',
+  'conversation:write',
+  'conversation:chat',
+  'agent:read',
+  'agent:write',
+  'agent:execute',
+  'skill:read',
+  'skill:write',
+  'connector:read',
+  'connector:write',
+  'connector:sync',
+  'connector:delete',
+  'config:read',
+  'config:write',
+  'crawl:read',
+  'crawl:write',
+  'crawl:delete',
+  'openid',
+  'profile',
+  'email',
+  'offline_access',
+]
+
+/** Scopes that only make sense with an end-user; `client_credentials` drops them. */
+export const USER_ONLY_SCOPES: readonly string[] = ['openid', 'profile', 'email', 'offline_access']
+
+/** Longest scope parameter accepted, in characters; longer ones answer `invalid_scope`. */
+export const MAX_SCOPE_LENGTH = 4096
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+
+/**
+ * Parses a `scope` request parameter (RFC 6749 §3.3) into distinct scope tokens, refusing anything
+ * outside the grammar or the length bound with `invalid_scope`. Absent or empty gives `undefined`.
+ */
+export function parseScopeParameter(raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw === '') return undefined
+  if (raw.length > MAX_SCOPE_LENGTH) {
+    throw new OAuthError('invalid_scope', `scope is longer than ${MAX_SCOPE_LENGTH} characters`)
+  }
+  const tokens = raw.split(' ').filter((token) => token !== '')
+  for (const token of tokens) {
+    if (!SCOPE_TOKEN.test(token))
+      throw new OAuthError('invalid_scope', 'scope contains a character outside RFC 6749 §3.3')
+  }
+  if (tokens.length === 0) return undefined
+  return [...new Set(tokens)]
+}
+
+/** Refuses scopes the registry does not know or the client may not request, naming the first one. */
+export function assertScopesAllowed(
+  requested: readonly string[],
+  registry: ReadonlySet<string>,
+  allowed: readonly string[],
+): void {
+  for (const scope of requested) {
+    if (!registry.has(scope)) throw new OAuthError('invalid_scope', `unknown scope ${truncate(scope)}`)
+    if (!allowed.includes(scope))
+      throw new OAuthError('invalid_scope', `scope ${truncate(scope)} is not allowed for this client`)
+  }
+}
+
+function truncate(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}...` : value
+}

@@ -1,0 +1,311 @@
+import { StorageError } from '../errors.js'
+import type {
+  AuthorizationCodeRecord,
+  ClientRecord,
+  ConsentRecord,
+  RefreshTokenFamilyRecord,
+  RefreshTokenRecord,
+  SessionRecord,
+  SigningKeyRecord,
+  Store,
+  UserRecord,
+} from './types.js'
+
+const copy = <T>(value: T): T => structuredClone(value)
+
+/**
+ * An in-memory store for tests and single-process experiments. JavaScript runs each method up to its
+ * first `await` without interruption and these methods never await, so each is atomic.
+ */
+export function createMemoryStore(): Store {
+  const clients = new Map<string, ClientRecord>()
+  const users = new Map<string, UserRecord>()
+  const codes = new Map<string, AuthorizationCodeRecord>()
+  const families = new Map<string, RefreshTokenFamilyRecord>()
+  const refreshTokens = new Map<string, RefreshTokenRecord>()
+  const keys = new Map<string, SigningKeyRecord>()
+  const consents = new Map<string, ConsentRecord>()
+  const sessions = new Map<string, SessionRecord>()
+  const revoked = new Map<string, number>()
+  let closed = false
+  const open = () => {
+    if (closed) throw new StorageError('the memory store is closed')
+  }
+  const consentKey = (subject: string, clientId: string) => `${subject}\u0000${clientId}`
+
+  const revokeFamilyNow = (familyId: string, now: number) => {
+    const family = families.get(familyId)
+    if (family && family.revokedAt === null) family.revokedAt = now
+    const jtis: Array<{ jti: string; expiresAt: number }> = []
+    for (const token of refreshTokens.values()) {
+      if (
+        token.familyId === familyId &&
+        token.accessTokenJti !== null &&
+        token.accessTokenExpiresAt !== null
+      ) {
+        if (token.accessTokenExpiresAt > now)
+          jtis.push({ jti: token.accessTokenJti, expiresAt: token.accessTokenExpiresAt })
+      }
+    }
+    return jtis
+  }
+
+  return {
+    clients: {
+      async create(client) {
+        open()
+        if (clients.has(client.clientId)) throw new StorageError(`client ${client.clientId} exists`)
+        clients.set(client.clientId, copy(client))
+      },
+      async get(clientId) {
+        open()
+        const client = clients.get(clientId)
+        return client && copy(client)
+      },
+      async list() {
+        open()
+        return [...clients.values()]
+          .map(copy)
+          .sort((a, b) => a.createdAt - b.createdAt || a.clientId.localeCompare(b.clientId))
+      },
+      async update(client) {
+        open()
+        if (!clients.has(client.clientId)) return false
+        clients.set(client.clientId, copy(client))
+        return true
+      },
+      async delete(clientId) {
+        open()
+        return clients.delete(clientId)
+      },
+    },
+    users: {
+      async create(user) {
+        open()
+        if (users.has(user.subject)) throw new StorageError(`user ${user.subject} exists`)
+        for (const other of users.values()) {
+          if (other.username === user.username) throw new StorageError(`username ${user.username} exists`)
+        }
+        users.set(user.subject, copy(user))
+      },
+      async get(subject) {
+        open()
+        const user = users.get(subject)
+        return user && copy(user)
+      },
+      async findByUsername(username) {
+        open()
+        for (const user of users.values()) if (user.username === username) return copy(user)
+        return undefined
+      },
+      async list() {
+        open()
+        return [...users.values()]
+          .map(copy)
+          .sort((a, b) => a.createdAt - b.createdAt || a.subject.localeCompare(b.subject))
+      },
+      async update(user) {
+        open()
+        if (!users.has(user.subject)) return false
+        for (const other of users.values()) {
+          if (other.username === user.username && other.subject !== user.subject) {
+            throw new StorageError(`username ${user.username} exists`)
+          }
+        }
+        users.set(user.subject, copy(user))
+        return true
+      },
+      async delete(subject) {
+        open()
+        return users.delete(subject)
+      },
+    },
+    authorizationCodes: {
+      async create(code) {
+        open()
+        if (codes.has(code.codeHash)) throw new StorageError('authorization code exists')
+        codes.set(code.codeHash, copy(code))
+      },
+      async get(codeHash) {
+        open()
+        const code = codes.get(codeHash)
+        return code && copy(code)
+      },
+      async consume(codeHash, now, issuance) {
+        open()
+        const code = codes.get(codeHash)
+        if (!code) return { outcome: 'not_found' }
+        if (code.consumedAt !== null) return { outcome: 'already_consumed', code: copy(code) }
+        const refreshToken = issuance.refreshToken ?? null
+        if (refreshToken && refreshTokens.has(refreshToken.tokenHash))
+          throw new StorageError('refresh token exists')
+        code.consumedAt = now
+        code.issuedAccessTokenJti = issuance.accessTokenJti
+        code.issuedAccessTokenExpiresAt = issuance.accessTokenExpiresAt
+        code.issuedFamilyId = issuance.familyId
+        if (!families.has(issuance.familyId)) {
+          families.set(issuance.familyId, {
+            familyId: issuance.familyId,
+            clientId: code.clientId,
+            subject: code.subject,
+            authTime: code.authTime,
+            createdAt: now,
+            revokedAt: null,
+          })
+        }
+        if (refreshToken) refreshTokens.set(refreshToken.tokenHash, copy(refreshToken))
+        return { outcome: 'consumed', code: copy(code) }
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [hash, code] of codes) {
+          if (code.expiresAt <= now) {
+            codes.delete(hash)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    refreshTokens: {
+      async createFamily(family) {
+        open()
+        if (!families.has(family.familyId)) families.set(family.familyId, copy(family))
+      },
+      async getFamily(familyId) {
+        open()
+        const family = families.get(familyId)
+        return family && copy(family)
+      },
+      async create(token) {
+        open()
+        if (refreshTokens.has(token.tokenHash)) throw new StorageError('refresh token exists')
+        if (!families.has(token.familyId)) throw new StorageError('refresh token family does not exist')
+        refreshTokens.set(token.tokenHash, copy(token))
+      },
+      async get(tokenHash) {
+        open()
+        const token = refreshTokens.get(tokenHash)
+        return token && copy(token)
+      },
+      async rotate(tokenHash, now, next) {
+        open()
+        const token = refreshTokens.get(tokenHash)
+        if (!token) return { outcome: 'inactive' }
+        if (token.rotatedAt !== null) return { outcome: 'already_rotated', token: copy(token) }
+        const family = families.get(token.familyId)
+        if (!family || family.revokedAt !== null || token.expiresAt <= now) return { outcome: 'inactive' }
+        if (next && refreshTokens.has(next.tokenHash)) throw new StorageError('refresh token exists')
+        token.rotatedAt = now
+        if (next) refreshTokens.set(next.tokenHash, copy(next))
+        return { outcome: 'rotated' }
+      },
+      async revokeFamily(familyId, now) {
+        open()
+        return revokeFamilyNow(familyId, now)
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [hash, token] of refreshTokens) {
+          if (token.expiresAt <= now) {
+            refreshTokens.delete(hash)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    signingKeys: {
+      async list() {
+        open()
+        return [...keys.values()]
+          .map(copy)
+          .sort((a, b) => a.createdAt - b.createdAt || a.kid.localeCompare(b.kid))
+      },
+      async create(key) {
+        open()
+        if (keys.has(key.kid)) throw new StorageError(`signing key ${key.kid} exists`)
+        keys.set(key.kid, copy(key))
+      },
+      async expire(kid, expiresAt) {
+        open()
+        const key = keys.get(kid)
+        if (!key) return false
+        key.expiresAt = expiresAt
+        return true
+      },
+      async delete(kid) {
+        open()
+        return keys.delete(kid)
+      },
+    },
+    consents: {
+      async get(subject, clientId) {
+        open()
+        const consent = consents.get(consentKey(subject, clientId))
+        return consent && copy(consent)
+      },
+      async put(consent) {
+        open()
+        consents.set(consentKey(consent.subject, consent.clientId), copy(consent))
+      },
+      async delete(subject, clientId) {
+        open()
+        return consents.delete(consentKey(subject, clientId))
+      },
+    },
+    sessions: {
+      async create(session) {
+        open()
+        if (sessions.has(session.sessionId)) throw new StorageError('session exists')
+        sessions.set(session.sessionId, copy(session))
+      },
+      async get(sessionId, now) {
+        open()
+        const session = sessions.get(sessionId)
+        return session && session.expiresAt > now ? copy(session) : undefined
+      },
+      async delete(sessionId) {
+        open()
+        return sessions.delete(sessionId)
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [id, session] of sessions) {
+          if (session.expiresAt <= now) {
+            sessions.delete(id)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    revokedAccessTokens: {
+      async revoke(jti, expiresAt) {
+        open()
+        revoked.set(jti, Math.max(expiresAt, revoked.get(jti) ?? 0))
+      },
+      async isRevoked(jti) {
+        open()
+        return revoked.has(jti)
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [jti, expiresAt] of revoked) {
+          if (expiresAt <= now) {
+            revoked.delete(jti)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    async close() {
+      closed = true
+    },
+  }
+}

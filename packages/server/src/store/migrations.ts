@@ -1,0 +1,107 @@
+/**
+ * Versioned schema migrations, applied in order at open and recorded in `pipeshub_oauth_migrations`.
+ * Never edit a released migration: append a new one. Times are epoch seconds; scopes are
+ * space-delimited; lists are JSON arrays.
+ */
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly sql: string
+}
+
+const initialTables = (bigint: string, bool: string, falseValue: string) => `
+CREATE TABLE oauth_clients (
+  client_id TEXT PRIMARY KEY,
+  secret_hash TEXT,
+  name TEXT NOT NULL,
+  redirect_uris TEXT NOT NULL,
+  grant_types TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  allow_plain_pkce ${bool} NOT NULL DEFAULT ${falseValue},
+  access_token_lifetime INTEGER,
+  refresh_token_lifetime INTEGER,
+  created_at ${bigint} NOT NULL
+);
+CREATE TABLE oauth_users (
+  subject TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT,
+  name TEXT,
+  email TEXT,
+  email_verified ${bool} NOT NULL DEFAULT ${falseValue},
+  created_at ${bigint} NOT NULL
+);
+CREATE TABLE oauth_authorization_codes (
+  code_hash TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  code_challenge TEXT,
+  code_challenge_method TEXT,
+  nonce TEXT,
+  auth_time ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  created_at ${bigint} NOT NULL,
+  consumed_at ${bigint},
+  issued_access_token_jti TEXT,
+  issued_access_token_expires_at ${bigint},
+  issued_family_id TEXT
+);
+CREATE TABLE oauth_refresh_token_families (
+  family_id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  auth_time ${bigint} NOT NULL,
+  created_at ${bigint} NOT NULL,
+  revoked_at ${bigint}
+);
+CREATE TABLE oauth_refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  family_id TEXT NOT NULL REFERENCES oauth_refresh_token_families (family_id) ON DELETE CASCADE,
+  client_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  auth_time ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  created_at ${bigint} NOT NULL,
+  rotated_at ${bigint},
+  access_token_jti TEXT,
+  access_token_expires_at ${bigint}
+);
+CREATE INDEX oauth_refresh_tokens_family ON oauth_refresh_tokens (family_id);
+CREATE TABLE oauth_signing_keys (
+  kid TEXT PRIMARY KEY,
+  alg TEXT NOT NULL,
+  private_jwk TEXT NOT NULL,
+  public_jwk TEXT NOT NULL,
+  created_at ${bigint} NOT NULL,
+  activates_at ${bigint} NOT NULL,
+  expires_at ${bigint}
+);
+CREATE TABLE oauth_consents (
+  subject TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  granted_at ${bigint} NOT NULL,
+  PRIMARY KEY (subject, client_id)
+);
+CREATE TABLE oauth_sessions (
+  session_id TEXT PRIMARY KEY,
+  subject TEXT NOT NULL,
+  auth_time ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL
+);
+CREATE TABLE oauth_revoked_access_tokens (
+  jti TEXT PRIMARY KEY,
+  expires_at ${bigint} NOT NULL
+);
+`
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialTables('INTEGER', 'INTEGER', '0') },
+]
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialTables('BIGINT', 'BOOLEAN', 'FALSE') },
+]

@@ -1,0 +1,41 @@
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { dropSchema, postgresAvailable, TEST_DATABASE_URL, uniqueSchema } from '../test-support/postgres.js'
+import { describeStoreConformance } from '../test-support/store-conformance.js'
+import { openPostgresStore } from './postgres.js'
+
+const available = await postgresAvailable()
+
+describe.runIf(available)('PostgreSQL adapter', () => {
+  describeStoreConformance('postgres', async () => {
+    const schema = uniqueSchema()
+    const store = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, max: 20 })
+    return {
+      store,
+      async dispose() {
+        await store.close()
+        await dropSchema(schema)
+      },
+    }
+  })
+
+  it('migrates once when two instances open the same schema at the same time', async () => {
+    const schema = uniqueSchema()
+    try {
+      const stores = await Promise.all([
+        openPostgresStore({ connectionString: TEST_DATABASE_URL, schema }),
+        openPostgresStore({ connectionString: TEST_DATABASE_URL, schema }),
+      ])
+      await Promise.all(stores.map((store) => store.close()))
+      const again = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
+      await again.close()
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
+      await client.connect()
+      const { rows } = await client.query(`SELECT version, name FROM "${schema}".pipeshub_oauth_migrations`)
+      await client.end()
+      expect(rows).toEqual([{ version: 1, name: 'initial' }])
+    } finally {
+      await dropSchema(schema)
+    }
+  })
+})

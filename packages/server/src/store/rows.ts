@@ -1,0 +1,209 @@
+import type {
+  AuthorizationCodeRecord,
+  ClientRecord,
+  ConsentRecord,
+  GrantType,
+  RefreshTokenFamilyRecord,
+  RefreshTokenRecord,
+  SessionRecord,
+  SigningAlgorithm,
+  SigningKeyRecord,
+  UserRecord,
+} from './types.js'
+
+/** Mapping between SQL rows (snake_case columns) and records, shared by the SQL adapters. */
+export type Row = Record<string, unknown>
+
+const num = (value: unknown): number => (typeof value === 'bigint' ? Number(value) : Number(value))
+const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : num(value)
+const str = (value: unknown): string => String(value)
+const strOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value)
+const bool = (value: unknown): boolean => value === true || value === 1 || value === 1n || value === '1'
+export const splitScope = (value: unknown): string[] =>
+  value === '' || value == null ? [] : String(value).split(' ')
+export const joinScope = (scope: readonly string[]): string => scope.join(' ')
+
+export function clientFromRow(row: Row): ClientRecord {
+  return {
+    clientId: str(row.client_id),
+    secretHash: strOrNull(row.secret_hash),
+    name: str(row.name),
+    redirectUris: JSON.parse(str(row.redirect_uris)) as string[],
+    grantTypes: JSON.parse(str(row.grant_types)) as GrantType[],
+    scopes: splitScope(row.scopes),
+    allowPlainPkce: bool(row.allow_plain_pkce),
+    accessTokenLifetime: numOrNull(row.access_token_lifetime),
+    refreshTokenLifetime: numOrNull(row.refresh_token_lifetime),
+    createdAt: num(row.created_at),
+  }
+}
+
+export function clientParams(c: ClientRecord) {
+  return [
+    c.clientId,
+    c.secretHash,
+    c.name,
+    JSON.stringify(c.redirectUris),
+    JSON.stringify(c.grantTypes),
+    joinScope(c.scopes),
+    c.allowPlainPkce,
+    c.accessTokenLifetime,
+    c.refreshTokenLifetime,
+    c.createdAt,
+  ] as const
+}
+
+export function userFromRow(row: Row): UserRecord {
+  return {
+    subject: str(row.subject),
+    username: str(row.username),
+    passwordHash: strOrNull(row.password_hash),
+    name: strOrNull(row.name),
+    email: strOrNull(row.email),
+    emailVerified: bool(row.email_verified),
+    createdAt: num(row.created_at),
+  }
+}
+
+export function userParams(u: UserRecord) {
+  return [u.subject, u.username, u.passwordHash, u.name, u.email, u.emailVerified, u.createdAt] as const
+}
+
+export function codeFromRow(row: Row): AuthorizationCodeRecord {
+  const method = strOrNull(row.code_challenge_method)
+  return {
+    codeHash: str(row.code_hash),
+    clientId: str(row.client_id),
+    subject: str(row.subject),
+    redirectUri: str(row.redirect_uri),
+    scope: splitScope(row.scope),
+    codeChallenge: strOrNull(row.code_challenge),
+    codeChallengeMethod: method === 'S256' || method === 'plain' ? method : null,
+    nonce: strOrNull(row.nonce),
+    authTime: num(row.auth_time),
+    expiresAt: num(row.expires_at),
+    createdAt: num(row.created_at),
+    consumedAt: numOrNull(row.consumed_at),
+    issuedAccessTokenJti: strOrNull(row.issued_access_token_jti),
+    issuedAccessTokenExpiresAt: numOrNull(row.issued_access_token_expires_at),
+    issuedFamilyId: strOrNull(row.issued_family_id),
+  }
+}
+
+export function codeParams(c: AuthorizationCodeRecord) {
+  return [
+    c.codeHash,
+    c.clientId,
+    c.subject,
+    c.redirectUri,
+    joinScope(c.scope),
+    c.codeChallenge,
+    c.codeChallengeMethod,
+    c.nonce,
+    c.authTime,
+    c.expiresAt,
+    c.createdAt,
+    c.consumedAt,
+    c.issuedAccessTokenJti,
+    c.issuedAccessTokenExpiresAt,
+    c.issuedFamilyId,
+  ] as const
+}
+
+export function familyFromRow(row: Row): RefreshTokenFamilyRecord {
+  return {
+    familyId: str(row.family_id),
+    clientId: str(row.client_id),
+    subject: str(row.subject),
+    authTime: num(row.auth_time),
+    createdAt: num(row.created_at),
+    revokedAt: numOrNull(row.revoked_at),
+  }
+}
+
+export function familyParams(f: RefreshTokenFamilyRecord) {
+  return [f.familyId, f.clientId, f.subject, f.authTime, f.createdAt, f.revokedAt] as const
+}
+
+export function refreshTokenFromRow(row: Row): RefreshTokenRecord {
+  return {
+    tokenHash: str(row.token_hash),
+    familyId: str(row.family_id),
+    clientId: str(row.client_id),
+    subject: str(row.subject),
+    scope: splitScope(row.scope),
+    authTime: num(row.auth_time),
+    expiresAt: num(row.expires_at),
+    createdAt: num(row.created_at),
+    rotatedAt: numOrNull(row.rotated_at),
+    accessTokenJti: strOrNull(row.access_token_jti),
+    accessTokenExpiresAt: numOrNull(row.access_token_expires_at),
+  }
+}
+
+export function refreshTokenParams(t: RefreshTokenRecord) {
+  return [
+    t.tokenHash,
+    t.familyId,
+    t.clientId,
+    t.subject,
+    joinScope(t.scope),
+    t.authTime,
+    t.expiresAt,
+    t.createdAt,
+    t.rotatedAt,
+    t.accessTokenJti,
+    t.accessTokenExpiresAt,
+  ] as const
+}
+
+export function signingKeyFromRow(row: Row): SigningKeyRecord {
+  return {
+    kid: str(row.kid),
+    alg: str(row.alg) as SigningAlgorithm,
+    privateJwk: str(row.private_jwk),
+    publicJwk: str(row.public_jwk),
+    createdAt: num(row.created_at),
+    activatesAt: num(row.activates_at),
+    expiresAt: numOrNull(row.expires_at),
+  }
+}
+
+export function signingKeyParams(k: SigningKeyRecord) {
+  return [k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.activatesAt, k.expiresAt] as const
+}
+
+export function consentFromRow(row: Row): ConsentRecord {
+  return {
+    subject: str(row.subject),
+    clientId: str(row.client_id),
+    scope: splitScope(row.scope),
+    grantedAt: num(row.granted_at),
+  }
+}
+
+export function sessionFromRow(row: Row): SessionRecord {
+  return {
+    sessionId: str(row.session_id),
+    subject: str(row.subject),
+    authTime: num(row.auth_time),
+    expiresAt: num(row.expires_at),
+  }
+}
+
+export const CLIENT_COLUMNS =
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at'
+export const USER_COLUMNS = 'subject, username, password_hash, name, email, email_verified, created_at'
+export const CODE_COLUMNS =
+  'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id'
+export const FAMILY_COLUMNS = 'family_id, client_id, subject, auth_time, created_at, revoked_at'
+export const REFRESH_TOKEN_COLUMNS =
+  'token_hash, family_id, client_id, subject, scope, auth_time, expires_at, created_at, rotated_at, access_token_jti, access_token_expires_at'
+export const SIGNING_KEY_COLUMNS = 'kid, alg, private_jwk, public_jwk, created_at, activates_at, expires_at'
+
+/** `$1, $2, ...` (PostgreSQL) or `?, ?, ...` (SQLite) for `n` parameters. */
+export function placeholders(n: number, style: 'pg' | 'sqlite', start = 1): string {
+  return Array.from({ length: n }, (_, i) => (style === 'pg' ? `$${i + start}` : '?')).join(', ')
+}

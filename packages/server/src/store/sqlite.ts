@@ -1,0 +1,408 @@
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
+import { StorageError } from '../errors.js'
+import { SQLITE_MIGRATIONS } from './migrations.js'
+import {
+  CLIENT_COLUMNS,
+  CODE_COLUMNS,
+  clientFromRow,
+  clientParams,
+  codeFromRow,
+  codeParams,
+  consentFromRow,
+  FAMILY_COLUMNS,
+  familyFromRow,
+  familyParams,
+  joinScope,
+  placeholders,
+  REFRESH_TOKEN_COLUMNS,
+  type Row,
+  refreshTokenFromRow,
+  refreshTokenParams,
+  SIGNING_KEY_COLUMNS,
+  sessionFromRow,
+  signingKeyFromRow,
+  signingKeyParams,
+  USER_COLUMNS,
+  userFromRow,
+  userParams,
+} from './rows.js'
+import type { Store } from './types.js'
+
+export interface SqliteStoreOptions {
+  /** Database file; `:memory:` for a private in-memory database. */
+  path: string
+  /** How long a writer waits for another process's lock, in milliseconds (default 5000). */
+  busyTimeoutMs?: number
+}
+
+type Param = SQLInputValue | boolean
+
+const toSql = (params: readonly Param[]): SQLInputValue[] =>
+  params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value))
+
+/**
+ * Opens (creating when absent) a SQLite store through the built-in `node:sqlite`, in WAL mode, and
+ * applies pending migrations. `DatabaseSync` runs every statement synchronously, so nothing else in this
+ * process interleaves with a method; multi-statement changes run in `BEGIN IMMEDIATE` transactions so
+ * that other processes sharing the file cannot interleave either.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const db = new DatabaseSync(options.path)
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`)
+  if (options.path !== ':memory:') db.exec('PRAGMA journal_mode = WAL')
+  db.exec('PRAGMA foreign_keys = ON')
+  db.exec('PRAGMA synchronous = NORMAL')
+
+  const run = (sql: string, ...params: Param[]) => db.prepare(sql).run(...toSql(params))
+  const get = (sql: string, ...params: Param[]) => db.prepare(sql).get(...toSql(params)) as Row | undefined
+  const all = (sql: string, ...params: Param[]) => db.prepare(sql).all(...toSql(params)) as Row[]
+  let closed = false
+  const transaction = <T>(body: () => T): T => {
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      const result = body()
+      db.exec('COMMIT')
+      return result
+    } catch (error) {
+      db.exec('ROLLBACK')
+      throw error
+    }
+  }
+  // Every method is synchronous underneath; `guard` turns a closed database into a StorageError.
+  const guard = <T>(body: () => T): Promise<T> => {
+    try {
+      if (closed) throw new StorageError('the SQLite store is closed')
+      return Promise.resolve(body())
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  transaction(() => {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS pipeshub_oauth_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    )
+    const applied = new Set(
+      all('SELECT version FROM pipeshub_oauth_migrations').map((row) => Number(row.version)),
+    )
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.version)) continue
+      db.exec(migration.sql)
+      run(
+        'INSERT INTO pipeshub_oauth_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+        migration.version,
+        migration.name,
+        Math.floor(Date.now() / 1000),
+      )
+    }
+  })
+
+  const revokeFamily = (familyId: string, now: number) =>
+    transaction(() => {
+      run(
+        'UPDATE oauth_refresh_token_families SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL',
+        now,
+        familyId,
+      )
+      return all(
+        'SELECT access_token_jti, access_token_expires_at FROM oauth_refresh_tokens WHERE family_id = ? AND access_token_jti IS NOT NULL AND access_token_expires_at > ?',
+        familyId,
+        now,
+      ).map((row) => ({ jti: String(row.access_token_jti), expiresAt: Number(row.access_token_expires_at) }))
+    })
+
+  return {
+    clients: {
+      create: (client) =>
+        guard(() => {
+          run(
+            `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(10, 'sqlite')})`,
+            ...clientParams(client),
+          )
+        }),
+      get: (clientId) =>
+        guard(() => {
+          const row = get(`SELECT ${CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = ?`, clientId)
+          return row && clientFromRow(row)
+        }),
+      list: () =>
+        guard(() =>
+          all(`SELECT ${CLIENT_COLUMNS} FROM oauth_clients ORDER BY created_at, client_id`).map(
+            clientFromRow,
+          ),
+        ),
+      update: (client) =>
+        guard(() => {
+          const [id, ...rest] = clientParams(client)
+          const result = run(
+            'UPDATE oauth_clients SET secret_hash = ?, name = ?, redirect_uris = ?, grant_types = ?, scopes = ?, allow_plain_pkce = ?, access_token_lifetime = ?, refresh_token_lifetime = ?, created_at = ? WHERE client_id = ?',
+            ...rest,
+            id,
+          )
+          return Number(result.changes) > 0
+        }),
+      delete: (clientId) =>
+        guard(() => Number(run('DELETE FROM oauth_clients WHERE client_id = ?', clientId).changes) > 0),
+    },
+    users: {
+      create: (user) =>
+        guard(() => {
+          run(
+            `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(7, 'sqlite')})`,
+            ...userParams(user),
+          )
+        }),
+      get: (subject) =>
+        guard(() => {
+          const row = get(`SELECT ${USER_COLUMNS} FROM oauth_users WHERE subject = ?`, subject)
+          return row && userFromRow(row)
+        }),
+      findByUsername: (username) =>
+        guard(() => {
+          const row = get(`SELECT ${USER_COLUMNS} FROM oauth_users WHERE username = ?`, username)
+          return row && userFromRow(row)
+        }),
+      list: () =>
+        guard(() =>
+          all(`SELECT ${USER_COLUMNS} FROM oauth_users ORDER BY created_at, subject`).map(userFromRow),
+        ),
+      update: (user) =>
+        guard(() => {
+          const [subject, ...rest] = userParams(user)
+          const result = run(
+            'UPDATE oauth_users SET username = ?, password_hash = ?, name = ?, email = ?, email_verified = ?, created_at = ? WHERE subject = ?',
+            ...rest,
+            subject,
+          )
+          return Number(result.changes) > 0
+        }),
+      delete: (subject) =>
+        guard(() => Number(run('DELETE FROM oauth_users WHERE subject = ?', subject).changes) > 0),
+    },
+    authorizationCodes: {
+      create: (code) =>
+        guard(() => {
+          run(
+            `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(15, 'sqlite')})`,
+            ...codeParams(code),
+          )
+        }),
+      get: (codeHash) =>
+        guard(() => {
+          const row = get(
+            `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`,
+            codeHash,
+          )
+          return row && codeFromRow(row)
+        }),
+      consume: (codeHash, now, issuance) =>
+        guard(() =>
+          transaction(() => {
+            const row = get(
+              `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
+               WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`,
+              now,
+              issuance.accessTokenJti,
+              issuance.accessTokenExpiresAt,
+              issuance.familyId,
+              codeHash,
+            )
+            if (row) {
+              const code = codeFromRow(row)
+              run(
+                `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (family_id) DO NOTHING`,
+                issuance.familyId,
+                code.clientId,
+                code.subject,
+                code.authTime,
+                now,
+              )
+              if (issuance.refreshToken) {
+                run(
+                  `INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`,
+                  ...refreshTokenParams(issuance.refreshToken),
+                )
+              }
+              return { outcome: 'consumed' as const, code }
+            }
+            const existing = get(
+              `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`,
+              codeHash,
+            )
+            return existing
+              ? { outcome: 'already_consumed' as const, code: codeFromRow(existing) }
+              : { outcome: 'not_found' as const }
+          }),
+        ),
+      deleteExpired: (now) =>
+        guard(() => Number(run('DELETE FROM oauth_authorization_codes WHERE expires_at <= ?', now).changes)),
+    },
+    refreshTokens: {
+      createFamily: (family) =>
+        guard(() => {
+          run(
+            `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(6, 'sqlite')}) ON CONFLICT (family_id) DO NOTHING`,
+            ...familyParams(family),
+          )
+        }),
+      getFamily: (familyId) =>
+        guard(() => {
+          const row = get(
+            `SELECT ${FAMILY_COLUMNS} FROM oauth_refresh_token_families WHERE family_id = ?`,
+            familyId,
+          )
+          return row && familyFromRow(row)
+        }),
+      create: (token) =>
+        guard(() => {
+          run(
+            `INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`,
+            ...refreshTokenParams(token),
+          )
+        }),
+      get: (tokenHash) =>
+        guard(() => {
+          const row = get(
+            `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
+            tokenHash,
+          )
+          return row && refreshTokenFromRow(row)
+        }),
+      rotate: (tokenHash, now, next) =>
+        guard(() =>
+          transaction(() => {
+            const rotated = get(
+              `UPDATE oauth_refresh_tokens SET rotated_at = ?
+               WHERE token_hash = ? AND rotated_at IS NULL AND expires_at > ?
+                 AND family_id IN (SELECT family_id FROM oauth_refresh_token_families WHERE revoked_at IS NULL)
+               RETURNING token_hash`,
+              now,
+              tokenHash,
+              now,
+            )
+            if (rotated) {
+              if (next)
+                run(
+                  `INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`,
+                  ...refreshTokenParams(next),
+                )
+              return { outcome: 'rotated' as const }
+            }
+            const row = get(
+              `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
+              tokenHash,
+            )
+            if (row && row.rotated_at !== null)
+              return { outcome: 'already_rotated' as const, token: refreshTokenFromRow(row) }
+            return { outcome: 'inactive' as const }
+          }),
+        ),
+      revokeFamily: (familyId, now) => guard(() => revokeFamily(familyId, now)),
+      deleteExpired: (now) =>
+        guard(() => Number(run('DELETE FROM oauth_refresh_tokens WHERE expires_at <= ?', now).changes)),
+    },
+    signingKeys: {
+      list: () =>
+        guard(() =>
+          all(`SELECT ${SIGNING_KEY_COLUMNS} FROM oauth_signing_keys ORDER BY created_at, kid`).map(
+            signingKeyFromRow,
+          ),
+        ),
+      create: (key) =>
+        guard(() => {
+          run(
+            `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'sqlite')})`,
+            ...signingKeyParams(key),
+          )
+        }),
+      expire: (kid, expiresAt) =>
+        guard(
+          () =>
+            Number(
+              run('UPDATE oauth_signing_keys SET expires_at = ? WHERE kid = ?', expiresAt, kid).changes,
+            ) > 0,
+        ),
+      delete: (kid) =>
+        guard(() => Number(run('DELETE FROM oauth_signing_keys WHERE kid = ?', kid).changes) > 0),
+    },
+    consents: {
+      get: (subject, clientId) =>
+        guard(() => {
+          const row = get(
+            'SELECT subject, client_id, scope, granted_at FROM oauth_consents WHERE subject = ? AND client_id = ?',
+            subject,
+            clientId,
+          )
+          return row && consentFromRow(row)
+        }),
+      put: (consent) =>
+        guard(() => {
+          run(
+            `INSERT INTO oauth_consents (subject, client_id, scope, granted_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (subject, client_id) DO UPDATE SET scope = excluded.scope, granted_at = excluded.granted_at`,
+            consent.subject,
+            consent.clientId,
+            joinScope(consent.scope),
+            consent.grantedAt,
+          )
+        }),
+      delete: (subject, clientId) =>
+        guard(
+          () =>
+            Number(
+              run('DELETE FROM oauth_consents WHERE subject = ? AND client_id = ?', subject, clientId)
+                .changes,
+            ) > 0,
+        ),
+    },
+    sessions: {
+      create: (session) =>
+        guard(() => {
+          run(
+            'INSERT INTO oauth_sessions (session_id, subject, auth_time, expires_at) VALUES (?, ?, ?, ?)',
+            session.sessionId,
+            session.subject,
+            session.authTime,
+            session.expiresAt,
+          )
+        }),
+      get: (sessionId, now) =>
+        guard(() => {
+          const row = get(
+            'SELECT session_id, subject, auth_time, expires_at FROM oauth_sessions WHERE session_id = ? AND expires_at > ?',
+            sessionId,
+            now,
+          )
+          return row && sessionFromRow(row)
+        }),
+      delete: (sessionId) =>
+        guard(() => Number(run('DELETE FROM oauth_sessions WHERE session_id = ?', sessionId).changes) > 0),
+      deleteExpired: (now) =>
+        guard(() => Number(run('DELETE FROM oauth_sessions WHERE expires_at <= ?', now).changes)),
+    },
+    revokedAccessTokens: {
+      revoke: (jti, expiresAt) =>
+        guard(() => {
+          run(
+            `INSERT INTO oauth_revoked_access_tokens (jti, expires_at) VALUES (?, ?)
+             ON CONFLICT (jti) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)`,
+            jti,
+            expiresAt,
+          )
+        }),
+      isRevoked: (jti) =>
+        guard(
+          () => get('SELECT 1 AS found FROM oauth_revoked_access_tokens WHERE jti = ?', jti) !== undefined,
+        ),
+      deleteExpired: (now) =>
+        guard(() =>
+          Number(run('DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?', now).changes),
+        ),
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      db.close()
+    },
+  }
+}

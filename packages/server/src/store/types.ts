@@ -1,0 +1,232 @@
+/**
+ * The storage contract of the authorization server. Every adapter (memory, SQLite, PostgreSQL) passes
+ * the same conformance suite. Times are epoch seconds. Single-use of authorization codes and rotation of
+ * refresh tokens are atomic inside the adapter, so that several server instances can share one store.
+ */
+
+export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token'
+export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256'
+
+export interface ClientRecord {
+  /** A UUID. */
+  clientId: string
+  /** `hashSecret` of the client secret; `null` for a public client (authentication method `none`). */
+  secretHash: string | null
+  name: string
+  /** Registered redirect URIs, compared by exact string match. */
+  redirectUris: string[]
+  grantTypes: GrantType[]
+  /** Scopes the client may request. */
+  scopes: string[]
+  /** Accept `code_challenge_method=plain` (PipesHub compatibility); S256 is always accepted. */
+  allowPlainPkce: boolean
+  /** Access-token lifetime in seconds, 300-86400; `null` for the server default. */
+  accessTokenLifetime: number | null
+  /** Refresh-token lifetime in seconds, 3600-31536000; `null` for the server default. */
+  refreshTokenLifetime: number | null
+  createdAt: number
+}
+
+export interface UserRecord {
+  /** The stable `sub` claim. */
+  subject: string
+  /** Unique login name (`preferred_username`). */
+  username: string
+  /** `hashSecret` of the password, `null` when the user cannot log in with a password. */
+  passwordHash: string | null
+  name: string | null
+  email: string | null
+  emailVerified: boolean
+  createdAt: number
+}
+
+export interface AuthorizationCodeRecord {
+  /** SHA-256 (base64url) of the code; the code itself is never stored. */
+  codeHash: string
+  clientId: string
+  subject: string
+  redirectUri: string
+  scope: string[]
+  codeChallenge: string | null
+  codeChallengeMethod: 'S256' | 'plain' | null
+  nonce: string | null
+  /** When the end-user authenticated (OIDC `auth_time`). */
+  authTime: number
+  expiresAt: number
+  createdAt: number
+  /** Set once, atomically, by `consume`. */
+  consumedAt: number | null
+  /** What the redemption issued, so that a reuse can revoke it (RFC 6749 §4.1.2). */
+  issuedAccessTokenJti: string | null
+  issuedAccessTokenExpiresAt: number | null
+  issuedFamilyId: string | null
+}
+
+/** What the redemption of a code will issue; recorded in the same atomic step that consumes it. */
+export interface CodeIssuance {
+  accessTokenJti: string
+  accessTokenExpiresAt: number
+  familyId: string
+  /** The refresh token the redemption issues (in `familyId`), stored in the same atomic step. */
+  refreshToken?: RefreshTokenRecord | null
+}
+
+export type ConsumeCodeResult =
+  | { outcome: 'consumed'; code: AuthorizationCodeRecord }
+  | { outcome: 'already_consumed'; code: AuthorizationCodeRecord }
+  | { outcome: 'not_found' }
+
+/** A refresh-token family: every token rotated from one grant. Revoking it revokes them all. */
+export interface RefreshTokenFamilyRecord {
+  familyId: string
+  clientId: string
+  subject: string
+  authTime: number
+  createdAt: number
+  revokedAt: number | null
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string
+  familyId: string
+  clientId: string
+  subject: string
+  scope: string[]
+  /** Original `auth_time` of the end-user, kept across rotations for ID tokens. */
+  authTime: number
+  expiresAt: number
+  createdAt: number
+  /** Set once, atomically, when the token is exchanged for its successor. */
+  rotatedAt: number | null
+  /** The access token issued with this refresh token (revoked when the family is). */
+  accessTokenJti: string | null
+  accessTokenExpiresAt: number | null
+}
+
+export type RotateRefreshTokenResult =
+  | { outcome: 'rotated' }
+  /** The token exists but was already rotated: a replay. */
+  | { outcome: 'already_rotated'; token: RefreshTokenRecord }
+  /** Unknown, expired, or its family revoked. */
+  | { outcome: 'inactive' }
+
+export interface SigningKeyRecord {
+  kid: string
+  alg: SigningAlgorithm
+  /** Private JWK, JSON. */
+  privateJwk: string
+  /** Public JWK, JSON (with `kid`, `alg`, `use: "sig"`). */
+  publicJwk: string
+  createdAt: number
+  /** Signs only from this time on; published in JWKS from `createdAt`. */
+  activatesAt: number
+  /** Removed from JWKS (and deleted) after this time; `null` while current. */
+  expiresAt: number | null
+}
+
+export interface ConsentRecord {
+  subject: string
+  clientId: string
+  scope: string[]
+  grantedAt: number
+}
+
+/** A login session of the host application (cookie value -> subject). */
+export interface SessionRecord {
+  sessionId: string
+  subject: string
+  authTime: number
+  expiresAt: number
+}
+
+export interface ClientStore {
+  /** Throws when `clientId` exists. */
+  create(client: ClientRecord): Promise<void>
+  get(clientId: string): Promise<ClientRecord | undefined>
+  list(): Promise<ClientRecord[]>
+  /** Replaces the stored client; false when unknown. */
+  update(client: ClientRecord): Promise<boolean>
+  delete(clientId: string): Promise<boolean>
+}
+
+export interface UserStore {
+  /** Throws when the subject or username exists. */
+  create(user: UserRecord): Promise<void>
+  get(subject: string): Promise<UserRecord | undefined>
+  findByUsername(username: string): Promise<UserRecord | undefined>
+  list(): Promise<UserRecord[]>
+  update(user: UserRecord): Promise<boolean>
+  delete(subject: string): Promise<boolean>
+}
+
+export interface AuthorizationCodeStore {
+  create(code: AuthorizationCodeRecord): Promise<void>
+  get(codeHash: string): Promise<AuthorizationCodeRecord | undefined>
+  /**
+   * Atomically marks the code consumed and records what its redemption issues, if and only if it was
+   * not consumed before. Exactly one of any number of concurrent calls gets `consumed`. The issuance's
+   * refresh-token family (and its refresh token, if any) is created in the same step, so a reuse can
+   * revoke it, and a failure leaves the code unconsumed.
+   */
+  consume(codeHash: string, now: number, issuance: CodeIssuance): Promise<ConsumeCodeResult>
+  deleteExpired(now: number): Promise<number>
+}
+
+export interface RefreshTokenStore {
+  /** Creates the family when absent. */
+  createFamily(family: RefreshTokenFamilyRecord): Promise<void>
+  getFamily(familyId: string): Promise<RefreshTokenFamilyRecord | undefined>
+  create(token: RefreshTokenRecord): Promise<void>
+  get(tokenHash: string): Promise<RefreshTokenRecord | undefined>
+  /**
+   * Atomically: if `tokenHash` is active (not rotated, not expired at `now`, family not revoked), mark it
+   * rotated and insert `next` (none when the new grant drops `offline_access`). Exactly one of any number of concurrent calls gets `rotated`.
+   */
+  rotate(tokenHash: string, now: number, next: RefreshTokenRecord | null): Promise<RotateRefreshTokenResult>
+  /** Marks the family revoked; returns the unexpired access-token jtis issued in it. */
+  revokeFamily(familyId: string, now: number): Promise<Array<{ jti: string; expiresAt: number }>>
+  deleteExpired(now: number): Promise<number>
+}
+
+export interface SigningKeyStore {
+  list(): Promise<SigningKeyRecord[]>
+  create(key: SigningKeyRecord): Promise<void>
+  /** Sets `expiresAt` of a key; false when unknown. */
+  expire(kid: string, expiresAt: number): Promise<boolean>
+  delete(kid: string): Promise<boolean>
+}
+
+export interface ConsentStore {
+  get(subject: string, clientId: string): Promise<ConsentRecord | undefined>
+  /** Inserts or replaces. */
+  put(consent: ConsentRecord): Promise<void>
+  delete(subject: string, clientId: string): Promise<boolean>
+}
+
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>
+  /** The session when it exists and has not expired at `now`. */
+  get(sessionId: string, now: number): Promise<SessionRecord | undefined>
+  delete(sessionId: string): Promise<boolean>
+  deleteExpired(now: number): Promise<number>
+}
+
+/** Access-token `jti`s revoked before they expire (RFC 7009); entries can be purged once expired. */
+export interface RevokedAccessTokenStore {
+  revoke(jti: string, expiresAt: number): Promise<void>
+  isRevoked(jti: string): Promise<boolean>
+  deleteExpired(now: number): Promise<number>
+}
+
+export interface Store {
+  readonly clients: ClientStore
+  readonly users: UserStore
+  readonly authorizationCodes: AuthorizationCodeStore
+  readonly refreshTokens: RefreshTokenStore
+  readonly signingKeys: SigningKeyStore
+  readonly consents: ConsentStore
+  readonly sessions: SessionStore
+  readonly revokedAccessTokens: RevokedAccessTokenStore
+  close(): Promise<void>
+}

@@ -1,0 +1,350 @@
+import { randomUUID } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AuthorizationCodeRecord, ClientRecord, RefreshTokenRecord, Store } from '../store/types.js'
+
+export interface StoreUnderTest {
+  store: Store
+  /** Releases everything the factory created (files, schemas). */
+  dispose(): Promise<void>
+}
+
+const T = 1_800_000_000
+
+function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
+  return {
+    clientId: randomUUID(),
+    secretHash: 'scrypt$32768$8$1$c2FsdA$aGFzaA',
+    name: 'conformance client',
+    redirectUris: ['https://app.example/cb', 'https://app.example/cb2'],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'kb:read'],
+    allowPlainPkce: false,
+    accessTokenLifetime: 600,
+    refreshTokenLifetime: null,
+    createdAt: T,
+    ...overrides,
+  }
+}
+
+function code(overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord {
+  return {
+    codeHash: randomUUID(),
+    clientId: 'client-1',
+    subject: 'user-1',
+    redirectUri: 'https://app.example/cb',
+    scope: ['openid', 'offline_access'],
+    codeChallenge: 'x'.repeat(43),
+    codeChallengeMethod: 'S256',
+    nonce: 'n-1',
+    authTime: T - 10,
+    expiresAt: T + 600,
+    createdAt: T,
+    consumedAt: null,
+    issuedAccessTokenJti: null,
+    issuedAccessTokenExpiresAt: null,
+    issuedFamilyId: null,
+    ...overrides,
+  }
+}
+
+function refreshToken(familyId: string, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+  return {
+    tokenHash: randomUUID(),
+    familyId,
+    clientId: 'client-1',
+    subject: 'user-1',
+    scope: ['openid', 'offline_access'],
+    authTime: T - 10,
+    expiresAt: T + 3600,
+    createdAt: T,
+    rotatedAt: null,
+    accessTokenJti: randomUUID(),
+    accessTokenExpiresAt: T + 600,
+    ...overrides,
+  }
+}
+
+async function newFamily(store: Store): Promise<string> {
+  const familyId = randomUUID()
+  await store.refreshTokens.createFamily({
+    familyId,
+    clientId: 'client-1',
+    subject: 'user-1',
+    authTime: T - 10,
+    createdAt: T,
+    revokedAt: null,
+  })
+  return familyId
+}
+
+/** The behaviour every `Store` adapter must have; run unchanged against memory, SQLite and PostgreSQL. */
+export function describeStoreConformance(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`Store conformance: ${name}`, () => {
+    let subject: StoreUnderTest
+    let store: Store
+    beforeEach(async () => {
+      subject = await open()
+      store = subject.store
+    })
+    afterEach(async () => {
+      await subject.dispose()
+    })
+
+    it('stores, lists, updates and deletes clients, keeping every field', async () => {
+      const a = client({
+        secretHash: null,
+        allowPlainPkce: true,
+        accessTokenLifetime: null,
+        refreshTokenLifetime: 7200,
+      })
+      const b = client({ createdAt: T + 1 })
+      await store.clients.create(a)
+      await store.clients.create(b)
+      expect(await store.clients.get(a.clientId)).toEqual(a)
+      expect((await store.clients.list()).map((c) => c.clientId)).toEqual([a.clientId, b.clientId])
+      await expect(store.clients.create(a)).rejects.toThrow()
+      expect(await store.clients.update({ ...b, name: 'renamed', scopes: ['kb:read'] })).toBe(true)
+      expect((await store.clients.get(b.clientId))?.name).toBe('renamed')
+      expect(await store.clients.update(client())).toBe(false)
+      expect(await store.clients.delete(a.clientId)).toBe(true)
+      expect(await store.clients.delete(a.clientId)).toBe(false)
+      expect(await store.clients.get(a.clientId)).toBeUndefined()
+    })
+
+    it('stores users with unique usernames', async () => {
+      const user = {
+        subject: 'user-1',
+        username: 'alice',
+        passwordHash: 'h',
+        name: 'Alice',
+        email: 'alice@example.com',
+        emailVerified: true,
+        createdAt: T,
+      }
+      await store.users.create(user)
+      expect(await store.users.get('user-1')).toEqual(user)
+      expect(await store.users.findByUsername('alice')).toEqual(user)
+      await expect(store.users.create({ ...user, subject: 'user-2' })).rejects.toThrow()
+      expect(await store.users.update({ ...user, name: null, emailVerified: false })).toBe(true)
+      expect(await store.users.get('user-1')).toMatchObject({ name: null, emailVerified: false })
+      expect(await store.users.list()).toHaveLength(1)
+      expect(await store.users.delete('user-1')).toBe(true)
+      expect(await store.users.findByUsername('alice')).toBeUndefined()
+    })
+
+    it('consumes an authorization code exactly once and records what it issued', async () => {
+      const record = code()
+      await store.authorizationCodes.create(record)
+      expect(await store.authorizationCodes.get(record.codeHash)).toEqual(record)
+      const issuance = { accessTokenJti: 'jti-1', accessTokenExpiresAt: T + 600, familyId: randomUUID() }
+      const first = await store.authorizationCodes.consume(record.codeHash, T + 1, issuance)
+      expect(first.outcome).toBe('consumed')
+      expect(await store.refreshTokens.getFamily(issuance.familyId)).toMatchObject({
+        subject: 'user-1',
+        revokedAt: null,
+      })
+      const second = await store.authorizationCodes.consume(record.codeHash, T + 2, {
+        accessTokenJti: 'jti-2',
+        accessTokenExpiresAt: T + 600,
+        familyId: randomUUID(),
+      })
+      expect(second).toMatchObject({
+        outcome: 'already_consumed',
+        code: { consumedAt: T + 1, issuedAccessTokenJti: 'jti-1', issuedFamilyId: issuance.familyId },
+      })
+      expect(await store.authorizationCodes.consume('unknown', T, issuance)).toEqual({ outcome: 'not_found' })
+    })
+
+    it('stores the refresh token of a redemption atomically with consuming the code', async () => {
+      const record = code()
+      await store.authorizationCodes.create(record)
+      const familyId = randomUUID()
+      const issued = refreshToken(familyId, { clientId: record.clientId })
+      const result = await store.authorizationCodes.consume(record.codeHash, T + 1, {
+        accessTokenJti: 'jti-1',
+        accessTokenExpiresAt: T + 600,
+        familyId,
+        refreshToken: issued,
+      })
+      expect(result.outcome).toBe('consumed')
+      expect(await store.refreshTokens.get(issued.tokenHash)).toEqual(issued)
+
+      // A failing insert (colliding hash) rolls the consumption back: the code can still be redeemed.
+      const other = code()
+      await store.authorizationCodes.create(other)
+      await expect(
+        store.authorizationCodes.consume(other.codeHash, T + 1, {
+          accessTokenJti: 'jti-2',
+          accessTokenExpiresAt: T + 600,
+          familyId: randomUUID(),
+          refreshToken: { ...issued },
+        }),
+      ).rejects.toThrow()
+      expect(await store.authorizationCodes.get(other.codeHash)).toEqual(other)
+    })
+
+    it('lets exactly one of 50 concurrent consumptions of a code win', async () => {
+      const record = code()
+      await store.authorizationCodes.create(record)
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.authorizationCodes.consume(record.codeHash, T + 1, {
+            accessTokenJti: `jti-${i}`,
+            accessTokenExpiresAt: T + 600,
+            familyId: randomUUID(),
+          }),
+        ),
+      )
+      expect(results.filter((r) => r.outcome === 'consumed')).toHaveLength(1)
+      expect(results.filter((r) => r.outcome === 'already_consumed')).toHaveLength(49)
+    })
+
+    it('deletes expired authorization codes only', async () => {
+      await store.authorizationCodes.create(code({ codeHash: 'old', expiresAt: T }))
+      await store.authorizationCodes.create(code({ codeHash: 'new', expiresAt: T + 600 }))
+      expect(await store.authorizationCodes.deleteExpired(T)).toBe(1)
+      expect(await store.authorizationCodes.get('old')).toBeUndefined()
+      expect(await store.authorizationCodes.get('new')).toBeDefined()
+    })
+
+    it('rotates a refresh token once; a replay reports the rotated token', async () => {
+      const familyId = await newFamily(store)
+      const first = refreshToken(familyId)
+      await store.refreshTokens.create(first)
+      expect(await store.refreshTokens.get(first.tokenHash)).toEqual(first)
+      const next = refreshToken(familyId)
+      expect(await store.refreshTokens.rotate(first.tokenHash, T + 5, next)).toEqual({ outcome: 'rotated' })
+      expect(await store.refreshTokens.get(next.tokenHash)).toEqual(next)
+      const replay = await store.refreshTokens.rotate(first.tokenHash, T + 6, refreshToken(familyId))
+      expect(replay).toMatchObject({
+        outcome: 'already_rotated',
+        token: { tokenHash: first.tokenHash, rotatedAt: T + 5 },
+      })
+      expect(await store.refreshTokens.rotate('unknown', T, refreshToken(familyId))).toEqual({
+        outcome: 'inactive',
+      })
+    })
+
+    it('rotates without a successor when the new grant has no refresh token', async () => {
+      const familyId = await newFamily(store)
+      const first = refreshToken(familyId)
+      await store.refreshTokens.create(first)
+      expect(await store.refreshTokens.rotate(first.tokenHash, T + 5, null)).toEqual({ outcome: 'rotated' })
+      expect((await store.refreshTokens.get(first.tokenHash))?.rotatedAt).toBe(T + 5)
+    })
+
+    it('refuses to rotate expired tokens and tokens of revoked families, leaving them unchanged', async () => {
+      const familyId = await newFamily(store)
+      const expired = refreshToken(familyId, { expiresAt: T })
+      await store.refreshTokens.create(expired)
+      expect(await store.refreshTokens.rotate(expired.tokenHash, T, refreshToken(familyId))).toEqual({
+        outcome: 'inactive',
+      })
+      expect(await store.refreshTokens.get(expired.tokenHash)).toEqual(expired)
+
+      const live = refreshToken(familyId, { accessTokenExpiresAt: T + 600 })
+      await store.refreshTokens.create(live)
+      const revoked = await store.refreshTokens.revokeFamily(familyId, T + 1)
+      expect(revoked).toContainEqual({ jti: live.accessTokenJti, expiresAt: T + 600 })
+      expect((await store.refreshTokens.getFamily(familyId))?.revokedAt).toBe(T + 1)
+      const successor = refreshToken(familyId)
+      expect(await store.refreshTokens.rotate(live.tokenHash, T + 2, successor)).toEqual({
+        outcome: 'inactive',
+      })
+      expect(await store.refreshTokens.get(successor.tokenHash)).toBeUndefined()
+    })
+
+    it('leaves a refresh token unrotated when storing its successor fails', async () => {
+      const familyId = await newFamily(store)
+      const first = refreshToken(familyId)
+      const existing = refreshToken(familyId)
+      await store.refreshTokens.create(first)
+      await store.refreshTokens.create(existing)
+      // A successor whose hash collides cannot be stored: the whole rotation must roll back.
+      await expect(store.refreshTokens.rotate(first.tokenHash, T + 1, { ...existing })).rejects.toThrow()
+      expect(await store.refreshTokens.get(first.tokenHash)).toEqual(first)
+      expect(await store.refreshTokens.get(existing.tokenHash)).toEqual(existing)
+    })
+
+    it('lets exactly one of 50 concurrent rotations of a refresh token win', async () => {
+      const familyId = await newFamily(store)
+      const first = refreshToken(familyId)
+      await store.refreshTokens.create(first)
+      const successors = Array.from({ length: 50 }, () => refreshToken(familyId))
+      const results = await Promise.all(
+        successors.map((next) => store.refreshTokens.rotate(first.tokenHash, T + 1, next)),
+      )
+      expect(results.filter((r) => r.outcome === 'rotated')).toHaveLength(1)
+      expect(results.filter((r) => r.outcome === 'already_rotated')).toHaveLength(49)
+      const stored = await Promise.all(successors.map((next) => store.refreshTokens.get(next.tokenHash)))
+      expect(stored.filter((s) => s !== undefined)).toHaveLength(1)
+    })
+
+    it('keeps signing keys and their expiry', async () => {
+      const key = {
+        kid: 'k1',
+        alg: 'ES256' as const,
+        privateJwk: '{"kty":"EC"}',
+        publicJwk: '{"kty":"EC"}',
+        createdAt: T,
+        activatesAt: T + 60,
+        expiresAt: null,
+      }
+      await store.signingKeys.create(key)
+      await expect(store.signingKeys.create(key)).rejects.toThrow()
+      expect(await store.signingKeys.list()).toEqual([key])
+      expect(await store.signingKeys.expire('k1', T + 100)).toBe(true)
+      expect((await store.signingKeys.list())[0]?.expiresAt).toBe(T + 100)
+      expect(await store.signingKeys.delete('k1')).toBe(true)
+      expect(await store.signingKeys.list()).toEqual([])
+    })
+
+    it('replaces consents per subject and client', async () => {
+      await store.consents.put({ subject: 's', clientId: 'c', scope: ['openid'], grantedAt: T })
+      await store.consents.put({
+        subject: 's',
+        clientId: 'c',
+        scope: ['openid', 'kb:read'],
+        grantedAt: T + 1,
+      })
+      expect(await store.consents.get('s', 'c')).toEqual({
+        subject: 's',
+        clientId: 'c',
+        scope: ['openid', 'kb:read'],
+        grantedAt: T + 1,
+      })
+      expect(await store.consents.get('s', 'other')).toBeUndefined()
+      expect(await store.consents.delete('s', 'c')).toBe(true)
+      expect(await store.consents.get('s', 'c')).toBeUndefined()
+    })
+
+    it('answers sessions only until they expire', async () => {
+      await store.sessions.create({ sessionId: 'sid', subject: 's', authTime: T, expiresAt: T + 100 })
+      expect(await store.sessions.get('sid', T + 99)).toEqual({
+        sessionId: 'sid',
+        subject: 's',
+        authTime: T,
+        expiresAt: T + 100,
+      })
+      expect(await store.sessions.get('sid', T + 100)).toBeUndefined()
+      expect(await store.sessions.deleteExpired(T + 100)).toBe(1)
+      await store.sessions.create({ sessionId: 'sid2', subject: 's', authTime: T, expiresAt: T + 100 })
+      expect(await store.sessions.delete('sid2')).toBe(true)
+    })
+
+    it('remembers revoked access tokens until they expire', async () => {
+      await store.revokedAccessTokens.revoke('jti-a', T + 10)
+      await store.revokedAccessTokens.revoke('jti-a', T + 5)
+      expect(await store.revokedAccessTokens.isRevoked('jti-a')).toBe(true)
+      expect(await store.revokedAccessTokens.isRevoked('jti-b')).toBe(false)
+      expect(await store.revokedAccessTokens.deleteExpired(T + 5)).toBe(0)
+      expect(await store.revokedAccessTokens.deleteExpired(T + 10)).toBe(1)
+      expect(await store.revokedAccessTokens.isRevoked('jti-a')).toBe(false)
+    })
+
+    it('rejects calls after close instead of answering stale data', async () => {
+      await store.close()
+      await expect(store.clients.get('x')).rejects.toThrow()
+    })
+  })
+}
