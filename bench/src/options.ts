@@ -19,7 +19,7 @@ export interface BenchOptions {
 export const USAGE = `usage: node src/run.mjs [--quick] [--name <name>] [--rounds <n>] [--seconds <s>]
                       [--only <id,id>] [--profile|--no-profile] [--skip-client] [--skip-memory]
   --quick      3 s x 3 rounds, 15 s memory run, no profiles; results in results/quick/ (under 3 minutes)
-  default      10 s x 5 rounds, 60 s memory run, profiles of missed goals; results in results/ (about 15 minutes)`
+  default      10 s x 5 rounds, 60 s memory run, profiles of missed goals; results in results/ (about 14 minutes)`
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const args = argv.filter((arg) => arg !== '--')

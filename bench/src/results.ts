@@ -58,6 +58,8 @@ export interface ClientResult {
   readonly status: TargetStatus
   readonly reason?: string
   readonly decode?: { readonly pipeshub: MicroResult; readonly zod: MicroResult }
+  /** Where decodeTokenResponse spends its time, when it is under 10x zod. */
+  readonly decodeProfile?: ProfileSummary
   readonly cachedGetAccessToken?: MicroResult
   /** Token requests sent when 1,000 concurrent callers found the cached token expired. */
   readonly expiryStampede?: {

@@ -4,9 +4,11 @@
  * schema), cached `getAccessToken()` calls, and how many token requests 1,000 callers cause at expiry.
  * Answers a `ClientResult` over IPC.
  */
+import { Session } from 'node:inspector/promises'
 import { decodeTokenResponse } from '@pipeshub/models'
 import { consume, type MicroOptions, measureInterleaved } from '../micro.js'
-import type { ClientResult, MicroResult } from '../results.js'
+import { type CpuProfile, summariseCpuProfile } from '../profile.js'
+import type { ClientResult, MicroResult, ProfileSummary } from '../results.js'
 import { median } from '../stats.js'
 import { OAuthTokenResponse$inboundSchema } from './zod-token-response.js'
 
@@ -76,6 +78,26 @@ async function decodeBench(options: MicroOptions): Promise<NonNullable<ClientRes
   }
 }
 
+/** V8's CPU profile of decodeTokenResponse alone, for a missed goal: which checks cost what. */
+async function profileDecode(milliseconds: number): Promise<ProfileSummary> {
+  const session = new Session()
+  session.connect()
+  try {
+    await session.post('Profiler.enable')
+    await session.post('Profiler.setSamplingInterval', { interval: 100 })
+    await session.post('Profiler.start')
+    const end = performance.now() + milliseconds
+    while (performance.now() < end) {
+      for (let i = 0; i < 10_000; i++)
+        consume(decodeTokenResponse(WIRE_TOKEN_RESPONSES[i & 15]).expiresIn ?? 0)
+    }
+    const { profile } = await session.post('Profiler.stop')
+    return summariseCpuProfile(profile as unknown as CpuProfile, 'decodeTokenResponse (@pipeshub/models)', 10)
+  } finally {
+    session.disconnect()
+  }
+}
+
 async function tokenManagerBench(
   endpoint: NonNullable<ClientBenchInput['tokenEndpoint']>,
   options: MicroOptions,
@@ -138,16 +160,35 @@ async function runClientBench(input: ClientBenchInput): Promise<ClientResult> {
     ? { warmupMs: 300, batchMs: 150, batches: 5 }
     : { warmupMs: 1000, batchMs: 400, batches: 9 }
   const decode = await decodeBench(options)
+  const decodeRatio = median(decode.pipeshub.batches) / median(decode.zod.batches)
+  const decodeProfile =
+    decodeRatio < 10 ? { decodeProfile: await profileDecode(input.quick ? 300 : 1000) } : {}
   if (input.tokenEndpoint === undefined) {
-    return { status: 'unavailable', reason: input.tokenEndpointMissing ?? 'no token endpoint', decode }
+    return {
+      status: 'unavailable',
+      reason: input.tokenEndpointMissing ?? 'no token endpoint',
+      decode,
+      ...decodeProfile,
+    }
   }
   try {
-    return { status: 'ok', decode, ...(await tokenManagerBench(input.tokenEndpoint, options)) }
+    return {
+      status: 'ok',
+      decode,
+      ...decodeProfile,
+      ...(await tokenManagerBench(input.tokenEndpoint, options)),
+    }
   } catch (error) {
-    return { status: 'failed', reason: `token manager: ${(error as Error).message}`, decode }
+    return {
+      status: 'failed',
+      reason: `token manager: ${(error as Error).message}`,
+      decode,
+      ...decodeProfile,
+    }
   }
 }
 
+process.on('disconnect', () => process.exit(0))
 const input = JSON.parse(process.argv[2] ?? '{}') as ClientBenchInput
 runClientBench(input).then(
   (result) => process.send?.({ type: 'result', result }, () => process.disconnect?.()),

@@ -126,4 +126,6 @@ process.on('message', (command: LoadCommand) => {
     (error: unknown) => send({ type: 'failed', id: command.id, message: String(error) }),
   )
 })
+// Without its harness (killed, Ctrl-C) nothing would read the results: stop at once.
+process.on('disconnect', () => process.exit(0))
 send({ type: 'ready' })

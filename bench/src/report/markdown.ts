@@ -156,14 +156,23 @@ function clientSection(results: BenchResults): string[] {
 }
 
 function profileSection(results: BenchResults): string[] {
-  if (results.profiles.length === 0) return []
+  const decodeProfile = results.client?.decodeProfile
+  const profiles = [...results.profiles, ...(decodeProfile === undefined ? [] : [decodeProfile])]
+  if (profiles.length === 0) return []
   const lines = ['## Where the time goes (goals missed)', '']
-  for (const profile of results.profiles) {
+  for (const profile of profiles) {
+    const server = profile !== decodeProfile
     lines.push(
-      `### \`${profile.target}\`: V8 CPU profile of one measured ${results.settings.roundSeconds} s round (${(profile.totalMs / 1000).toFixed(1)} s of busy samples)`,
+      server
+        ? `### \`${profile.target}\`: V8 CPU profile of one measured ${results.settings.roundSeconds} s round (${(profile.totalMs / 1000).toFixed(1)} s of busy samples)`
+        : `### ${profile.target}: V8 CPU profile of the decode loop (${(profile.totalMs / 1000).toFixed(1)} s of samples)`,
       '',
-      'Sampled on the main thread only (as `node --cpu-prof`): signing on the libuv threadpool (WebCrypto, as jose does) appears as the JS that waits for it.',
-      '',
+      ...(server
+        ? [
+            'Sampled on the main thread only (as `node --cpu-prof`): signing on the libuv threadpool (WebCrypto, as jose does) appears as the JS that waits for it.',
+            '',
+          ]
+        : []),
       '| Category | Self time |',
       '|---|---:|',
       ...profile.categories.map(
