@@ -35,6 +35,8 @@ export const EXAMPLE = {
   refreshToken: 'rt_Lm4RzQ2v8Xo1bK7yT3wN9pC5aE0sG6hJ',
   rotatedRefreshToken: 'rt_Pq7Wd3Ft9Yh2Jk5Lz8Xc1Vb4Nm6As0Df',
   authorizationCode: 'ac_Vx3Kp9Tq2Lm7Rz4Wy8Bn1Cd6Fh5Gj0Ss',
+  /** An extension grant type (RFC 6749 §4.5) the provider does not support: `unsupported_grant_type`. */
+  unsupportedGrantType: 'urn:example:unsupported',
   /** An opaque string the provider never issued, for the inactive introspection outcome. */
   unknownToken: 'never-issued-token-0123456789',
   /**

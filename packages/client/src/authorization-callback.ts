@@ -40,10 +40,13 @@ export function checkAuthorizationCallback(
     callback instanceof URLSearchParams
       ? callback
       : typeof callback === 'string'
-        ? // A bare query string (`?code=...`, as `location.search` gives it) or a whole URL.
+        ? // A bare query string (`?code=...`, as `location.search` gives it), a path with its query
+          // (`/callback?code=...`, as Node's `request.url` gives it), or a whole URL.
           callback.startsWith('?')
           ? new URLSearchParams(callback)
-          : new URL(callback).searchParams
+          : callback.startsWith('/')
+            ? new URL(callback, 'http://path-only.invalid').searchParams
+            : new URL(callback).searchParams
         : callback.searchParams
   const iss = single(parameters, 'iss')
   if (iss !== undefined && iss !== expected.issuer) {

@@ -71,6 +71,15 @@ describe('validateAuthorizationCallback', () => {
     expect(client.validateAuthorizationCallback('?code=abc&state=s1', { state: 's1' }).code).toBe('abc')
   })
 
+  it("reads a path with its query, as Node's request.url gives it", () => {
+    expect(
+      client.validateAuthorizationCallback('/callback?code=abc&state=s1#ignored', { state: 's1' }),
+    ).toEqual({ code: 'abc', state: 's1', iss: undefined })
+    expect(() => client.validateAuthorizationCallback('/callback', { state: 's1' })).toThrow(
+      StateMismatchError,
+    )
+  })
+
   it('refuses a state that is not the one sent', () => {
     expect(() =>
       client.validateAuthorizationCallback(callback('code=abc&state=other'), { state: 's1' }),

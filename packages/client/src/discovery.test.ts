@@ -54,7 +54,10 @@ describe('discover', () => {
     const error = (await discover('https://as.example', { fetch }).catch(
       (e: unknown) => e,
     )) as ResponseValidationError
-    expect(error.issues.map((i) => i.path).sort()).toEqual(['/response_types_supported', '/token_endpoint'])
+    // Every bad field is named (newer models also name the non-boolean iss parameter here).
+    expect(error.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['/response_types_supported', '/token_endpoint']),
+    )
   })
 
   it('refuses a non-boolean authorization_response_iss_parameter_supported', async () => {
@@ -75,5 +78,13 @@ describe('discover', () => {
 
   it('refuses an issuer with a query', async () => {
     await expect(discover('https://as.example?x=1')).rejects.toThrow(TypeError)
+  })
+
+  it('names the issuer when it is not an absolute URL, before any request', async () => {
+    const { fetch, requests } = cannedFetch(json(200, document('https://as.example')))
+    await expect(discover('as.example', { fetch })).rejects.toThrow(
+      'issuer must be an absolute URL such as https://auth.example.com; got as.example',
+    )
+    expect(requests).toHaveLength(0)
   })
 })

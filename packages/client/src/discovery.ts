@@ -40,9 +40,16 @@ export async function discover(
   options: DiscoveryOptions = {},
 ): Promise<DiscoveredMetadata> {
   const expected = typeof issuer === 'string' ? issuer : issuer.href
-  const issuerUrl = new URL(expected)
+  let issuerUrl: URL
+  try {
+    issuerUrl = new URL(expected)
+  } catch (error) {
+    throw new TypeError(`issuer must be an absolute URL such as https://auth.example.com; got ${expected}`, {
+      cause: error,
+    })
+  }
   if (issuerUrl.search !== '' || issuerUrl.hash !== '') {
-    throw new TypeError('an issuer identifier has no query or fragment (RFC 8414 §2)')
+    throw new TypeError('issuer: an issuer identifier has no query or fragment (RFC 8414 §2)')
   }
   const transport = createTransport(options)
   const call: CallOptions = { signal: options.signal, timeoutMs: options.timeoutMs }

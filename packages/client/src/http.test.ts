@@ -102,6 +102,21 @@ describe('retries', () => {
     }
   })
 
+  it('re-sends a refresh token only after a 429: after a 5xx or a lost response it may have rotated', async () => {
+    for (const failure of [
+      text(503, '', { 'retry-after': '0' }),
+      text(502, 'bad gateway'),
+      networkFailure(),
+    ]) {
+      const { client, requests } = clientWith([failure, tokens])
+      await expect(client.refresh({ refreshToken: 'single-use' })).rejects.toBeInstanceOf(OAuthClientError)
+      expect(requests).toHaveLength(1)
+    }
+    const limited = clientWith([json(429, {}, { 'retry-after': '0' }), tokens])
+    await expect(limited.client.refresh({ refreshToken: 'rt' })).resolves.toMatchObject({ accessToken: 'at' })
+    expect(limited.requests).toHaveLength(2)
+  })
+
   it('retries a revocation answered with 503 (RFC 7009 §2.2.1)', async () => {
     const { client, requests } = clientWith([text(503, '', { 'retry-after': '0' }), text(200, '')])
     await expect(client.revoke({ token: 't' })).resolves.toBeUndefined()
@@ -110,6 +125,16 @@ describe('retries', () => {
 })
 
 describe('timeouts and aborts', () => {
+  it('refuses a per-call timeout that is not a positive number, naming it', async () => {
+    const { client, requests } = clientWith([tokens])
+    for (const timeoutMs of [0, -1, Number.NaN]) {
+      await expect(client.clientCredentials({ timeoutMs })).rejects.toThrow(
+        'timeoutMs must be a finite number > 0',
+      )
+    }
+    expect(requests).toHaveLength(0)
+  })
+
   it('fails with TimeoutError when the server does not answer in time', async () => {
     const { client } = clientWith([hang()], { timeoutMs: 20 })
     const error = await client.clientCredentials().catch((e: unknown) => e)

@@ -28,8 +28,14 @@ export interface HttpRequest {
   readonly method: 'GET' | 'POST'
   readonly headers: Readonly<Record<string, string>>
   readonly body?: URLSearchParams | undefined
-  /** False for calls that must never be repeated, such as redeeming a single-use authorization code. */
-  readonly retryable: boolean
+  /**
+   * When the request may be sent again: `true` after network errors, 429 and 5xx; `'unprocessed'`
+   * only after a 429, which the server answers without acting on the request (RFC 6585 §4), for
+   * requests that consume single-use input (a rotating refresh token, a one-time assertion): after a
+   * lost response or a 5xx the server may have consumed it, and a replay is refused or, for a
+   * refresh token, revokes its whole family. `false`: never (an authorization code).
+   */
+  readonly retryable: boolean | 'unprocessed'
 }
 
 export interface HttpResponse {
@@ -96,10 +102,16 @@ export async function send(
   call: CallOptions = {},
 ): Promise<HttpResponse> {
   const timeoutMs = call.timeoutMs ?? transport.timeoutMs
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new RangeError('timeoutMs must be a finite number > 0')
   const startedAt = Date.now()
   const deadline = AbortSignal.timeout(timeoutMs)
   const { signal, release } = combine(call.signal, deadline)
-  const maxAttempts = request.retryable ? transport.retry.maxAttempts : 1
+  const maxAttempts = request.retryable === false ? 1 : transport.retry.maxAttempts
+  const mayRetry = (status: number) =>
+    request.retryable === true
+      ? isRetryableStatus(status)
+      : request.retryable === 'unprocessed' && status === 429
   const body = request.body?.toString()
   // Why an abort happened decides what the caller sees: its own reason, or our TimeoutError.
   const aborted = (cause: unknown): unknown => {
@@ -122,7 +134,7 @@ export async function send(
         text = await response.text()
       } catch (error) {
         if (signal.aborted) throw aborted(error)
-        if (attempt >= maxAttempts)
+        if (attempt >= maxAttempts || request.retryable !== true)
           throw new NetworkError(`request to ${request.url.href} failed`, { cause: error })
         const wait = retryDelayMs(attempt, undefined, transport.retry) ?? 0
         await sleep(wait, signal).catch((reason) => {
@@ -130,7 +142,7 @@ export async function send(
         })
         continue
       }
-      if (attempt < maxAttempts && isRetryableStatus(response.status)) {
+      if (attempt < maxAttempts && mayRetry(response.status)) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), transport.now())
         const wait = retryDelayMs(attempt, retryAfter, transport.retry)
         // A wait the server demands beyond our cap, or past the deadline, cannot succeed: report now.

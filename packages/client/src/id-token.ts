@@ -1,5 +1,6 @@
 import { type IdTokenClaims, idTokenClaimsCodec } from '@pipeshub/models'
 import { errors, jwtVerify } from 'jose'
+import { checkAccessTokenHash } from './access-token-hash.js'
 import { IdTokenValidationError, OAuthClientError } from './errors.js'
 import type { IssuerKeySet } from './jwks.js'
 
@@ -31,12 +32,15 @@ export interface IdTokenExpectations {
   readonly nonce?: string | undefined
   /** Maximum seconds since `auth_time` (OIDC `max_age`); requires the claim when given. */
   readonly maxAgeSeconds?: number | undefined
+  /** The access token that came with the ID token; checked against `at_hash` when the token has one. */
+  readonly accessToken?: string | undefined
 }
 
 /**
  * Validates an ID token per OpenID Connect Core §3.1.3.7: signature against the issuer's JWKS with an
- * allowed algorithm, then `iss`, `aud` (contains the client), `azp`, `exp`, `iat`, `nonce` and the
- * claim shapes. Returns the camelCase claims.
+ * allowed algorithm, then `iss`, `aud` (contains the client), `azp`, `exp`, `iat`, `nonce`, the
+ * claim shapes, and `at_hash` against the access token that came with it (OIDC Core §3.1.3.8).
+ * Returns the camelCase claims.
  */
 export async function validateIdToken(
   idToken: string,
@@ -44,15 +48,21 @@ export async function validateIdToken(
   expected: IdTokenExpectations,
 ): Promise<IdTokenClaims> {
   let payload: unknown
+  let alg: string
+  let keyAlgorithm: string | undefined
   try {
-    ;({ payload } = await jwtVerify(idToken, keys.getKey, {
+    const verified = await jwtVerify(idToken, keys.getKey, {
       issuer: expected.issuer,
       audience: expected.clientId,
       algorithms: [...expected.algorithms],
       clockTolerance: expected.clockToleranceSeconds,
       currentDate: new Date(expected.now),
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
-    }))
+    })
+    payload = verified.payload
+    alg = verified.protectedHeader.alg
+    // EdDSA alone does not say which curve, and so which hash at_hash uses: the key does.
+    keyAlgorithm = verified.key instanceof Uint8Array ? undefined : verified.key.algorithm.name
   } catch (error) {
     // Failures fetching the key set keep their own type (network, timeout, bad JWKS document).
     if (error instanceof OAuthClientError) throw error
@@ -106,6 +116,9 @@ export async function validateIdToken(
     if (claims.authTime + expected.maxAgeSeconds < nowSeconds - tolerance) {
       throw new IdTokenValidationError('the End-User authenticated longer ago than max_age', 'auth_time')
     }
+  }
+  if (expected.accessToken !== undefined && claims.atHash !== undefined) {
+    await checkAccessTokenHash(claims.atHash, expected.accessToken, alg, keyAlgorithm)
   }
   return claims
 }

@@ -28,6 +28,7 @@ export {
   StateMismatchError,
   TimeoutError,
 } from './errors.js'
+export type { ExtensionGrantOptions, ExtensionGrantParameters } from './extension-grant.js'
 export type { CallOptions, FetchLike } from './http.js'
 export { DEFAULT_ID_TOKEN_ALGORITHMS } from './id-token.js'
 export {
@@ -36,6 +37,7 @@ export {
   type AuthorizationRequest,
   type AuthorizationRequestParameters,
   type ClientCredentialsParameters,
+  type IdTokenValidationParameters,
   type IntrospectionParameters,
   OAuthClient,
   type OAuthClientOptions,

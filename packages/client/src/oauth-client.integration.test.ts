@@ -114,6 +114,8 @@ describe('against the real @pipeshub/server on loopback', () => {
     expect(tokens.refreshToken).toBeDefined()
     expect(tokens.idToken).toBeDefined()
     expect(tokens.idTokenClaims).toMatchObject({ iss: server.issuer, sub: USER.subject, aud: web.clientId })
+    // The server binds the ID token to its access token; the client checked that hash.
+    expect(tokens.idTokenClaims?.atHash).toMatch(/^[A-Za-z0-9_-]+$/)
   })
 
   it('refuses to redeem a code twice (invalid_grant), and sends the second attempt once', async () => {
@@ -165,6 +167,29 @@ describe('against the real @pipeshub/server on loopback', () => {
     expect(second.refreshToken).not.toBe(first.refreshToken)
     await expect(client.refresh({ refreshToken: first.refreshToken as string })).rejects.toMatchObject({
       error: 'invalid_grant',
+    })
+  })
+
+  it('accepts the refreshed ID token as the same authentication (OIDC Core §12.2)', async () => {
+    const client = await webClient()
+    const first = await signIn(client)
+    const second = await client.refresh({
+      refreshToken: first.refreshToken as string,
+      originalIdTokenClaims: first.idTokenClaims,
+    })
+    expect(second.idTokenClaims).toMatchObject({
+      sub: first.idTokenClaims?.sub,
+      aud: web.clientId,
+      authTime: first.idTokenClaims?.authTime,
+    })
+    expect(second.idTokenClaims?.nonce).toBeUndefined()
+  })
+
+  it('posts an extension grant the server does not support and gets unsupported_grant_type', async () => {
+    const client = await webClient()
+    await expect(client.grant('urn:example:unsupported', { assertion: 'x' })).rejects.toMatchObject({
+      error: 'unsupported_grant_type',
+      status: 400,
     })
   })
 

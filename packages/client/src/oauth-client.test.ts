@@ -154,7 +154,31 @@ describe('error responses', () => {
 
   it('explains a missing endpoint', async () => {
     const client = new OAuthClient({ metadata: { issuer: 'https://as.example' }, clientId: 'c' })
-    await expect(client.clientCredentials()).rejects.toThrow('the server metadata has no token_endpoint')
+    await expect(client.clientCredentials()).rejects.toThrow(
+      'the server metadata has no token_endpoint (metadata.tokenEndpoint)',
+    )
+  })
+
+  it('names a hand-written endpoint that is not an absolute URL', async () => {
+    const client = new OAuthClient({
+      metadata: { issuer: 'https://as.example', tokenEndpoint: '/api/v1/oauth2/token' },
+      clientId: 'c',
+    })
+    await expect(client.clientCredentials()).rejects.toThrow(
+      'metadata.tokenEndpoint (token_endpoint) is not an absolute URL: /api/v1/oauth2/token',
+    )
+  })
+
+  it('refuses a client authentication method it does not implement, instead of sending no credentials', () => {
+    const options = {
+      metadata,
+      clientId: 'c',
+      clientSecret: 's',
+      clientAuthentication: 'client_secret_jwt',
+    } as unknown as OAuthClientOptions
+    expect(() => new OAuthClient(options)).toThrow(
+      'clientAuthentication must be client_secret_basic, client_secret_post, none; got client_secret_jwt',
+    )
   })
 })
 

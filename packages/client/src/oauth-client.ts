@@ -11,11 +11,25 @@ import { type AuthorizationCallback, checkAuthorizationCallback } from './author
 import { applyClientAuthentication, type ClientAuthenticationMethod } from './client-authentication.js'
 import { type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
 import { IdTokenValidationError, ResponseValidationError } from './errors.js'
-import { assertOk, type CallOptions, decodeJson, type HttpResponse, send, type Transport } from './http.js'
+import {
+  type ExtensionGrantOptions,
+  type ExtensionGrantParameters,
+  extensionGrantBody,
+} from './extension-grant.js'
+import {
+  assertOk,
+  type CallOptions,
+  decodeJson,
+  type HttpRequest,
+  type HttpResponse,
+  send,
+  type Transport,
+} from './http.js'
 import { DEFAULT_ID_TOKEN_ALGORITHMS, validateIdToken } from './id-token.js'
 import { IssuerKeySet } from './jwks.js'
 import { codeChallengeS256, generateCodeVerifier, randomToken } from './pkce.js'
 import { type WithRaw, withRaw } from './raw.js'
+import { checkRefreshedIdToken } from './refreshed-id-token.js'
 import { attachIdTokenClaims, decodeTokenEndpointResponse, type TokenResponse } from './token-response.js'
 import { createTransport, type TransportOptions } from './transport-options.js'
 
@@ -91,6 +105,12 @@ export interface RefreshParameters extends CallOptions {
   refreshToken: string
   /** Optional narrowing of the scope (RFC 6749 §6); never wider than originally granted. */
   scope?: Scope | undefined
+  /**
+   * The claims of the ID token issued when the End-User signed in (`tokens.idTokenClaims` of the code
+   * exchange). An ID token in the refresh response must then have the same `iss`, `sub`, `aud` and
+   * `azp`, the same `auth_time` and no other `nonce` (OIDC Core §12.2).
+   */
+  originalIdTokenClaims?: IdTokenClaims | undefined
 }
 
 /** RFC 7009 §2.1 / RFC 7662 §2.1 `token_type_hint` values. */
@@ -106,6 +126,16 @@ export interface IntrospectionParameters extends CallOptions {
   tokenTypeHint?: TokenTypeHint | undefined
 }
 
+/** What `validateIdToken` checks beyond the issuer, the audience and the times. */
+export interface IdTokenValidationParameters {
+  /** The nonce of the authorization request; the token must carry it exactly. */
+  nonce?: string | undefined
+  /** OIDC `max_age` of the authorization request, checked against `auth_time`. */
+  maxAgeSeconds?: number | undefined
+  /** The access token issued with the ID token, checked against its `at_hash` when present. */
+  accessToken?: string | undefined
+}
+
 export interface UserInfoParameters extends CallOptions {
   /** OIDC Core §5.3.2: the `sub` of the ID token; a userinfo answer for another subject is refused. */
   expectedSubject?: string | undefined
@@ -117,9 +147,20 @@ function scopeString(scope: Scope): string {
 
 function endpoint(metadata: ServerMetadata, name: keyof ServerMetadata, wireName: string): URL {
   const value = metadata[name]
-  if (typeof value !== 'string') throw new TypeError(`the server metadata has no ${wireName}`)
-  return new URL(value)
+  if (typeof value !== 'string')
+    throw new TypeError(`the server metadata has no ${wireName} (metadata.${name})`)
+  try {
+    return new URL(value)
+  } catch (error) {
+    throw new TypeError(`metadata.${name} (${wireName}) is not an absolute URL: ${value}`, { cause: error })
+  }
 }
+
+const CLIENT_AUTHENTICATION_METHODS: readonly string[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+] satisfies readonly ClientAuthenticationMethod[]
 
 /**
  * An OAuth 2.0 / OpenID Connect client of one authorization server. Every response is validated
@@ -144,6 +185,12 @@ export class OAuthClient {
     this.#clientSecret = options.clientSecret
     this.clientAuthentication =
       options.clientAuthentication ?? (options.clientSecret === undefined ? 'none' : 'client_secret_basic')
+    // A method this client does not implement would otherwise send no credentials at all.
+    if (!CLIENT_AUTHENTICATION_METHODS.includes(this.clientAuthentication)) {
+      throw new TypeError(
+        `clientAuthentication must be ${CLIENT_AUTHENTICATION_METHODS.join(', ')}; got ${String(this.clientAuthentication)}`,
+      )
+    }
     if (this.clientAuthentication !== 'none' && options.clientSecret === undefined) {
       throw new TypeError(`${this.clientAuthentication} needs a clientSecret`)
     }
@@ -245,11 +292,41 @@ export class OAuthClient {
     return response
   }
 
-  /** RFC 6749 §6: a new access token (and, with rotation, a new refresh token) for a refresh token. */
+  /**
+   * RFC 6749 §6: a new access token (and, with rotation, a new refresh token) for a refresh token.
+   * Re-sent only after a 429: a refresh token that rotates is single-use.
+   */
   async refresh(parameters: RefreshParameters): Promise<TokenResponse> {
     const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: parameters.refreshToken })
     if (parameters.scope !== undefined) body.set('scope', scopeString(parameters.scope))
-    const response = decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, true))
+    // A rotating refresh token is single-use: after a lost response or a 5xx the server may have
+    // rotated it, and presenting it again revokes its whole family (RFC 9700 §4.14).
+    const response = decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, 'unprocessed'))
+    await this.#checkIdToken(response, undefined, undefined)
+    if (response.idTokenClaims !== undefined && parameters.originalIdTokenClaims !== undefined) {
+      checkRefreshedIdToken(parameters.originalIdTokenClaims, response.idTokenClaims)
+    }
+    return response
+  }
+
+  /**
+   * RFC 6749 §4.5: a token request with an extension grant (`urn:ietf:params:oauth:grant-type:jwt-bearer`,
+   * `urn:ietf:params:oauth:grant-type:token-exchange`, ...), authenticated like every token request,
+   * answered and checked like the others (an ID token in the response is validated).
+   * Retried after network errors and 5xx only when `options.idempotent` is true, since the grant's
+   * parameters may be single-use; otherwise re-sent only after a 429 (the server did not process it).
+   * Grants with their own method (`authorization_code`, `refresh_token`, `client_credentials`) are
+   * refused here, so their checks cannot be skipped.
+   */
+  async grant(
+    grantType: string,
+    parameters: ExtensionGrantParameters = {},
+    options: ExtensionGrantOptions = {},
+  ): Promise<TokenResponse> {
+    const body = extensionGrantBody(grantType, parameters)
+    const response = decodeTokenEndpointResponse(
+      await this.#tokenRequest(body, options, options.idempotent === true ? true : 'unprocessed'),
+    )
     await this.#checkIdToken(response, undefined, undefined)
     return response
   }
@@ -303,12 +380,10 @@ export class OAuthClient {
 
   /**
    * Validates an ID token obtained elsewhere (OIDC Core §3.1.3.7): signature against the issuer's
-   * JWKS, `iss`, `aud`, `azp`, `exp`, `iat`, and `nonce` when given.
+   * JWKS, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce` when given, and `at_hash` against `accessToken`
+   * when both are there (OIDC Core §3.1.3.8).
    */
-  validateIdToken(
-    idToken: string,
-    expected: { nonce?: string | undefined; maxAgeSeconds?: number | undefined } = {},
-  ): Promise<IdTokenClaims> {
+  validateIdToken(idToken: string, expected: IdTokenValidationParameters = {}): Promise<IdTokenClaims> {
     this.#keys ??= new IssuerKeySet(this.#transport, endpoint(this.metadata, 'jwksUri', 'jwks_uri'))
     return validateIdToken(idToken, this.#keys, {
       issuer: this.metadata.issuer,
@@ -318,6 +393,7 @@ export class OAuthClient {
       now: this.#transport.now(),
       nonce: expected.nonce,
       maxAgeSeconds: expected.maxAgeSeconds,
+      accessToken: expected.accessToken,
     })
   }
 
@@ -327,10 +403,21 @@ export class OAuthClient {
     maxAgeSeconds: number | undefined,
   ): Promise<void> {
     if (response.idToken === undefined) return
-    attachIdTokenClaims(response, await this.validateIdToken(response.idToken, { nonce, maxAgeSeconds }))
+    attachIdTokenClaims(
+      response,
+      await this.validateIdToken(response.idToken, {
+        nonce,
+        maxAgeSeconds,
+        accessToken: response.accessToken,
+      }),
+    )
   }
 
-  #tokenRequest(body: URLSearchParams, call: CallOptions, retryable: boolean): Promise<HttpResponse> {
+  #tokenRequest(
+    body: URLSearchParams,
+    call: CallOptions,
+    retryable: HttpRequest['retryable'],
+  ): Promise<HttpResponse> {
     return this.#authenticatedPost(
       endpoint(this.metadata, 'tokenEndpoint', 'token_endpoint'),
       body,
@@ -346,7 +433,7 @@ export class OAuthClient {
     url: URL,
     body: URLSearchParams,
     call: CallOptions,
-    retryable: boolean,
+    retryable: HttpRequest['retryable'],
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       accept: 'application/json',

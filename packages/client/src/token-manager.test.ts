@@ -215,4 +215,18 @@ describe('token manager', () => {
     await expect(manager.getAccessToken()).rejects.toBeInstanceOf(ReauthorizationRequiredError)
     expect(requests).toHaveLength(1)
   })
+
+  it('refuses a bad refreshSkewSeconds or defaultExpiresInSeconds, naming the option', () => {
+    const { client } = setup([tokenEndpoint()])
+    const grant = 'client_credentials' as const
+    expect(() => createTokenManager({ client, grant, refreshSkewSeconds: -1 })).toThrow(
+      'refreshSkewSeconds must be a finite number >= 0',
+    )
+    expect(() => createTokenManager({ client, grant, defaultExpiresInSeconds: 0 })).toThrow(
+      'defaultExpiresInSeconds must be a finite number > 0',
+    )
+    expect(() =>
+      createTokenManager({ client, grant, defaultExpiresInSeconds: Number.POSITIVE_INFINITY }),
+    ).toThrow(RangeError)
+  })
 })

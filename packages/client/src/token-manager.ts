@@ -1,9 +1,16 @@
+import type { IdTokenClaims } from '@pipeshub/models'
 import { OAuthError, ReauthorizationRequiredError, RefreshTokenPersistenceError } from './errors.js'
-import type { OAuthClient, Scope } from './oauth-client.js'
+import type { OAuthClient, RefreshParameters, Scope } from './oauth-client.js'
 import type { TokenResponse } from './token-response.js'
 
-/** The grant the token manager keeps using: the client's own credentials, or a user's refresh token. */
-export type TokenManagerGrant = 'client_credentials' | { readonly refreshToken: string }
+/**
+ * The grant the token manager keeps using: the client's own credentials, or a user's refresh token,
+ * with the claims of the ID token from the sign-in when there was one (`tokens.idTokenClaims`), so
+ * that every refreshed ID token is checked against them (OIDC Core §12.2).
+ */
+export type TokenManagerGrant =
+  | 'client_credentials'
+  | { readonly refreshToken: string; readonly originalIdTokenClaims?: IdTokenClaims | undefined }
 
 export interface TokenManagerOptions {
   /** The client that talks to the token endpoint (only `clientCredentials` and `refresh` are used). */
@@ -41,6 +48,8 @@ export class TokenManager {
   readonly #defaultLifetimeSeconds: number
   readonly #now: () => number
   #refreshToken: string | undefined
+  /** What refreshed ID tokens must agree with: given, or the first ID token a refresh returned. */
+  #originalIdTokenClaims: IdTokenClaims | undefined
   /** An already-settled promise of the current token: the cached path allocates nothing. */
   #current: Promise<string> | undefined
   #refreshAt = NEVER
@@ -53,13 +62,18 @@ export class TokenManager {
     this.#client = options.client
     this.#usesRefreshToken = options.grant !== 'client_credentials'
     this.#refreshToken = options.grant === 'client_credentials' ? undefined : options.grant.refreshToken
+    this.#originalIdTokenClaims =
+      options.grant === 'client_credentials' ? undefined : options.grant.originalIdTokenClaims
     this.#scope = options.scope
     this.#onRefreshTokenRotated = options.onRefreshTokenRotated
     this.#skewMs = (options.refreshSkewSeconds ?? 30) * 1000
     this.#defaultLifetimeSeconds = options.defaultExpiresInSeconds ?? 300
     this.#now = options.now ?? Date.now
-    if (!(this.#skewMs >= 0) || !(this.#defaultLifetimeSeconds > 0)) {
-      throw new RangeError('refreshSkewSeconds must be >= 0 and defaultExpiresInSeconds > 0')
+    if (!(this.#skewMs >= 0) || !Number.isFinite(this.#skewMs)) {
+      throw new RangeError('refreshSkewSeconds must be a finite number >= 0')
+    }
+    if (!(this.#defaultLifetimeSeconds > 0) || !Number.isFinite(this.#defaultLifetimeSeconds)) {
+      throw new RangeError('defaultExpiresInSeconds must be a finite number > 0')
     }
   }
 
@@ -90,12 +104,16 @@ export class TokenManager {
     this.#end(new ReauthorizationRequiredError('the session was cleared'))
   }
 
-  /** Starts a new session with a refresh token from a fresh authorization. */
-  setRefreshToken(refreshToken: string): void {
+  /**
+   * Starts a new session with a refresh token from a fresh authorization, and the claims of that
+   * authorization's ID token (`tokens.idTokenClaims`) to check refreshed ID tokens against.
+   */
+  setRefreshToken(refreshToken: string, originalIdTokenClaims?: IdTokenClaims): void {
     this.#generation++
     this.#inflight = undefined
     this.invalidate()
     this.#refreshToken = refreshToken
+    this.#originalIdTokenClaims = originalIdTokenClaims
     this.#ended = undefined
   }
 
@@ -105,6 +123,7 @@ export class TokenManager {
     this.#inflight = undefined
     this.invalidate()
     this.#refreshToken = undefined
+    this.#originalIdTokenClaims = undefined
     if (this.#usesRefreshToken) this.#ended = reason
   }
 
@@ -120,11 +139,11 @@ export class TokenManager {
       response = await this.#client.clientCredentials(this.#scope === undefined ? {} : { scope: this.#scope })
     } else {
       try {
-        response = await this.#client.refresh(
-          this.#scope === undefined
-            ? { refreshToken: usedRefreshToken }
-            : { refreshToken: usedRefreshToken, scope: this.#scope },
-        )
+        const parameters: RefreshParameters = { refreshToken: usedRefreshToken }
+        if (this.#scope !== undefined) parameters.scope = this.#scope
+        if (this.#originalIdTokenClaims !== undefined)
+          parameters.originalIdTokenClaims = this.#originalIdTokenClaims
+        response = await this.#client.refresh(parameters)
       } catch (error) {
         // RFC 6749 §5.2: the refresh token is expired, revoked or already rotated. Asking again
         // cannot help; only a new authorization can.
@@ -138,6 +157,8 @@ export class TokenManager {
       }
     }
     if (generation !== this.#generation) return response.accessToken
+    // The client checked this ID token against the original claims, if any; else it becomes the reference.
+    if (this.#usesRefreshToken) this.#originalIdTokenClaims ??= response.idTokenClaims
     const rotated = response.refreshToken
     if (rotated !== undefined && rotated !== usedRefreshToken && this.#usesRefreshToken) {
       // Kept in memory first: the old token is dead on the server whatever the callback does.

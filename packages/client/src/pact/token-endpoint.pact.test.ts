@@ -86,11 +86,27 @@ async function expectOAuthError(
   return thrown as OAuthError
 }
 
-/** An ID token as the token server issues it, signed with the contract's deterministic example key. */
+/** OIDC Core §3.1.3.6 `at_hash` of the example access token for an EdDSA (Ed25519) ID token: SHA-512. */
+async function exampleAccessTokenHash(): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-512', new TextEncoder().encode(EXAMPLE.accessToken)),
+  )
+  return Buffer.from(digest.subarray(0, digest.length / 2)).toString('base64url')
+}
+
+/**
+ * An ID token as the token server issues it (bound to the example access token by `at_hash`, which
+ * the client checks), signed with the contract's deterministic example key.
+ */
 async function exampleIdToken(): Promise<string> {
   const { d, kid, ...publicPart } = EXAMPLE.idTokenSigningKey
   const key = await importJWK({ ...publicPart, d }, 'EdDSA')
-  return new SignJWT({ nonce: EXAMPLE.nonce, auth_time: EXAMPLE.issuedAt, azp: EXAMPLE.clientId })
+  return new SignJWT({
+    nonce: EXAMPLE.nonce,
+    auth_time: EXAMPLE.issuedAt,
+    azp: EXAMPLE.clientId,
+    at_hash: await exampleAccessTokenHash(),
+  })
     .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
     .setIssuer(EXAMPLE.issuer)
     .setSubject(EXAMPLE.subject)
@@ -273,7 +289,11 @@ describe('authorization_code grant with PKCE (RFC 6749 §4.1.3, RFC 7636)', () =
         scope: EXAMPLE.scopes.user,
         idToken,
       })
-      expect(tokens.idTokenClaims).toMatchObject({ sub: EXAMPLE.subject, nonce: EXAMPLE.nonce })
+      expect(tokens.idTokenClaims).toMatchObject({
+        sub: EXAMPLE.subject,
+        nonce: EXAMPLE.nonce,
+        atHash: await exampleAccessTokenHash(),
+      })
     })
   })
 
@@ -459,6 +479,34 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
       await expectOAuthError(
         client(mockServer.url).refresh({ refreshToken: EXAMPLE.refreshToken }),
         'invalid_grant',
+        400,
+      )
+    })
+  })
+})
+
+describe('extension grants (RFC 6749 §4.5)', () => {
+  it('surfaces unsupported_grant_type for a grant type the server does not support', async () => {
+    const pact = consumerPact()
+    pact
+      .given(STATES.confidentialClientExists, { ...CLIENT })
+      .uponReceiving('a token request with an unsupported extension grant type')
+      .withRequest({
+        method: 'POST',
+        path: ROUTES.token,
+        headers: tokenRequestHeaders(),
+        // Not `formBody`: no request schema describes a grant the server does not support.
+        body: { grant_type: EXAMPLE.unsupportedGrantType },
+      })
+      .willRespondWith({
+        status: 400,
+        headers: { 'Content-Type': jsonContentType() },
+        body: errorResponse('unsupported_grant_type'),
+      })
+    await pact.executeTest(async (mockServer) => {
+      await expectOAuthError(
+        client(mockServer.url).grant(EXAMPLE.unsupportedGrantType),
+        'unsupported_grant_type',
         400,
       )
     })
