@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { wireSchemas } from '@pipeshub/models'
-import { createMemoryStore, hashSecret, registerClient, type Store } from '@pipeshub/server'
+import { createMemoryStore, hashSecret, openSqliteStore, registerClient, type Store } from '@pipeshub/server'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
@@ -94,6 +97,23 @@ describe('health and readiness', () => {
     expect(notReady.status).toBe(503)
     expect(await notReady.json()).toEqual({ status: 'unavailable' })
     expect((await fetch(`${fixture.baseUrl}/healthz`)).status).toBe(200)
+  })
+
+  it('answers /readyz 503 once its SQLite store is closed (Store.ping)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'token-server-ready-'))
+    try {
+      const store = openSqliteStore({ path: join(dir, 'oauth.db') })
+      const server = await createTokenServer({ config: testConfig(), store, issuer: ISSUER })
+      running.push(server)
+      const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+      expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200)
+      await store.close()
+      const notReady = await fetch(`${baseUrl}/readyz`)
+      expect(notReady.status).toBe(503)
+      expect(await notReady.json()).toEqual({ status: 'unavailable' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('gives every response a request id, keeping a well-formed one from a proxy', async () => {

@@ -21,8 +21,7 @@ import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogger, generateRequestId } from './logging.js'
-import { oauthRouteDocumentation } from './oauth-route-schemas.js'
-import { buildOpenApiDocument, collectRoutes } from './openapi.js'
+import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
 import { errorPage } from './pages/pages.js'
 import { registerRateLimits } from './rate-limit.js'
@@ -141,10 +140,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   })
 
   await registerHealthRoutes(app, {
-    // The cheapest real query every adapter answers: a lookup by primary key.
-    probeStore: async () => {
-      await store.clients.get('00000000-0000-0000-0000-000000000000')
-    },
+    // One round trip (`SELECT 1`), which a closed or unreachable store rejects.
+    probeStore: () => store.ping(),
     isShuttingDown: () => shuttingDown,
   })
   app.get(
@@ -208,7 +205,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   }
   await app.register(oauth2Plugin, { authorizationServer, authorize })
 
-  const documentation = oauthRouteDocumentation(paths)
+  const documentation = tokenServerRouteDocumentation(paths)
   let openApi: Record<string, unknown> | undefined
   app.get(
     '/openapi.json',

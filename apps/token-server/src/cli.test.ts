@@ -109,17 +109,27 @@ describe('pipeshub-token-server CLI', () => {
     expect(old.body.error).toBe('invalid_client')
   })
 
-  it('disables a client so that it gets no more tokens', async () => {
+  it('disables a client so that it gets no more tokens, and enables it again with its settings', async () => {
     const created = cli(['clients', 'create', '--name', 'Retired', '--scope', 'org:read'])
     const clientId = field(created.stdout, 'client_id')
     const clientSecret = field(created.stdout, 'client_secret')
+    const status = () =>
+      (JSON.parse(cli(['clients', 'list', '--json']).stdout) as Array<Record<string, unknown>>).find(
+        (client) => client.client_id === clientId,
+      )
+    const before = status()
     const disabled = cli(['clients', 'disable', clientId])
     expect(disabled.code).toBe(0)
-    const listed = JSON.parse(cli(['clients', 'list', '--json']).stdout) as Array<Record<string, unknown>>
-    expect(listed.find((client) => client.client_id === clientId)?.status).toBe('disabled')
+    expect(status()?.status).toBe('disabled')
     const refused = await clientCredentials(clientId, clientSecret)
-    expect(refused.status).toBe(400)
-    expect(refused.body.error).toBe('unauthorized_client')
+    expect(refused.status).toBe(401)
+    expect(refused.body.error).toBe('invalid_client')
+
+    const enabled = cli(['clients', 'enable', clientId])
+    expect(enabled.code).toBe(0)
+    expect(status()).toEqual(before)
+    expect((await clientCredentials(clientId, clientSecret)).status).toBe(200)
+    expect(cli(['clients', 'enable', '00000000-0000-4000-8000-000000000000']).code).toBe(1)
   })
 
   it('fails with exit code 1 and one line for an unknown client', () => {

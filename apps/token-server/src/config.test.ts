@@ -38,6 +38,7 @@ describe('loadConfig', () => {
         PIPESHUB_RATE_LIMIT_TOKEN: '50',
         PIPESHUB_RATE_LIMIT_LOGIN: '5',
         PIPESHUB_SEED_DEMO: 'false',
+        PIPESHUB_KEY_ROTATION_DAYS: '7',
       },
     })
     expect(config).toEqual({
@@ -54,6 +55,7 @@ describe('loadConfig', () => {
       rateLimitToken: 50,
       rateLimitLogin: 5,
       seedDemo: false,
+      keyRotationDays: 7,
     })
     expect(issuerFor(config)).toBe('https://auth.example.com')
   })
@@ -66,6 +68,7 @@ describe('loadConfig', () => {
       PIPESHUB_STORE: 'mysql://db',
       PIPESHUB_SEED_DEMO: 'maybe',
       PIPESHUB_ISSUER: 'ftp://x',
+      PIPESHUB_KEY_ROTATION_DAYS: '-1',
     })
     expect(problems).toEqual([
       'PIPESHUB_ISSUER="ftp://x": must be an http(s) URL without query or fragment',
@@ -74,6 +77,7 @@ describe('loadConfig', () => {
       'PIPESHUB_ACCESS_TOKEN_TTL="10": must be an integer from 300 to 86400',
       'PIPESHUB_SIGNING_ALG="HS256": must be one of ES256, EdDSA, RS256',
       'PIPESHUB_SEED_DEMO="maybe": must be true or false',
+      'PIPESHUB_KEY_ROTATION_DAYS="-1": must be an integer from 0 to 3650',
     ])
   })
 
@@ -92,7 +96,7 @@ describe('loadConfig', () => {
     const file = join(folder, 'config.json')
     writeFileSync(file, JSON.stringify({ prot: 1, port: '8080' }))
     expect(problemsOf({ PIPESHUB_CONFIG: file })).toEqual([
-      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, seedDemo)`,
+      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, seedDemo, keyRotationDays)`,
       `${file}: "port": must be an integer from 0 to 65535`,
     ])
     writeFileSync(file, '{ not json')

@@ -60,6 +60,11 @@ export const TokenServerConfigSchema = Type.Object(
       description: 'Login attempts (POST) per minute per IP.',
     }),
     seedDemo: Type.Boolean({ description: 'Create demo clients and a demo user on an empty store.' }),
+    keyRotationDays: Type.Integer({
+      minimum: 0,
+      maximum: 3650,
+      description: 'Days between scheduled signing-key rotations; 0 turns the schedule off.',
+    }),
   },
   { additionalProperties: false },
 )
@@ -80,6 +85,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   rateLimitToken: 600,
   rateLimitLogin: 20,
   seedDemo: true,
+  keyRotationDays: 30,
 }
 
 type ValueKind = 'string' | 'integer' | 'boolean' | 'trustProxy'
@@ -99,6 +105,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   rateLimitToken: { env: 'PIPESHUB_RATE_LIMIT_TOKEN', kind: 'integer', doc: '600' },
   rateLimitLogin: { env: 'PIPESHUB_RATE_LIMIT_LOGIN', kind: 'integer', doc: '20' },
   seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
+  keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
 }
 
 /** Invalid configuration: one line per problem, each naming where the value came from. */

@@ -2,10 +2,9 @@ import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import { createTokenServer } from './app.js'
 import { ConfigError, issuerFor, loadConfig, type TokenServerConfig } from './config.js'
+import { createMaintenance } from './maintenance.js'
 import { demoBanner, isEmptyStore, seedDemo } from './seed.js'
 import { describeStore, openConfiguredStore } from './store.js'
-
-const PURGE_INTERVAL_MS = 15 * 60 * 1000
 
 const USAGE = `Usage: node dist/main.js [--no-demo]
 
@@ -68,18 +67,17 @@ async function main(): Promise<void> {
   // The first start generates the signing key now rather than on the first token request.
   await server.authorizationServer.signingKeys.signingKey()
 
-  // Expired codes, refresh tokens, sessions and revocations are deleted every 15 minutes.
-  const purge = setInterval(() => {
-    server.authorizationServer.purgeExpired().then(
-      (purged) => server.app.log.debug({ purged }, 'expired rows deleted'),
-      (error: unknown) => server.app.log.warn({ err: error }, 'purging expired rows failed'),
-    )
-  }, PURGE_INTERVAL_MS)
-  purge.unref()
+  // Expired rows are deleted every 15 minutes; the signing key rotates every PIPESHUB_KEY_ROTATION_DAYS.
+  const maintenance = createMaintenance({
+    authorizationServer: server.authorizationServer,
+    keyRotationDays: config.keyRotationDays,
+    log: server.app.log,
+  })
+  await maintenance.start()
 
   let stopping = false
   const stop = (signal: string) => {
-    clearInterval(purge)
+    maintenance.stop()
     if (stopping) {
       server.app.log.warn({ signal }, 'second signal: exiting without waiting')
       process.exit(1)

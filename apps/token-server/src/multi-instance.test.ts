@@ -49,9 +49,11 @@ describe.runIf(failure === undefined)('two token-server instances on one Postgre
 
   beforeAll(async () => {
     // Two instances as two processes would have them: their own pool, the same database and schema.
+    // Started at the same moment, on an empty schema: both migrate and neither has a signing key yet.
     const config = testConfig({ store: storeUrl })
-    a = await createTokenServer({ config, store: await openConfiguredStore(config), issuer: ISSUER })
-    b = await createTokenServer({ config, store: await openConfiguredStore(config), issuer: ISSUER })
+    const startOne = async () =>
+      createTokenServer({ config, store: await openConfiguredStore(config), issuer: ISSUER })
+    ;[a, b] = await Promise.all([startOne(), startOne()])
     urlA = await a.app.listen({ host: '127.0.0.1', port: 0 })
     urlB = await b.app.listen({ host: '127.0.0.1', port: 0 })
   })
@@ -68,25 +70,42 @@ describe.runIf(failure === undefined)('two token-server instances on one Postgre
     }
   })
 
-  it('serves at B a client created through A, with keys B publishes verifying tokens A signs', async () => {
+  it('serves at B a client created through A; first tokens issued at once at A and B verify at the other', async () => {
     const registered = await registerClient(a.store, {
       name: 'Shared',
       grantTypes: ['client_credentials'],
       scopes: ['org:read'],
     })
     const basic = `Basic ${Buffer.from(`${registered.client.clientId}:${registered.clientSecret}`).toString('base64')}`
-    const fromB = await tokenRequest(
-      `${urlB}${b.paths.token}`,
-      { grant_type: 'client_credentials' },
-      { authorization: basic },
+    // The first token requests create the first signing key: both instances at the same moment.
+    const [fromA, fromB] = await Promise.all(
+      [
+        [urlA, a],
+        [urlB, b],
+      ].map(([url, server]) =>
+        tokenRequest(
+          `${url}${(server as TokenServer).paths.token}`,
+          { grant_type: 'client_credentials' },
+          { authorization: basic },
+        ),
+      ),
     )
-    expect(fromB.status).toBe(200)
-    const fromA = await tokenRequest(
-      `${urlA}${a.paths.token}`,
-      { grant_type: 'client_credentials' },
-      { authorization: basic },
-    )
-    expect(fromA.status).toBe(200)
+    expect(fromA?.status).toBe(200)
+    expect(fromB?.status).toBe(200)
+    if (!fromA || !fromB) throw new Error('two token responses expected')
+    expect(await a.store.signingKeys.list()).toHaveLength(1)
+    for (const [token, url, server] of [
+      [fromA.body.access_token, urlB, b],
+      [fromB.body.access_token, urlA, a],
+    ] as const) {
+      const introspection = await tokenRequest(
+        `${url}${server.paths.introspection}`,
+        { token: String(token) },
+        { authorization: basic },
+      )
+      expect(introspection.status).toBe(200)
+      expect(introspection.body.active).toBe(true)
+    }
     const jwksOfB = createRemoteJWKSet(new URL(`${urlB}/.well-known/jwks.json`))
     await jwtVerify(String(fromA.body.access_token), jwksOfB, { issuer: ISSUER })
     const jwksOfA = createRemoteJWKSet(new URL(`${urlA}/.well-known/jwks.json`))

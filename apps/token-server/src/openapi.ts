@@ -1,4 +1,13 @@
+import {
+  AuthorizationRedirectResponse,
+  AuthorizationRequestQuery,
+  type EndpointPaths,
+  OAuthErrorResponseBody,
+  type OAuthRouteSchema,
+  oauthRouteSchemas,
+} from '@pipeshub/server'
 import type { FastifyInstance, RouteOptions } from 'fastify'
+import Type from 'typebox'
 
 declare module 'fastify' {
   /** Documentation members of a route schema, read by the OpenAPI generator (Fastify ignores them). */
@@ -187,4 +196,60 @@ export function buildOpenApiDocument(
     paths,
     components: { schemas: registry.schemas },
   }
+}
+
+const html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } })
+const errorJson = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: OAuthErrorResponseBody } },
+})
+
+/**
+ * The schemas of the library plugin's routes (`oauthRouteSchemas`, one definition of each shape), with
+ * what this app adds: rate limits on the token endpoint and the sign-in and consent pages the
+ * authorization hook answers.
+ */
+export function tokenServerRouteDocumentation(paths: EndpointPaths): Map<string, Record<string, unknown>> {
+  const schemas = oauthRouteSchemas(paths)
+  const extend = (key: string, change: (schema: OAuthRouteSchema) => OAuthRouteSchema) => {
+    const schema = schemas.get(key)
+    if (schema === undefined) throw new Error(`@pipeshub/server documents no route ${key}`)
+    schemas.set(key, change(schema))
+  }
+  extend(`post ${paths.token}`, (schema) => ({
+    ...schema,
+    description: `${schema.description ?? ''} Rate limited per client id.`.trim(),
+    response: {
+      ...schema.response,
+      429: errorJson('Too many requests (see Retry-After): error temporarily_unavailable.'),
+    },
+  }))
+  extend(`get ${paths.authorization}`, (schema) => ({
+    ...schema,
+    summary: 'Authorization endpoint (RFC 6749 §3.1): sign-in and consent pages',
+    response: {
+      200: html('The sign-in or consent page.'),
+      302: AuthorizationRedirectResponse,
+      400: errorJson('Unknown client or redirect URI: shown, never redirected (HTML to browsers).'),
+    },
+  }))
+  extend(`post ${paths.authorization}`, (schema) => ({
+    ...schema,
+    summary: 'Sign-in and consent form submissions (`username`/`password`, `consent=granted|denied`)',
+    body: Type.Object({
+      ...AuthorizationRequestQuery.properties,
+      csrf_token: Type.String({ description: 'The token of the form (CSRF protection).' }),
+      username: Type.Optional(Type.String()),
+      password: Type.Optional(Type.String()),
+      consent: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('denied')])),
+    }),
+    response: {
+      200: html('The next page (consent), or the form again with its error.'),
+      303: AuthorizationRedirectResponse,
+      401: html('Wrong username or password.'),
+      403: html('The form expired (CSRF token missing or wrong).'),
+      429: html('Too many sign-in attempts (see Retry-After).'),
+    },
+  }))
+  return new Map([...schemas].map(([key, schema]) => [key, { ...schema }]))
 }

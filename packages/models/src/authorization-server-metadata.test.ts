@@ -44,6 +44,7 @@ const full = {
   subject_types_supported: ['public'],
   id_token_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256'],
   claims_supported: ['sub', 'iss', 'email', 'email_verified', 'name'],
+  authorization_response_iss_parameter_supported: true,
 }
 
 function valuesAt(member: string): MemberBoundaries {
@@ -98,6 +99,14 @@ describeWireFields(authorizationServerMetadataCodec, {
     subject_types_supported: valuesAt('subject_types_supported'),
     id_token_signing_alg_values_supported: valuesAt('id_token_signing_alg_values_supported'),
     claims_supported: valuesAt('claims_supported'),
+    authorization_response_iss_parameter_supported: {
+      accept: [true, false],
+      reject: [
+        { value: 'true', keyword: 'type' },
+        { value: 1, keyword: 'type' },
+        { value: null, keyword: 'type' },
+      ],
+    },
   },
 })
 describeRoundTrips(authorizationServerMetadataCodec)
@@ -113,6 +122,7 @@ describe('authorizationServerMetadataCodec', () => {
       codeChallengeMethodsSupported: ['S256'],
       userinfoEndpoint: full.userinfo_endpoint,
       idTokenSigningAlgValuesSupported: ['ES256', 'EdDSA', 'RS256'],
+      authorizationResponseIssParameterSupported: true,
     })
     expect(Object.keys(model)).toHaveLength(Object.keys(full).length)
   })

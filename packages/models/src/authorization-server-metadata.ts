@@ -53,6 +53,8 @@ export interface AuthorizationServerMetadata {
   idTokenSigningAlgValuesSupported?: string[] | undefined
   /** Claim names the server may supply values for (OpenID Discovery §3). */
   claimsSupported?: string[] | undefined
+  /** Whether authorization responses carry the `iss` parameter (RFC 9207 §3); absent means false. */
+  authorizationResponseIssParameterSupported?: boolean | undefined
 }
 
 export const AuthorizationServerMetadataWire = Type.Object(
@@ -105,6 +107,12 @@ export const AuthorizationServerMetadataWire = Type.Object(
     claims_supported: Type.Optional(
       values('Claim names the server may supply values for (OpenID Discovery §3).'),
     ),
+    authorization_response_iss_parameter_supported: Type.Optional(
+      Type.Boolean({
+        description:
+          'Whether authorization responses carry the `iss` parameter (RFC 9207 §3); absent means false.',
+      }),
+    ),
   },
   {
     $id: 'https://schemas.pipeshub.com/oauth/authorization-server-metadata.schema.json',
@@ -154,6 +162,8 @@ export const authorizationServerMetadataCodec = wireCodec(
     if (wire.id_token_signing_alg_values_supported !== undefined)
       model.idTokenSigningAlgValuesSupported = [...wire.id_token_signing_alg_values_supported]
     if (wire.claims_supported !== undefined) model.claimsSupported = [...wire.claims_supported]
+    if (wire.authorization_response_iss_parameter_supported !== undefined)
+      model.authorizationResponseIssParameterSupported = wire.authorization_response_iss_parameter_supported
     return model
   },
   (model): AuthorizationServerMetadataWire => {
@@ -192,6 +202,8 @@ export const authorizationServerMetadataCodec = wireCodec(
     if (model.idTokenSigningAlgValuesSupported !== undefined)
       wire.id_token_signing_alg_values_supported = [...model.idTokenSigningAlgValuesSupported]
     if (model.claimsSupported !== undefined) wire.claims_supported = [...model.claimsSupported]
+    if (model.authorizationResponseIssParameterSupported !== undefined)
+      wire.authorization_response_iss_parameter_supported = model.authorizationResponseIssParameterSupported
     return wire
   },
 )

@@ -147,6 +147,13 @@ export interface AuthorizationServer {
   denyAuthorization(request: AuthorizationRequest, error?: string, description?: string): string
   registerClient(input: ClientRegistrationInput): Promise<RegisteredClient>
   /**
+   * Disables a client: it fails client authentication (`invalid_client`), its authorization requests are
+   * refused and its tokens stop being active. False when the client is unknown.
+   */
+  disableClient(clientId: string): Promise<boolean>
+  /** Enables a disabled client again; its unexpired tokens become active again. False when unknown. */
+  enableClient(clientId: string): Promise<boolean>
+  /**
    * Stores a refresh token (in a new family) for a client and user as if a grant had issued it: for
    * seeding, migrations from another server and contract provider states. Answers the token value.
    */
@@ -155,6 +162,11 @@ export interface AuthorizationServer {
   purgeExpired(): Promise<number>
   /** Publishes a new signing key that starts signing after `keyPublicationDelay`. */
   rotateSigningKeys(): Promise<SigningKeyRecord>
+  /**
+   * Rotates only when no signing key was created in the last `maxAge` seconds; safe to run on a schedule
+   * in every instance sharing a store (one of them rotates). Answers the new key, or `undefined`.
+   */
+  rotateSigningKeysIfDue(maxAge: number): Promise<SigningKeyRecord | undefined>
   now(): number
 }
 
@@ -525,7 +537,23 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         wwwAuthenticate: 'Bearer error="invalid_token", error_description="the access token was revoked"',
       })
     }
+    // A disabled client's tokens stop being active (RFC 7662 §2.2) without being revoked one by one.
+    const owner = await stored(() => store.clients.get(claims.client_id))
+    if (owner && owner.disabledAt !== null) {
+      throw new OAuthError('invalid_token', 'the client of the access token is disabled', {
+        status: 401,
+        wwwAuthenticate:
+          'Bearer error="invalid_token", error_description="the client of the access token is disabled"',
+      })
+    }
     return claims
+  }
+
+  const setDisabled = async (clientId: string, disabledAt: number | null): Promise<boolean> => {
+    const client = await stored(() => store.clients.get(clientId))
+    if (!client) return false
+    if ((client.disabledAt === null) === (disabledAt === null)) return true
+    return stored(() => store.clients.update({ ...client, disabledAt }))
   }
 
   const server: AuthorizationServer = {
@@ -737,6 +765,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       }
       const client = await stored(() => store.clients.get(clientId))
       if (!client) throw noRedirect(new OAuthError('invalid_request', 'unknown client_id'))
+      // RFC 6749 §4.1.2.1: an invalid client is never redirected to.
+      if (client.disabledAt !== null)
+        throw noRedirect(new OAuthError('invalid_request', 'the client is disabled'))
       let redirectUri: string
       if (redirectParam === undefined) {
         if (client.redirectUris.length !== 1 || !client.redirectUris[0]) {
@@ -897,6 +928,18 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         ])
         return counts.reduce((a, b) => a + b, 0)
       })
+    },
+
+    async disableClient(clientId) {
+      return setDisabled(clientId, now())
+    },
+
+    async enableClient(clientId) {
+      return setDisabled(clientId, null)
+    },
+
+    async rotateSigningKeysIfDue(maxAge) {
+      return stored(() => signingKeys.rotateIfDue(maxAge))
     },
 
     async rotateSigningKeys() {

@@ -50,7 +50,7 @@ function parseBasic(header: string): { clientId: string; clientSecret: string } 
  * Authenticates the client of a token, revocation or introspection request: `client_secret_basic`,
  * `client_secret_post`, or `none` for a public client. Using more than one method is `invalid_request`;
  * every authentication failure is `invalid_client` (401, with `WWW-Authenticate: Basic` when Basic was
- * used). A secret is checked even for an unknown client id so that timing does not reveal which ids exist.
+ * used), including a disabled client (RFC 6749 §5.2: "client authentication failed"). A secret is checked even for an unknown client id so that timing does not reveal which ids exist.
  */
 export async function authenticateClient(
   store: Store,
@@ -84,6 +84,7 @@ export async function authenticateClient(
   const client = await store.clients.get(input.clientId)
   if (!client) throw fail('unknown client')
   if (client.secretHash !== null) throw fail('this client must authenticate with its secret')
+  if (client.disabledAt !== null) throw fail('the client is disabled')
   return { client, method: 'none' }
 }
 
@@ -104,5 +105,7 @@ async function check(
     throw fail(client ? 'a public client has no secret' : 'unknown client')
   }
   if (!(await verify(clientSecret, client.secretHash))) throw fail('client authentication failed')
+  // Checked after the secret, so only the client's own holder of the secret learns it is disabled.
+  if (client.disabledAt !== null) throw fail('the client is disabled')
   return { client, method }
 }

@@ -127,6 +127,7 @@ export async function buildClient(input: ClientRegistrationInput): Promise<Regis
       'refreshTokenLifetime',
     ),
     createdAt: input.now ?? Math.floor(Date.now() / 1000),
+    disabledAt: null,
   }
   return clientSecret === undefined ? { client } : { client, clientSecret }
 }

@@ -68,4 +68,73 @@ describe('signing key rotation', () => {
     const foreign = await b.issue()
     await expect(a.server.verifyAccessToken(foreign)).rejects.toMatchObject({ error: 'invalid_token' })
   })
+
+  it('reloads keys when a token names an unknown kid, so a key rotated in at another instance verifies at once', async () => {
+    const clock = manualClock()
+    const store = createMemoryStore()
+    const options = { issuer: ISSUER, store, now: clock.now, keyPublicationDelay: 0 }
+    const a = createAuthorizationServer(options)
+    const b = createAuthorizationServer(options)
+    const { client, clientSecret } = await a.registerClient({ name: 's', grantTypes: ['client_credentials'] })
+    const auth = { authorization: basic(client.clientId, clientSecret ?? '') }
+    const first = (await a.token({ grant_type: 'client_credentials' }, auth)).accessToken
+    await expect(b.verifyAccessToken(first)).resolves.toBeDefined()
+    const jwksBefore = (await b.jwks()).keys.map((key) => key.kid)
+
+    clock.advance(1)
+    const next = await a.rotateSigningKeys()
+    const rotated = (await a.token({ grant_type: 'client_credentials' }, auth)).accessToken
+    expect(decodeProtectedHeader(rotated).kid).toBe(next.kid)
+    // B's key list is well within its 30-second cache, yet the unknown kid makes it read the store.
+    await expect(b.verifyAccessToken(rotated)).resolves.toMatchObject({ client_id: client.clientId })
+    expect(jwksBefore).not.toContain(next.kid)
+    expect((await b.jwks()).keys.map((key) => key.kid)).toContain(next.kid)
+  })
+
+  it('reads the store at most once per second however many unknown kids arrive', async () => {
+    const clock = manualClock()
+    const store = createMemoryStore()
+    let reads = 0
+    const list = store.signingKeys.list.bind(store.signingKeys)
+    store.signingKeys.list = async () => {
+      reads += 1
+      return list()
+    }
+    const server = createAuthorizationServer({ issuer: ISSUER, store, now: clock.now })
+    await server.jwks()
+    const foreign = await (await setUp()).issue()
+    const [, payload, signature] = foreign.split('.')
+    const forged = (i: number) =>
+      `${Buffer.from(JSON.stringify({ alg: 'ES256', kid: `made-up-${i}`, typ: 'at+jwt' })).toString('base64url')}.${payload}.${signature}`
+    const tokens = Array.from({ length: 50 }, (_, i) => forged(i))
+    clock.advance(1)
+    const before = reads
+    const results = await Promise.allSettled(tokens.map((token) => server.verifyAccessToken(token)))
+    expect(results.every((r) => r.status === 'rejected')).toBe(true)
+    expect(reads - before).toBe(1)
+    await Promise.allSettled(tokens.map((token) => server.verifyAccessToken(token)))
+    expect(reads - before).toBe(1)
+    clock.advance(1)
+    await Promise.allSettled(tokens.map((token) => server.verifyAccessToken(token)))
+    expect(reads - before).toBe(2)
+  })
+
+  it('rotates on a schedule once among instances: only when the newest key is older than the period', async () => {
+    const clock = manualClock()
+    const store = createMemoryStore()
+    const a = createAuthorizationServer({ issuer: ISSUER, store, now: clock.now })
+    const b = createAuthorizationServer({ issuer: ISSUER, store, now: clock.now })
+    await a.jwks()
+    const period = 30 * 86_400
+    expect(await a.rotateSigningKeysIfDue(period)).toBeUndefined()
+    clock.advance(period)
+    const outcomes = await Promise.all([a.rotateSigningKeysIfDue(period), b.rotateSigningKeysIfDue(period)])
+    expect(outcomes.filter((key) => key !== undefined)).toHaveLength(1)
+    const keys = await store.signingKeys.list()
+    expect(keys).toHaveLength(2)
+    // The old key is scheduled to leave JWKS once the new key has signed for the retention period.
+    expect(keys.filter((key) => key.expiresAt !== null)).toHaveLength(1)
+    clock.advance(1)
+    expect(await b.rotateSigningKeysIfDue(period)).toBeUndefined()
+  })
 })

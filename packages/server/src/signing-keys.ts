@@ -15,22 +15,37 @@ export interface SigningKeyManagerOptions {
   publicationDelay: number
   /** Seconds a replaced key stays published: at least the longest token lifetime (default 86400). */
   retention: number
-  /** Seconds the key list is cached in memory before it is read again (default 30). */
+  /** Seconds the key list is cached for signing before it is read again (default 30). */
   cacheSeconds?: number
+  /**
+   * Seconds between two reads of the store caused by an unknown `kid` or a JWKS request (default 1):
+   * another instance's new key is seen at once, while a flood of made-up `kid`s costs at most one
+   * store read per interval.
+   */
+  reloadInterval?: number
 }
 
 export interface SigningKeyManager {
   /** The key that signs now; creates the first key when the store holds none that can sign. */
   signingKey(): Promise<ActiveSigningKey>
-  /** Public keys to verify with, by `kid` (reloads the list on an unknown kid). */
+  /** Public keys to verify with, by `kid` (reloads the list on an unknown kid, rate-limited). */
   verificationKey(kid: string): Promise<{ alg: SigningAlgorithm; key: CryptoKey } | undefined>
-  /** The published public JWKs: every key not yet expired, including the next key before it signs. */
+  /**
+   * The published public JWKs: every key not yet expired, including the next key before it signs.
+   * Read from the store at most `reloadInterval` seconds earlier, so keys another instance created show.
+   */
   publicJwks(): Promise<JWK[]>
   /**
    * Adds the next key (published now, signing after `publicationDelay`), schedules every older key to
    * leave JWKS `retention` seconds after the new key starts signing, and deletes expired keys.
    */
   rotate(): Promise<SigningKeyRecord>
+  /**
+   * Rotates only when no key of this algorithm was created in the last `maxAge` seconds, atomically in
+   * the store: of several instances running the same schedule, one rotates. Answers the new key or
+   * `undefined` when no rotation was due.
+   */
+  rotateIfDue(maxAge: number): Promise<SigningKeyRecord | undefined>
 }
 
 const EDDSA_CURVE = 'Ed25519'
@@ -61,17 +76,39 @@ export async function createSigningKeyRecord(
 export function createSigningKeyManager(options: SigningKeyManagerOptions): SigningKeyManager {
   const { store, now } = options
   const cacheSeconds = options.cacheSeconds ?? 30
+  const reloadInterval = options.reloadInterval ?? 1
   let cached: { keys: SigningKeyRecord[]; loadedAt: number } | undefined
   const privateKeys = new Map<string, CryptoKey>()
   const publicKeys = new Map<string, CryptoKey>()
   let creating: Promise<void> | undefined
+  let reading: Promise<SigningKeyRecord[]> | undefined
 
-  const load = async (force = false): Promise<SigningKeyRecord[]> => {
+  let reads = 0
+  let cachedRead = 0
+  const readNow = async (): Promise<SigningKeyRecord[]> => {
     const t = now()
-    if (!force && cached && t - cached.loadedAt < cacheSeconds && t >= cached.loadedAt) return cached.keys
+    const sequence = ++reads
     const keys = await store.signingKeys.list()
-    cached = { keys, loadedAt: t }
+    // A slower, older read must not replace what a newer one cached.
+    if (sequence > cachedRead) {
+      cached = { keys, loadedAt: t }
+      cachedRead = sequence
+    }
     return keys
+  }
+  // One read at a time: concurrent callers share it (a read that started before a write the caller
+  // depends on must not be shared: use `readNow` there).
+  const read = (): Promise<SigningKeyRecord[]> => {
+    reading ??= readNow().finally(() => {
+      reading = undefined
+    })
+    return reading
+  }
+  /** The cached list when younger than `maxAge` seconds (and the clock did not go back), else a fresh read. */
+  const load = async (maxAge: number): Promise<SigningKeyRecord[]> => {
+    const t = now()
+    if (cached && t - cached.loadedAt < maxAge && t >= cached.loadedAt) return cached.keys
+    return read()
   }
   const live = (key: SigningKeyRecord, t: number) => key.expiresAt === null || key.expiresAt > t
   const pickSigner = (keys: SigningKeyRecord[], t: number) =>
@@ -90,28 +127,50 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
     return { kid: record.kid, alg: record.alg, privateKey }
   }
 
+  /** Deletes expired keys and schedules every other current key to leave JWKS after `next` signs. */
+  const retireOlderKeys = async (next: SigningKeyRecord, t: number) => {
+    for (const key of await store.signingKeys.list()) {
+      if (key.kid === next.kid) continue
+      if (key.expiresAt !== null && key.expiresAt <= t) {
+        await store.signingKeys.delete(key.kid)
+      } else if (key.expiresAt === null) {
+        await store.signingKeys.expire(key.kid, next.activatesAt + options.retention)
+      }
+    }
+    // Forget the list, including reads still in flight from before the rotation.
+    cached = undefined
+    cachedRead = reads
+  }
+
   return {
     async signingKey() {
       const t = now()
-      let signer = pickSigner(await load(), t)
-      if (!signer) signer = pickSigner(await load(true), t)
+      let signer = pickSigner(await load(cacheSeconds), t)
+      if (!signer) signer = pickSigner(await read(), t)
       if (!signer) {
-        // Nobody can have cached a JWKS without a signing key yet, so the first key signs at once.
+        // Nobody can have cached a JWKS without a signing key yet, so the first key signs at once. The
+        // store inserts it only if no other instance did in the meantime; everyone then signs with
+        // whichever key won.
         creating ??= (async () => {
-          await store.signingKeys.create(await createSigningKeyRecord(options.alg, t, t))
+          await store.signingKeys.createIfAbsent(await createSigningKeyRecord(options.alg, t, t), {
+            now: t,
+            activeAt: t,
+          })
         })().finally(() => {
           creating = undefined
         })
         await creating
-        signer = pickSigner(await load(true), t)
+        signer = pickSigner(await readNow(), t)
       }
       if (!signer) throw new Error('no signing key could be created')
       return toActive(signer)
     },
     async verificationKey(kid) {
       const t = now()
-      let record = (await load()).find((key) => key.kid === kid)
-      if (!record) record = (await load(true)).find((key) => key.kid === kid)
+      let record = (await load(cacheSeconds)).find((key) => key.kid === kid)
+      // An unknown kid may be a key another instance just created or rotated in: read the store again,
+      // unless it was read less than `reloadInterval` ago.
+      if (!record) record = (await load(reloadInterval)).find((key) => key.kid === kid)
       if (!record || !live(record, t)) return undefined
       let key = publicKeys.get(kid)
       if (!key) {
@@ -122,21 +181,24 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
     },
     async publicJwks() {
       const t = now()
-      return (await load()).filter((key) => live(key, t)).map((key) => JSON.parse(key.publicJwk) as JWK)
+      return (await load(reloadInterval))
+        .filter((key) => live(key, t))
+        .map((key) => JSON.parse(key.publicJwk) as JWK)
     },
     async rotate() {
       const t = now()
       const next = await createSigningKeyRecord(options.alg, t, t + options.publicationDelay)
-      const existing = await store.signingKeys.list()
       await store.signingKeys.create(next)
-      for (const key of existing) {
-        if (key.expiresAt !== null && key.expiresAt <= t) {
-          await store.signingKeys.delete(key.kid)
-        } else if (key.expiresAt === null) {
-          await store.signingKeys.expire(key.kid, next.activatesAt + options.retention)
-        }
+      await retireOlderKeys(next, t)
+      return next
+    },
+    async rotateIfDue(maxAge) {
+      const t = now()
+      const next = await createSigningKeyRecord(options.alg, t, t + options.publicationDelay)
+      if (!(await store.signingKeys.createIfAbsent(next, { now: t, createdAfter: t - maxAge }))) {
+        return undefined
       }
-      cached = undefined
+      await retireOlderKeys(next, t)
       return next
     },
   }

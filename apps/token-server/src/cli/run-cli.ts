@@ -20,7 +20,9 @@ Commands:
   clients create --name <name> [--public] [--redirect-uri <uri>]... [--grant <type>]... [--scope "<a b>"]
                                   Register a client; prints its id and (confidential) secret once
   clients list [--json]           List clients
-  clients disable <client_id>     Stop a client from getting tokens (no grant type, no redirect URI)
+  clients disable <client_id>     Disable a client: it fails authentication (invalid_client) and its
+                                  tokens stop being active; its settings are kept
+  clients enable <client_id>      Enable a disabled client again
   clients rotate-secret <client_id>
                                   Replace a confidential client's secret; prints the new one once
   users create --username <name> --password-stdin [--name <full name>] [--email <address>]
@@ -104,11 +106,6 @@ async function clientsCreate(config: TokenServerConfig, values: Values, io: CliI
   io.stdout(`grant_types:    ${registered.client.grantTypes.join(' ')}`)
 }
 
-/** A disabled client has no grant type and no redirect URI, so every grant answers unauthorized_client. */
-function isDisabled(client: { grantTypes: readonly string[]; redirectUris: readonly string[] }): boolean {
-  return client.grantTypes.length === 0
-}
-
 async function clientsList(config: TokenServerConfig, values: Values, io: CliIo): Promise<void> {
   const clients = await withStore(config, (store) => store.clients.list())
   const rows = clients
@@ -117,7 +114,7 @@ async function clientsList(config: TokenServerConfig, values: Values, io: CliIo)
       client_id: client.clientId,
       name: client.name,
       type: client.secretHash === null ? 'public' : 'confidential',
-      status: isDisabled(client) ? 'disabled' : 'active',
+      status: client.disabledAt === null ? 'active' : 'disabled',
       grant_types: client.grantTypes,
       redirect_uris: client.redirectUris,
       created_at: new Date(client.createdAt * 1000).toISOString(),
@@ -135,13 +132,18 @@ async function clientsList(config: TokenServerConfig, values: Values, io: CliIo)
   }
 }
 
-async function clientsDisable(config: TokenServerConfig, clientId: string, io: CliIo): Promise<void> {
+async function clientsSetDisabled(
+  config: TokenServerConfig,
+  clientId: string,
+  disabled: boolean,
+  io: CliIo,
+): Promise<void> {
   await withStore(config, async (store) => {
-    const client = await store.clients.get(clientId)
-    if (client === undefined) throw new Error(`no client ${clientId}`)
-    await store.clients.update({ ...client, grantTypes: [], redirectUris: [] })
+    const server = createAuthorizationServer({ issuer: issuerFor(config), store })
+    const known = disabled ? await server.disableClient(clientId) : await server.enableClient(clientId)
+    if (!known) throw new Error(`no client ${clientId}`)
   })
-  io.stdout(`client ${clientId} disabled`)
+  io.stdout(`client ${clientId} ${disabled ? 'disabled' : 'enabled'}`)
 }
 
 async function clientsRotateSecret(config: TokenServerConfig, clientId: string, io: CliIo): Promise<void> {
@@ -228,7 +230,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         await clientsList(config, values, io)
         break
       case 'clients disable':
-        await clientsDisable(config, target(), io)
+        await clientsSetDisabled(config, target(), true, io)
+        break
+      case 'clients enable':
+        await clientsSetDisabled(config, target(), false, io)
         break
       case 'clients rotate-secret':
         await clientsRotateSecret(config, target(), io)

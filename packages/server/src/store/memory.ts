@@ -1,4 +1,5 @@
 import { StorageError } from '../errors.js'
+import { matchesSigningKeyAbsence } from './rows.js'
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
@@ -229,6 +230,15 @@ export function createMemoryStore(): Store {
         if (keys.has(key.kid)) throw new StorageError(`signing key ${key.kid} exists`)
         keys.set(key.kid, copy(key))
       },
+      async createIfAbsent(key, absence) {
+        open()
+        if (keys.has(key.kid)) throw new StorageError(`signing key ${key.kid} exists`)
+        for (const existing of keys.values()) {
+          if (matchesSigningKeyAbsence(existing, key.alg, absence)) return false
+        }
+        keys.set(key.kid, copy(key))
+        return true
+      },
       async expire(kid, expiresAt) {
         open()
         const key = keys.get(kid)
@@ -303,6 +313,9 @@ export function createMemoryStore(): Store {
         }
         return count
       },
+    },
+    async ping() {
+      open()
     },
     async close() {
       closed = true

@@ -98,10 +98,15 @@ CREATE TABLE oauth_revoked_access_tokens (
 );
 `
 
+// A disabled client keeps its row (and its grants' history) instead of losing its redirect URIs.
+const clientDisabledAt = (bigint: string) => `ALTER TABLE oauth_clients ADD COLUMN disabled_at ${bigint};`
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('INTEGER', 'INTEGER', '0') },
+  { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('INTEGER') },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('BIGINT', 'BOOLEAN', 'FALSE') },
+  { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('BIGINT') },
 ]

@@ -33,7 +33,10 @@ describe.runIf(available)('PostgreSQL adapter', () => {
       await client.connect()
       const { rows } = await client.query(`SELECT version, name FROM "${schema}".pipeshub_oauth_migrations`)
       await client.end()
-      expect(rows).toEqual([{ version: 1, name: 'initial' }])
+      expect(rows).toEqual([
+        { version: 1, name: 'initial' },
+        { version: 2, name: 'client_disabled_at' },
+      ])
     } finally {
       await dropSchema(schema)
     }

@@ -22,6 +22,7 @@ import {
   sessionFromRow,
   signingKeyFromRow,
   signingKeyParams,
+  signingKeyPresenceSql,
   USER_COLUMNS,
   userFromRow,
   userParams,
@@ -119,7 +120,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     clients: {
       async create(client) {
         await query(
-          `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(10, 'pg')})`,
+          `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(11, 'pg')})`,
           ...clientParams(client),
         )
       },
@@ -135,7 +136,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       async update(client) {
         return (
           (await count(
-            'UPDATE oauth_clients SET secret_hash = $2, name = $3, redirect_uris = $4, grant_types = $5, scopes = $6, allow_plain_pkce = $7, access_token_lifetime = $8, refresh_token_lifetime = $9, created_at = $10 WHERE client_id = $1',
+            'UPDATE oauth_clients SET secret_hash = $2, name = $3, redirect_uris = $4, grant_types = $5, scopes = $6, allow_plain_pkce = $7, access_token_lifetime = $8, refresh_token_lifetime = $9, created_at = $10, disabled_at = $11 WHERE client_id = $1',
             ...clientParams(client),
           )) > 0
         )
@@ -323,6 +324,23 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           ...signingKeyParams(key),
         )
       },
+      async createIfAbsent(key, absence) {
+        return transaction(async (q) => {
+          // READ COMMITTED cannot make "insert if none exists" atomic on its own: serialize the
+          // instances that create keys in this schema with a transaction-level advisory lock.
+          await q(
+            "SELECT pg_advisory_xact_lock(hashtext('pipeshub_oauth_signing_keys'), hashtext($1))",
+            schema,
+          )
+          const present = signingKeyPresenceSql(key.alg, absence, 'pg')
+          if ((await q(present.sql, ...present.params)).length > 0) return false
+          await q(
+            `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'pg')})`,
+            ...signingKeyParams(key),
+          )
+          return true
+        })
+      },
       async expire(kid, expiresAt) {
         return (
           (await count('UPDATE oauth_signing_keys SET expires_at = $2 WHERE kid = $1', kid, expiresAt)) > 0
@@ -403,6 +421,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       async deleteExpired(now) {
         return count('DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= $1', now)
       },
+    },
+    async ping() {
+      if (closed) throw new StorageError('the PostgreSQL store is closed')
+      await query('SELECT 1 AS ok')
     },
     async close() {
       if (closed) return

@@ -7,6 +7,7 @@ import type {
   RefreshTokenRecord,
   SessionRecord,
   SigningAlgorithm,
+  SigningKeyAbsence,
   SigningKeyRecord,
   UserRecord,
 } from './types.js'
@@ -37,6 +38,7 @@ export function clientFromRow(row: Row): ClientRecord {
     accessTokenLifetime: numOrNull(row.access_token_lifetime),
     refreshTokenLifetime: numOrNull(row.refresh_token_lifetime),
     createdAt: num(row.created_at),
+    disabledAt: numOrNull(row.disabled_at),
   }
 }
 
@@ -52,6 +54,7 @@ export function clientParams(c: ClientRecord) {
     c.accessTokenLifetime,
     c.refreshTokenLifetime,
     c.createdAt,
+    c.disabledAt,
   ] as const
 }
 
@@ -194,7 +197,7 @@ export function sessionFromRow(row: Row): SessionRecord {
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at'
 export const USER_COLUMNS = 'subject, username, password_hash, name, email, email_verified, created_at'
 export const CODE_COLUMNS =
   'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id'
@@ -206,4 +209,40 @@ export const SIGNING_KEY_COLUMNS = 'kid, alg, private_jwk, public_jwk, created_a
 /** `$1, $2, ...` (PostgreSQL) or `?, ?, ...` (SQLite) for `n` parameters. */
 export function placeholders(n: number, style: 'pg' | 'sqlite', start = 1): string {
   return Array.from({ length: n }, (_, i) => (style === 'pg' ? `$${i + start}` : '?')).join(', ')
+}
+
+/** Whether `key` is a key that `SigningKeyStore.createIfAbsent` treats as present. */
+export function matchesSigningKeyAbsence(
+  key: SigningKeyRecord,
+  alg: SigningAlgorithm,
+  absence: SigningKeyAbsence,
+): boolean {
+  return (
+    key.alg === alg &&
+    (key.expiresAt === null || key.expiresAt > absence.now) &&
+    (absence.activeAt === undefined || key.activatesAt <= absence.activeAt) &&
+    (absence.createdAfter === undefined || key.createdAt > absence.createdAfter)
+  )
+}
+
+/** The same test as `matchesSigningKeyAbsence`, as a SQL condition and its parameters. */
+export function signingKeyPresenceSql(
+  alg: SigningAlgorithm,
+  absence: SigningKeyAbsence,
+  style: 'pg' | 'sqlite',
+): { sql: string; params: Array<string | number> } {
+  const params: Array<string | number> = [alg, absence.now]
+  const p = () => (style === 'pg' ? `$${params.length}` : '?')
+  let sql = 'SELECT 1 AS found FROM oauth_signing_keys WHERE alg = '
+  sql += style === 'pg' ? '$1' : '?'
+  sql += ` AND (expires_at IS NULL OR expires_at > ${style === 'pg' ? '$2' : '?'})`
+  if (absence.activeAt !== undefined) {
+    params.push(absence.activeAt)
+    sql += ` AND activates_at <= ${p()}`
+  }
+  if (absence.createdAfter !== undefined) {
+    params.push(absence.createdAfter)
+    sql += ` AND created_at > ${p()}`
+  }
+  return { sql, params }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
 import { describeStoreConformance } from '../test-support/store-conformance.js'
+import { SQLITE_MIGRATIONS } from './migrations.js'
 import { openSqliteStore } from './sqlite.js'
 
 describeStoreConformance('sqlite', async () => {
@@ -32,9 +33,33 @@ describe('SQLite migrations', () => {
       const db = new DatabaseSync(path)
       expect(db.prepare('SELECT version, name FROM pipeshub_oauth_migrations').all()).toEqual([
         { version: 1, name: 'initial' },
+        { version: 2, name: 'client_disabled_at' },
       ])
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('upgrades a database created by the first migration, keeping its clients enabled', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipeshub-oauth-'))
+    const path = join(dir, 'oauth.db')
+    try {
+      const db = new DatabaseSync(path)
+      db.exec(
+        'CREATE TABLE pipeshub_oauth_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+      )
+      db.exec(SQLITE_MIGRATIONS[0]?.sql ?? '')
+      db.exec("INSERT INTO pipeshub_oauth_migrations VALUES (1, 'initial', 1)")
+      db.exec(
+        `INSERT INTO oauth_clients (client_id, secret_hash, name, redirect_uris, grant_types, scopes, created_at)
+         VALUES ('old', NULL, 'old client', '[]', '["client_credentials"]', 'kb:read', 1)`,
+      )
+      db.close()
+      const store = openSqliteStore({ path })
+      expect(await store.clients.get('old')).toMatchObject({ clientId: 'old', disabledAt: null })
+      await store.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -22,6 +22,7 @@ import {
   sessionFromRow,
   signingKeyFromRow,
   signingKeyParams,
+  signingKeyPresenceSql,
   USER_COLUMNS,
   userFromRow,
   userParams,
@@ -116,7 +117,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       create: (client) =>
         guard(() => {
           run(
-            `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(10, 'sqlite')})`,
+            `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`,
             ...clientParams(client),
           )
         }),
@@ -135,7 +136,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         guard(() => {
           const [id, ...rest] = clientParams(client)
           const result = run(
-            'UPDATE oauth_clients SET secret_hash = ?, name = ?, redirect_uris = ?, grant_types = ?, scopes = ?, allow_plain_pkce = ?, access_token_lifetime = ?, refresh_token_lifetime = ?, created_at = ? WHERE client_id = ?',
+            'UPDATE oauth_clients SET secret_hash = ?, name = ?, redirect_uris = ?, grant_types = ?, scopes = ?, allow_plain_pkce = ?, access_token_lifetime = ?, refresh_token_lifetime = ?, created_at = ?, disabled_at = ? WHERE client_id = ?',
             ...rest,
             id,
           )
@@ -315,6 +316,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
             ...signingKeyParams(key),
           )
         }),
+      createIfAbsent: (key, absence) =>
+        guard(() =>
+          // BEGIN IMMEDIATE takes the write lock first, so another process cannot insert between the two.
+          transaction(() => {
+            const present = signingKeyPresenceSql(key.alg, absence, 'sqlite')
+            if (get(present.sql, ...present.params)) return false
+            run(
+              `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'sqlite')})`,
+              ...signingKeyParams(key),
+            )
+            return true
+          }),
+        ),
       expire: (kid, expiresAt) =>
         guard(
           () =>
@@ -399,6 +413,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           Number(run('DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?', now).changes),
         ),
     },
+    ping: () =>
+      guard(() => {
+        get('SELECT 1 AS ok')
+      }),
     async close() {
       if (closed) return
       closed = true

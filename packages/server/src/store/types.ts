@@ -26,6 +26,12 @@ export interface ClientRecord {
   /** Refresh-token lifetime in seconds, 3600-31536000; `null` for the server default. */
   refreshTokenLifetime: number | null
   createdAt: number
+  /**
+   * When the client was disabled, `null` while enabled. A disabled client fails client authentication
+   * (`invalid_client`), its authorization requests are refused, and its access and refresh tokens stop
+   * being active; enabling it again restores the tokens that have not expired meanwhile.
+   */
+  disabledAt: number | null
 }
 
 export interface UserRecord {
@@ -189,9 +195,27 @@ export interface RefreshTokenStore {
   deleteExpired(now: number): Promise<number>
 }
 
+/**
+ * When `SigningKeyStore.createIfAbsent` inserts: only if no key of the new key's `alg`, unexpired at
+ * `now`, matches every bound given here.
+ */
+export interface SigningKeyAbsence {
+  now: number
+  /** A key that signs at this time (`activatesAt <= activeAt`) counts as present: "no signer yet". */
+  activeAt?: number
+  /** A key created after this time counts as present: "no key newer than the rotation period". */
+  createdAfter?: number
+}
+
 export interface SigningKeyStore {
   list(): Promise<SigningKeyRecord[]>
   create(key: SigningKeyRecord): Promise<void>
+  /**
+   * Inserts `key` only when no matching key exists (`SigningKeyAbsence`), atomically across every
+   * instance sharing the store, so instances starting or rotating at the same moment agree on one key.
+   * True when this call inserted it.
+   */
+  createIfAbsent(key: SigningKeyRecord, absence: SigningKeyAbsence): Promise<boolean>
   /** Sets `expiresAt` of a key; false when unknown. */
   expire(kid: string, expiresAt: number): Promise<boolean>
   delete(kid: string): Promise<boolean>
@@ -228,5 +252,10 @@ export interface Store {
   readonly consents: ConsentStore
   readonly sessions: SessionStore
   readonly revokedAccessTokens: RevokedAccessTokenStore
+  /**
+   * One cheap round trip to the storage (`SELECT 1`): resolves when it answers, rejects when it is
+   * closed or unreachable. For readiness probes.
+   */
+  ping(): Promise<void>
   close(): Promise<void>
 }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { AuthorizationCodeRecord, ClientRecord, RefreshTokenRecord, Store } from '../store/types.js'
+import { createAuthorizationServer } from '../authorization-server.js'
+import type {
+  AuthorizationCodeRecord,
+  ClientRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  Store,
+} from '../store/types.js'
+import { authorizationCodeFor, basic, createUser, ISSUER, manualClock, REDIRECT_URI } from './fixtures.js'
 
 export interface StoreUnderTest {
   store: Store
@@ -22,6 +30,7 @@ function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
     accessTokenLifetime: 600,
     refreshTokenLifetime: null,
     createdAt: T,
+    disabledAt: null,
     ...overrides,
   }
 }
@@ -109,6 +118,70 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.clients.delete(a.clientId)).toBe(true)
       expect(await store.clients.delete(a.clientId)).toBe(false)
       expect(await store.clients.get(a.clientId)).toBeUndefined()
+    })
+
+    it('keeps a client disabled until it is enabled again', async () => {
+      const c = client()
+      await store.clients.create(c)
+      expect(await store.clients.update({ ...c, disabledAt: T + 5 })).toBe(true)
+      expect(await store.clients.get(c.clientId)).toEqual({ ...c, disabledAt: T + 5 })
+      expect((await store.clients.list())[0]?.disabledAt).toBe(T + 5)
+      expect(await store.clients.update({ ...c, disabledAt: null })).toBe(true)
+      expect((await store.clients.get(c.clientId))?.disabledAt).toBeNull()
+    })
+
+    it('makes a disabled client fail authentication and its tokens inactive, until enabled', async () => {
+      const clock = manualClock(T)
+      const server = createAuthorizationServer({ issuer: ISSUER, store, now: clock.now })
+      await createUser(store)
+      const { client: web, clientSecret } = await server.registerClient({
+        name: 'web',
+        redirectUris: [REDIRECT_URI],
+      })
+      const { client: api, clientSecret: apiSecret } = await server.registerClient({
+        name: 'resource server',
+        grantTypes: ['client_credentials'],
+      })
+      const auth = { authorization: basic(web.clientId, clientSecret ?? '') }
+      const apiAuth = { authorization: basic(api.clientId, apiSecret ?? '') }
+      const code = await authorizationCodeFor(server, web.clientId)
+      const granted = await server.token(
+        { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+        auth,
+      )
+      const introspect = (token: string) => server.introspect({ token }, apiAuth)
+      expect(await introspect(granted.accessToken)).toMatchObject({ active: true })
+
+      expect(await server.disableClient(web.clientId)).toBe(true)
+      await expect(server.token({ grant_type: 'client_credentials' }, auth)).rejects.toMatchObject({
+        error: 'invalid_client',
+        status: 401,
+      })
+      await expect(
+        server.token({ grant_type: 'refresh_token', refresh_token: granted.refreshToken ?? '' }, auth),
+      ).rejects.toMatchObject({ error: 'invalid_client' })
+      expect(await introspect(granted.accessToken)).toEqual({ active: false })
+      await expect(server.userinfo(`Bearer ${granted.accessToken}`)).rejects.toMatchObject({
+        error: 'invalid_token',
+      })
+      await expect(
+        server.validateAuthorizationRequest({
+          response_type: 'code',
+          client_id: web.clientId,
+          redirect_uri: REDIRECT_URI,
+          state: 's',
+        }),
+      ).rejects.toThrow('disabled')
+
+      // Enabling restores what has not expired; the refresh token was never rotated while disabled.
+      expect(await server.enableClient(web.clientId)).toBe(true)
+      expect(await introspect(granted.accessToken)).toMatchObject({ active: true })
+      const refreshed = await server.token(
+        { grant_type: 'refresh_token', refresh_token: granted.refreshToken ?? '' },
+        auth,
+      )
+      expect(refreshed.accessToken).toEqual(expect.any(String))
+      expect(await server.disableClient('no-such-client')).toBe(false)
     })
 
     it('stores users with unique usernames', async () => {
@@ -299,6 +372,49 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.signingKeys.list()).toEqual([])
     })
 
+    it('creates a signing key only when no matching key exists, once among concurrent callers', async () => {
+      const key = (kid: string, overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord => ({
+        kid,
+        alg: 'ES256',
+        privateJwk: '{"kty":"EC"}',
+        publicJwk: '{"kty":"EC"}',
+        createdAt: T,
+        activatesAt: T,
+        expiresAt: null,
+        ...overrides,
+      })
+      const firstKey = { now: T, activeAt: T }
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.signingKeys.createIfAbsent(key(`first-${i}`), firstKey)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+      expect(await store.signingKeys.list()).toHaveLength(1)
+      // Another algorithm is not "present".
+      expect(await store.signingKeys.createIfAbsent(key('ed', { alg: 'EdDSA' }), firstKey)).toBe(true)
+      // A key created within the rotation period blocks a scheduled rotation; an older one does not.
+      const pending = key('next-1', { createdAt: T + 100, activatesAt: T + 200 })
+      expect(await store.signingKeys.createIfAbsent(pending, { now: T + 100, createdAfter: T + 50 })).toBe(
+        true,
+      )
+      expect(
+        await store.signingKeys.createIfAbsent(key('next-2', { createdAt: T + 100 }), {
+          now: T + 100,
+          createdAfter: T + 50,
+        }),
+      ).toBe(false)
+      // An expired key is absent.
+      const winner = (await store.signingKeys.list()).find((k) => k.kid.startsWith('first-'))
+      await store.signingKeys.expire(winner?.kid ?? '', T + 300)
+      await store.signingKeys.expire('next-1', T + 300)
+      expect(
+        await store.signingKeys.createIfAbsent(key('after', { createdAt: T + 300 }), {
+          now: T + 300,
+          activeAt: T + 300,
+        }),
+      ).toBe(true)
+      expect((await store.signingKeys.list()).map((k) => k.kid)).toContain('after')
+    })
+
     it('replaces consents per subject and client', async () => {
       await store.consents.put({ subject: 's', clientId: 'c', scope: ['openid'], grantedAt: T })
       await store.consents.put({
@@ -340,6 +456,12 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.revokedAccessTokens.deleteExpired(T + 5)).toBe(0)
       expect(await store.revokedAccessTokens.deleteExpired(T + 10)).toBe(1)
       expect(await store.revokedAccessTokens.isRevoked('jti-a')).toBe(false)
+    })
+
+    it('answers a ping while open and rejects it once closed', async () => {
+      await expect(store.ping()).resolves.toBeUndefined()
+      await store.close()
+      await expect(store.ping()).rejects.toThrow()
     })
 
     it('rejects calls after close instead of answering stale data', async () => {

@@ -1,0 +1,34 @@
+import { wireSchemas } from '@pipeshub/models'
+import Fastify from 'fastify'
+import { describe, expect, it } from 'vitest'
+import { createAuthorizationServer } from '../authorization-server.js'
+import { createMemoryStore } from '../store/memory.js'
+import { ISSUER } from '../test-support/fixtures.js'
+import { oauth2Plugin } from './plugin.js'
+import { oauthRouteSchemas } from './route-schemas.js'
+
+describe('oauthRouteSchemas', () => {
+  it('describes every route the plugin mounts, under any prefix, with the models wire schemas', async () => {
+    const authorizationServer = createAuthorizationServer({
+      issuer: ISSUER,
+      store: createMemoryStore(),
+      prefix: '/auth',
+    })
+    const app = Fastify()
+    const mounted = new Set<string>()
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method]
+      // The 405 guards (other methods of POST-only endpoints) and 404 catch-alls answer only errors.
+      if (methods.length > 1 && !methods.includes('POST')) return
+      if (route.url.includes('*')) return
+      for (const method of methods) if (method !== 'HEAD') mounted.add(`${method.toLowerCase()} ${route.url}`)
+    })
+    await app.register(oauth2Plugin, { authorizationServer })
+    await app.ready()
+    const schemas = oauthRouteSchemas(authorizationServer.paths)
+    expect([...schemas.keys()].sort()).toEqual([...mounted].sort())
+    expect(schemas.get('post /auth/oauth2/token')?.response[200]).toBe(wireSchemas.OAuthTokenResponse)
+    expect(schemas.get('get /.well-known/jwks.json')?.response[200]).toBe(wireSchemas.JsonWebKeySet)
+    await app.close()
+  })
+})

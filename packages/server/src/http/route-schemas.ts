@@ -1,0 +1,124 @@
+import { wireSchemas } from '@pipeshub/models'
+import Type from 'typebox'
+import type { EndpointPaths } from '../authorization-server.js'
+
+/**
+ * The route schema of one endpoint the plugin mounts: Fastify's schema members (`body`, `querystring`,
+ * `response` by status) plus documentation (`summary`, `description`, `tags`, `consumes`: request media
+ * types, form-encoded and JSON when absent). A response is a schema (JSON body) or `{ description,
+ * content }`. The plugin validates with the models' compiled codecs; these schemas describe the same
+ * wire shapes for OpenAPI documents: every body is a `@pipeshub/models` wire schema.
+ */
+export interface OAuthRouteSchema {
+  summary: string
+  description?: string
+  tags: readonly string[]
+  consumes?: readonly string[]
+  body?: unknown
+  querystring?: unknown
+  response: Record<string, unknown>
+}
+
+/** The §5.2 error body, for responses that carry it. */
+export const OAuthErrorResponseBody = wireSchemas.OAuthErrorResponse
+
+/** Authorization request parameters (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1). */
+export const AuthorizationRequestQuery = Type.Object({
+  response_type: Type.Literal('code', { description: 'Only the authorization code flow.' }),
+  client_id: Type.String({ description: 'The client identifier.' }),
+  redirect_uri: Type.Optional(
+    Type.String({ description: 'A redirect URI registered for the client (exact match).' }),
+  ),
+  scope: Type.Optional(Type.String({ description: 'Space-delimited scopes.' })),
+  state: Type.String({ description: 'Opaque value echoed back to the client (required).' }),
+  code_challenge: Type.Optional(
+    Type.String({ description: 'PKCE challenge (RFC 7636); required for public clients.' }),
+  ),
+  code_challenge_method: Type.Optional(Type.Literal('S256')),
+  nonce: Type.Optional(Type.String({ description: 'Echoed in the ID token.' })),
+  prompt: Type.Optional(
+    Type.String({ description: '`login` forces a new sign-in; `none` never shows a page.' }),
+  ),
+})
+
+/** The redirect to the client that ends an authorization request (RFC 6749 §4.1.2, RFC 9207). */
+export const AuthorizationRedirectResponse = {
+  description:
+    'Redirect to the client: `code`, `state` and `iss` on approval; `error` (access_denied, login_required, ...) otherwise.',
+  content: {},
+}
+
+/**
+ * The schemas of every route `oauth2Plugin` mounts at `paths`, keyed `"<method> <path>"` (lowercase
+ * method), e.g. `"post /api/v1/oauth2/token"`. What the host's authorization hook answers (pages) is the
+ * host's to add.
+ */
+export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteSchema> {
+  const error = OAuthErrorResponseBody
+  const schemas = new Map<string, OAuthRouteSchema>()
+  schemas.set(`post ${paths.token}`, {
+    summary: 'Token endpoint (RFC 6749 §3.2)',
+    description:
+      'client_credentials, authorization_code (PKCE) and refresh_token grants; client authentication by HTTP Basic, body, or none for public clients.',
+    tags: ['oauth2'],
+    body: wireSchemas.TokenRequest,
+    response: { 200: wireSchemas.OAuthTokenResponse, 400: error, 401: error, 503: error },
+  })
+  schemas.set(`post ${paths.revocation}`, {
+    summary: 'Token revocation (RFC 7009)',
+    tags: ['oauth2'],
+    body: wireSchemas.RevocationRequest,
+    response: { 200: { description: 'Revoked, or unknown token.', content: {} }, 400: error, 401: error },
+  })
+  schemas.set(`post ${paths.introspection}`, {
+    summary: 'Token introspection (RFC 7662)',
+    tags: ['oauth2'],
+    body: wireSchemas.IntrospectionRequest,
+    response: { 200: wireSchemas.IntrospectionResponse, 400: error, 401: error },
+  })
+  for (const method of ['get', 'post']) {
+    schemas.set(`${method} ${paths.userinfo}`, {
+      summary: 'OpenID Connect UserInfo',
+      tags: ['openid'],
+      response: { 200: wireSchemas.UserInfoResponse, 401: error, 403: error },
+    })
+  }
+  schemas.set(`get ${paths.authorization}`, {
+    summary: 'Authorization endpoint (RFC 6749 §3.1)',
+    tags: ['oauth2'],
+    querystring: AuthorizationRequestQuery,
+    response: {
+      302: AuthorizationRedirectResponse,
+      400: {
+        description: 'Unknown client or redirect URI: answered, never redirected.',
+        content: { 'application/json': { schema: error } },
+      },
+    },
+  })
+  schemas.set(`post ${paths.authorization}`, {
+    summary: 'Authorization endpoint (RFC 6749 §3.1), form post of the authorization request',
+    tags: ['oauth2'],
+    consumes: ['application/x-www-form-urlencoded'],
+    body: AuthorizationRequestQuery,
+    response: {
+      302: AuthorizationRedirectResponse,
+      400: {
+        description: 'Unknown client or redirect URI: answered, never redirected.',
+        content: { 'application/json': { schema: error } },
+      },
+    },
+  })
+  for (const path of [paths.openidConfiguration, paths.oauthAuthorizationServer]) {
+    schemas.set(`get ${path}`, {
+      summary: 'Authorization server metadata (RFC 8414, OpenID Connect Discovery)',
+      tags: ['discovery'],
+      response: { 200: wireSchemas.AuthorizationServerMetadata },
+    })
+  }
+  schemas.set(`get ${paths.jwks}`, {
+    summary: 'Public signing keys (RFC 7517)',
+    tags: ['discovery'],
+    response: { 200: wireSchemas.JsonWebKeySet },
+  })
+  return schemas
+}
