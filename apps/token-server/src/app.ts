@@ -6,7 +6,11 @@ import {
   createAuthorizationServer,
   type EndpointPaths,
   oauth2Plugin,
+  oauthClientErrorHandler,
+  oauthFrameworkErrors,
+  oauthNotFoundHandler,
   type Store,
+  toOAuthError,
 } from '@pipeshub/server'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
@@ -95,9 +99,34 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     // Keep-alive connections must not hold `close()` open past the requests they carry.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Undecodable URLs and requests Node's HTTP parser refuses (oversized headers, a bad Content-Length)
+    // answer an RFC 6749 section 5.2 body too, not Fastify's or Node's own.
+    frameworkErrors: oauthFrameworkErrors,
+    clientErrorHandler: oauthClientErrorHandler,
   })
   let shuttingDown = false
   const routes = collectRoutes(app)
+  // Unknown paths anywhere: a page for a person in a browser, an OAuth-shaped 404 for everyone else.
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && prefersHtml(request.headers.accept)) {
+      return reply
+        .code(404)
+        .headers(PAGE_HEADERS)
+        .send(errorPage({ title: 'Page not found', message: 'There is no page at this address.' }))
+    }
+    return oauthNotFoundHandler(request, reply)
+  })
+  // Errors of this app's own routes (the plugin has its own handler in its scope) are OAuth-shaped too.
+  app.setErrorHandler((error, request, reply) => {
+    const oauthError = toOAuthError(error)
+    if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
+    return reply
+      .code(oauthError.status)
+      .header('cache-control', 'no-store')
+      .header('pragma', 'no-cache')
+      .type('application/json; charset=utf-8')
+      .send(oauthError.toJSON())
+  })
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
@@ -109,6 +138,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     refreshTokenLifetime: config.refreshTokenTtl,
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
+    introspectionClients: config.introspectionClients,
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths
@@ -173,6 +203,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         client: authorizationRequest.client,
         scope: authorizationRequest.scope,
         parameters: authorizationParameters(parameters),
+        maxAge: authorizationRequest.maxAge,
       },
       request.method === 'POST' ? parameters : undefined,
     )

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         PIPESHUB_RATE_LIMIT_LOGIN: '5',
         PIPESHUB_SEED_DEMO: 'false',
         PIPESHUB_KEY_ROTATION_DAYS: '7',
+        PIPESHUB_INTROSPECTION_CLIENTS: ' rs-1, rs-2 ,,',
       },
     })
     expect(config).toEqual({
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
       rateLimitLogin: 5,
       seedDemo: false,
       keyRotationDays: 7,
+      introspectionClients: ['rs-1', 'rs-2'],
     })
     expect(issuerFor(config)).toBe('https://auth.example.com')
   })
@@ -81,6 +83,12 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('refuses an introspection client id with a space or control character', () => {
+    expect(problemsOf({ PIPESHUB_INTROSPECTION_CLIENTS: 'rs-1,rs 2' })).toEqual([
+      'PIPESHUB_INTROSPECTION_CLIENTS="rs-1,rs 2": must be a comma-separated list of client ids (printable ASCII, no spaces)',
+    ])
+  })
+
   it('reads a JSON file named by PIPESHUB_CONFIG, with variables taking precedence', () => {
     const folder = mkdtempSync(join(tmpdir(), 'pipeshub-config-'))
     const file = join(folder, 'config.json')
@@ -96,7 +104,7 @@ describe('loadConfig', () => {
     const file = join(folder, 'config.json')
     writeFileSync(file, JSON.stringify({ prot: 1, port: '8080' }))
     expect(problemsOf({ PIPESHUB_CONFIG: file })).toEqual([
-      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, seedDemo, keyRotationDays)`,
+      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, seedDemo, keyRotationDays, introspectionClients)`,
       `${file}: "port": must be an integer from 0 to 65535`,
     ])
     writeFileSync(file, '{ not json')

@@ -65,6 +65,11 @@ export const TokenServerConfigSchema = Type.Object(
       maximum: 3650,
       description: 'Days between scheduled signing-key rotations; 0 turns the schedule off.',
     }),
+    introspectionClients: Type.Array(Type.String({ minLength: 1, pattern: '^[\\x21-\\x7E]+$' }), {
+      maxItems: 1000,
+      description:
+        'Client ids of resource servers that may introspect any access token (RFC 7662 section 4); other clients only their own tokens.',
+    }),
   },
   { additionalProperties: false },
 )
@@ -86,9 +91,10 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   rateLimitLogin: 20,
   seedDemo: true,
   keyRotationDays: 30,
+  introspectionClients: [],
 }
 
-type ValueKind = 'string' | 'integer' | 'boolean' | 'trustProxy'
+type ValueKind = 'string' | 'integer' | 'boolean' | 'trustProxy' | 'list'
 
 /** Environment variable of each key, and how its text is read. */
 export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: string }> = {
@@ -106,6 +112,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   rateLimitLogin: { env: 'PIPESHUB_RATE_LIMIT_LOGIN', kind: 'integer', doc: '20' },
   seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
+  introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
 }
 
 /** Invalid configuration: one line per problem, each naming where the value came from. */
@@ -131,6 +138,11 @@ function readEnvValue(text: string, kind: ValueKind): unknown {
       if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true'
       if (/^\d+$/.test(trimmed)) return Number(trimmed)
       return trimmed
+    case 'list':
+      return trimmed
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
     default:
       return trimmed
   }
@@ -219,6 +231,8 @@ function describeExpected(key: ConfigKey): string {
       return 'must be sqlite:<path>, postgres://user@host:port/database or memory:'
     case 'issuer':
       return 'must be an http(s) URL without query or fragment'
+    case 'introspectionClients':
+      return 'must be a comma-separated list of client ids (printable ASCII, no spaces)'
     default:
       if (typeof schema.minimum === 'number' && typeof schema.maximum === 'number') {
         return `must be an integer from ${schema.minimum} to ${schema.maximum}`

@@ -31,6 +31,9 @@ interface CollectedRoute {
   schema: Record<string, unknown> | undefined
 }
 
+/** The operations a Path Item may have (OpenAPI 3.1 section 4.8.9); HEAD and OPTIONS are implied. */
+const OPENAPI_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'trace'])
+
 /** Request bodies of these routes are accepted both form-encoded (RFC 6749) and as JSON (PipesHub's SDK). */
 const FORM_AND_JSON = ['application/x-www-form-urlencoded', 'application/json']
 
@@ -49,8 +52,11 @@ export function collectRoutes(app: FastifyInstance): CollectedRoute[] {
   const routes: CollectedRoute[] = []
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
+    // Catch-alls (the plugin's 404 for unknown paths under its prefix) are no endpoint to document.
+    if (route.url.includes('*')) return
     for (const method of methods) {
-      if (method === 'HEAD' || method === 'OPTIONS') continue
+      // HEAD and OPTIONS follow from the other methods; QUERY and the like have no OpenAPI operation.
+      if (!OPENAPI_METHODS.has(method.toLowerCase())) continue
       const schema = route.schema as Record<string, unknown> | undefined
       if (schema?.hide === true) continue
       routes.push({ method: method.toLowerCase(), url: route.url, schema })
@@ -98,15 +104,22 @@ class ComponentRegistry {
   }
 }
 
-/** A route that only answers 405 because the endpoint accepts another method (documented there). */
+/** A route that only answers 405 because the endpoint accepts other methods (documented there). */
 function methodGuard(
   route: CollectedRoute,
   documentation: ReadonlyMap<string, Record<string, unknown>>,
 ): Record<string, unknown> | undefined {
-  if (!documentation.has(`post ${route.url}`)) return undefined
+  const allowed = ['get', 'post'].filter((method) => documentation.has(`${method} ${route.url}`))
+  if (allowed.length === 0) return undefined
+  const allow = allowed.map((method) => method.toUpperCase()).join(', ')
   return {
-    summary: 'Method not allowed (this endpoint accepts POST)',
-    response: { 405: { description: 'invalid_request, with an Allow header.', content: {} } },
+    summary: `Method not allowed (this endpoint accepts ${allow})`,
+    response: {
+      405: {
+        description: `invalid_request; the Allow header names ${allow}.`,
+        content: { 'application/json': { schema: OAuthErrorResponseBody } },
+      },
+    },
   }
 }
 

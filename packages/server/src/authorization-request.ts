@@ -12,6 +12,26 @@ export interface AuthorizationRequest {
   codeChallenge: string | null
   codeChallengeMethod: 'S256' | 'plain' | null
   nonce: string | null
+  /**
+   * `max_age` (OIDC Core section 3.1.2.1), seconds: the end-user must have authenticated at most this long
+   * ago, else the login/consent hook must authenticate them again (`0` behaves like `prompt=login`);
+   * `null` when absent. See `authenticationTooOld`.
+   */
+  maxAge: number | null
+}
+
+/**
+ * Whether the end-user must sign in again before `request` can be approved, given when they last
+ * authenticated (epoch seconds): `max_age=0` always (like `prompt=login`), `max_age=N` once more than N
+ * seconds passed (OIDC Core section 3.1.2.1). The ID token then carries the new `auth_time`.
+ */
+export function authenticationTooOld(
+  request: Pick<AuthorizationRequest, 'maxAge'>,
+  authTime: number,
+  now: number,
+): boolean {
+  if (request.maxAge === null) return false
+  return request.maxAge === 0 || now - authTime > request.maxAge
 }
 
 /**

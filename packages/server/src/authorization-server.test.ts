@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { AuthorizationRequestError } from './authorization-request.js'
+import { AuthorizationRequestError, authenticationTooOld } from './authorization-request.js'
 import { createAuthorizationServer } from './authorization-server.js'
+import { registerClient } from './client-registration.js'
 import { OAuthError } from './errors.js'
 import { createMemoryStore } from './store/memory.js'
 import {
@@ -94,6 +95,30 @@ describe('client_credentials grant', () => {
     }
   })
 
+  it('answers invalid_scope when every requested scope needs an end-user, never an empty grant', async () => {
+    const { server, client, secret } = await service()
+    const auth = { authorization: basic(client.clientId, secret) }
+    const dropped = await rejection(
+      server.token({ grant_type: 'client_credentials', scope: 'openid offline_access' }, auth),
+    )
+    expect(dropped).toMatchObject({ error: 'invalid_scope', status: 400 })
+    const userOnly = await server.registerClient({
+      name: 'user scopes only',
+      grantTypes: ['client_credentials'],
+      scopes: ['openid', 'email'],
+    })
+    const noDefault = await rejection(
+      server.token(
+        { grant_type: 'client_credentials' },
+        { authorization: basic(userOnly.client.clientId, userOnly.clientSecret ?? '') },
+      ),
+    )
+    expect(noDefault.error).toBe('invalid_scope')
+    // A partly dropped request is granted, and the response names what was granted (RFC 6749 section 5.1).
+    const partly = await server.token({ grant_type: 'client_credentials', scope: 'openid kb:read' }, auth)
+    expect(partly.scope).toBe('kb:read')
+  })
+
   it('answers invalid_scope for unknown or not-allowed scopes', async () => {
     const { server, client, secret } = await service()
     const auth = { authorization: basic(client.clientId, secret) }
@@ -114,6 +139,28 @@ describe('client_credentials grant', () => {
     expect(
       (await rejection(server.token({ grant_type: 'client_credentials', scope: 'kb:read "q"' }, auth))).error,
     ).toBe('invalid_scope')
+  })
+
+  it('refuses scope strings outside the RFC 6749 section 3.3 grammar, whatever the whitespace', async () => {
+    const { server, client, secret } = await service()
+    const auth = { authorization: basic(client.clientId, secret) }
+    for (const scope of [
+      'kb:read  kb:write',
+      ' kb:read',
+      'kb:read ',
+      ' ',
+      'kb:read\tkb:write',
+      'kb:read\nx',
+    ]) {
+      const error = await rejection(server.token({ grant_type: 'client_credentials', scope }, auth))
+      expect(error.error).toBe('invalid_scope')
+      // Descriptions stay plain ASCII: no character is replaced on the way out (RFC 6749 A.8).
+      expect(error.errorDescription).toMatch(/RFC 6749 section 3\.3\)?$/)
+      expect(error.errorDescription).not.toContain("'")
+    }
+    expect(
+      (await server.token({ grant_type: 'client_credentials', scope: 'kb:read kb:write' }, auth)).scope,
+    ).toBe('kb:read kb:write')
   })
 
   it('refuses public clients and a request without a secret with invalid_client or unauthorized_client, never server_error', async () => {
@@ -429,6 +476,47 @@ describe('authorization request validation', () => {
     expect(scope.error).toBe('invalid_scope')
   })
 
+  it('parses max_age as a non-negative integer and refuses anything else with a redirected invalid_request', async () => {
+    const { server, client } = await webApp()
+    expect((await server.validateAuthorizationRequest(request(client.clientId))).maxAge).toBeNull()
+    for (const [value, parsed] of [
+      ['0', 0],
+      ['300', 300],
+      ['0042', 42],
+    ] as const) {
+      const validated = await server.validateAuthorizationRequest(
+        request(client.clientId, { max_age: value }),
+      )
+      expect(validated.maxAge).toBe(parsed)
+    }
+    for (const value of ['-1', '1.5', 'abc', '1e3', ' 5', '12345678901']) {
+      const error = await requestError(
+        server.validateAuthorizationRequest(request(client.clientId, { max_age: value })),
+      )
+      expect(error.error).toBe('invalid_request')
+      expect(new URL(error.redirectTo() ?? '').searchParams.get('error')).toBe('invalid_request')
+    }
+    const now = server.now()
+    expect(authenticationTooOld({ maxAge: null }, now - 10_000, now)).toBe(false)
+    expect(authenticationTooOld({ maxAge: 0 }, now, now)).toBe(true)
+    expect(authenticationTooOld({ maxAge: 60 }, now - 60, now)).toBe(false)
+    expect(authenticationTooOld({ maxAge: 60 }, now - 61, now)).toBe(true)
+  })
+
+  it('refuses to issue a code for no scope at all', async () => {
+    const { server, client } = await webApp()
+    const validated = await server.validateAuthorizationRequest(request(client.clientId))
+    const error = await rejection(
+      server.issueAuthorizationCode({
+        request: validated,
+        subject: 'user-alice',
+        authTime: server.now(),
+        scope: [],
+      }),
+    )
+    expect(error.error).toBe('invalid_scope')
+  })
+
   it('requires PKCE S256 for public clients and refuses plain unless the client enables it', async () => {
     const pub = await webApp({ public: true })
     expect(
@@ -703,6 +791,63 @@ describe('revocation and introspection', () => {
       'invalid_client',
     )
   })
+
+  it('tells a client only about its own tokens; configured resource servers about any access token', async () => {
+    const store = createMemoryStore()
+    const clock = manualClock()
+    const resourceServer = await registerClient(store, {
+      name: 'resource server',
+      grantTypes: ['client_credentials'],
+      scopes: ['kb:read'],
+    })
+    const server = createAuthorizationServer({
+      issuer: ISSUER,
+      store,
+      now: clock.now,
+      introspectionClients: [resourceServer.client.clientId],
+    })
+    await createUser(store)
+    const web = await server.registerClient({
+      name: 'web',
+      redirectUris: [REDIRECT_URI],
+      scopes: ['openid', 'offline_access', 'kb:read'],
+    })
+    const other = await server.registerClient({
+      name: 'other',
+      grantTypes: ['client_credentials'],
+      scopes: ['kb:read'],
+    })
+    const code = await authorizationCodeFor(server, web.client.clientId, {
+      scope: 'openid offline_access kb:read',
+    })
+    const tokens = await server.token(
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+      { authorization: basic(web.client.clientId, web.clientSecret ?? '') },
+    )
+    const as = (registered: { client: { clientId: string }; clientSecret?: string | undefined }) => ({
+      authorization: basic(registered.client.clientId, registered.clientSecret ?? ''),
+    })
+    // Another confidential client learns nothing, about access or refresh tokens.
+    expect(await server.introspect({ token: tokens.accessToken }, as(other))).toEqual({ active: false })
+    expect(await server.introspect({ token: tokens.refreshToken ?? '' }, as(other))).toEqual({
+      active: false,
+    })
+    // The resource server learns about the access token, not about the refresh token.
+    expect(await server.introspect({ token: tokens.accessToken }, as(resourceServer))).toMatchObject({
+      active: true,
+      client_id: web.client.clientId,
+      sub: 'user-alice',
+    })
+    expect(await server.introspect({ token: tokens.refreshToken ?? '' }, as(resourceServer))).toEqual({
+      active: false,
+    })
+    // The client itself learns about both.
+    expect(await server.introspect({ token: tokens.accessToken }, as(web))).toMatchObject({ active: true })
+    expect(await server.introspect({ token: tokens.refreshToken ?? '' }, as(web))).toMatchObject({
+      active: true,
+      token_type: 'refresh_token',
+    })
+  })
 })
 
 describe('userinfo', () => {
@@ -729,11 +874,22 @@ describe('userinfo', () => {
       error: 'insufficient_scope',
       status: 403,
     })
-    expect(await rejection(server.userinfo(undefined))).toMatchObject({ error: 'invalid_token', status: 401 })
     expect(await rejection(server.userinfo('Bearer abc.def.ghi'))).toMatchObject({
       error: 'invalid_token',
       status: 401,
     })
+  })
+
+  it('challenges a request without a Bearer token without an error code (RFC 6750 section 3.1)', async () => {
+    const { server } = await webApp()
+    for (const authorization of [undefined, 'Basic dXNlcjpwYXNz']) {
+      const error = await rejection(server.userinfo(authorization))
+      expect(error).toMatchObject({ status: 401, challengeOnly: true })
+      expect(error.wwwAuthenticate).toBe('Bearer realm="pipeshub"')
+    }
+    const malformed = await rejection(server.userinfo('Bearer '))
+    expect(malformed).toMatchObject({ error: 'invalid_token', status: 401, challengeOnly: false })
+    expect(malformed.wwwAuthenticate).toMatch(/error="invalid_token"/)
   })
 })
 

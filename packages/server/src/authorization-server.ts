@@ -73,6 +73,11 @@ export interface AuthorizationServerOptions {
   keyPublicationDelay?: number
   /** Default `offline_access` (PipesHub): refresh tokens only when `offline_access` is granted to a user. */
   refreshTokenPolicy?: RefreshTokenPolicy
+  /**
+   * Client ids of resource servers that may introspect any access token (RFC 7662 section 4). Every other
+   * client learns only about tokens issued to itself; other tokens answer `{"active":false}`.
+   */
+  introspectionClients?: readonly string[]
   /** Clock in epoch seconds (default: `Date.now()`), injectable for tests. */
   now?: () => number
 }
@@ -232,6 +237,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const codeLifetime = options.authorizationCodeLifetime ?? 600
   const alg = options.signingAlgorithm ?? 'ES256'
   const refreshPolicy = options.refreshTokenPolicy ?? 'offline_access'
+  const introspectionClients = new Set(options.introspectionClients ?? [])
   const signingKeys = createSigningKeyManager({
     store,
     alg,
@@ -363,6 +369,15 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     // PipesHub drops the scopes that need an end-user instead of refusing the request.
     const scope = (requested ?? client.scopes).filter((s) => !USER_ONLY_SCOPES.includes(s))
     assertScopesAllowed(scope, registry, client.scopes)
+    // A token for nothing is no answer to a request for something (RFC 6749 section 3.3: fail the request).
+    if (scope.length === 0) {
+      throw new OAuthError(
+        'invalid_scope',
+        requested === undefined
+          ? 'the client has no scope it may request without an end-user'
+          : 'none of the requested scopes can be granted without an end-user',
+      )
+    }
     const t = now()
     const lifetime = accessLifetime(client)
     const { accessToken } = await issueTokens({
@@ -620,6 +635,11 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           if (error instanceof OAuthError && error.error === 'invalid_token') return { active: false }
           throw error
         }
+        // RFC 7662 section 4: a client learns about its own tokens; only the configured resource servers
+        // learn about every access token. Anything else is indistinguishable from an unknown token.
+        if (claims.client_id !== client.clientId && !introspectionClients.has(client.clientId)) {
+          return { active: false }
+        }
         const result: IntrospectionResult = {
           active: true,
           ...(claims.scope === '' ? {} : { scope: claims.scope }),
@@ -666,11 +686,20 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
 
     async userinfo(authorization) {
-      const match = authorization === undefined ? null : /^Bearer[ ]+([\x21-\x7E]+)[ ]*$/i.exec(authorization)
-      if (!match?.[1]) {
-        throw new OAuthError('invalid_token', 'a Bearer access token is required', {
+      // RFC 6750 section 3.1: a request without any authentication (or with another scheme) gets only
+      // the challenge, no error code; a Bearer credential that is malformed or fails is invalid_token.
+      if (authorization === undefined || !/^Bearer(?: |$)/i.test(authorization)) {
+        throw new OAuthError('invalid_request', 'a Bearer access token is required', {
           status: 401,
           wwwAuthenticate: 'Bearer realm="pipeshub"',
+          challengeOnly: true,
+        })
+      }
+      const match = /^Bearer[ ]+([\x21-\x7E]+)[ ]*$/i.exec(authorization)
+      if (!match?.[1]) {
+        throw new OAuthError('invalid_token', 'the Bearer access token is malformed', {
+          status: 401,
+          wwwAuthenticate: 'Bearer realm="pipeshub", error="invalid_token"',
         })
       }
       const claims = await verify(match[1])
@@ -722,7 +751,6 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         code_challenge_methods_supported: ['S256'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: [alg],
-        token_endpoint_auth_signing_alg_values_supported: [alg],
         claims_supported: [
           'iss',
           'sub',
@@ -817,6 +845,11 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         }
         const nonce = param(params, 'nonce') ?? null
         if (nonce !== null && nonce.length > 512) throw new OAuthError('invalid_request', 'nonce is too long')
+        const maxAgeParam = param(params, 'max_age')
+        // OIDC Core section 3.1.2.1: a non-negative integer number of seconds.
+        if (maxAgeParam !== undefined && !/^\d{1,10}$/.test(maxAgeParam))
+          throw new OAuthError('invalid_request', 'max_age must be a non-negative integer (seconds)')
+        const maxAge = maxAgeParam === undefined ? null : Number(maxAgeParam)
         return {
           client,
           clientId,
@@ -826,6 +859,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           codeChallenge,
           codeChallengeMethod: method as 'S256' | 'plain' | null,
           nonce,
+          maxAge,
         }
       } catch (error) {
         if (error instanceof OAuthError && error.error !== 'temporarily_unavailable')
@@ -837,6 +871,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     async issueAuthorizationCode(input) {
       const { request } = input
       const scope = input.scope === undefined ? request.scope : [...new Set(input.scope)]
+      // A grant of no scope would answer a token response without `scope` to a request that named some.
+      if (scope.length === 0)
+        throw new OAuthError('invalid_scope', 'no scope is granted: deny the request instead')
       for (const s of scope) {
         if (!request.scope.includes(s)) throw new OAuthError('invalid_scope', `scope ${s} was not requested`)
       }

@@ -1,4 +1,4 @@
-import type { OAuthErrorCode } from '@pipeshub/models'
+import { type OAuthErrorCode, statusForOAuthError } from '@pipeshub/models'
 
 export interface OAuthErrorOptions {
   /** HTTP status; defaults to the RFC 6749 §5.2 status of the code. */
@@ -7,23 +7,16 @@ export interface OAuthErrorOptions {
   wwwAuthenticate?: string
   /** Why, for logs only: never sent to the client. */
   cause?: unknown
+  /**
+   * Answer only the status and the `WWW-Authenticate` challenge, without an error code or body: RFC 6750
+   * section 3.1 for a request to a protected resource that carries no authentication at all.
+   */
+  challengeOnly?: boolean
 }
 
 function defaultStatus(code: OAuthErrorCode): number {
-  switch (code) {
-    case 'invalid_client':
-    case 'invalid_token':
-      return 401
-    case 'access_denied':
-    case 'insufficient_scope':
-      return 403
-    case 'server_error':
-    case 'temporarily_unavailable':
-      // Only storage failures raise these on purpose; they are retryable, hence 503.
-      return 503
-    default:
-      return 400
-  }
+  // The server raises server_error only for storage failures, which are retryable: 503, not 500.
+  return code === 'server_error' ? 503 : statusForOAuthError(code)
 }
 
 /** Every error the authorization server answers: an RFC 6749 §5.2 error code, a description and a status. */
@@ -33,6 +26,8 @@ export class OAuthError extends Error {
   readonly errorDescription: string
   readonly status: number
   readonly wwwAuthenticate: string | undefined
+  /** The HTTP layer sends no body and no error code, only the status and the challenge. */
+  readonly challengeOnly: boolean
 
   constructor(error: OAuthErrorCode, errorDescription: string, options: OAuthErrorOptions = {}) {
     super(`${error}: ${errorDescription}`, options.cause === undefined ? undefined : { cause: options.cause })
@@ -41,6 +36,7 @@ export class OAuthError extends Error {
     this.errorDescription = errorDescription.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, "'")
     this.status = options.status ?? defaultStatus(error)
     this.wwwAuthenticate = options.wwwAuthenticate
+    this.challengeOnly = options.challengeOnly ?? false
   }
 
   /** The RFC 6749 §5.2 body, snake_case. */

@@ -50,23 +50,29 @@ export const USER_ONLY_SCOPES: readonly string[] = ['openid', 'profile', 'email'
 export const MAX_SCOPE_LENGTH = 4096
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+/** RFC 6749 section 3.3: `scope = scope-token *( SP scope-token )`, one space between tokens, none around. */
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/
 
 /**
- * Parses a `scope` request parameter (RFC 6749 §3.3) into distinct scope tokens, refusing anything
- * outside the grammar or the length bound with `invalid_scope`. Absent or empty gives `undefined`.
+ * Parses a `scope` request parameter (RFC 6749 section 3.3) into distinct scope tokens, refusing anything
+ * outside the grammar (a character outside NQCHAR, two spaces in a row, a leading or trailing space, any
+ * other whitespace) or the length bound with `invalid_scope`. Absent or empty gives `undefined`.
  */
 export function parseScopeParameter(raw: string | undefined): string[] | undefined {
   if (raw === undefined || raw === '') return undefined
   if (raw.length > MAX_SCOPE_LENGTH) {
     throw new OAuthError('invalid_scope', `scope is longer than ${MAX_SCOPE_LENGTH} characters`)
   }
-  const tokens = raw.split(' ').filter((token) => token !== '')
-  for (const token of tokens) {
-    if (!SCOPE_TOKEN.test(token))
-      throw new OAuthError('invalid_scope', 'scope contains a character outside RFC 6749 §3.3')
+  if (!SCOPE.test(raw)) {
+    const tokens = raw.split(' ')
+    if (tokens.every((token) => token === '' || SCOPE_TOKEN.test(token)))
+      throw new OAuthError(
+        'invalid_scope',
+        'scope tokens must be separated by exactly one space, with none before or after (RFC 6749 section 3.3)',
+      )
+    throw new OAuthError('invalid_scope', 'scope contains a character outside RFC 6749 section 3.3')
   }
-  if (tokens.length === 0) return undefined
-  return [...new Set(tokens)]
+  return [...new Set(raw.split(' '))]
 }
 
 /** Refuses scopes the registry does not know or the client may not request, naming the first one. */

@@ -1,5 +1,5 @@
 import type { ClientRecord, Store, UserRecord } from '@pipeshub/server'
-import { hashSecret, verifySecret } from '@pipeshub/server'
+import { authenticationTooOld, hashSecret, verifySecret } from '@pipeshub/server'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { PAGE_HEADERS } from '../pages/html.js'
 import { consentPage, loginPage } from '../pages/pages.js'
@@ -20,6 +20,8 @@ export interface PendingAuthorization {
   scope: readonly string[]
   /** The authorization request's own parameters, carried through the login and consent forms. */
   parameters: Readonly<Record<string, string>>
+  /** The request's `max_age` in seconds (OIDC Core section 3.1.2.1), `null` when absent. */
+  maxAge: number | null
 }
 
 export type InteractionOutcome =
@@ -171,16 +173,26 @@ export function createInteraction(options: InteractionOptions) {
 
       const prompt = (pending.parameters.prompt ?? '').split(' ')
       const signedIn = await currentUser(request)
-      if (prompt.includes('none') && signedIn === undefined)
+      const decision = form !== undefined && (form.consent === 'granted' || form.consent === 'denied')
+      // max_age (OIDC Core section 3.1.2.1): a sign-in older than max_age seconds must be done again.
+      // max_age=0 acts like prompt=login: it forces the sign-in once, and the consent decision that
+      // follows that sign-in keeps it; a longer max_age also holds at the decision.
+      const stale =
+        signedIn !== undefined &&
+        pending.maxAge !== null &&
+        (decision
+          ? pending.maxAge > 0 && authenticationTooOld(pending, signedIn.authTime, now())
+          : authenticationTooOld(pending, signedIn.authTime, now()))
+      if (prompt.includes('none') && (signedIn === undefined || stale))
         return { kind: 'denied', error: 'login_required' }
       // prompt=login forces a fresh sign-in once, on the GET; the consent POST that follows keeps it.
-      if (signedIn === undefined || (form === undefined && prompt.includes('login'))) {
+      if (signedIn === undefined || stale || (form === undefined && prompt.includes('login'))) {
         // A cookie whose session expired or was removed is dropped rather than sent again and again.
         if (signedIn === undefined && readSessionCookie(request) !== undefined)
           clearSessionCookie(request, reply)
         return renderLogin(request, reply, pending)
       }
-      if (form !== undefined && (form.consent === 'granted' || form.consent === 'denied')) {
+      if (decision && form !== undefined) {
         if (!verifyCsrfToken(request, form.csrf_token)) {
           return renderLogin(request, reply, pending, 403, signedIn.user.username, FORM_EXPIRED)
         }

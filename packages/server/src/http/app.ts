@@ -4,6 +4,7 @@ import {
   type AuthorizationServerOptions,
   createAuthorizationServer,
 } from '../authorization-server.js'
+import { oauthClientErrorHandler, oauthFrameworkErrors, oauthNotFoundHandler } from './framework-errors.js'
 import { type AuthorizationHook, oauth2Plugin } from './plugin.js'
 
 export interface AuthorizationServerAppOptions extends AuthorizationServerOptions {
@@ -25,8 +26,15 @@ export async function buildAuthorizationServerApp(
 ): Promise<AuthorizationServerApp> {
   const { authorize, bodyLimit, logger, ...serverOptions } = options
   const authorizationServer = createAuthorizationServer(serverOptions)
-  const app = Fastify({ logger: logger ?? false, trustProxy: false })
+  const app = Fastify({
+    logger: logger ?? false,
+    trustProxy: false,
+    // What Fastify and Node answer before any route runs is an OAuth error too.
+    frameworkErrors: oauthFrameworkErrors,
+    clientErrorHandler: oauthClientErrorHandler,
+  })
   app.decorate('authorizationServer', authorizationServer)
+  app.setNotFoundHandler(oauthNotFoundHandler)
   await app.register(oauth2Plugin, {
     authorizationServer,
     ...(authorize === undefined ? {} : { authorize }),

@@ -217,13 +217,13 @@ describe('bad input always answers an RFC 6749 §5.2 error with no-store', () =>
       'a wrong content type',
       { headers: { 'content-type': 'text/plain' }, payload: 'grant_type=client_credentials' },
       'invalid_request',
-      415,
+      400,
     ],
     [
       'a multipart body',
       { headers: { 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x--' },
       'invalid_request',
-      415,
+      400,
     ],
     [
       'a non-UTF-8 charset',
@@ -235,7 +235,7 @@ describe('bad input always answers an RFC 6749 §5.2 error with no-store', () =>
       'an oversized body',
       { headers: { 'content-type': FORM }, payload: `grant_type=client_credentials&x=${'a'.repeat(20_000)}` },
       'invalid_request',
-      413,
+      400,
     ],
     ['no body', {}, 'invalid_request', 400],
     [
@@ -314,9 +314,18 @@ describe('bad input always answers an RFC 6749 §5.2 error with no-store', () =>
 
   it('answers OAuth errors for other methods and unknown paths under the prefix', async () => {
     const { app } = await start()
-    const get = await app.inject({ method: 'GET', url: TOKEN })
-    expectOAuthError(get, 'invalid_request', 405)
-    expect(get.headers.allow).toBe('POST')
+    // OPTIONS is answered like every other method the endpoint does not accept.
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const) {
+      const res = await app.inject({ method, url: TOKEN })
+      expectOAuthError(res, 'invalid_request', 405)
+      expect(res.headers.allow).toBe('POST')
+      expect(res.headers['cache-control']).toBe('no-store')
+    }
+    for (const url of ['/api/v1/oauth2/userinfo', '/api/v1/oauth2/authorize']) {
+      const res = await app.inject({ method: 'OPTIONS', url })
+      expectOAuthError(res, 'invalid_request', 405)
+      expect(res.headers.allow).toBe('GET, POST')
+    }
     expectOAuthError(await app.inject({ method: 'POST', url: '/api/v1/oauth2/nope' }), 'invalid_request', 404)
   })
 
@@ -406,9 +415,18 @@ describe('revocation, introspection and userinfo over HTTP', () => {
       headers: { authorization: `Bearer ${tokens.accessToken}` },
     })
     expect(res.json()).toEqual({ sub: 'user-alice', email: 'alice@pipeshub.test', email_verified: true })
+    // RFC 6750 section 3.1: no authentication at all gets the challenge only, no error code, no body.
     const anonymous = await app.inject({ method: 'GET', url: '/api/v1/oauth2/userinfo' })
-    expectOAuthError(anonymous, 'invalid_token', 401)
-    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/)
+    expect(anonymous.statusCode).toBe(401)
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="pipeshub"')
+    expect(anonymous.body).toBe('')
+    const invalid = await app.inject({
+      method: 'GET',
+      url: '/api/v1/oauth2/userinfo',
+      headers: { authorization: 'Bearer not-a-token' },
+    })
+    expectOAuthError(invalid, 'invalid_token', 401)
+    expect(invalid.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/)
   })
 })
 
@@ -428,6 +446,14 @@ describe('discovery and JWKS', () => {
       code_challenge_methods_supported: ['S256'],
       response_types_supported: ['code'],
     })
+    // No JWT client authentication (private_key_jwt, client_secret_jwt) is offered, so no alg list for it.
+    for (const member of [
+      'token_endpoint_auth_signing_alg_values_supported',
+      'revocation_endpoint_auth_signing_alg_values_supported',
+      'introspection_endpoint_auth_signing_alg_values_supported',
+    ]) {
+      expect(oidc.json()).not.toHaveProperty(member)
+    }
   })
 
   it('publishes public keys only', async () => {

@@ -35,7 +35,7 @@ export interface OAuth2PluginOptions {
   authorizationServer: AuthorizationServer
   /** The end-user login/consent step; without it every authorization request is refused (`access_denied`). */
   authorize?: AuthorizationHook
-  /** Largest accepted request body in bytes (default 16 KiB); larger ones answer `invalid_request`. */
+  /** Largest accepted request body in bytes (default 16 KiB); larger ones answer `invalid_request` (400). */
   bodyLimit?: number
 }
 
@@ -44,6 +44,7 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
 function sendError(reply: FastifyReply, error: OAuthError): FastifyReply {
   if (error.wwwAuthenticate !== undefined) reply.header('www-authenticate', error.wwwAuthenticate)
   if (error.status === 503) reply.header('retry-after', '1')
+  if (error.challengeOnly) return reply.code(error.status).send()
   const body = errorResponseCodec.encode({ error: error.error, errorDescription: error.errorDescription })
   return reply.code(error.status).type('application/json; charset=utf-8').send(body)
 }
@@ -53,10 +54,11 @@ export function toOAuthError(error: unknown): OAuthError {
   if (error instanceof OAuthError) return error
   const fastifyError = error as Partial<FastifyError>
   switch (fastifyError.code) {
+    // RFC 6749 section 5.2: invalid_request is a 400, whatever HTTP would call the cause.
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new OAuthError('invalid_request', 'the request body is too large', { status: 413 })
+      return new OAuthError('invalid_request', 'the request body is too large')
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new OAuthError('invalid_request', 'unsupported content type', { status: 415 })
+      return new OAuthError('invalid_request', 'unsupported content type')
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new OAuthError('invalid_request', 'the request body does not match its Content-Length')
     default:
@@ -144,9 +146,6 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
       new OAuthError(
         'invalid_request',
         'the body must be application/x-www-form-urlencoded or application/json',
-        {
-          status: 415,
-        },
       ),
       undefined,
     )
@@ -168,22 +167,32 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     return payload
   })
 
+  /** 405 with `Allow` for every other method, OPTIONS included (HEAD follows GET where GET exists). */
+  const otherMethods = (path: string, allowed: readonly ('GET' | 'POST')[]) => {
+    const others = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter(
+      (method) => !allowed.includes(method as 'GET' | 'POST'),
+    )
+    fastify.route({
+      method: [...others],
+      url: path,
+      handler: async (_request, reply) => {
+        reply.header('allow', allowed.join(', '))
+        return sendError(
+          reply,
+          new OAuthError('invalid_request', `this endpoint accepts ${allowed.join(' and ')} only`, {
+            status: 405,
+          }),
+        )
+      },
+    })
+  }
+
   const formEndpoint = (
     path: string,
     handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   ) => {
     fastify.route({ method: 'POST', url: path, handler })
-    fastify.route({
-      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
-      url: path,
-      handler: async (_request, reply) => {
-        reply.header('allow', 'POST')
-        return sendError(
-          reply,
-          new OAuthError('invalid_request', 'this endpoint accepts POST only', { status: 405 }),
-        )
-      },
-    })
+    otherMethods(path, ['POST'])
   }
 
   formEndpoint(paths.token, async (request, reply) => {
@@ -211,6 +220,7 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
       return reply.type('application/json; charset=utf-8').send(conforming(userInfoResponseCodec, claims))
     },
   })
+  otherMethods(paths.userinfo, ['GET', 'POST'])
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
     const params: ParameterMap = { ...queryParameters(request) }
@@ -252,6 +262,7 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   }
   fastify.get(paths.authorization, authorize)
   fastify.post(paths.authorization, authorize)
+  otherMethods(paths.authorization, ['GET', 'POST'])
 
   const discovery = async (_request: FastifyRequest, reply: FastifyReply) =>
     reply

@@ -36,6 +36,13 @@ export const AuthorizationRequestQuery = Type.Object({
   ),
   code_challenge_method: Type.Optional(Type.Literal('S256')),
   nonce: Type.Optional(Type.String({ description: 'Echoed in the ID token.' })),
+  max_age: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]+$',
+      description:
+        'Seconds since the end-user last signed in after which they must sign in again (OIDC Core); 0 acts like prompt=login.',
+    }),
+  ),
   prompt: Type.Optional(
     Type.String({ description: '`login` forces a new sign-in; `none` never shows a page.' }),
   ),
@@ -62,7 +69,20 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       'client_credentials, authorization_code (PKCE) and refresh_token grants; client authentication by HTTP Basic, body, or none for public clients.',
     tags: ['oauth2'],
     body: wireSchemas.TokenRequest,
-    response: { 200: wireSchemas.OAuthTokenResponse, 400: error, 401: error, 503: error },
+    response: {
+      200: wireSchemas.OAuthTokenResponse,
+      400: {
+        description:
+          'invalid_request (also for another content type, an oversized or malformed body), invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type.',
+        content: { 'application/json': { schema: error } },
+      },
+      401: error,
+      405: {
+        description: 'invalid_request: another method than POST (the Allow header names POST).',
+        content: { 'application/json': { schema: error } },
+      },
+      503: error,
+    },
   })
   schemas.set(`post ${paths.revocation}`, {
     summary: 'Token revocation (RFC 7009)',
@@ -80,7 +100,15 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     schemas.set(`${method} ${paths.userinfo}`, {
       summary: 'OpenID Connect UserInfo',
       tags: ['openid'],
-      response: { 200: wireSchemas.UserInfoResponse, 401: error, 403: error },
+      response: {
+        200: wireSchemas.UserInfoResponse,
+        401: {
+          description:
+            'No access token: an empty body and only the Bearer challenge (RFC 6750 section 3.1); an invalid one: invalid_token.',
+          content: { 'application/json': { schema: error } },
+        },
+        403: error,
+      },
     })
   }
   schemas.set(`get ${paths.authorization}`, {

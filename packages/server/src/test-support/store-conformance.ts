@@ -132,7 +132,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
 
     it('makes a disabled client fail authentication and its tokens inactive, until enabled', async () => {
       const clock = manualClock(T)
-      const server = createAuthorizationServer({ issuer: ISSUER, store, now: clock.now })
+      const resourceServerId = randomUUID()
+      // The resource server may introspect every access token (RFC 7662 section 4).
+      const server = createAuthorizationServer({
+        issuer: ISSUER,
+        store,
+        now: clock.now,
+        introspectionClients: [resourceServerId],
+      })
       await createUser(store)
       const { client: web, clientSecret } = await server.registerClient({
         name: 'web',
@@ -141,6 +148,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const { client: api, clientSecret: apiSecret } = await server.registerClient({
         name: 'resource server',
         grantTypes: ['client_credentials'],
+        clientId: resourceServerId,
       })
       const auth = { authorization: basic(web.clientId, clientSecret ?? '') }
       const apiAuth = { authorization: basic(api.clientId, apiSecret ?? '') }
