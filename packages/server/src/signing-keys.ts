@@ -1,10 +1,14 @@
+import { createPrivateKey, type JsonWebKeyInput } from 'node:crypto'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
+import { createJwsSigner, type JwsSigner } from './jws-signer.js'
 import type { SigningAlgorithm, SigningKeyRecord, Store } from './store/types.js'
 
 export interface ActiveSigningKey {
   kid: string
   alg: SigningAlgorithm
   privateKey: CryptoKey
+  /** Signs compact JWS with this key through `node:crypto` (imported once per key). */
+  signer: JwsSigner
 }
 
 export interface SigningKeyManagerOptions {
@@ -78,7 +82,7 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
   const cacheSeconds = options.cacheSeconds ?? 30
   const reloadInterval = options.reloadInterval ?? 1
   let cached: { keys: SigningKeyRecord[]; loadedAt: number } | undefined
-  const privateKeys = new Map<string, CryptoKey>()
+  const activeKeys = new Map<string, ActiveSigningKey>()
   const publicKeys = new Map<string, CryptoKey>()
   let creating: Promise<void> | undefined
   let reading: Promise<SigningKeyRecord[]> | undefined
@@ -119,12 +123,17 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
       )[0]
 
   const toActive = async (record: SigningKeyRecord): Promise<ActiveSigningKey> => {
-    let privateKey = privateKeys.get(record.kid)
-    if (!privateKey) {
-      privateKey = (await importJWK(JSON.parse(record.privateJwk) as JWK, record.alg)) as CryptoKey
-      privateKeys.set(record.kid, privateKey)
+    let active = activeKeys.get(record.kid)
+    if (!active) {
+      const jwk = JSON.parse(record.privateJwk) as JWK
+      const privateKey = (await importJWK(jwk, record.alg)) as CryptoKey
+      // A KeyObject of its own: node:crypto signs with it directly, without WebCrypto.
+      const keyObject = createPrivateKey({ key: jwk, format: 'jwk' } as JsonWebKeyInput)
+      const signer = createJwsSigner(record.alg, record.kid, keyObject)
+      active = { kid: record.kid, alg: record.alg, privateKey, signer }
+      activeKeys.set(record.kid, active)
     }
-    return { kid: record.kid, alg: record.alg, privateKey }
+    return active
   }
 
   /** Deletes expired keys and schedules every other current key to leave JWKS after `next` signs. */
@@ -133,6 +142,8 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
       if (key.kid === next.kid) continue
       if (key.expiresAt !== null && key.expiresAt <= t) {
         await store.signingKeys.delete(key.kid)
+        activeKeys.delete(key.kid)
+        publicKeys.delete(key.kid)
       } else if (key.expiresAt === null) {
         await store.signingKeys.expire(key.kid, next.activatesAt + options.retention)
       }

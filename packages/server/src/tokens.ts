@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose'
+import { decodeProtectedHeader, errors, jwtVerify } from 'jose'
 import { OAuthError } from './errors.js'
 import type { SigningKeyManager } from './signing-keys.js'
 import type { SigningAlgorithm } from './store/types.js'
@@ -43,10 +43,8 @@ export function accessTokenHash(accessToken: string, alg: SigningAlgorithm): str
 }
 
 export async function signAccessToken(keys: SigningKeyManager, claims: AccessTokenClaims): Promise<string> {
-  const key = await keys.signingKey()
-  return new SignJWT({ ...claims } as JWTPayload)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-    .sign(key.privateKey)
+  const { signer } = await keys.signingKey()
+  return signer.sign('at+jwt', claims)
 }
 
 export async function signIdToken(
@@ -54,11 +52,9 @@ export async function signIdToken(
   claims: Omit<IdTokenClaims, 'at_hash'>,
   accessToken: string,
 ): Promise<string> {
-  const key = await keys.signingKey()
-  const payload: IdTokenClaims = { ...claims, at_hash: accessTokenHash(accessToken, key.alg) }
-  return new SignJWT({ ...payload } as JWTPayload)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-    .sign(key.privateKey)
+  const { signer } = await keys.signingKey()
+  const payload: IdTokenClaims = { ...claims, at_hash: accessTokenHash(accessToken, signer.alg) }
+  return signer.sign('JWT', payload)
 }
 
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/

@@ -62,19 +62,34 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {})
 
+  // Statements with parameters are named, so each pooled connection parses and plans them once instead
+  // of on every call. The texts are this file's constants (a handful of shapes), so the map stays small;
+  // statements without parameters keep the simple protocol (migrations hold several statements).
+  const names = new Map<string, string>()
+  const config = (text: string, values: Param[]): pg.QueryConfig<Param[]> => {
+    if (values.length === 0) return { text, values }
+    let name = names.get(text)
+    if (name === undefined) {
+      name = `pipeshub_oauth_${names.size + 1}`
+      names.set(text, name)
+    }
+    return { name, text, values }
+  }
   const query = async (sql: string, ...params: Param[]): Promise<Row[]> =>
-    (await pool.query(sql, params)).rows as Row[]
+    (await pool.query(config(sql, params))).rows as Row[]
   const one = async (sql: string, ...params: Param[]): Promise<Row | undefined> =>
     (await query(sql, ...params))[0]
   const count = async (sql: string, ...params: Param[]): Promise<number> =>
-    (await pool.query(sql, params)).rowCount ?? 0
+    (await pool.query(config(sql, params))).rowCount ?? 0
   const transaction = async <T>(
     body: (q: (sql: string, ...params: Param[]) => Promise<Row[]>) => Promise<T>,
   ): Promise<T> => {
     const client = await pool.connect()
     try {
       await client.query('BEGIN')
-      const result = await body(async (sql, ...params) => (await client.query(sql, params)).rows as Row[])
+      const result = await body(
+        async (sql, ...params) => (await client.query(config(sql, params))).rows as Row[],
+      )
       await client.query('COMMIT')
       return result
     } catch (error) {

@@ -1,4 +1,4 @@
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import { StorageError } from '../errors.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
 import {
@@ -27,6 +27,7 @@ import {
   userFromRow,
   userParams,
 } from './rows.js'
+import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.js'
 import type { Store } from './types.js'
 
 export interface SqliteStoreOptions {
@@ -37,6 +38,24 @@ export interface SqliteStoreOptions {
 }
 
 type Param = SQLInputValue | boolean
+
+const CHECKPOINT_INTERVAL_MS = 200
+const FALLBACK_AUTOCHECKPOINT_PAGES = 10000
+
+// The hot statements, built once (they are also the keys of the prepared-statement cache).
+const SELECT_CLIENT = `SELECT ${CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = ?`
+const SELECT_REFRESH_TOKEN = `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`
+const INSERT_REFRESH_TOKEN = `INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`
+const ROTATE_REFRESH_TOKEN = `UPDATE oauth_refresh_tokens SET rotated_at = ?
+               WHERE token_hash = ? AND rotated_at IS NULL AND expires_at > ?
+                 AND family_id IN (SELECT family_id FROM oauth_refresh_token_families WHERE revoked_at IS NULL)
+               RETURNING token_hash`
+const SELECT_CODE = `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`
+const CONSUME_CODE = `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
+               WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`
+const INSERT_CODE_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (family_id) DO NOTHING`
+const INSERT_CODE = `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(15, 'sqlite')})`
+const INSERT_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(6, 'sqlite')}) ON CONFLICT (family_id) DO NOTHING`
 
 const toSql = (params: readonly Param[]): SQLInputValue[] =>
   params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value))
@@ -50,22 +69,35 @@ const toSql = (params: readonly Param[]): SQLInputValue[] =>
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = new DatabaseSync(options.path)
   db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`)
-  if (options.path !== ':memory:') db.exec('PRAGMA journal_mode = WAL')
+  const wal =
+    options.path !== ':memory:' &&
+    (db.prepare('PRAGMA journal_mode = WAL').get() as Row | undefined)?.journal_mode === 'wal'
   db.exec('PRAGMA foreign_keys = ON')
   db.exec('PRAGMA synchronous = NORMAL')
 
-  const run = (sql: string, ...params: Param[]) => db.prepare(sql).run(...toSql(params))
-  const get = (sql: string, ...params: Param[]) => db.prepare(sql).get(...toSql(params)) as Row | undefined
-  const all = (sql: string, ...params: Param[]) => db.prepare(sql).all(...toSql(params)) as Row[]
+  // Compiling a statement cost as much as running it: each SQL text is prepared once per database and
+  // reused. The texts are this file's constants (a handful of shapes), so the map stays small.
+  const statements = new Map<string, StatementSync>()
+  const statement = (sql: string): StatementSync => {
+    let prepared = statements.get(sql)
+    if (!prepared) {
+      prepared = db.prepare(sql)
+      statements.set(sql, prepared)
+    }
+    return prepared
+  }
+  const run = (sql: string, ...params: Param[]) => statement(sql).run(...toSql(params))
+  const get = (sql: string, ...params: Param[]) => statement(sql).get(...toSql(params)) as Row | undefined
+  const all = (sql: string, ...params: Param[]) => statement(sql).all(...toSql(params)) as Row[]
   let closed = false
   const transaction = <T>(body: () => T): T => {
-    db.exec('BEGIN IMMEDIATE')
+    statement('BEGIN IMMEDIATE').run()
     try {
       const result = body()
-      db.exec('COMMIT')
+      statement('COMMIT').run()
       return result
     } catch (error) {
-      db.exec('ROLLBACK')
+      statement('ROLLBACK').run()
       throw error
     }
   }
@@ -98,6 +130,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     }
   })
 
+  // Checkpoints run on a worker thread (see sqlite-checkpointer.ts); the request connection checkpoints
+  // by itself only when the log passes ~40 MB (10000 pages), should that thread fall behind.
+  let checkpointer: SqliteCheckpointer | undefined
+  if (wal) {
+    db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`)
+    checkpointer = startSqliteCheckpointer(options.path, CHECKPOINT_INTERVAL_MS)
+  }
+
   const revokeFamily = (familyId: string, now: number) =>
     transaction(() => {
       run(
@@ -123,7 +163,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         }),
       get: (clientId) =>
         guard(() => {
-          const row = get(`SELECT ${CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = ?`, clientId)
+          const row = get(SELECT_CLIENT, clientId)
           return row && clientFromRow(row)
         }),
       list: () =>
@@ -183,25 +223,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     authorizationCodes: {
       create: (code) =>
         guard(() => {
-          run(
-            `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(15, 'sqlite')})`,
-            ...codeParams(code),
-          )
+          run(INSERT_CODE, ...codeParams(code))
         }),
       get: (codeHash) =>
         guard(() => {
-          const row = get(
-            `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`,
-            codeHash,
-          )
+          const row = get(SELECT_CODE, codeHash)
           return row && codeFromRow(row)
         }),
       consume: (codeHash, now, issuance) =>
         guard(() =>
           transaction(() => {
             const row = get(
-              `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
-               WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`,
+              CONSUME_CODE,
               now,
               issuance.accessTokenJti,
               issuance.accessTokenExpiresAt,
@@ -210,26 +243,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
             )
             if (row) {
               const code = codeFromRow(row)
-              run(
-                `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (family_id) DO NOTHING`,
-                issuance.familyId,
-                code.clientId,
-                code.subject,
-                code.authTime,
-                now,
-              )
+              run(INSERT_CODE_FAMILY, issuance.familyId, code.clientId, code.subject, code.authTime, now)
               if (issuance.refreshToken) {
-                run(
-                  `INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`,
-                  ...refreshTokenParams(issuance.refreshToken),
-                )
+                run(INSERT_REFRESH_TOKEN, ...refreshTokenParams(issuance.refreshToken))
               }
               return { outcome: 'consumed' as const, code }
             }
-            const existing = get(
-              `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`,
-              codeHash,
-            )
+            const existing = get(SELECT_CODE, codeHash)
             return existing
               ? { outcome: 'already_consumed' as const, code: codeFromRow(existing) }
               : { outcome: 'not_found' as const }
@@ -241,10 +261,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     refreshTokens: {
       createFamily: (family) =>
         guard(() => {
-          run(
-            `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(6, 'sqlite')}) ON CONFLICT (family_id) DO NOTHING`,
-            ...familyParams(family),
-          )
+          run(INSERT_FAMILY, ...familyParams(family))
         }),
       getFamily: (familyId) =>
         guard(() => {
@@ -256,43 +273,22 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         }),
       create: (token) =>
         guard(() => {
-          run(
-            `INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`,
-            ...refreshTokenParams(token),
-          )
+          run(INSERT_REFRESH_TOKEN, ...refreshTokenParams(token))
         }),
       get: (tokenHash) =>
         guard(() => {
-          const row = get(
-            `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
-            tokenHash,
-          )
+          const row = get(SELECT_REFRESH_TOKEN, tokenHash)
           return row && refreshTokenFromRow(row)
         }),
       rotate: (tokenHash, now, next) =>
         guard(() =>
           transaction(() => {
-            const rotated = get(
-              `UPDATE oauth_refresh_tokens SET rotated_at = ?
-               WHERE token_hash = ? AND rotated_at IS NULL AND expires_at > ?
-                 AND family_id IN (SELECT family_id FROM oauth_refresh_token_families WHERE revoked_at IS NULL)
-               RETURNING token_hash`,
-              now,
-              tokenHash,
-              now,
-            )
+            const rotated = get(ROTATE_REFRESH_TOKEN, now, tokenHash, now)
             if (rotated) {
-              if (next)
-                run(
-                  `INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`,
-                  ...refreshTokenParams(next),
-                )
+              if (next) run(INSERT_REFRESH_TOKEN, ...refreshTokenParams(next))
               return { outcome: 'rotated' as const }
             }
-            const row = get(
-              `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
-              tokenHash,
-            )
+            const row = get(SELECT_REFRESH_TOKEN, tokenHash)
             if (row && row.rotated_at !== null)
               return { outcome: 'already_rotated' as const, token: refreshTokenFromRow(row) }
             return { outcome: 'inactive' as const }
@@ -420,6 +416,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async close() {
       if (closed) return
       closed = true
+      await checkpointer?.close()
       db.close()
     },
   }
