@@ -274,6 +274,34 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     return scope.includes('offline_access')
   }
 
+  /**
+   * The refresh token a grant earns (when `wantsRefreshToken`), with the record that stores it: a new
+   * member of `family`, bound to the client and to the access token issued with it.
+   */
+  const mintRefreshToken = (
+    client: ClientRecord,
+    family: Pick<RefreshTokenRecord, 'familyId' | 'subject' | 'scope' | 'authTime'>,
+    accessToken: { jti: string; expiresAt: number },
+    t: number,
+  ): { refreshToken: string | undefined; record: RefreshTokenRecord | null } => {
+    if (!wantsRefreshToken(client, family.scope)) return { refreshToken: undefined, record: null }
+    const refreshToken = generateOpaqueToken()
+    return {
+      refreshToken,
+      record: {
+        ...family,
+        tokenHash: hashOpaqueToken(refreshToken),
+        clientId: client.clientId,
+        // Each rotation gets a full lifetime (PipesHub): a grant in use stays alive, an idle one expires.
+        expiresAt: t + refreshLifetime(client),
+        createdAt: t,
+        rotatedAt: null,
+        accessTokenJti: accessToken.jti,
+        accessTokenExpiresAt: accessToken.expiresAt,
+      },
+    }
+  }
+
   const signingFailure = (error: unknown) => storageFailure(error)
 
   interface IssueInput {
@@ -444,24 +472,12 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       authTime: record.authTime,
       idToken: scope.includes('openid') ? { nonce: record.nonce, authTime: record.authTime } : undefined,
     })
-    let refreshToken: string | undefined
-    let refreshTokenRecord: RefreshTokenRecord | null = null
-    if (wantsRefreshToken(client, scope)) {
-      refreshToken = generateOpaqueToken()
-      refreshTokenRecord = {
-        tokenHash: hashOpaqueToken(refreshToken),
-        familyId,
-        clientId: client.clientId,
-        subject: record.subject,
-        scope,
-        authTime: record.authTime,
-        expiresAt: t + refreshLifetime(client),
-        createdAt: t,
-        rotatedAt: null,
-        accessTokenJti: jti,
-        accessTokenExpiresAt: t + lifetime,
-      }
-    }
+    const { refreshToken, record: refreshTokenRecord } = mintRefreshToken(
+      client,
+      { familyId, subject: record.subject, scope, authTime: record.authTime },
+      { jti, expiresAt: t + lifetime },
+      t,
+    )
     const consumed = await stored(() =>
       store.authorizationCodes.consume(codeHash, t, {
         accessTokenJti: jti,
@@ -502,25 +518,12 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     }
     const lifetime = accessLifetime(client)
     const jti = newJti()
-    let refreshToken: string | undefined
-    let next: RefreshTokenRecord | null = null
-    if (wantsRefreshToken(client, scope)) {
-      refreshToken = generateOpaqueToken()
-      next = {
-        tokenHash: hashOpaqueToken(refreshToken),
-        familyId: record.familyId,
-        clientId: client.clientId,
-        subject: record.subject,
-        scope,
-        authTime: record.authTime,
-        // Each rotation gets a full lifetime (PipesHub): a grant in use stays alive, an idle one expires.
-        expiresAt: t + refreshLifetime(client),
-        createdAt: t,
-        rotatedAt: null,
-        accessTokenJti: jti,
-        accessTokenExpiresAt: t + lifetime,
-      }
-    }
+    const { refreshToken, record: next } = mintRefreshToken(
+      client,
+      { familyId: record.familyId, subject: record.subject, scope, authTime: record.authTime },
+      { jti, expiresAt: t + lifetime },
+      t,
+    )
     const { accessToken, idToken } = await issueTokens({
       client,
       subject: record.subject,
