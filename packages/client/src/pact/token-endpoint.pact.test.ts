@@ -1,42 +1,25 @@
 import { MatchersV3 } from '@pact-foundation/pact'
-import {
-  basicAuthorization,
-  bearerTokenType,
-  type ConfidentialClientParams,
-  consumerPact,
-  EXAMPLE,
-  EXAMPLE_NOW_MS,
-  FORM_CONTENT_TYPE,
-  fetchThroughMockServer,
-  formBody,
-  INJECTED,
-  jsonContentType,
-  matchersFor,
-  ROUTES,
-  STATES,
-  tokenResponseHeaders,
-} from '@pipeshub/contracts'
+import { EXAMPLE, formBody, INJECTED, matchersFor, ROUTES, STATES } from '@pipeshub/contracts'
 import {
   AuthorizationCodeTokenRequestWire,
-  ClientCredentialsTokenRequestWire,
   JsonWebKeySetWire,
-  OAuthErrorResponseWire,
-  OAuthTokenResponseWire,
   RefreshTokenRequestWire,
 } from '@pipeshub/models'
 import { importJWK, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { OAuthClient, OAuthError } from '../index.js'
+import type { OAuthClient } from '../index.js'
+import {
+  clientAgainst,
+  clientCredentialsRequest,
+  expectOAuthError,
+  jsonResponse,
+  oauthErrorResponse,
+  pactWithConfidentialClient,
+  tokenRequest,
+  tokenResponse,
+} from './interactions.js'
 
 // The token endpoint (RFC 6749 §3.2): every grant the client uses and every error it handles.
-
-const CLIENT: ConfidentialClientParams = {
-  clientId: EXAMPLE.clientId,
-  clientSecret: EXAMPLE.clientSecret,
-  scopes: EXAMPLE.scopes.user.split(' '),
-  redirectUris: [EXAMPLE.redirectUri],
-  grantTypes: ['authorization_code', 'client_credentials', 'refresh_token'],
-}
 
 const METADATA = {
   issuer: EXAMPLE.issuer,
@@ -45,45 +28,34 @@ const METADATA = {
 }
 
 function client(mockServerUrl: string, clientSecret: string = EXAMPLE.clientSecret): OAuthClient {
-  return new OAuthClient({
-    metadata: METADATA,
-    clientId: EXAMPLE.clientId,
-    clientSecret,
-    fetch: fetchThroughMockServer(mockServerUrl),
-    now: () => EXAMPLE_NOW_MS,
-    retry: false,
-  })
+  return clientAgainst(mockServerUrl, METADATA, clientSecret)
 }
 
-/** The headers the client sends with every token request (client_secret_basic). */
-function tokenRequestHeaders(clientSecret: string = EXAMPLE.clientSecret) {
-  return {
-    Accept: 'application/json',
-    'Content-Type': FORM_CONTENT_TYPE,
-    Authorization: basicAuthorization(EXAMPLE.clientId, clientSecret),
-  }
-}
-
-function tokenResponse(example: Parameters<typeof matchersFor<typeof OAuthTokenResponseWire>>[1]) {
-  return matchersFor(OAuthTokenResponseWire, example, { overrides: { '/token_type': bearerTokenType() } })
-}
-
-function errorResponse(error: string) {
-  return matchersFor(OAuthErrorResponseWire, { error }, { exact: ['/error'] })
-}
-
-async function expectOAuthError(
-  promise: Promise<unknown>,
-  error: string,
-  status: number,
-): Promise<OAuthError> {
-  const thrown = await promise.then(
-    () => expect.unreachable('the call succeeded'),
-    (reason: unknown) => reason,
+/** The form fields of the example authorization code exchange (RFC 6749 §4.1.3, RFC 7636 §4.5). */
+function authorizationCodeRequest() {
+  return formBody(
+    AuthorizationCodeTokenRequestWire,
+    {
+      grant_type: 'authorization_code',
+      code: EXAMPLE.authorizationCode,
+      redirect_uri: EXAMPLE.redirectUri,
+      code_verifier: EXAMPLE.codeVerifier,
+    },
+    { code: INJECTED.code },
   )
-  expect(thrown).toBeInstanceOf(OAuthError)
-  expect(thrown).toMatchObject({ error, status })
-  return thrown as OAuthError
+}
+
+/** The form fields of a refresh of the example refresh token (RFC 6749 §6), narrowed to `scope` if given. */
+function refreshRequest(scope?: string) {
+  return formBody(
+    RefreshTokenRequestWire,
+    {
+      grant_type: 'refresh_token',
+      refresh_token: EXAMPLE.refreshToken,
+      ...(scope === undefined ? {} : { scope }),
+    },
+    { refresh_token: INJECTED.refreshToken },
+  )
 }
 
 /** OIDC Core §3.1.3.6 `at_hash` of the example access token for an EdDSA (Ed25519) ID token: SHA-512. */
@@ -131,29 +103,15 @@ const refreshGrant = { ...userGrant, scope: EXAMPLE.scopes.refreshable }
 
 describe('client_credentials grant (RFC 6749 §4.4)', () => {
   it('gets a token with the minimal response: access_token, token_type, expires_in, scope', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .uponReceiving('a client credentials token request')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(),
-        body: formBody(ClientCredentialsTokenRequestWire, {
-          grant_type: 'client_credentials',
+      .withRequest(tokenRequest(clientCredentialsRequest(EXAMPLE.scopes.clientCredentials)))
+      .willRespondWith(
+        tokenResponse({
           scope: EXAMPLE.scopes.clientCredentials,
         }),
-      })
-      .willRespondWith({
-        status: 200,
-        headers: tokenResponseHeaders(),
-        body: tokenResponse({
-          access_token: EXAMPLE.accessToken,
-          token_type: 'Bearer',
-          expires_in: EXAMPLE.expiresIn,
-          scope: EXAMPLE.scopes.clientCredentials,
-        }),
-      })
+      )
     await pact.executeTest(async (mockServer) => {
       const tokens = await client(mockServer.url).clientCredentials({
         scope: EXAMPLE.scopes.clientCredentials,
@@ -168,27 +126,17 @@ describe('client_credentials grant (RFC 6749 §4.4)', () => {
   })
 
   it('surfaces invalid_client (401, WWW-Authenticate: Basic) for a wrong secret', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .uponReceiving('a client credentials token request with a wrong client secret')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(EXAMPLE.wrongClientSecret),
-        body: formBody(ClientCredentialsTokenRequestWire, {
-          grant_type: 'client_credentials',
-          scope: EXAMPLE.scopes.clientCredentials,
-        }),
-      })
-      .willRespondWith({
-        status: 401,
-        headers: {
-          'Content-Type': jsonContentType(),
+      .withRequest(
+        tokenRequest(clientCredentialsRequest(EXAMPLE.scopes.clientCredentials), EXAMPLE.wrongClientSecret),
+      )
+      .willRespondWith(
+        oauthErrorResponse('invalid_client', 401, {
           'WWW-Authenticate': MatchersV3.regex('^Basic( .*)?$', 'Basic realm="pipeshub"'),
-        },
-        body: errorResponse('invalid_client'),
-      })
+        }),
+      )
     await pact.executeTest(async (mockServer) => {
       const error = await expectOAuthError(
         client(mockServer.url, EXAMPLE.wrongClientSecret).clientCredentials({
@@ -202,24 +150,11 @@ describe('client_credentials grant (RFC 6749 §4.4)', () => {
   })
 
   it('surfaces invalid_scope for a scope the client is not registered for', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .uponReceiving('a client credentials token request for a scope the client may not request')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(),
-        body: formBody(ClientCredentialsTokenRequestWire, {
-          grant_type: 'client_credentials',
-          scope: EXAMPLE.scopes.notRegistered,
-        }),
-      })
-      .willRespondWith({
-        status: 400,
-        headers: { 'Content-Type': jsonContentType() },
-        body: errorResponse('invalid_scope'),
-      })
+      .withRequest(tokenRequest(clientCredentialsRequest(EXAMPLE.scopes.notRegistered)))
+      .willRespondWith(oauthErrorResponse('invalid_scope'))
     await pact.executeTest(async (mockServer) => {
       await expectOAuthError(
         client(mockServer.url).clientCredentials({ scope: EXAMPLE.scopes.notRegistered }),
@@ -234,46 +169,22 @@ describe('authorization_code grant with PKCE (RFC 6749 §4.1.3, RFC 7636)', () =
   it('exchanges a code for access, refresh and ID tokens, and checks the ID token against the JWKS', async () => {
     const idToken = await exampleIdToken()
     const { d: _private, ...publicKey } = EXAMPLE.idTokenSigningKey
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .given(STATES.authorizationCodeIssued, { ...codeGrant })
       .uponReceiving('an authorization code exchange with a PKCE verifier')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(),
-        body: formBody(
-          AuthorizationCodeTokenRequestWire,
-          {
-            grant_type: 'authorization_code',
-            code: EXAMPLE.authorizationCode,
-            redirect_uri: EXAMPLE.redirectUri,
-            code_verifier: EXAMPLE.codeVerifier,
-          },
-          { code: INJECTED.code },
-        ),
-      })
-      .willRespondWith({
-        status: 200,
-        headers: tokenResponseHeaders(),
-        body: tokenResponse({
-          access_token: EXAMPLE.accessToken,
-          token_type: 'Bearer',
-          expires_in: EXAMPLE.expiresIn,
+      .withRequest(tokenRequest(authorizationCodeRequest()))
+      .willRespondWith(
+        tokenResponse({
           refresh_token: EXAMPLE.refreshToken,
           scope: EXAMPLE.scopes.user,
           id_token: idToken,
         }),
-      })
+      )
     pact
       .uponReceiving('a request for the signing keys')
       .withRequest({ method: 'GET', path: ROUTES.jwks, headers: { Accept: 'application/json' } })
-      .willRespondWith({
-        status: 200,
-        headers: { 'Content-Type': jsonContentType() },
-        body: matchersFor(JsonWebKeySetWire, { keys: [publicKey] }),
-      })
+      .willRespondWith(jsonResponse(matchersFor(JsonWebKeySetWire, { keys: [publicKey] })))
     await pact.executeTest(async (mockServer) => {
       const tokens = await client(mockServer.url).exchangeAuthorizationCode({
         code: EXAMPLE.authorizationCode,
@@ -298,31 +209,12 @@ describe('authorization_code grant with PKCE (RFC 6749 §4.1.3, RFC 7636)', () =
   })
 
   it('surfaces invalid_grant for a code that was already redeemed', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .given(STATES.authorizationCodeRedeemed, { ...codeGrant })
       .uponReceiving('an exchange of an authorization code that was already redeemed')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(),
-        body: formBody(
-          AuthorizationCodeTokenRequestWire,
-          {
-            grant_type: 'authorization_code',
-            code: EXAMPLE.authorizationCode,
-            redirect_uri: EXAMPLE.redirectUri,
-            code_verifier: EXAMPLE.codeVerifier,
-          },
-          { code: INJECTED.code },
-        ),
-      })
-      .willRespondWith({
-        status: 400,
-        headers: { 'Content-Type': jsonContentType() },
-        body: errorResponse('invalid_grant'),
-      })
+      .withRequest(tokenRequest(authorizationCodeRequest()))
+      .willRespondWith(oauthErrorResponse('invalid_grant'))
     await pact.executeTest(async (mockServer) => {
       await expectOAuthError(
         client(mockServer.url).exchangeAuthorizationCode({
@@ -337,28 +229,20 @@ describe('authorization_code grant with PKCE (RFC 6749 §4.1.3, RFC 7636)', () =
   })
 
   it('surfaces invalid_request for a malformed PKCE verifier', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .given(STATES.authorizationCodeIssued, { ...codeGrant })
       .uponReceiving('an authorization code exchange with a code verifier too short for RFC 7636')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(),
+      .withRequest(
         // Not `formBody`: the request is deliberately not a valid AuthorizationCodeTokenRequest.
-        body: {
+        tokenRequest({
           grant_type: 'authorization_code',
           code: MatchersV3.fromProviderState(`\${${INJECTED.code}}`, EXAMPLE.authorizationCode),
           redirect_uri: EXAMPLE.redirectUri,
           code_verifier: EXAMPLE.malformedCodeVerifier,
-        },
-      })
-      .willRespondWith({
-        status: 400,
-        headers: { 'Content-Type': jsonContentType() },
-        body: errorResponse('invalid_request'),
-      })
+        }),
+      )
+      .willRespondWith(oauthErrorResponse('invalid_request'))
     await pact.executeTest(async (mockServer) => {
       await expectOAuthError(
         client(mockServer.url).exchangeAuthorizationCode({
@@ -375,32 +259,17 @@ describe('authorization_code grant with PKCE (RFC 6749 §4.1.3, RFC 7636)', () =
 
 describe('refresh_token grant (RFC 6749 §6)', () => {
   it('refreshes and receives a rotated refresh token', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .given(STATES.refreshTokenIssued, { ...refreshGrant })
       .uponReceiving('a refresh token request')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(),
-        body: formBody(
-          RefreshTokenRequestWire,
-          { grant_type: 'refresh_token', refresh_token: EXAMPLE.refreshToken },
-          { refresh_token: INJECTED.refreshToken },
-        ),
-      })
-      .willRespondWith({
-        status: 200,
-        headers: tokenResponseHeaders(),
-        body: tokenResponse({
-          access_token: EXAMPLE.accessToken,
-          token_type: 'Bearer',
-          expires_in: EXAMPLE.expiresIn,
+      .withRequest(tokenRequest(refreshRequest()))
+      .willRespondWith(
+        tokenResponse({
           refresh_token: EXAMPLE.rotatedRefreshToken,
           scope: EXAMPLE.scopes.refreshable,
         }),
-      })
+      )
     await pact.executeTest(async (mockServer) => {
       const tokens = await client(mockServer.url).refresh({ refreshToken: EXAMPLE.refreshToken })
       expect(tokens.refreshToken).toBe(EXAMPLE.rotatedRefreshToken)
@@ -410,40 +279,20 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
   })
 
   it('refreshes with a narrowed scope and receives exactly that scope', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .given(STATES.refreshTokenIssued, { ...refreshGrant })
       .uponReceiving('a refresh token request narrowing the scope')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(),
-        body: formBody(
-          RefreshTokenRequestWire,
+      .withRequest(tokenRequest(refreshRequest(EXAMPLE.scopes.narrowed)))
+      .willRespondWith(
+        tokenResponse(
           {
-            grant_type: 'refresh_token',
-            refresh_token: EXAMPLE.refreshToken,
-            scope: EXAMPLE.scopes.narrowed,
-          },
-          { refresh_token: INJECTED.refreshToken },
-        ),
-      })
-      .willRespondWith({
-        status: 200,
-        headers: tokenResponseHeaders(),
-        body: matchersFor(
-          OAuthTokenResponseWire,
-          {
-            access_token: EXAMPLE.accessToken,
-            token_type: 'Bearer',
-            expires_in: EXAMPLE.expiresIn,
             refresh_token: EXAMPLE.rotatedRefreshToken,
             scope: EXAMPLE.scopes.narrowed,
           },
-          { exact: ['/scope'], overrides: { '/token_type': bearerTokenType() } },
+          ['/scope'],
         ),
-      })
+      )
     await pact.executeTest(async (mockServer) => {
       const tokens = await client(mockServer.url).refresh({
         refreshToken: EXAMPLE.refreshToken,
@@ -455,26 +304,12 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
   })
 
   it('surfaces invalid_grant for a refresh token that was already rotated', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .given(STATES.refreshTokenRotated, { ...refreshGrant })
       .uponReceiving('a refresh token request with a refresh token that was already rotated')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(),
-        body: formBody(
-          RefreshTokenRequestWire,
-          { grant_type: 'refresh_token', refresh_token: EXAMPLE.refreshToken },
-          { refresh_token: INJECTED.refreshToken },
-        ),
-      })
-      .willRespondWith({
-        status: 400,
-        headers: { 'Content-Type': jsonContentType() },
-        body: errorResponse('invalid_grant'),
-      })
+      .withRequest(tokenRequest(refreshRequest()))
+      .willRespondWith(oauthErrorResponse('invalid_grant'))
     await pact.executeTest(async (mockServer) => {
       await expectOAuthError(
         client(mockServer.url).refresh({ refreshToken: EXAMPLE.refreshToken }),
@@ -487,22 +322,12 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
 
 describe('extension grants (RFC 6749 §4.5)', () => {
   it('surfaces unsupported_grant_type for a grant type the server does not support', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .uponReceiving('a token request with an unsupported extension grant type')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: tokenRequestHeaders(),
-        // Not `formBody`: no request schema describes a grant the server does not support.
-        body: { grant_type: EXAMPLE.unsupportedGrantType },
-      })
-      .willRespondWith({
-        status: 400,
-        headers: { 'Content-Type': jsonContentType() },
-        body: errorResponse('unsupported_grant_type'),
-      })
+      // Not `formBody`: no request schema describes a grant the server does not support.
+      .withRequest(tokenRequest({ grant_type: EXAMPLE.unsupportedGrantType }))
+      .willRespondWith(oauthErrorResponse('unsupported_grant_type'))
     await pact.executeTest(async (mockServer) => {
       await expectOAuthError(
         client(mockServer.url).grant(EXAMPLE.unsupportedGrantType),

@@ -1,19 +1,5 @@
 import { MatchersV3 } from '@pact-foundation/pact'
-import {
-  basicAuthorization,
-  type ConfidentialClientParams,
-  consumerPact,
-  EXAMPLE,
-  EXAMPLE_NOW_MS,
-  FORM_CONTENT_TYPE,
-  fetchThroughMockServer,
-  formBody,
-  INJECTED,
-  jsonContentType,
-  matchersFor,
-  ROUTES,
-  STATES,
-} from '@pipeshub/contracts'
+import { EXAMPLE, formBody, INJECTED, matchersFor, ROUTES, STATES } from '@pipeshub/contracts'
 import {
   IntrospectionRequestWire,
   IntrospectionResponseWire,
@@ -21,60 +7,44 @@ import {
   UserInfoResponseWire,
 } from '@pipeshub/models'
 import { describe, expect, it } from 'vitest'
-import { OAuthClient } from '../index.js'
+import type { OAuthClient } from '../index.js'
+import {
+  clientAgainst,
+  clientAuthenticatedPost,
+  jsonResponse,
+  pactWithConfidentialClient,
+} from './interactions.js'
 
 // Revocation (RFC 7009) and introspection (RFC 7662), where the client authenticates as at the token
 // endpoint, and the OpenID Connect UserInfo endpoint, where the access token does.
 
-const CLIENT: ConfidentialClientParams = {
-  clientId: EXAMPLE.clientId,
-  clientSecret: EXAMPLE.clientSecret,
-  scopes: EXAMPLE.scopes.user.split(' '),
-  redirectUris: [EXAMPLE.redirectUri],
-  grantTypes: ['authorization_code', 'client_credentials', 'refresh_token'],
-}
-
 function client(mockServerUrl: string): OAuthClient {
-  return new OAuthClient({
-    metadata: {
-      issuer: EXAMPLE.issuer,
-      revocationEndpoint: `${EXAMPLE.issuer}${ROUTES.revocation}`,
-      introspectionEndpoint: `${EXAMPLE.issuer}${ROUTES.introspection}`,
-      userinfoEndpoint: `${EXAMPLE.issuer}${ROUTES.userinfo}`,
-    },
-    clientId: EXAMPLE.clientId,
-    clientSecret: EXAMPLE.clientSecret,
-    fetch: fetchThroughMockServer(mockServerUrl),
-    now: () => EXAMPLE_NOW_MS,
-    retry: false,
+  return clientAgainst(mockServerUrl, {
+    issuer: EXAMPLE.issuer,
+    revocationEndpoint: `${EXAMPLE.issuer}${ROUTES.revocation}`,
+    introspectionEndpoint: `${EXAMPLE.issuer}${ROUTES.introspection}`,
+    userinfoEndpoint: `${EXAMPLE.issuer}${ROUTES.userinfo}`,
   })
-}
-
-const headers = {
-  Accept: 'application/json',
-  'Content-Type': FORM_CONTENT_TYPE,
-  Authorization: basicAuthorization(EXAMPLE.clientId, EXAMPLE.clientSecret),
 }
 
 const userGrant = { clientId: EXAMPLE.clientId, subject: EXAMPLE.subject, scope: EXAMPLE.scopes.refreshable }
 
 describe('revocation (RFC 7009)', () => {
   it('revokes a refresh token', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .given(STATES.refreshTokenIssued, { ...userGrant })
       .uponReceiving('a revocation request for a refresh token')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.revocation,
-        headers,
-        body: formBody(
-          RevocationRequestWire,
-          { token: EXAMPLE.refreshToken, token_type_hint: 'refresh_token' },
-          { token: INJECTED.refreshToken },
+      .withRequest(
+        clientAuthenticatedPost(
+          ROUTES.revocation,
+          formBody(
+            RevocationRequestWire,
+            { token: EXAMPLE.refreshToken, token_type_hint: 'refresh_token' },
+            { token: INJECTED.refreshToken },
+          ),
         ),
-      })
+      )
       .willRespondWith({ status: 200 })
     await pact.executeTest(async (mockServer) => {
       await expect(
@@ -86,7 +56,7 @@ describe('revocation (RFC 7009)', () => {
 
 describe('introspection (RFC 7662)', () => {
   it('reads the state of an active access token', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     const active = {
       active: true,
       scope: EXAMPLE.scopes.refreshable,
@@ -99,24 +69,21 @@ describe('introspection (RFC 7662)', () => {
       jti: '5d1c8e2a-7b3f-4a60-9e21-0c4b6d8f1a37',
     }
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .given(STATES.accessTokenIssued, { ...userGrant })
       .uponReceiving('an introspection request for an active access token')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.introspection,
-        headers,
-        body: formBody(
-          IntrospectionRequestWire,
-          { token: EXAMPLE.accessToken, token_type_hint: 'access_token' },
-          { token: INJECTED.accessToken },
+      .withRequest(
+        clientAuthenticatedPost(
+          ROUTES.introspection,
+          formBody(
+            IntrospectionRequestWire,
+            { token: EXAMPLE.accessToken, token_type_hint: 'access_token' },
+            { token: INJECTED.accessToken },
+          ),
         ),
-      })
-      .willRespondWith({
-        status: 200,
-        headers: { 'Content-Type': jsonContentType() },
-        body: matchersFor(IntrospectionResponseWire, active, { exact: ['/client_id', '/sub'] }),
-      })
+      )
+      .willRespondWith(
+        jsonResponse(matchersFor(IntrospectionResponseWire, active, { exact: ['/client_id', '/sub'] })),
+      )
     await pact.executeTest(async (mockServer) => {
       const state = await client(mockServer.url).introspect({
         token: EXAMPLE.accessToken,
@@ -137,21 +104,16 @@ describe('introspection (RFC 7662)', () => {
   })
 
   it('reads an unknown token as inactive, and nothing more', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .uponReceiving('an introspection request for a token the server never issued')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.introspection,
-        headers,
-        body: formBody(IntrospectionRequestWire, { token: EXAMPLE.unknownToken }),
-      })
-      .willRespondWith({
-        status: 200,
-        headers: { 'Content-Type': jsonContentType() },
-        body: matchersFor(IntrospectionResponseWire, { active: false }),
-      })
+      .withRequest(
+        clientAuthenticatedPost(
+          ROUTES.introspection,
+          formBody(IntrospectionRequestWire, { token: EXAMPLE.unknownToken }),
+        ),
+      )
+      .willRespondWith(jsonResponse(matchersFor(IntrospectionResponseWire, { active: false })))
     await pact.executeTest(async (mockServer) => {
       const state = await client(mockServer.url).introspect({ token: EXAMPLE.unknownToken })
       expect({ ...state }).toEqual({ active: false })
@@ -161,7 +123,7 @@ describe('introspection (RFC 7662)', () => {
 
 describe('userinfo (OpenID Connect Core §5.3)', () => {
   it('reads the claims of the end-user an access token with openid, profile and email was issued for', async () => {
-    const pact = consumerPact()
+    const pact = pactWithConfidentialClient()
     const claims = {
       sub: EXAMPLE.subject,
       preferred_username: EXAMPLE.subject,
@@ -170,7 +132,6 @@ describe('userinfo (OpenID Connect Core §5.3)', () => {
       email_verified: true,
     }
     pact
-      .given(STATES.confidentialClientExists, { ...CLIENT })
       .given(STATES.accessTokenIssued, { ...userGrant, scope: 'openid profile email' })
       .uponReceiving('a userinfo request with an access token carrying openid, profile and email')
       .withRequest({
@@ -184,11 +145,7 @@ describe('userinfo (OpenID Connect Core §5.3)', () => {
           ),
         },
       })
-      .willRespondWith({
-        status: 200,
-        headers: { 'Content-Type': jsonContentType() },
-        body: matchersFor(UserInfoResponseWire, claims, { exact: ['/sub'] }),
-      })
+      .willRespondWith(jsonResponse(matchersFor(UserInfoResponseWire, claims, { exact: ['/sub'] })))
     await pact.executeTest(async (mockServer) => {
       const userinfo = await client(mockServer.url).userinfo(EXAMPLE.accessToken, {
         expectedSubject: EXAMPLE.subject,

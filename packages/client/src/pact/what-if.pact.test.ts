@@ -1,21 +1,6 @@
-import {
-  basicAuthorization,
-  bearerTokenType,
-  consumerPact,
-  EXAMPLE,
-  EXAMPLE_NOW_MS,
-  FORM_CONTENT_TYPE,
-  fetchThroughMockServer,
-  formBody,
-  matchersFor,
-  ROUTES,
-  STATES,
-  tokenResponseHeaders,
-  WHAT_IF_PACTS_DIR,
-} from '@pipeshub/contracts'
-import { ClientCredentialsTokenRequestWire, OAuthTokenResponseWire } from '@pipeshub/models'
+import { consumerPact, EXAMPLE, ROUTES, STATES, WHAT_IF_PACTS_DIR } from '@pipeshub/contracts'
 import { describe, expect, it } from 'vitest'
-import { OAuthClient } from '../index.js'
+import { clientAgainst, clientCredentialsRequest, tokenRequest, tokenResponse } from './interactions.js'
 
 // Not part of the contract: the pact a client change WOULD write if the client started reading a
 // field the provider does not send. Here: a token cache that refreshes client_credentials tokens with
@@ -35,42 +20,17 @@ describe('what-if: a client that reads refresh_token from a client_credentials r
         grantTypes: ['client_credentials'],
       })
       .uponReceiving('a client credentials token request, expecting a refresh token')
-      .withRequest({
-        method: 'POST',
-        path: ROUTES.token,
-        headers: {
-          Accept: 'application/json',
-          'Content-Type': FORM_CONTENT_TYPE,
-          Authorization: basicAuthorization(EXAMPLE.clientId, EXAMPLE.clientSecret),
-        },
-        body: formBody(ClientCredentialsTokenRequestWire, {
-          grant_type: 'client_credentials',
+      .withRequest(tokenRequest(clientCredentialsRequest(EXAMPLE.scopes.clientCredentials)))
+      .willRespondWith(
+        tokenResponse({
+          refresh_token: EXAMPLE.refreshToken,
           scope: EXAMPLE.scopes.clientCredentials,
         }),
-      })
-      .willRespondWith({
-        status: 200,
-        headers: tokenResponseHeaders(),
-        body: matchersFor(
-          OAuthTokenResponseWire,
-          {
-            access_token: EXAMPLE.accessToken,
-            token_type: 'Bearer',
-            expires_in: EXAMPLE.expiresIn,
-            refresh_token: EXAMPLE.refreshToken,
-            scope: EXAMPLE.scopes.clientCredentials,
-          },
-          { overrides: { '/token_type': bearerTokenType() } },
-        ),
-      })
+      )
     await pact.executeTest(async (mockServer) => {
-      const client = new OAuthClient({
-        metadata: { issuer: EXAMPLE.issuer, tokenEndpoint: `${EXAMPLE.issuer}${ROUTES.token}` },
-        clientId: EXAMPLE.clientId,
-        clientSecret: EXAMPLE.clientSecret,
-        fetch: fetchThroughMockServer(mockServer.url),
-        now: () => EXAMPLE_NOW_MS,
-        retry: false,
+      const client = clientAgainst(mockServer.url, {
+        issuer: EXAMPLE.issuer,
+        tokenEndpoint: `${EXAMPLE.issuer}${ROUTES.token}`,
       })
       const tokens = await client.clientCredentials({ scope: EXAMPLE.scopes.clientCredentials })
       // The changed client's read: against the mock it works, so only the provider can catch it.
