@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { wireSchemas } from '@pipeshub/models'
-import { createMemoryStore, hashSecret, openSqliteStore, registerClient, type Store } from '@pipeshub/server'
+import { createMemoryStore, openSqliteStore, registerClient, type Store } from '@pipeshub/server'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
@@ -14,10 +14,10 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
+import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 
 const ISSUER = 'http://token-server.test'
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
-const PASSWORD = 'correct horse battery staple'
 
 interface Fixture {
   server: TokenServer
@@ -45,15 +45,7 @@ async function start(overrides: Partial<TokenServerConfig> = {}): Promise<Fixtur
     grantTypes: ['client_credentials'],
     scopes: ['org:read'],
   })
-  await store.users.create({
-    subject: 'user-1',
-    username: 'alice',
-    passwordHash: await hashSecret(PASSWORD),
-    name: 'Alice',
-    email: 'alice@example.com',
-    emailVerified: true,
-    createdAt: 0,
-  })
+  await createTestUser(store)
   const server = await createTokenServer({ config: testConfig(overrides), store, issuer: ISSUER })
   running.push(server)
   const address = await server.app.listen({ host: '127.0.0.1', port: 0 })
@@ -142,7 +134,7 @@ describe('login and consent pages', () => {
     const consent = await browser.postForm(fixture.server.paths.authorization, {
       ...hiddenFields(html),
       username: 'alice',
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     })
     expect(consent.status).toBe(200)
     const consentHtml = await consent.text()
@@ -191,7 +183,7 @@ describe('login and consent pages', () => {
     const consent = await first.browser.postForm(fixture.server.paths.authorization, {
       ...hiddenFields(first.html),
       username: 'alice',
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     })
     const granted = await first.browser.postForm(fixture.server.paths.authorization, {
       ...hiddenFields(await consent.text()),
@@ -244,7 +236,7 @@ describe('login and consent pages', () => {
     const consent = await browser.postForm(fixture.server.paths.authorization, {
       ...hiddenFields(html),
       username: 'alice',
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     })
     const refused = await browser.postForm(fixture.server.paths.authorization, {
       ...hiddenFields(await consent.text()),
@@ -277,7 +269,7 @@ describe('login and consent pages', () => {
     const unknownUser = await browser.postForm(fixture.server.paths.authorization, {
       ...hiddenFields(html),
       username: 'mallory',
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     })
     expect(unknownUser.status).toBe(401)
     expect(await unknownUser.text()).toContain('The username or password is incorrect.')
@@ -311,7 +303,7 @@ describe('login and consent pages', () => {
     const forged = await attacker.postForm(fixture.server.paths.authorization, {
       ...hiddenFields(victim.html),
       username: 'alice',
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     })
     expect(forged.status).toBe(403)
     expect(await forged.text()).toContain('This form has expired')

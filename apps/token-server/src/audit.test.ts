@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { errorResponseCodec } from '@pipeshub/models'
-import { createMemoryStore, hashSecret, registerClient, type Store } from '@pipeshub/server'
+import { createMemoryStore, registerClient, type Store } from '@pipeshub/server'
 import { decodeJwt } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
@@ -13,10 +13,10 @@ import {
   tokenRequest,
 } from './test-support/form-session.js'
 import { rawHttp } from './test-support/raw-http.js'
+import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 
 const ISSUER = 'http://token-server.test'
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
-const PASSWORD = 'correct horse battery staple'
 
 const running: TokenServer[] = []
 afterEach(async () => {
@@ -37,15 +37,7 @@ async function start(
     redirectUris: [REDIRECT_URI],
     scopes: ['openid', 'offline_access', 'kb:read'],
   })
-  await store.users.create({
-    subject: 'user-1',
-    username: 'alice',
-    passwordHash: await hashSecret(PASSWORD),
-    name: 'Alice',
-    email: 'alice@example.com',
-    emailVerified: true,
-    createdAt: 0,
-  })
+  await createTestUser(store)
   const server = await createTokenServer({
     config: testConfig(overrides),
     store,
@@ -92,7 +84,7 @@ async function signedInBrowser(fixture: Fixture): Promise<FormSession> {
   const consent = await browser.postForm(fixture.server.paths.authorization, {
     ...hiddenFields(await login.text()),
     username: 'alice',
-    password: PASSWORD,
+    password: TEST_PASSWORD,
   })
   const done = await browser.postForm(fixture.server.paths.authorization, {
     ...hiddenFields(await consent.text()),
@@ -137,7 +129,7 @@ describe('max_age (OIDC Core section 3.1.2.1)', () => {
     const redirect = await browser.postForm(fixture.server.paths.authorization, {
       ...hiddenFields(html),
       username: 'alice',
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     })
     // Consent was given before: the fresh sign-in completes the request.
     expect(redirect.status).toBe(303)

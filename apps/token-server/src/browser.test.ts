@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createMemoryStore, hashSecret, registerClient } from '@pipeshub/server'
+import { createMemoryStore, registerClient } from '@pipeshub/server'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import { authorizeUrl, pkcePair, tokenRequest } from './test-support/form-session.js'
+import { createTestUser } from './test-support/users.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
@@ -42,15 +43,7 @@ describe.runIf(available)('authorization code flow in headless Chromium', () => 
         scopes: ['openid', 'profile', 'email', 'offline_access', 'kb:read'],
       })
     ).client.clientId
-    await store.users.create({
-      subject: 'user-browser',
-      username: 'alice',
-      passwordHash: await hashSecret(PASSWORD),
-      name: 'Alice Example',
-      email: 'alice@example.com',
-      emailVerified: true,
-      createdAt: 0,
-    })
+    await createTestUser(store, { subject: 'user-browser', password: PASSWORD, name: 'Alice Example' })
     server = await createTokenServer({ config: testConfig(), store, issuer: ISSUER })
     baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
     browser = await chromium.launch({

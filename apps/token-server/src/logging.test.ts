@@ -1,4 +1,4 @@
-import { createMemoryStore, hashSecret, registerClient } from '@pipeshub/server'
+import { createMemoryStore, registerClient } from '@pipeshub/server'
 import { describe, expect, it } from 'vitest'
 import { createTokenServer, testConfig } from './app.js'
 import { createLogger, redactUrl } from './logging.js'
@@ -9,6 +9,7 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
+import { createTestUser } from './test-support/users.js'
 
 function captureLines(): { lines: string[]; destination: { write(line: string): void } } {
   const lines: string[] = []
@@ -59,15 +60,7 @@ describe('log redaction', () => {
       grantTypes: ['client_credentials'],
       scopes: ['org:read'],
     })
-    await store.users.create({
-      subject: 'user-1',
-      username: 'alice',
-      passwordHash: await hashSecret(password),
-      name: null,
-      email: null,
-      emailVerified: false,
-      createdAt: 0,
-    })
+    await createTestUser(store, { password, name: null, email: null })
     const server = await createTokenServer({
       config: testConfig({ logLevel: 'trace' }),
       store,
