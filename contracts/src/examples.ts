@@ -40,16 +40,22 @@ export const EXAMPLE = {
   /** An opaque string the provider never issued, for the inactive introspection outcome. */
   unknownToken: 'never-issued-token-0123456789',
   /**
-   * The test-only Ed25519 key the example ID token is signed with. Ed25519 signatures are
-   * deterministic (RFC 8032), so the signed example, and the pact, are identical on every run.
+   * The test-only RSA key the example ID token is signed with: RS256, the ID-token algorithm of every
+   * client that registered no other (OIDC Dynamic Client Registration §2). RSASSA-PKCS1-v1_5 signatures
+   * are deterministic, so the signed example, and the pact, are identical on every run.
    */
   idTokenSigningKey: {
-    kty: 'OKP',
-    crv: 'Ed25519',
-    x: 'uNUY-QdjrqsHgQwPId6xGff_seevxEzVAPhBiCgbb4o',
-    d: 'YKZ_HC3XGARgGm1L7eBHG8iiwz4Pch2BLayTR-i7zLM',
+    kty: 'RSA',
+    n: 'ipWk93V6J0nacfywuSBbzPD78stQNvEpB2HfOJIb9yueD_9L-LQNcSAqx77UDPfeOxBEGcRIhdpgTqWQ3oICJR-PDlO5IIGEouS9gE8GhpMT8SWicZ2x91ywVBx0NkNQzQ9ASR1wSbwhwlM89umGdM_ZDL164IS_c2GzyQUJLKCqrOq7rFQEwztWL4TxKgRPQeALZTnjocE--pxCf1y5HkrfdbQJKJXIykTMFXzZNtGp9M9xldrNA8TPHXSUWOhLSLW6qvI0bmMEZf9BHhe6CPBJbKEQq4F0t8xyKTBlyXYsK7SZT9uzV7AKTpX4ttj6Ww2_4fx8hyok7-eqeDWs3w',
+    e: 'AQAB',
+    d: 'F0NBWsycgaXTBllNbPXykvdMw5e_UkmvAm86YiuciCQJN1Q6c3f93aRxqe_tdnPRGQcE93JMXjOnAOyn4cHfDE483EHPjJZRJmrRKI2bYdGkglE38GxxKD2l16ijFUy9bn6F4wAPDkGHRTBlxmiyyj7th0bzLmb6ICshW7f9r0DVx1dDFc3ArE3TDACtoEndXWwZCs3m2_q8oG8gu2pY7mflCXsqHe8Qa4WlYB6HOQRvvwf-lAyALKEKjmM2cVebsKUnJBPhuaEQjU6dwXsi0nx2ty94LU5VRs4vLCpw72pomGae8VsMSx-U-4cmWG6R9oMwNYNsG8RgKilqdzn5gQ',
+    p: 'v0_UmbGgPDETnDMgyhBAQKPmBRTakyckGJj2ZZv0nJsn9CJPzd0b2rJ6Frgeip4oiTX2WoEwvltSKXZ854iRFlW0MiEsdugdStTvzrZHZOsMXpUc05oBrPtG4t6YIzYSCfNOLiCbBtVi0Zd3H0snOWqI0_KJZiRasYUjADesBh8',
+    q: 'uXGuFHUh-2SCiyVseA9URey2sSVSr66KPXY_g8u3IVu4VFxMqvfcW0PXcJsDtOGZQ0qeCda3UPnpyc4FXLQWxQ7pPmp5EXkVM5DY1E1_TBLCorwBoqxOgLYWmyDDYM6_GSYyil4kpBS_Gv8GC7fcbDuKR8Sj5QxBdIWEExI-AUE',
+    dp: 'GdBgxHhGQbjxh3MSqpE0ykQTRn5A2_g9E6CYJq-7euIoqvVyRTnfh0vr02L2pAehOppwalfiRt01oeieA_PWd-gKj3UQdd7uDOncjczkp0Zb_esq35Z5QWkKcJROfPnPx03wL6Mwp-RlGBjS9wMCAOpSGh8w0Pp4zllDlsTsTks',
+    dq: 'pmDPDX21-mXIFe2CrwkZ1A64LqFM2WBgmRoxjB7G9D_lVpLlGnN9Gcj5TwdVQQEzT8NvnWYuXJGMZsnX17-fujdRnvVKIBohon0vfPL25hri07yYPwoW-LXl_FJd2MpFe9vgdnJWr3wJpb_u_a59LgIRY6iSX1sqks-DmtTAGsE',
+    qi: 'uumT2XmLmyo3aQ4_fMiIQwHteiQKekvnOcWorQ6dTJ4Zbww2gTlCIcq2xNR6Zef2YyF3r4-oXYQegSJGOt16B4E7CiMN5dFhuAAL17YjSFgy6vwnUKPJGQ-wy4nGqimd-MXvCqZG2SyyKfH1-olJUX3ERzPGbySO7Fm0-VpOHK8',
     kid: 'contract-example-key',
-    alg: 'EdDSA',
+    alg: 'RS256',
     use: 'sig',
   },
   /** Epoch seconds in examples: fixed, so the pact does not change from run to run. */

@@ -203,6 +203,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         client: authorizationRequest.client,
         scope: authorizationRequest.scope,
         parameters: authorizationParameters(parameters),
+        prompt: authorizationRequest.prompt,
         maxAge: authorizationRequest.maxAge,
       },
       request.method === 'POST' ? parameters : undefined,

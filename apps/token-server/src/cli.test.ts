@@ -172,10 +172,14 @@ describe('pipeshub-token-server CLI', () => {
     await store.close()
     const rotated = cli(['keys', 'rotate'])
     expect(rotated.code).toBe(0)
-    expect(rotated.stdout).toMatch(/^new ES256 key \S+: published now, signs from /)
+    // One new key per algorithm in use, the access-token algorithm first.
+    const lines = rotated.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/^new ES256 key \S+: published now, signs from /)
+    for (const line of lines)
+      expect(line).toMatch(/^new (ES256|EdDSA|RS256) key \S+: published now, signs from /)
     const after = openSqliteStore({ path: databaseFile })
     try {
-      expect((await after.signingKeys.list()).length).toBe(before + 1)
+      expect((await after.signingKeys.list()).length).toBe(before + lines.length)
     } finally {
       await after.close()
     }

@@ -64,8 +64,8 @@ async function main(): Promise<void> {
 
   const seeded = config.seedDemo && (await isEmptyStore(store)) ? await seedDemo(store, issuer) : undefined
   const server = await createTokenServer({ config, store, issuer })
-  // The first start generates the signing key now rather than on the first token request.
-  await server.authorizationServer.signingKeys.signingKey()
+  // The first start generates the signing keys (access tokens, ID tokens) now rather than on first use.
+  await server.authorizationServer.jwks()
 
   // Expired rows are deleted every 15 minutes; the signing key rotates every PIPESHUB_KEY_ROTATION_DAYS.
   const maintenance = createMaintenance({

@@ -24,7 +24,9 @@ async function start(keyRotationDays: number) {
     keyRotationDays,
     log: server.app.log,
   })
-  const kids = async () => (await server.authorizationServer.jwks()).keys.map((key) => key.kid)
+  // The access-token keys; the ID-token keys (RS256) follow the same schedule.
+  const kids = async () =>
+    (await server.authorizationServer.jwks()).keys.filter((key) => key.alg === 'ES256').map((key) => key.kid)
   const signer = async () => (await server.authorizationServer.signingKeys.signingKey()).kid
   return {
     server,

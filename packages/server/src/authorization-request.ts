@@ -8,16 +8,46 @@ export interface AuthorizationRequest {
   redirectUri: string
   /** Requested scopes, each known and allowed for the client. */
   scope: string[]
-  state: string
+  /**
+   * `state`, when the client sent one. RFC 6749 §4.1.1 only recommends it and RFC 9700 §2.1.1 lets PKCE
+   * carry the CSRF protection, so a request with an S256 `code_challenge` may leave it out.
+   */
+  state: string | undefined
   codeChallenge: string | null
   codeChallengeMethod: 'S256' | 'plain' | null
   nonce: string | null
+  /**
+   * `prompt` values (OIDC Core §3.1.2.1), each one of `login`, `consent`, `select_account`, or `none`
+   * alone; empty when absent. `consent` asks again even when the end-user consented before.
+   */
+  prompt: PromptValue[]
   /**
    * `max_age` (OIDC Core section 3.1.2.1), seconds: the end-user must have authenticated at most this long
    * ago, else the login/consent hook must authenticate them again (`0` behaves like `prompt=login`);
    * `null` when absent. See `authenticationTooOld`.
    */
   maxAge: number | null
+}
+
+/** The `prompt` values of OIDC Core §3.1.2.1. */
+export type PromptValue = 'none' | 'login' | 'consent' | 'select_account'
+
+const PROMPT_VALUES: readonly string[] = ['none', 'login', 'consent', 'select_account']
+
+/**
+ * Parses `prompt` (OIDC Core §3.1.2.1): space-delimited known values; `none` with any other value is an
+ * `invalid_request`, as is a value this server does not know.
+ */
+export function parsePrompt(value: string | undefined): PromptValue[] {
+  if (value === undefined) return []
+  const values = [...new Set(value.split(' ').filter((v) => v !== ''))]
+  for (const v of values) {
+    if (!PROMPT_VALUES.includes(v))
+      throw new OAuthError('invalid_request', `prompt value ${v} is not supported`)
+  }
+  if (values.includes('none') && values.length > 1)
+    throw new OAuthError('invalid_request', 'prompt=none cannot be combined with another value')
+  return values as PromptValue[]
 }
 
 /**

@@ -610,8 +610,8 @@ describe('refresh_token grant', () => {
     expect((await rejection(server.verifyAccessToken(second.accessToken))).error).toBe('invalid_token')
   })
 
-  it('only narrows scope; dropping offline_access ends the chain without a new refresh token', async () => {
-    const { server, auth, refreshToken } = await withRefreshToken()
+  it('only narrows scope (RFC 6749 section 6): the access token narrows, the new refresh token keeps the original scope', async () => {
+    const { server, auth, refreshToken, first } = await withRefreshToken()
     const widen = await rejection(
       server.token(
         { grant_type: 'refresh_token', refresh_token: refreshToken, scope: 'kb:read kb:write' },
@@ -624,13 +624,21 @@ describe('refresh_token grant', () => {
       auth,
     )
     expect(narrowed.scope).toBe('kb:read offline_access')
+    // Leaving offline_access out narrows the access token only: a refresh token still comes back.
     const last = await server.token(
       { grant_type: 'refresh_token', refresh_token: narrowed.refreshToken ?? '', scope: 'kb:read' },
       auth,
     )
     expect(last.scope).toBe('kb:read')
-    expect(last.refreshToken).toBeUndefined()
+    expect(last.refreshToken).toBeDefined()
     expect(last.idToken).toBeUndefined()
+    // ... and that refresh token still carries the whole original grant.
+    const full = await server.token(
+      { grant_type: 'refresh_token', refresh_token: last.refreshToken ?? '' },
+      auth,
+    )
+    expect(full.scope).toBe(first.scope)
+    expect(full.idToken).toBeDefined()
   })
 
   it('binds the refresh token to its client and answers invalid_grant for expired tokens, never server_error', async () => {
@@ -754,8 +762,13 @@ describe('revocation and introspection', () => {
     const other = await server.registerClient({ name: 'other', redirectUris: [REDIRECT_URI] })
     const otherAuth = { authorization: basic(other.client.clientId, other.clientSecret ?? '') }
 
-    await server.revoke({ token: tokens.accessToken }, otherAuth)
-    await server.revoke({ token: tokens.refreshToken ?? '' }, otherAuth)
+    // RFC 7009 section 2.1: another client's token is refused with an error, and stays valid.
+    expect((await rejection(server.revoke({ token: tokens.accessToken }, otherAuth))).error).toBe(
+      'invalid_request',
+    )
+    expect((await rejection(server.revoke({ token: tokens.refreshToken ?? '' }, otherAuth))).error).toBe(
+      'invalid_request',
+    )
     expect((await server.introspect({ token: tokens.accessToken }, auth)).active).toBe(true)
     expect((await server.introspect({ token: tokens.refreshToken ?? '' }, auth)).active).toBe(true)
 
@@ -917,9 +930,12 @@ describe('signing algorithms', () => {
         client_id: client.clientId,
       })
       const { keys } = await server.jwks()
-      expect(keys).toHaveLength(1)
-      expect(keys[0]).toMatchObject({ alg, use: 'sig' })
-      expect(keys[0]).not.toHaveProperty('d')
+      // The access-token key, and the default ID-token key (RS256) when that is another algorithm.
+      expect(keys.map((key) => key.alg).sort()).toEqual([...new Set([alg, 'RS256'])].sort())
+      for (const key of keys) {
+        expect(key).toMatchObject({ use: 'sig' })
+        expect(key).not.toHaveProperty('d')
+      }
     })
   }
 })

@@ -5,6 +5,7 @@ import {
   type AuthorizationRequest,
   AuthorizationRequestError,
   buildRedirect,
+  parsePrompt,
 } from './authorization-request.js'
 import {
   type AuthenticatedClient,
@@ -67,7 +68,10 @@ export interface AuthorizationServerOptions {
   refreshTokenLifetime?: number
   /** Seconds (default 600). */
   authorizationCodeLifetime?: number
-  /** Signing algorithm of access and ID tokens (default ES256). */
+  /**
+   * Signing algorithm of access tokens (default ES256). ID tokens are RS256 unless the client registered
+   * `id_token_signed_response_alg` (OIDC Dynamic Client Registration §2); JWKS holds a key per algorithm.
+   */
   signingAlgorithm?: SigningAlgorithm
   /** Seconds a rotated-in key is published before it signs (default 3600). */
   keyPublicationDelay?: number
@@ -78,6 +82,11 @@ export interface AuthorizationServerOptions {
    * client learns only about tokens issued to itself; other tokens answer `{"active":false}`.
    */
   introspectionClients?: readonly string[]
+  /**
+   * Require `state` in every authorization request (default false: a request with an S256
+   * `code_challenge` may leave it out, RFC 9700 §2.1.1; without PKCE `state` is always required).
+   */
+  requireState?: boolean
   /** Clock in epoch seconds (default: `Date.now()`), injectable for tests. */
   now?: () => number
 }
@@ -129,7 +138,7 @@ export interface AuthorizationServer {
     params: RequestParameters,
     credentials: { authorization?: string | undefined },
   ): Promise<ValidatedOAuthTokenResponse>
-  /** RFC 7009 revocation; unknown tokens and other clients' tokens are ignored. */
+  /** RFC 7009 revocation; unknown tokens are ignored, another client's token answers `invalid_request`. */
   revoke(params: RequestParameters, credentials: { authorization?: string | undefined }): Promise<void>
   /** RFC 7662 introspection, for authenticated clients. */
   introspect(
@@ -165,17 +174,27 @@ export interface AuthorizationServer {
   issueRefreshToken(input: IssueRefreshTokenInput): Promise<string>
   /** Deletes expired codes, refresh tokens, sessions and revoked-token entries; answers how many. */
   purgeExpired(): Promise<number>
-  /** Publishes a new signing key that starts signing after `keyPublicationDelay`. */
-  rotateSigningKeys(): Promise<SigningKeyRecord>
   /**
-   * Rotates only when no signing key was created in the last `maxAge` seconds; safe to run on a schedule
-   * in every instance sharing a store (one of them rotates). Answers the new key, or `undefined`.
+   * Publishes a new key for each algorithm in use; each starts signing after `keyPublicationDelay`.
+   * Answers the new keys, the access-token algorithm first.
    */
-  rotateSigningKeysIfDue(maxAge: number): Promise<SigningKeyRecord | undefined>
+  rotateSigningKeys(): Promise<SigningKeyRecord[]>
+  /**
+   * Rotates each algorithm in use only when none of its keys was created in the last `maxAge` seconds;
+   * safe to run on a schedule in every instance sharing a store (one of them rotates each algorithm).
+   * Answers the new keys (empty when nothing was due).
+   */
+  rotateSigningKeysIfDue(maxAge: number): Promise<SigningKeyRecord[]>
   now(): number
 }
 
 export const DEFAULT_PREFIX = '/api/v1'
+
+/** OIDC Dynamic Client Registration §2: ID tokens are RS256 unless the client registered another. */
+export const DEFAULT_ID_TOKEN_ALGORITHM: SigningAlgorithm = 'RS256'
+
+/** The ID-token algorithms a client may register (`id_token_signing_alg_values_supported`). */
+export const ID_TOKEN_SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'ES256', 'EdDSA']
 
 export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
   const p = prefix.replace(/\/+$/, '')
@@ -236,6 +255,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const defaultRefreshLifetime = options.refreshTokenLifetime ?? 30 * 86_400
   const codeLifetime = options.authorizationCodeLifetime ?? 600
   const alg = options.signingAlgorithm ?? 'ES256'
+  // Every ID token is signed with one of these; a JWKS publishes the server's algorithm and the default.
+  const publishedAlgorithms = [...new Set<SigningAlgorithm>([alg, DEFAULT_ID_TOKEN_ALGORITHM])]
   const refreshPolicy = options.refreshTokenPolicy ?? 'offline_access'
   const introspectionClients = new Set(options.introspectionClients ?? [])
   const signingKeys = createSigningKeyManager({
@@ -343,6 +364,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           ...(input.idToken.nonce === null ? {} : { nonce: input.idToken.nonce }),
         },
         accessToken,
+        input.client.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_ALGORITHM,
       )
       return { accessToken, idToken }
     } catch (error) {
@@ -518,9 +540,11 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     }
     const lifetime = accessLifetime(client)
     const jti = newJti()
+    // RFC 6749 §6: only the access token narrows; the new refresh token keeps the scope of the one
+    // presented, so a narrower request (even one without offline_access) never loses the grant.
     const { refreshToken, record: next } = mintRefreshToken(
       client,
-      { familyId: record.familyId, subject: record.subject, scope, authTime: record.authTime },
+      { familyId: record.familyId, subject: record.subject, scope: record.scope, authTime: record.authTime },
       { jti, expiresAt: t + lifetime },
       t,
     )
@@ -544,7 +568,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   }
 
   const verify = async (token: string): Promise<AccessTokenClaims> => {
-    const claims = await verifyAccessToken(signingKeys, token, { issuer, audience, now: now() }).catch(
+    const claims = await verifyAccessToken(signingKeys, token, { issuer, audience, now: now(), alg }).catch(
       (error) => {
         throw error instanceof OAuthError ? error : storageFailure(error)
       },
@@ -566,6 +590,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     }
     return claims
   }
+
+  // RFC 7009 §2.1: a token issued to another client is refused with an error, not silently kept.
+  const notOwner = () => new OAuthError('invalid_request', 'the token was not issued to this client')
 
   const setDisabled = async (clientId: string, disabledAt: number | null): Promise<boolean> => {
     const client = await stored(() => store.clients.get(clientId))
@@ -607,21 +634,21 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       if (looksLikeJwt(token)) {
         let claims: AccessTokenClaims | undefined
         try {
-          claims = await verifyAccessToken(signingKeys, token, { issuer, audience, now: t })
+          claims = await verifyAccessToken(signingKeys, token, { issuer, audience, now: t, alg })
         } catch (error) {
           if (!(error instanceof OAuthError)) throw storageFailure(error)
         }
-        // RFC 7009 §2.2: an invalid token, or another client's, needs no action and still answers 200.
-        if (claims && claims.client_id === client.clientId) {
-          const exp = claims.exp
-          await stored(() => store.revokedAccessTokens.revoke(claims.jti, exp))
-        }
+        // RFC 7009 §2.2: an invalid or unknown token needs no action and still answers 200.
+        if (!claims) return
+        if (claims.client_id !== client.clientId) throw notOwner()
+        const exp = claims.exp
+        await stored(() => store.revokedAccessTokens.revoke(claims.jti, exp))
         return
       }
       const record = await stored(() => store.refreshTokens.get(hashOpaqueToken(token)))
-      if (record && record.clientId === client.clientId) {
-        await stored(() => revokeIssued(null, null, record.familyId, t))
-      }
+      if (!record) return
+      if (record.clientId !== client.clientId) throw notOwner()
+      await stored(() => revokeIssued(null, null, record.familyId, t))
     },
 
     async introspect(params, credentials) {
@@ -747,13 +774,17 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         scopes_supported: [...scopes],
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
+        // OpenID Connect Discovery §3: request_uri_parameter_supported defaults to true, so say false.
+        request_parameter_supported: false,
+        request_uri_parameter_supported: false,
         grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         code_challenge_methods_supported: ['S256'],
         subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: [alg],
+        // OpenID Connect Discovery §3: RS256 must be listed; it is the default of every client.
+        id_token_signing_alg_values_supported: [...ID_TOKEN_SIGNING_ALGORITHMS],
         claims_supported: [
           'iss',
           'sub',
@@ -775,8 +806,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
 
     async jwks() {
       try {
-        // A JWKS without a signing key would let a client cache an empty set: create the first key now.
-        await signingKeys.signingKey()
+        // A JWKS without a signing key would let a client cache an empty set: create the first key of
+        // the access-token algorithm and of the default ID-token algorithm now.
+        await Promise.all(publishedAlgorithms.map((a) => signingKeys.signingKey(a)))
         return { keys: await signingKeys.publicJwks() }
       } catch (error) {
         throw storageFailure(error)
@@ -819,8 +851,17 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         if (!client.grantTypes.includes('authorization_code')) {
           throw new OAuthError('unauthorized_client', 'this client may not use the authorization_code grant')
         }
-        if (state === undefined) throw new OAuthError('invalid_request', 'state is required')
-        if (state.length > MAX_PARAMETER_LENGTH) throw new OAuthError('invalid_request', 'state is too long')
+        // OIDC Core §3.1.2.6: request objects are not supported, and saying so beats ignoring them.
+        if (param(params, 'request') !== undefined)
+          throw new OAuthError('request_not_supported', 'request objects are not supported')
+        if (param(params, 'request_uri') !== undefined)
+          throw new OAuthError('request_uri_not_supported', 'request_uri is not supported')
+        const responseMode = param(params, 'response_mode')
+        if (responseMode !== undefined && responseMode !== 'query')
+          throw new OAuthError('invalid_request', 'response_mode must be query')
+        if (state !== undefined && state.length > MAX_PARAMETER_LENGTH)
+          throw new OAuthError('invalid_request', 'state is too long')
+        const prompt = parsePrompt(param(params, 'prompt'))
         const scope = parseScopeParameter(param(params, 'scope'))
         if (scope === undefined) throw new OAuthError('invalid_scope', 'scope is required')
         assertScopesAllowed(scope, registry, client.scopes)
@@ -846,6 +887,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
             throw new OAuthError('invalid_request', 'code_challenge_method must be S256')
           }
         }
+        // RFC 6749 §4.1.1 recommends state; RFC 9700 §2.1.1 lets an S256 code_challenge carry the CSRF
+        // protection instead (openid-client leaves state out when the server supports PKCE).
+        if (state === undefined && (options.requireState === true || method !== 'S256'))
+          throw new OAuthError('invalid_request', 'state is required')
         const nonce = param(params, 'nonce') ?? null
         if (nonce !== null && nonce.length > 512) throw new OAuthError('invalid_request', 'nonce is too long')
         const maxAgeParam = param(params, 'max_age')
@@ -862,6 +907,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           codeChallenge,
           codeChallengeMethod: method as 'S256' | 'plain' | null,
           nonce,
+          prompt,
           maxAge,
         }
       } catch (error) {
@@ -916,8 +962,12 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       })
     },
 
-    registerClient(input) {
-      return registerClient(store, { scopeRegistry: scopes, now: now(), ...input })
+    async registerClient(input) {
+      const registered = await registerClient(store, { scopeRegistry: scopes, now: now(), ...input })
+      // A key of the client's ID-token algorithm is published before its first ID token is signed.
+      const idTokenAlg = registered.client.idTokenSignedResponseAlg
+      if (idTokenAlg !== null) await stored(() => signingKeys.signingKey(idTokenAlg))
+      return registered
     },
 
     async issueRefreshToken(input) {

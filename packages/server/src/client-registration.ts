@@ -1,7 +1,9 @@
 import { OAuthError } from './errors.js'
 import { PIPESHUB_SCOPES } from './scopes.js'
 import { CLIENT_SECRET_HASH_COST, generateClientId, generateClientSecret, hashSecret } from './secrets.js'
-import type { ClientRecord, GrantType, Store } from './store/types.js'
+import type { ClientRecord, GrantType, SigningAlgorithm, Store } from './store/types.js'
+
+const ID_TOKEN_ALGORITHMS: readonly string[] = ['RS256', 'ES256', 'EdDSA']
 
 /** PipesHub's bounds on per-client lifetimes, seconds. */
 export const ACCESS_TOKEN_LIFETIME_BOUNDS = { min: 300, max: 86_400 } as const
@@ -19,6 +21,11 @@ export interface ClientRegistrationInput {
   allowPlainPkce?: boolean
   accessTokenLifetime?: number | null
   refreshTokenLifetime?: number | null
+  /**
+   * `id_token_signed_response_alg` (OIDC Dynamic Client Registration §2): RS256, ES256 or EdDSA;
+   * absent or `null` for the default, RS256.
+   */
+  idTokenSignedResponseAlg?: SigningAlgorithm | null
   /** A fixed client id (a UUID is generated otherwise): for seeding and provider states. */
   clientId?: string
   /** A fixed secret (32 random bytes hex are generated otherwise): for seeding and provider states. */
@@ -67,6 +74,13 @@ function checkLifetime(
   if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
     throw invalidMetadata(`${name} must be an integer between ${bounds.min} and ${bounds.max} seconds`)
   }
+  return value
+}
+
+function idTokenAlgorithm(value: SigningAlgorithm | null | undefined): SigningAlgorithm | null {
+  if (value === undefined || value === null) return null
+  if (!ID_TOKEN_ALGORITHMS.includes(value))
+    throw invalidMetadata(`id_token_signed_response_alg must be one of ${ID_TOKEN_ALGORITHMS.join(', ')}`)
   return value
 }
 
@@ -128,6 +142,7 @@ export async function buildClient(input: ClientRegistrationInput): Promise<Regis
     ),
     createdAt: input.now ?? Math.floor(Date.now() / 1000),
     disabledAt: null,
+    idTokenSignedResponseAlg: idTokenAlgorithm(input.idTokenSignedResponseAlg),
   }
   return clientSecret === undefined ? { client } : { client, clientSecret }
 }

@@ -19,7 +19,12 @@ async function setUp() {
   })
   const auth = { authorization: basic(client.clientId, clientSecret ?? '') }
   const issue = async () => (await server.token({ grant_type: 'client_credentials' }, auth)).accessToken
-  const kids = async () => (await server.jwks()).keys.map((key) => key.kid).sort()
+  // The access-token keys (the ID-token keys, RS256, rotate alongside: see id-token-signing.test.ts).
+  const kids = async () =>
+    (await server.jwks()).keys
+      .filter((key) => key.alg === 'ES256')
+      .map((key) => key.kid)
+      .sort()
   return { clock, store, server, issue, kids }
 }
 
@@ -28,7 +33,8 @@ describe('signing key rotation', () => {
     const { clock, server, issue, kids } = await setUp()
     const oldToken = await issue()
     const oldKid = decodeProtectedHeader(oldToken).kid
-    const next = await server.rotateSigningKeys()
+    const [next] = await server.rotateSigningKeys()
+    if (!next) throw new Error('no key rotated')
 
     // Published at once, not yet signing.
     expect(await kids()).toEqual([oldKid, next.kid].sort())
@@ -56,10 +62,11 @@ describe('signing key rotation', () => {
     const token = await issue()
     const other = createAuthorizationServer({ issuer: ISSUER, store, now: clock.now })
     await expect(other.verifyAccessToken(token)).resolves.toMatchObject({ iss: ISSUER })
-    expect((await other.jwks()).keys.map((key) => key.kid)).toEqual([decodeProtectedHeader(token).kid])
+    expect((await other.jwks()).keys.map((key) => key.kid)).toContain(decodeProtectedHeader(token).kid)
     const keys = await store.signingKeys.list()
-    expect(keys).toHaveLength(1)
-    expect(JSON.parse(keys[0]?.privateJwk ?? '{}')).toHaveProperty('d')
+    // The JWKS request created the ID-token key (RS256) next to the access-token key.
+    expect(keys.map((key) => key.alg).sort()).toEqual(['ES256', 'RS256'])
+    for (const key of keys) expect(JSON.parse(key.privateJwk)).toHaveProperty('d')
   })
 
   it('refuses tokens signed by a key that is not ours', async () => {
@@ -82,7 +89,8 @@ describe('signing key rotation', () => {
     const jwksBefore = (await b.jwks()).keys.map((key) => key.kid)
 
     clock.advance(1)
-    const next = await a.rotateSigningKeys()
+    const [next] = await a.rotateSigningKeys()
+    if (!next) throw new Error('no key rotated')
     const rotated = (await a.token({ grant_type: 'client_credentials' }, auth)).accessToken
     expect(decodeProtectedHeader(rotated).kid).toBe(next.kid)
     // B's key list is well within its 30-second cache, yet the unknown kid makes it read the store.
@@ -124,17 +132,29 @@ describe('signing key rotation', () => {
     const store = createMemoryStore()
     const a = createAuthorizationServer({ issuer: ISSUER, store, now: clock.now })
     const b = createAuthorizationServer({ issuer: ISSUER, store, now: clock.now })
+    // One key of the access-token algorithm (ES256) and one of the default ID-token algorithm (RS256).
     await a.jwks()
     const period = 30 * 86_400
-    expect(await a.rotateSigningKeysIfDue(period)).toBeUndefined()
+    expect(await a.rotateSigningKeysIfDue(period)).toEqual([])
     clock.advance(period)
     const outcomes = await Promise.all([a.rotateSigningKeysIfDue(period), b.rotateSigningKeysIfDue(period)])
-    expect(outcomes.filter((key) => key !== undefined)).toHaveLength(1)
+    // Each algorithm is rotated exactly once, by whichever instance got there first.
+    expect(
+      outcomes
+        .flat()
+        .map((key) => key.alg)
+        .sort(),
+    ).toEqual(['ES256', 'RS256'])
     const keys = await store.signingKeys.list()
-    expect(keys).toHaveLength(2)
-    // The old key is scheduled to leave JWKS once the new key has signed for the retention period.
-    expect(keys.filter((key) => key.expiresAt !== null)).toHaveLength(1)
+    expect(keys).toHaveLength(4)
+    // The old keys are scheduled to leave JWKS once the new keys have signed for the retention period.
+    expect(
+      keys
+        .filter((key) => key.expiresAt !== null)
+        .map((key) => key.alg)
+        .sort(),
+    ).toEqual(['ES256', 'RS256'])
     clock.advance(1)
-    expect(await b.rotateSigningKeysIfDue(period)).toBeUndefined()
+    expect(await b.rotateSigningKeysIfDue(period)).toEqual([])
   })
 })

@@ -13,6 +13,7 @@ export interface ActiveSigningKey {
 
 export interface SigningKeyManagerOptions {
   store: Store
+  /** The server's algorithm: what `signingKey()` signs with when no other is asked for. */
   alg: SigningAlgorithm
   now: () => number
   /** Seconds a new key is published in JWKS before it signs (default 3600). */
@@ -29,9 +30,16 @@ export interface SigningKeyManagerOptions {
   reloadInterval?: number
 }
 
+/**
+ * The server's signing keys, one current key per algorithm in use (the server's algorithm for access
+ * tokens, RS256 or a client's registered algorithm for ID tokens), each rotated on its own.
+ */
 export interface SigningKeyManager {
-  /** The key that signs now; creates the first key when the store holds none that can sign. */
-  signingKey(): Promise<ActiveSigningKey>
+  /**
+   * The key of `alg` (default: the server's algorithm) that signs now; creates the first key of that
+   * algorithm when the store holds none that can sign.
+   */
+  signingKey(alg?: SigningAlgorithm): Promise<ActiveSigningKey>
   /** Public keys to verify with, by `kid` (reloads the list on an unknown kid, rate-limited). */
   verificationKey(kid: string): Promise<{ alg: SigningAlgorithm; key: CryptoKey } | undefined>
   /**
@@ -40,16 +48,18 @@ export interface SigningKeyManager {
    */
   publicJwks(): Promise<JWK[]>
   /**
-   * Adds the next key (published now, signing after `publicationDelay`), schedules every older key to
-   * leave JWKS `retention` seconds after the new key starts signing, and deletes expired keys.
+   * For every algorithm in use (the server's, and each one a current key in the store has): adds the
+   * next key (published now, signing after `publicationDelay`), schedules the older keys of that
+   * algorithm to leave JWKS `retention` seconds after the new key starts signing, and deletes expired
+   * keys. Answers the new keys, the server's algorithm first.
    */
-  rotate(): Promise<SigningKeyRecord>
+  rotate(): Promise<SigningKeyRecord[]>
   /**
-   * Rotates only when no key of this algorithm was created in the last `maxAge` seconds, atomically in
-   * the store: of several instances running the same schedule, one rotates. Answers the new key or
-   * `undefined` when no rotation was due.
+   * Rotates each algorithm in use only when no key of it was created in the last `maxAge` seconds,
+   * atomically in the store: of several instances running the same schedule, one rotates each
+   * algorithm. Answers the new keys (empty when no rotation was due).
    */
-  rotateIfDue(maxAge: number): Promise<SigningKeyRecord | undefined>
+  rotateIfDue(maxAge: number): Promise<SigningKeyRecord[]>
 }
 
 const EDDSA_CURVE = 'Ed25519'
@@ -84,7 +94,7 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
   let cached: { keys: SigningKeyRecord[]; loadedAt: number } | undefined
   const activeKeys = new Map<string, ActiveSigningKey>()
   const publicKeys = new Map<string, CryptoKey>()
-  let creating: Promise<void> | undefined
+  const creating = new Map<SigningAlgorithm, Promise<void>>()
   let reading: Promise<SigningKeyRecord[]> | undefined
 
   let reads = 0
@@ -115,9 +125,9 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
     return read()
   }
   const live = (key: SigningKeyRecord, t: number) => key.expiresAt === null || key.expiresAt > t
-  const pickSigner = (keys: SigningKeyRecord[], t: number) =>
+  const pickSigner = (keys: SigningKeyRecord[], t: number, alg: SigningAlgorithm) =>
     keys
-      .filter((key) => key.activatesAt <= t && live(key, t) && key.alg === options.alg)
+      .filter((key) => key.activatesAt <= t && live(key, t) && key.alg === alg)
       .sort(
         (a, b) => b.activatesAt - a.activatesAt || b.createdAt - a.createdAt || a.kid.localeCompare(b.kid),
       )[0]
@@ -136,10 +146,14 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
     return active
   }
 
-  /** Deletes expired keys and schedules every other current key to leave JWKS after `next` signs. */
+  /**
+   * Deletes expired keys and schedules every other current key of `next`'s algorithm to leave JWKS after
+   * `next` signs; the keys of other algorithms keep their own schedule.
+   */
   const retireOlderKeys = async (next: SigningKeyRecord, t: number) => {
     for (const key of await store.signingKeys.list()) {
       if (key.kid === next.kid) continue
+      if (key.alg !== next.alg && (key.expiresAt === null || key.expiresAt > t)) continue
       if (key.expiresAt !== null && key.expiresAt <= t) {
         await store.signingKeys.delete(key.kid)
         activeKeys.delete(key.kid)
@@ -153,25 +167,36 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
     cachedRead = reads
   }
 
+  /** The server's algorithm first, then every other algorithm a current key in the store has. */
+  const algorithmsInUse = async (t: number): Promise<SigningAlgorithm[]> => {
+    const algorithms = new Set<SigningAlgorithm>([options.alg])
+    for (const key of await store.signingKeys.list()) if (live(key, t)) algorithms.add(key.alg)
+    return [...algorithms]
+  }
+
   return {
-    async signingKey() {
+    async signingKey(alg = options.alg) {
       const t = now()
-      let signer = pickSigner(await load(cacheSeconds), t)
-      if (!signer) signer = pickSigner(await read(), t)
+      let signer = pickSigner(await load(cacheSeconds), t, alg)
+      if (!signer) signer = pickSigner(await read(), t, alg)
       if (!signer) {
         // Nobody can have cached a JWKS without a signing key yet, so the first key signs at once. The
         // store inserts it only if no other instance did in the meantime; everyone then signs with
         // whichever key won.
-        creating ??= (async () => {
-          await store.signingKeys.createIfAbsent(await createSigningKeyRecord(options.alg, t, t), {
-            now: t,
-            activeAt: t,
+        let pending = creating.get(alg)
+        if (!pending) {
+          pending = (async () => {
+            await store.signingKeys.createIfAbsent(await createSigningKeyRecord(alg, t, t), {
+              now: t,
+              activeAt: t,
+            })
+          })().finally(() => {
+            creating.delete(alg)
           })
-        })().finally(() => {
-          creating = undefined
-        })
-        await creating
-        signer = pickSigner(await readNow(), t)
+          creating.set(alg, pending)
+        }
+        await pending
+        signer = pickSigner(await readNow(), t, alg)
       }
       if (!signer) throw new Error('no signing key could be created')
       return toActive(signer)
@@ -198,19 +223,25 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
     },
     async rotate() {
       const t = now()
-      const next = await createSigningKeyRecord(options.alg, t, t + options.publicationDelay)
-      await store.signingKeys.create(next)
-      await retireOlderKeys(next, t)
-      return next
+      const rotated: SigningKeyRecord[] = []
+      for (const alg of await algorithmsInUse(t)) {
+        const next = await createSigningKeyRecord(alg, t, t + options.publicationDelay)
+        await store.signingKeys.create(next)
+        await retireOlderKeys(next, t)
+        rotated.push(next)
+      }
+      return rotated
     },
     async rotateIfDue(maxAge) {
       const t = now()
-      const next = await createSigningKeyRecord(options.alg, t, t + options.publicationDelay)
-      if (!(await store.signingKeys.createIfAbsent(next, { now: t, createdAfter: t - maxAge }))) {
-        return undefined
+      const rotated: SigningKeyRecord[] = []
+      for (const alg of await algorithmsInUse(t)) {
+        const next = await createSigningKeyRecord(alg, t, t + options.publicationDelay)
+        if (!(await store.signingKeys.createIfAbsent(next, { now: t, createdAfter: t - maxAge }))) continue
+        await retireOlderKeys(next, t)
+        rotated.push(next)
       }
-      await retireOlderKeys(next, t)
-      return next
+      return rotated
     },
   }
 }

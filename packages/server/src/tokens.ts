@@ -47,12 +47,14 @@ export async function signAccessToken(keys: SigningKeyManager, claims: AccessTok
   return signer.sign('at+jwt', claims)
 }
 
+/** Signs an ID token with the current key of `alg` (OIDC: RS256 unless the client registered another). */
 export async function signIdToken(
   keys: SigningKeyManager,
   claims: Omit<IdTokenClaims, 'at_hash'>,
   accessToken: string,
+  alg: SigningAlgorithm,
 ): Promise<string> {
-  const { signer } = await keys.signingKey()
+  const { signer } = await keys.signingKey(alg)
   const payload: IdTokenClaims = { ...claims, at_hash: accessTokenHash(accessToken, signer.alg) }
   return signer.sign('JWT', payload)
 }
@@ -65,13 +67,14 @@ export function looksLikeJwt(token: string): boolean {
 }
 
 /**
- * Verifies an access token issued by this server: signature by a published key, `typ: at+jwt`, issuer,
- * audience and expiry (at `now`). Any failure is `invalid_token` (RFC 6750 §3.1).
+ * Verifies an access token issued by this server: signature by a published key of the access-token
+ * algorithm (a key that signs ID tokens never signs access tokens), `typ: at+jwt`, issuer, audience and
+ * expiry (at `now`). Any failure is `invalid_token` (RFC 6750 §3.1).
  */
 export async function verifyAccessToken(
   keys: SigningKeyManager,
   token: string,
-  expected: { issuer: string; audience: string; now: number },
+  expected: { issuer: string; audience: string; now: number; alg: SigningAlgorithm },
 ): Promise<AccessTokenClaims> {
   const invalid = (description: string, cause?: unknown) =>
     new OAuthError('invalid_token', description, {
@@ -88,7 +91,7 @@ export async function verifyAccessToken(
   }
   if (typeof kid !== 'string') throw invalid('the access token names no key')
   const key = await keys.verificationKey(kid)
-  if (!key) throw invalid('the access token was signed by an unknown key')
+  if (!key || key.alg !== expected.alg) throw invalid('the access token was signed by an unknown key')
   try {
     const { payload } = await jwtVerify(token, key.key, {
       algorithms: [key.alg],

@@ -185,7 +185,7 @@ async function usersCreate(config: TokenServerConfig, values: Values, io: CliIo)
 
 async function keysRotate(config: TokenServerConfig, io: CliIo): Promise<void> {
   // The same rotation policy as the server's: publication delay, retention after the last token.
-  const key = await withStore(config, (store) =>
+  const keys = await withStore(config, (store) =>
     createAuthorizationServer({
       issuer: issuerFor(config),
       store,
@@ -193,9 +193,11 @@ async function keysRotate(config: TokenServerConfig, io: CliIo): Promise<void> {
       accessTokenLifetime: config.accessTokenTtl,
     }).rotateSigningKeys(),
   )
-  io.stdout(
-    `new ${key.alg} key ${key.kid}: published now, signs from ${new Date(key.activatesAt * 1000).toISOString()}`,
-  )
+  for (const key of keys) {
+    io.stdout(
+      `new ${key.alg} key ${key.kid}: published now, signs from ${new Date(key.activatesAt * 1000).toISOString()}`,
+    )
+  }
 }
 
 /** Runs one command; returns the process exit code. */

@@ -1,4 +1,4 @@
-import type { ClientRecord, Store, UserRecord } from '@pipeshub/server'
+import type { ClientRecord, PromptValue, Store, UserRecord } from '@pipeshub/server'
 import { authenticationTooOld, hashSecret, verifySecret } from '@pipeshub/server'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { PAGE_HEADERS } from '../pages/html.js'
@@ -20,6 +20,8 @@ export interface PendingAuthorization {
   scope: readonly string[]
   /** The authorization request's own parameters, carried through the login and consent forms. */
   parameters: Readonly<Record<string, string>>
+  /** The request's validated `prompt` values (OIDC Core section 3.1.2.1). */
+  prompt: readonly PromptValue[]
   /** The request's `max_age` in seconds (OIDC Core section 3.1.2.1), `null` when absent. */
   maxAge: number | null
 }
@@ -139,11 +141,14 @@ export function createInteraction(options: InteractionOptions) {
     authTime: number,
   ): Promise<InteractionOutcome> {
     const scope = [...pending.scope]
-    const remembered = await store.consents.get(user.subject, pending.client.clientId)
-    if (remembered !== undefined && scope.every((token) => remembered.scope.includes(token))) {
-      return { kind: 'approved', subject: user.subject, authTime, scope }
+    // prompt=consent (OIDC Core section 3.1.2.1) asks again even when the end-user consented before.
+    if (!pending.prompt.includes('consent')) {
+      const remembered = await store.consents.get(user.subject, pending.client.clientId)
+      if (remembered !== undefined && scope.every((token) => remembered.scope.includes(token))) {
+        return { kind: 'approved', subject: user.subject, authTime, scope }
+      }
     }
-    if ((pending.parameters.prompt ?? '').split(' ').includes('none')) {
+    if (pending.prompt.includes('none')) {
       return { kind: 'denied', error: 'consent_required' }
     }
     const hidden = { ...pending.parameters, csrf_token: csrfTokenFor(request, reply) }
@@ -171,7 +176,7 @@ export function createInteraction(options: InteractionOptions) {
     ): Promise<InteractionOutcome> {
       if (form?.password !== undefined) return login(request, reply, pending, form)
 
-      const prompt = (pending.parameters.prompt ?? '').split(' ')
+      const prompt = pending.prompt
       const signedIn = await currentUser(request)
       const decision = form !== undefined && (form.consent === 'granted' || form.consent === 'denied')
       // max_age (OIDC Core section 3.1.2.1): a sign-in older than max_age seconds must be done again.
@@ -186,7 +191,9 @@ export function createInteraction(options: InteractionOptions) {
       if (prompt.includes('none') && (signedIn === undefined || stale))
         return { kind: 'denied', error: 'login_required' }
       // prompt=login forces a fresh sign-in once, on the GET; the consent POST that follows keeps it.
-      if (signedIn === undefined || stale || (form === undefined && prompt.includes('login'))) {
+      // With one account per session, select_account is answered by the same sign-in page.
+      const reauthenticate = prompt.includes('login') || prompt.includes('select_account')
+      if (signedIn === undefined || stale || (form === undefined && reauthenticate)) {
         // A cookie whose session expired or was removed is dropped rather than sent again and again.
         if (signedIn === undefined && readSessionCookie(request) !== undefined)
           clearSessionCookie(request, reply)

@@ -138,7 +138,9 @@ export async function startProvider(options: { mutate?: ResponseMutation } = {})
   const folder = await mkdtemp(join(tmpdir(), 'pipeshub-pact-provider-'))
   const store = openSqliteStore({ path: join(folder, 'token-server.db') })
   const server = await createTokenServer({
-    config: testConfig({ store: `sqlite:${join(folder, 'token-server.db')}` }),
+    // RS256 for access tokens too: every published key is then an RSA key, like the contract's example
+    // (ID tokens are RS256 by default, OIDC Dynamic Client Registration section 2).
+    config: testConfig({ store: `sqlite:${join(folder, 'token-server.db')}`, signingAlg: 'RS256' }),
     store,
     issuer: PROVIDER_ISSUER,
   })

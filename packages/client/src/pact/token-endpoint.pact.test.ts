@@ -58,10 +58,10 @@ function refreshRequest(scope?: string) {
   )
 }
 
-/** OIDC Core §3.1.3.6 `at_hash` of the example access token for an EdDSA (Ed25519) ID token: SHA-512. */
+/** OIDC Core §3.1.3.6 `at_hash` of the example access token for an RS256 ID token: SHA-256. */
 async function exampleAccessTokenHash(): Promise<string> {
   const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-512', new TextEncoder().encode(EXAMPLE.accessToken)),
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(EXAMPLE.accessToken)),
   )
   return Buffer.from(digest.subarray(0, digest.length / 2)).toString('base64url')
 }
@@ -71,15 +71,15 @@ async function exampleAccessTokenHash(): Promise<string> {
  * the client checks), signed with the contract's deterministic example key.
  */
 async function exampleIdToken(): Promise<string> {
-  const { d, kid, ...publicPart } = EXAMPLE.idTokenSigningKey
-  const key = await importJWK({ ...publicPart, d }, 'EdDSA')
+  const { kid, ...privateJwk } = EXAMPLE.idTokenSigningKey
+  const key = await importJWK(privateJwk, 'RS256')
   return new SignJWT({
     nonce: EXAMPLE.nonce,
     auth_time: EXAMPLE.issuedAt,
     azp: EXAMPLE.clientId,
     at_hash: await exampleAccessTokenHash(),
   })
-    .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
     .setIssuer(EXAMPLE.issuer)
     .setSubject(EXAMPLE.subject)
     .setAudience(EXAMPLE.clientId)
@@ -168,7 +168,7 @@ describe('client_credentials grant (RFC 6749 §4.4)', () => {
 describe('authorization_code grant with PKCE (RFC 6749 §4.1.3, RFC 7636)', () => {
   it('exchanges a code for access, refresh and ID tokens, and checks the ID token against the JWKS', async () => {
     const idToken = await exampleIdToken()
-    const { d: _private, ...publicKey } = EXAMPLE.idTokenSigningKey
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicKey } = EXAMPLE.idTokenSigningKey
     const pact = pactWithConfidentialClient()
     pact
       .given(STATES.authorizationCodeIssued, { ...codeGrant })

@@ -460,9 +460,14 @@ describe('discovery and JWKS', () => {
     const { app } = await start()
     const res = await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })
     const { keys } = res.json() as { keys: Array<Record<string, unknown>> }
-    expect(keys).toHaveLength(1)
-    expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' })
-    expect(keys[0]).not.toHaveProperty('d')
+    // The access-token key (ES256) and the default ID-token key (RS256, OIDC Discovery section 3).
+    expect(keys).toHaveLength(2)
+    expect(keys.find((key) => key.alg === 'ES256')).toMatchObject({ kty: 'EC', crv: 'P-256', use: 'sig' })
+    expect(keys.find((key) => key.alg === 'RS256')).toMatchObject({ kty: 'RSA', use: 'sig' })
+    for (const key of keys) {
+      expect(key).not.toHaveProperty('d')
+      expect(key).not.toHaveProperty('p')
+    }
   })
 
   it('mounts under another prefix and leaves the host application alone', async () => {

@@ -101,12 +101,17 @@ CREATE TABLE oauth_revoked_access_tokens (
 // A disabled client keeps its row (and its grants' history) instead of losing its redirect URIs.
 const clientDisabledAt = (bigint: string) => `ALTER TABLE oauth_clients ADD COLUMN disabled_at ${bigint};`
 
+// OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
+const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('INTEGER', 'INTEGER', '0') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('INTEGER') },
+  { version: 3, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('BIGINT', 'BOOLEAN', 'FALSE') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('BIGINT') },
+  { version: 3, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
 ]

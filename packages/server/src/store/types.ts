@@ -32,6 +32,11 @@ export interface ClientRecord {
    * being active; enabling it again restores the tokens that have not expired meanwhile.
    */
   disabledAt: number | null
+  /**
+   * `id_token_signed_response_alg` (OIDC Dynamic Client Registration §2): the algorithm of this client's
+   * ID tokens; `null` for the default, RS256.
+   */
+  idTokenSignedResponseAlg: SigningAlgorithm | null
 }
 
 export interface UserRecord {

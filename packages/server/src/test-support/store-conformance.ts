@@ -31,6 +31,7 @@ function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
     refreshTokenLifetime: null,
     createdAt: T,
     disabledAt: null,
+    idTokenSignedResponseAlg: null,
     ...overrides,
   }
 }
