@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { SigningAlgorithm } from '@pipeshub/server'
+import { createTokenServer, type TokenServer, testConfig } from '../app.js'
+import { openConfiguredStore } from '../store.js'
+import { dropSchema, storeUrlFor, uniqueSchema } from '../test-support/postgres.js'
+import { createTestUser } from '../test-support/users.js'
+
+export type InteropStore = 'sqlite' | 'postgres'
+
+/** The issuer the relying parties see. Their requests reach the loopback server through `fetch` below. */
+export const INTEROP_ISSUER = 'http://token-server.interop.test'
+/** The relying parties' redirect URI: never served, the tests read the redirect's `Location` instead. */
+export const REDIRECT_URI = 'http://127.0.0.1:9/callback'
+export const USER_SCOPE = 'openid profile email offline_access kb:read'
+
+export interface RegisteredConfidentialClient {
+  clientId: string
+  clientSecret: string
+}
+
+export interface InteropServer {
+  readonly server: TokenServer
+  readonly alg: SigningAlgorithm
+  /** Where the server listens (loopback, port 0). */
+  readonly baseUrl: string
+  /**
+   * `fetch` for the libraries: the issuer's origin mapped to the loopback server, so that the issuer in
+   * discovery, tokens and redirects stays one fixed URL the libraries validate against.
+   */
+  readonly fetch: (url: string, options: object) => Promise<Response>
+  /** Maps a URL of the issuer's origin to the loopback server. */
+  local(url: string | URL): string
+  /** Authorization code + refresh, `client_secret_basic` or `_post`, ID tokens in the server's algorithm. */
+  readonly confidential: RegisteredConfidentialClient
+  /** Public client (`none`, PKCE), default ID-token algorithm (RS256). */
+  readonly publicClientId: string
+  /** `client_credentials` only. */
+  readonly service: RegisteredConfidentialClient
+  close(): Promise<void>
+}
+
+/**
+ * Starts the real token server (`createTokenServer`) on a fresh SQLite file or PostgreSQL schema with
+ * the access-token algorithm `alg`, its clients and the test end-user, listening on loopback.
+ */
+export async function startInteropServer(
+  storeKind: InteropStore,
+  alg: SigningAlgorithm,
+): Promise<InteropServer> {
+  let storeUrl: string
+  let dispose: () => Promise<void>
+  if (storeKind === 'sqlite') {
+    const folder = await mkdtemp(join(tmpdir(), 'pipeshub-interop-'))
+    storeUrl = `sqlite:${join(folder, 'token-server.db')}`
+    dispose = () => rm(folder, { recursive: true, force: true })
+  } else {
+    const schema = uniqueSchema(`interop_${alg.toLowerCase()}`)
+    storeUrl = storeUrlFor(schema)
+    dispose = () => dropSchema(schema)
+  }
+  const config = testConfig({ store: storeUrl, signingAlg: alg })
+  const store = await openConfiguredStore(config)
+  const server = await createTokenServer({ config, store, issuer: INTEROP_ISSUER })
+  const authorizationServer = server.authorizationServer
+  const confidential = await authorizationServer.registerClient({
+    name: 'Interop web app',
+    redirectUris: [REDIRECT_URI],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'profile', 'email', 'offline_access', 'kb:read', 'kb:write'],
+    idTokenSignedResponseAlg: alg,
+  })
+  const publicClient = await authorizationServer.registerClient({
+    name: 'Interop single-page app',
+    public: true,
+    redirectUris: [REDIRECT_URI],
+    scopes: ['openid', 'profile', 'email', 'offline_access', 'kb:read'],
+  })
+  const service = await authorizationServer.registerClient({
+    name: 'Interop service',
+    grantTypes: ['client_credentials'],
+    scopes: ['kb:read', 'kb:write'],
+  })
+  await createTestUser(store)
+  const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+  const local = (url: string | URL) => {
+    const target = new URL(url)
+    if (target.origin !== INTEROP_ISSUER)
+      throw new Error(`the relying party called ${target.origin}, not the issuer`)
+    return new URL(`${target.pathname}${target.search}`, baseUrl).toString()
+  }
+  return {
+    server,
+    alg,
+    baseUrl,
+    local,
+    // The libraries pass a RequestInit of their own option types (method, headers, body, redirect, signal).
+    fetch: (url, options) => fetch(local(url), options as RequestInit),
+    confidential: { clientId: confidential.client.clientId, clientSecret: confidential.clientSecret ?? '' },
+    publicClientId: publicClient.client.clientId,
+    service: { clientId: service.client.clientId, clientSecret: service.clientSecret ?? '' },
+    async close() {
+      try {
+        await server.close()
+      } finally {
+        await dispose()
+      }
+    },
+  }
+}
