@@ -98,8 +98,15 @@ describe('@pipeshub/client against node-oidc-provider', () => {
   let signedIn: TokenResponse
   let rotated: TokenResponse
 
-  it('discover: RFC 8414 answers 404, OpenID Connect Discovery is read with its issuer checked', async () => {
-    const metadata = await discover(op.issuer)
+  it('discover: RFC 8414 metadata, its issuer identical to the one asked for', async () => {
+    const fetched: string[] = []
+    const metadata = await discover(op.issuer, {
+      fetch: (input, init) => {
+        fetched.push(new URL(String(input)).pathname)
+        return fetch(input, init)
+      },
+    })
+    expect(fetched).toEqual(['/.well-known/oauth-authorization-server'])
     expect(metadata).toMatchObject({
       issuer: op.issuer,
       authorizationEndpoint: `${op.issuer}/auth`,
@@ -122,6 +129,15 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     await expect(discover(`${op.issuer}/`)).rejects.toBeInstanceOf(ResponseValidationError)
   })
 
+  it('discover and fromIssuer with the issuer as a URL object (its href ends in "/", the issuer does not)', async () => {
+    await expect(discover(new URL(op.issuer))).resolves.toMatchObject({ issuer: op.issuer })
+    const client = await OAuthClient.fromIssuer(new URL(op.issuer), SERVICE_CLIENT)
+    expect(client.metadata.issuer).toBe(op.issuer)
+    await expect(client.clientCredentials({ scope: 'api:read' })).resolves.toMatchObject({
+      scope: 'api:read',
+    })
+  })
+
   it('clientCredentials with client_secret_basic (a secret with ":", "+", "%" and "/")', async () => {
     const client = await confidential()
     const tokens = await client.clientCredentials({ scope: 'api:read' })
@@ -131,26 +147,24 @@ describe('@pipeshub/client against node-oidc-provider', () => {
   })
 
   it('clientCredentials with client_secret_post', async () => {
-    const client = await OAuthClient.fromIssuer(op.issuer, {
-      ...SERVICE_CLIENT,
-      clientAuthentication: 'client_secret_post',
-    })
+    const client = await OAuthClient.fromIssuer(op.issuer, SERVICE_CLIENT)
     const tokens = await client.clientCredentials({ scope: ['api:read', 'api:write'] })
     expect(tokens).toMatchObject({ tokenType: 'Bearer', scope: 'api:read api:write' })
   })
 
-  it('a wrong client secret is an OAuthError invalid_client (401)', async () => {
-    const client = await OAuthClient.fromIssuer(op.issuer, { ...SERVICE_CLIENT, clientSecret: 'not-it' })
-    const error = await client.clientCredentials().catch((e: unknown) => e)
+  it('a wrong client secret is an OAuthError invalid_client (401, with the Basic challenge of RFC 6749 §5.2)', async () => {
+    const post = await OAuthClient.fromIssuer(op.issuer, { ...SERVICE_CLIENT, clientSecret: 'not-it' })
+    const error = await post.clientCredentials().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OAuthError)
     expect(error).toMatchObject({ error: 'invalid_client', status: 401 })
+    const basic = await OAuthClient.fromIssuer(op.issuer, { ...CONFIDENTIAL_CLIENT, clientSecret: 'not-it' })
+    const challenged = (await basic.clientCredentials().catch((e: unknown) => e)) as OAuthError
+    expect(challenged).toMatchObject({ error: 'invalid_client', status: 401 })
+    expect(challenged.wwwAuthenticate[0]).toMatchObject({ scheme: 'basic' })
   })
 
   it('a scope the client may not have is an OAuthError invalid_scope', async () => {
-    const client = await OAuthClient.fromIssuer(op.issuer, {
-      ...SERVICE_CLIENT,
-      clientAuthentication: 'client_secret_post',
-    })
+    const client = await OAuthClient.fromIssuer(op.issuer, SERVICE_CLIENT)
     await expect(client.clientCredentials({ scope: 'offline_access' })).rejects.toMatchObject({
       error: 'invalid_scope',
       status: 400,
@@ -158,10 +172,7 @@ describe('@pipeshub/client against node-oidc-provider', () => {
   })
 
   it('a grant type the client is not registered for is an OAuthError (invalid_request, not RFC 6749 unauthorized_client)', async () => {
-    const client = await OAuthClient.fromIssuer(op.issuer, {
-      ...SERVICE_CLIENT,
-      clientAuthentication: 'client_secret_post',
-    })
+    const client = await OAuthClient.fromIssuer(op.issuer, SERVICE_CLIENT)
     // node-oidc-provider departs from RFC 6749 §5.2 here (docs/decisions.md); the client reports what it says.
     await expect(client.refresh({ refreshToken: 'any' })).rejects.toMatchObject({
       error: 'invalid_request',
@@ -375,10 +386,7 @@ describe('@pipeshub/client against node-oidc-provider', () => {
   })
 
   it('revoke: a token issued to another client is an OAuthError invalid_request (RFC 7009 §2.1), and stays active', async () => {
-    const service = await OAuthClient.fromIssuer(op.issuer, {
-      ...SERVICE_CLIENT,
-      clientAuthentication: 'client_secret_post',
-    })
+    const service = await OAuthClient.fromIssuer(op.issuer, SERVICE_CLIENT)
     const othersToken = await service.clientCredentials({ scope: 'api:read' })
     const client = await confidential()
     await expect(client.revoke({ token: othersToken.accessToken })).rejects.toMatchObject({
@@ -428,13 +436,14 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     })
   })
 
-  it('public client: a code exchange without the code_verifier is refused (PKCE required)', async () => {
+  it('public client: a code exchange without the code_verifier is an OAuthError invalid_grant (PKCE)', async () => {
     const client = await OAuthClient.fromIssuer(op.issuer, PUBLIC_CLIENT)
     const { request, trip } = await authorize(client, 'openid')
     const { code } = client.validateAuthorizationCallback(trip.callback, { state: request.state })
+    // RFC 7636 §4.6: the challenge of the request is not matched, so the grant is invalid.
     await expect(
       client.exchangeAuthorizationCode({ code, redirectUri: REDIRECT_URI, codeVerifier: '' }),
-    ).rejects.toBeInstanceOf(OAuthError)
+    ).rejects.toMatchObject({ error: 'invalid_grant', status: 400 })
   })
 
   it('grant (RFC 6749 §4.5): an RFC 8693 token exchange registered with node-oidc-provider', async () => {

@@ -28,6 +28,7 @@ export const PUBLIC_CLIENT = { clientId: 'public-spa' } as const
 export const SERVICE_CLIENT = {
   clientId: 'service',
   clientSecret: randomBytes(24).toString('base64url'),
+  clientAuthentication: 'client_secret_post',
 } as const
 /** Lifetimes in seconds (node-oidc-provider's defaults, written out so the tests can rely on them). */
 export const TTL = {
@@ -91,7 +92,7 @@ function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configura
       {
         client_id: SERVICE_CLIENT.clientId,
         client_secret: SERVICE_CLIENT.clientSecret,
-        token_endpoint_auth_method: 'client_secret_post',
+        token_endpoint_auth_method: SERVICE_CLIENT.clientAuthentication,
         response_types: [],
         grant_types: ['client_credentials'],
         scope: 'api:read api:write',
