@@ -13,6 +13,7 @@ import {
 } from './client-authentication.js'
 import { type ClientRegistrationInput, type RegisteredClient, registerClient } from './client-registration.js'
 import { OAuthError, storageFailure } from './errors.js'
+import { hasForbiddenCharacter } from './parameter-characters.js'
 import { assertScopesAllowed, PIPESHUB_SCOPES, parseScopeParameter, USER_ONLY_SCOPES } from './scopes.js'
 import { createSecretVerifier, generateOpaqueToken, hashOpaqueToken } from './secrets.js'
 import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
@@ -202,6 +203,19 @@ function param(params: RequestParameters, name: string): string | undefined {
     throw new OAuthError('invalid_request', `${name} is too long`)
   }
   return value
+}
+
+/**
+ * Refuses a request any of whose parameters holds a control character (RFC 6749 Appendix A), before
+ * anything reads it: such a value can match nothing stored, and some stores cannot even look it up.
+ */
+function checkCharacters(params: RequestParameters): void {
+  for (const [name, value] of Object.entries(params)) {
+    // `scope` has its own, stricter grammar check, which answers invalid_scope (RFC 6749 section 3.3).
+    if (name !== 'scope' && value !== undefined && hasForbiddenCharacter(value)) {
+      throw new OAuthError('invalid_request', `parameter ${name.slice(0, 40)} contains a control character`)
+    }
+  }
 }
 
 function required(params: RequestParameters, name: string): string {
@@ -582,6 +596,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     now,
 
     async token(params, credentials) {
+      checkCharacters(params)
       const grantType = required(params, 'grant_type')
       if (!['authorization_code', 'client_credentials', 'refresh_token'].includes(grantType)) {
         throw new OAuthError(
@@ -601,6 +616,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
 
     async revoke(params, credentials) {
+      checkCharacters(params)
       const token = required(params, 'token')
       const { client } = await authenticate(params, credentials)
       const t = now()
@@ -625,6 +641,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
 
     async introspect(params, credentials) {
+      checkCharacters(params)
       const token = required(params, 'token')
       const { client, method } = await authenticate(params, credentials)
       if (method === 'none')
@@ -789,6 +806,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       let clientId: string
       let redirectParam: string | undefined
       try {
+        // Not redirected: the redirect would have to carry the bad value back in `state`.
+        checkCharacters(params)
         clientId = required(params, 'client_id')
         redirectParam = param(params, 'redirect_uri')
       } catch (error) {

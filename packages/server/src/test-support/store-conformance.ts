@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AuthorizationRequestError } from '../authorization-request.js'
 import { createAuthorizationServer } from '../authorization-server.js'
+import type { OAuthError } from '../errors.js'
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
@@ -190,6 +192,79 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       )
       expect(refreshed.accessToken).toEqual(expect.any(String))
       expect(await server.disableClient('no-such-client')).toBe(false)
+    })
+
+    it('refuses a NUL byte in any parameter as invalid_request before the store, the same on every store', async () => {
+      const server = createAuthorizationServer({ issuer: ISSUER, store, now: manualClock(T).now })
+      const { client: web, clientSecret } = await server.registerClient({
+        name: 'web',
+        redirectUris: [REDIRECT_URI],
+        grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+      })
+      const auth = { authorization: basic(web.clientId, clientSecret ?? '') }
+      const invalidRequest = { error: 'invalid_request', status: 400 }
+      await expect(
+        server.token({ grant_type: 'client_credentials', client_id: '\0' }, {}),
+      ).rejects.toMatchObject(invalidRequest)
+      await expect(
+        server.token({ grant_type: 'refresh_token', refresh_token: 'a\0b' }, auth),
+      ).rejects.toMatchObject(invalidRequest)
+      await expect(
+        server.token({ grant_type: 'authorization_code', code: '\0', redirect_uri: REDIRECT_URI }, auth),
+      ).rejects.toMatchObject(invalidRequest)
+      await expect(server.revoke({ token: 'x\0' }, auth)).rejects.toMatchObject(invalidRequest)
+      await expect(server.introspect({ token: '\x01' }, auth)).rejects.toMatchObject(invalidRequest)
+      // A NUL in the HTTP Basic user-id is malformed credentials, whichever store is behind.
+      await expect(
+        server.token({ grant_type: 'client_credentials' }, { authorization: basic('\0', 'secret') }),
+      ).rejects.toMatchObject({ error: 'invalid_client', status: 401 })
+      const authorization = {
+        response_type: 'code',
+        client_id: web.clientId,
+        redirect_uri: REDIRECT_URI,
+        state: 's',
+        scope: 'openid',
+      }
+      for (const params of [
+        { ...authorization, client_id: '\0' },
+        { ...authorization, nonce: 'n\0' },
+        // The login form's fields travel with the authorization request's parameters.
+        { ...authorization, username: 'alice\0', password: 'x' },
+      ]) {
+        const refused = await server.validateAuthorizationRequest(params).then(
+          () => undefined,
+          (error: unknown) => error as AuthorizationRequestError,
+        )
+        expect(refused).toMatchObject(invalidRequest)
+        expect(refused?.redirectTo()).toBeUndefined()
+      }
+      // The store still answers normally afterwards: nothing reached it.
+      expect(await server.token({ grant_type: 'client_credentials' }, auth)).toMatchObject({
+        tokenType: 'Bearer',
+      })
+    })
+
+    it('answers every failed client check with one description, whether or not the client exists', async () => {
+      const server = createAuthorizationServer({ issuer: ISSUER, store, now: manualClock(T).now })
+      const { client: web } = await server.registerClient({ name: 'web', redirectUris: [REDIRECT_URI] })
+      const { client: spa } = await server.registerClient({
+        name: 'spa',
+        public: true,
+        redirectUris: [REDIRECT_URI],
+      })
+      const descriptions = new Set<string>()
+      for (const [params, credentials] of [
+        [{ grant_type: 'client_credentials' }, { authorization: basic(randomUUID(), 'guess') }],
+        [{ grant_type: 'client_credentials' }, { authorization: basic(web.clientId, 'guess') }],
+        [{ grant_type: 'client_credentials' }, { authorization: basic(spa.clientId, 'guess') }],
+        [{ grant_type: 'refresh_token', refresh_token: 'r', client_id: randomUUID() }, {}],
+        [{ grant_type: 'refresh_token', refresh_token: 'r', client_id: web.clientId }, {}],
+      ] as const) {
+        const error = await server.token(params, credentials).catch((e: unknown) => e as OAuthError)
+        expect(error).toMatchObject({ error: 'invalid_client', status: 401 })
+        descriptions.add((error as OAuthError).errorDescription)
+      }
+      expect([...descriptions]).toEqual(['client authentication failed'])
     })
 
     it('stores users with unique usernames', async () => {
