@@ -98,8 +98,14 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
   })
 }
 
-/** The login form posts `username`; the consent form, on the same route, does not count as a login. */
+/**
+ * A request presenting a password, wherever it carries it (form body or query string: the library refuses
+ * the latter, but the attempt still counts); the consent form, on the same route, is no login.
+ */
 function isLoginPost(request: FastifyRequest): boolean {
   const body = request.body
-  return typeof body === 'object' && body !== null && 'password' in body
+  if (typeof body === 'object' && body !== null && 'password' in body) return true
+  const url = request.raw.url ?? ''
+  const q = url.indexOf('?')
+  return q >= 0 && new URLSearchParams(url.slice(q + 1)).has('password')
 }
