@@ -37,6 +37,10 @@ describe('loadConfig', () => {
         PIPESHUB_LOG_LEVEL: 'debug',
         PIPESHUB_RATE_LIMIT_TOKEN: '50',
         PIPESHUB_RATE_LIMIT_LOGIN: '5',
+        PIPESHUB_RATE_LIMIT_CLIENT_AUTH_FAILURES: '7',
+        PIPESHUB_RATE_LIMIT_CLIENT_AUTH_FAILURES_TOTAL: '70',
+        PIPESHUB_REDIS_URL: 'redis://127.0.0.1:6379',
+        PIPESHUB_REDIS_KEY_PREFIX: 'oauth:',
         PIPESHUB_SEED_DEMO: 'false',
         PIPESHUB_KEY_ROTATION_DAYS: '7',
         PIPESHUB_INTROSPECTION_CLIENTS: ' rs-1, rs-2 ,,',
@@ -55,6 +59,10 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       rateLimitToken: 50,
       rateLimitLogin: 5,
+      rateLimitClientAuthFailures: 7,
+      rateLimitClientAuthFailuresTotal: 70,
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisKeyPrefix: 'oauth:',
       seedDemo: false,
       keyRotationDays: 7,
       introspectionClients: ['rs-1', 'rs-2'],
@@ -104,7 +112,7 @@ describe('loadConfig', () => {
     const file = join(folder, 'config.json')
     writeFileSync(file, JSON.stringify({ prot: 1, port: '8080' }))
     expect(problemsOf({ PIPESHUB_CONFIG: file })).toEqual([
-      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, seedDemo, keyRotationDays, introspectionClients)`,
+      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, rateLimitClientAuthFailures, rateLimitClientAuthFailuresTotal, redisUrl, redisKeyPrefix, seedDemo, keyRotationDays, introspectionClients)`,
       `${file}: "port": must be an integer from 0 to 65535`,
     ])
     writeFileSync(file, '{ not json')

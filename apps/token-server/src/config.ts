@@ -59,6 +59,24 @@ export const TokenServerConfigSchema = Type.Object(
       maximum: 1000000,
       description: 'Login attempts (POST) per minute per IP.',
     }),
+    rateLimitClientAuthFailures: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description:
+        'Failed client authentications per minute per IP (token, revocation, introspection), refused before any secret is hashed.',
+    }),
+    rateLimitClientAuthFailuresTotal: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description: 'Failed client authentications per minute from all sources together.',
+    }),
+    redisUrl: Type.Optional(
+      Type.String({
+        pattern: '^rediss?://.+$',
+        description: 'Redis holding the rate-limit counters shared by every instance (`redis://host:6379`).',
+      }),
+    ),
+    redisKeyPrefix: Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of the Redis keys.' }),
     seedDemo: Type.Boolean({ description: 'Create demo clients and a demo user on an empty store.' }),
     keyRotationDays: Type.Integer({
       minimum: 0,
@@ -89,6 +107,9 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   logLevel: 'info',
   rateLimitToken: 600,
   rateLimitLogin: 20,
+  rateLimitClientAuthFailures: 20,
+  rateLimitClientAuthFailuresTotal: 300,
+  redisKeyPrefix: 'pipeshub:rate-limit:',
   seedDemo: true,
   keyRotationDays: 30,
   introspectionClients: [],
@@ -110,6 +131,18 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   logLevel: { env: 'PIPESHUB_LOG_LEVEL', kind: 'string', doc: 'info' },
   rateLimitToken: { env: 'PIPESHUB_RATE_LIMIT_TOKEN', kind: 'integer', doc: '600' },
   rateLimitLogin: { env: 'PIPESHUB_RATE_LIMIT_LOGIN', kind: 'integer', doc: '20' },
+  rateLimitClientAuthFailures: {
+    env: 'PIPESHUB_RATE_LIMIT_CLIENT_AUTH_FAILURES',
+    kind: 'integer',
+    doc: '20',
+  },
+  rateLimitClientAuthFailuresTotal: {
+    env: 'PIPESHUB_RATE_LIMIT_CLIENT_AUTH_FAILURES_TOTAL',
+    kind: 'integer',
+    doc: '300',
+  },
+  redisUrl: { env: 'PIPESHUB_REDIS_URL', kind: 'string', doc: '' },
+  redisKeyPrefix: { env: 'PIPESHUB_REDIS_KEY_PREFIX', kind: 'string', doc: 'pipeshub:rate-limit:' },
   seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
@@ -149,6 +182,7 @@ function readEnvValue(text: string, kind: ValueKind): unknown {
 }
 
 const KEYS = Object.keys(CONFIG_ENV) as ConfigKey[]
+const OPTIONAL_KEYS = new Set<ConfigKey>(['issuer', 'redisUrl'])
 // One validator per setting: a problem per setting, however many a union reports, and no cap on the
 // number of settings reported (TypeBox buffers at most `maxErrors` errors per check).
 const validators = Object.fromEntries(
@@ -209,7 +243,7 @@ export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
   }
 
   for (const key of KEYS) {
-    if (merged[key] === undefined && key === 'issuer') continue
+    if (merged[key] === undefined && OPTIONAL_KEYS.has(key)) continue
     if (!validators[key].Check(merged[key])) problems.push(`${origin[key] ?? key}: ${describeExpected(key)}`)
   }
   if (problems.length > 0 || !validator.Check(merged)) throw new ConfigError(problems)
@@ -231,6 +265,8 @@ function describeExpected(key: ConfigKey): string {
       return 'must be sqlite:<path>, postgres://user@host:port/database or memory:'
     case 'issuer':
       return 'must be an http(s) URL without query or fragment'
+    case 'redisUrl':
+      return 'must be a redis:// or rediss:// URL'
     case 'introspectionClients':
       return 'must be a comma-separated list of client ids (printable ASCII, no spaces)'
     default:
