@@ -138,6 +138,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     store,
     accessTokenLifetime: config.accessTokenTtl,
     refreshTokenLifetime: config.refreshTokenTtl,
+    refreshTokenReuseInterval: config.refreshTokenReuseInterval,
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
         PIPESHUB_STORE: 'postgres://root@127.0.0.1:5432/test',
         PIPESHUB_ACCESS_TOKEN_TTL: '900',
         PIPESHUB_REFRESH_TOKEN_TTL: '7200',
+        PIPESHUB_REFRESH_TOKEN_REUSE_INTERVAL: '0',
         PIPESHUB_CODE_TTL: '120',
         PIPESHUB_SIGNING_ALG: 'EdDSA',
         PIPESHUB_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
       store: 'postgres://root@127.0.0.1:5432/test',
       accessTokenTtl: 900,
       refreshTokenTtl: 7200,
+      refreshTokenReuseInterval: 0,
       codeTtl: 120,
       signingAlg: 'EdDSA',
       trustProxy: '10.0.0.0/8, 127.0.0.1',
@@ -112,7 +114,7 @@ describe('loadConfig', () => {
     const file = join(folder, 'config.json')
     writeFileSync(file, JSON.stringify({ prot: 1, port: '8080' }))
     expect(problemsOf({ PIPESHUB_CONFIG: file })).toEqual([
-      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, rateLimitClientAuthFailures, rateLimitClientAuthFailuresTotal, redisUrl, redisKeyPrefix, seedDemo, keyRotationDays, introspectionClients)`,
+      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, refreshTokenReuseInterval, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, rateLimitClientAuthFailures, rateLimitClientAuthFailuresTotal, redisUrl, redisKeyPrefix, seedDemo, keyRotationDays, introspectionClients)`,
       `${file}: "port": must be an integer from 0 to 65535`,
     ])
     writeFileSync(file, '{ not json')

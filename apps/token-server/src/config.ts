@@ -34,6 +34,12 @@ export const TokenServerConfigSchema = Type.Object(
       maximum: 31536000,
       description: 'Refresh token lifetime, s.',
     }),
+    refreshTokenReuseInterval: Type.Integer({
+      minimum: 0,
+      maximum: 300,
+      description:
+        'Seconds a confidential client may retry a refresh with the token it already rotated (lost answer); 0 turns it off.',
+    }),
     codeTtl: Type.Integer({ minimum: 30, maximum: 600, description: 'Authorization code lifetime, s.' }),
     signingAlg: Type.Union([Type.Literal('ES256'), Type.Literal('EdDSA'), Type.Literal('RS256')]),
     trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1 }), Type.String({ minLength: 1 })], {
@@ -101,6 +107,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   store: DEFAULT_STORE,
   accessTokenTtl: 3600,
   refreshTokenTtl: 30 * 24 * 3600,
+  refreshTokenReuseInterval: 30,
   codeTtl: 600,
   signingAlg: 'ES256',
   trustProxy: false,
@@ -125,6 +132,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   store: { env: 'PIPESHUB_STORE', kind: 'string', doc: DEFAULT_STORE },
   accessTokenTtl: { env: 'PIPESHUB_ACCESS_TOKEN_TTL', kind: 'integer', doc: '3600' },
   refreshTokenTtl: { env: 'PIPESHUB_REFRESH_TOKEN_TTL', kind: 'integer', doc: '2592000' },
+  refreshTokenReuseInterval: { env: 'PIPESHUB_REFRESH_TOKEN_REUSE_INTERVAL', kind: 'integer', doc: '30' },
   codeTtl: { env: 'PIPESHUB_CODE_TTL', kind: 'integer', doc: '600' },
   signingAlg: { env: 'PIPESHUB_SIGNING_ALG', kind: 'string', doc: 'ES256' },
   trustProxy: { env: 'PIPESHUB_TRUST_PROXY', kind: 'trustProxy', doc: 'false' },

@@ -72,6 +72,13 @@ export interface AuthorizationServerOptions {
   signingAlgorithm?: SigningAlgorithm
   /** Seconds a rotated-in key is published before it signs (default 3600). */
   keyPublicationDelay?: number
+  /**
+   * Seconds during which a confidential client may present a refresh token it already rotated again, for
+   * a retry whose answer was lost (Auth0's "reuse interval", Okta's grace period): it gets a working
+   * successor and the successor issued before is revoked, so one refresh token of the family stays
+   * live. Default 0 (off); public clients never get it. Outside it, a reuse revokes the family.
+   */
+  refreshTokenReuseInterval?: number
   /** Default `offline_access` (PipesHub): refresh tokens only when `offline_access` is granted to a user. */
   refreshTokenPolicy?: RefreshTokenPolicy
   /**
@@ -251,6 +258,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const codeLifetime = options.authorizationCodeLifetime ?? 600
   const alg = options.signingAlgorithm ?? 'ES256'
   const refreshPolicy = options.refreshTokenPolicy ?? 'offline_access'
+  const reuseInterval = options.refreshTokenReuseInterval ?? 0
+  if (!Number.isInteger(reuseInterval) || reuseInterval < 0 || reuseInterval > 300) {
+    throw new RangeError('refreshTokenReuseInterval must be an integer from 0 to 300 seconds')
+  }
   const introspectionClients = new Set(options.introspectionClients ?? [])
   const signingKeys = createSigningKeyManager({
     store,
@@ -511,7 +522,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     return response(accessToken, lifetime, scope, refreshToken, idToken)
   }
 
-  const refreshTokenGrant = async (params: RequestParameters, { client }: AuthenticatedClient) => {
+  const refreshTokenGrant = async (params: RequestParameters, { client, method }: AuthenticatedClient) => {
     const presented = required(params, 'refresh_token')
     const requested = parseScopeParameter(param(params, 'scope'))
     requireGrant(client, 'refresh_token')
@@ -520,7 +531,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
     const record = await stored(() => store.refreshTokens.get(tokenHash))
     if (!record || record.clientId !== client.clientId) throw invalidGrant('the refresh token is invalid')
-    if (record.rotatedAt !== null) {
+    // Only a client that proved its secret may retry: a public client's token alone proves nothing.
+    const reusableSince =
+      reuseInterval > 0 && method !== 'none' && client.secretHash !== null ? t - reuseInterval : undefined
+    if (record.rotatedAt !== null && (reusableSince === undefined || record.rotatedAt < reusableSince)) {
       await stored(() => revokeIssued(null, null, record.familyId, t))
       throw invalidGrant('the refresh token was already used; its token family is revoked')
     }
@@ -548,7 +562,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       authTime: record.authTime,
       idToken: scope.includes('openid') ? { nonce: null, authTime: record.authTime } : undefined,
     })
-    const rotated = await stored(() => store.refreshTokens.rotate(tokenHash, t, next))
+    const rotated = await stored(() =>
+      store.refreshTokens.rotate(tokenHash, t, next, reusableSince === undefined ? {} : { reusableSince }),
+    )
     if (rotated.outcome === 'already_rotated') {
       await stored(() => revokeIssued(null, null, record.familyId, t))
       throw invalidGrant('the refresh token was already used; its token family is revoked')

@@ -36,6 +36,7 @@ describe.runIf(available)('PostgreSQL adapter', () => {
       expect(rows).toEqual([
         { version: 1, name: 'initial' },
         { version: 2, name: 'client_disabled_at' },
+        { version: 3, name: 'refresh_token_replaced_by' },
       ])
     } finally {
       await dropSchema(schema)

@@ -34,6 +34,7 @@ describe('SQLite migrations', () => {
       expect(db.prepare('SELECT version, name FROM pipeshub_oauth_migrations').all()).toEqual([
         { version: 1, name: 'initial' },
         { version: 2, name: 'client_disabled_at' },
+        { version: 3, name: 'refresh_token_replaced_by' },
       ])
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()

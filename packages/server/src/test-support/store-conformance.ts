@@ -436,6 +436,58 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(stored.filter((s) => s !== undefined)).toHaveLength(1)
     })
 
+    it('rotates a token again within the reuse interval, revoking the unused successor and its access token', async () => {
+      const familyId = await newFamily(store)
+      const first = refreshToken(familyId)
+      await store.refreshTokens.create(first)
+      const lost = refreshToken(familyId, { accessTokenExpiresAt: T + 600 })
+      expect(await store.refreshTokens.rotate(first.tokenHash, T + 5, lost)).toEqual({ outcome: 'rotated' })
+      const retried = refreshToken(familyId)
+      expect(
+        await store.refreshTokens.rotate(first.tokenHash, T + 8, retried, { reusableSince: T + 5 }),
+      ).toEqual({ outcome: 'rotated' })
+      expect((await store.refreshTokens.get(lost.tokenHash))?.rotatedAt).toBe(T + 8)
+      expect(await store.revokedAccessTokens.isRevoked(lost.accessTokenJti ?? '')).toBe(true)
+      expect((await store.refreshTokens.get(retried.tokenHash))?.rotatedAt).toBeNull()
+
+      // Once the successor is used, presenting its predecessor again is a replay, window or not.
+      expect(await store.refreshTokens.rotate(retried.tokenHash, T + 9, refreshToken(familyId))).toEqual({
+        outcome: 'rotated',
+      })
+      expect(
+        await store.refreshTokens.rotate(first.tokenHash, T + 10, refreshToken(familyId), {
+          reusableSince: T,
+        }),
+      ).toMatchObject({ outcome: 'already_rotated' })
+      // Rotated before the window began: a replay.
+      const other = await newFamily(store)
+      const old = refreshToken(other)
+      await store.refreshTokens.create(old)
+      await store.refreshTokens.rotate(old.tokenHash, T + 1, refreshToken(other))
+      expect(
+        await store.refreshTokens.rotate(old.tokenHash, T + 40, refreshToken(other), {
+          reusableSince: T + 10,
+        }),
+      ).toMatchObject({ outcome: 'already_rotated' })
+    })
+
+    it('keeps exactly one refresh token of a family live under 20 concurrent retries within the reuse interval', async () => {
+      const familyId = await newFamily(store)
+      const first = refreshToken(familyId)
+      await store.refreshTokens.create(first)
+      const lost = refreshToken(familyId)
+      await store.refreshTokens.rotate(first.tokenHash, T + 1, lost)
+      const retries = Array.from({ length: 20 }, () => refreshToken(familyId))
+      const results = await Promise.all(
+        retries.map((next) => store.refreshTokens.rotate(first.tokenHash, T + 2, next, { reusableSince: T })),
+      )
+      expect(results.every((result) => result.outcome === 'rotated')).toBe(true)
+      const tokens = await Promise.all(
+        [lost, ...retries].map((token) => store.refreshTokens.get(token.tokenHash)),
+      )
+      expect(tokens.filter((token) => token !== undefined && token.rotatedAt === null)).toHaveLength(1)
+    })
+
     it('keeps signing keys and their expiry', async () => {
       const key = {
         kid: 'k1',
