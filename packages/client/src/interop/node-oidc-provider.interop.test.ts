@@ -12,6 +12,7 @@ import { OAuthClient } from '../oauth-client.js'
 import {
   ACCESS_TOKEN_TYPE,
   ACCOUNT,
+  ALGORITHM_CLIENTS,
   CONFIDENTIAL_CLIENT,
   ID_TOKEN_ALGORITHMS,
   PUBLIC_CLIENT,
@@ -212,6 +213,16 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     expect(signedIn.idTokenClaims?.nonce).toBeDefined()
     expect(signedIn.idTokenClaims?.authTime).toBeTypeOf('number')
   })
+
+  it.each(ALGORITHM_CLIENTS)(
+    'exchangeAuthorizationCode: an ID token signed $idTokenSigningAlgorithm is verified against the JWKS',
+    async ({ clientId, idTokenSigningAlgorithm }) => {
+      const client = await OAuthClient.fromIssuer(op.issuer, { clientId })
+      const tokens = await signIn(client, 'openid')
+      expect(decodeProtectedHeader(tokens.idToken as string).alg).toBe(idTokenSigningAlgorithm)
+      expect(tokens.idTokenClaims).toMatchObject({ aud: clientId, sub: ACCOUNT.sub })
+    },
+  )
 
   it('validateIdToken: the nonce of another request is refused (IdTokenValidationError, claim nonce)', async () => {
     const client = await confidential()
@@ -497,7 +508,7 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     await expect(client.introspect({ token: renewed })).resolves.toMatchObject({ active: true })
   })
 
-  it('token manager (refresh token): rotation persisted, single-flight, then invalid_grant ends the session', async () => {
+  it('token manager (refresh token): rotation persisted, single-flight, invalid_grant ends the session, setRefreshToken starts anew', async () => {
     const clock = { now: Date.now() }
     const client = await confidential()
     const initial = await signIn(client)
@@ -530,5 +541,12 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     expect((ended as ReauthorizationRequiredError).cause).toMatchObject({ error: 'invalid_grant' })
     await expect(manager.getAccessToken()).rejects.toBeInstanceOf(ReauthorizationRequiredError)
     expect(tokenRequests).toBe(3)
+
+    // A new sign-in starts a new session in the same manager.
+    const again = await signIn(client)
+    manager.setRefreshToken(again.refreshToken as string, again.idTokenClaims)
+    tokenRequests = 0
+    await expect(client.userinfo(await manager.getAccessToken())).resolves.toMatchObject({ sub: ACCOUNT.sub })
+    expect(tokenRequests).toBe(1)
   })
 })

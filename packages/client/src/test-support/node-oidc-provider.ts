@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
-import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider'
+import Provider, {
+  type ClientMetadata,
+  type Configuration,
+  errors,
+  type KoaContextWithOIDC,
+} from 'oidc-provider'
 
 /** Where the authorization server sends the user agent back; never listened on (the test reads the redirect). */
 export const REDIRECT_URI = 'http://127.0.0.1/callback'
@@ -44,6 +49,11 @@ export const TTL = {
 
 /** ID token algorithm per client (node-oidc-provider's default, RS256, for the confidential client). */
 export const ID_TOKEN_ALGORITHMS = { confidential: 'RS256', public: 'EdDSA' } as const
+/** Public clients that register another ID token algorithm each (Ed25519: RFC 9864's fully specified name). */
+export const ALGORITHM_CLIENTS = (['ES256', 'PS256', 'Ed25519'] as const).map((alg) => ({
+  clientId: `id-token-${alg.toLowerCase()}`,
+  idTokenSigningAlgorithm: alg,
+}))
 
 export interface RunningOidcProvider {
   readonly issuer: string
@@ -62,7 +72,8 @@ async function signingKeys() {
     ['EdDSA', { crv: 'Ed25519' }],
   ] as const) {
     const { privateKey } = await generateKeyPair(alg, { ...options, extractable: true })
-    keys.push({ ...(await exportJWK(privateKey)), alg, use: 'sig' })
+    // No `alg` on the key: the RSA key also signs PS256, the Ed25519 key both EdDSA and Ed25519.
+    keys.push({ ...(await exportJWK(privateKey)), use: 'sig' })
   }
   return keys
 }
@@ -89,6 +100,17 @@ function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configura
         id_token_signed_response_alg: ID_TOKEN_ALGORITHMS.public,
         scope: 'openid profile offline_access',
       },
+      ...ALGORITHM_CLIENTS.map(
+        (client): ClientMetadata => ({
+          client_id: client.clientId,
+          token_endpoint_auth_method: 'none',
+          redirect_uris: [REDIRECT_URI],
+          response_types: ['code'],
+          grant_types: ['authorization_code'],
+          id_token_signed_response_alg: client.idTokenSigningAlgorithm,
+          scope: 'openid',
+        }),
+      ),
       {
         client_id: SERVICE_CLIENT.clientId,
         client_secret: SERVICE_CLIENT.clientSecret,
