@@ -1,4 +1,4 @@
-import { decodeProtectedHeader } from 'jose'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { discover } from '../discovery.js'
 import {
@@ -12,6 +12,8 @@ import { OAuthClient } from '../oauth-client.js'
 import {
   ACCESS_TOKEN_TYPE,
   ACCOUNT,
+  ALGORITHM_CLIENTS,
+  API_RESOURCE,
   CONFIDENTIAL_CLIENT,
   ID_TOKEN_ALGORITHMS,
   PUBLIC_CLIENT,
@@ -167,6 +169,27 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     expect(tokens).toMatchObject({ tokenType: 'Bearer', scope: 'api:read api:write' })
   })
 
+  it('clientCredentials with extraParameters resource (RFC 8707): a JWT access token for that audience', async () => {
+    const client = await OAuthClient.fromIssuer(op.issuer, SERVICE_CLIENT)
+    const tokens = await client.clientCredentials({
+      scope: 'api:write',
+      extraParameters: { resource: API_RESOURCE },
+    })
+    expect(tokens).toMatchObject({ tokenType: 'Bearer', scope: 'api:write' })
+    expect(decodeProtectedHeader(tokens.accessToken)).toMatchObject({ typ: 'at+jwt', alg: 'ES256' })
+    expect(decodeJwt(tokens.accessToken)).toMatchObject({
+      iss: op.issuer,
+      aud: API_RESOURCE,
+      client_id: SERVICE_CLIENT.clientId,
+      scope: 'api:write',
+    })
+    await expectOAuthError(
+      client.clientCredentials({ extraParameters: { resource: 'https://unknown.example/' } }),
+      'invalid_target',
+      400,
+    )
+  })
+
   it('a wrong client secret is an OAuthError invalid_client (401, with the Basic challenge of RFC 6749 §5.2)', async () => {
     const post = await OAuthClient.fromIssuer(op.issuer, { ...SERVICE_CLIENT, clientSecret: 'not-it' })
     const error = await post.clientCredentials().catch((e: unknown) => e)
@@ -212,6 +235,16 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     expect(signedIn.idTokenClaims?.nonce).toBeDefined()
     expect(signedIn.idTokenClaims?.authTime).toBeTypeOf('number')
   })
+
+  it.each(ALGORITHM_CLIENTS)(
+    'exchangeAuthorizationCode: an ID token signed $idTokenSigningAlgorithm is verified against the JWKS',
+    async ({ clientId, idTokenSigningAlgorithm }) => {
+      const client = await OAuthClient.fromIssuer(op.issuer, { clientId })
+      const tokens = await signIn(client, 'openid')
+      expect(decodeProtectedHeader(tokens.idToken as string).alg).toBe(idTokenSigningAlgorithm)
+      expect(tokens.idTokenClaims).toMatchObject({ aud: clientId, sub: ACCOUNT.sub })
+    },
+  )
 
   it('validateIdToken: the nonce of another request is refused (IdTokenValidationError, claim nonce)', async () => {
     const client = await confidential()
@@ -497,7 +530,7 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     await expect(client.introspect({ token: renewed })).resolves.toMatchObject({ active: true })
   })
 
-  it('token manager (refresh token): rotation persisted, single-flight, then invalid_grant ends the session', async () => {
+  it('token manager (refresh token): rotation persisted, single-flight, invalid_grant ends the session, setRefreshToken starts anew', async () => {
     const clock = { now: Date.now() }
     const client = await confidential()
     const initial = await signIn(client)
@@ -530,5 +563,12 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     expect((ended as ReauthorizationRequiredError).cause).toMatchObject({ error: 'invalid_grant' })
     await expect(manager.getAccessToken()).rejects.toBeInstanceOf(ReauthorizationRequiredError)
     expect(tokenRequests).toBe(3)
+
+    // A new sign-in starts a new session in the same manager.
+    const again = await signIn(client)
+    manager.setRefreshToken(again.refreshToken as string, again.idTokenClaims)
+    tokenRequests = 0
+    await expect(client.userinfo(await manager.getAccessToken())).resolves.toMatchObject({ sub: ACCOUNT.sub })
+    expect(tokenRequests).toBe(1)
   })
 })

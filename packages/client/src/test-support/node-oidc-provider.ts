@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
-import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider'
+import Provider, {
+  type ClientMetadata,
+  type Configuration,
+  errors,
+  type KoaContextWithOIDC,
+} from 'oidc-provider'
 
 /** Where the authorization server sends the user agent back; never listened on (the test reads the redirect). */
 export const REDIRECT_URI = 'http://127.0.0.1/callback'
@@ -10,6 +15,9 @@ export const REDIRECT_URI = 'http://127.0.0.1/callback'
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 /** RFC 8693 §3 token type identifier of an access token. */
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
+
+/** RFC 8707 resource indicator of the one API; tokens for it are RFC 9068 JWTs. */
+export const API_RESOURCE = 'https://api.example/'
 
 /** The one end-user account; the login form accepts only this login. */
 export const ACCOUNT = {
@@ -44,6 +52,11 @@ export const TTL = {
 
 /** ID token algorithm per client (node-oidc-provider's default, RS256, for the confidential client). */
 export const ID_TOKEN_ALGORITHMS = { confidential: 'RS256', public: 'EdDSA' } as const
+/** Public clients that register another ID token algorithm each (Ed25519: RFC 9864's fully specified name). */
+export const ALGORITHM_CLIENTS = (['ES256', 'PS256', 'Ed25519'] as const).map((alg) => ({
+  clientId: `id-token-${alg.toLowerCase()}`,
+  idTokenSigningAlgorithm: alg,
+}))
 
 export interface RunningOidcProvider {
   readonly issuer: string
@@ -62,7 +75,8 @@ async function signingKeys() {
     ['EdDSA', { crv: 'Ed25519' }],
   ] as const) {
     const { privateKey } = await generateKeyPair(alg, { ...options, extractable: true })
-    keys.push({ ...(await exportJWK(privateKey)), alg, use: 'sig' })
+    // No `alg` on the key: the RSA key also signs PS256, the Ed25519 key both EdDSA and Ed25519.
+    keys.push({ ...(await exportJWK(privateKey)), use: 'sig' })
   }
   return keys
 }
@@ -89,6 +103,17 @@ function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configura
         id_token_signed_response_alg: ID_TOKEN_ALGORITHMS.public,
         scope: 'openid profile offline_access',
       },
+      ...ALGORITHM_CLIENTS.map(
+        (client): ClientMetadata => ({
+          client_id: client.clientId,
+          token_endpoint_auth_method: 'none',
+          redirect_uris: [REDIRECT_URI],
+          response_types: ['code'],
+          grant_types: ['authorization_code'],
+          id_token_signed_response_alg: client.idTokenSigningAlgorithm,
+          scope: 'openid',
+        }),
+      ),
       {
         client_id: SERVICE_CLIENT.clientId,
         client_secret: SERVICE_CLIENT.clientSecret,
@@ -110,6 +135,13 @@ function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configura
       // The interaction below plays the login and consent pages; the built-in HTML ones are off.
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        getResourceServerInfo: async (_ctx, resourceIndicator) => {
+          if (resourceIndicator !== API_RESOURCE) throw new errors.InvalidTarget()
+          return { scope: 'api:read api:write', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } }
+        },
+      },
       introspection: {
         enabled: true,
         // RFC 7662 §2.1: a confidential client may introspect (a resource server's role); a public

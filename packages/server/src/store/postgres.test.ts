@@ -36,7 +36,9 @@ describe.runIf(available)('PostgreSQL adapter', () => {
       expect(rows).toEqual([
         { version: 1, name: 'initial' },
         { version: 2, name: 'client_disabled_at' },
-        { version: 3, name: 'client_id_token_signed_response_alg' },
+        { version: 3, name: 'client_web_origins' },
+        { version: 4, name: 'refresh_token_replaced_by' },
+        { version: 5, name: 'client_id_token_signed_response_alg' },
       ])
     } finally {
       await dropSchema(schema)
