@@ -47,6 +47,16 @@ function parseBasic(header: string): { clientId: string; clientSecret: string } 
 }
 
 /**
+ * The client a token, revocation or introspection request names (the HTTP Basic user, else the body's
+ * `client_id`), without authenticating it: for decisions that come before authentication, such as CORS.
+ */
+export function claimedClientId(input: ClientCredentialsInput): string | undefined {
+  const header = input.authorization
+  if (header !== undefined && /^Basic(\s|$)/i.test(header)) return parseBasic(header)?.clientId
+  return input.clientId === '' ? undefined : input.clientId
+}
+
+/**
  * Authenticates the client of a token, revocation or introspection request: `client_secret_basic`,
  * `client_secret_post`, or `none` for a public client. Using more than one method is `invalid_request`;
  * every authentication failure is `invalid_client` (401, with `WWW-Authenticate: Basic` when Basic was

@@ -11,6 +11,7 @@ import type { AuthorizationRequest } from '../authorization-request.js'
 import { AuthorizationRequestError } from '../authorization-request.js'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { OAuthError } from '../errors.js'
+import { registerOAuthCors } from './cors.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
 
 /** What the host application's login/consent hook receives for a valid authorization request. */
@@ -35,6 +36,11 @@ export interface OAuth2PluginOptions {
   authorizationServer: AuthorizationServer
   /** The end-user login/consent step; without it every authorization request is refused (`access_denied`). */
   authorize?: AuthorizationHook
+  /**
+   * CORS per client web origins (`registerOAuthCors`, default true); `false` when the host application
+   * answers CORS itself.
+   */
+  cors?: boolean
   /** Largest accepted request body in bytes (default 16 KiB); larger ones answer `invalid_request` (400). */
   bodyLimit?: number
 }
@@ -116,6 +122,7 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   const bodyLimit = options.bodyLimit ?? 16 * 1024
   const paths = server.paths
 
+  if (options.cors !== false) await registerOAuthCors(fastify, server)
   fastify.removeAllContentTypeParsers()
   fastify.addContentTypeParser(
     'application/x-www-form-urlencoded',

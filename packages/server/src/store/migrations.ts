@@ -101,12 +101,17 @@ CREATE TABLE oauth_revoked_access_tokens (
 // A disabled client keeps its row (and its grants' history) instead of losing its redirect URIs.
 const clientDisabledAt = (bigint: string) => `ALTER TABLE oauth_clients ADD COLUMN disabled_at ${bigint};`
 
+// CORS: the origins of a client's browser apps, a JSON array like redirect_uris.
+const clientWebOrigins = `ALTER TABLE oauth_clients ADD COLUMN web_origins TEXT NOT NULL DEFAULT '[]';`
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('INTEGER', 'INTEGER', '0') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('INTEGER') },
+  { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('BIGINT', 'BOOLEAN', 'FALSE') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('BIGINT') },
+  { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
 ]

@@ -36,6 +36,7 @@ describe.runIf(available)('PostgreSQL adapter', () => {
       expect(rows).toEqual([
         { version: 1, name: 'initial' },
         { version: 2, name: 'client_disabled_at' },
+        { version: 3, name: 'client_web_origins' },
       ])
     } finally {
       await dropSchema(schema)

@@ -135,7 +135,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     clients: {
       async create(client) {
         await query(
-          `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(11, 'pg')})`,
+          `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'pg')})`,
           ...clientParams(client),
         )
       },
@@ -151,7 +151,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       async update(client) {
         return (
           (await count(
-            'UPDATE oauth_clients SET secret_hash = $2, name = $3, redirect_uris = $4, grant_types = $5, scopes = $6, allow_plain_pkce = $7, access_token_lifetime = $8, refresh_token_lifetime = $9, created_at = $10, disabled_at = $11 WHERE client_id = $1',
+            'UPDATE oauth_clients SET secret_hash = $2, name = $3, redirect_uris = $4, grant_types = $5, scopes = $6, allow_plain_pkce = $7, access_token_lifetime = $8, refresh_token_lifetime = $9, created_at = $10, disabled_at = $11, web_origins = $12 WHERE client_id = $1',
             ...clientParams(client),
           )) > 0
         )

@@ -157,7 +157,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       create: (client) =>
         guard(() => {
           run(
-            `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`,
+            `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'sqlite')})`,
             ...clientParams(client),
           )
         }),
@@ -176,7 +176,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         guard(() => {
           const [id, ...rest] = clientParams(client)
           const result = run(
-            'UPDATE oauth_clients SET secret_hash = ?, name = ?, redirect_uris = ?, grant_types = ?, scopes = ?, allow_plain_pkce = ?, access_token_lifetime = ?, refresh_token_lifetime = ?, created_at = ?, disabled_at = ? WHERE client_id = ?',
+            'UPDATE oauth_clients SET secret_hash = ?, name = ?, redirect_uris = ?, grant_types = ?, scopes = ?, allow_plain_pkce = ?, access_token_lifetime = ?, refresh_token_lifetime = ?, created_at = ?, disabled_at = ?, web_origins = ? WHERE client_id = ?',
             ...rest,
             id,
           )

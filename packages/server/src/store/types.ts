@@ -19,6 +19,11 @@ export interface ClientRecord {
   grantTypes: GrantType[]
   /** Scopes the client may request. */
   scopes: string[]
+  /**
+   * Web origins (`https://app.example.com`, scheme, host and port only) of browser apps of this client:
+   * the token, revocation and userinfo endpoints answer CORS requests from these origins only.
+   */
+  webOrigins: string[]
   /** Accept `code_challenge_method=plain` (PipesHub compatibility); S256 is always accepted. */
   allowPlainPkce: boolean
   /** Access-token lifetime in seconds, 300-86400; `null` for the server default. */

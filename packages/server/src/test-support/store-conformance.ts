@@ -31,6 +31,7 @@ function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
     refreshTokenLifetime: null,
     createdAt: T,
     disabledAt: null,
+    webOrigins: ['https://app.example'],
     ...overrides,
   }
 }
@@ -112,8 +113,9 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.clients.get(a.clientId)).toEqual(a)
       expect((await store.clients.list()).map((c) => c.clientId)).toEqual([a.clientId, b.clientId])
       await expect(store.clients.create(a)).rejects.toThrow()
-      expect(await store.clients.update({ ...b, name: 'renamed', scopes: ['kb:read'] })).toBe(true)
-      expect((await store.clients.get(b.clientId))?.name).toBe('renamed')
+      const renamed = { ...b, name: 'renamed', scopes: ['kb:read'], webOrigins: ['http://127.0.0.1:5173'] }
+      expect(await store.clients.update(renamed)).toBe(true)
+      expect(await store.clients.get(b.clientId)).toEqual(renamed)
       expect(await store.clients.update(client())).toBe(false)
       expect(await store.clients.delete(a.clientId)).toBe(true)
       expect(await store.clients.delete(a.clientId)).toBe(false)
