@@ -16,6 +16,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { DestinationStream, Logger } from 'pino'
 import {
   DEFAULT_CONFIG,
+  demoEnabled,
   fastifyTrustProxy,
   issuerFor,
   PACKAGE_ROOT,
@@ -191,7 +192,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         .header('cache-control', 'public, max-age=3600')
         .send(STYLESHEET),
   )
-  registerDemoCallback(app, { store, tokenEndpoint: `${issuer}${paths.token}` })
+  if (demoEnabled(config, issuer))
+    registerDemoCallback(app, { store, tokenEndpoint: `${issuer}${paths.token}` })
 
   const interaction = createInteraction({
     store,

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import { createTokenServer } from './app.js'
-import { ConfigError, issuerFor, loadConfig, type TokenServerConfig } from './config.js'
+import { ConfigError, demoEnabled, issuerFor, loadConfig, type TokenServerConfig } from './config.js'
 import { createMaintenance } from './maintenance.js'
-import { demoBanner, isEmptyStore, seedDemo } from './seed.js'
+import { demoBanner, seedDemo } from './seed.js'
 import { describeStore, openConfiguredStore } from './store.js'
 
 const USAGE = `Usage: node dist/main.js [--no-demo]
@@ -62,7 +62,8 @@ async function main(): Promise<void> {
     fail(`cannot open the store ${describeStore(config.store)}: ${(error as Error).message}`)
   }
 
-  const seeded = config.seedDemo && (await isEmptyStore(store)) ? await seedDemo(store, issuer) : undefined
+  // Atomic and under the store's cross-instance lock: of instances starting together, one seeds and prints.
+  const seeded = demoEnabled(config, issuer) ? await seedDemo(store, issuer) : undefined
   const server = await createTokenServer({ config, store, issuer })
   // The first start generates the signing key now rather than on the first token request.
   await server.authorizationServer.signingKeys.signingKey()

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { hashSecret, registerClient } from '@pipeshub/server'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import pg from 'pg'
@@ -12,8 +11,9 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from './test-support/postgres.js'
 
-const DATABASE_URL = process.env.PIPESHUB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const DATABASE_URL = TEST_DATABASE_URL
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
 
 async function reachable(): Promise<string | undefined> {
@@ -40,7 +40,7 @@ const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 const PASSWORD = 'shared database password'
 
 describe.runIf(failure === undefined)('two token-server instances on one PostgreSQL schema', () => {
-  const schema = `token_server_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+  const schema = uniqueSchema('token_server')
   const storeUrl = `${DATABASE_URL}?schema=${schema}`
   let a: TokenServer
   let b: TokenServer
@@ -61,13 +61,7 @@ describe.runIf(failure === undefined)('two token-server instances on one Postgre
   afterAll(async () => {
     await a?.close()
     await b?.close()
-    const admin = new pg.Client({ connectionString: DATABASE_URL })
-    await admin.connect()
-    try {
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    } finally {
-      await admin.end()
-    }
+    await dropSchema(schema)
   })
 
   it('serves at B a client created through A; first tokens issued at once at A and B verify at the other', async () => {
