@@ -53,10 +53,15 @@ export class ProviderStates {
       case STATES.refreshTokenRotated: {
         const grant = providerStateParams(change.state, params)
         const refreshToken = await this.#refreshToken(grant)
-        await this.#server.authorizationServer.token(
-          { grant_type: 'refresh_token', refresh_token: refreshToken },
-          { authorization: this.#authorization(grant.clientId) },
-        )
+        const refresh = (token: string | undefined) =>
+          this.#server.authorizationServer.token(
+            { grant_type: 'refresh_token', refresh_token: token ?? '' },
+            { authorization: this.#authorization(grant.clientId) },
+          )
+        // Rotated, and its successor used too: presenting it again is a replay even within the reuse
+        // interval, which forgives only a retry whose successor never arrived.
+        const successor = await refresh(refreshToken)
+        await refresh(successor.refreshToken)
         return { [INJECTED.refreshToken]: refreshToken }
       }
       case STATES.accessTokenIssued: {
