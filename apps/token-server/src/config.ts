@@ -65,6 +65,15 @@ export const TokenServerConfigSchema = Type.Object(
       maximum: 3650,
       description: 'Days between scheduled signing-key rotations; 0 turns the schedule off.',
     }),
+    metricsPort: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 65535,
+        description:
+          'Serve /metrics on its own listener at this port (on metricsHost) instead of the public one.',
+      }),
+    ),
+    metricsHost: Type.String({ minLength: 1, description: 'Interface of the metrics listener.' }),
     introspectionClients: Type.Array(Type.String({ minLength: 1, pattern: '^[\\x21-\\x7E]+$' }), {
       maxItems: 1000,
       description:
@@ -91,6 +100,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   rateLimitLogin: 20,
   seedDemo: true,
   keyRotationDays: 30,
+  metricsHost: '127.0.0.1',
   introspectionClients: [],
 }
 
@@ -112,6 +122,8 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   rateLimitLogin: { env: 'PIPESHUB_RATE_LIMIT_LOGIN', kind: 'integer', doc: '20' },
   seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
+  metricsPort: { env: 'PIPESHUB_METRICS_PORT', kind: 'integer', doc: '' },
+  metricsHost: { env: 'PIPESHUB_METRICS_HOST', kind: 'string', doc: '127.0.0.1' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
 }
 
@@ -209,7 +221,7 @@ export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
   }
 
   for (const key of KEYS) {
-    if (merged[key] === undefined && key === 'issuer') continue
+    if (merged[key] === undefined && (key === 'issuer' || key === 'metricsPort')) continue
     if (!validators[key].Check(merged[key])) problems.push(`${origin[key] ?? key}: ${describeExpected(key)}`)
   }
   if (problems.length > 0 || !validator.Check(merged)) throw new ConfigError(problems)

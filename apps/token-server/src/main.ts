@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { createTokenServer } from './app.js'
 import { ConfigError, issuerFor, loadConfig, type TokenServerConfig } from './config.js'
 import { createMaintenance } from './maintenance.js'
+import { createMetricsListener } from './metrics.js'
 import { demoBanner, isEmptyStore, seedDemo } from './seed.js'
 import { describeStore, openConfiguredStore } from './store.js'
 
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
   }
 
   const seeded = config.seedDemo && (await isEmptyStore(store)) ? await seedDemo(store, issuer) : undefined
-  const server = await createTokenServer({ config, store, issuer })
+  const ownMetricsListener = config.metricsPort !== undefined
+  const server = await createTokenServer({ config, store, issuer, metricsRoute: !ownMetricsListener })
+  const metricsListener = ownMetricsListener ? await createMetricsListener(server.metrics) : undefined
   // The first start generates the signing key now rather than on the first token request.
   await server.authorizationServer.signingKeys.signingKey()
 
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
     }
     stopping = true
     server.app.log.info({ signal }, 'shutting down: finishing in-flight requests')
-    server.close().then(
+    Promise.all([server.close(), metricsListener?.close()]).then(
       () => {
         server.app.log.info('stopped')
         process.exit(0)
@@ -103,6 +106,17 @@ async function main(): Promise<void> {
   } catch (error) {
     await server.close()
     fail(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`)
+  }
+  if (metricsListener !== undefined) {
+    try {
+      const url = await metricsListener.listen({ host: config.metricsHost, port: config.metricsPort ?? 0 })
+      server.app.log.info({ url: `${url}/metrics` }, 'metrics listener ready')
+    } catch (error) {
+      await server.close()
+      fail(
+        `cannot listen for metrics on ${config.metricsHost}:${config.metricsPort}: ${(error as Error).message}`,
+      )
+    }
   }
   server.app.log.info({ issuer, store: describeStore(config.store) }, 'token server ready')
   if (seeded !== undefined) {
