@@ -156,12 +156,17 @@ describe('node dist/main.js', () => {
     expect(started.output()).toContain('"msg":"stopped"')
   })
 
-  it('serves /metrics on its own listener with PIPESHUB_METRICS_PORT, not on the public one', async () => {
+  it('serves /metrics on its own listener with PIPESHUB_METRICS_PORT, and warns about a mistyped variable', async () => {
     const started = await startMain({
       PIPESHUB_STORE: 'memory:',
       PIPESHUB_SEED_DEMO: 'false',
       PIPESHUB_METRICS_PORT: '0',
+      PIPESHUB_PROT: '1',
     })
+    // A mistyped variable is not silently ignored.
+    expect(started.output()).toContain(
+      'pipeshub-token-server: configuration: warning: PIPESHUB_PROT is not a setting of the token server (ignored); did you mean PIPESHUB_PORT?',
+    )
     const line = started
       .output()
       .split('\n')

@@ -45,7 +45,11 @@ async function main(): Promise<void> {
 
   let config: TokenServerConfig
   try {
-    config = loadConfig({ overrides: flags['no-demo'] ? { seedDemo: false } : {} })
+    config = loadConfig({
+      overrides: flags['no-demo'] ? { seedDemo: false } : {},
+      onWarning: (warning) =>
+        process.stderr.write(`pipeshub-token-server: configuration: warning: ${warning}\n`),
+    })
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     for (const problem of error.problems)
@@ -60,7 +64,7 @@ async function main(): Promise<void> {
   try {
     store = await openConfiguredStore(config)
   } catch (error) {
-    fail(`cannot open the store ${describeStore(config.store)}: ${(error as Error).message}`)
+    fail(`cannot open the store PIPESHUB_STORE=${describeStore(config.store)}: ${(error as Error).message}`)
   }
 
   const seeded = config.seedDemo && (await isEmptyStore(store)) ? await seedDemo(store, issuer) : undefined
@@ -105,7 +109,9 @@ async function main(): Promise<void> {
     await server.app.listen({ host: config.host, port: config.port })
   } catch (error) {
     await server.close()
-    fail(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`)
+    fail(
+      `cannot listen on PIPESHUB_HOST=${config.host} PIPESHUB_PORT=${config.port}: ${(error as Error).message}`,
+    )
   }
   if (metricsListener !== undefined) {
     try {
