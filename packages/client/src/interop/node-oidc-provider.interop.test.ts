@@ -1,4 +1,4 @@
-import { decodeProtectedHeader } from 'jose'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { discover } from '../discovery.js'
 import {
@@ -13,6 +13,7 @@ import {
   ACCESS_TOKEN_TYPE,
   ACCOUNT,
   ALGORITHM_CLIENTS,
+  API_RESOURCE,
   CONFIDENTIAL_CLIENT,
   ID_TOKEN_ALGORITHMS,
   PUBLIC_CLIENT,
@@ -166,6 +167,27 @@ describe('@pipeshub/client against node-oidc-provider', () => {
     const client = await OAuthClient.fromIssuer(op.issuer, SERVICE_CLIENT)
     const tokens = await client.clientCredentials({ scope: ['api:read', 'api:write'] })
     expect(tokens).toMatchObject({ tokenType: 'Bearer', scope: 'api:read api:write' })
+  })
+
+  it('clientCredentials with extraParameters resource (RFC 8707): a JWT access token for that audience', async () => {
+    const client = await OAuthClient.fromIssuer(op.issuer, SERVICE_CLIENT)
+    const tokens = await client.clientCredentials({
+      scope: 'api:write',
+      extraParameters: { resource: API_RESOURCE },
+    })
+    expect(tokens).toMatchObject({ tokenType: 'Bearer', scope: 'api:write' })
+    expect(decodeProtectedHeader(tokens.accessToken)).toMatchObject({ typ: 'at+jwt', alg: 'ES256' })
+    expect(decodeJwt(tokens.accessToken)).toMatchObject({
+      iss: op.issuer,
+      aud: API_RESOURCE,
+      client_id: SERVICE_CLIENT.clientId,
+      scope: 'api:write',
+    })
+    await expectOAuthError(
+      client.clientCredentials({ extraParameters: { resource: 'https://unknown.example/' } }),
+      'invalid_target',
+      400,
+    )
   })
 
   it('a wrong client secret is an OAuthError invalid_client (401, with the Basic challenge of RFC 6749 §5.2)', async () => {

@@ -16,6 +16,9 @@ export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exch
 /** RFC 8693 §3 token type identifier of an access token. */
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 
+/** RFC 8707 resource indicator of the one API; tokens for it are RFC 9068 JWTs. */
+export const API_RESOURCE = 'https://api.example/'
+
 /** The one end-user account; the login form accepts only this login. */
 export const ACCOUNT = {
   sub: 'ada',
@@ -132,6 +135,13 @@ function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configura
       // The interaction below plays the login and consent pages; the built-in HTML ones are off.
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        getResourceServerInfo: async (_ctx, resourceIndicator) => {
+          if (resourceIndicator !== API_RESOURCE) throw new errors.InvalidTarget()
+          return { scope: 'api:read api:write', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } }
+        },
+      },
       introspection: {
         enabled: true,
         // RFC 7662 §2.1: a confidential client may introspect (a resource server's role); a public
