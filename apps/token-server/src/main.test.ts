@@ -7,7 +7,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PACKAGE_ROOT } from './config.js'
 import { openConfiguredStore } from './store.js'
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from './test-support/postgres.js'
+import { DATABASE_URL, dropSchema, uniqueSchema } from './test-support/postgres.js'
 
 const MAIN = resolve(PACKAGE_ROOT, 'dist/main.js')
 let folder: string
@@ -146,7 +146,7 @@ describe('node dist/main.js', () => {
 
   it('seeds once when two instances start together on an empty PostgreSQL schema: one prints, both serve', async () => {
     const schema = uniqueSchema('token_server_seed')
-    const store = `${TEST_DATABASE_URL}?schema=${schema}`
+    const store = `${DATABASE_URL}?schema=${schema}`
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
         await dropSchema(schema)
@@ -200,6 +200,31 @@ describe('node dist/main.js', () => {
     expect(response).toContain('"error":"invalid_client"')
     expect(await started.exited).toBe(0)
     expect(started.output()).toContain('"msg":"stopped"')
+  })
+
+  it('serves /metrics on its own listener with PIPESHUB_METRICS_PORT, and warns about a mistyped variable', async () => {
+    const started = await startMain({
+      PIPESHUB_STORE: 'memory:',
+      PIPESHUB_SEED_DEMO: 'false',
+      PIPESHUB_METRICS_PORT: '0',
+      PIPESHUB_PROT: '1',
+    })
+    // A mistyped variable is not silently ignored.
+    expect(started.output()).toContain(
+      'pipeshub-token-server: configuration: warning: PIPESHUB_PROT is not a setting of the token server (ignored); did you mean PIPESHUB_PORT?',
+    )
+    const line = started
+      .output()
+      .split('\n')
+      .find((entry) => entry.includes('"msg":"metrics listener ready"'))
+    const url = (JSON.parse(line ?? '{}') as { url?: string }).url ?? ''
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
+    const scraped = await fetch(url)
+    expect(scraped.status).toBe(200)
+    expect(await scraped.text()).toContain('# TYPE pipeshub_http_requests_total counter')
+    expect((await fetch(`${started.issuer}/metrics`)).status).toBe(404)
+    started.child.kill('SIGTERM')
+    expect(await started.exited).toBe(0)
   })
 
   it('stops with one line per configuration problem and exit code 1', () => {

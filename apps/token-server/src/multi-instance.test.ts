@@ -1,6 +1,5 @@
 import { hashSecret, registerClient } from '@pipeshub/server'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import { openConfiguredStore } from './store.js'
@@ -11,29 +10,9 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from './test-support/postgres.js'
+import { DATABASE_URL, dropSchema, postgresUnavailable, uniqueSchema } from './test-support/postgres.js'
 
-const DATABASE_URL = TEST_DATABASE_URL
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
-
-async function reachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 })
-  try {
-    await client.connect()
-    await client.query('SELECT 1')
-    return undefined
-  } catch (error) {
-    return (error as Error).message
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
-const failure = await reachable()
-if (failure !== undefined && IN_CI)
-  throw new Error(`PostgreSQL at ${DATABASE_URL} is required in CI: ${failure}`)
-if (failure !== undefined)
-  console.warn(`skipping the multi-instance test: ${DATABASE_URL} unreachable (${failure})`)
+const failure = await postgresUnavailable('the multi-instance test')
 
 const ISSUER = 'https://auth.example.test'
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
