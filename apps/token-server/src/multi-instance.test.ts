@@ -10,17 +10,17 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
-import { dropSchema, postgresAvailable, storeUrlFor, uniqueSchema } from './test-support/postgres.js'
+import { DATABASE_URL, dropSchema, postgresUnavailable, uniqueSchema } from './test-support/postgres.js'
 
-const available = await postgresAvailable('the multi-instance test')
+const failure = await postgresUnavailable('the multi-instance test')
 
 const ISSUER = 'https://auth.example.test'
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 const PASSWORD = 'shared database password'
 
-describe.runIf(available)('two token-server instances on one PostgreSQL schema', () => {
+describe.runIf(failure === undefined)('two token-server instances on one PostgreSQL schema', () => {
   const schema = uniqueSchema('token_server')
-  const storeUrl = storeUrlFor(schema)
+  const storeUrl = `${DATABASE_URL}?schema=${schema}`
   let a: TokenServer
   let b: TokenServer
   let urlA: string

@@ -1,7 +1,7 @@
 import { createPrivateKey, type JsonWebKeyInput } from 'node:crypto'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
 import { createJwsSigner, type JwsSigner } from './jws-signer.js'
-import type { SigningAlgorithm, SigningKeyRecord, Store } from './store/types.js'
+import type { SigningAlgorithm, SigningKeyAbsence, SigningKeyRecord, Store } from './store/types.js'
 
 export interface ActiveSigningKey {
   kid: string
@@ -147,24 +147,20 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
   }
 
   /**
-   * Deletes expired keys and schedules every other current key of `next`'s algorithm to leave JWKS after
-   * `next` signs; the keys of other algorithms keep their own schedule.
+   * Publishes `next` and retires the keys it replaces (expired keys deleted, the other current keys of
+   * its algorithm scheduled to leave JWKS `retention` after `next` signs) in one store transaction, so a
+   * crash never leaves a new key beside an old one without its expiry.
    */
-  const retireOlderKeys = async (next: SigningKeyRecord, t: number) => {
-    for (const key of await store.signingKeys.list()) {
-      if (key.kid === next.kid) continue
-      if (key.alg !== next.alg && (key.expiresAt === null || key.expiresAt > t)) continue
-      if (key.expiresAt !== null && key.expiresAt <= t) {
-        await store.signingKeys.delete(key.kid)
-        activeKeys.delete(key.kid)
-        publicKeys.delete(key.kid)
-      } else if (key.expiresAt === null) {
-        await store.signingKeys.expire(key.kid, next.activatesAt + options.retention)
-      }
-    }
+  const rotateTo = async (next: SigningKeyRecord, t: number, absence?: SigningKeyAbsence) => {
+    const inserted = await store.signingKeys.rotate(next, {
+      now: t,
+      expiresAt: next.activatesAt + options.retention,
+      ...(absence === undefined ? {} : { absence }),
+    })
     // Forget the list, including reads still in flight from before the rotation.
     cached = undefined
     cachedRead = reads
+    return inserted
   }
 
   /** The server's algorithm first, then every other algorithm a current key in the store has. */
@@ -226,8 +222,7 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
       const rotated: SigningKeyRecord[] = []
       for (const alg of await algorithmsInUse(t)) {
         const next = await createSigningKeyRecord(alg, t, t + options.publicationDelay)
-        await store.signingKeys.create(next)
-        await retireOlderKeys(next, t)
+        await rotateTo(next, t)
         rotated.push(next)
       }
       return rotated
@@ -237,9 +232,7 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
       const rotated: SigningKeyRecord[] = []
       for (const alg of await algorithmsInUse(t)) {
         const next = await createSigningKeyRecord(alg, t, t + options.publicationDelay)
-        if (!(await store.signingKeys.createIfAbsent(next, { now: t, createdAfter: t - maxAge }))) continue
-        await retireOlderKeys(next, t)
-        rotated.push(next)
+        if (await rotateTo(next, t, { now: t, createdAfter: t - maxAge })) rotated.push(next)
       }
       return rotated
     },

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { SigningAlgorithm } from '@pipeshub/server'
 import { createTokenServer, type TokenServer, testConfig } from '../app.js'
 import { openConfiguredStore } from '../store.js'
-import { dropSchema, storeUrlFor, uniqueSchema } from '../test-support/postgres.js'
+import { DATABASE_URL, dropSchema, uniqueSchema } from '../test-support/postgres.js'
 import { createTestUser } from '../test-support/users.js'
 
 export type InteropStore = 'sqlite' | 'postgres'
@@ -57,7 +57,7 @@ export async function startInteropServer(
     dispose = () => rm(folder, { recursive: true, force: true })
   } else {
     const schema = uniqueSchema(`interop_${alg.toLowerCase()}`)
-    storeUrl = storeUrlFor(schema)
+    storeUrl = `${DATABASE_URL}?schema=${schema}`
     dispose = () => dropSchema(schema)
   }
   const config = testConfig({ store: storeUrl, signingAlg: alg })
