@@ -60,7 +60,11 @@ export interface TokenServer {
   readonly authorizationServer: AuthorizationServer
   /** The Prometheus series of this server (`GET /metrics`, or its own listener). */
   readonly metrics: TokenServerMetrics
-  /** Stops accepting connections, finishes in-flight requests, then closes the store. Idempotent. */
+  /**
+   * Turns readiness 503 at once, waits `config.shutdownDelay` seconds (still serving, so a load balancer
+   * that polls readiness stops sending first), then stops accepting connections, finishes in-flight
+   * requests and closes the store. Idempotent.
+   */
   close(): Promise<void>
 }
 
@@ -300,6 +304,13 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     close() {
       closing ??= (async () => {
         shuttingDown = true
+        if (config.shutdownDelay > 0) {
+          app.log.info(
+            { seconds: config.shutdownDelay },
+            'draining: readiness is 503, closing the listener after the delay',
+          )
+          await new Promise((resolve) => setTimeout(resolve, config.shutdownDelay * 1000))
+        }
         try {
           await app.close()
         } finally {

@@ -75,6 +75,7 @@ describe('loadConfig', () => {
       redisKeyPrefix: 'oauth:',
       seedDemo: false,
       keyRotationDays: 7,
+      shutdownDelay: 0,
       metricsHost: '127.0.0.1',
       introspectionClients: ['rs-1', 'rs-2'],
     })

@@ -86,6 +86,12 @@ export const TokenServerConfigSchema = Type.Object(
     ),
     redisKeyPrefix: Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of the Redis keys.' }),
     seedDemo: Type.Boolean({ description: 'Create demo clients and a demo user on an empty store.' }),
+    shutdownDelay: Type.Integer({
+      minimum: 0,
+      maximum: 300,
+      description:
+        'Seconds between readiness turning 503 and the listener closing at shutdown, so that load balancers stop sending first.',
+    }),
     keyRotationDays: Type.Integer({
       minimum: 0,
       maximum: 3650,
@@ -129,6 +135,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   rateLimitClientAuthFailuresTotal: 300,
   redisKeyPrefix: 'pipeshub:rate-limit:',
   seedDemo: true,
+  shutdownDelay: 0,
   keyRotationDays: 30,
   metricsHost: '127.0.0.1',
   introspectionClients: [],
@@ -164,6 +171,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   redisUrl: { env: 'PIPESHUB_REDIS_URL', kind: 'string', doc: '' },
   redisKeyPrefix: { env: 'PIPESHUB_REDIS_KEY_PREFIX', kind: 'string', doc: 'pipeshub:rate-limit:' },
   seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
+  shutdownDelay: { env: 'PIPESHUB_SHUTDOWN_DELAY', kind: 'integer', doc: '0' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
   metricsPort: { env: 'PIPESHUB_METRICS_PORT', kind: 'integer', doc: '' },
   metricsHost: { env: 'PIPESHUB_METRICS_HOST', kind: 'string', doc: '127.0.0.1' },

@@ -181,6 +181,25 @@ describe('node dist/main.js', () => {
     expect(await started.exited).toBe(0)
   })
 
+  it('drains with PIPESHUB_SHUTDOWN_DELAY: readiness 503 at once, requests still served, then the listener closes', async () => {
+    const started = await startMain({
+      PIPESHUB_STORE: 'memory:',
+      PIPESHUB_SEED_DEMO: 'false',
+      PIPESHUB_SHUTDOWN_DELAY: '3',
+    })
+    expect((await fetch(`${started.issuer}/readyz`)).status).toBe(200)
+    const signalled = Date.now()
+    started.child.kill('SIGTERM')
+    await started.waitFor('"msg":"draining: readiness is 503, closing the listener after the delay"')
+    // The load balancer's next probe sees 503; traffic it still sends is answered.
+    expect((await fetch(`${started.issuer}/readyz`)).status).toBe(503)
+    const discovery = await fetch(`${started.issuer}/.well-known/openid-configuration`)
+    expect(discovery.status).toBe(200)
+    expect(await started.exited).toBe(0)
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(3000)
+    await expect(fetch(`${started.issuer}/healthz`)).rejects.toThrow()
+  })
+
   it('stops with one line per configuration problem and exit code 1', () => {
     const result = spawnSync(process.execPath, [MAIN], {
       cwd: tmpdir(),
