@@ -24,7 +24,7 @@ import {
 import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
-import { createLogger, generateRequestId } from './logging.js'
+import { createLogger, generateRequestId, logSecurityEvent } from './logging.js'
 import { createMetrics, type TokenServerMetrics } from './metrics.js'
 import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
@@ -109,6 +109,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     options.logger ??
     createLogger({
       level: config.logLevel,
+      format: config.logFormat,
       ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
     })
   const app = Fastify({
@@ -116,6 +117,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     // Fastify accepts a hop count at run time (proxy-addr); its types only list the other forms.
     trustProxy: fastifyTrustProxy(config.trustProxy) as NonNullable<FastifyServerOptions['trustProxy']>,
     genReqId: generateRequestId,
+    // One line per request, at its end (below), instead of Fastify's two.
+    disableRequestLogging: true,
     // Keep-alive connections must not hold `close()` open past the requests they carry.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -149,6 +152,18 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   })
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    request.log.debug({ req: request }, 'incoming request')
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        req: request,
+        route: request.routeOptions.url ?? null,
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    )
   })
 
   const authorizationServer = createAuthorizationServer({
@@ -160,6 +175,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    onSecurityEvent: (event) => logSecurityEvent(app.log, event),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths

@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       signingAlg: 'EdDSA',
       trustProxy: '10.0.0.0/8, 127.0.0.1',
       logLevel: 'debug',
+      logFormat: 'auto',
       rateLimitToken: 50,
       rateLimitLogin: 5,
       rateLimitClientAuthFailures: 7,

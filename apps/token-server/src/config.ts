@@ -57,6 +57,9 @@ export const TokenServerConfigSchema = Type.Object(
       Type.Literal('trace'),
       Type.Literal('silent'),
     ]),
+    logFormat: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+      description: 'auto: pretty on a terminal, JSON otherwise.',
+    }),
     rateLimitToken: Type.Integer({
       minimum: 1,
       maximum: 1000000,
@@ -129,6 +132,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   signingAlg: 'ES256',
   trustProxy: false,
   logLevel: 'info',
+  logFormat: 'auto',
   rateLimitToken: 600,
   rateLimitLogin: 20,
   rateLimitClientAuthFailures: 20,
@@ -156,6 +160,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   signingAlg: { env: 'PIPESHUB_SIGNING_ALG', kind: 'string', doc: 'ES256' },
   trustProxy: { env: 'PIPESHUB_TRUST_PROXY', kind: 'trustProxy', doc: 'false' },
   logLevel: { env: 'PIPESHUB_LOG_LEVEL', kind: 'string', doc: 'info' },
+  logFormat: { env: 'PIPESHUB_LOG_FORMAT', kind: 'string', doc: 'auto' },
   rateLimitToken: { env: 'PIPESHUB_RATE_LIMIT_TOKEN', kind: 'integer', doc: '600' },
   rateLimitLogin: { env: 'PIPESHUB_RATE_LIMIT_LOGIN', kind: 'integer', doc: '20' },
   rateLimitClientAuthFailures: {
@@ -328,6 +333,8 @@ function describeExpected(key: ConfigKey): string {
       return 'must be one of ES256, EdDSA, RS256'
     case 'logLevel':
       return `must be one of ${LOG_LEVELS.join(', ')}`
+    case 'logFormat':
+      return 'must be one of auto, json, pretty'
     case 'trustProxy':
       return 'must be true, false, a hop count or a comma-separated list of addresses'
     case 'seedDemo':
