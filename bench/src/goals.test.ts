@@ -57,6 +57,14 @@ describe('evaluateGoals', () => {
     )
     expect(goals['expiry-single-flight']?.met).toBe(false)
   })
+
+  it('judges the browser bundle in gzipped KB, at most 12', () => {
+    const small = byId(evaluateGoals([], client, { status: 'ok', gzipBytes: 12 * 1024 }))
+    expect(small['browser-bundle']).toMatchObject({ measured: 12, met: true })
+    const large = byId(evaluateGoals([], client, { status: 'ok', gzipBytes: 19_900 }))
+    expect(large['browser-bundle']).toMatchObject({ measured: 19.4, met: false })
+    expect(byId(evaluateGoals([], client, { status: 'failed' }))['browser-bundle']?.met).toBeUndefined()
+  })
 })
 
 describe('targetsToProfile', () => {

@@ -1,4 +1,4 @@
-import type { ClientResult, GoalResult, TargetResult } from './results.js'
+import type { BrowserBundleResult, ClientResult, GoalResult, TargetResult } from './results.js'
 import { ratio } from './stats.js'
 
 function rate(targets: readonly TargetResult[], id: string): number | undefined {
@@ -14,6 +14,7 @@ function judge(
   if (measured === undefined || !Number.isFinite(measured)) return undefined
   if (comparison === '>=') return measured >= goal
   if (comparison === '>') return measured > goal
+  if (comparison === '<=') return measured <= goal
   return measured === goal
 }
 
@@ -41,6 +42,7 @@ function goal(
 export function evaluateGoals(
   targets: readonly TargetResult[],
   client: ClientResult | undefined,
+  browserBundle?: BrowserBundleResult,
 ): GoalResult[] {
   const cc = rate(targets, 'pipeshub-cc-es256')
   const refresh = rate(targets, 'pipeshub-refresh-sqlite')
@@ -85,6 +87,14 @@ export function evaluateGoals(
       1_000_000,
       '>',
       'calls/s',
+    ),
+    goal(
+      'browser-bundle',
+      'browser bundle of @pipeshub/client (code flow with PKCE and a refresh), gzipped',
+      browserBundle?.gzipBytes === undefined ? undefined : Math.round(browserBundle.gzipBytes / 102.4) / 10,
+      12,
+      '<=',
+      'KB',
     ),
     goal(
       'expiry-single-flight',

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
+import { measureBrowserBundle } from './bundle/browser-bundle.js'
 import { runClientSide } from './client-run.js'
 import { evaluateGoals, targetsToProfile } from './goals.js'
 import { describeMachine } from './machine.js'
@@ -125,7 +126,19 @@ export async function main(argv: readonly string[]): Promise<number> {
         `  ${results.client.status}${results.client.reason === undefined ? '' : `: ${results.client.reason}`}`,
       )
     }
-    results.goals = evaluateGoals(results.targets, results.client)
+    log('browser bundle: Vite production build of the code flow page')
+    results.browserBundle = await measureBrowserBundle()
+    log(
+      results.browserBundle.status === 'ok'
+        ? `  ${((results.browserBundle.gzipBytes ?? 0) / 1024).toFixed(1)} KB gzipped (${((results.browserBundle.bytes ?? 0) / 1024).toFixed(1)} KB minified): ${(
+            results.browserBundle.packages ?? []
+          )
+            .slice(0, 4)
+            .map((item) => `${item.name} ${Math.round(item.share * 100)}%`)
+            .join(', ')}`
+        : `  failed: ${results.browserBundle.reason}`,
+    )
+    results.goals = evaluateGoals(results.targets, results.client, results.browserBundle)
     if (options.profile) {
       for (const id of targetsToProfile(results.goals)) {
         log(`profile: ${id} under node --cpu-prof (a goal was missed)`)
