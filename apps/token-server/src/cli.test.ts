@@ -86,6 +86,8 @@ describe('pipeshub-token-server CLI', () => {
         name: 'Reporting job',
         type: 'confidential',
         status: 'active',
+        scopes: ['org:read'],
+        web_origins: [],
       }),
     )
     expect(listed.stdout).not.toContain(clientSecret)
@@ -93,6 +95,34 @@ describe('pipeshub-token-server CLI', () => {
     const token = await clientCredentials(clientId, clientSecret)
     expect(token.status).toBe(200)
     expect(token.body.scope).toBe('org:read')
+  })
+
+  it('registers the web origins of a browser app, and refuses one that is not an origin', () => {
+    const created = cli([
+      'clients',
+      'create',
+      '--name',
+      'SPA',
+      '--public',
+      '--redirect-uri',
+      'https://app.example.com/cb',
+      '--web-origin',
+      'https://app.example.com',
+      '--web-origin',
+      'http://127.0.0.1:5173',
+    ])
+    expect(created.code).toBe(0)
+    const clientId = field(created.stdout, 'client_id')
+    const listed = JSON.parse(cli(['clients', 'list', '--json']).stdout) as Array<Record<string, unknown>>
+    expect(listed.find((client) => client.client_id === clientId)?.web_origins).toEqual([
+      'https://app.example.com',
+      'http://127.0.0.1:5173',
+    ])
+    const refused = cli(['clients', 'create', '--name', 'SPA', '--web-origin', 'https://app.example.com/cb'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(
+      'web origin https://app.example.com/cb must be scheme://host[:port] only',
+    )
   })
 
   it('rotates a client secret: the new one works, the old one is invalid_client', async () => {

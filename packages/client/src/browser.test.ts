@@ -1,10 +1,15 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
-import { dirname, extname, join, relative, resolve, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OAuthClient } from './oauth-client.js'
+import {
+  assertClientBuilt,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  chromiumMissing,
+  importMap,
+  serveBrowserModule,
+} from './test-support/browser-modules.js'
 import {
   type LoopbackAuthorizationServer,
   startAuthorizationServer,
@@ -16,48 +21,11 @@ import {
 // TypeBox is not in the map: the client's validators are compiled ahead of time, no schema library loads.
 // The page is served from the authorization server's origin, so no CORS is involved.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const chromiumMissing = !existsSync(CHROMIUM)
-if (chromiumMissing && process.env.CI === 'true') {
-  throw new Error(`Chromium is required with CI=true but ${CHROMIUM} does not exist`)
-}
-
-const clientDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const packageDir = (from: string, name: string) => realpathSync(join(from, 'node_modules', name))
-const modelsDir = packageDir(clientDir, '@pipeshub/models')
-const packages: Record<string, string> = {
-  '@pipeshub/client': clientDir,
-  '@pipeshub/models': modelsDir,
-  jose: packageDir(clientDir, 'jose'),
-}
-
-type ExportTarget = string | { import?: ExportTarget; browser?: ExportTarget; default?: ExportTarget } | null
-
-function pick(target: ExportTarget | undefined): string | undefined {
-  if (target === undefined || target === null) return undefined
-  if (typeof target === 'string') return target
-  return pick(target.browser ?? target.import ?? target.default)
-}
-
-/** An import map from each package's own `exports` (exact subpaths; that is all these packages use). */
-function importMap(): Record<string, string> {
-  const imports: Record<string, string> = {}
-  for (const [name, dir] of Object.entries(packages)) {
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-      exports: Record<string, ExportTarget>
-    }
-    for (const [subpath, target] of Object.entries(manifest.exports)) {
-      const file = pick(target)
-      if (file === undefined || subpath.includes('*') || !/\.m?js$/.test(file)) continue
-      imports[`${name}${subpath.slice(1)}`] = `/__browser__/${name}/${file.replace(/^\.\//, '')}`
-    }
-  }
-  return imports
-}
+const missing = chromiumMissing()
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
-<script type="importmap">${JSON.stringify({ imports: importMap() })}</script>
+<script type="importmap">${JSON.stringify(importMap())}</script>
 <script type="module">
   import { OAuthClient, OAuthError } from '@pipeshub/client'
   window.proof = async ({ issuer, clientId, clientSecret, webClientId, idToken }) => {
@@ -83,43 +51,27 @@ const PAGE = `<!doctype html>
   }
 </script>`
 
-const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript' }
-
-/** Serves the page and the files under the four package directories; nothing else. */
+/** Serves the page and the packages' modules; nothing else. */
 function serveBrowserFiles(url: string, response: ServerResponse): boolean {
   if (url === '/__browser__/index.html') {
     response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
     return true
   }
-  for (const [name, dir] of Object.entries(packages)) {
-    const prefix = `/__browser__/${name}/`
-    if (!url.startsWith(prefix)) continue
-    const file = resolve(dir, decodeURIComponent(url.slice(prefix.length).split('?')[0] ?? ''))
-    const type = CONTENT_TYPES[extname(file)]
-    if (relative(dir, file).startsWith(`..${sep}`) || type === undefined || !existsSync(file)) {
-      response.writeHead(404).end()
-    } else {
-      response.writeHead(200, { 'content-type': type }).end(readFileSync(file))
-    }
-    return true
-  }
-  return false
+  return serveBrowserModule(url, response)
 }
 
-describe.skipIf(chromiumMissing)(`in headless Chromium (${CHROMIUM})`, () => {
+describe.skipIf(missing)(`in headless Chromium (${CHROMIUM})`, () => {
   let server: LoopbackAuthorizationServer
   let browser: Browser
 
   beforeAll(async () => {
-    if (!existsSync(join(clientDir, 'dist', 'index.js'))) {
-      throw new Error('packages/client/dist is missing: run `pnpm --filter @pipeshub/client build` first')
-    }
+    assertClientBuilt()
     server = await startAuthorizationServer({}, (request, response) =>
       serveBrowserFiles(request.url ?? '', response),
     )
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      args: CHROMIUM_ARGS,
     })
   }, 60_000)
 

@@ -43,6 +43,23 @@ describe('discover', () => {
     expect(error.issues[0]?.path).toBe('/issuer')
   })
 
+  it('RFC 8414 §3.3: an issuer given as a URL object matches the document without the root slash its href adds', async () => {
+    // new URL('https://as.example').href is 'https://as.example/': a URL object cannot spell the
+    // usual root issuer, so the document's spelling of that same issuer is the one asked for.
+    const { fetch } = cannedFetch(json(200, document('https://as.example')))
+    const metadata = await discover(new URL('https://as.example'), { fetch })
+    expect(metadata.issuer).toBe('https://as.example')
+    const withSlash = cannedFetch(json(200, document('https://as.example/')))
+    await expect(discover(new URL('https://as.example'), { fetch: withSlash.fetch })).resolves.toMatchObject({
+      issuer: 'https://as.example/',
+    })
+    // Any other difference is still refused, and a path is compared as given.
+    const other = cannedFetch(json(200, document('https://as.example/tenant')))
+    await expect(
+      discover(new URL('https://as.example/tenant/'), { fetch: other.fetch }),
+    ).rejects.toBeInstanceOf(ResponseValidationError)
+  })
+
   it('names the bad fields of an invalid document', async () => {
     const { fetch } = cannedFetch(
       json(200, {

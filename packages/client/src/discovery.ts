@@ -52,6 +52,10 @@ export async function discover(
   if (issuerUrl.search !== '' || issuerUrl.hash !== '') {
     throw new TypeError('issuer: an issuer identifier has no query or fragment (RFC 8414 §2)')
   }
+  // A URL object cannot spell the usual root issuer (`new URL('https://as.example').href` ends in
+  // "/"), so for a root path both spellings are the issuer asked for; a string is compared as given.
+  const accepted =
+    typeof issuer !== 'string' && issuerUrl.pathname === '/' ? [expected, issuerUrl.origin] : [expected]
   const transport = createTransport(options)
   const call: CallOptions = { signal: options.signal, timeoutMs: options.timeoutMs }
   let result: HttpResponse | undefined
@@ -87,7 +91,7 @@ export async function discover(
     }
     metadata.authorizationResponseIssParameterSupported = issParameter
   }
-  if (model.issuer !== expected) {
+  if (!accepted.includes(model.issuer)) {
     throw new ResponseValidationError(
       authorizationServerMetadataCodec.name,
       [

@@ -17,6 +17,11 @@ export interface ClientRegistrationInput {
   /** Scopes the client may request; default: the whole registry. */
   scopes?: readonly string[]
   allowPlainPkce?: boolean
+  /**
+   * Origins of the client's browser apps (`https://app.example.com`; http only for loopback): the
+   * token, revocation and userinfo endpoints answer CORS requests from these origins only.
+   */
+  webOrigins?: readonly string[]
   accessTokenLifetime?: number | null
   refreshTokenLifetime?: number | null
   /** A fixed client id (a UUID is generated otherwise): for seeding and provider states. */
@@ -56,6 +61,28 @@ function checkRedirectUri(uri: string): void {
       `redirect URI ${uri} must use https (http only for loopback)`,
     )
   }
+}
+
+/**
+ * A web origin as a browser sends it in `Origin` (RFC 6454 section 6.1): scheme, host and an optional
+ * port, nothing else, so the exact-string comparison with the header is the origin comparison.
+ */
+export function checkWebOrigin(origin: string): string {
+  let url: URL
+  try {
+    url = new URL(origin)
+  } catch {
+    throw invalidMetadata(`web origin ${origin} is not an absolute URL`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw invalidMetadata(`web origin ${origin} must use https or http`)
+  if (url.origin !== origin)
+    throw invalidMetadata(
+      `web origin ${origin} must be scheme://host[:port] only, lower case, no path or default port (${url.origin})`,
+    )
+  if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
+    throw invalidMetadata(`web origin ${origin} must use https (http only for loopback)`)
+  return origin
 }
 
 function checkLifetime(
@@ -116,6 +143,7 @@ export async function buildClient(input: ClientRegistrationInput): Promise<Regis
     grantTypes,
     scopes,
     allowPlainPkce: input.allowPlainPkce === true,
+    webOrigins: [...new Set(input.webOrigins ?? [])].map(checkWebOrigin),
     accessTokenLifetime: checkLifetime(
       input.accessTokenLifetime,
       ACCESS_TOKEN_LIFETIME_BOUNDS,

@@ -17,8 +17,11 @@ import { describeStore, openConfiguredStore } from '../store.js'
 const USAGE = `Usage: pipeshub-token-server <command> [options]
 
 Commands:
-  clients create --name <name> [--public] [--redirect-uri <uri>]... [--grant <type>]... [--scope "<a b>"]
-                                  Register a client; prints its id and (confidential) secret once
+  clients create --name <name> [--public] [--redirect-uri <uri>]... [--web-origin <origin>]...
+                 [--grant <type>]... [--scope "<a b>"]
+                                  Register a client; prints its id and (confidential) secret once.
+                                  --web-origin: origin of a browser app (https://app.example.com)
+                                  the token, revocation and userinfo endpoints answer CORS for
   clients list [--json]           List clients
   clients disable <client_id>     Disable a client: it fails authentication (invalid_client) and its
                                   tokens stop being active; its settings are kept
@@ -63,6 +66,7 @@ const OPTIONS = {
   name: { type: 'string' },
   public: { type: 'boolean' },
   'redirect-uri': { type: 'string', multiple: true },
+  'web-origin': { type: 'string', multiple: true },
   grant: { type: 'string', multiple: true },
   scope: { type: 'string' },
   username: { type: 'string' },
@@ -94,6 +98,7 @@ async function clientsCreate(config: TokenServerConfig, values: Values, io: CliI
       name,
       public: values.public === true,
       redirectUris: values['redirect-uri'] ?? [],
+      webOrigins: values['web-origin'] ?? [],
       ...(values.grant ? { grantTypes: values.grant as GrantType[] } : {}),
       ...(scopes ? { scopes } : {}),
     }),
@@ -117,6 +122,8 @@ async function clientsList(config: TokenServerConfig, values: Values, io: CliIo)
       status: client.disabledAt === null ? 'active' : 'disabled',
       grant_types: client.grantTypes,
       redirect_uris: client.redirectUris,
+      web_origins: client.webOrigins,
+      scopes: client.scopes,
       created_at: new Date(client.createdAt * 1000).toISOString(),
     }))
   if (values.json) {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { PACT_FILE, STATES, WHAT_IF_PACTS_DIR } from '@pipeshub/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STATE_SETUP_FAILED_STATUS, startProvider } from './provider-harness.js'
-import { BROKEN_PROVIDERS } from './response-mutations.js'
+import { BROKEN_PROVIDERS, type InteractionSelector } from './response-mutations.js'
 import { verifyPacts } from './verify-pacts.js'
 
 // The contract is only worth something if it can fail. Each check below runs the real verifier and
@@ -41,10 +41,14 @@ async function pactWith(name: string, keep: (interaction: PactInteraction) => Pa
   return { file, descriptions: interactions.map((interaction) => interaction.description) }
 }
 
-const successfulTokenResponses = (interaction: PactInteraction) =>
-  interaction.request.path === '/api/v1/oauth2/token' && interaction.response.status === 200
+/** The interactions of the pact whose responses `selector` picks. */
+const selectedBy = (selector: InteractionSelector) => (interaction: PactInteraction) =>
+  interaction.request.path === selector.path &&
+  (selector.outcome === 'success' ? interaction.response.status < 300 : interaction.response.status >= 400)
     ? interaction
     : undefined
+
+const successfulTokenResponses = selectedBy({ path: '/api/v1/oauth2/token', outcome: 'success' })
 
 describe('verification fails against a token server whose responses drift from the contract', () => {
   it('passes through the response-rewriting layer when it rewrites nothing (the control)', async () => {
@@ -63,20 +67,31 @@ describe('verification fails against a token server whose responses drift from t
     it(`fails when ${broken.name}`, async () => {
       const { file, descriptions } = await pactWith(
         broken.name.replace(/\W+/g, '-'),
-        successfulTokenResponses,
+        selectedBy(broken.selects),
       )
       const provider = await startProvider({ mutate: broken.mutate })
       try {
         const outcome = await verifyPacts(provider, [file])
         expect(provider.stateFailures).toEqual([])
-        expect(outcome.passed).toBe(false)
-        // Every successful token response drifted, so every one of those interactions must fail...
+        // The layer found what it breaks in every selected response (else the check proves nothing).
+        expect(provider.mutationProblems, `"${broken.name}" found nothing to break`).toEqual([])
+        expect(provider.mutated, `"${broken.name}" must rewrite every selected response`).toBe(
+          descriptions.length,
+        )
+        expect(outcome.passed, `verification must fail when ${broken.name}`).toBe(false)
+        // Every selected response drifted, so every one of those interactions must fail...
         expect(
           outcome.interactions.filter((result) => result.passed).map((result) => result.description),
+          `these interactions passed although ${broken.name}`,
         ).toEqual([])
         expect(outcome.interactions).toHaveLength(descriptions.length)
         // ...and for the reason this variant introduced.
-        for (const failure of outcome.failures) expect(failure.detail).toMatch(broken.mismatch)
+        for (const failure of outcome.failures) {
+          expect(
+            failure.detail,
+            `the failure of "${failure.interaction}" must name ${broken.mismatch} (${broken.name})`,
+          ).toMatch(broken.mismatch)
+        }
       } finally {
         await provider.close()
       }

@@ -13,7 +13,7 @@ import type { ProviderStateChange } from '@pipeshub/contracts'
 import { openSqliteStore } from '@pipeshub/server'
 import { createTokenServer, type TokenServer, testConfig } from '../app.js'
 import { ProviderStates } from './provider-states.js'
-import type { ResponseMutation } from './response-mutations.js'
+import { MutationTargetMissing, type ObservedResponse, type ResponseMutation } from './response-mutations.js'
 
 /** The issuer the provider runs with; the pact matches issuer URLs by shape, not by this value. */
 export const PROVIDER_ISSUER = 'https://token-server.pact.test'
@@ -39,8 +39,14 @@ export interface RunningProvider {
   /** The provider-state endpoint the verifier posts `{ state, params, action }` to. */
   readonly stateSetupUrl: string
   readonly server: TokenServer
-  /** Every state that failed to set up (answered 500), in order. */
+  /** Every state that failed to set up (answered 422), in order. */
   readonly stateFailures: readonly StateFailure[]
+  /** Every response that went through the layer in front of the app (none without one), in order. */
+  readonly responses: readonly ObservedResponse[]
+  /** How many responses the mutation changed. */
+  readonly mutated: number
+  /** Responses the mutation expected to change but could not (the member it rewrites is absent). */
+  readonly mutationProblems: readonly string[]
   close(): Promise<void>
 }
 
@@ -100,11 +106,18 @@ function stateEndpoint(states: ProviderStates, failures: StateFailure[]) {
   }
 }
 
+interface LayerLog {
+  responses: ObservedResponse[]
+  mutated: number
+  problems: string[]
+}
+
 /**
- * A thin HTTP layer in front of the app that forwards each request byte for byte and lets `mutate`
- * rewrite the app's response: the deliberately broken providers of the must-fail checks.
+ * A thin HTTP layer in front of the app that forwards each request byte for byte, records the app's
+ * responses and lets `mutate` rewrite them: the deliberately broken providers of the must-fail checks.
+ * A mutation that finds nothing to change is recorded as a problem and the response passes unchanged.
  */
-function mutatingLayer(appUrl: string, mutate: ResponseMutation): Server {
+function mutatingLayer(appUrl: string, mutate: ResponseMutation, log: LayerLog): Server {
   return createServer(async (request, response) => {
     const body = await readBody(request)
     const upstream = httpRequest(new URL(request.url ?? '/', appUrl), {
@@ -113,13 +126,22 @@ function mutatingLayer(appUrl: string, mutate: ResponseMutation): Server {
     })
     upstream.on('response', async (answer) => {
       const answerBody = await readBody(answer)
-      const mutated = mutate({
+      const observed: ObservedResponse = {
         method: request.method ?? 'GET',
         path: new URL(request.url ?? '/', appUrl).pathname,
         status: answer.statusCode ?? 500,
         headers: { ...answer.headers },
         body: answerBody.toString('utf8'),
-      })
+      }
+      log.responses.push(observed)
+      let mutated = observed
+      try {
+        mutated = mutate(observed)
+        if (mutated !== observed) log.mutated++
+      } catch (error) {
+        if (!(error instanceof MutationTargetMissing)) throw error
+        log.problems.push(error.message)
+      }
       // The body was re-serialized: its length is new, and it is no longer chunked.
       const { 'transfer-encoding': _chunked, ...kept } = mutated.headers
       const headers = { ...kept, 'content-length': String(Buffer.byteLength(mutated.body)) }
@@ -132,9 +154,12 @@ function mutatingLayer(appUrl: string, mutate: ResponseMutation): Server {
 
 /**
  * Starts the real token server (the app factory) on loopback with a fresh SQLite store in a temporary
- * folder, and the provider-state endpoint next to it; with `mutate`, a response-rewriting layer in front.
+ * folder, and the provider-state endpoint next to it; with `mutate` (or `record`), a layer in front
+ * that records every response (and rewrites it).
  */
-export async function startProvider(options: { mutate?: ResponseMutation } = {}): Promise<RunningProvider> {
+export async function startProvider(
+  options: { mutate?: ResponseMutation; record?: boolean } = {},
+): Promise<RunningProvider> {
   const folder = await mkdtemp(join(tmpdir(), 'pipeshub-pact-provider-'))
   const store = openSqliteStore({ path: join(folder, 'token-server.db') })
   const server = await createTokenServer({
@@ -146,13 +171,21 @@ export async function startProvider(options: { mutate?: ResponseMutation } = {})
   const failures: StateFailure[] = []
   const stateServer = createServer(stateEndpoint(new ProviderStates(server), failures))
   const stateUrl = await listen(stateServer)
-  const layer = options.mutate === undefined ? undefined : mutatingLayer(appUrl, options.mutate)
+  const log: LayerLog = { responses: [], mutated: 0, problems: [] }
+  const mutate =
+    options.mutate ?? (options.record === true ? (response: ObservedResponse) => response : undefined)
+  const layer = mutate === undefined ? undefined : mutatingLayer(appUrl, mutate, log)
   const baseUrl = layer === undefined ? appUrl : await listen(layer)
   return {
     baseUrl,
     stateSetupUrl: `${stateUrl}/provider-states`,
     server,
     stateFailures: failures,
+    responses: log.responses,
+    get mutated() {
+      return log.mutated
+    },
+    mutationProblems: log.problems,
     async close() {
       if (layer !== undefined) await close(layer)
       await close(stateServer)

@@ -9,50 +9,110 @@ export interface ObservedResponse {
 
 export type ResponseMutation = (response: ObservedResponse) => ObservedResponse
 
+/**
+ * A mutation found nothing to change where it expected something. Without this check a mutation of a
+ * member that has already moved (renamed in the models and everywhere else) would "fail" the
+ * verification for an unrelated reason, and the must-fail check would prove nothing.
+ */
+export class MutationTargetMissing extends Error {
+  override readonly name = 'MutationTargetMissing'
+}
+
 const TOKEN_PATH = '/api/v1/oauth2/token'
 
-/** Applies `change` to the JSON body of every successful token response, and leaves the rest alone. */
-function successfulTokenBody(change: (body: Record<string, unknown>) => void): ResponseMutation {
+/** The pact interactions a mutation rewrites the responses of (by request path and response status). */
+export interface InteractionSelector {
+  readonly path: string
+  /** `success`: 2xx; `error`: 4xx. */
+  readonly outcome: 'success' | 'error'
+}
+
+const isSelected = (selector: InteractionSelector, path: string, status: number) =>
+  path === selector.path && (selector.outcome === 'success' ? status < 300 : status >= 400)
+
+/** Applies `change` to the JSON body of every selected response; the member must be there. */
+function bodyMember(
+  selector: InteractionSelector,
+  member: string,
+  change: (body: Record<string, unknown>) => void,
+): ResponseMutation {
   return (response) => {
-    if (response.path !== TOKEN_PATH || response.status !== 200) return response
+    if (!isSelected(selector, response.path, response.status)) return response
     const body = JSON.parse(response.body) as Record<string, unknown>
+    if (!Object.hasOwn(body, member)) {
+      throw new MutationTargetMissing(
+        `expected a member "${member}" in the ${response.status} response to ${response.method} ${response.path}, ` +
+          `found ${Object.keys(body).join(', ') || 'no member'}`,
+      )
+    }
     change(body)
     return { ...response, body: JSON.stringify(body) }
   }
 }
 
+function renamed(selector: InteractionSelector, from: string, to: string): ResponseMutation {
+  return bodyMember(selector, from, (body) => {
+    body[to] = body[from]
+    delete body[from]
+  })
+}
+
+export interface BrokenProvider {
+  readonly name: string
+  /** Which interactions of the pact it breaks: the check verifies only those, and all must fail. */
+  readonly selects: InteractionSelector
+  readonly mutate: ResponseMutation
+  /** What every verification failure must name. */
+  readonly mismatch: RegExp
+}
+
+const successfulToken: InteractionSelector = { path: TOKEN_PATH, outcome: 'success' }
+const tokenError: InteractionSelector = { path: TOKEN_PATH, outcome: 'error' }
+
 /**
  * Deliberately broken token servers: each one drifts from the contract in one way a real change could,
  * and verification against each must fail, naming what drifted.
  */
-export const BROKEN_PROVIDERS: ReadonlyArray<{ name: string; mutate: ResponseMutation; mismatch: RegExp }> = [
+export const BROKEN_PROVIDERS: readonly BrokenProvider[] = [
   {
     name: 'access_token renamed to accessToken',
-    mutate: successfulTokenBody((body) => {
-      body.accessToken = body.access_token
-      delete body.access_token
-    }),
+    selects: successfulToken,
+    mutate: renamed(successfulToken, 'access_token', 'accessToken'),
     mismatch: /access_token/,
   },
   {
     name: 'expires_in sent as a string',
-    mutate: successfulTokenBody((body) => {
+    selects: successfulToken,
+    mutate: bodyMember(successfulToken, 'expires_in', (body) => {
       body.expires_in = String(body.expires_in)
     }),
     mismatch: /expires_in/,
   },
   {
     name: 'token_type missing',
-    mutate: successfulTokenBody((body) => {
+    selects: successfulToken,
+    mutate: bodyMember(successfulToken, 'token_type', (body) => {
       delete body.token_type
     }),
     mismatch: /token_type/,
   },
   {
+    name: 'error_description renamed to message',
+    selects: tokenError,
+    mutate: renamed(tokenError, 'error_description', 'message'),
+    mismatch: /error_description/,
+  },
+  {
     name: 'Cache-Control: no-store missing',
+    selects: successfulToken,
     mutate: (response) => {
-      if (response.path !== TOKEN_PATH || response.status !== 200) return response
-      const { 'cache-control': _dropped, ...headers } = response.headers
+      if (!isSelected(successfulToken, response.path, response.status)) return response
+      const { 'cache-control': dropped, ...headers } = response.headers
+      if (dropped === undefined) {
+        throw new MutationTargetMissing(
+          `expected a Cache-Control header on the ${response.status} response to ${response.method} ${response.path}`,
+        )
+      }
       return { ...response, headers }
     },
     mismatch: /cache-control/i,

@@ -9,6 +9,7 @@ import {
   FORM_CONTENT_TYPE,
   fetchThroughMockServer,
   formBody,
+  INJECTED,
   jsonContentType,
   matchersFor,
   ROUTES,
@@ -19,6 +20,7 @@ import {
   ClientCredentialsTokenRequestWire,
   OAuthErrorResponseWire,
   OAuthTokenResponseWire,
+  RefreshTokenRequestWire,
 } from '@pipeshub/models'
 import { expect } from 'vitest'
 import { OAuthClient, type OAuthClientOptions, OAuthError } from '../index.js'
@@ -82,6 +84,29 @@ export function clientCredentialsRequest(scope: string) {
   return formBody(ClientCredentialsTokenRequestWire, { grant_type: 'client_credentials', scope })
 }
 
+/**
+ * The user grant behind the example refresh token (`STATES.refreshTokenIssued`): no `openid`, so a
+ * refresh issues no ID token.
+ */
+export const REFRESH_GRANT = {
+  clientId: EXAMPLE.clientId,
+  subject: EXAMPLE.subject,
+  scope: EXAMPLE.scopes.refreshable,
+}
+
+/** The form fields of a refresh of the example refresh token (RFC 6749 §6), narrowed to `scope` if given. */
+export function refreshRequest(scope?: string) {
+  return formBody(
+    RefreshTokenRequestWire,
+    {
+      grant_type: 'refresh_token',
+      refresh_token: EXAMPLE.refreshToken,
+      ...(scope === undefined ? {} : { scope }),
+    },
+    { refresh_token: INJECTED.refreshToken },
+  )
+}
+
 /** A token request (RFC 6749 §3.2) with these form fields. */
 export function tokenRequest(body: V3Request['body'], clientSecret?: string): V3Request {
   return clientAuthenticatedPost(ROUTES.token, body, clientSecret)
@@ -119,16 +144,29 @@ export function tokenResponse(
   }
 }
 
-/** An error response (RFC 6749 §5.2) with this `error` code. */
+/**
+ * The `error_description` the mock answers. The provider's own text is matched by type only (RFC 6749
+ * §5.2 leaves its words to the server), but the member must be there: the client surfaces it.
+ */
+export const EXAMPLE_ERROR_DESCRIPTION = 'the server explains the error here'
+
+/** An error response (RFC 6749 §5.2) with this `error` code and an `error_description`. */
 export function oauthErrorResponse(error: string, status = 400, headers: TemplateHeaders = {}): V3Response {
   return {
     status,
     headers: { 'Content-Type': jsonContentType(), ...headers },
-    body: matchersFor(OAuthErrorResponseWire, { error }, { exact: ['/error'] }),
+    body: matchersFor(
+      OAuthErrorResponseWire,
+      { error, error_description: EXAMPLE_ERROR_DESCRIPTION },
+      { exact: ['/error'] },
+    ),
   }
 }
 
-/** The call fails with an OAuthError carrying this `error` code and HTTP status. */
+/**
+ * The call fails with an OAuthError carrying this `error` code, HTTP status and the response's
+ * `error_description` (what a developer reads when a call fails).
+ */
 export async function expectOAuthError(
   promise: Promise<unknown>,
   error: string,
@@ -139,6 +177,7 @@ export async function expectOAuthError(
     (reason: unknown) => reason,
   )
   expect(thrown).toBeInstanceOf(OAuthError)
-  expect(thrown).toMatchObject({ error, status })
+  expect(thrown).toMatchObject({ error, status, errorDescription: EXAMPLE_ERROR_DESCRIPTION })
+  expect((thrown as OAuthError).message).toContain(EXAMPLE_ERROR_DESCRIPTION)
   return thrown as OAuthError
 }

@@ -1,10 +1,6 @@
 import { MatchersV3 } from '@pact-foundation/pact'
 import { EXAMPLE, formBody, INJECTED, matchersFor, ROUTES, STATES } from '@pipeshub/contracts'
-import {
-  AuthorizationCodeTokenRequestWire,
-  JsonWebKeySetWire,
-  RefreshTokenRequestWire,
-} from '@pipeshub/models'
+import { AuthorizationCodeTokenRequestWire, JsonWebKeySetWire } from '@pipeshub/models'
 import { importJWK, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import type { OAuthClient } from '../index.js'
@@ -15,6 +11,8 @@ import {
   jsonResponse,
   oauthErrorResponse,
   pactWithConfidentialClient,
+  REFRESH_GRANT as refreshGrant,
+  refreshRequest,
   tokenRequest,
   tokenResponse,
 } from './interactions.js'
@@ -42,19 +40,6 @@ function authorizationCodeRequest() {
       code_verifier: EXAMPLE.codeVerifier,
     },
     { code: INJECTED.code },
-  )
-}
-
-/** The form fields of a refresh of the example refresh token (RFC 6749 §6), narrowed to `scope` if given. */
-function refreshRequest(scope?: string) {
-  return formBody(
-    RefreshTokenRequestWire,
-    {
-      grant_type: 'refresh_token',
-      refresh_token: EXAMPLE.refreshToken,
-      ...(scope === undefined ? {} : { scope }),
-    },
-    { refresh_token: INJECTED.refreshToken },
   )
 }
 
@@ -88,18 +73,14 @@ async function exampleIdToken(): Promise<string> {
     .sign(key)
 }
 
-const userGrant = {
+const codeGrant = {
   clientId: EXAMPLE.clientId,
   subject: EXAMPLE.subject,
   scope: EXAMPLE.scopes.user,
-}
-const codeGrant = {
-  ...userGrant,
   redirectUri: EXAMPLE.redirectUri,
   codeVerifier: EXAMPLE.codeVerifier,
   nonce: EXAMPLE.nonce,
 }
-const refreshGrant = { ...userGrant, scope: EXAMPLE.scopes.refreshable }
 
 describe('client_credentials grant (RFC 6749 §4.4)', () => {
   it('gets a token with the minimal response: access_token, token_type, expires_in, scope', async () => {

@@ -13,6 +13,7 @@ import {
   clientAuthenticatedPost,
   jsonResponse,
   pactWithConfidentialClient,
+  REFRESH_GRANT,
 } from './interactions.js'
 
 // Revocation (RFC 7009) and introspection (RFC 7662), where the client authenticates as at the token
@@ -27,7 +28,7 @@ function client(mockServerUrl: string): OAuthClient {
   })
 }
 
-const userGrant = { clientId: EXAMPLE.clientId, subject: EXAMPLE.subject, scope: EXAMPLE.scopes.refreshable }
+const userGrant = REFRESH_GRANT
 
 describe('revocation (RFC 7009)', () => {
   it('revokes a refresh token', async () => {

@@ -11,6 +11,7 @@ import type { AuthorizationRequest } from '../authorization-request.js'
 import { AuthorizationRequestError } from '../authorization-request.js'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { OAuthError } from '../errors.js'
+import { registerOAuthCors } from './cors.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
 
 /** What the host application's login/consent hook receives for a valid authorization request. */
@@ -35,6 +36,11 @@ export interface OAuth2PluginOptions {
   authorizationServer: AuthorizationServer
   /** The end-user login/consent step; without it every authorization request is refused (`access_denied`). */
   authorize?: AuthorizationHook
+  /**
+   * CORS per client web origins (`registerOAuthCors`, default true); `false` when the host application
+   * answers CORS itself.
+   */
+  cors?: boolean
   /** Largest accepted request body in bytes (default 16 KiB); larger ones answer `invalid_request` (400). */
   bodyLimit?: number
 }
@@ -95,10 +101,23 @@ function parameters(request: FastifyRequest): ParameterMap {
   return (request.body as ParameterMap | undefined) ?? (Object.create(null) as ParameterMap)
 }
 
+/**
+ * Parameters that are credentials: a URI ends up in logs, browser history and Referer headers, so
+ * RFC 6749 (sections 2.3.1 and 3.1) keeps them out of it. A request carrying one in its query string is
+ * refused whole, whatever else it carries.
+ */
+const CREDENTIAL_PARAMETERS = ['client_secret', 'password'] as const
+
 function queryParameters(request: FastifyRequest): ParameterMap {
   const url = request.raw.url ?? ''
   const q = url.indexOf('?')
-  return q < 0 ? (Object.create(null) as ParameterMap) : parseFormText(url.slice(q + 1))
+  const params = q < 0 ? (Object.create(null) as ParameterMap) : parseFormText(url.slice(q + 1))
+  for (const name of CREDENTIAL_PARAMETERS) {
+    if (Object.hasOwn(params, name)) {
+      throw new OAuthError('invalid_request', `${name} must not be sent in the query string`)
+    }
+  }
+  return params
 }
 
 function authorizationHeader(request: FastifyRequest): string | undefined {
@@ -116,6 +135,7 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   const bodyLimit = options.bodyLimit ?? 16 * 1024
   const paths = server.paths
 
+  if (options.cors !== false) await registerOAuthCors(fastify, server)
   fastify.removeAllContentTypeParsers()
   fastify.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -191,7 +211,15 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     path: string,
     handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   ) => {
-    fastify.route({ method: 'POST', url: path, handler })
+    fastify.route({
+      method: 'POST',
+      url: path,
+      handler: async (request, reply) => {
+        // The query string is not read by these endpoints, except to refuse credentials in it.
+        queryParameters(request)
+        return handler(request, reply)
+      },
+    })
     otherMethods(path, ['POST'])
   }
 

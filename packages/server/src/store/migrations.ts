@@ -101,12 +101,22 @@ CREATE TABLE oauth_revoked_access_tokens (
 // A disabled client keeps its row (and its grants' history) instead of losing its redirect URIs.
 const clientDisabledAt = (bigint: string) => `ALTER TABLE oauth_clients ADD COLUMN disabled_at ${bigint};`
 
+// CORS: the origins of a client's browser apps, a JSON array like redirect_uris.
+const clientWebOrigins = `ALTER TABLE oauth_clients ADD COLUMN web_origins TEXT NOT NULL DEFAULT '[]';`
+
+// Which token replaced a rotated one: a retry within the reuse interval revokes exactly that successor.
+const refreshTokenReplacedBy = 'ALTER TABLE oauth_refresh_tokens ADD COLUMN replaced_by TEXT;'
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('INTEGER', 'INTEGER', '0') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('INTEGER') },
+  { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
+  { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('BIGINT', 'BOOLEAN', 'FALSE') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('BIGINT') },
+  { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
+  { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
 ]

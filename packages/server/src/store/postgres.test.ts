@@ -36,6 +36,8 @@ describe.runIf(available)('PostgreSQL adapter', () => {
       expect(rows).toEqual([
         { version: 1, name: 'initial' },
         { version: 2, name: 'client_disabled_at' },
+        { version: 3, name: 'client_web_origins' },
+        { version: 4, name: 'refresh_token_replaced_by' },
       ])
     } finally {
       await dropSchema(schema)

@@ -39,6 +39,7 @@ export function clientFromRow(row: Row): ClientRecord {
     refreshTokenLifetime: numOrNull(row.refresh_token_lifetime),
     createdAt: num(row.created_at),
     disabledAt: numOrNull(row.disabled_at),
+    webOrigins: JSON.parse(str(row.web_origins)) as string[],
   }
 }
 
@@ -55,6 +56,7 @@ export function clientParams(c: ClientRecord) {
     c.refreshTokenLifetime,
     c.createdAt,
     c.disabledAt,
+    JSON.stringify(c.webOrigins),
   ] as const
 }
 
@@ -197,7 +199,7 @@ export function sessionFromRow(row: Row): SessionRecord {
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins'
 export const USER_COLUMNS = 'subject, username, password_hash, name, email, email_verified, created_at'
 export const CODE_COLUMNS =
   'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id'

@@ -21,6 +21,7 @@ async function seed(store: Store) {
     refreshTokenLifetime: null,
     createdAt: T,
     disabledAt: null,
+    webOrigins: [],
   })
   await store.refreshTokens.createFamily({
     familyId: 'f1',

@@ -34,6 +34,8 @@ describe('SQLite migrations', () => {
       expect(db.prepare('SELECT version, name FROM pipeshub_oauth_migrations').all()).toEqual([
         { version: 1, name: 'initial' },
         { version: 2, name: 'client_disabled_at' },
+        { version: 3, name: 'client_web_origins' },
+        { version: 4, name: 'refresh_token_replaced_by' },
       ])
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()
@@ -42,7 +44,7 @@ describe('SQLite migrations', () => {
     }
   })
 
-  it('upgrades a database created by the first migration, keeping its clients enabled', async () => {
+  it('upgrades a database created by the first migration: clients stay enabled, with no web origins', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pipeshub-oauth-'))
     const path = join(dir, 'oauth.db')
     try {
@@ -58,7 +60,11 @@ describe('SQLite migrations', () => {
       )
       db.close()
       const store = openSqliteStore({ path })
-      expect(await store.clients.get('old')).toMatchObject({ clientId: 'old', disabledAt: null })
+      expect(await store.clients.get('old')).toMatchObject({
+        clientId: 'old',
+        disabledAt: null,
+        webOrigins: [],
+      })
       await store.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -1,0 +1,108 @@
+import cors, { type FastifyCorsOptions } from '@fastify/cors'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { decodeJwt } from 'jose'
+import type { AuthorizationServer } from '../authorization-server.js'
+import { claimedClientId } from '../client-authentication.js'
+import type { ClientRecord } from '../store/types.js'
+import type { ParameterMap } from './parameters.js'
+
+/** Browsers cache a preflight this long (seconds), so a SPA does not pay one per token request. */
+const PREFLIGHT_MAX_AGE = 600
+
+const DENY: FastifyCorsOptions = { origin: false }
+
+const acceptsOrigin = (client: ClientRecord | undefined, origin: string) =>
+  client !== undefined && client.disabledAt === null && client.webOrigins.includes(origin)
+
+function bearerClientId(authorization: string | undefined): string | undefined {
+  const token = /^Bearer[ ]+([\x21-\x7E]+)[ ]*$/i.exec(authorization ?? '')?.[1]
+  if (token === undefined) return undefined
+  try {
+    const clientId = decodeJwt(token).client_id
+    return typeof clientId === 'string' ? clientId : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * CORS of the OAuth routes, per the client's registered web origins (`ClientRecord.webOrigins`):
+ *
+ * - discovery and JWKS are public documents: any origin may read them;
+ * - token and revocation answer an origin the requesting client (HTTP Basic user or `client_id`)
+ *   registered; userinfo an origin the access token's client registered. A preflight carries no
+ *   credentials, so it passes for an origin some enabled client registered;
+ * - authorization is a top-level navigation and introspection is for resource servers: never CORS.
+ *
+ * The decision runs in `preHandler`, once the body is parsed, so error bodies (`invalid_grant`, a 401
+ * from userinfo) are readable by the app that must react to them. For userinfo the token's `client_id`
+ * is read without verifying it: it only chooses the origin of an answer the handler still verifies,
+ * and an app holding an expired token must be able to read the 401 telling it to refresh.
+ */
+export async function registerOAuthCors(
+  fastify: FastifyInstance,
+  server: AuthorizationServer,
+): Promise<void> {
+  const paths = server.paths
+  const registeredByAnyClient = async (origin: string) =>
+    (await server.store.clients.list()).some((client) => acceptsOrigin(client, origin))
+  const clientAccepts = async (clientId: string | undefined, origin: string) =>
+    clientId !== undefined && acceptsOrigin(await server.store.clients.get(clientId), origin)
+
+  const credentialed = async (
+    request: FastifyRequest,
+    origin: string,
+    clientId: () => string | undefined,
+    methods: string,
+  ): Promise<FastifyCorsOptions> => {
+    const allowed =
+      request.method === 'OPTIONS'
+        ? await registeredByAnyClient(origin)
+        : await clientAccepts(clientId(), origin)
+    if (!allowed) return DENY
+    return {
+      origin,
+      methods,
+      allowedHeaders: ['authorization', 'content-type'],
+      exposedHeaders: ['www-authenticate', 'retry-after', 'x-request-id'],
+      maxAge: PREFLIGHT_MAX_AGE,
+      strictPreflight: false,
+    }
+  }
+
+  await fastify.register(cors, {
+    hook: 'preHandler',
+    delegator: async (request: FastifyRequest): Promise<FastifyCorsOptions> => {
+      const origin = request.headers.origin
+      if (origin === undefined) return DENY
+      // A preflight of discovery or JWKS lands on @fastify/cors's own `OPTIONS *` route: match the path.
+      switch (request.url.split('?', 1)[0]) {
+        case paths.openidConfiguration:
+        case paths.oauthAuthorizationServer:
+        case paths.jwks:
+          return { origin: '*', methods: 'GET', maxAge: PREFLIGHT_MAX_AGE, strictPreflight: false }
+        case paths.token:
+        case paths.revocation:
+          return credentialed(
+            request,
+            origin,
+            () =>
+              claimedClientId({
+                authorization: request.headers.authorization,
+                clientId: (request.body as ParameterMap | undefined)?.client_id,
+              }),
+            'POST',
+          )
+        case paths.userinfo:
+          return credentialed(
+            request,
+            origin,
+            () => bearerClientId(request.headers.authorization),
+            'GET, POST',
+          )
+        default:
+          return DENY
+      }
+    },
+  })
+}
