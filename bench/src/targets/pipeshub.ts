@@ -1,13 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  type AuthorizationServerApp,
-  buildAuthorizationServerApp,
-  openPostgresStore,
-  openSqliteStore,
-  type Store,
-} from '@pipeshub/server'
+import { type AuthorizationServerApp, buildAuthorizationServerApp, type Store } from '@pipeshub/server'
+import { openPostgresStore } from '@pipeshub/server/postgres'
+import { openSqliteStore } from '@pipeshub/server/sqlite'
 import pg from 'pg'
 import { basicAuthorization, type Scenario } from '../scenario.js'
 import { clientCredentialsScenario, credentialScenario, listeningPort } from './client-credentials-request.js'
