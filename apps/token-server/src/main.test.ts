@@ -156,6 +156,31 @@ describe('node dist/main.js', () => {
     expect(started.output()).toContain('"msg":"stopped"')
   })
 
+  it('serves /metrics on its own listener with PIPESHUB_METRICS_PORT, and warns about a mistyped variable', async () => {
+    const started = await startMain({
+      PIPESHUB_STORE: 'memory:',
+      PIPESHUB_SEED_DEMO: 'false',
+      PIPESHUB_METRICS_PORT: '0',
+      PIPESHUB_PROT: '1',
+    })
+    // A mistyped variable is not silently ignored.
+    expect(started.output()).toContain(
+      'pipeshub-token-server: configuration: warning: PIPESHUB_PROT is not a setting of the token server (ignored); did you mean PIPESHUB_PORT?',
+    )
+    const line = started
+      .output()
+      .split('\n')
+      .find((entry) => entry.includes('"msg":"metrics listener ready"'))
+    const url = (JSON.parse(line ?? '{}') as { url?: string }).url ?? ''
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
+    const scraped = await fetch(url)
+    expect(scraped.status).toBe(200)
+    expect(await scraped.text()).toContain('# TYPE pipeshub_http_requests_total counter')
+    expect((await fetch(`${started.issuer}/metrics`)).status).toBe(404)
+    started.child.kill('SIGTERM')
+    expect(await started.exited).toBe(0)
+  })
+
   it('stops with one line per configuration problem and exit code 1', () => {
     const result = spawnSync(process.execPath, [MAIN], {
       cwd: tmpdir(),

@@ -34,6 +34,12 @@ export interface AuthorizationServerMetadata {
   tokenEndpointAuthSigningAlgValuesSupported?: string[] | undefined
   /** URL of a page with human-readable information for developers. */
   serviceDocumentation?: string | undefined
+  /** Languages and scripts of the user interface, BCP 47 language tags (RFC 8414 §2). */
+  uiLocalesSupported?: string[] | undefined
+  /** URL of the server's requirements on how a client may use the data it provides (RFC 8414 §2). */
+  opPolicyUri?: string | undefined
+  /** URL of the server's terms of service (RFC 8414 §2). */
+  opTosUri?: string | undefined
   /** URL of the revocation endpoint (RFC 7009). */
   revocationEndpoint?: string | undefined
   /** Client authentication methods supported by the revocation endpoint. */
@@ -85,6 +91,13 @@ export const AuthorizationServerMetadataWire = Type.Object(
     service_documentation: Type.Optional(
       url('URL of a page with human-readable information for developers.'),
     ),
+    ui_locales_supported: Type.Optional(
+      values('Languages and scripts of the user interface, BCP 47 language tags (RFC 8414 §2).'),
+    ),
+    op_policy_uri: Type.Optional(
+      url("URL of the server's requirements on how a client may use the data it provides (RFC 8414 §2)."),
+    ),
+    op_tos_uri: Type.Optional(url("URL of the server's terms of service (RFC 8414 §2).")),
     revocation_endpoint: Type.Optional(url('URL of the revocation endpoint (RFC 7009).')),
     revocation_endpoint_auth_methods_supported: Type.Optional(
       values('Client authentication methods supported by the revocation endpoint.'),

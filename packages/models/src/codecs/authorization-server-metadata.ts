@@ -36,6 +36,9 @@ export const authorizationServerMetadataCodec: Codec<
         ...wire.token_endpoint_auth_signing_alg_values_supported,
       ]
     if (wire.service_documentation !== undefined) model.serviceDocumentation = wire.service_documentation
+    if (wire.ui_locales_supported !== undefined) model.uiLocalesSupported = [...wire.ui_locales_supported]
+    if (wire.op_policy_uri !== undefined) model.opPolicyUri = wire.op_policy_uri
+    if (wire.op_tos_uri !== undefined) model.opTosUri = wire.op_tos_uri
     if (wire.revocation_endpoint !== undefined) model.revocationEndpoint = wire.revocation_endpoint
     if (wire.revocation_endpoint_auth_methods_supported !== undefined)
       model.revocationEndpointAuthMethodsSupported = [...wire.revocation_endpoint_auth_methods_supported]
@@ -76,6 +79,9 @@ export const authorizationServerMetadataCodec: Codec<
         ...model.tokenEndpointAuthSigningAlgValuesSupported,
       ]
     if (model.serviceDocumentation !== undefined) wire.service_documentation = model.serviceDocumentation
+    if (model.uiLocalesSupported !== undefined) wire.ui_locales_supported = [...model.uiLocalesSupported]
+    if (model.opPolicyUri !== undefined) wire.op_policy_uri = model.opPolicyUri
+    if (model.opTosUri !== undefined) wire.op_tos_uri = model.opTosUri
     if (model.revocationEndpoint !== undefined) wire.revocation_endpoint = model.revocationEndpoint
     if (model.revocationEndpointAuthMethodsSupported !== undefined)
       wire.revocation_endpoint_auth_methods_supported = [...model.revocationEndpointAuthMethodsSupported]

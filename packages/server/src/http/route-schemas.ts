@@ -17,7 +17,37 @@ export interface OAuthRouteSchema {
   body?: unknown
   querystring?: unknown
   response: Record<string, unknown>
+  /**
+   * OpenAPI security requirements, alternatives (names of `oauthSecuritySchemes`); `{}` is "none of
+   * them": a public client (`none`) or credentials in the body (`client_secret_post`, which OpenAPI
+   * has no scheme for); `[]` is a public endpoint.
+   */
+  security: ReadonlyArray<Readonly<Record<string, readonly string[]>>>
 }
+
+/**
+ * The OpenAPI security schemes of the plugin's routes. `client_secret_post` (RFC 6749 §2.3.1: `client_id`
+ * and `client_secret` as body parameters) is no OpenAPI scheme type; the request bodies document those
+ * parameters and the operations list it as the `{}` alternative.
+ */
+export const oauthSecuritySchemes = {
+  clientSecretBasic: {
+    type: 'http',
+    scheme: 'basic',
+    description:
+      'client_secret_basic (RFC 6749 §2.3.1): the client id and secret, each form-urlencoded, as the Basic user and password. Alternatives: client_secret_post (client_id and client_secret in the body) or, for a public client, client_id alone.',
+  },
+  bearerAccessToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token of this server (RFC 6750, RFC 9068 JWT).',
+  },
+} as const
+
+/** Token and revocation: HTTP Basic, or the body (client_secret_post, or a public client's client_id). */
+const CLIENT_AUTHENTICATION = [{ clientSecretBasic: [] }, {}] as const
+const PUBLIC = [] as const
 
 /** The §5.2 error body, for responses that carry it. */
 export const OAuthErrorResponseBody = wireSchemas.OAuthErrorResponse
@@ -68,6 +98,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     description:
       'client_credentials, authorization_code (PKCE) and refresh_token grants; client authentication by HTTP Basic, body, or none for public clients.',
     tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
     body: wireSchemas.TokenRequest,
     response: {
       200: wireSchemas.OAuthTokenResponse,
@@ -87,12 +118,15 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
   schemas.set(`post ${paths.revocation}`, {
     summary: 'Token revocation (RFC 7009)',
     tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
     body: wireSchemas.RevocationRequest,
     response: { 200: { description: 'Revoked, or unknown token.', content: {} }, 400: error, 401: error },
   })
   schemas.set(`post ${paths.introspection}`, {
     summary: 'Token introspection (RFC 7662)',
+    description: 'For authenticated (confidential) clients only: HTTP Basic or client_secret_post.',
     tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
     body: wireSchemas.IntrospectionRequest,
     response: { 200: wireSchemas.IntrospectionResponse, 400: error, 401: error },
   })
@@ -100,6 +134,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     schemas.set(`${method} ${paths.userinfo}`, {
       summary: 'OpenID Connect UserInfo',
       tags: ['openid'],
+      security: [{ bearerAccessToken: [] }],
       response: {
         200: wireSchemas.UserInfoResponse,
         401: {
@@ -114,6 +149,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
   schemas.set(`get ${paths.authorization}`, {
     summary: 'Authorization endpoint (RFC 6749 §3.1)',
     tags: ['oauth2'],
+    security: PUBLIC,
     querystring: AuthorizationRequestQuery,
     response: {
       302: AuthorizationRedirectResponse,
@@ -126,6 +162,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
   schemas.set(`post ${paths.authorization}`, {
     summary: 'Authorization endpoint (RFC 6749 §3.1), form post of the authorization request',
     tags: ['oauth2'],
+    security: PUBLIC,
     consumes: ['application/x-www-form-urlencoded'],
     body: AuthorizationRequestQuery,
     response: {
@@ -140,12 +177,14 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     schemas.set(`get ${path}`, {
       summary: 'Authorization server metadata (RFC 8414, OpenID Connect Discovery)',
       tags: ['discovery'],
+      security: PUBLIC,
       response: { 200: wireSchemas.AuthorizationServerMetadata },
     })
   }
   schemas.set(`get ${paths.jwks}`, {
     summary: 'Public signing keys (RFC 7517)',
     tags: ['discovery'],
+    security: PUBLIC,
     response: { 200: wireSchemas.JsonWebKeySet },
   })
   return schemas
