@@ -1,15 +1,6 @@
 import type { Static, TSchema } from 'typebox'
 import type { Codec } from './validation.js'
 
-export {
-  type Codec,
-  type CompiledValidator,
-  codec,
-  type DecodeResult,
-  type ValidationIssue,
-  WireValidationError,
-} from './validation.js'
-
 /**
  * The wire schema of one message together with its strict, explicit mapping to and from the model.
  * `decode` checks first (the validator compiled from `schema` at build time: no coercion, no
