@@ -143,7 +143,21 @@ function responsesOf(schema: Record<string, unknown> | undefined, registry: Comp
       for (const [type, media] of Object.entries(response.content as Record<string, { schema: unknown }>)) {
         content[type] = { schema: registry.ref(media.schema) }
       }
-      responses[status] = { description, content }
+      // Response headers (OpenAPI 3.1 §4.8.17.1), e.g. the token endpoint's Cache-Control: no-store.
+      const headers = response.headers as Record<string, Record<string, unknown>> | undefined
+      responses[status] =
+        headers === undefined
+          ? { description, content }
+          : {
+              description,
+              content,
+              headers: Object.fromEntries(
+                Object.entries(headers).map(([name, header]) => [
+                  name,
+                  { ...header, schema: registry.ref(header.schema) },
+                ]),
+              ),
+            }
     } else {
       responses[status] = { description, content: { 'application/json': { schema: registry.ref(response) } } }
     }

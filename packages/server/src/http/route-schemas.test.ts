@@ -27,7 +27,10 @@ describe('oauthRouteSchemas', () => {
     await app.ready()
     const schemas = oauthRouteSchemas(authorizationServer.paths)
     expect([...schemas.keys()].sort()).toEqual([...mounted].sort())
-    expect(schemas.get('post /auth/oauth2/token')?.response[200]).toBe(wireSchemas.OAuthTokenResponse)
+    expect(schemas.get('post /auth/oauth2/token')?.response[200]).toMatchObject({
+      content: { 'application/json': { schema: wireSchemas.OAuthTokenResponse } },
+      headers: { 'Cache-Control': { required: true }, Pragma: { required: true } },
+    })
     expect(schemas.get('get /.well-known/jwks.json')?.response[200]).toBe(wireSchemas.JsonWebKeySet)
     // Every operation says how it is authenticated, and only with declared schemes.
     for (const [key, schema] of schemas) {

@@ -52,6 +52,29 @@ const PUBLIC = [] as const
 /** The §5.2 error body, for responses that carry it. */
 export const OAuthErrorResponseBody = wireSchemas.OAuthErrorResponse
 
+/** RFC 6749 §5.1: responses carrying tokens must not be cached (`headers` of an OpenAPI response). */
+const NoStoreResponseHeaders = {
+  'Cache-Control': {
+    description: 'Always `no-store` (RFC 6749 §5.1).',
+    required: true,
+    schema: Type.Literal('no-store'),
+  },
+  Pragma: {
+    description: 'Always `no-cache` (RFC 6749 §5.1).',
+    required: true,
+    schema: Type.Literal('no-cache'),
+  },
+}
+
+/** RFC 6749 §5.2 / RFC 6750 §3: the challenge of a 401 answer. */
+const challengeHeader = (scheme: string) => ({
+  'WWW-Authenticate': {
+    description: `The ${scheme} authentication challenge (RFC 7235).`,
+    required: true,
+    schema: Type.String({ pattern: `^${scheme}( .*)?$` }),
+  },
+})
+
 /** Authorization request parameters (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1). */
 export const AuthorizationRequestQuery = Type.Object({
   response_type: Type.Literal('code', { description: 'Only the authorization code flow.' }),
@@ -101,13 +124,21 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     security: CLIENT_AUTHENTICATION,
     body: wireSchemas.TokenRequest,
     response: {
-      200: wireSchemas.OAuthTokenResponse,
+      200: {
+        description: 'The token response (RFC 6749 §5.1).',
+        content: { 'application/json': { schema: wireSchemas.OAuthTokenResponse } },
+        headers: NoStoreResponseHeaders,
+      },
       400: {
         description:
           'invalid_request (also for another content type, an oversized or malformed body), invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type.',
         content: { 'application/json': { schema: error } },
       },
-      401: error,
+      401: {
+        description: 'invalid_client: the client authentication failed.',
+        content: { 'application/json': { schema: error } },
+        headers: challengeHeader('Basic'),
+      },
       405: {
         description: 'invalid_request: another method than POST (the Allow header names POST).',
         content: { 'application/json': { schema: error } },
