@@ -102,7 +102,7 @@ const LEVERS: Record<string, string> = {
   '@pipeshub/models':
     'response encoding: map the model to the wire once, skip re-validation of a response the server built itself; on the client, the generated validators spend their time in the RegExp character grammars (irregexp is already the fastest per-character scan V8 has)',
   'logging (pino)':
-    'two JSON lines per request (request and response) written synchronously to stdout: fewer lines per request (one completion line), or an asynchronous destination',
+    "the line per request: most of it is pino's redaction (`@pinojs/redact` walking the token server's 30 wildcard paths `*.secret`, `*.*.secret`, ... on every line), then the synchronous write; explicit paths, or scrubbing secrets in the serializers that produce them, would move it",
   'rate limiting':
     'the per-client token bucket of @fastify/rate-limit on every token request: a cheaper key, or the limit applied after client authentication only',
   '@pipeshub/token-server':
