@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { AuthorizationRequestError, parsePrompt } from './authorization-request.js'
-import { createAuthorizationServer } from './authorization-server.js'
 import { OAuthError } from './errors.js'
-import { createMemoryStore } from './store/memory.js'
-import { ISSUER, manualClock, pkcePair, REDIRECT_URI, testServer } from './test-support/fixtures.js'
+import { pkcePair, REDIRECT_URI, rejectionOf, testServer } from './test-support/fixtures.js'
 
-async function refusal(promise: Promise<unknown>): Promise<AuthorizationRequestError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AuthorizationRequestError) return error
-    throw error
-  }
-  throw new Error('expected an AuthorizationRequestError')
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, AuthorizationRequestError)
 
 async function webApp(server = testServer().server) {
   const { client } = await server.registerClient({
@@ -59,13 +49,7 @@ describe('state (RFC 6749 section 4.1.1, RFC 9700 section 2.1.1)', () => {
   })
 
   it('requires state always with the requireState option', async () => {
-    const server = createAuthorizationServer({
-      issuer: ISSUER,
-      store: createMemoryStore(),
-      now: manualClock().now,
-      requireState: true,
-    })
-    const { request } = await webApp(server)
+    const { request } = await webApp(testServer(undefined, undefined, { requireState: true }).server)
     const error = await refusal(request({ state: undefined }))
     expect(error.error).toBe('invalid_request')
     expect(error.errorDescription).toBe('state is required')

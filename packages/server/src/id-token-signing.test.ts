@@ -1,26 +1,20 @@
 import { createHash } from 'node:crypto'
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { createAuthorizationServer } from './authorization-server.js'
 import { OAuthError } from './errors.js'
-import { createMemoryStore } from './store/memory.js'
 import type { SigningAlgorithm } from './store/types.js'
 import {
   authorizationCodeFor,
   basic,
   createUser,
   ISSUER,
-  manualClock,
   REDIRECT_URI,
+  rejectionOf,
+  testServer,
 } from './test-support/fixtures.js'
 
 async function setUp(signingAlgorithm: SigningAlgorithm = 'ES256') {
-  const clock = manualClock()
-  const store = createMemoryStore()
-  const server = createAuthorizationServer({
-    issuer: ISSUER,
-    store,
-    now: clock.now,
+  const { clock, store, server } = testServer(undefined, undefined, {
     signingAlgorithm,
     keyPublicationDelay: 600,
   })
@@ -85,15 +79,15 @@ describe('ID-token signing (OIDC Discovery section 3, OIDC Dynamic Client Regist
 
   it('refuses an id_token_signed_response_alg it cannot sign with, as invalid_client_metadata', async () => {
     const { server } = await setUp()
-    const error = await server
-      .registerClient({
+    const error = await rejectionOf(
+      server.registerClient({
         name: 'x',
         redirectUris: [REDIRECT_URI],
         idTokenSignedResponseAlg: 'HS256' as SigningAlgorithm,
-      })
-      .catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(OAuthError)
-    expect((error as OAuthError).error).toBe('invalid_client_metadata')
+      }),
+      OAuthError,
+    )
+    expect(error.error).toBe('invalid_client_metadata')
   })
 
   it('publishes one key per algorithm in use in JWKS, before the first ID token', async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { OAuthError } from './errors.js'
-import { authorizationCodeFor, basic, createUser, REDIRECT_URI, testServer } from './test-support/fixtures.js'
+import {
+  authorizationCodeFor,
+  basic,
+  createUser,
+  REDIRECT_URI,
+  rejectionOf,
+  testServer,
+} from './test-support/fixtures.js'
 
 async function twoClients() {
   const { server, store } = testServer()
@@ -29,10 +36,9 @@ describe('revocation (RFC 7009)', () => {
   it('refuses to revoke a token issued to another client with invalid_request (RFC 7009 section 2.1)', async () => {
     const { server, owner, other, tokens } = await twoClients()
     for (const token of [tokens.accessToken, tokens.refreshToken ?? '']) {
-      const error = await server.revoke({ token }, other.auth).catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(OAuthError)
-      expect((error as OAuthError).error).toBe('invalid_request')
-      expect((error as OAuthError).status).toBe(400)
+      const error = await rejectionOf(server.revoke({ token }, other.auth), OAuthError)
+      expect(error.error).toBe('invalid_request')
+      expect(error.status).toBe(400)
       // Refused, so nothing was revoked.
       expect((await server.introspect({ token }, owner.auth)).active).toBe(true)
     }

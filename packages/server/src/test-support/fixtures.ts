@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { AuthorizationServer } from '../authorization-server.js'
+import type { AuthorizationServer, AuthorizationServerOptions } from '../authorization-server.js'
 import { createAuthorizationServer } from '../authorization-server.js'
 import { hashSecret } from '../secrets.js'
 import { createMemoryStore } from '../store/memory.js'
@@ -46,8 +46,30 @@ export interface TestServer {
   clock: ReturnType<typeof manualClock>
 }
 
-export function testServer(store: Store = createMemoryStore(), clock = manualClock()): TestServer {
-  return { server: createAuthorizationServer({ issuer: ISSUER, store, now: clock.now }), store, clock }
+export function testServer(
+  store: Store = createMemoryStore(),
+  clock = manualClock(),
+  options: Partial<AuthorizationServerOptions> = {},
+): TestServer {
+  return {
+    server: createAuthorizationServer({ issuer: ISSUER, store, now: clock.now, ...options }),
+    store,
+    clock,
+  }
+}
+
+/** The error `promise` rejects with, when it is a `type`; anything else fails the test. */
+export async function rejectionOf<E extends Error>(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+): Promise<E> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof type) return error
+    throw error
+  }
+  throw new Error(`expected a ${type.name}`)
 }
 
 export function basic(clientId: string, secret: string): string {
