@@ -97,9 +97,8 @@ function checkLifetime(
   return value
 }
 
-/** The metadata a client registration or update sets (everything but identity and secret). */
-export type ClientMetadataInput = Pick<
-  ClientRegistrationInput,
+/** The members a client registration or update sets (everything but identity, secret and status). */
+type MetadataKey =
   | 'name'
   | 'redirectUris'
   | 'grantTypes'
@@ -108,20 +107,11 @@ export type ClientMetadataInput = Pick<
   | 'webOrigins'
   | 'accessTokenLifetime'
   | 'refreshTokenLifetime'
-  | 'scopeRegistry'
->
 
-type ClientMetadata = Pick<
-  ClientRecord,
-  | 'name'
-  | 'redirectUris'
-  | 'grantTypes'
-  | 'scopes'
-  | 'allowPlainPkce'
-  | 'webOrigins'
-  | 'accessTokenLifetime'
-  | 'refreshTokenLifetime'
->
+/** The metadata a client registration or update sets, and the scope registry it is checked against. */
+export type ClientMetadataInput = Pick<ClientRegistrationInput, MetadataKey | 'scopeRegistry'>
+
+type ClientMetadata = Pick<ClientRecord, MetadataKey>
 
 /** Every rule of a client's metadata, for registration and update alike. */
 function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): ClientMetadata {
