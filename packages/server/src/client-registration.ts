@@ -111,9 +111,8 @@ function idTokenAlgorithm(value: SigningAlgorithm | null | undefined): SigningAl
   return value
 }
 
-/** The metadata a client registration or update sets (everything but identity and secret). */
-export type ClientMetadataInput = Pick<
-  ClientRegistrationInput,
+/** The members a client registration or update sets (everything but identity, secret and status). */
+type MetadataKey =
   | 'name'
   | 'redirectUris'
   | 'grantTypes'
@@ -123,21 +122,11 @@ export type ClientMetadataInput = Pick<
   | 'accessTokenLifetime'
   | 'refreshTokenLifetime'
   | 'idTokenSignedResponseAlg'
-  | 'scopeRegistry'
->
 
-type ClientMetadata = Pick<
-  ClientRecord,
-  | 'name'
-  | 'redirectUris'
-  | 'grantTypes'
-  | 'scopes'
-  | 'allowPlainPkce'
-  | 'webOrigins'
-  | 'accessTokenLifetime'
-  | 'refreshTokenLifetime'
-  | 'idTokenSignedResponseAlg'
->
+/** The metadata a client registration or update sets, and the scope registry it is checked against. */
+export type ClientMetadataInput = Pick<ClientRegistrationInput, MetadataKey | 'scopeRegistry'>
+
+type ClientMetadata = Pick<ClientRecord, MetadataKey>
 
 /** Every rule of a client's metadata, for registration and update alike. */
 function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): ClientMetadata {
