@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorResponseCodec } from '@pipeshub/models'
-import { registerClient, type Store } from '@pipeshub/server'
+import { type EndpointPaths, registerClient, type Store } from '@pipeshub/server'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTokenServer, testConfig } from './app.js'
@@ -72,7 +72,7 @@ function pairs(clientId: string, secret: string) {
   })
 }
 
-function fuzzedRequest(paths: Record<string, string>, clientId: string, secret: string) {
+function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
   const basic = (user: string, password: string) =>
     `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
   return fc.record({
