@@ -73,6 +73,7 @@ describe('loadConfig', () => {
       signingAlg: 'EdDSA',
       trustProxy: '10.0.0.0/8, 127.0.0.1',
       logLevel: 'debug',
+      logFormat: 'auto',
       rateLimitToken: 50,
       rateLimitLogin: 5,
       rateLimitClientAuthFailures: 7,
@@ -86,6 +87,7 @@ describe('loadConfig', () => {
       maxConnections: 64,
       seedDemo: false,
       keyRotationDays: 7,
+      shutdownDelay: 0,
       metricsHost: '127.0.0.1',
       introspectionClients: ['rs-1', 'rs-2'],
     })
