@@ -108,12 +108,6 @@ export async function authorizationCodeFor(
 }
 
 /** The OAuthError a promise rejects with; anything else (or no rejection) fails the test. */
-export async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof OAuthError) return error
-    throw error
-  }
-  throw new Error('expected an OAuthError')
+export function rejection(promise: Promise<unknown>): Promise<OAuthError> {
+  return rejectionOf(promise, OAuthError)
 }
