@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { CODE_VERIFIER_PATTERN, SCOPE_PATTERN, VSCHAR_PATTERN } from './grammar.js'
+import { copyResource, ResourceParameter } from './resource-indicator.js'
 import { wireCodec } from './wire-codec.js'
 
 // The token endpoint's parameters arrive form-encoded (RFC 6749 §3.2) or as JSON (PipesHub's SDK);
@@ -19,6 +20,7 @@ const clientSecret = () =>
     description: 'The client secret, for client_secret_post authentication (RFC 6749 §2.3.1).',
   })
 const scope = (description: string) => Type.String({ pattern: SCOPE_PATTERN, description })
+const resource = (description: string) => Type.Optional(ResourceParameter(description))
 
 /** RFC 6749 §4.1.3 (with RFC 7636 §4.5): exchanging an authorization code for tokens. */
 export interface AuthorizationCodeTokenRequest {
@@ -31,6 +33,8 @@ export interface AuthorizationCodeTokenRequest {
   codeVerifier?: string | undefined
   clientId?: string | undefined
   clientSecret?: string | undefined
+  /** RFC 8707 resource indicator(s), as on the wire: one string, or an array for several. */
+  resource?: string | string[] | undefined
 }
 
 export const AuthorizationCodeTokenRequestWire = Type.Object(
@@ -54,6 +58,9 @@ export const AuthorizationCodeTokenRequestWire = Type.Object(
         description: 'PKCE code verifier: 43 to 128 unreserved characters (RFC 7636 §4.1).',
       }),
     ),
+    resource: resource(
+      'The resource(s) the access token is for, among those of the authorization request (RFC 8707 §2.2).',
+    ),
     client_id: Type.Optional(clientId()),
     client_secret: Type.Optional(clientSecret()),
   },
@@ -74,6 +81,7 @@ export const authorizationCodeTokenRequestCodec = wireCodec(
     if (wire.code_verifier !== undefined) model.codeVerifier = wire.code_verifier
     if (wire.client_id !== undefined) model.clientId = wire.client_id
     if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    if (wire.resource !== undefined) model.resource = copyResource(wire.resource)
     return model
   },
   (model): AuthorizationCodeTokenRequestWire => {
@@ -82,6 +90,7 @@ export const authorizationCodeTokenRequestCodec = wireCodec(
     if (model.codeVerifier !== undefined) wire.code_verifier = model.codeVerifier
     if (model.clientId !== undefined) wire.client_id = model.clientId
     if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
+    if (model.resource !== undefined) wire.resource = copyResource(model.resource)
     return wire
   },
 )
@@ -92,12 +101,15 @@ export interface ClientCredentialsTokenRequest {
   scope?: string | undefined
   clientId?: string | undefined
   clientSecret?: string | undefined
+  /** RFC 8707 resource indicator(s), as on the wire: one string, or an array for several. */
+  resource?: string | string[] | undefined
 }
 
 export const ClientCredentialsTokenRequestWire = Type.Object(
   {
     grant_type: Type.Literal('client_credentials', { description: 'Value MUST be "client_credentials".' }),
     scope: Type.Optional(scope('The scope of the access request (RFC 6749 §3.3).')),
+    resource: resource('The resource(s) the access token is for (RFC 8707 §2).'),
     client_id: Type.Optional(clientId()),
     client_secret: Type.Optional(clientSecret()),
   },
@@ -117,6 +129,7 @@ export const clientCredentialsTokenRequestCodec = wireCodec(
     if (wire.scope !== undefined) model.scope = wire.scope
     if (wire.client_id !== undefined) model.clientId = wire.client_id
     if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    if (wire.resource !== undefined) model.resource = copyResource(wire.resource)
     return model
   },
   (model): ClientCredentialsTokenRequestWire => {
@@ -124,6 +137,7 @@ export const clientCredentialsTokenRequestCodec = wireCodec(
     if (model.scope !== undefined) wire.scope = model.scope
     if (model.clientId !== undefined) wire.client_id = model.clientId
     if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
+    if (model.resource !== undefined) wire.resource = copyResource(model.resource)
     return wire
   },
 )
@@ -136,6 +150,8 @@ export interface RefreshTokenRequest {
   scope?: string | undefined
   clientId?: string | undefined
   clientSecret?: string | undefined
+  /** RFC 8707 resource indicator(s), as on the wire: one string, or an array for several. */
+  resource?: string | string[] | undefined
 }
 
 export const RefreshTokenRequestWire = Type.Object(
@@ -149,6 +165,9 @@ export const RefreshTokenRequestWire = Type.Object(
       scope(
         'The scope of the access request; must not include a scope not originally granted (RFC 6749 §6).',
       ),
+    ),
+    resource: resource(
+      'The resource(s) the access token is for, among those originally granted (RFC 8707 §2.2).',
     ),
     client_id: Type.Optional(clientId()),
     client_secret: Type.Optional(clientSecret()),
@@ -169,6 +188,7 @@ export const refreshTokenRequestCodec = wireCodec(
     if (wire.scope !== undefined) model.scope = wire.scope
     if (wire.client_id !== undefined) model.clientId = wire.client_id
     if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    if (wire.resource !== undefined) model.resource = copyResource(wire.resource)
     return model
   },
   (model): RefreshTokenRequestWire => {
@@ -176,6 +196,7 @@ export const refreshTokenRequestCodec = wireCodec(
     if (model.scope !== undefined) wire.scope = model.scope
     if (model.clientId !== undefined) wire.client_id = model.clientId
     if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
+    if (model.resource !== undefined) wire.resource = copyResource(model.resource)
     return wire
   },
 )
