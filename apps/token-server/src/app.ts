@@ -139,6 +139,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    resources: config.resources,
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths

@@ -40,6 +40,8 @@ describe('loadConfig', () => {
         PIPESHUB_SEED_DEMO: 'false',
         PIPESHUB_KEY_ROTATION_DAYS: '7',
         PIPESHUB_INTROSPECTION_CLIENTS: ' rs-1, rs-2 ,,',
+        PIPESHUB_RESOURCES:
+          '[{"resource":"https://api.example.com/mcp","scopes":["kb:read"],"accessTokenLifetime":600}]',
       },
     })
     expect(config).toEqual({
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       seedDemo: false,
       keyRotationDays: 7,
       introspectionClients: ['rs-1', 'rs-2'],
+      resources: [{ resource: 'https://api.example.com/mcp', scopes: ['kb:read'], accessTokenLifetime: 600 }],
     })
     expect(issuerFor(config)).toBe('https://auth.example.com')
   })
@@ -104,7 +107,7 @@ describe('loadConfig', () => {
     const file = join(folder, 'config.json')
     writeFileSync(file, JSON.stringify({ prot: 1, port: '8080' }))
     expect(problemsOf({ PIPESHUB_CONFIG: file })).toEqual([
-      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, seedDemo, keyRotationDays, introspectionClients)`,
+      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, seedDemo, keyRotationDays, introspectionClients, resources)`,
       `${file}: "port": must be an integer from 0 to 65535`,
     ])
     writeFileSync(file, '{ not json')
@@ -123,5 +126,19 @@ describe('loadConfig', () => {
   it('derives the issuer from host and port when none is configured', () => {
     expect(issuerFor(DEFAULT_CONFIG)).toBe('http://127.0.0.1:8787')
     expect(issuerFor({ ...DEFAULT_CONFIG, host: '::1' }, 9999)).toBe('http://[::1]:9999')
+  })
+})
+
+describe('PIPESHUB_RESOURCES', () => {
+  it('refuses text that is not JSON, a relative or fragment resource, and a resource named twice', () => {
+    for (const value of [
+      'https://api.example.com/mcp',
+      '[{"resource":"/mcp"}]',
+      '[{"resource":"https://api.example.com/mcp#x"}]',
+      '[{"resource":"https://a.example/"},{"resource":"https://a.example/"}]',
+      '[{"resource":"https://a.example/","accessTokenLifetime":30}]',
+    ]) {
+      expect(() => loadConfig({ env: { PIPESHUB_RESOURCES: value } }), value).toThrow(/PIPESHUB_RESOURCES=/)
+    }
   })
 })

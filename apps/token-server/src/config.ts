@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { MAX_RESOURCE_INDICATOR_LENGTH, RESOURCE_INDICATOR_PATTERN } from '@pipeshub/models'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 
@@ -70,6 +71,31 @@ export const TokenServerConfigSchema = Type.Object(
       description:
         'Client ids of resource servers that may introspect any access token (RFC 7662 section 4); other clients only their own tokens.',
     }),
+    resources: Type.Array(
+      Type.Object(
+        {
+          resource: Type.String({
+            pattern: RESOURCE_INDICATOR_PATTERN,
+            maxLength: MAX_RESOURCE_INDICATOR_LENGTH,
+            description: 'The resource indicator clients send (RFC 8707): absolute URI, no fragment.',
+          }),
+          scopes: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' }), {
+              description: 'Scopes a token for the resource may carry (identity scopes always).',
+            }),
+          ),
+          accessTokenLifetime: Type.Optional(
+            Type.Integer({ minimum: 60, maximum: 86400, description: 'Access token lifetime for it, s.' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        maxItems: 100,
+        description:
+          'Resource servers clients may name with RFC 8707 `resource`: each token for them carries them as `aud`.',
+      },
+    ),
   },
   { additionalProperties: false },
 )
@@ -92,9 +118,10 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   seedDemo: true,
   keyRotationDays: 30,
   introspectionClients: [],
+  resources: [],
 }
 
-type ValueKind = 'string' | 'integer' | 'boolean' | 'trustProxy' | 'list'
+type ValueKind = 'string' | 'integer' | 'boolean' | 'trustProxy' | 'list' | 'json'
 
 /** Environment variable of each key, and how its text is read. */
 export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: string }> = {
@@ -113,6 +140,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
+  resources: { env: 'PIPESHUB_RESOURCES', kind: 'json', doc: '[]' },
 }
 
 /** Invalid configuration: one line per problem, each naming where the value came from. */
@@ -138,6 +166,13 @@ function readEnvValue(text: string, kind: ValueKind): unknown {
       if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true'
       if (/^\d+$/.test(trimmed)) return Number(trimmed)
       return trimmed
+    case 'json':
+      try {
+        return JSON.parse(trimmed) as unknown
+      } catch {
+        // Not JSON: left as text, which the schema refuses with the setting's own message.
+        return trimmed
+      }
     case 'list':
       return trimmed
         .split(',')
@@ -212,6 +247,10 @@ export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
     if (merged[key] === undefined && key === 'issuer') continue
     if (!validators[key].Check(merged[key])) problems.push(`${origin[key] ?? key}: ${describeExpected(key)}`)
   }
+  const resources = merged.resources as Array<{ resource?: unknown }> | undefined
+  if (Array.isArray(resources) && new Set(resources.map((r) => r?.resource)).size !== resources.length) {
+    problems.push(`${origin.resources ?? 'resources'}: ${describeExpected('resources')}`)
+  }
   if (problems.length > 0 || !validator.Check(merged)) throw new ConfigError(problems)
   return merged as TokenServerConfig
 }
@@ -233,6 +272,8 @@ function describeExpected(key: ConfigKey): string {
       return 'must be an http(s) URL without query or fragment'
     case 'introspectionClients':
       return 'must be a comma-separated list of client ids (printable ASCII, no spaces)'
+    case 'resources':
+      return 'must be a JSON array of {"resource": "<absolute URI, no fragment>", "scopes"?: [...], "accessTokenLifetime"?: 60-86400}, each resource once'
     default:
       if (typeof schema.minimum === 'number' && typeof schema.maximum === 'number') {
         return `must be an integer from ${schema.minimum} to ${schema.maximum}`

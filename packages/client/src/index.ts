@@ -49,6 +49,7 @@ export {
 } from './oauth-client.js'
 export { codeChallengeS256, generateCodeVerifier, randomToken } from './pkce.js'
 export type { WithRaw } from './raw.js'
+export { appendResource, type Resource } from './resource.js'
 export { parseRetryAfter, type RetryOptions } from './retry.js'
 export {
   createTokenManager,

@@ -152,6 +152,7 @@ export function createMemoryStore(): Store {
             authTime: code.authTime,
             createdAt: now,
             revokedAt: null,
+            resources: [...code.resources],
           })
         }
         if (refreshToken) refreshTokens.set(refreshToken.tokenHash, copy(refreshToken))

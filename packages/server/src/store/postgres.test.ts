@@ -37,6 +37,7 @@ describe.runIf(available)('PostgreSQL adapter', () => {
         { version: 1, name: 'initial' },
         { version: 2, name: 'client_disabled_at' },
         { version: 3, name: 'client_web_origins' },
+        { version: 4, name: 'grant_resources' },
       ])
     } finally {
       await dropSchema(schema)

@@ -195,7 +195,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     authorizationCodes: {
       async create(code) {
         await query(
-          `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(15, 'pg')})`,
+          `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(16, 'pg')})`,
           ...codeParams(code),
         )
       },
@@ -222,12 +222,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           if (row) {
             const code = codeFromRow(row)
             await q(
-              `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT (family_id) DO NOTHING`,
+              `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, NULL, $6) ON CONFLICT (family_id) DO NOTHING`,
               issuance.familyId,
               code.clientId,
               code.subject,
               code.authTime,
               now,
+              JSON.stringify(code.resources),
             )
             if (issuance.refreshToken) {
               await q(
@@ -253,7 +254,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     refreshTokens: {
       async createFamily(family) {
         await query(
-          `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(6, 'pg')}) ON CONFLICT (family_id) DO NOTHING`,
+          `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(7, 'pg')}) ON CONFLICT (family_id) DO NOTHING`,
           ...familyParams(family),
         )
       },

@@ -53,9 +53,9 @@ const ROTATE_REFRESH_TOKEN = `UPDATE oauth_refresh_tokens SET rotated_at = ?
 const SELECT_CODE = `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`
 const CONSUME_CODE = `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
                WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`
-const INSERT_CODE_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (family_id) DO NOTHING`
-const INSERT_CODE = `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(15, 'sqlite')})`
-const INSERT_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(6, 'sqlite')}) ON CONFLICT (family_id) DO NOTHING`
+const INSERT_CODE_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (family_id) DO NOTHING`
+const INSERT_CODE = `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(16, 'sqlite')})`
+const INSERT_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(7, 'sqlite')}) ON CONFLICT (family_id) DO NOTHING`
 
 const toSql = (params: readonly Param[]): SQLInputValue[] =>
   params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value))
@@ -243,7 +243,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
             )
             if (row) {
               const code = codeFromRow(row)
-              run(INSERT_CODE_FAMILY, issuance.familyId, code.clientId, code.subject, code.authTime, now)
+              run(
+                INSERT_CODE_FAMILY,
+                issuance.familyId,
+                code.clientId,
+                code.subject,
+                code.authTime,
+                now,
+                JSON.stringify(code.resources),
+              )
               if (issuance.refreshToken) {
                 run(INSERT_REFRESH_TOKEN, ...refreshTokenParams(issuance.refreshToken))
               }

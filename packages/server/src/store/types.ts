@@ -64,6 +64,8 @@ export interface AuthorizationCodeRecord {
   nonce: string | null
   /** When the end-user authenticated (OIDC `auth_time`). */
   authTime: number
+  /** RFC 8707 resource indicators the end-user authorized; `[]` for the server's default audience. */
+  resources: string[]
   expiresAt: number
   createdAt: number
   /** Set once, atomically, by `consume`. */
@@ -96,6 +98,11 @@ export interface RefreshTokenFamilyRecord {
   authTime: number
   createdAt: number
   revokedAt: number | null
+  /**
+   * RFC 8707 resource indicators of the grant (from its authorization code); every refresh may ask for
+   * any subset of them. `[]` for the server's default audience.
+   */
+  resources: string[]
 }
 
 export interface RefreshTokenRecord {
@@ -177,8 +184,8 @@ export interface AuthorizationCodeStore {
   /**
    * Atomically marks the code consumed and records what its redemption issues, if and only if it was
    * not consumed before. Exactly one of any number of concurrent calls gets `consumed`. The issuance's
-   * refresh-token family (and its refresh token, if any) is created in the same step, so a reuse can
-   * revoke it, and a failure leaves the code unconsumed.
+   * refresh-token family (and its refresh token, if any) is created in the same step, with the code's
+   * `resources`, so a reuse can revoke it, and a failure leaves the code unconsumed.
    */
   consume(codeHash: string, now: number, issuance: CodeIssuance): Promise<ConsumeCodeResult>
   deleteExpired(now: number): Promise<number>

@@ -47,6 +47,7 @@ function code(overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCo
     codeChallengeMethod: 'S256',
     nonce: 'n-1',
     authTime: T - 10,
+    resources: [],
     expiresAt: T + 600,
     createdAt: T,
     consumedAt: null,
@@ -83,6 +84,7 @@ async function newFamily(store: Store): Promise<string> {
     authTime: T - 10,
     createdAt: T,
     revokedAt: null,
+    resources: [],
   })
   return familyId
 }
@@ -236,6 +238,32 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         code: { consumedAt: T + 1, issuedAccessTokenJti: 'jti-1', issuedFamilyId: issuance.familyId },
       })
       expect(await store.authorizationCodes.consume('unknown', T, issuance)).toEqual({ outcome: 'not_found' })
+    })
+
+    it('keeps the resource indicators of a code and gives them to the family its redemption creates', async () => {
+      const resources = ['https://mcp.example.com/mcp', 'https://api.example.com/v1?tenant=a']
+      const record = code({ resources })
+      await store.authorizationCodes.create(record)
+      expect(await store.authorizationCodes.get(record.codeHash)).toEqual(record)
+      const familyId = randomUUID()
+      const result = await store.authorizationCodes.consume(record.codeHash, T + 1, {
+        accessTokenJti: 'jti-1',
+        accessTokenExpiresAt: T + 600,
+        familyId,
+      })
+      expect(result).toMatchObject({ outcome: 'consumed', code: { resources } })
+      expect((await store.refreshTokens.getFamily(familyId))?.resources).toEqual(resources)
+      const seeded = {
+        familyId: randomUUID(),
+        clientId: 'client-1',
+        subject: 'user-1',
+        authTime: T,
+        createdAt: T,
+        revokedAt: null,
+        resources: ['urn:example:api'],
+      }
+      await store.refreshTokens.createFamily(seeded)
+      expect(await store.refreshTokens.getFamily(seeded.familyId)).toEqual(seeded)
     })
 
     it('stores the refresh token of a redemption atomically with consuming the code', async () => {
