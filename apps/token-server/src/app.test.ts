@@ -404,6 +404,40 @@ describe('rate limits', () => {
   })
 })
 
+describe('credentials in a query string', () => {
+  it('refuses a login whose password is in the query string, and counts every such attempt', async () => {
+    const fixture = await start({ rateLimitLogin: 5 })
+    const { browser, html } = await openLogin(fixture)
+    const { csrf_token: csrfToken, ...authorization } = hiddenFields(html)
+    const attempt = (password: string) =>
+      browser.postForm(
+        `${fixture.server.paths.authorization}?${new URLSearchParams({ ...authorization, username: 'alice', password })}`,
+        { csrf_token: csrfToken ?? '' },
+      )
+    const statuses: number[] = []
+    for (let guess = 0; guess < 8; guess++) statuses.push((await attempt(`guess-${guess}`)).status)
+    // RFC 6749 section 3.1 keeps credentials out of URIs: refused outright, and still counted.
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429, 429])
+    const right = await attempt(TEST_PASSWORD)
+    expect(right.status).toBe(429)
+    expect(right.headers.get('location')).toBeNull()
+  })
+
+  it('refuses a client secret in the query string of the token endpoint', async () => {
+    const fixture = await start()
+    const query = new URLSearchParams({
+      client_id: fixture.confidential.clientId,
+      client_secret: fixture.confidential.clientSecret,
+    })
+    const response = await tokenRequest(`${fixture.baseUrl}${fixture.server.paths.token}?${query}`, {
+      grant_type: 'client_credentials',
+      scope: 'org:read',
+    })
+    expect(response.status).toBe(400)
+    expect(response.body).toMatchObject({ error: 'invalid_request' })
+  })
+})
+
 describe('OpenAPI', () => {
   it('documents every route in OpenAPI 3.1, with the models wire schema as the token response', async () => {
     const fixture = await start()

@@ -65,6 +65,8 @@ export function testConfig(overrides: Partial<TokenServerConfig> = {}): TokenSer
     logLevel: 'silent',
     rateLimitToken: 10_000,
     rateLimitLogin: 10_000,
+    rateLimitClientAuthFailures: 10_000,
+    rateLimitClientAuthFailuresTotal: 10_000,
     seedDemo: false,
     ...overrides,
   }
@@ -136,6 +138,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     store,
     accessTokenLifetime: config.accessTokenTtl,
     refreshTokenLifetime: config.refreshTokenTtl,
+    refreshTokenReuseInterval: config.refreshTokenReuseInterval,
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
@@ -148,7 +151,12 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   await registerRateLimits(app, {
     tokenPerMinute: config.rateLimitToken,
     loginPerMinute: config.rateLimitLogin,
+    clientAuthFailuresPerMinute: config.rateLimitClientAuthFailures,
+    clientAuthFailuresTotalPerMinute: config.rateLimitClientAuthFailuresTotal,
+    redisUrl: config.redisUrl,
+    redisKeyPrefix: config.redisKeyPrefix,
     tokenPath: paths.token,
+    clientAuthPaths: [paths.revocation, paths.introspection],
     loginPath: paths.authorization,
     loginMethod: 'POST',
   })

@@ -35,6 +35,12 @@ export const TokenServerConfigSchema = Type.Object(
       maximum: 31536000,
       description: 'Refresh token lifetime, s.',
     }),
+    refreshTokenReuseInterval: Type.Integer({
+      minimum: 0,
+      maximum: 300,
+      description:
+        'Seconds a confidential client may retry a refresh with the token it already rotated (lost answer); 0 turns it off.',
+    }),
     codeTtl: Type.Integer({ minimum: 30, maximum: 600, description: 'Authorization code lifetime, s.' }),
     signingAlg: Type.Union([Type.Literal('ES256'), Type.Literal('EdDSA'), Type.Literal('RS256')]),
     trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1 }), Type.String({ minLength: 1 })], {
@@ -60,6 +66,24 @@ export const TokenServerConfigSchema = Type.Object(
       maximum: 1000000,
       description: 'Login attempts (POST) per minute per IP.',
     }),
+    rateLimitClientAuthFailures: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description:
+        'Failed client authentications per minute per IP (token, revocation, introspection), refused before any secret is hashed.',
+    }),
+    rateLimitClientAuthFailuresTotal: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description: 'Failed client authentications per minute from all sources together.',
+    }),
+    redisUrl: Type.Optional(
+      Type.String({
+        pattern: '^rediss?://.+$',
+        description: 'Redis holding the rate-limit counters shared by every instance (`redis://host:6379`).',
+      }),
+    ),
+    redisKeyPrefix: Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of the Redis keys.' }),
     seedDemo: Type.Boolean({ description: 'Create demo clients and a demo user on an empty store.' }),
     keyRotationDays: Type.Integer({
       minimum: 0,
@@ -109,12 +133,16 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   store: DEFAULT_STORE,
   accessTokenTtl: 3600,
   refreshTokenTtl: 30 * 24 * 3600,
+  refreshTokenReuseInterval: 30,
   codeTtl: 600,
   signingAlg: 'ES256',
   trustProxy: false,
   logLevel: 'info',
   rateLimitToken: 600,
   rateLimitLogin: 20,
+  rateLimitClientAuthFailures: 20,
+  rateLimitClientAuthFailuresTotal: 300,
+  redisKeyPrefix: 'pipeshub:rate-limit:',
   seedDemo: true,
   keyRotationDays: 30,
   introspectionClients: [],
@@ -131,12 +159,25 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   store: { env: 'PIPESHUB_STORE', kind: 'string', doc: DEFAULT_STORE },
   accessTokenTtl: { env: 'PIPESHUB_ACCESS_TOKEN_TTL', kind: 'integer', doc: '3600' },
   refreshTokenTtl: { env: 'PIPESHUB_REFRESH_TOKEN_TTL', kind: 'integer', doc: '2592000' },
+  refreshTokenReuseInterval: { env: 'PIPESHUB_REFRESH_TOKEN_REUSE_INTERVAL', kind: 'integer', doc: '30' },
   codeTtl: { env: 'PIPESHUB_CODE_TTL', kind: 'integer', doc: '600' },
   signingAlg: { env: 'PIPESHUB_SIGNING_ALG', kind: 'string', doc: 'ES256' },
   trustProxy: { env: 'PIPESHUB_TRUST_PROXY', kind: 'trustProxy', doc: 'false' },
   logLevel: { env: 'PIPESHUB_LOG_LEVEL', kind: 'string', doc: 'info' },
   rateLimitToken: { env: 'PIPESHUB_RATE_LIMIT_TOKEN', kind: 'integer', doc: '600' },
   rateLimitLogin: { env: 'PIPESHUB_RATE_LIMIT_LOGIN', kind: 'integer', doc: '20' },
+  rateLimitClientAuthFailures: {
+    env: 'PIPESHUB_RATE_LIMIT_CLIENT_AUTH_FAILURES',
+    kind: 'integer',
+    doc: '20',
+  },
+  rateLimitClientAuthFailuresTotal: {
+    env: 'PIPESHUB_RATE_LIMIT_CLIENT_AUTH_FAILURES_TOTAL',
+    kind: 'integer',
+    doc: '300',
+  },
+  redisUrl: { env: 'PIPESHUB_REDIS_URL', kind: 'string', doc: '' },
+  redisKeyPrefix: { env: 'PIPESHUB_REDIS_KEY_PREFIX', kind: 'string', doc: 'pipeshub:rate-limit:' },
   seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
@@ -184,6 +225,7 @@ function readEnvValue(text: string, kind: ValueKind): unknown {
 }
 
 const KEYS = Object.keys(CONFIG_ENV) as ConfigKey[]
+const OPTIONAL_KEYS = new Set<ConfigKey>(['issuer', 'redisUrl'])
 // One validator per setting: a problem per setting, however many a union reports, and no cap on the
 // number of settings reported (TypeBox buffers at most `maxErrors` errors per check).
 const validators = Object.fromEntries(
@@ -244,7 +286,7 @@ export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
   }
 
   for (const key of KEYS) {
-    if (merged[key] === undefined && key === 'issuer') continue
+    if (merged[key] === undefined && OPTIONAL_KEYS.has(key)) continue
     if (!validators[key].Check(merged[key])) problems.push(`${origin[key] ?? key}: ${describeExpected(key)}`)
   }
   const resources = merged.resources as Array<{ resource?: unknown }> | undefined
@@ -270,6 +312,8 @@ function describeExpected(key: ConfigKey): string {
       return 'must be sqlite:<path>, postgres://user@host:port/database or memory:'
     case 'issuer':
       return 'must be an http(s) URL without query or fragment'
+    case 'redisUrl':
+      return 'must be a redis:// or rediss:// URL'
     case 'introspectionClients':
       return 'must be a comma-separated list of client ids (printable ASCII, no spaces)'
     case 'resources':

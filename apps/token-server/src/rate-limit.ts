@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { PAGE_HEADERS } from './pages/html.js'
 import { errorPage } from './pages/pages.js'
+import { createRedisCounters } from './rate-limit-store.js'
 
 const WINDOW_MS = 60_000
 
@@ -40,8 +41,18 @@ export interface RateLimitOptions {
   tokenPerMinute: number
   /** Login POSTs per minute per IP. */
   loginPerMinute: number
+  /** Failed client authentications (401) per minute per IP, on the token, revocation and introspection endpoints. */
+  clientAuthFailuresPerMinute: number
+  /** Failed client authentications per minute from all sources together. */
+  clientAuthFailuresTotalPerMinute: number
+  /** Counters shared by every instance through this Redis (`redis://...`); per process without it. */
+  redisUrl?: string | undefined
+  /** Prefix of the counters' Redis keys. */
+  redisKeyPrefix?: string
   /** Route URL of the token endpoint (as registered). */
   tokenPath: string
+  /** Route URLs of the other endpoints that authenticate clients (revocation, introspection). */
+  clientAuthPaths: readonly string[]
   /** Route URL and method that receive the login form. */
   loginPath: string
   loginMethod: string
@@ -53,19 +64,31 @@ function prefersHtml(request: FastifyRequest): boolean {
 }
 
 /**
- * Rate limits of the token endpoint and of the login form, as one `preHandler` hook registered on the
- * root before the routes: the token route belongs to the library's plugin, and the client id is only
- * known once the body is parsed. Counters are per process (documented: with several instances the
- * effective limit is the per-instance limit times the instance count).
+ * Rate limits of the token endpoint, of failed client authentications and of the login form, as
+ * `preHandler` hooks registered on the root before the routes: the token route belongs to the library's
+ * plugin, and the client id is only known once the body is parsed. With `redisUrl` the counters live in
+ * Redis and every instance shares them; without it they are per process (the effective limit is then the
+ * per-instance limit times the instance count).
  */
 export async function registerRateLimits(app: FastifyInstance, options: RateLimitOptions): Promise<void> {
-  await app.register(rateLimit, { global: false })
+  const prefix = options.redisKeyPrefix ?? 'pipeshub:rate-limit:'
+  const redis =
+    options.redisUrl === undefined
+      ? undefined
+      : createRedisCounters({ url: options.redisUrl, keyPrefix: prefix, log: app.log })
+  if (redis !== undefined) {
+    app.addHook('onClose', async () => redis.close())
+    // Start counting in Redis from the first request; a Redis that is down delays the start by 2 s at most.
+    if (!(await redis.connected(2000)))
+      app.log.warn('Redis does not answer: rate limits are counted per instance until it does')
+  }
+  await app.register(rateLimit, { global: false, ...(redis === undefined ? {} : { store: redis.store }) })
   const tokenLimiter = app.createRateLimit({
     max: options.tokenPerMinute,
     timeWindow: WINDOW_MS,
     keyGenerator: (request: FastifyRequest) => {
       const clientId = requestedClientId(request)
-      // Both limiters share the plugin's counter store: keys are prefixed per limit.
+      // Every limiter shares the plugin's counter store: keys are prefixed per limit.
       return clientId === undefined ? `token:ip:${request.ip}` : `token:client:${clientId}`
     },
   })
@@ -74,19 +97,18 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     timeWindow: WINDOW_MS,
     keyGenerator: (request: FastifyRequest) => `login:ip:${request.ip}`,
   })
+  const failures = createFailureLimit(app, options)
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = request.routeOptions.url
-    const isToken = route === options.tokenPath && request.method === 'POST'
-    const isLogin =
-      route === options.loginPath && request.method === options.loginMethod && isLoginPost(request)
-    if (!isToken && !isLogin) return
-    const limit = await (isToken ? tokenLimiter : loginLimiter)(request)
-    if (limit.isAllowed || !limit.isExceeded) return
-    const retryAfter = Math.max(1, limit.ttlInSeconds)
+  const limited = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    limit: 'token' | 'login' | 'client_authentication',
+    ttlInSeconds: number,
+  ) => {
+    const retryAfter = Math.max(1, ttlInSeconds)
     reply.code(429).header('retry-after', String(retryAfter)).header('cache-control', 'no-store')
-    request.log.warn({ limit: isToken ? 'token' : 'login', retryAfter }, 'rate limit exceeded')
-    if (isLogin && prefersHtml(request)) {
+    request.log.warn({ limit, retryAfter }, 'rate limit exceeded')
+    if (limit === 'login' && prefersHtml(request)) {
       return reply.headers(PAGE_HEADERS).send(
         errorPage({
           title: 'Too many attempts',
@@ -95,11 +117,89 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
       )
     }
     return reply.header('pragma', 'no-cache').send(rateLimitedBody(retryAfter))
+  }
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions.url
+    if (request.method !== 'POST' || route === undefined) return
+    const authenticatesClient = route === options.tokenPath || options.clientAuthPaths.includes(route)
+    if (authenticatesClient) {
+      // Before the client's secret is hashed: a source that keeps failing costs no CPU at all.
+      const refusal = await failures.admit(request)
+      if (refusal !== undefined) return limited(request, reply, 'client_authentication', refusal)
+    }
+    const isToken = route === options.tokenPath
+    const isLogin =
+      route === options.loginPath && request.method === options.loginMethod && isLoginPost(request)
+    if (!isToken && !isLogin) return
+    const limit = await (isToken ? tokenLimiter : loginLimiter)(request)
+    if (limit.isAllowed || !limit.isExceeded) return
+    return limited(request, reply, isToken ? 'token' : 'login', limit.ttlInSeconds)
+  })
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    await failures.settle(request, reply.statusCode)
   })
 }
 
-/** The login form posts `username`; the consent form, on the same route, does not count as a login. */
+const ADMITTED = Symbol('client authentication admitted')
+
+/**
+ * Failed client authentications, per source address and in total. A request is admitted only while the
+ * failures counted so far plus the requests of that source still being checked stay under the limit, so
+ * a burst of concurrent guesses cannot all slip in before the first one fails; a 401 then counts.
+ */
+function createFailureLimit(app: FastifyInstance, options: RateLimitOptions) {
+  const perSource = app.createRateLimit({
+    max: options.clientAuthFailuresPerMinute,
+    timeWindow: WINDOW_MS,
+    keyGenerator: (request: FastifyRequest) => `client-auth-failures:ip:${request.ip}`,
+  })
+  const total = app.createRateLimit({
+    max: options.clientAuthFailuresTotalPerMinute,
+    timeWindow: WINDOW_MS,
+    keyGenerator: () => 'client-auth-failures:all',
+  })
+  const pending = new Map<string, number>()
+  let pendingTotal = 0
+  const release = (ip: string) => {
+    const left = (pending.get(ip) ?? 1) - 1
+    if (left === 0) pending.delete(ip)
+    else pending.set(ip, left)
+    pendingTotal--
+  }
+  return {
+    /** Undefined when admitted, else the seconds until the window ends. */
+    async admit(request: FastifyRequest): Promise<number | undefined> {
+      const [source, all] = await Promise.all([
+        perSource(request, { increment: false }),
+        total(request, { increment: false }),
+      ])
+      const inFlight = pending.get(request.ip) ?? 0
+      // `remaining` is max - failures (never below 0): failures + requests in flight must stay under max.
+      if (!source.isAllowed && source.remaining - inFlight <= 0) return source.ttlInSeconds || 60
+      if (!all.isAllowed && all.remaining - pendingTotal <= 0) return all.ttlInSeconds || 60
+      pending.set(request.ip, inFlight + 1)
+      pendingTotal++
+      ;(request as unknown as Record<symbol, boolean>)[ADMITTED] = true
+      return undefined
+    },
+    async settle(request: FastifyRequest, status: number): Promise<void> {
+      if ((request as unknown as Record<symbol, boolean>)[ADMITTED] !== true) return
+      release(request.ip)
+      // These endpoints answer 401 only for invalid_client.
+      if (status === 401) await Promise.all([perSource(request), total(request)])
+    },
+  }
+}
+
+/**
+ * A request presenting a password, wherever it carries it (form body or query string: the library refuses
+ * the latter, but the attempt still counts); the consent form, on the same route, is no login.
+ */
 function isLoginPost(request: FastifyRequest): boolean {
   const body = request.body
-  return typeof body === 'object' && body !== null && 'password' in body
+  if (typeof body === 'object' && body !== null && 'password' in body) return true
+  const url = request.raw.url ?? ''
+  const q = url.indexOf('?')
+  return q >= 0 && new URLSearchParams(url.slice(q + 1)).has('password')
 }

@@ -35,6 +35,12 @@ export interface AuthorizationServerMetadata {
   tokenEndpointAuthSigningAlgValuesSupported?: string[] | undefined
   /** URL of a page with human-readable information for developers. */
   serviceDocumentation?: string | undefined
+  /** Languages and scripts of the user interface, BCP 47 language tags (RFC 8414 §2). */
+  uiLocalesSupported?: string[] | undefined
+  /** URL of the server's requirements on how a client may use the data it provides (RFC 8414 §2). */
+  opPolicyUri?: string | undefined
+  /** URL of the server's terms of service (RFC 8414 §2). */
+  opTosUri?: string | undefined
   /** URL of the revocation endpoint (RFC 7009). */
   revocationEndpoint?: string | undefined
   /** Client authentication methods supported by the revocation endpoint. */
@@ -86,6 +92,13 @@ export const AuthorizationServerMetadataWire = Type.Object(
     service_documentation: Type.Optional(
       url('URL of a page with human-readable information for developers.'),
     ),
+    ui_locales_supported: Type.Optional(
+      values('Languages and scripts of the user interface, BCP 47 language tags (RFC 8414 §2).'),
+    ),
+    op_policy_uri: Type.Optional(
+      url("URL of the server's requirements on how a client may use the data it provides (RFC 8414 §2)."),
+    ),
+    op_tos_uri: Type.Optional(url("URL of the server's terms of service (RFC 8414 §2).")),
     revocation_endpoint: Type.Optional(url('URL of the revocation endpoint (RFC 7009).')),
     revocation_endpoint_auth_methods_supported: Type.Optional(
       values('Client authentication methods supported by the revocation endpoint.'),
@@ -146,6 +159,9 @@ export const authorizationServerMetadataCodec = wireCodec(
         ...wire.token_endpoint_auth_signing_alg_values_supported,
       ]
     if (wire.service_documentation !== undefined) model.serviceDocumentation = wire.service_documentation
+    if (wire.ui_locales_supported !== undefined) model.uiLocalesSupported = [...wire.ui_locales_supported]
+    if (wire.op_policy_uri !== undefined) model.opPolicyUri = wire.op_policy_uri
+    if (wire.op_tos_uri !== undefined) model.opTosUri = wire.op_tos_uri
     if (wire.revocation_endpoint !== undefined) model.revocationEndpoint = wire.revocation_endpoint
     if (wire.revocation_endpoint_auth_methods_supported !== undefined)
       model.revocationEndpointAuthMethodsSupported = [...wire.revocation_endpoint_auth_methods_supported]
@@ -186,6 +202,9 @@ export const authorizationServerMetadataCodec = wireCodec(
         ...model.tokenEndpointAuthSigningAlgValuesSupported,
       ]
     if (model.serviceDocumentation !== undefined) wire.service_documentation = model.serviceDocumentation
+    if (model.uiLocalesSupported !== undefined) wire.ui_locales_supported = [...model.uiLocalesSupported]
+    if (model.opPolicyUri !== undefined) wire.op_policy_uri = model.opPolicyUri
+    if (model.opTosUri !== undefined) wire.op_tos_uri = model.opTosUri
     if (model.revocationEndpoint !== undefined) wire.revocation_endpoint = model.revocationEndpoint
     if (model.revocationEndpointAuthMethodsSupported !== undefined)
       wire.revocation_endpoint_auth_methods_supported = [...model.revocationEndpointAuthMethodsSupported]

@@ -13,6 +13,7 @@ import {
 } from './client-authentication.js'
 import { type ClientRegistrationInput, type RegisteredClient, registerClient } from './client-registration.js'
 import { OAuthError, storageFailure } from './errors.js'
+import { hasForbiddenCharacter } from './parameter-characters.js'
 import { audienceFor, createResourcePolicies, type ResourcePolicy } from './resource-indicators.js'
 import { assertScopesAllowed, PIPESHUB_SCOPES, parseScopeParameter, USER_ONLY_SCOPES } from './scopes.js'
 import { createSecretVerifier, generateOpaqueToken, hashOpaqueToken } from './secrets.js'
@@ -80,6 +81,13 @@ export interface AuthorizationServerOptions {
   signingAlgorithm?: SigningAlgorithm
   /** Seconds a rotated-in key is published before it signs (default 3600). */
   keyPublicationDelay?: number
+  /**
+   * Seconds during which a confidential client may present a refresh token it already rotated again, for
+   * a retry whose answer was lost (Auth0's "reuse interval", Okta's grace period): it gets a working
+   * successor and the successor issued before is revoked, so one refresh token of the family stays
+   * live. Default 0 (off); public clients never get it. Outside it, a reuse revokes the family.
+   */
+  refreshTokenReuseInterval?: number
   /** Default `offline_access` (PipesHub): refresh tokens only when `offline_access` is granted to a user. */
   refreshTokenPolicy?: RefreshTokenPolicy
   /**
@@ -218,6 +226,19 @@ function param(params: RequestParameters, name: string): string | undefined {
   return value
 }
 
+/**
+ * Refuses a request any of whose parameters holds a control character (RFC 6749 Appendix A), before
+ * anything reads it: such a value can match nothing stored, and some stores cannot even look it up.
+ */
+function checkCharacters(params: RequestParameters): void {
+  for (const [name, value] of Object.entries(params)) {
+    // `scope` has its own, stricter grammar check, which answers invalid_scope (RFC 6749 section 3.3).
+    if (name !== 'scope' && value !== undefined && hasForbiddenCharacter(value)) {
+      throw new OAuthError('invalid_request', `parameter ${name.slice(0, 40)} contains a control character`)
+    }
+  }
+}
+
 function required(params: RequestParameters, name: string): string {
   const value = param(params, name)
   if (value === undefined) throw new OAuthError('invalid_request', `${name} is required`)
@@ -254,6 +275,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const codeLifetime = options.authorizationCodeLifetime ?? 600
   const alg = options.signingAlgorithm ?? 'ES256'
   const refreshPolicy = options.refreshTokenPolicy ?? 'offline_access'
+  const reuseInterval = options.refreshTokenReuseInterval ?? 0
+  if (!Number.isInteger(reuseInterval) || reuseInterval < 0 || reuseInterval > 300) {
+    throw new RangeError('refreshTokenReuseInterval must be an integer from 0 to 300 seconds')
+  }
   const introspectionClients = new Set(options.introspectionClients ?? [])
   const signingKeys = createSigningKeyManager({
     store,
@@ -523,7 +548,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     return response(accessToken, lifetime, scope, refreshToken, idToken)
   }
 
-  const refreshTokenGrant = async (params: RequestParameters, { client }: AuthenticatedClient) => {
+  const refreshTokenGrant = async (params: RequestParameters, { client, method }: AuthenticatedClient) => {
     const presented = required(params, 'refresh_token')
     const requested = parseScopeParameter(param(params, 'scope'))
     const requestedResources = resourcePolicies.parse(params.resource)
@@ -533,7 +558,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
     const record = await stored(() => store.refreshTokens.get(tokenHash))
     if (!record || record.clientId !== client.clientId) throw invalidGrant('the refresh token is invalid')
-    if (record.rotatedAt !== null) {
+    // Only a client that proved its secret may retry: a public client's token alone proves nothing.
+    const reusableSince =
+      reuseInterval > 0 && method !== 'none' && client.secretHash !== null ? t - reuseInterval : undefined
+    if (record.rotatedAt !== null && (reusableSince === undefined || record.rotatedAt < reusableSince)) {
       await stored(() => revokeIssued(null, null, record.familyId, t))
       throw invalidGrant('the refresh token was already used; its token family is revoked')
     }
@@ -569,7 +597,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       idToken: scope.includes('openid') ? { nonce: null, authTime: record.authTime } : undefined,
       resources,
     })
-    const rotated = await stored(() => store.refreshTokens.rotate(tokenHash, t, next))
+    const rotated = await stored(() =>
+      store.refreshTokens.rotate(tokenHash, t, next, reusableSince === undefined ? {} : { reusableSince }),
+    )
     if (rotated.outcome === 'already_rotated') {
       await stored(() => revokeIssued(null, null, record.familyId, t))
       throw invalidGrant('the refresh token was already used; its token family is revoked')
@@ -623,6 +653,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     now,
 
     async token(params, credentials) {
+      checkCharacters(params)
       const grantType = required(params, 'grant_type')
       if (!['authorization_code', 'client_credentials', 'refresh_token'].includes(grantType)) {
         throw new OAuthError(
@@ -642,6 +673,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
 
     async revoke(params, credentials) {
+      checkCharacters(params)
       const token = required(params, 'token')
       const { client } = await authenticate(params, credentials)
       const t = now()
@@ -666,6 +698,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
 
     async introspect(params, credentials) {
+      checkCharacters(params)
       const token = required(params, 'token')
       const { client, method } = await authenticate(params, credentials)
       if (method === 'none')
@@ -830,6 +863,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       let clientId: string
       let redirectParam: string | undefined
       try {
+        // Not redirected: the redirect would have to carry the bad value back in `state`.
+        checkCharacters(params)
         clientId = required(params, 'client_id')
         redirectParam = param(params, 'redirect_uri')
       } catch (error) {

@@ -1,4 +1,5 @@
 import { OAuthError } from './errors.js'
+import { hasForbiddenCharacter } from './parameter-characters.js'
 import { verifySecret } from './secrets.js'
 import type { ClientAuthenticationMethod, ClientRecord, Store } from './store/types.js'
 
@@ -18,6 +19,8 @@ export interface AuthenticatedClient {
 }
 
 const REALM = 'Basic realm="pipeshub", charset="UTF-8"'
+/** The one description of a failed credential check (unknown id, wrong secret, wrong kind of client). */
+const AUTHENTICATION_FAILED = 'client authentication failed'
 
 /** RFC 6749 Appendix B: `application/x-www-form-urlencoded` decoding of one Basic credential part. */
 function formUrlDecode(value: string): string | undefined {
@@ -43,6 +46,8 @@ function parseBasic(header: string): { clientId: string; clientSecret: string } 
   const clientId = formUrlDecode(text.slice(0, colon))
   const clientSecret = formUrlDecode(text.slice(colon + 1))
   if (clientId === undefined || clientSecret === undefined || clientId === '') return undefined
+  // The same rule as body parameters (RFC 6749 Appendix A): a NUL byte never reaches the store.
+  if (hasForbiddenCharacter(clientId) || hasForbiddenCharacter(clientSecret)) return undefined
   return { clientId, clientSecret }
 }
 
@@ -92,9 +97,8 @@ export async function authenticateClient(
     return check(store, input.clientId, input.clientSecret, 'client_secret_post', fail, verify)
   }
   const client = await store.clients.get(input.clientId)
-  if (!client) throw fail('unknown client')
-  if (client.secretHash !== null) throw fail('this client must authenticate with its secret')
-  if (client.disabledAt !== null) throw fail('the client is disabled')
+  // One description whatever failed: the answer must not tell which client ids exist.
+  if (!client || client.secretHash !== null || client.disabledAt !== null) throw fail(AUTHENTICATION_FAILED)
   return { client, method: 'none' }
 }
 
@@ -112,9 +116,9 @@ async function check(
   const client = await store.clients.get(clientId)
   if (!client || client.secretHash === null) {
     await verify(clientSecret, DUMMY_HASH)
-    throw fail(client ? 'a public client has no secret' : 'unknown client')
+    throw fail(AUTHENTICATION_FAILED)
   }
-  if (!(await verify(clientSecret, client.secretHash))) throw fail('client authentication failed')
+  if (!(await verify(clientSecret, client.secretHash))) throw fail(AUTHENTICATION_FAILED)
   // Checked after the secret, so only the client's own holder of the secret learns it is disabled.
   if (client.disabledAt !== null) throw fail('the client is disabled')
   return { client, method }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PACT_FILE, STATES, WHAT_IF_PACTS_DIR } from '@pipeshub/contracts'
+import { goldenProblems, PACT_FILE, STATES, WHAT_IF_PACTS_DIR } from '@pipeshub/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STATE_SETUP_FAILED_STATUS, startProvider } from './provider-harness.js'
 import { BROKEN_PROVIDERS, type InteractionSelector } from './response-mutations.js'
@@ -58,6 +58,8 @@ describe('verification fails against a token server whose responses drift from t
       const outcome = await verifyPacts(provider, [file])
       expect(outcome.failures, outcome.report).toEqual([])
       expect(outcome.interactions.map((result) => result.description)).toEqual(descriptions)
+      expect(provider.mutated).toBe(0)
+      expect(provider.responses.flatMap((exchange) => goldenProblems(exchange))).toEqual([])
     } finally {
       await provider.close()
     }
@@ -91,6 +93,16 @@ describe('verification fails against a token server whose responses drift from t
             failure.detail,
             `the failure of "${failure.interaction}" must name ${broken.mismatch} (${broken.name})`,
           ).toMatch(broken.mismatch)
+        }
+        // The RFCs' golden fixtures catch the same drift on their own, pact or no pact.
+        const golden = broken.golden
+        if (golden !== undefined) {
+          for (const exchange of provider.responses) {
+            expect(
+              goldenProblems(exchange).join('\n'),
+              `the golden check of ${exchange.method} ${exchange.path} must name ${golden} (${broken.name})`,
+            ).toMatch(golden)
+          }
         }
       } finally {
         await provider.close()

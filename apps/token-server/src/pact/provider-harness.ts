@@ -41,7 +41,7 @@ export interface RunningProvider {
   readonly server: TokenServer
   /** Every state that failed to set up (answered 422), in order. */
   readonly stateFailures: readonly StateFailure[]
-  /** Every response that went through the layer in front of the app (none without one), in order. */
+  /** Every response (with its request) the layer in front of the app passed on (none without one), in order. */
   readonly responses: readonly ObservedResponse[]
   /** How many responses the mutation changed. */
   readonly mutated: number
@@ -129,11 +129,12 @@ function mutatingLayer(appUrl: string, mutate: ResponseMutation, log: LayerLog):
       const observed: ObservedResponse = {
         method: request.method ?? 'GET',
         path: new URL(request.url ?? '/', appUrl).pathname,
+        requestContentType: request.headers['content-type'],
+        requestBody: body.toString('utf8'),
         status: answer.statusCode ?? 500,
         headers: { ...answer.headers },
         body: answerBody.toString('utf8'),
       }
-      log.responses.push(observed)
       let mutated = observed
       try {
         mutated = mutate(observed)
@@ -142,6 +143,8 @@ function mutatingLayer(appUrl: string, mutate: ResponseMutation, log: LayerLog):
         if (!(error instanceof MutationTargetMissing)) throw error
         log.problems.push(error.message)
       }
+      // What the verifier received, for the checks against the RFCs' golden fixtures.
+      log.responses.push(mutated)
       // The body was re-serialized: its length is new, and it is no longer chunked.
       const { 'transfer-encoding': _chunked, ...kept } = mutated.headers
       const headers = { ...kept, 'content-length': String(Buffer.byteLength(mutated.body)) }

@@ -1,5 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { brokerFromEnvironment, CONSUMER, consumerVersionOf, PACT_FILE, PROVIDER } from '@pipeshub/contracts'
+import {
+  brokerFromEnvironment,
+  CONSUMER,
+  consumerVersionOf,
+  goldenProblems,
+  PACT_FILE,
+  PROVIDER,
+} from '@pipeshub/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningProvider, startProvider } from './provider-harness.js'
 import { brokerVerifierOptions, verifyPacts } from './verify-pacts.js'
@@ -7,7 +14,8 @@ import { brokerVerifierOptions, verifyPacts } from './verify-pacts.js'
 let provider: RunningProvider
 
 beforeAll(async () => {
-  provider = await startProvider()
+  // Recorded: every answer the verifier gets is also checked against the RFCs' golden fixtures.
+  provider = await startProvider({ record: true })
 })
 afterAll(async () => {
   await provider?.close()
@@ -30,6 +38,13 @@ describe(`${PROVIDER} honours the pact of ${CONSUMER}`, () => {
     expect(outcome.interactions.map((result) => [result.description, result.passed])).toEqual(
       pact.interactions.map((interaction) => [interaction.description, true]),
     )
+    // The pact and the server can move together (a member renamed in the models moves both); the
+    // RFCs do not. Every exchange of the verification must satisfy the golden fixtures.
+    expect(provider.responses).toHaveLength(pact.interactions.length)
+    expect(
+      provider.responses.flatMap((exchange) => goldenProblems(exchange)),
+      'the answers of the real server that break the RFCs (contracts/golden/)',
+    ).toEqual([])
 
     // Opt-in (PACT_BROKER_BASE_URL): also verify what the broker holds for this branch and publish the
     // results there. The committed pact above stays the gate either way.

@@ -1,11 +1,7 @@
-/** One HTTP response of the app, as the mutating layer sees it. */
-export interface ObservedResponse {
-  readonly method: string
-  readonly path: string
-  readonly status: number
-  readonly headers: Record<string, string | string[] | undefined>
-  readonly body: string
-}
+import type { WireExchange } from '@pipeshub/contracts'
+
+/** One HTTP response of the app with its request, as the mutating layer sees it. */
+export type ObservedResponse = WireExchange
 
 export type ResponseMutation = (response: ObservedResponse) => ObservedResponse
 
@@ -64,6 +60,8 @@ export interface BrokenProvider {
   readonly mutate: ResponseMutation
   /** What every verification failure must name. */
   readonly mismatch: RegExp
+  /** What the golden fixtures' check of the broken answers must name, when the RFC forbids the drift. */
+  readonly golden?: RegExp
 }
 
 const successfulToken: InteractionSelector = { path: TOKEN_PATH, outcome: 'success' }
@@ -79,6 +77,7 @@ export const BROKEN_PROVIDERS: readonly BrokenProvider[] = [
     selects: successfulToken,
     mutate: renamed(successfulToken, 'access_token', 'accessToken'),
     mismatch: /access_token/,
+    golden: /RFC 6749 §5\.1 .*\/access_token must be REQUIRED a string, got no member/,
   },
   {
     name: 'expires_in sent as a string',
@@ -87,6 +86,7 @@ export const BROKEN_PROVIDERS: readonly BrokenProvider[] = [
       body.expires_in = String(body.expires_in)
     }),
     mismatch: /expires_in/,
+    golden: /RFC 6749 §5\.1 .*\/expires_in must be RECOMMENDED an integer, got a string/,
   },
   {
     name: 'token_type missing',
@@ -95,6 +95,7 @@ export const BROKEN_PROVIDERS: readonly BrokenProvider[] = [
       delete body.token_type
     }),
     mismatch: /token_type/,
+    golden: /RFC 6749 §5\.1 .*\/token_type must be REQUIRED a string, got no member/,
   },
   {
     name: 'error_description renamed to message',
@@ -116,5 +117,6 @@ export const BROKEN_PROVIDERS: readonly BrokenProvider[] = [
       return { ...response, headers }
     },
     mismatch: /cache-control/i,
+    golden: /RFC 6749 §5\.1 .*header Cache-Control must be "no-store"/,
   },
 ]

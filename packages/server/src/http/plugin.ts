@@ -101,10 +101,23 @@ function parameters(request: FastifyRequest): ParameterMap {
   return (request.body as ParameterMap | undefined) ?? (Object.create(null) as ParameterMap)
 }
 
+/**
+ * Parameters that are credentials: a URI ends up in logs, browser history and Referer headers, so
+ * RFC 6749 (sections 2.3.1 and 3.1) keeps them out of it. A request carrying one in its query string is
+ * refused whole, whatever else it carries.
+ */
+const CREDENTIAL_PARAMETERS = ['client_secret', 'password'] as const
+
 function queryParameters(request: FastifyRequest): ParameterMap {
   const url = request.raw.url ?? ''
   const q = url.indexOf('?')
-  return q < 0 ? (Object.create(null) as ParameterMap) : parseFormText(url.slice(q + 1))
+  const params = q < 0 ? (Object.create(null) as ParameterMap) : parseFormText(url.slice(q + 1))
+  for (const name of CREDENTIAL_PARAMETERS) {
+    if (Object.hasOwn(params, name)) {
+      throw new OAuthError('invalid_request', `${name} must not be sent in the query string`)
+    }
+  }
+  return params
 }
 
 function authorizationHeader(request: FastifyRequest): string | undefined {
@@ -198,7 +211,15 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     path: string,
     handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   ) => {
-    fastify.route({ method: 'POST', url: path, handler })
+    fastify.route({
+      method: 'POST',
+      url: path,
+      handler: async (request, reply) => {
+        // The query string is not read by these endpoints, except to refuse credentials in it.
+        queryParameters(request)
+        return handler(request, reply)
+      },
+    })
     otherMethods(path, ['POST'])
   }
 

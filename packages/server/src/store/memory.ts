@@ -28,6 +28,8 @@ export function createMemoryStore(): Store {
   const consents = new Map<string, ConsentRecord>()
   const sessions = new Map<string, SessionRecord>()
   const revoked = new Map<string, number>()
+  // Which token replaced a rotated one (the `replaced_by` column of the SQL stores).
+  const replacedBy = new Map<string, string>()
   let closed = false
   const open = () => {
     if (closed) throw new StorageError('the memory store is closed')
@@ -191,16 +193,43 @@ export function createMemoryStore(): Store {
         const token = refreshTokens.get(tokenHash)
         return token && copy(token)
       },
-      async rotate(tokenHash, now, next) {
+      async rotate(tokenHash, now, next, options = {}) {
         open()
         const token = refreshTokens.get(tokenHash)
         if (!token) return { outcome: 'inactive' }
-        if (token.rotatedAt !== null) return { outcome: 'already_rotated', token: copy(token) }
         const family = families.get(token.familyId)
-        if (!family || family.revokedAt !== null || token.expiresAt <= now) return { outcome: 'inactive' }
+        const live = family !== undefined && family.revokedAt === null && token.expiresAt > now
+        if (token.rotatedAt !== null) {
+          // Synchronous from here to the end: no other call interleaves, as a transaction would ensure.
+          const successor = refreshTokens.get(replacedBy.get(tokenHash) ?? '')
+          const reusable =
+            live &&
+            options.reusableSince !== undefined &&
+            token.rotatedAt >= options.reusableSince &&
+            successor !== undefined &&
+            successor.rotatedAt === null
+          if (!reusable || successor === undefined) return { outcome: 'already_rotated', token: copy(token) }
+          if (next && refreshTokens.has(next.tokenHash)) throw new StorageError('refresh token exists')
+          successor.rotatedAt = now
+          if (successor.accessTokenJti !== null && (successor.accessTokenExpiresAt ?? 0) > now)
+            revoked.set(
+              successor.accessTokenJti,
+              Math.max(successor.accessTokenExpiresAt ?? now, revoked.get(successor.accessTokenJti) ?? 0),
+            )
+          replacedBy.delete(tokenHash)
+          if (next) {
+            refreshTokens.set(next.tokenHash, copy(next))
+            replacedBy.set(tokenHash, next.tokenHash)
+          }
+          return { outcome: 'rotated' }
+        }
+        if (!live) return { outcome: 'inactive' }
         if (next && refreshTokens.has(next.tokenHash)) throw new StorageError('refresh token exists')
         token.rotatedAt = now
-        if (next) refreshTokens.set(next.tokenHash, copy(next))
+        if (next) {
+          refreshTokens.set(next.tokenHash, copy(next))
+          replacedBy.set(tokenHash, next.tokenHash)
+        }
         return { outcome: 'rotated' }
       },
       async revokeFamily(familyId, now) {
@@ -213,6 +242,7 @@ export function createMemoryStore(): Store {
         for (const [hash, token] of refreshTokens) {
           if (token.expiresAt <= now) {
             refreshTokens.delete(hash)
+            replacedBy.delete(hash)
             count++
           }
         }

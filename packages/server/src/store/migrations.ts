@@ -104,6 +104,9 @@ const clientDisabledAt = (bigint: string) => `ALTER TABLE oauth_clients ADD COLU
 // CORS: the origins of a client's browser apps, a JSON array like redirect_uris.
 const clientWebOrigins = `ALTER TABLE oauth_clients ADD COLUMN web_origins TEXT NOT NULL DEFAULT '[]';`
 
+// Which token replaced a rotated one: a retry within the reuse interval revokes exactly that successor.
+const refreshTokenReplacedBy = 'ALTER TABLE oauth_refresh_tokens ADD COLUMN replaced_by TEXT;'
+
 // RFC 8707: the resource indicators a grant was authorized for, a JSON array, on the code and its family.
 const grantResources = `ALTER TABLE oauth_authorization_codes ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE oauth_refresh_token_families ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';`
@@ -112,12 +115,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('INTEGER', 'INTEGER', '0') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('INTEGER') },
   { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
-  { version: 4, name: 'grant_resources', sql: grantResources },
+  { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
+  { version: 5, name: 'grant_resources', sql: grantResources },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('BIGINT', 'BOOLEAN', 'FALSE') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('BIGINT') },
   { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
-  { version: 4, name: 'grant_resources', sql: grantResources },
+  { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
+  { version: 5, name: 'grant_resources', sql: grantResources },
 ]

@@ -37,7 +37,8 @@ describe.runIf(available)('PostgreSQL adapter', () => {
         { version: 1, name: 'initial' },
         { version: 2, name: 'client_disabled_at' },
         { version: 3, name: 'client_web_origins' },
-        { version: 4, name: 'grant_resources' },
+        { version: 4, name: 'refresh_token_replaced_by' },
+        { version: 5, name: 'grant_resources' },
       ])
     } finally {
       await dropSchema(schema)

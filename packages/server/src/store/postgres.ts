@@ -42,6 +42,9 @@ export interface PostgresStoreOptions {
 
 type Param = string | number | boolean | null
 
+const REVOKE_ACCESS_TOKEN = `INSERT INTO oauth_revoked_access_tokens (jti, expires_at) VALUES ($1, $2)
+           ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(oauth_revoked_access_tokens.expires_at, excluded.expires_at)`
+
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 /**
@@ -278,32 +281,67 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         )
         return row && refreshTokenFromRow(row)
       },
-      async rotate(tokenHash, now, next) {
+      async rotate(tokenHash, now, next, options = {}) {
         return transaction(async (q) => {
           const [rotated] = await q(
-            `UPDATE oauth_refresh_tokens t SET rotated_at = $2
+            `UPDATE oauth_refresh_tokens t SET rotated_at = $2, replaced_by = $3
               WHERE t.token_hash = $1 AND t.rotated_at IS NULL AND t.expires_at > $2
                 AND EXISTS (SELECT 1 FROM oauth_refresh_token_families f WHERE f.family_id = t.family_id AND f.revoked_at IS NULL)
           RETURNING t.token_hash`,
             tokenHash,
             now,
+            next?.tokenHash ?? null,
           )
-          if (rotated) {
+          const insertNext = async () => {
             if (next) {
               await q(
                 `INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES (${placeholders(11, 'pg')})`,
                 ...refreshTokenParams(next),
               )
             }
+          }
+          if (rotated) {
+            await insertNext()
             return { outcome: 'rotated' as const }
           }
+          // FOR UPDATE: concurrent reuses of one token wait here, and each reads the successor the
+          // previous one left, so exactly one token of the family stays live.
           const [row] = await q(
-            `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = $1`,
+            `SELECT ${REFRESH_TOKEN_COLUMNS}, replaced_by FROM oauth_refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
             tokenHash,
           )
-          if (row && row.rotated_at !== null)
-            return { outcome: 'already_rotated' as const, token: refreshTokenFromRow(row) }
-          return { outcome: 'inactive' as const }
+          if (!row || row.rotated_at === null) return { outcome: 'inactive' as const }
+          if (
+            options.reusableSince !== undefined &&
+            Number(row.rotated_at) >= options.reusableSince &&
+            row.replaced_by !== null &&
+            Number(row.expires_at) > now
+          ) {
+            const [family] = await q(
+              'SELECT 1 AS live FROM oauth_refresh_token_families WHERE family_id = $1 AND revoked_at IS NULL',
+              String(row.family_id),
+            )
+            const [successor] = family
+              ? await q(
+                  'UPDATE oauth_refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL RETURNING access_token_jti, access_token_expires_at',
+                  now,
+                  String(row.replaced_by),
+                )
+              : []
+            if (successor) {
+              const jti = successor.access_token_jti
+              const expiresAt = Number(successor.access_token_expires_at)
+              if (jti !== null && expiresAt > now) await q(REVOKE_ACCESS_TOKEN, String(jti), expiresAt)
+              await q(
+                'UPDATE oauth_refresh_tokens SET replaced_by = $1 WHERE token_hash = $2',
+                next?.tokenHash ?? null,
+                tokenHash,
+              )
+              await insertNext()
+              return { outcome: 'rotated' as const }
+            }
+          }
+          return { outcome: 'already_rotated' as const, token: refreshTokenFromRow(row) }
         })
       },
       async revokeFamily(familyId, now) {
@@ -422,12 +460,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     revokedAccessTokens: {
       async revoke(jti, expiresAt) {
-        await query(
-          `INSERT INTO oauth_revoked_access_tokens (jti, expires_at) VALUES ($1, $2)
-           ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(oauth_revoked_access_tokens.expires_at, excluded.expires_at)`,
-          jti,
-          expiresAt,
-        )
+        await query(REVOKE_ACCESS_TOKEN, jti, expiresAt)
       },
       async isRevoked(jti) {
         return (

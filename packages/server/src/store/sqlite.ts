@@ -46,10 +46,18 @@ const FALLBACK_AUTOCHECKPOINT_PAGES = 10000
 const SELECT_CLIENT = `SELECT ${CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = ?`
 const SELECT_REFRESH_TOKEN = `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`
 const INSERT_REFRESH_TOKEN = `INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES (${placeholders(11, 'sqlite')})`
-const ROTATE_REFRESH_TOKEN = `UPDATE oauth_refresh_tokens SET rotated_at = ?
+const ROTATE_REFRESH_TOKEN = `UPDATE oauth_refresh_tokens SET rotated_at = ?, replaced_by = ?
                WHERE token_hash = ? AND rotated_at IS NULL AND expires_at > ?
                  AND family_id IN (SELECT family_id FROM oauth_refresh_token_families WHERE revoked_at IS NULL)
                RETURNING token_hash`
+// A rotated token whose family is live and which has not expired, with the token that replaced it.
+const REUSABLE_REFRESH_TOKEN = `SELECT t.replaced_by FROM oauth_refresh_tokens t
+               JOIN oauth_refresh_token_families f ON f.family_id = t.family_id
+               WHERE t.token_hash = ? AND f.revoked_at IS NULL AND t.expires_at > ?`
+const REVOKE_SUCCESSOR = `UPDATE oauth_refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL
+               RETURNING access_token_jti, access_token_expires_at`
+const REVOKE_ACCESS_TOKEN = `INSERT INTO oauth_revoked_access_tokens (jti, expires_at) VALUES (?, ?)
+               ON CONFLICT (jti) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)`
 const SELECT_CODE = `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`
 const CONSUME_CODE = `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
                WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`
@@ -288,18 +296,35 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           const row = get(SELECT_REFRESH_TOKEN, tokenHash)
           return row && refreshTokenFromRow(row)
         }),
-      rotate: (tokenHash, now, next) =>
+      rotate: (tokenHash, now, next, options = {}) =>
         guard(() =>
           transaction(() => {
-            const rotated = get(ROTATE_REFRESH_TOKEN, now, tokenHash, now)
+            const rotated = get(ROTATE_REFRESH_TOKEN, now, next?.tokenHash ?? null, tokenHash, now)
             if (rotated) {
               if (next) run(INSERT_REFRESH_TOKEN, ...refreshTokenParams(next))
               return { outcome: 'rotated' as const }
             }
             const row = get(SELECT_REFRESH_TOKEN, tokenHash)
-            if (row && row.rotated_at !== null)
-              return { outcome: 'already_rotated' as const, token: refreshTokenFromRow(row) }
-            return { outcome: 'inactive' as const }
+            if (!row || row.rotated_at === null) return { outcome: 'inactive' as const }
+            // BEGIN IMMEDIATE holds the write lock: no other reuse of this token interleaves.
+            if (options.reusableSince !== undefined && Number(row.rotated_at) >= options.reusableSince) {
+              const reuse = get(REUSABLE_REFRESH_TOKEN, tokenHash, now)
+              const successor =
+                reuse?.replaced_by == null ? undefined : get(REVOKE_SUCCESSOR, now, String(reuse.replaced_by))
+              if (successor) {
+                const jti = successor.access_token_jti
+                const expiresAt = Number(successor.access_token_expires_at)
+                if (jti !== null && expiresAt > now) run(REVOKE_ACCESS_TOKEN, String(jti), expiresAt)
+                run(
+                  'UPDATE oauth_refresh_tokens SET replaced_by = ? WHERE token_hash = ?',
+                  next?.tokenHash ?? null,
+                  tokenHash,
+                )
+                if (next) run(INSERT_REFRESH_TOKEN, ...refreshTokenParams(next))
+                return { outcome: 'rotated' as const }
+              }
+            }
+            return { outcome: 'already_rotated' as const, token: refreshTokenFromRow(row) }
           }),
         ),
       revokeFamily: (familyId, now) => guard(() => revokeFamily(familyId, now)),
@@ -401,12 +426,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     revokedAccessTokens: {
       revoke: (jti, expiresAt) =>
         guard(() => {
-          run(
-            `INSERT INTO oauth_revoked_access_tokens (jti, expires_at) VALUES (?, ?)
-             ON CONFLICT (jti) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)`,
-            jti,
-            expiresAt,
-          )
+          run(REVOKE_ACCESS_TOKEN, jti, expiresAt)
         }),
       isRevoked: (jti) =>
         guard(

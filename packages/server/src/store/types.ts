@@ -122,6 +122,17 @@ export interface RefreshTokenRecord {
   accessTokenExpiresAt: number | null
 }
 
+/** How `RefreshTokenStore.rotate` treats a token that was already rotated. */
+export interface RotateRefreshTokenOptions {
+  /**
+   * The reuse interval (a confidential client's retry whose answer was lost): a token rotated at or after
+   * this time, whose successor is still unused, may be rotated again. Its successor is then revoked
+   * (with the access token issued alongside it) and replaced by `next`, so one token of the family stays
+   * live. Without it, and for a token whose successor was used, the outcome is `already_rotated`.
+   */
+  reusableSince?: number
+}
+
 export type RotateRefreshTokenResult =
   | { outcome: 'rotated' }
   /** The token exists but was already rotated: a replay. */
@@ -199,9 +210,16 @@ export interface RefreshTokenStore {
   get(tokenHash: string): Promise<RefreshTokenRecord | undefined>
   /**
    * Atomically: if `tokenHash` is active (not rotated, not expired at `now`, family not revoked), mark it
-   * rotated and insert `next` (none when the new grant drops `offline_access`). Exactly one of any number of concurrent calls gets `rotated`.
+   * rotated and insert `next` (none when the new grant drops `offline_access`). Exactly one of any number
+   * of concurrent calls gets `rotated`. With `options.reusableSince`, a token rotated since then is
+   * rotated again as described there; whatever the concurrency, one token of the family stays live.
    */
-  rotate(tokenHash: string, now: number, next: RefreshTokenRecord | null): Promise<RotateRefreshTokenResult>
+  rotate(
+    tokenHash: string,
+    now: number,
+    next: RefreshTokenRecord | null,
+    options?: RotateRefreshTokenOptions,
+  ): Promise<RotateRefreshTokenResult>
   /** Marks the family revoked; returns the unexpired access-token jtis issued in it. */
   revokeFamily(familyId: string, now: number): Promise<Array<{ jti: string; expiresAt: number }>>
   deleteExpired(now: number): Promise<number>

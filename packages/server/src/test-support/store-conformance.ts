@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AuthorizationRequestError } from '../authorization-request.js'
 import { createAuthorizationServer } from '../authorization-server.js'
+import type { OAuthError } from '../errors.js'
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
@@ -196,6 +198,79 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await server.disableClient('no-such-client')).toBe(false)
     })
 
+    it('refuses a NUL byte in any parameter as invalid_request before the store, the same on every store', async () => {
+      const server = createAuthorizationServer({ issuer: ISSUER, store, now: manualClock(T).now })
+      const { client: web, clientSecret } = await server.registerClient({
+        name: 'web',
+        redirectUris: [REDIRECT_URI],
+        grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+      })
+      const auth = { authorization: basic(web.clientId, clientSecret ?? '') }
+      const invalidRequest = { error: 'invalid_request', status: 400 }
+      await expect(
+        server.token({ grant_type: 'client_credentials', client_id: '\0' }, {}),
+      ).rejects.toMatchObject(invalidRequest)
+      await expect(
+        server.token({ grant_type: 'refresh_token', refresh_token: 'a\0b' }, auth),
+      ).rejects.toMatchObject(invalidRequest)
+      await expect(
+        server.token({ grant_type: 'authorization_code', code: '\0', redirect_uri: REDIRECT_URI }, auth),
+      ).rejects.toMatchObject(invalidRequest)
+      await expect(server.revoke({ token: 'x\0' }, auth)).rejects.toMatchObject(invalidRequest)
+      await expect(server.introspect({ token: '\x01' }, auth)).rejects.toMatchObject(invalidRequest)
+      // A NUL in the HTTP Basic user-id is malformed credentials, whichever store is behind.
+      await expect(
+        server.token({ grant_type: 'client_credentials' }, { authorization: basic('\0', 'secret') }),
+      ).rejects.toMatchObject({ error: 'invalid_client', status: 401 })
+      const authorization = {
+        response_type: 'code',
+        client_id: web.clientId,
+        redirect_uri: REDIRECT_URI,
+        state: 's',
+        scope: 'openid',
+      }
+      for (const params of [
+        { ...authorization, client_id: '\0' },
+        { ...authorization, nonce: 'n\0' },
+        // The login form's fields travel with the authorization request's parameters.
+        { ...authorization, username: 'alice\0', password: 'x' },
+      ]) {
+        const refused = await server.validateAuthorizationRequest(params).then(
+          () => undefined,
+          (error: unknown) => error as AuthorizationRequestError,
+        )
+        expect(refused).toMatchObject(invalidRequest)
+        expect(refused?.redirectTo()).toBeUndefined()
+      }
+      // The store still answers normally afterwards: nothing reached it.
+      expect(await server.token({ grant_type: 'client_credentials' }, auth)).toMatchObject({
+        tokenType: 'Bearer',
+      })
+    })
+
+    it('answers every failed client check with one description, whether or not the client exists', async () => {
+      const server = createAuthorizationServer({ issuer: ISSUER, store, now: manualClock(T).now })
+      const { client: web } = await server.registerClient({ name: 'web', redirectUris: [REDIRECT_URI] })
+      const { client: spa } = await server.registerClient({
+        name: 'spa',
+        public: true,
+        redirectUris: [REDIRECT_URI],
+      })
+      const descriptions = new Set<string>()
+      for (const [params, credentials] of [
+        [{ grant_type: 'client_credentials' }, { authorization: basic(randomUUID(), 'guess') }],
+        [{ grant_type: 'client_credentials' }, { authorization: basic(web.clientId, 'guess') }],
+        [{ grant_type: 'client_credentials' }, { authorization: basic(spa.clientId, 'guess') }],
+        [{ grant_type: 'refresh_token', refresh_token: 'r', client_id: randomUUID() }, {}],
+        [{ grant_type: 'refresh_token', refresh_token: 'r', client_id: web.clientId }, {}],
+      ] as const) {
+        const error = await server.token(params, credentials).catch((e: unknown) => e as OAuthError)
+        expect(error).toMatchObject({ error: 'invalid_client', status: 401 })
+        descriptions.add((error as OAuthError).errorDescription)
+      }
+      expect([...descriptions]).toEqual(['client authentication failed'])
+    })
+
     it('stores users with unique usernames', async () => {
       const user = {
         subject: 'user-1',
@@ -389,6 +464,58 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(results.filter((r) => r.outcome === 'already_rotated')).toHaveLength(49)
       const stored = await Promise.all(successors.map((next) => store.refreshTokens.get(next.tokenHash)))
       expect(stored.filter((s) => s !== undefined)).toHaveLength(1)
+    })
+
+    it('rotates a token again within the reuse interval, revoking the unused successor and its access token', async () => {
+      const familyId = await newFamily(store)
+      const first = refreshToken(familyId)
+      await store.refreshTokens.create(first)
+      const lost = refreshToken(familyId, { accessTokenExpiresAt: T + 600 })
+      expect(await store.refreshTokens.rotate(first.tokenHash, T + 5, lost)).toEqual({ outcome: 'rotated' })
+      const retried = refreshToken(familyId)
+      expect(
+        await store.refreshTokens.rotate(first.tokenHash, T + 8, retried, { reusableSince: T + 5 }),
+      ).toEqual({ outcome: 'rotated' })
+      expect((await store.refreshTokens.get(lost.tokenHash))?.rotatedAt).toBe(T + 8)
+      expect(await store.revokedAccessTokens.isRevoked(lost.accessTokenJti ?? '')).toBe(true)
+      expect((await store.refreshTokens.get(retried.tokenHash))?.rotatedAt).toBeNull()
+
+      // Once the successor is used, presenting its predecessor again is a replay, window or not.
+      expect(await store.refreshTokens.rotate(retried.tokenHash, T + 9, refreshToken(familyId))).toEqual({
+        outcome: 'rotated',
+      })
+      expect(
+        await store.refreshTokens.rotate(first.tokenHash, T + 10, refreshToken(familyId), {
+          reusableSince: T,
+        }),
+      ).toMatchObject({ outcome: 'already_rotated' })
+      // Rotated before the window began: a replay.
+      const other = await newFamily(store)
+      const old = refreshToken(other)
+      await store.refreshTokens.create(old)
+      await store.refreshTokens.rotate(old.tokenHash, T + 1, refreshToken(other))
+      expect(
+        await store.refreshTokens.rotate(old.tokenHash, T + 40, refreshToken(other), {
+          reusableSince: T + 10,
+        }),
+      ).toMatchObject({ outcome: 'already_rotated' })
+    })
+
+    it('keeps exactly one refresh token of a family live under 20 concurrent retries within the reuse interval', async () => {
+      const familyId = await newFamily(store)
+      const first = refreshToken(familyId)
+      await store.refreshTokens.create(first)
+      const lost = refreshToken(familyId)
+      await store.refreshTokens.rotate(first.tokenHash, T + 1, lost)
+      const retries = Array.from({ length: 20 }, () => refreshToken(familyId))
+      const results = await Promise.all(
+        retries.map((next) => store.refreshTokens.rotate(first.tokenHash, T + 2, next, { reusableSince: T })),
+      )
+      expect(results.every((result) => result.outcome === 'rotated')).toBe(true)
+      const tokens = await Promise.all(
+        [lost, ...retries].map((token) => store.refreshTokens.get(token.tokenHash)),
+      )
+      expect(tokens.filter((token) => token !== undefined && token.rotatedAt === null)).toHaveLength(1)
     })
 
     it('keeps signing keys and their expiry', async () => {
