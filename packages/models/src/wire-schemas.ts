@@ -5,6 +5,7 @@ import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
+import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
 import { RevocationRequestWire } from './revocation-request.js'
 import {
   AuthorizationCodeTokenRequestWire,
@@ -26,6 +27,7 @@ export type WireSchemas = {
   readonly IntrospectionRequest: typeof IntrospectionRequestWire
   readonly IntrospectionResponse: typeof IntrospectionResponseWire
   readonly AuthorizationServerMetadata: typeof AuthorizationServerMetadataWire
+  readonly ProtectedResourceMetadata: typeof ProtectedResourceMetadataWire
   readonly JsonWebKey: typeof JsonWebKeyWire
   readonly JsonWebKeySet: typeof JsonWebKeySetWire
   readonly UserInfoResponse: typeof UserInfoResponseWire
@@ -48,6 +50,7 @@ export const wireSchemas: WireSchemas = {
   IntrospectionRequest: IntrospectionRequestWire,
   IntrospectionResponse: IntrospectionResponseWire,
   AuthorizationServerMetadata: AuthorizationServerMetadataWire,
+  ProtectedResourceMetadata: ProtectedResourceMetadataWire,
   JsonWebKey: JsonWebKeyWire,
   JsonWebKeySet: JsonWebKeySetWire,
   UserInfoResponse: UserInfoResponseWire,
