@@ -9,6 +9,8 @@ import {
   oauthClientErrorHandler,
   oauthFrameworkErrors,
   oauthNotFoundHandler,
+  protectedResourcePlugin,
+  protectedResourceRouteSchema,
   type Store,
   toOAuthError,
 } from '@pipeshub/server'
@@ -25,6 +27,7 @@ import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogger, generateRequestId } from './logging.js'
+import { mcpResourceMetadata, withMcpResource } from './mcp-resource.js'
 import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
 import { errorPage } from './pages/pages.js'
@@ -142,7 +145,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
-    resources: config.resources,
+    resources: withMcpResource(config.resources, config.mcpResource),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths
@@ -244,8 +247,19 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     }
   }
   await app.register(oauth2Plugin, { authorizationServer, authorize })
+  if (config.mcpResource !== undefined) {
+    // PipesHub publishes its MCP server's RFC 9728 document on the backend's origin, next to this server.
+    await app.register(protectedResourcePlugin, {
+      metadata: mcpResourceMetadata({
+        resource: config.mcpResource,
+        issuer,
+        documentation: config.mcpResourceDocumentation,
+      }),
+    })
+  }
 
   const documentation = tokenServerRouteDocumentation(paths)
+  if (config.mcpResource !== undefined) documentation.set(...protectedResourceRouteSchema(config.mcpResource))
   let openApi: Record<string, unknown> | undefined
   app.get(
     '/openapi.json',

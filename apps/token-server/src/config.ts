@@ -120,6 +120,17 @@ export const TokenServerConfigSchema = Type.Object(
           'Resource servers clients may name with RFC 8707 `resource`: each token for them carries them as `aud`.',
       },
     ),
+    mcpResource: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s#]+$',
+        maxLength: MAX_RESOURCE_INDICATOR_LENGTH,
+        description:
+          "PipesHub's MCP server (`<backend>/mcp`): its RFC 9728 metadata is published and tokens may name it as `resource`.",
+      }),
+    ),
+    mcpResourceDocumentation: Type.Optional(
+      Type.String({ pattern: '^https?://[^\\s#]+$', description: 'The MCP server documentation URL.' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -182,6 +193,8 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
   resources: { env: 'PIPESHUB_RESOURCES', kind: 'json', doc: '[]' },
+  mcpResource: { env: 'PIPESHUB_MCP_RESOURCE', kind: 'string', doc: '' },
+  mcpResourceDocumentation: { env: 'PIPESHUB_MCP_RESOURCE_DOCUMENTATION', kind: 'string', doc: '' },
 }
 
 /** Invalid configuration: one line per problem, each naming where the value came from. */
@@ -225,7 +238,7 @@ function readEnvValue(text: string, kind: ValueKind): unknown {
 }
 
 const KEYS = Object.keys(CONFIG_ENV) as ConfigKey[]
-const OPTIONAL_KEYS = new Set<ConfigKey>(['issuer', 'redisUrl'])
+const OPTIONAL_KEYS = new Set<ConfigKey>(['issuer', 'redisUrl', 'mcpResource', 'mcpResourceDocumentation'])
 // One validator per setting: a problem per setting, however many a union reports, and no cap on the
 // number of settings reported (TypeBox buffers at most `maxErrors` errors per check).
 const validators = Object.fromEntries(
@@ -314,6 +327,9 @@ function describeExpected(key: ConfigKey): string {
       return 'must be an http(s) URL without query or fragment'
     case 'redisUrl':
       return 'must be a redis:// or rediss:// URL'
+    case 'mcpResource':
+    case 'mcpResourceDocumentation':
+      return 'must be an http(s) URL without fragment'
     case 'introspectionClients':
       return 'must be a comma-separated list of client ids (printable ASCII, no spaces)'
     case 'resources':

@@ -163,6 +163,7 @@ describe('the other models', () => {
       | 'IntrospectionRequest'
       | 'IntrospectionResponse'
       | 'AuthorizationServerMetadata'
+      | 'ProtectedResourceMetadata'
       | 'JsonWebKey'
       | 'JsonWebKeySet'
       | 'UserInfoResponse'

@@ -1,4 +1,4 @@
-import { wireSchemas } from '@pipeshub/models'
+import { ResourceParameter, wireSchemas } from '@pipeshub/models'
 import Type from 'typebox'
 import type { EndpointPaths } from '../authorization-server.js'
 
@@ -36,6 +36,11 @@ export const AuthorizationRequestQuery = Type.Object({
   ),
   code_challenge_method: Type.Optional(Type.Literal('S256')),
   nonce: Type.Optional(Type.String({ description: 'Echoed in the ID token.' })),
+  resource: Type.Optional(
+    ResourceParameter(
+      'RFC 8707: the resource server(s) the tokens are for; repeat the parameter for several.',
+    ),
+  ),
   max_age: Type.Optional(
     Type.String({
       pattern: '^[0-9]+$',

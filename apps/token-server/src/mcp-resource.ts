@@ -1,0 +1,53 @@
+import type { ProtectedResourceMetadata } from '@pipeshub/models'
+import type { ResourcePolicy } from '@pipeshub/server'
+
+/** The scopes PipesHub's MCP server asks for by default (its `scopes_supported`). */
+export const PIPESHUB_MCP_SCOPES: readonly string[] = [
+  'openid',
+  'profile',
+  'email',
+  'offline_access',
+  'semantic:write',
+  'conversation:write',
+  'conversation:chat',
+  'kb:read',
+  'team:read',
+  'user:read',
+  'config:read',
+  'agent:read',
+  'agent:execute',
+  'connector:read',
+]
+
+/**
+ * The RFC 9728 document PipesHub serves for its MCP server at
+ * `/.well-known/oauth-protected-resource/mcp`: this server is its authorization server.
+ */
+export function mcpResourceMetadata(input: {
+  resource: string
+  issuer: string
+  documentation?: string | undefined
+}): ProtectedResourceMetadata {
+  const metadata: ProtectedResourceMetadata = {
+    resource: input.resource,
+    authorizationServers: [input.issuer],
+    scopesSupported: [...PIPESHUB_MCP_SCOPES],
+    bearerMethodsSupported: ['header'],
+  }
+  if (input.documentation !== undefined) metadata.resourceDocumentation = input.documentation
+  return metadata
+}
+
+/**
+ * The resource policies with the MCP server among them: tokens for it may carry its scopes. A policy
+ * configured for the same resource in `resources` wins.
+ */
+export function withMcpResource(
+  resources: readonly ResourcePolicy[],
+  mcpResource: string | undefined,
+): ResourcePolicy[] {
+  if (mcpResource === undefined || resources.some((policy) => policy.resource === mcpResource)) {
+    return [...resources]
+  }
+  return [...resources, { resource: mcpResource, scopes: PIPESHUB_MCP_SCOPES }]
+}
