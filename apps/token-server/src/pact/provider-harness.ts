@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { ProviderStateChange } from '@pipeshub/contracts'
 import { openSqliteStore } from '@pipeshub/server'
 import { createTokenServer, type TokenServer, testConfig } from '../app.js'
-import { ProviderStates } from './provider-states.js'
+import { ProviderClock, ProviderStates } from './provider-states.js'
 import { MutationTargetMissing, type ObservedResponse, type ResponseMutation } from './response-mutations.js'
 
 /** The issuer the provider runs with; the pact matches issuer URLs by shape, not by this value. */
@@ -165,14 +165,14 @@ export async function startProvider(
 ): Promise<RunningProvider> {
   const folder = await mkdtemp(join(tmpdir(), 'pipeshub-pact-provider-'))
   const store = openSqliteStore({ path: join(folder, 'token-server.db') })
-  const server = await createTokenServer({
-    config: testConfig({ store: `sqlite:${join(folder, 'token-server.db')}` }),
-    store,
-    issuer: PROVIDER_ISSUER,
-  })
+  const config = testConfig({ store: `sqlite:${join(folder, 'token-server.db')}` })
+  const clock = new ProviderClock()
+  const server = await createTokenServer({ config, store, issuer: PROVIDER_ISSUER, now: clock.now })
   const appUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
   const failures: StateFailure[] = []
-  const stateServer = createServer(stateEndpoint(new ProviderStates(server), failures))
+  const stateServer = createServer(
+    stateEndpoint(new ProviderStates(server, clock, config.refreshTokenReuseInterval), failures),
+  )
   const stateUrl = await listen(stateServer)
   const log: LayerLog = { responses: [], mutated: 0, problems: [] }
   const mutate =

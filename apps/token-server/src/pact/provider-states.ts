@@ -16,6 +16,15 @@ import type { TokenServer } from '../app.js'
 /** Values a state answers; the verifier puts them into the request where the pact says `${name}`. */
 export type InjectedValues = Record<string, string>
 
+/** The provider's clock (epoch seconds), which a state may move forward: time passing, not faked data. */
+export class ProviderClock {
+  #offset = 0
+  readonly now = (): number => Math.floor(Date.now() / 1000) + this.#offset
+  advance(seconds: number): void {
+    this.#offset += seconds
+  }
+}
+
 /**
  * Sets up the provider states of the contract through the token server's own library API and store:
  * clients are registered, codes issued for a validated authorization request, refresh and access tokens
@@ -23,11 +32,16 @@ export type InjectedValues = Record<string, string>
  */
 export class ProviderStates {
   readonly #server: TokenServer
+  readonly #clock: ProviderClock
+  /** The server's refresh-token reuse interval (seconds): a rotated token is dead only after it. */
+  readonly #reuseInterval: number
   /** Client secrets by client id: the store keeps only hashes, and later states redeem codes. */
   readonly #secrets = new Map<string, string>()
 
-  constructor(server: TokenServer) {
+  constructor(server: TokenServer, clock: ProviderClock, reuseInterval: number) {
     this.#server = server
+    this.#clock = clock
+    this.#reuseInterval = reuseInterval
   }
 
   async setUp(change: ProviderStateChange): Promise<InjectedValues> {
@@ -57,6 +71,9 @@ export class ProviderStates {
           { grant_type: 'refresh_token', refresh_token: refreshToken },
           { authorization: this.#authorization(grant.clientId) },
         )
+        // A confidential client's retry within the reuse interval still succeeds (a lost answer);
+        // "already rotated" means that interval is over.
+        this.#clock.advance(this.#reuseInterval + 1)
         return { [INJECTED.refreshToken]: refreshToken }
       }
       case STATES.accessTokenIssued: {
