@@ -1,5 +1,5 @@
 import { protectedResourceMetadataCodec } from '@pipeshub/models'
-import Fastify from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAuthorizationServer } from '../authorization-server.js'
 import { createMemoryStore } from '../store/memory.js'
@@ -9,7 +9,7 @@ import { bearerGuard, protectedResourcePlugin, resourceMetadataChallenge } from 
 const RESOURCE = 'https://api.pipeshub.test/mcp'
 const METADATA_URL = 'https://api.pipeshub.test/.well-known/oauth-protected-resource/mcp'
 
-let app: ReturnType<typeof Fastify> | undefined
+let app: FastifyInstance | undefined
 afterEach(async () => {
   await app?.close()
   app = undefined
@@ -21,8 +21,9 @@ async function resourceServer() {
     store: createMemoryStore(),
     resources: [{ resource: RESOURCE }],
   })
-  app = Fastify()
-  await app.register(protectedResourcePlugin, {
+  const instance = Fastify()
+  app = instance
+  await instance.register(protectedResourcePlugin, {
     metadata: {
       resource: RESOURCE,
       authorizationServers: [ISSUER],
@@ -30,7 +31,7 @@ async function resourceServer() {
       bearerMethodsSupported: ['header'],
     },
   })
-  app.get(
+  instance.get(
     '/mcp',
     {
       preHandler: bearerGuard({
@@ -52,7 +53,7 @@ async function resourceServer() {
       { grant_type: 'client_credentials', scope: 'kb:read', ...(resource === undefined ? {} : { resource }) },
       { authorization: basic(registered.client.clientId, registered.clientSecret ?? '') },
     )
-  return { app, token, clientId: registered.client.clientId }
+  return { app: instance, token, clientId: registered.client.clientId }
 }
 
 describe('RFC 9728 protected resource metadata for resource servers', () => {
