@@ -1,5 +1,6 @@
 export * from './access-token-claims.js'
 export * from './authorization-server-metadata.js'
+export * from './client-metadata.js'
 export * from './error-response.js'
 export * from './grammar.js'
 export * from './id-token-claims.js'

@@ -164,6 +164,8 @@ describe('the other models', () => {
       | 'IntrospectionResponse'
       | 'AuthorizationServerMetadata'
       | 'ProtectedResourceMetadata'
+      | 'ClientRegistrationRequest'
+      | 'ClientRegistrationResponse'
       | 'JsonWebKey'
       | 'JsonWebKeySet'
       | 'UserInfoResponse'

@@ -1,5 +1,6 @@
 import { AccessTokenClaimsWire } from './access-token-claims.js'
 import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
+import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
 import { OAuthErrorResponseWire } from './error-response.js'
 import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
@@ -28,6 +29,8 @@ export type WireSchemas = {
   readonly IntrospectionResponse: typeof IntrospectionResponseWire
   readonly AuthorizationServerMetadata: typeof AuthorizationServerMetadataWire
   readonly ProtectedResourceMetadata: typeof ProtectedResourceMetadataWire
+  readonly ClientRegistrationRequest: typeof ClientRegistrationRequestWire
+  readonly ClientRegistrationResponse: typeof ClientRegistrationResponseWire
   readonly JsonWebKey: typeof JsonWebKeyWire
   readonly JsonWebKeySet: typeof JsonWebKeySetWire
   readonly UserInfoResponse: typeof UserInfoResponseWire
@@ -51,6 +54,8 @@ export const wireSchemas: WireSchemas = {
   IntrospectionResponse: IntrospectionResponseWire,
   AuthorizationServerMetadata: AuthorizationServerMetadataWire,
   ProtectedResourceMetadata: ProtectedResourceMetadataWire,
+  ClientRegistrationRequest: ClientRegistrationRequestWire,
+  ClientRegistrationResponse: ClientRegistrationResponseWire,
   JsonWebKey: JsonWebKeyWire,
   JsonWebKeySet: JsonWebKeySetWire,
   UserInfoResponse: UserInfoResponseWire,

@@ -111,12 +111,22 @@ const refreshTokenReplacedBy = 'ALTER TABLE oauth_refresh_tokens ADD COLUMN repl
 const grantResources = `ALTER TABLE oauth_authorization_codes ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE oauth_refresh_token_families ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';`
 
+// RFC 7591/7592: the registration of a dynamically registered client (its access token, hashed).
+const clientRegistrations = (bigint: string) => `CREATE TABLE oauth_client_registrations (
+  client_id TEXT PRIMARY KEY REFERENCES oauth_clients (client_id) ON DELETE CASCADE,
+  access_token_hash TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  created_at ${bigint} NOT NULL,
+  updated_at ${bigint} NOT NULL
+);`
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('INTEGER', 'INTEGER', '0') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('INTEGER') },
   { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
   { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
   { version: 5, name: 'grant_resources', sql: grantResources },
+  { version: 6, name: 'client_registrations', sql: clientRegistrations('INTEGER') },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -125,4 +135,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
   { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
   { version: 5, name: 'grant_resources', sql: grantResources },
+  { version: 6, name: 'client_registrations', sql: clientRegistrations('BIGINT') },
 ]

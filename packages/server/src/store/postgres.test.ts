@@ -39,6 +39,7 @@ describe.runIf(available)('PostgreSQL adapter', () => {
         { version: 3, name: 'client_web_origins' },
         { version: 4, name: 'refresh_token_replaced_by' },
         { version: 5, name: 'grant_resources' },
+        { version: 6, name: 'client_registrations' },
       ])
     } finally {
       await dropSchema(schema)

@@ -1,6 +1,7 @@
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
+  ClientRegistrationRecord,
   ConsentRecord,
   GrantType,
   RefreshTokenFamilyRecord,
@@ -58,6 +59,22 @@ export function clientParams(c: ClientRecord) {
     c.disabledAt,
     JSON.stringify(c.webOrigins),
   ] as const
+}
+
+export const REGISTRATION_COLUMNS = 'client_id, access_token_hash, metadata, created_at, updated_at'
+
+export function registrationFromRow(row: Row): ClientRegistrationRecord {
+  return {
+    clientId: str(row.client_id),
+    accessTokenHash: str(row.access_token_hash),
+    metadata: str(row.metadata),
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  }
+}
+
+export function registrationParams(r: ClientRegistrationRecord) {
+  return [r.clientId, r.accessTokenHash, r.metadata, r.createdAt, r.updatedAt] as const
 }
 
 export function userFromRow(row: Row): UserRecord {

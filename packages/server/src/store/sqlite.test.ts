@@ -37,6 +37,7 @@ describe('SQLite migrations', () => {
         { version: 3, name: 'client_web_origins' },
         { version: 4, name: 'refresh_token_replaced_by' },
         { version: 5, name: 'grant_resources' },
+        { version: 6, name: 'client_registrations' },
       ])
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()

@@ -15,9 +15,12 @@ import {
   joinScope,
   placeholders,
   REFRESH_TOKEN_COLUMNS,
+  REGISTRATION_COLUMNS,
   type Row,
   refreshTokenFromRow,
   refreshTokenParams,
+  registrationFromRow,
+  registrationParams,
   SIGNING_KEY_COLUMNS,
   sessionFromRow,
   signingKeyFromRow,
@@ -28,7 +31,7 @@ import {
   userParams,
 } from './rows.js'
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.js'
-import type { Store } from './types.js'
+import type { ClientRecord, Store } from './types.js'
 
 export interface SqliteStoreOptions {
   /** Database file; `:memory:` for a private in-memory database. */
@@ -110,6 +113,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     }
   }
   // Every method is synchronous underneath; `guard` turns a closed database into a StorageError.
+  const updateClient = (client: ClientRecord): boolean => {
+    const [id, ...rest] = clientParams(client)
+    const result = run(
+      'UPDATE oauth_clients SET secret_hash = ?, name = ?, redirect_uris = ?, grant_types = ?, scopes = ?, allow_plain_pkce = ?, access_token_lifetime = ?, refresh_token_lifetime = ?, created_at = ?, disabled_at = ?, web_origins = ? WHERE client_id = ?',
+      ...rest,
+      id,
+    )
+    return Number(result.changes) > 0
+  }
   const guard = <T>(body: () => T): Promise<T> => {
     try {
       if (closed) throw new StorageError('the SQLite store is closed')
@@ -180,18 +192,57 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
             clientFromRow,
           ),
         ),
-      update: (client) =>
-        guard(() => {
-          const [id, ...rest] = clientParams(client)
-          const result = run(
-            'UPDATE oauth_clients SET secret_hash = ?, name = ?, redirect_uris = ?, grant_types = ?, scopes = ?, allow_plain_pkce = ?, access_token_lifetime = ?, refresh_token_lifetime = ?, created_at = ?, disabled_at = ?, web_origins = ? WHERE client_id = ?',
-            ...rest,
-            id,
-          )
-          return Number(result.changes) > 0
-        }),
+      update: (client) => guard(() => updateClient(client)),
       delete: (clientId) =>
         guard(() => Number(run('DELETE FROM oauth_clients WHERE client_id = ?', clientId).changes) > 0),
+    },
+    clientRegistrations: {
+      create: (client, registration) =>
+        guard(() =>
+          transaction(() => {
+            run(
+              `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'sqlite')})`,
+              ...clientParams(client),
+            )
+            run(
+              `INSERT INTO oauth_client_registrations (${REGISTRATION_COLUMNS}) VALUES (${placeholders(5, 'sqlite')})`,
+              ...registrationParams(registration),
+            )
+          }),
+        ),
+      get: (clientId) =>
+        guard(() => {
+          const row = get(
+            `SELECT ${REGISTRATION_COLUMNS} FROM oauth_client_registrations WHERE client_id = ?`,
+            clientId,
+          )
+          return row && registrationFromRow(row)
+        }),
+      update: (client, registration) =>
+        guard(() =>
+          transaction(() => {
+            const [id, ...rest] = registrationParams(registration)
+            const changed = run(
+              'UPDATE oauth_client_registrations SET access_token_hash = ?, metadata = ?, created_at = ?, updated_at = ? WHERE client_id = ?',
+              ...rest,
+              id,
+            )
+            return Number(changed.changes) > 0 && updateClient(client)
+          }),
+        ),
+      delete: (clientId, now) =>
+        guard(() =>
+          transaction(() => {
+            const deleted = run('DELETE FROM oauth_client_registrations WHERE client_id = ?', clientId)
+            if (Number(deleted.changes) === 0) return false
+            run(
+              'UPDATE oauth_clients SET disabled_at = ? WHERE client_id = ? AND disabled_at IS NULL',
+              now,
+              clientId,
+            )
+            return true
+          }),
+        ),
     },
     users: {
       create: (user) =>

@@ -179,6 +179,34 @@ export interface ClientStore {
   delete(clientId: string): Promise<boolean>
 }
 
+/** RFC 7591/7592: what the registration of a dynamically registered client keeps. */
+export interface ClientRegistrationRecord {
+  clientId: string
+  /** SHA-256 (base64url) of the registration access token; the token itself is never stored. */
+  accessTokenHash: string
+  /** The client metadata as registered (RFC 7591 §2), a JSON object, as text. */
+  metadata: string
+  createdAt: number
+  updatedAt: number
+}
+
+/**
+ * Registrations of dynamically registered clients. Each call changes the client and its registration
+ * in one atomic step, so no client is left without its registration or the other way round.
+ */
+export interface ClientRegistrationStore {
+  /** Stores a new client with its registration; throws when the client id exists. */
+  create(client: ClientRecord, registration: ClientRegistrationRecord): Promise<void>
+  get(clientId: string): Promise<ClientRegistrationRecord | undefined>
+  /** Replaces the client and its registration; false when the registration is unknown. */
+  update(client: ClientRecord, registration: ClientRegistrationRecord): Promise<boolean>
+  /**
+   * Deletes the registration and disables its client at `now` (its tokens stop being active at once,
+   * RFC 7592 §2.3); false when the registration is unknown.
+   */
+  delete(clientId: string, now: number): Promise<boolean>
+}
+
 export interface UserStore {
   /** Throws when the subject or username exists. */
   create(user: UserRecord): Promise<void>
@@ -282,6 +310,7 @@ export interface Store {
   readonly consents: ConsentStore
   readonly sessions: SessionStore
   readonly revokedAccessTokens: RevokedAccessTokenStore
+  readonly clientRegistrations: ClientRegistrationStore
   /**
    * One cheap round trip to the storage (`SELECT 1`): resolves when it answers, rejects when it is
    * closed or unreachable. For readiness probes.

@@ -271,6 +271,42 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect([...descriptions]).toEqual(['client authentication failed'])
     })
 
+    it('keeps a client and its registration together: create, update and delete them atomically', async () => {
+      const c = client({ secretHash: null })
+      const registration = {
+        clientId: c.clientId,
+        accessTokenHash: 'hash-1',
+        metadata: '{"client_name":"agent","redirect_uris":["http://127.0.0.1:9/cb"]}',
+        createdAt: T,
+        updatedAt: T,
+      }
+      await store.clientRegistrations.create(c, registration)
+      expect(await store.clients.get(c.clientId)).toEqual(c)
+      expect(await store.clientRegistrations.get(c.clientId)).toEqual(registration)
+      // A client id that exists is refused, and neither row is written.
+      await expect(
+        store.clientRegistrations.create(c, { ...registration, accessTokenHash: 'hash-2' }),
+      ).rejects.toThrow()
+      expect((await store.clientRegistrations.get(c.clientId))?.accessTokenHash).toBe('hash-1')
+      const renamed = { ...c, name: 'renamed' }
+      const changed = { ...registration, metadata: '{"client_name":"renamed"}', updatedAt: T + 5 }
+      expect(await store.clientRegistrations.update(renamed, changed)).toBe(true)
+      expect(await store.clients.get(c.clientId)).toEqual(renamed)
+      expect(await store.clientRegistrations.get(c.clientId)).toEqual(changed)
+      // A client registered by other means has no registration to update or delete.
+      const other = client()
+      await store.clients.create(other)
+      expect(
+        await store.clientRegistrations.update(other, { ...registration, clientId: other.clientId }),
+      ).toBe(false)
+      expect(await store.clientRegistrations.delete(other.clientId, T)).toBe(false)
+      expect((await store.clients.get(other.clientId))?.disabledAt).toBeNull()
+      expect(await store.clientRegistrations.delete(c.clientId, T + 9)).toBe(true)
+      expect(await store.clientRegistrations.get(c.clientId)).toBeUndefined()
+      expect((await store.clients.get(c.clientId))?.disabledAt).toBe(T + 9)
+      expect(await store.clientRegistrations.delete(c.clientId, T + 10)).toBe(false)
+    })
+
     it('stores users with unique usernames', async () => {
       const user = {
         subject: 'user-1',
