@@ -12,6 +12,11 @@ import {
   type ClientCredentialsInput,
 } from './client-authentication.js'
 import { type ClientRegistrationInput, type RegisteredClient, registerClient } from './client-registration.js'
+import {
+  type ClientRegistrationEndpoint,
+  createClientRegistrationEndpoint,
+  type DynamicRegistrationOptions,
+} from './dynamic-client-registration.js'
 import { OAuthError, storageFailure } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
 import { audienceFor, createResourcePolicies, type ResourcePolicy } from './resource-indicators.js'
@@ -49,6 +54,8 @@ export interface EndpointPaths {
   jwks: string
   openidConfiguration: string
   oauthAuthorizationServer: string
+  /** RFC 7591 registration endpoint; a client's configuration endpoint (RFC 7592) is `<it>/<client_id>`. */
+  registration: string
 }
 
 /** When a refresh token is issued with a user's grant. */
@@ -71,6 +78,11 @@ export interface AuthorizationServerOptions {
    * its token lifetime; a token for them carries them as `aud`. Any other resource is `invalid_target`.
    */
   resources?: readonly ResourcePolicy[]
+  /**
+   * RFC 7591 dynamic client registration (and RFC 7592 management): open, or gated by initial access
+   * tokens. Absent: no registration endpoint.
+   */
+  registration?: DynamicRegistrationOptions
   /** Seconds (default 3600); clients may override within 300-86400. */
   accessTokenLifetime?: number
   /** Seconds (default 30 days); clients may override within 1 hour - 1 year. */
@@ -143,6 +155,8 @@ export interface AuthorizationServer {
   readonly store: Store
   readonly paths: EndpointPaths
   readonly signingKeys: SigningKeyManager
+  /** The RFC 7591/7592 endpoints when `registration` is configured. */
+  readonly registration: ClientRegistrationEndpoint | undefined
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
   token(
     params: RequestParameters,
@@ -210,6 +224,7 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
     jwks: '/.well-known/jwks.json',
     openidConfiguration: '/.well-known/openid-configuration',
     oauthAuthorizationServer: '/.well-known/oauth-authorization-server',
+    registration: `${p}/oauth2/register`,
   }
 }
 
@@ -645,11 +660,20 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     return stored(() => store.clients.update({ ...client, disabledAt }))
   }
 
+  const registration =
+    options.registration === undefined
+      ? undefined
+      : createClientRegistrationEndpoint(
+          { store, now, scopes, registrationUrl: `${baseUrl}${paths.registration}` },
+          options.registration,
+        )
+
   const server: AuthorizationServer = {
     issuer,
     store,
     paths,
     signingKeys,
+    registration,
     now,
 
     async token(params, credentials) {
@@ -818,6 +842,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         userinfo_endpoint: url(paths.userinfo),
         revocation_endpoint: url(paths.revocation),
         introspection_endpoint: url(paths.introspection),
+        ...(registration === undefined ? {} : { registration_endpoint: url(paths.registration) }),
         scopes_supported: [...scopes],
         response_types_supported: ['code'],
         response_modes_supported: ['query'],

@@ -78,6 +78,27 @@ export function parseFormBody(body: Uint8Array): ParameterMap {
 }
 
 /**
+ * Parses a JSON object body of any members (RFC 7591 client metadata has arrays): not valid JSON, not an
+ * object, or a repeated member name is `invalid_request`. Member values are the caller's to check.
+ */
+export function parseJsonObjectBody(body: Uint8Array): Record<string, unknown> {
+  const text = decodeUtf8(body)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw invalid('the request body is not valid JSON')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalid('the request body must be a JSON object')
+  }
+  const count = Object.keys(parsed).length
+  if (count > MAX_PARAMETERS) throw invalid('too many members')
+  if (hasDuplicateMembers(text, count)) throw invalid('the JSON body repeats a member name')
+  return parsed as Record<string, unknown>
+}
+
+/**
  * Parses a JSON object body of string members (PipesHub's SDK posts its token requests as JSON).
  * `null` members count as absent; a repeated member name is `invalid_request` like a repeated form field.
  */
