@@ -27,7 +27,7 @@ import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogger, generateRequestId } from './logging.js'
-import { mcpResourceMetadata, withMcpResource } from './mcp-resource.js'
+import { mcpResourceMetadata, REGISTRATION_SCOPES, withMcpResource } from './mcp-resource.js'
 import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
 import { errorPage } from './pages/pages.js'
@@ -146,6 +146,14 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
     resources: withMcpResource(config.resources, config.mcpResource),
+    ...(config.registration
+      ? {
+          registration: {
+            initialAccessTokens: config.registrationInitialAccessTokens,
+            scopes: REGISTRATION_SCOPES,
+          },
+        }
+      : {}),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths
@@ -161,6 +169,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     tokenPath: paths.token,
     clientAuthPaths: [paths.revocation, paths.introspection],
     loginPath: paths.authorization,
+    registrationPerMinute: config.rateLimitRegistration,
+    registrationPaths: config.registration ? [paths.registration, `${paths.registration}/:clientId`] : [],
     loginMethod: 'POST',
   })
 
@@ -259,7 +269,10 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   }
 
   const documentation = tokenServerRouteDocumentation(paths)
-  if (config.mcpResource !== undefined) documentation.set(...protectedResourceRouteSchema(config.mcpResource))
+  if (config.mcpResource !== undefined) {
+    const [key, schema] = protectedResourceRouteSchema(config.mcpResource)
+    documentation.set(key, { ...schema })
+  }
   let openApi: Record<string, unknown> | undefined
   app.get(
     '/openapi.json',

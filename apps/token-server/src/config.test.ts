@@ -45,6 +45,10 @@ describe('loadConfig', () => {
         PIPESHUB_SEED_DEMO: 'false',
         PIPESHUB_KEY_ROTATION_DAYS: '7',
         PIPESHUB_INTROSPECTION_CLIENTS: ' rs-1, rs-2 ,,',
+        PIPESHUB_REGISTRATION: 'true',
+        PIPESHUB_REGISTRATION_INITIAL_ACCESS_TOKENS: 'initial-access-token-1',
+        PIPESHUB_RATE_LIMIT_REGISTRATION: '3',
+        PIPESHUB_MCP_RESOURCE: 'https://api.example.com/mcp',
         PIPESHUB_RESOURCES:
           '[{"resource":"https://api.example.com/mcp","scopes":["kb:read"],"accessTokenLifetime":600}]',
       },
@@ -71,6 +75,10 @@ describe('loadConfig', () => {
       keyRotationDays: 7,
       introspectionClients: ['rs-1', 'rs-2'],
       resources: [{ resource: 'https://api.example.com/mcp', scopes: ['kb:read'], accessTokenLifetime: 600 }],
+      registration: true,
+      registrationInitialAccessTokens: ['initial-access-token-1'],
+      rateLimitRegistration: 3,
+      mcpResource: 'https://api.example.com/mcp',
     })
     expect(issuerFor(config)).toBe('https://auth.example.com')
   })
@@ -117,7 +125,7 @@ describe('loadConfig', () => {
     const file = join(folder, 'config.json')
     writeFileSync(file, JSON.stringify({ prot: 1, port: '8080' }))
     expect(problemsOf({ PIPESHUB_CONFIG: file })).toEqual([
-      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, refreshTokenReuseInterval, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, rateLimitClientAuthFailures, rateLimitClientAuthFailuresTotal, redisUrl, redisKeyPrefix, seedDemo, keyRotationDays, introspectionClients, resources)`,
+      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, refreshTokenReuseInterval, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, rateLimitClientAuthFailures, rateLimitClientAuthFailuresTotal, redisUrl, redisKeyPrefix, seedDemo, keyRotationDays, introspectionClients, resources, registration, registrationInitialAccessTokens, rateLimitRegistration, mcpResource, mcpResourceDocumentation)`,
       `${file}: "port": must be an integer from 0 to 65535`,
     ])
     writeFileSync(file, '{ not json')

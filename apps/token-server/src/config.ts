@@ -120,6 +120,19 @@ export const TokenServerConfigSchema = Type.Object(
           'Resource servers clients may name with RFC 8707 `resource`: each token for them carries them as `aud`.',
       },
     ),
+    registration: Type.Boolean({
+      description: 'Dynamic client registration (RFC 7591/7592) at <prefix>/oauth2/register.',
+    }),
+    registrationInitialAccessTokens: Type.Array(Type.String({ minLength: 16, pattern: '^[\\x21-\\x7E]+$' }), {
+      maxItems: 100,
+      description:
+        'Initial access tokens that registration needs (RFC 7591 section 3); none: open registration.',
+    }),
+    rateLimitRegistration: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description: 'Registration endpoint requests per minute per IP.',
+    }),
     mcpResource: Type.Optional(
       Type.String({
         pattern: '^https?://[^\\s#]+$',
@@ -158,6 +171,9 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   keyRotationDays: 30,
   introspectionClients: [],
   resources: [],
+  registration: false,
+  registrationInitialAccessTokens: [],
+  rateLimitRegistration: 10,
 }
 
 type ValueKind = 'string' | 'integer' | 'boolean' | 'trustProxy' | 'list' | 'json'
@@ -193,6 +209,13 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
   resources: { env: 'PIPESHUB_RESOURCES', kind: 'json', doc: '[]' },
+  registration: { env: 'PIPESHUB_REGISTRATION', kind: 'boolean', doc: 'false' },
+  registrationInitialAccessTokens: {
+    env: 'PIPESHUB_REGISTRATION_INITIAL_ACCESS_TOKENS',
+    kind: 'list',
+    doc: '',
+  },
+  rateLimitRegistration: { env: 'PIPESHUB_RATE_LIMIT_REGISTRATION', kind: 'integer', doc: '10' },
   mcpResource: { env: 'PIPESHUB_MCP_RESOURCE', kind: 'string', doc: '' },
   mcpResourceDocumentation: { env: 'PIPESHUB_MCP_RESOURCE_DOCUMENTATION', kind: 'string', doc: '' },
 }
@@ -320,7 +343,10 @@ function describeExpected(key: ConfigKey): string {
     case 'trustProxy':
       return 'must be true, false, a hop count or a comma-separated list of addresses'
     case 'seedDemo':
+    case 'registration':
       return 'must be true or false'
+    case 'registrationInitialAccessTokens':
+      return 'must be a comma-separated list of tokens of at least 16 printable ASCII characters'
     case 'store':
       return 'must be sqlite:<path>, postgres://user@host:port/database or memory:'
     case 'issuer':

@@ -16,6 +16,8 @@ export interface OAuthRouteSchema {
   consumes?: readonly string[]
   body?: unknown
   querystring?: unknown
+  /** Path parameters (`/:clientId`). */
+  params?: unknown
   response: Record<string, unknown>
 }
 
@@ -152,6 +154,41 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     summary: 'Public signing keys (RFC 7517)',
     tags: ['discovery'],
     response: { 200: wireSchemas.JsonWebKeySet },
+  })
+  const unauthorized = {
+    description:
+      'invalid_token: a missing or wrong initial or registration access token (WWW-Authenticate: Bearer).',
+    content: { 'application/json': { schema: error } },
+  }
+  const clientId = Type.Object({ clientId: Type.String({ description: 'The registered client_id.' }) })
+  schemas.set(`post ${paths.registration}`, {
+    summary: 'Dynamic client registration (RFC 7591 §3); present when registration is configured',
+    description:
+      'Open, or with `Authorization: Bearer <initial access token>`. 400 errors: invalid_redirect_uri, invalid_client_metadata, invalid_request.',
+    tags: ['registration'],
+    consumes: ['application/json'],
+    body: wireSchemas.ClientRegistrationRequest,
+    response: { 201: wireSchemas.ClientRegistrationResponse, 400: error, 401: unauthorized },
+  })
+  schemas.set(`get ${paths.registration}/:clientId`, {
+    summary: 'Read a registration (RFC 7592 §2.1), with its registration access token',
+    tags: ['registration'],
+    params: clientId,
+    response: { 200: wireSchemas.ClientRegistrationResponse, 401: unauthorized },
+  })
+  schemas.set(`put ${paths.registration}/:clientId`, {
+    summary: 'Replace the metadata of a registration (RFC 7592 §2.2); the body carries client_id',
+    tags: ['registration'],
+    consumes: ['application/json'],
+    params: clientId,
+    body: wireSchemas.ClientRegistrationRequest,
+    response: { 200: wireSchemas.ClientRegistrationResponse, 400: error, 401: unauthorized },
+  })
+  schemas.set(`delete ${paths.registration}/:clientId`, {
+    summary: 'Delete a registration (RFC 7592 §2.3): the client is disabled, its tokens stop being active',
+    tags: ['registration'],
+    params: clientId,
+    response: { 204: { description: 'Deleted.', content: {} }, 401: unauthorized },
   })
   return schemas
 }
