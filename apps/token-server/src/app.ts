@@ -18,6 +18,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { DestinationStream, Logger } from 'pino'
 import {
   DEFAULT_CONFIG,
+  demoEnabled,
   fastifyTrustProxy,
   issuerFor,
   PACKAGE_ROOT,
@@ -28,6 +29,7 @@ import { registerHealthRoutes } from './health.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogger, generateRequestId } from './logging.js'
 import { mcpResourceMetadata, REGISTRATION_SCOPES, withMcpResource } from './mcp-resource.js'
+import { createMetrics, type TokenServerMetrics } from './metrics.js'
 import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
 import { errorPage } from './pages/pages.js'
@@ -42,6 +44,11 @@ export interface TokenServerOptions {
   /** A pino logger to use, or where to write log lines (default: stdout at `config.logLevel`). */
   logger?: Logger
   logDestination?: DestinationStream
+  /**
+   * Serve `GET /metrics` on this app (default true); `false` when main.ts serves it on its own listener
+   * (`PIPESHUB_METRICS_PORT`).
+   */
+  metricsRoute?: boolean
   /** Close the store in `close()` (default true). */
   closeStore?: boolean
   /** Clock in epoch seconds, for tests. */
@@ -55,6 +62,8 @@ export interface TokenServer {
   readonly issuer: string
   readonly paths: EndpointPaths
   readonly authorizationServer: AuthorizationServer
+  /** The Prometheus series of this server (`GET /metrics`, or its own listener). */
+  readonly metrics: TokenServerMetrics
   /** Stops accepting connections, finishes in-flight requests, then closes the store. Idempotent. */
   close(): Promise<void>
 }
@@ -88,7 +97,13 @@ function prefersHtml(accept: string | undefined): boolean {
  * redacted, request ids, and the OpenAPI document.
  */
 export async function createTokenServer(options: TokenServerOptions): Promise<TokenServer> {
-  const { config, store } = options
+  const { config } = options
+  const metrics = createMetrics({
+    store: options.store,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
+  // Everything below talks to the store through the timing wrapper; `store` in the result is the caller's.
+  const store = metrics.instrumentStore(options.store)
   const issuer = (options.issuer ?? issuerFor(config)).replace(/\/+$/, '')
   const logger =
     options.logger ??
@@ -157,6 +172,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths
+  // Root hooks before any route, so that the plugin's routes are observed too.
+  metrics.observe(app, paths)
 
   await app.register(cookie)
   await registerRateLimits(app, {
@@ -205,7 +222,15 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         .header('cache-control', 'public, max-age=3600')
         .send(STYLESHEET),
   )
-  registerDemoCallback(app, { store, tokenEndpoint: `${issuer}${paths.token}` })
+  if (options.metricsRoute !== false) {
+    app.get(
+      '/metrics',
+      { schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'] } },
+      (request, reply) => metrics.handle(request, reply),
+    )
+  }
+  if (demoEnabled(config, issuer))
+    registerDemoCallback(app, { store, tokenEndpoint: `${issuer}${paths.token}` })
 
   const interaction = createInteraction({
     store,
@@ -297,10 +322,11 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   let closing: Promise<void> | undefined
   return {
     app,
-    store,
+    store: options.store,
     issuer,
     paths,
     authorizationServer,
+    metrics,
     close() {
       closing ??= (async () => {
         shuttingDown = true

@@ -2,7 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, DEFAULT_CONFIG, issuerFor, loadConfig, PACKAGE_ROOT, sqlitePath } from './config.js'
+import {
+  CONFIG_ENV,
+  ConfigError,
+  DEFAULT_CONFIG,
+  demoEnabled,
+  issuerFor,
+  loadConfig,
+  PACKAGE_ROOT,
+  sqlitePath,
+} from './config.js'
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -73,6 +82,7 @@ describe('loadConfig', () => {
       redisKeyPrefix: 'oauth:',
       seedDemo: false,
       keyRotationDays: 7,
+      metricsHost: '127.0.0.1',
       introspectionClients: ['rs-1', 'rs-2'],
       resources: [{ resource: 'https://api.example.com/mcp', scopes: ['kb:read'], accessTokenLifetime: 600 }],
       registration: true,
@@ -81,6 +91,16 @@ describe('loadConfig', () => {
       mcpResource: 'https://api.example.com/mcp',
     })
     expect(issuerFor(config)).toBe('https://auth.example.com')
+  })
+
+  it('turns demo data on for a loopback issuer only, unless asked for explicitly', () => {
+    expect(loadConfig({ env: {} }).seedDemo).toBe('loopback')
+    for (const issuer of ['http://127.0.0.1:8787', 'http://localhost:3000', 'http://[::1]:8787'])
+      expect(demoEnabled({ seedDemo: 'loopback' }, issuer)).toBe(true)
+    for (const issuer of ['https://auth.example.com', 'http://10.0.0.5:8787', 'http://127.example.com'])
+      expect(demoEnabled({ seedDemo: 'loopback' }, issuer)).toBe(false)
+    expect(demoEnabled({ seedDemo: true }, 'https://auth.example.com')).toBe(true)
+    expect(demoEnabled({ seedDemo: false }, 'http://127.0.0.1:8787')).toBe(false)
   })
 
   it('reports one line per invalid variable, naming the variable and its value', () => {
@@ -99,7 +119,7 @@ describe('loadConfig', () => {
       'PIPESHUB_STORE="mysql://db": must be sqlite:<path>, postgres://user@host:port/database or memory:',
       'PIPESHUB_ACCESS_TOKEN_TTL="10": must be an integer from 300 to 86400',
       'PIPESHUB_SIGNING_ALG="HS256": must be one of ES256, EdDSA, RS256',
-      'PIPESHUB_SEED_DEMO="maybe": must be true or false',
+      'PIPESHUB_SEED_DEMO="maybe": must be true, false or loopback',
       'PIPESHUB_KEY_ROTATION_DAYS="-1": must be an integer from 0 to 3650',
     ])
   })
@@ -125,7 +145,7 @@ describe('loadConfig', () => {
     const file = join(folder, 'config.json')
     writeFileSync(file, JSON.stringify({ prot: 1, port: '8080' }))
     expect(problemsOf({ PIPESHUB_CONFIG: file })).toEqual([
-      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (known: issuer, host, port, store, accessTokenTtl, refreshTokenTtl, refreshTokenReuseInterval, codeTtl, signingAlg, trustProxy, logLevel, rateLimitToken, rateLimitLogin, rateLimitClientAuthFailures, rateLimitClientAuthFailuresTotal, redisUrl, redisKeyPrefix, seedDemo, keyRotationDays, introspectionClients, resources, registration, registrationInitialAccessTokens, rateLimitRegistration, mcpResource, mcpResourceDocumentation)`,
+      `PIPESHUB_CONFIG (${file}): unknown setting "prot" (did you mean "port"?) (known: ${Object.keys(CONFIG_ENV).join(', ')})`,
       `${file}: "port": must be an integer from 0 to 65535`,
     ])
     writeFileSync(file, '{ not json')
@@ -133,6 +153,40 @@ describe('loadConfig', () => {
     expect(problemsOf({ PIPESHUB_CONFIG: join(folder, 'absent.json') })).toEqual([
       `PIPESHUB_CONFIG (${join(folder, 'absent.json')}): file not found`,
     ])
+  })
+
+  it('warns about a mistyped PIPESHUB_* variable, naming the closest known one', () => {
+    const warnings: string[] = []
+    const config = loadConfig({
+      env: {
+        PIPESHUB_PROT: '9000',
+        PIPESHUB_ACCES_TOKEN_TTL: '900',
+        PIPESHUB_TTL_CODE: '60',
+        PIPESHUB_FROBNICATE: '1',
+        PIPESHUB_TEST_DATABASE_URL: 'postgres://x/y',
+        PIPESHUB_PORT: '9001',
+        NOT_OURS: 'x',
+      },
+      onWarning: (warning) => warnings.push(warning),
+    })
+    expect(config.port).toBe(9001)
+    expect(warnings).toEqual([
+      'PIPESHUB_ACCES_TOKEN_TTL is not a setting of the token server (ignored); did you mean PIPESHUB_ACCESS_TOKEN_TTL?',
+      'PIPESHUB_FROBNICATE is not a setting of the token server (ignored); see the README for the PIPESHUB_* variables',
+      'PIPESHUB_PROT is not a setting of the token server (ignored); did you mean PIPESHUB_PORT?',
+      'PIPESHUB_TTL_CODE is not a setting of the token server (ignored); did you mean PIPESHUB_CODE_TTL?',
+    ])
+  })
+
+  it('names PIPESHUB_TRUST_PROXY when an entry is no address or range (not "invalid IP address")', () => {
+    expect(problemsOf({ PIPESHUB_TRUST_PROXY: '10.0.0.0/8, banana' })).toEqual([
+      'PIPESHUB_TRUST_PROXY="10.0.0.0/8, banana": "banana" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal',
+    ])
+    expect(problemsOf({ PIPESHUB_TRUST_PROXY: '10.0.0.0/33' })[0]).toContain('"10.0.0.0/33" is not')
+    const accepted = loadConfig({
+      env: { PIPESHUB_TRUST_PROXY: 'loopback, 10.0.0.0/8, 192.168.0.0/255.255.0.0, ::1, fd00::/8' },
+    })
+    expect(accepted.trustProxy).toBe('loopback, 10.0.0.0/8, 192.168.0.0/255.255.0.0, ::1, fd00::/8')
   })
 
   it('resolves a relative SQLite path against the package folder, not the working directory', () => {

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MAX_RESOURCE_INDICATOR_LENGTH, RESOURCE_INDICATOR_PATTERN } from '@pipeshub/models'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
+import { closestName, unknownVariableWarnings } from './config-warnings.js'
 
 /** The package folder (apps/token-server), so that defaults do not depend on the working directory. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -84,12 +86,24 @@ export const TokenServerConfigSchema = Type.Object(
       }),
     ),
     redisKeyPrefix: Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of the Redis keys.' }),
-    seedDemo: Type.Boolean({ description: 'Create demo clients and a demo user on an empty store.' }),
+    seedDemo: Type.Union([Type.Boolean(), Type.Literal('loopback')], {
+      description:
+        'Create demo clients and a demo user on an empty store (and serve /demo/callback): `loopback` only when the issuer is a loopback address, `true` always.',
+    }),
     keyRotationDays: Type.Integer({
       minimum: 0,
       maximum: 3650,
       description: 'Days between scheduled signing-key rotations; 0 turns the schedule off.',
     }),
+    metricsPort: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 65535,
+        description:
+          'Serve /metrics on its own listener at this port (on metricsHost) instead of the public one.',
+      }),
+    ),
+    metricsHost: Type.String({ minLength: 1, description: 'Interface of the metrics listener.' }),
     introspectionClients: Type.Array(Type.String({ minLength: 1, pattern: '^[\\x21-\\x7E]+$' }), {
       maxItems: 1000,
       description:
@@ -167,8 +181,9 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   rateLimitClientAuthFailures: 20,
   rateLimitClientAuthFailuresTotal: 300,
   redisKeyPrefix: 'pipeshub:rate-limit:',
-  seedDemo: true,
+  seedDemo: 'loopback',
   keyRotationDays: 30,
+  metricsHost: '127.0.0.1',
   introspectionClients: [],
   resources: [],
   registration: false,
@@ -205,8 +220,10 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   },
   redisUrl: { env: 'PIPESHUB_REDIS_URL', kind: 'string', doc: '' },
   redisKeyPrefix: { env: 'PIPESHUB_REDIS_KEY_PREFIX', kind: 'string', doc: 'pipeshub:rate-limit:' },
-  seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
+  seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'loopback' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
+  metricsPort: { env: 'PIPESHUB_METRICS_PORT', kind: 'integer', doc: '' },
+  metricsHost: { env: 'PIPESHUB_METRICS_HOST', kind: 'string', doc: '127.0.0.1' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
   resources: { env: 'PIPESHUB_RESOURCES', kind: 'json', doc: '[]' },
   registration: { env: 'PIPESHUB_REGISTRATION', kind: 'boolean', doc: 'false' },
@@ -261,7 +278,38 @@ function readEnvValue(text: string, kind: ValueKind): unknown {
 }
 
 const KEYS = Object.keys(CONFIG_ENV) as ConfigKey[]
-const OPTIONAL_KEYS = new Set<ConfigKey>(['issuer', 'redisUrl', 'mcpResource', 'mcpResourceDocumentation'])
+/** Every variable the token server reads. */
+export const KNOWN_VARIABLES: readonly string[] = [
+  'PIPESHUB_CONFIG',
+  ...KEYS.map((key) => CONFIG_ENV[key].env),
+]
+
+/**
+ * The first entry of a `trustProxy` list that proxy-addr (Fastify's trustProxy) would refuse with
+ * `invalid IP address`, which would not name the setting: addresses, `address/prefix` or
+ * `address/netmask`, and proxy-addr's names for the reserved ranges.
+ */
+function invalidProxyEntry(list: string): string | undefined {
+  for (const entry of list.split(',').map((part) => part.trim())) {
+    if (entry === '') continue
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue
+    const [address = '', range, ...rest] = entry.split('/')
+    const version = isIP(address)
+    if (version === 0 || rest.length > 0) return entry
+    if (range === undefined) continue
+    const bits = version === 4 ? 32 : 128
+    const prefixOk = /^\d{1,3}$/.test(range) && Number(range) <= bits
+    if (!prefixOk && !(version === 4 && isIP(range) === 4)) return entry
+  }
+  return undefined
+}
+const OPTIONAL_KEYS = new Set<ConfigKey>([
+  'issuer',
+  'redisUrl',
+  'metricsPort',
+  'mcpResource',
+  'mcpResourceDocumentation',
+])
 // One validator per setting: a problem per setting, however many a union reports, and no cap on the
 // number of settings reported (TypeBox buffers at most `maxErrors` errors per check).
 const validators = Object.fromEntries(
@@ -271,6 +319,11 @@ const validator = Compile(TokenServerConfigSchema)
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv
+  /**
+   * Told about `PIPESHUB_*` variables that name no setting (with the closest known name): a typo is
+   * never silently ignored, yet other tools' variables do not stop the start.
+   */
+  onWarning?: (warning: string) => void
   /** Values that win over everything else (command-line flags). */
   overrides?: Partial<TokenServerConfig>
 }
@@ -295,7 +348,10 @@ export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
       } else {
         for (const [key, value] of Object.entries(parsed)) {
           if (!KEYS.includes(key as ConfigKey)) {
-            problems.push(`PIPESHUB_CONFIG (${file}): unknown setting "${key}" (known: ${KEYS.join(', ')})`)
+            const closest = closestName(key, KEYS)
+            problems.push(
+              `PIPESHUB_CONFIG (${file}): unknown setting "${key}"${closest === undefined ? '' : ` (did you mean "${closest}"?)`} (known: ${KEYS.join(', ')})`,
+            )
             continue
           }
           merged[key] = value
@@ -308,6 +364,7 @@ export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
     }
   }
 
+  for (const warning of unknownVariableWarnings(env, KNOWN_VARIABLES)) options.onWarning?.(warning)
   for (const key of KEYS) {
     const { env: name, kind } = CONFIG_ENV[key]
     const text = env[name]
@@ -324,6 +381,13 @@ export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
   for (const key of KEYS) {
     if (merged[key] === undefined && OPTIONAL_KEYS.has(key)) continue
     if (!validators[key].Check(merged[key])) problems.push(`${origin[key] ?? key}: ${describeExpected(key)}`)
+    else if (key === 'trustProxy' && typeof merged[key] === 'string') {
+      const wrong = invalidProxyEntry(merged[key])
+      if (wrong !== undefined)
+        problems.push(
+          `${origin[key] ?? key}: "${wrong}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`,
+        )
+    }
   }
   const resources = merged.resources as Array<{ resource?: unknown }> | undefined
   if (Array.isArray(resources) && new Set(resources.map((r) => r?.resource)).size !== resources.length) {
@@ -343,6 +407,7 @@ function describeExpected(key: ConfigKey): string {
     case 'trustProxy':
       return 'must be true, false, a hop count or a comma-separated list of addresses'
     case 'seedDemo':
+      return 'must be true, false or loopback'
     case 'registration':
       return 'must be true or false'
     case 'registrationInitialAccessTokens':
@@ -373,6 +438,16 @@ export function issuerFor(config: TokenServerConfig, port: number = config.port)
   if (config.issuer) return config.issuer.replace(/\/+$/, '')
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return `http://${host}:${port}`
+}
+
+/**
+ * Whether the demo data and its callback page are on: demo secrets are printed to the console, so by
+ * default only for an issuer on a loopback address (a developer's machine), unless asked for with `true`.
+ */
+export function demoEnabled(config: Pick<TokenServerConfig, 'seedDemo'>, issuer: string): boolean {
+  if (config.seedDemo !== 'loopback') return config.seedDemo
+  const host = new URL(issuer).hostname
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
 }
 
 /** Resolves `sqlite:<path>` relative to the package folder (not the working directory). */

@@ -1,9 +1,10 @@
 import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import { createTokenServer } from './app.js'
-import { ConfigError, issuerFor, loadConfig, type TokenServerConfig } from './config.js'
+import { ConfigError, demoEnabled, issuerFor, loadConfig, type TokenServerConfig } from './config.js'
 import { createMaintenance } from './maintenance.js'
-import { demoBanner, isEmptyStore, seedDemo } from './seed.js'
+import { createMetricsListener } from './metrics.js'
+import { demoBanner, seedDemo } from './seed.js'
 import { describeStore, openConfiguredStore } from './store.js'
 
 const USAGE = `Usage: node dist/main.js [--no-demo]
@@ -44,7 +45,11 @@ async function main(): Promise<void> {
 
   let config: TokenServerConfig
   try {
-    config = loadConfig({ overrides: flags['no-demo'] ? { seedDemo: false } : {} })
+    config = loadConfig({
+      overrides: flags['no-demo'] ? { seedDemo: false } : {},
+      onWarning: (warning) =>
+        process.stderr.write(`pipeshub-token-server: configuration: warning: ${warning}\n`),
+    })
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     for (const problem of error.problems)
@@ -59,11 +64,14 @@ async function main(): Promise<void> {
   try {
     store = await openConfiguredStore(config)
   } catch (error) {
-    fail(`cannot open the store ${describeStore(config.store)}: ${(error as Error).message}`)
+    fail(`cannot open the store PIPESHUB_STORE=${describeStore(config.store)}: ${(error as Error).message}`)
   }
 
-  const seeded = config.seedDemo && (await isEmptyStore(store)) ? await seedDemo(store, issuer) : undefined
-  const server = await createTokenServer({ config, store, issuer })
+  // Atomic and under the store's cross-instance lock: of instances starting together, one seeds and prints.
+  const seeded = demoEnabled(config, issuer) ? await seedDemo(store, issuer) : undefined
+  const ownMetricsListener = config.metricsPort !== undefined
+  const server = await createTokenServer({ config, store, issuer, metricsRoute: !ownMetricsListener })
+  const metricsListener = ownMetricsListener ? await createMetricsListener(server.metrics) : undefined
   // The first start generates the signing key now rather than on the first token request.
   await server.authorizationServer.signingKeys.signingKey()
 
@@ -84,7 +92,7 @@ async function main(): Promise<void> {
     }
     stopping = true
     server.app.log.info({ signal }, 'shutting down: finishing in-flight requests')
-    server.close().then(
+    Promise.all([server.close(), metricsListener?.close()]).then(
       () => {
         server.app.log.info('stopped')
         process.exit(0)
@@ -102,7 +110,20 @@ async function main(): Promise<void> {
     await server.app.listen({ host: config.host, port: config.port })
   } catch (error) {
     await server.close()
-    fail(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`)
+    fail(
+      `cannot listen on PIPESHUB_HOST=${config.host} PIPESHUB_PORT=${config.port}: ${(error as Error).message}`,
+    )
+  }
+  if (metricsListener !== undefined) {
+    try {
+      const url = await metricsListener.listen({ host: config.metricsHost, port: config.metricsPort ?? 0 })
+      server.app.log.info({ url: `${url}/metrics` }, 'metrics listener ready')
+    } catch (error) {
+      await server.close()
+      fail(
+        `cannot listen for metrics on ${config.metricsHost}:${config.metricsPort}: ${(error as Error).message}`,
+      )
+    }
   }
   server.app.log.info({ issuer, store: describeStore(config.store) }, 'token server ready')
   if (seeded !== undefined) {

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import { hashSecret, registerClient } from '@pipeshub/server'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import { openConfiguredStore } from './store.js'
@@ -12,35 +10,16 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
+import { DATABASE_URL, dropSchema, postgresUnavailable, uniqueSchema } from './test-support/postgres.js'
 
-const DATABASE_URL = process.env.PIPESHUB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
-
-async function reachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 })
-  try {
-    await client.connect()
-    await client.query('SELECT 1')
-    return undefined
-  } catch (error) {
-    return (error as Error).message
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
-const failure = await reachable()
-if (failure !== undefined && IN_CI)
-  throw new Error(`PostgreSQL at ${DATABASE_URL} is required in CI: ${failure}`)
-if (failure !== undefined)
-  console.warn(`skipping the multi-instance test: ${DATABASE_URL} unreachable (${failure})`)
+const failure = await postgresUnavailable('the multi-instance test')
 
 const ISSUER = 'https://auth.example.test'
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 const PASSWORD = 'shared database password'
 
 describe.runIf(failure === undefined)('two token-server instances on one PostgreSQL schema', () => {
-  const schema = `token_server_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+  const schema = uniqueSchema('token_server')
   const storeUrl = `${DATABASE_URL}?schema=${schema}`
   let a: TokenServer
   let b: TokenServer
@@ -61,13 +40,7 @@ describe.runIf(failure === undefined)('two token-server instances on one Postgre
   afterAll(async () => {
     await a?.close()
     await b?.close()
-    const admin = new pg.Client({ connectionString: DATABASE_URL })
-    await admin.connect()
-    try {
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    } finally {
-      await admin.end()
-    }
+    await dropSchema(schema)
   })
 
   it('serves at B a client created through A; first tokens issued at once at A and B verify at the other', async () => {

@@ -5,6 +5,7 @@ import {
   OAuthErrorResponseBody,
   type OAuthRouteSchema,
   oauthRouteSchemas,
+  oauthSecuritySchemes,
 } from '@pipeshub/server'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import Type from 'typebox'
@@ -104,23 +105,10 @@ class ComponentRegistry {
   }
 }
 
-/** A route that only answers 405 because the endpoint accepts other methods (documented there). */
-function methodGuard(
-  route: CollectedRoute,
-  documentation: ReadonlyMap<string, Record<string, unknown>>,
-): Record<string, unknown> | undefined {
-  const allowed = ['get', 'post'].filter((method) => documentation.has(`${method} ${route.url}`))
-  if (allowed.length === 0) return undefined
-  const allow = allowed.map((method) => method.toUpperCase()).join(', ')
-  return {
-    summary: `Method not allowed (this endpoint accepts ${allow})`,
-    response: {
-      405: {
-        description: `invalid_request; the Allow header names ${allow}.`,
-        content: { 'application/json': { schema: OAuthErrorResponseBody } },
-      },
-    },
-  }
+const FRAMEWORK_REFUSAL = {
+  description:
+    'invalid_request: a request refused before the route runs (an undecodable URL, headers over 16 KiB, a bad Content-Length).',
+  content: { 'application/json': { schema: OAuthErrorResponseBody } },
 }
 
 /** `/a/:b` (Fastify) -> `/a/{b}` (OpenAPI). */
@@ -155,7 +143,21 @@ function responsesOf(schema: Record<string, unknown> | undefined, registry: Comp
       for (const [type, media] of Object.entries(response.content as Record<string, { schema: unknown }>)) {
         content[type] = { schema: registry.ref(media.schema) }
       }
-      responses[status] = { description, content }
+      // Response headers (OpenAPI 3.1 §4.8.17.1), e.g. the token endpoint's Cache-Control: no-store.
+      const headers = response.headers as Record<string, Record<string, unknown>> | undefined
+      responses[status] =
+        headers === undefined
+          ? { description, content }
+          : {
+              description,
+              content,
+              headers: Object.fromEntries(
+                Object.entries(headers).map(([name, header]) => [
+                  name,
+                  { ...header, schema: registry.ref(header.schema) },
+                ]),
+              ),
+            }
     } else {
       responses[status] = { description, content: { 'application/json': { schema: registry.ref(response) } } }
     }
@@ -175,8 +177,7 @@ export function buildOpenApiDocument(
   const paths: Record<string, Record<string, unknown>> = {}
   const sorted = [...routes].sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method))
   for (const route of sorted) {
-    const schema =
-      route.schema ?? documentation.get(`${route.method} ${route.url}`) ?? methodGuard(route, documentation)
+    const schema = route.schema ?? documentation.get(`${route.method} ${route.url}`)
     const operation: Record<string, unknown> = {}
     if (typeof schema?.summary === 'string') operation.summary = schema.summary
     if (typeof schema?.description === 'string') operation.description = schema.description
@@ -197,6 +198,12 @@ export function buildOpenApiDocument(
       }
     }
     operation.responses = responsesOf(schema, registry)
+    // Every route can meet a request Fastify or Node refuse before it runs: an RFC 6749 section 5.2 body.
+    if (!Object.keys(operation.responses as object).some((status) => status.startsWith('4'))) {
+      ;(operation.responses as Record<string, unknown>)['400'] = FRAMEWORK_REFUSAL
+    }
+    // Public unless the route says otherwise (the library's OAuth routes do, per client authentication).
+    operation.security = Array.isArray(schema?.security) ? schema.security : []
     const path = openApiPath(route.url)
     paths[path] ??= {}
     ;(paths[path] as Record<string, unknown>)[route.method] = operation
@@ -204,10 +211,15 @@ export function buildOpenApiDocument(
   return {
     openapi: '3.1.1',
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    info: { title: info.title, version: info.version, description: info.description },
+    info: {
+      title: info.title,
+      version: info.version,
+      description: info.description,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
     servers: [{ url: info.serverUrl }],
     paths,
-    components: { schemas: registry.schemas },
+    components: { schemas: registry.schemas, securitySchemes: oauthSecuritySchemes },
   }
 }
 

@@ -35,12 +35,21 @@ export function describeStore(store: string): string {
 
 /**
  * `postgres://user:pass@host:5432/db?schema=pipeshub`: the `schema` query parameter (ours, not libpq's)
- * names the schema holding the tables; every other part goes to `pg` unchanged.
+ * names the schema holding the tables. libpq's own way, `?options=-csearch_path%3Dpipeshub` (or
+ * `-c search_path=...`), names it too: the first schema of that search path. Every other part goes to
+ * `pg` unchanged.
  */
 export function postgresOptions(url: string): { connectionString: string; schema?: string } {
   const parsed = new URL(url)
   const schema = parsed.searchParams.get('schema')
-  if (schema === null) return { connectionString: url }
+  if (schema === null) {
+    const searchPath = /(?:^|\s)-c\s*search_path=("?)([^",\s]+)\1/.exec(
+      parsed.searchParams.get('options') ?? '',
+    )
+    return searchPath?.[2] === undefined
+      ? { connectionString: url }
+      : { connectionString: url, schema: searchPath[2] }
+  }
   parsed.searchParams.delete('schema')
   return { connectionString: parsed.toString(), schema }
 }

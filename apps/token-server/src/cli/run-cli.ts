@@ -226,7 +226,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     return 0
   }
   try {
-    const config = loadConfig({ env: io.env })
+    const config = loadConfig({
+      env: io.env,
+      onWarning: (warning) => io.stderr(`pipeshub-token-server: configuration: warning: ${warning}`),
+    })
     const [group, command, argument] = positionals
     const target = () => requireArgument(argument, '<client_id>')
     switch (`${group ?? ''} ${command ?? ''}`.trim()) {

@@ -6,7 +6,7 @@ import {
   jsonWebKeySetCodec,
   userInfoResponseCodec,
 } from '@pipeshub/models'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
 import type { AuthorizationRequest } from '../authorization-request.js'
 import { AuthorizationRequestError } from '../authorization-request.js'
 import type { AuthorizationServer } from '../authorization-server.js'
@@ -196,6 +196,9 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     fastify.route({
       method: [...others],
       url: path,
+      // An error for every method is no operation: OpenAPI generators (`schema.hide`, as @fastify/swagger
+      // reads it) leave it out, or SDKs would grow methods that can only fail.
+      schema: { hide: true } as FastifySchema,
       handler: async (_request, reply) => {
         reply.header('allow', allowed.join(', '))
         return sendError(

@@ -19,10 +19,63 @@ export interface OAuthRouteSchema {
   /** Path parameters (`/:clientId`). */
   params?: unknown
   response: Record<string, unknown>
+  /**
+   * OpenAPI security requirements, alternatives (names of `oauthSecuritySchemes`); `{}` is "none of
+   * them": a public client (`none`) or credentials in the body (`client_secret_post`, which OpenAPI
+   * has no scheme for); `[]` is a public endpoint.
+   */
+  security: ReadonlyArray<Readonly<Record<string, readonly string[]>>>
 }
+
+/**
+ * The OpenAPI security schemes of the plugin's routes. `client_secret_post` (RFC 6749 §2.3.1: `client_id`
+ * and `client_secret` as body parameters) is no OpenAPI scheme type; the request bodies document those
+ * parameters and the operations list it as the `{}` alternative.
+ */
+export const oauthSecuritySchemes = {
+  clientSecretBasic: {
+    type: 'http',
+    scheme: 'basic',
+    description:
+      'client_secret_basic (RFC 6749 §2.3.1): the client id and secret, each form-urlencoded, as the Basic user and password. Alternatives: client_secret_post (client_id and client_secret in the body) or, for a public client, client_id alone.',
+  },
+  bearerAccessToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token of this server (RFC 6750, RFC 9068 JWT).',
+  },
+} as const
+
+/** Token and revocation: HTTP Basic, or the body (client_secret_post, or a public client's client_id). */
+const CLIENT_AUTHENTICATION = [{ clientSecretBasic: [] }, {}] as const
+const PUBLIC = [] as const
 
 /** The §5.2 error body, for responses that carry it. */
 export const OAuthErrorResponseBody = wireSchemas.OAuthErrorResponse
+
+/** RFC 6749 §5.1: responses carrying tokens must not be cached (`headers` of an OpenAPI response). */
+const NoStoreResponseHeaders = {
+  'Cache-Control': {
+    description: 'Always `no-store` (RFC 6749 §5.1).',
+    required: true,
+    schema: Type.Literal('no-store'),
+  },
+  Pragma: {
+    description: 'Always `no-cache` (RFC 6749 §5.1).',
+    required: true,
+    schema: Type.Literal('no-cache'),
+  },
+}
+
+/** RFC 6749 §5.2 / RFC 6750 §3: the challenge of a 401 answer. */
+const challengeHeader = (scheme: string) => ({
+  'WWW-Authenticate': {
+    description: `The ${scheme} authentication challenge (RFC 7235).`,
+    required: true,
+    schema: Type.String({ pattern: `^${scheme}( .*)?$` }),
+  },
+})
 
 /** Authorization request parameters (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1). */
 export const AuthorizationRequestQuery = Type.Object({
@@ -75,15 +128,24 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     description:
       'client_credentials, authorization_code (PKCE) and refresh_token grants; client authentication by HTTP Basic, body, or none for public clients.',
     tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
     body: wireSchemas.TokenRequest,
     response: {
-      200: wireSchemas.OAuthTokenResponse,
+      200: {
+        description: 'The token response (RFC 6749 §5.1).',
+        content: { 'application/json': { schema: wireSchemas.OAuthTokenResponse } },
+        headers: NoStoreResponseHeaders,
+      },
       400: {
         description:
           'invalid_request (also for another content type, an oversized or malformed body), invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type.',
         content: { 'application/json': { schema: error } },
       },
-      401: error,
+      401: {
+        description: 'invalid_client: the client authentication failed.',
+        content: { 'application/json': { schema: error } },
+        headers: challengeHeader('Basic'),
+      },
       405: {
         description: 'invalid_request: another method than POST (the Allow header names POST).',
         content: { 'application/json': { schema: error } },
@@ -94,12 +156,15 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
   schemas.set(`post ${paths.revocation}`, {
     summary: 'Token revocation (RFC 7009)',
     tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
     body: wireSchemas.RevocationRequest,
     response: { 200: { description: 'Revoked, or unknown token.', content: {} }, 400: error, 401: error },
   })
   schemas.set(`post ${paths.introspection}`, {
     summary: 'Token introspection (RFC 7662)',
+    description: 'For authenticated (confidential) clients only: HTTP Basic or client_secret_post.',
     tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
     body: wireSchemas.IntrospectionRequest,
     response: { 200: wireSchemas.IntrospectionResponse, 400: error, 401: error },
   })
@@ -107,6 +172,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     schemas.set(`${method} ${paths.userinfo}`, {
       summary: 'OpenID Connect UserInfo',
       tags: ['openid'],
+      security: [{ bearerAccessToken: [] }],
       response: {
         200: wireSchemas.UserInfoResponse,
         401: {
@@ -121,6 +187,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
   schemas.set(`get ${paths.authorization}`, {
     summary: 'Authorization endpoint (RFC 6749 §3.1)',
     tags: ['oauth2'],
+    security: PUBLIC,
     querystring: AuthorizationRequestQuery,
     response: {
       302: AuthorizationRedirectResponse,
@@ -133,6 +200,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
   schemas.set(`post ${paths.authorization}`, {
     summary: 'Authorization endpoint (RFC 6749 §3.1), form post of the authorization request',
     tags: ['oauth2'],
+    security: PUBLIC,
     consumes: ['application/x-www-form-urlencoded'],
     body: AuthorizationRequestQuery,
     response: {
@@ -147,12 +215,14 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     schemas.set(`get ${path}`, {
       summary: 'Authorization server metadata (RFC 8414, OpenID Connect Discovery)',
       tags: ['discovery'],
+      security: PUBLIC,
       response: { 200: wireSchemas.AuthorizationServerMetadata },
     })
   }
   schemas.set(`get ${paths.jwks}`, {
     summary: 'Public signing keys (RFC 7517)',
     tags: ['discovery'],
+    security: PUBLIC,
     response: { 200: wireSchemas.JsonWebKeySet },
   })
   const unauthorized = {

@@ -1,0 +1,46 @@
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openConfiguredStore, postgresOptions } from './store.js'
+import { DATABASE_URL, dropSchema, postgresUnavailable, uniqueSchema } from './test-support/postgres.js'
+
+describe('postgresOptions (PIPESHUB_STORE=postgres://...)', () => {
+  it('takes the schema from ?schema=, which is removed from what pg receives', () => {
+    expect(postgresOptions('postgres://u@h:5432/db?schema=oauth&sslmode=require')).toEqual({
+      connectionString: 'postgres://u@h:5432/db?sslmode=require',
+      schema: 'oauth',
+    })
+  })
+
+  it("takes the schema from libpq's ?options=-csearch_path=... as documented before", () => {
+    expect(postgresOptions('postgres://u@h/db?options=-csearch_path%3Doauth')).toEqual({
+      connectionString: 'postgres://u@h/db?options=-csearch_path%3Doauth',
+      schema: 'oauth',
+    })
+    expect(postgresOptions('postgres://u@h/db?options=-c%20search_path%3Doauth,public')?.schema).toBe('oauth')
+    expect(postgresOptions('postgres://u@h/db?options=-cstatement_timeout%3D5000').schema).toBeUndefined()
+    expect(postgresOptions('postgres://u@h/db').schema).toBeUndefined()
+  })
+})
+
+const failure = await postgresUnavailable('the PostgreSQL schema test')
+
+describe.runIf(failure === undefined)('a PostgreSQL store named with ?options=-csearch_path', () => {
+  const schema = uniqueSchema('token_server_options')
+  afterAll(() => dropSchema(schema))
+
+  it('puts the tables in that schema, not in public', async () => {
+    const store = await openConfiguredStore({ store: `${DATABASE_URL}?options=-csearch_path%3D${schema}` })
+    await store.close()
+    const admin = new pg.Client({ connectionString: DATABASE_URL })
+    await admin.connect()
+    try {
+      const { rows } = await admin.query(
+        "SELECT table_schema FROM information_schema.tables WHERE table_name = 'oauth_clients' AND table_schema = $1",
+        [schema],
+      )
+      expect(rows).toEqual([{ table_schema: schema }])
+    } finally {
+      await admin.end()
+    }
+  })
+})
