@@ -214,13 +214,14 @@ describe('the MCP authorization profile, end to end over HTTP', () => {
 
     // A refresh for the resource gets a token the resource accepts too; one for the token server's
     // own audience (no resource) is refused by the resource.
+    let refreshToken = tokens.refresh_token ?? ''
     const refresh = async (extra: Record<string, string>) => {
       const response = await fetch(asMetadata.token_endpoint as string, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           grant_type: 'refresh_token',
-          refresh_token: tokens.refresh_token ?? '',
+          refresh_token: refreshToken,
           client_id: client.client_id,
           ...extra,
         }).toString(),
@@ -230,7 +231,7 @@ describe('the MCP authorization profile, end to end over HTTP', () => {
     const refreshed = await refresh({ resource })
     expect(decodeJwt(refreshed.access_token ?? '').aud).toBe(resource)
     expect((await call(`Bearer ${refreshed.access_token}`)).status).toBe(200)
-    tokens.refresh_token = refreshed.refresh_token
+    refreshToken = refreshed.refresh_token ?? ''
     expect(await refresh({ resource: `${resourceOrigin}/other` })).toMatchObject({ error: 'invalid_target' })
   })
 })

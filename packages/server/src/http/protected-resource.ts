@@ -50,6 +50,7 @@ export function protectedResourceRouteSchema(resource: string): [string, OAuthRo
       summary: `Protected resource metadata of ${resource} (RFC 9728 §3)`,
       tags: ['discovery'],
       response: { 200: wireSchemas.ProtectedResourceMetadata },
+      security: [],
     },
   ]
 }

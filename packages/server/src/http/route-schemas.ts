@@ -45,6 +45,12 @@ export const oauthSecuritySchemes = {
     bearerFormat: 'JWT',
     description: 'An access token of this server (RFC 6750, RFC 9068 JWT).',
   },
+  registrationToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An RFC 7591 initial access token (registration, when it is not open) or the RFC 7592 registration access token of the client.',
+  },
 } as const
 
 /** Token and revocation: HTTP Basic, or the body (client_secret_post, or a public client's client_id). */
@@ -239,12 +245,14 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     consumes: ['application/json'],
     body: wireSchemas.ClientRegistrationRequest,
     response: { 201: wireSchemas.ClientRegistrationResponse, 400: error, 401: unauthorized },
+    security: [{}, { registrationToken: [] }],
   })
   schemas.set(`get ${paths.registration}/:clientId`, {
     summary: 'Read a registration (RFC 7592 §2.1), with its registration access token',
     tags: ['registration'],
     params: clientId,
     response: { 200: wireSchemas.ClientRegistrationResponse, 401: unauthorized },
+    security: [{ registrationToken: [] }],
   })
   schemas.set(`put ${paths.registration}/:clientId`, {
     summary: 'Replace the metadata of a registration (RFC 7592 §2.2); the body carries client_id',
@@ -253,12 +261,14 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     params: clientId,
     body: wireSchemas.ClientRegistrationRequest,
     response: { 200: wireSchemas.ClientRegistrationResponse, 400: error, 401: unauthorized },
+    security: [{ registrationToken: [] }],
   })
   schemas.set(`delete ${paths.registration}/:clientId`, {
     summary: 'Delete a registration (RFC 7592 §2.3): the client is disabled, its tokens stop being active',
     tags: ['registration'],
     params: clientId,
     response: { 204: { description: 'Deleted.', content: {} }, 401: unauthorized },
+    security: [{ registrationToken: [] }],
   })
   return schemas
 }
