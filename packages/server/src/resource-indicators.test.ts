@@ -5,21 +5,19 @@ import { createAuthorizationServer } from './authorization-server.js'
 import { OAuthError } from './errors.js'
 import { createResourcePolicies } from './resource-indicators.js'
 import { createMemoryStore } from './store/memory.js'
-import { basic, createUser, ISSUER, manualClock, pkcePair, REDIRECT_URI } from './test-support/fixtures.js'
+import {
+  basic,
+  createUser,
+  ISSUER,
+  manualClock,
+  pkcePair,
+  REDIRECT_URI,
+  rejection,
+} from './test-support/fixtures.js'
 
 const MCP = 'https://api.pipeshub.test/mcp'
 const KB = 'https://kb.pipeshub.test/api'
 const OTHER = 'https://other.pipeshub.test/'
-
-async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof OAuthError) return error
-    throw error
-  }
-  throw new Error('expected an OAuthError')
-}
 
 async function setup() {
   const store = createMemoryStore()

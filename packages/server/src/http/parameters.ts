@@ -82,7 +82,10 @@ export function parseFormBody(body: Uint8Array): ParameterMap {
  * object, or a repeated member name is `invalid_request`. Member values are the caller's to check.
  */
 export function parseJsonObjectBody(body: Uint8Array): Record<string, unknown> {
-  const text = decodeUtf8(body)
+  return parseJsonObjectText(decodeUtf8(body))
+}
+
+function parseJsonObjectText(text: string): Record<string, unknown> {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -93,7 +96,7 @@ export function parseJsonObjectBody(body: Uint8Array): Record<string, unknown> {
     throw invalid('the request body must be a JSON object')
   }
   const count = Object.keys(parsed).length
-  if (count > MAX_PARAMETERS) throw invalid('too many members')
+  if (count > MAX_PARAMETERS) throw invalid('too many parameters')
   if (hasDuplicateMembers(text, count)) throw invalid('the JSON body repeats a member name')
   return parsed as Record<string, unknown>
 }
@@ -105,18 +108,7 @@ export function parseJsonObjectBody(body: Uint8Array): Record<string, unknown> {
 export function parseJsonBody(body: Uint8Array): ParameterMap {
   const text = decodeUtf8(body)
   if (text.trim() === '') return Object.create(null) as ParameterMap
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    throw invalid('the request body is not valid JSON')
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalid('the request body must be a JSON object')
-  }
-  const entries = Object.entries(parsed)
-  if (entries.length > MAX_PARAMETERS) throw invalid('too many parameters')
-  if (hasDuplicateMembers(text, entries.length)) throw invalid('the JSON body repeats a member name')
+  const entries = Object.entries(parseJsonObjectText(text))
   const params: ParameterMap = Object.create(null) as ParameterMap
   for (const [name, value] of entries) {
     if (value === null) continue

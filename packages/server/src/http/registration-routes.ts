@@ -1,5 +1,5 @@
 import { errorResponseCodec } from '@pipeshub/models'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
 import type { ClientRegistrationEndpoint } from '../dynamic-client-registration.js'
 import { OAuthError } from '../errors.js'
 import { parseJsonObjectBody } from './parameters.js'
@@ -72,11 +72,13 @@ export async function registrationRoutes(
   fastify.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     url: path,
+    schema: { hide: true } as FastifySchema,
     handler: notAllowed('POST'),
   })
   fastify.route({
     method: ['POST', 'PATCH', 'OPTIONS'],
     url: `${path}/:clientId`,
+    schema: { hide: true } as FastifySchema,
     handler: notAllowed('GET, PUT, DELETE'),
   })
 }
