@@ -1,8 +1,5 @@
-import {
-  type ProtectedResourceMetadata,
-  protectedResourceMetadataCodec,
-  protectedResourceMetadataUrl,
-} from '@pipeshub/models'
+import type { ProtectedResourceMetadata } from '@pipeshub/models'
+import { protectedResourceMetadataCodec, protectedResourceMetadataUrl } from '@pipeshub/models/codecs'
 import { type DiscoveredMetadata, type DiscoveryOptions, discover } from './discovery.js'
 import { ResponseValidationError } from './errors.js'
 import { assertOk, type CallOptions, decodeJson, send } from './http.js'

@@ -1,4 +1,4 @@
-import { isResourceIndicator } from '@pipeshub/models'
+import { isResourceIndicator } from '@pipeshub/models/codecs'
 
 /** RFC 8707 resource indicator(s): the resource server(s) a token is for; absolute URIs, no fragment. */
 export type Resource = string | readonly string[]

@@ -1,14 +1,13 @@
 import Type, { type Static } from 'typebox'
 import { SCOPE_PATTERN, VSCHAR_PATTERN } from './grammar.js'
-import { wireCodec } from './wire-codec.js'
 
 // RFC 7591 §2 client metadata, as a client registers it (§3.1) and the server echoes it (§3.2.1,
 // RFC 7592 §3). Unknown members are allowed: RFC 7591 §2 says a server ignores metadata it does not
 // understand. Consistency across members (grant and response types, redirect URIs) is
 // `clientMetadataProblem`'s, since a schema cannot say "redirect_uris when authorization_code".
 
-const url = (description: string) => Type.String({ format: 'uri', maxLength: 2048, description })
-const text = (description: string) => Type.String({ minLength: 1, maxLength: 200, description })
+const url = (description: string) => Type.String({ format: 'uri', description })
+const text = (description: string) => Type.String({ minLength: 1, description })
 
 /** The client authentication methods a registered client may choose (RFC 7591 §2). */
 export const CLIENT_REGISTRATION_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const
@@ -75,7 +74,7 @@ const metadataMembers = {
   client_uri: Type.Optional(url('Home page of the client.')),
   logo_uri: Type.Optional(url('Logo of the client.')),
   scope: Type.Optional(
-    Type.String({ pattern: SCOPE_PATTERN, maxLength: 4096, description: 'Scopes the client may request.' }),
+    Type.String({ pattern: SCOPE_PATTERN, description: 'Scopes the client may request.' }),
   ),
   contacts: Type.Optional(
     Type.Array(text('A way to reach the people responsible for the client, e.g. an e-mail address.'), {}),
@@ -134,79 +133,6 @@ export const ClientRegistrationResponseWire = Type.Object(
   },
 )
 export type ClientRegistrationResponseWire = Static<typeof ClientRegistrationResponseWire>
-
-type MetadataWire = Static<typeof ClientRegistrationRequestWire>
-
-function metadataToModel(wire: MetadataWire): ClientMetadata {
-  const model: ClientMetadata = {}
-  if (wire.redirect_uris !== undefined) model.redirectUris = [...wire.redirect_uris]
-  if (wire.token_endpoint_auth_method !== undefined)
-    model.tokenEndpointAuthMethod = wire.token_endpoint_auth_method
-  if (wire.grant_types !== undefined) model.grantTypes = [...wire.grant_types]
-  if (wire.response_types !== undefined) model.responseTypes = [...wire.response_types]
-  if (wire.client_name !== undefined) model.clientName = wire.client_name
-  if (wire.client_uri !== undefined) model.clientUri = wire.client_uri
-  if (wire.logo_uri !== undefined) model.logoUri = wire.logo_uri
-  if (wire.scope !== undefined) model.scope = wire.scope
-  if (wire.contacts !== undefined) model.contacts = [...wire.contacts]
-  if (wire.tos_uri !== undefined) model.tosUri = wire.tos_uri
-  if (wire.policy_uri !== undefined) model.policyUri = wire.policy_uri
-  if (wire.software_id !== undefined) model.softwareId = wire.software_id
-  if (wire.software_version !== undefined) model.softwareVersion = wire.software_version
-  return model
-}
-
-function metadataToWire(model: ClientMetadata): MetadataWire {
-  const wire: MetadataWire = {}
-  if (model.redirectUris !== undefined) wire.redirect_uris = [...model.redirectUris]
-  if (model.tokenEndpointAuthMethod !== undefined)
-    wire.token_endpoint_auth_method = model.tokenEndpointAuthMethod
-  if (model.grantTypes !== undefined) wire.grant_types = [...model.grantTypes]
-  if (model.responseTypes !== undefined) wire.response_types = [...model.responseTypes]
-  if (model.clientName !== undefined) wire.client_name = model.clientName
-  if (model.clientUri !== undefined) wire.client_uri = model.clientUri
-  if (model.logoUri !== undefined) wire.logo_uri = model.logoUri
-  if (model.scope !== undefined) wire.scope = model.scope
-  if (model.contacts !== undefined) wire.contacts = [...model.contacts]
-  if (model.tosUri !== undefined) wire.tos_uri = model.tosUri
-  if (model.policyUri !== undefined) wire.policy_uri = model.policyUri
-  if (model.softwareId !== undefined) wire.software_id = model.softwareId
-  if (model.softwareVersion !== undefined) wire.software_version = model.softwareVersion
-  return wire
-}
-
-export const clientRegistrationRequestCodec = wireCodec(
-  'ClientRegistrationRequest',
-  ClientRegistrationRequestWire,
-  metadataToModel,
-  metadataToWire,
-)
-
-export const clientRegistrationResponseCodec = wireCodec(
-  'ClientRegistrationResponse',
-  ClientRegistrationResponseWire,
-  (wire): ClientRegistrationResponse => {
-    const model: ClientRegistrationResponse = { clientId: wire.client_id, ...metadataToModel(wire) }
-    if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
-    if (wire.client_id_issued_at !== undefined) model.clientIdIssuedAt = wire.client_id_issued_at
-    if (wire.client_secret_expires_at !== undefined)
-      model.clientSecretExpiresAt = wire.client_secret_expires_at
-    if (wire.registration_access_token !== undefined)
-      model.registrationAccessToken = wire.registration_access_token
-    if (wire.registration_client_uri !== undefined) model.registrationClientUri = wire.registration_client_uri
-    return model
-  },
-  (model): ClientRegistrationResponseWire => {
-    const wire: ClientRegistrationResponseWire = { client_id: model.clientId, ...metadataToWire(model) }
-    if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
-    if (model.clientIdIssuedAt !== undefined) wire.client_id_issued_at = model.clientIdIssuedAt
-    if (model.clientSecretExpiresAt !== undefined) wire.client_secret_expires_at = model.clientSecretExpiresAt
-    if (model.registrationAccessToken !== undefined)
-      wire.registration_access_token = model.registrationAccessToken
-    if (model.registrationClientUri !== undefined) wire.registration_client_uri = model.registrationClientUri
-    return wire
-  },
-)
 
 /** What is wrong with a registration, as the RFC 7591 §3.2.2 error it answers. */
 export interface ClientMetadataProblem {

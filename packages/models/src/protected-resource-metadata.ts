@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { SCOPE_TOKEN_PATTERN } from './grammar.js'
 import { ResourceIndicator } from './resource-indicator.js'
-import { wireCodec } from './wire-codec.js'
 
 // RFC 9728 §2: only `resource` is required. Clients read other resource servers' documents too, so
 // extensions are allowed and ignored, as in the authorization server metadata.
@@ -86,55 +85,4 @@ export const ProtectedResourceMetadataWire = Type.Object(
 )
 export type ProtectedResourceMetadataWire = Static<typeof ProtectedResourceMetadataWire>
 
-export const protectedResourceMetadataCodec = wireCodec(
-  'ProtectedResourceMetadata',
-  ProtectedResourceMetadataWire,
-  (wire): ProtectedResourceMetadata => {
-    const model: ProtectedResourceMetadata = { resource: wire.resource }
-    if (wire.authorization_servers !== undefined) model.authorizationServers = [...wire.authorization_servers]
-    if (wire.jwks_uri !== undefined) model.jwksUri = wire.jwks_uri
-    if (wire.scopes_supported !== undefined) model.scopesSupported = [...wire.scopes_supported]
-    if (wire.bearer_methods_supported !== undefined)
-      model.bearerMethodsSupported = [...wire.bearer_methods_supported]
-    if (wire.resource_signing_alg_values_supported !== undefined)
-      model.resourceSigningAlgValuesSupported = [...wire.resource_signing_alg_values_supported]
-    if (wire.resource_name !== undefined) model.resourceName = wire.resource_name
-    if (wire.resource_documentation !== undefined) model.resourceDocumentation = wire.resource_documentation
-    if (wire.resource_policy_uri !== undefined) model.resourcePolicyUri = wire.resource_policy_uri
-    if (wire.resource_tos_uri !== undefined) model.resourceTosUri = wire.resource_tos_uri
-    if (wire.tls_client_certificate_bound_access_tokens !== undefined)
-      model.tlsClientCertificateBoundAccessTokens = wire.tls_client_certificate_bound_access_tokens
-    if (wire.dpop_bound_access_tokens_required !== undefined)
-      model.dpopBoundAccessTokensRequired = wire.dpop_bound_access_tokens_required
-    return model
-  },
-  (model): ProtectedResourceMetadataWire => {
-    const wire: ProtectedResourceMetadataWire = { resource: model.resource }
-    if (model.authorizationServers !== undefined) wire.authorization_servers = [...model.authorizationServers]
-    if (model.jwksUri !== undefined) wire.jwks_uri = model.jwksUri
-    if (model.scopesSupported !== undefined) wire.scopes_supported = [...model.scopesSupported]
-    if (model.bearerMethodsSupported !== undefined)
-      wire.bearer_methods_supported = [...model.bearerMethodsSupported] as Array<'header' | 'body' | 'query'>
-    if (model.resourceSigningAlgValuesSupported !== undefined)
-      wire.resource_signing_alg_values_supported = [...model.resourceSigningAlgValuesSupported]
-    if (model.resourceName !== undefined) wire.resource_name = model.resourceName
-    if (model.resourceDocumentation !== undefined) wire.resource_documentation = model.resourceDocumentation
-    if (model.resourcePolicyUri !== undefined) wire.resource_policy_uri = model.resourcePolicyUri
-    if (model.resourceTosUri !== undefined) wire.resource_tos_uri = model.resourceTosUri
-    if (model.tlsClientCertificateBoundAccessTokens !== undefined)
-      wire.tls_client_certificate_bound_access_tokens = model.tlsClientCertificateBoundAccessTokens
-    if (model.dpopBoundAccessTokensRequired !== undefined)
-      wire.dpop_bound_access_tokens_required = model.dpopBoundAccessTokensRequired
-    return wire
-  },
-)
-
-/**
- * RFC 9728 §3.1: where a resource publishes its metadata: `/.well-known/oauth-protected-resource`
- * inserted between the host and the path of its resource identifier (a query is kept after the path).
- */
-export function protectedResourceMetadataUrl(resource: string): string {
-  const url = new URL(resource)
-  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '')
-  return `${url.origin}/.well-known/oauth-protected-resource${path}${url.search}`
-}
+export { protectedResourceMetadataUrl } from './resource-indicator-grammar.js'

@@ -1,13 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { OidcSubject } from './jwt-claims.js'
-import {
-  type StandardClaims,
-  type StandardClaimsWire,
-  standardClaimsProperties,
-  standardClaimsToModel,
-  standardClaimsToWire,
-} from './standard-claims.js'
-import { wireCodec } from './wire-codec.js'
+import { type StandardClaims, standardClaimsProperties } from './standard-claims.js'
 
 /** OpenID Connect Core §5.3.2: the claims the UserInfo endpoint returns about the End-User, camelCase. */
 export interface UserInfoResponse extends StandardClaims {
@@ -28,18 +21,3 @@ export const UserInfoResponseWire = Type.Object(
   },
 )
 export type UserInfoResponseWire = Static<typeof UserInfoResponseWire>
-
-export const userInfoResponseCodec = wireCodec(
-  'UserInfoResponse',
-  UserInfoResponseWire,
-  (wire): UserInfoResponse => {
-    const model: UserInfoResponse = { sub: wire.sub }
-    standardClaimsToModel(wire, model)
-    return model
-  },
-  (model): UserInfoResponseWire => {
-    const wire: UserInfoResponseWire & StandardClaimsWire = { sub: model.sub }
-    standardClaimsToWire(model, wire)
-    return wire
-  },
-)
