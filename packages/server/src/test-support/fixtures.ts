@@ -85,7 +85,7 @@ export async function authorizationCodeFor(
   return code
 }
 
-/** The `OAuthError` a promise rejects with; fails the test when it resolves or throws anything else. */
+/** The OAuthError a promise rejects with; anything else (or no rejection) fails the test. */
 export async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
   try {
     await promise
