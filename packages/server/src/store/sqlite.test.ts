@@ -55,7 +55,9 @@ describe('SQLite migrations', () => {
         { version: 2, name: 'client_disabled_at' },
         { version: 3, name: 'client_web_origins' },
         { version: 4, name: 'refresh_token_replaced_by' },
-        { version: 5, name: 'client_id_token_signed_response_alg' },
+        { version: 5, name: 'grant_resources' },
+        { version: 6, name: 'client_registrations' },
+        { version: 7, name: 'client_id_token_signed_response_alg' },
       ])
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()
