@@ -172,10 +172,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     clientRegistrations: {
       async create(client, registration) {
         await transaction(async (q) => {
-          await q(
-            `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'pg')})`,
-            ...clientParams(client),
-          )
+          await q(INSERT_CLIENT, ...clientParams(client))
           await q(
             `INSERT INTO oauth_client_registrations (${REGISTRATION_COLUMNS}) VALUES (${placeholders(5, 'pg')})`,
             ...registrationParams(registration),

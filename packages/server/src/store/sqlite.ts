@@ -210,10 +210,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       create: (client, registration) =>
         guard(() =>
           transaction(() => {
-            run(
-              `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'sqlite')})`,
-              ...clientParams(client),
-            )
+            run(INSERT_CLIENT, ...clientParams(client))
             run(
               `INSERT INTO oauth_client_registrations (${REGISTRATION_COLUMNS}) VALUES (${placeholders(5, 'sqlite')})`,
               ...registrationParams(registration),
