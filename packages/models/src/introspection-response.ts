@@ -16,6 +16,8 @@ export interface IntrospectionResponse {
   iat?: number | undefined
   nbf?: number | undefined
   sub?: string | undefined
+  /** PipesHub's user id of the resource owner (`user_id`), for a token issued to a user. */
+  userId?: string | undefined
   aud?: string | string[] | undefined
   iss?: string | undefined
   jti?: string | undefined
@@ -37,6 +39,11 @@ export const IntrospectionResponseWire = Type.Object(
     iat: Type.Optional(NumericDate('When the token was issued, in seconds since the epoch.')),
     nbf: Type.Optional(NumericDate('Before when the token must not be used, in seconds since the epoch.')),
     sub: Type.Optional(NonEmptyString('Subject of the token: the resource owner, or the client itself.')),
+    user_id: Type.Optional(
+      NonEmptyString(
+        "PipesHub's user id of the resource owner, for a token issued to a user (its SDK reads it).",
+      ),
+    ),
     aud: Type.Optional(Audience('The intended audience(s) of the token.')),
     iss: Type.Optional(NonEmptyString('Issuer of the token.')),
     jti: Type.Optional(NonEmptyString('Identifier of the token.')),
@@ -63,6 +70,7 @@ export const introspectionResponseCodec = wireCodec(
     if (wire.iat !== undefined) model.iat = wire.iat
     if (wire.nbf !== undefined) model.nbf = wire.nbf
     if (wire.sub !== undefined) model.sub = wire.sub
+    if (wire.user_id !== undefined) model.userId = wire.user_id
     if (wire.aud !== undefined) model.aud = copyAudience(wire.aud)
     if (wire.iss !== undefined) model.iss = wire.iss
     if (wire.jti !== undefined) model.jti = wire.jti
@@ -78,6 +86,7 @@ export const introspectionResponseCodec = wireCodec(
     if (model.iat !== undefined) wire.iat = model.iat
     if (model.nbf !== undefined) wire.nbf = model.nbf
     if (model.sub !== undefined) wire.sub = model.sub
+    if (model.userId !== undefined) wire.user_id = model.userId
     if (model.aud !== undefined) wire.aud = copyAudience(model.aud)
     if (model.iss !== undefined) wire.iss = model.iss
     if (model.jti !== undefined) wire.jti = model.jti

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { OidcSubject } from './jwt-claims.js'
+import { NonEmptyString, OidcSubject } from './jwt-claims.js'
 import {
   type StandardClaims,
   type StandardClaimsWire,
@@ -13,11 +13,21 @@ import { wireCodec } from './wire-codec.js'
 export interface UserInfoResponse extends StandardClaims {
   /** Subject: the same identifier as the ID token's `sub`. */
   sub: string
+  /**
+   * PipesHub's user id (`user_id`): the same value as `sub` on this server, which always sends it,
+   * because PipesHub's SDK reads the user from it. Optional: other OpenID providers do not send it.
+   */
+  userId?: string | undefined
 }
 
 export const UserInfoResponseWire = Type.Object(
   {
     sub: OidcSubject(),
+    user_id: Type.Optional(
+      NonEmptyString(
+        "PipesHub's user id (the same value as sub on PipesHub's provider), which its SDK reads.",
+      ),
+    ),
     ...standardClaimsProperties(),
   },
   {
@@ -34,11 +44,13 @@ export const userInfoResponseCodec = wireCodec(
   UserInfoResponseWire,
   (wire): UserInfoResponse => {
     const model: UserInfoResponse = { sub: wire.sub }
+    if (wire.user_id !== undefined) model.userId = wire.user_id
     standardClaimsToModel(wire, model)
     return model
   },
   (model): UserInfoResponseWire => {
     const wire: UserInfoResponseWire & StandardClaimsWire = { sub: model.sub }
+    if (model.userId !== undefined) wire.user_id = model.userId
     standardClaimsToWire(model, wire)
     return wire
   },

@@ -107,11 +107,19 @@ const clientWebOrigins = `ALTER TABLE oauth_clients ADD COLUMN web_origins TEXT 
 // Which token replaced a rotated one: a retry within the reuse interval revokes exactly that successor.
 const refreshTokenReplacedBy = 'ALTER TABLE oauth_refresh_tokens ADD COLUMN replaced_by TEXT;'
 
+// OIDC profile claims of the end-user: given_name, family_name, updated_at (OIDC Core §5.1).
+const userProfileClaims = (bigint: string) => `
+ALTER TABLE oauth_users ADD COLUMN given_name TEXT;
+ALTER TABLE oauth_users ADD COLUMN family_name TEXT;
+ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
+`
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialTables('INTEGER', 'INTEGER', '0') },
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('INTEGER') },
   { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
   { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
+  { version: 5, name: 'user_profile_claims', sql: userProfileClaims('INTEGER') },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -119,4 +127,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('BIGINT') },
   { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
   { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
+  { version: 5, name: 'user_profile_claims', sql: userProfileClaims('BIGINT') },
 ]

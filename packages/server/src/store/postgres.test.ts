@@ -38,6 +38,7 @@ describe.runIf(available)('PostgreSQL adapter', () => {
         { version: 2, name: 'client_disabled_at' },
         { version: 3, name: 'client_web_origins' },
         { version: 4, name: 'refresh_token_replaced_by' },
+        { version: 5, name: 'user_profile_claims' },
       ])
     } finally {
       await dropSchema(schema)

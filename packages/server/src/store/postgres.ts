@@ -166,7 +166,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     users: {
       async create(user) {
         await query(
-          `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(7, 'pg')})`,
+          `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(10, 'pg')})`,
           ...userParams(user),
         )
       },
@@ -186,7 +186,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       async update(user) {
         return (
           (await count(
-            'UPDATE oauth_users SET username = $2, password_hash = $3, name = $4, email = $5, email_verified = $6, created_at = $7 WHERE subject = $1',
+            'UPDATE oauth_users SET username = $2, password_hash = $3, name = $4, email = $5, email_verified = $6, created_at = $7, given_name = $8, family_name = $9, updated_at = $10 WHERE subject = $1',
             ...userParams(user),
           )) > 0
         )

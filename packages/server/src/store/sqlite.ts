@@ -197,7 +197,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       create: (user) =>
         guard(() => {
           run(
-            `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(7, 'sqlite')})`,
+            `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(10, 'sqlite')})`,
             ...userParams(user),
           )
         }),
@@ -219,7 +219,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         guard(() => {
           const [subject, ...rest] = userParams(user)
           const result = run(
-            'UPDATE oauth_users SET username = ?, password_hash = ?, name = ?, email = ?, email_verified = ?, created_at = ? WHERE subject = ?',
+            'UPDATE oauth_users SET username = ?, password_hash = ?, name = ?, email = ?, email_verified = ?, created_at = ?, given_name = ?, family_name = ?, updated_at = ? WHERE subject = ?',
             ...rest,
             subject,
           )
