@@ -178,7 +178,7 @@ describe('login and consent pages', () => {
   })
 
   it('remembers consent per client and scope, and asks again for a scope not granted yet', async () => {
-    const fixture = await start()
+    const fixture = await start({ seedDemo: true })
     const first = await openLogin(fixture, 'openid kb:read')
     const consent = await first.browser.postForm(fixture.server.paths.authorization, {
       ...hiddenFields(first.html),
@@ -401,6 +401,21 @@ describe('rate limits', () => {
     expect(statuses).toEqual([401, 401, 429])
     expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(await last?.text()).toContain('Too many sign-in attempts')
+  })
+})
+
+describe('demo data', () => {
+  it('serves /demo/callback only while demo data is on: never for a non-loopback issuer by default', async () => {
+    for (const [seedDemo, status] of [
+      ['loopback', 404],
+      [false, 404],
+      [true, 200],
+    ] as const) {
+      const fixture = await start({ seedDemo })
+      const response = await fetch(`${fixture.baseUrl}/demo/callback?code=abc&state=s`)
+      expect(response.status).toBe(status)
+      await response.arrayBuffer()
+    }
   })
 })
 

@@ -16,6 +16,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { DestinationStream, Logger } from 'pino'
 import {
   DEFAULT_CONFIG,
+  demoEnabled,
   fastifyTrustProxy,
   issuerFor,
   PACKAGE_ROOT,
@@ -214,7 +215,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
       (request, reply) => metrics.handle(request, reply),
     )
   }
-  registerDemoCallback(app, { store, tokenEndpoint: `${issuer}${paths.token}` })
+  if (demoEnabled(config, issuer))
+    registerDemoCallback(app, { store, tokenEndpoint: `${issuer}${paths.token}` })
 
   const interaction = createInteraction({
     store,

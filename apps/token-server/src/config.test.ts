@@ -6,6 +6,7 @@ import {
   CONFIG_ENV,
   ConfigError,
   DEFAULT_CONFIG,
+  demoEnabled,
   issuerFor,
   loadConfig,
   PACKAGE_ROOT,
@@ -81,6 +82,16 @@ describe('loadConfig', () => {
     expect(issuerFor(config)).toBe('https://auth.example.com')
   })
 
+  it('turns demo data on for a loopback issuer only, unless asked for explicitly', () => {
+    expect(loadConfig({ env: {} }).seedDemo).toBe('loopback')
+    for (const issuer of ['http://127.0.0.1:8787', 'http://localhost:3000', 'http://[::1]:8787'])
+      expect(demoEnabled({ seedDemo: 'loopback' }, issuer)).toBe(true)
+    for (const issuer of ['https://auth.example.com', 'http://10.0.0.5:8787', 'http://127.example.com'])
+      expect(demoEnabled({ seedDemo: 'loopback' }, issuer)).toBe(false)
+    expect(demoEnabled({ seedDemo: true }, 'https://auth.example.com')).toBe(true)
+    expect(demoEnabled({ seedDemo: false }, 'http://127.0.0.1:8787')).toBe(false)
+  })
+
   it('reports one line per invalid variable, naming the variable and its value', () => {
     const problems = problemsOf({
       PIPESHUB_PORT: 'eighty',
@@ -97,7 +108,7 @@ describe('loadConfig', () => {
       'PIPESHUB_STORE="mysql://db": must be sqlite:<path>, postgres://user@host:port/database or memory:',
       'PIPESHUB_ACCESS_TOKEN_TTL="10": must be an integer from 300 to 86400',
       'PIPESHUB_SIGNING_ALG="HS256": must be one of ES256, EdDSA, RS256',
-      'PIPESHUB_SEED_DEMO="maybe": must be true or false',
+      'PIPESHUB_SEED_DEMO="maybe": must be true, false or loopback',
       'PIPESHUB_KEY_ROTATION_DAYS="-1": must be an integer from 0 to 3650',
     ])
   })

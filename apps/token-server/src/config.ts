@@ -85,7 +85,10 @@ export const TokenServerConfigSchema = Type.Object(
       }),
     ),
     redisKeyPrefix: Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of the Redis keys.' }),
-    seedDemo: Type.Boolean({ description: 'Create demo clients and a demo user on an empty store.' }),
+    seedDemo: Type.Union([Type.Boolean(), Type.Literal('loopback')], {
+      description:
+        'Create demo clients and a demo user on an empty store (and serve /demo/callback): `loopback` only when the issuer is a loopback address, `true` always.',
+    }),
     keyRotationDays: Type.Integer({
       minimum: 0,
       maximum: 3650,
@@ -128,7 +131,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   rateLimitClientAuthFailures: 20,
   rateLimitClientAuthFailuresTotal: 300,
   redisKeyPrefix: 'pipeshub:rate-limit:',
-  seedDemo: true,
+  seedDemo: 'loopback',
   keyRotationDays: 30,
   metricsHost: '127.0.0.1',
   introspectionClients: [],
@@ -163,7 +166,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   },
   redisUrl: { env: 'PIPESHUB_REDIS_URL', kind: 'string', doc: '' },
   redisKeyPrefix: { env: 'PIPESHUB_REDIS_KEY_PREFIX', kind: 'string', doc: 'pipeshub:rate-limit:' },
-  seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'true' },
+  seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'loopback' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
   metricsPort: { env: 'PIPESHUB_METRICS_PORT', kind: 'integer', doc: '' },
   metricsHost: { env: 'PIPESHUB_METRICS_HOST', kind: 'string', doc: '127.0.0.1' },
@@ -323,7 +326,7 @@ function describeExpected(key: ConfigKey): string {
     case 'trustProxy':
       return 'must be true, false, a hop count or a comma-separated list of addresses'
     case 'seedDemo':
-      return 'must be true or false'
+      return 'must be true, false or loopback'
     case 'store':
       return 'must be sqlite:<path>, postgres://user@host:port/database or memory:'
     case 'issuer':
@@ -345,6 +348,16 @@ export function issuerFor(config: TokenServerConfig, port: number = config.port)
   if (config.issuer) return config.issuer.replace(/\/+$/, '')
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return `http://${host}:${port}`
+}
+
+/**
+ * Whether the demo data and its callback page are on: demo secrets are printed to the console, so by
+ * default only for an issuer on a loopback address (a developer's machine), unless asked for with `true`.
+ */
+export function demoEnabled(config: Pick<TokenServerConfig, 'seedDemo'>, issuer: string): boolean {
+  if (config.seedDemo !== 'loopback') return config.seedDemo
+  const host = new URL(issuer).hostname
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
 }
 
 /** Resolves `sqlite:<path>` relative to the package folder (not the working directory). */

@@ -62,7 +62,7 @@ describe('log redaction', () => {
     })
     await createTestUser(store, { password, name: null, email: null })
     const server = await createTokenServer({
-      config: testConfig({ logLevel: 'trace' }),
+      config: testConfig({ logLevel: 'trace', seedDemo: true }),
       store,
       issuer: 'http://token-server.test',
       logDestination: destination,

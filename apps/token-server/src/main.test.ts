@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PACKAGE_ROOT } from './config.js'
+import { openConfiguredStore } from './store.js'
+import { DATABASE_URL, dropSchema, uniqueSchema } from './test-support/postgres.js'
 
 const MAIN = resolve(PACKAGE_ROOT, 'dist/main.js')
 let folder: string
@@ -124,6 +126,50 @@ describe('node dist/main.js', () => {
     byFlag.child.kill('SIGINT')
     expect(await byFlag.exited).toBe(0)
     expect(byFlag.output()).not.toContain('demo data created')
+  })
+
+  it('seeds no demo data for an issuer that is not a loopback address, unless asked for', async () => {
+    const store = `sqlite:${join(folder, 'public-issuer.db')}`
+    const quiet = await startMain({ PIPESHUB_STORE: store, PIPESHUB_ISSUER: 'https://auth.example.com' })
+    quiet.child.kill('SIGTERM')
+    expect(await quiet.exited).toBe(0)
+    expect(quiet.output()).not.toContain('demo data created')
+    const asked = await startMain({
+      PIPESHUB_STORE: store,
+      PIPESHUB_ISSUER: 'https://auth.example.com',
+      PIPESHUB_SEED_DEMO: 'true',
+    })
+    await asked.waitFor('The callback page shows the curl')
+    asked.child.kill('SIGTERM')
+    expect(await asked.exited).toBe(0)
+  })
+
+  it('seeds once when two instances start together on an empty PostgreSQL schema: one prints, both serve', async () => {
+    const schema = uniqueSchema('token_server_seed')
+    const store = `${DATABASE_URL}?schema=${schema}`
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await dropSchema(schema)
+        const both = await Promise.all([
+          startMain({ PIPESHUB_STORE: store }),
+          startMain({ PIPESHUB_STORE: store }),
+        ])
+        // The banner is printed after "ready"; give the seeding instance a moment to print it.
+        await Promise.race(both.map((one) => one.waitFor('The callback page shows the curl')))
+        for (const one of both) one.child.kill('SIGTERM')
+        expect(await Promise.all(both.map((one) => one.exited))).toEqual([0, 0])
+        expect(both.filter((one) => one.output().includes('demo data created'))).toHaveLength(1)
+        const opened = await openConfiguredStore({ store })
+        try {
+          expect(await opened.clients.list()).toHaveLength(2)
+          expect(await opened.users.list()).toHaveLength(1)
+        } finally {
+          await opened.close()
+        }
+      }
+    } finally {
+      await dropSchema(schema)
+    }
   })
 
   it('finishes an in-flight request after SIGTERM, then exits 0', async () => {

@@ -1,10 +1,10 @@
 import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import { createTokenServer } from './app.js'
-import { ConfigError, issuerFor, loadConfig, type TokenServerConfig } from './config.js'
+import { ConfigError, demoEnabled, issuerFor, loadConfig, type TokenServerConfig } from './config.js'
 import { createMaintenance } from './maintenance.js'
 import { createMetricsListener } from './metrics.js'
-import { demoBanner, isEmptyStore, seedDemo } from './seed.js'
+import { demoBanner, seedDemo } from './seed.js'
 import { describeStore, openConfiguredStore } from './store.js'
 
 const USAGE = `Usage: node dist/main.js [--no-demo]
@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     fail(`cannot open the store PIPESHUB_STORE=${describeStore(config.store)}: ${(error as Error).message}`)
   }
 
-  const seeded = config.seedDemo && (await isEmptyStore(store)) ? await seedDemo(store, issuer) : undefined
+  // Atomic and under the store's cross-instance lock: of instances starting together, one seeds and prints.
+  const seeded = demoEnabled(config, issuer) ? await seedDemo(store, issuer) : undefined
   const ownMetricsListener = config.metricsPort !== undefined
   const server = await createTokenServer({ config, store, issuer, metricsRoute: !ownMetricsListener })
   const metricsListener = ownMetricsListener ? await createMetricsListener(server.metrics) : undefined

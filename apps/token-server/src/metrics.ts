@@ -146,6 +146,9 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         sessions: wrap('sessions', store.sessions),
         revokedAccessTokens: wrap('revokedAccessTokens', store.revokedAccessTokens),
         ping: timed('ping', () => store.ping()),
+        seedIfEmpty: timed('seedIfEmpty', (seed: Parameters<Store['seedIfEmpty']>[0]) =>
+          store.seedIfEmpty(seed),
+        ),
         close: () => store.close(),
       }
     },

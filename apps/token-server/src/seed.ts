@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { hashSecret, registerClient, type Store } from '@pipeshub/server'
+import { buildClient, hashSecret, type Store } from '@pipeshub/server'
 
 /** Path of the demo redirect URI: a page of this server that shows the code it receives. */
 export const DEMO_CALLBACK_PATH = '/demo/callback'
@@ -20,35 +20,48 @@ export async function isEmptyStore(store: Store): Promise<boolean> {
 }
 
 /**
- * Creates one confidential client, one public client and one user with fresh random secrets. The
- * secrets exist only in the returned object: the store keeps scrypt hashes.
+ * Creates one confidential client, one public client and one user with fresh random secrets, in one
+ * transaction and only on an empty store (`Store.seedIfEmpty`): a crash leaves all of it or none, and of
+ * several instances starting together exactly one seeds. Answers the credentials when this call seeded
+ * (they exist only in the returned object: the store keeps scrypt hashes), else `undefined`.
  */
-export async function seedDemo(store: Store, issuer: string): Promise<DemoCredentials> {
+export async function seedDemo(store: Store, issuer: string): Promise<DemoCredentials | undefined> {
+  // Hashing costs a second: skip it when the store is plainly not empty.
+  if (!(await isEmptyStore(store))) return undefined
   const redirectUri = `${issuer}${DEMO_CALLBACK_PATH}`
-  const confidential = await registerClient(store, {
+  const now = Math.floor(Date.now() / 1000)
+  const confidential = await buildClient({
     name: 'Demo confidential client',
     grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
     redirectUris: [redirectUri],
     scopes: [...DEMO_SCOPES_CONFIDENTIAL, ...DEMO_SCOPES_PUBLIC],
+    now,
   })
-  const publicClient = await registerClient(store, {
+  const publicClient = await buildClient({
     name: 'Demo public client',
     public: true,
     grantTypes: ['authorization_code', 'refresh_token'],
     redirectUris: [redirectUri],
     scopes: DEMO_SCOPES_PUBLIC,
+    now,
   })
   const password = randomBytes(12).toString('base64url')
   const subject = randomUUID()
-  await store.users.create({
-    subject,
-    username: 'demo',
-    passwordHash: await hashSecret(password),
-    name: 'Demo User',
-    email: 'demo@example.com',
-    emailVerified: true,
-    createdAt: Math.floor(Date.now() / 1000),
+  const seeded = await store.seedIfEmpty({
+    clients: [confidential.client, publicClient.client],
+    users: [
+      {
+        subject,
+        username: 'demo',
+        passwordHash: await hashSecret(password),
+        name: 'Demo User',
+        email: 'demo@example.com',
+        emailVerified: true,
+        createdAt: now,
+      },
+    ],
   })
+  if (!seeded) return undefined
   return {
     confidentialClient: {
       clientId: confidential.client.clientId,

@@ -1,7 +1,7 @@
 import { createPrivateKey, type JsonWebKeyInput } from 'node:crypto'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
 import { createJwsSigner, type JwsSigner } from './jws-signer.js'
-import type { SigningAlgorithm, SigningKeyRecord, Store } from './store/types.js'
+import type { SigningAlgorithm, SigningKeyAbsence, SigningKeyRecord, Store } from './store/types.js'
 
 export interface ActiveSigningKey {
   kid: string
@@ -136,21 +136,21 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
     return active
   }
 
-  /** Deletes expired keys and schedules every other current key to leave JWKS after `next` signs. */
-  const retireOlderKeys = async (next: SigningKeyRecord, t: number) => {
-    for (const key of await store.signingKeys.list()) {
-      if (key.kid === next.kid) continue
-      if (key.expiresAt !== null && key.expiresAt <= t) {
-        await store.signingKeys.delete(key.kid)
-        activeKeys.delete(key.kid)
-        publicKeys.delete(key.kid)
-      } else if (key.expiresAt === null) {
-        await store.signingKeys.expire(key.kid, next.activatesAt + options.retention)
-      }
-    }
+  /**
+   * Publishes `next` and retires the keys it replaces (expired keys deleted, the other current keys of
+   * its algorithm scheduled to leave JWKS `retention` after `next` signs) in one store transaction, so a
+   * crash never leaves a new key beside an old one without its expiry.
+   */
+  const rotateTo = async (next: SigningKeyRecord, t: number, absence?: SigningKeyAbsence) => {
+    const inserted = await store.signingKeys.rotate(next, {
+      now: t,
+      expiresAt: next.activatesAt + options.retention,
+      ...(absence === undefined ? {} : { absence }),
+    })
     // Forget the list, including reads still in flight from before the rotation.
     cached = undefined
     cachedRead = reads
+    return inserted
   }
 
   return {
@@ -199,18 +199,13 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
     async rotate() {
       const t = now()
       const next = await createSigningKeyRecord(options.alg, t, t + options.publicationDelay)
-      await store.signingKeys.create(next)
-      await retireOlderKeys(next, t)
+      await rotateTo(next, t)
       return next
     },
     async rotateIfDue(maxAge) {
       const t = now()
       const next = await createSigningKeyRecord(options.alg, t, t + options.publicationDelay)
-      if (!(await store.signingKeys.createIfAbsent(next, { now: t, createdAfter: t - maxAge }))) {
-        return undefined
-      }
-      await retireOlderKeys(next, t)
-      return next
+      return (await rotateTo(next, t, { now: t, createdAfter: t - maxAge })) ? next : undefined
     },
   }
 }

@@ -269,6 +269,21 @@ export function createMemoryStore(): Store {
         keys.set(key.kid, copy(key))
         return true
       },
+      async rotate(next, retirement) {
+        open()
+        // Synchronous throughout: nothing interleaves, as a transaction would ensure.
+        const { absence } = retirement
+        if (absence && [...keys.values()].some((key) => matchesSigningKeyAbsence(key, next.alg, absence)))
+          return false
+        if (keys.has(next.kid)) throw new StorageError(`signing key ${next.kid} exists`)
+        keys.set(next.kid, copy(next))
+        for (const key of keys.values()) {
+          if (key.kid === next.kid) continue
+          if (key.expiresAt !== null && key.expiresAt <= retirement.now) keys.delete(key.kid)
+          else if (key.expiresAt === null && key.alg === next.alg) key.expiresAt = retirement.expiresAt
+        }
+        return true
+      },
       async expire(kid, expiresAt) {
         open()
         const key = keys.get(kid)
@@ -343,6 +358,15 @@ export function createMemoryStore(): Store {
         }
         return count
       },
+    },
+    async seedIfEmpty(seed) {
+      open()
+      if (clients.size > 0 || users.size > 0) return false
+      const names = new Set(seed.users.map((user) => user.username))
+      if (names.size !== seed.users.length) throw new StorageError('the seed repeats a username')
+      for (const client of seed.clients) clients.set(client.clientId, copy(client))
+      for (const user of seed.users) users.set(user.subject, copy(user))
+      return true
     },
     async ping() {
       open()

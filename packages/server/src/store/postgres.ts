@@ -9,6 +9,7 @@ import {
   codeFromRow,
   codeParams,
   consentFromRow,
+  deleteExpiredSigningKeysSql,
   FAMILY_COLUMNS,
   familyFromRow,
   familyParams,
@@ -18,6 +19,7 @@ import {
   type Row,
   refreshTokenFromRow,
   refreshTokenParams,
+  retireSigningKeysSql,
   SIGNING_KEY_COLUMNS,
   sessionFromRow,
   signingKeyFromRow,
@@ -42,6 +44,11 @@ export interface PostgresStoreOptions {
 
 type Param = string | number | boolean | null
 
+const INSERT_CLIENT = `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'pg')})`
+const INSERT_USER = `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(10, 'pg')})`
+const INSERT_SIGNING_KEY = `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'pg')})`
+// Instances creating keys or seeding a schema take this transaction-level advisory lock first.
+const KEY_LOCK = "SELECT pg_advisory_xact_lock(hashtext('pipeshub_oauth_signing_keys'), hashtext($1))"
 const REVOKE_ACCESS_TOKEN = `INSERT INTO oauth_revoked_access_tokens (jti, expires_at) VALUES ($1, $2)
            ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(oauth_revoked_access_tokens.expires_at, excluded.expires_at)`
 
@@ -137,10 +144,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     clients: {
       async create(client) {
-        await query(
-          `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'pg')})`,
-          ...clientParams(client),
-        )
+        await query(INSERT_CLIENT, ...clientParams(client))
       },
       async get(clientId) {
         const row = await one(`SELECT ${CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = $1`, clientId)
@@ -165,10 +169,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     users: {
       async create(user) {
-        await query(
-          `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(10, 'pg')})`,
-          ...userParams(user),
-        )
+        await query(INSERT_USER, ...userParams(user))
       },
       async get(subject) {
         const row = await one(`SELECT ${USER_COLUMNS} FROM oauth_users WHERE subject = $1`, subject)
@@ -372,25 +373,30 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         ).map(signingKeyFromRow)
       },
       async create(key) {
-        await query(
-          `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'pg')})`,
-          ...signingKeyParams(key),
-        )
+        await query(INSERT_SIGNING_KEY, ...signingKeyParams(key))
       },
       async createIfAbsent(key, absence) {
         return transaction(async (q) => {
           // READ COMMITTED cannot make "insert if none exists" atomic on its own: serialize the
           // instances that create keys in this schema with a transaction-level advisory lock.
-          await q(
-            "SELECT pg_advisory_xact_lock(hashtext('pipeshub_oauth_signing_keys'), hashtext($1))",
-            schema,
-          )
+          await q(KEY_LOCK, schema)
           const present = signingKeyPresenceSql(key.alg, absence, 'pg')
           if ((await q(present.sql, ...present.params)).length > 0) return false
-          await q(
-            `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'pg')})`,
-            ...signingKeyParams(key),
-          )
+          await q(INSERT_SIGNING_KEY, ...signingKeyParams(key))
+          return true
+        })
+      },
+      async rotate(next, retirement) {
+        return transaction(async (q) => {
+          await q(KEY_LOCK, schema)
+          const { absence } = retirement
+          if (absence) {
+            const present = signingKeyPresenceSql(next.alg, absence, 'pg')
+            if ((await q(present.sql, ...present.params)).length > 0) return false
+          }
+          await q(INSERT_SIGNING_KEY, ...signingKeyParams(next))
+          await q(retireSigningKeysSql('pg'), retirement.expiresAt, next.alg, next.kid)
+          await q(deleteExpiredSigningKeysSql('pg'), retirement.now)
           return true
         })
       },
@@ -469,6 +475,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       async deleteExpired(now) {
         return count('DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= $1', now)
       },
+    },
+    async seedIfEmpty(seed) {
+      return transaction(async (q) => {
+        // The first key's lock: two instances starting on an empty schema seed it once between them.
+        await q(KEY_LOCK, schema)
+        const [found] = await q(
+          'SELECT 1 AS found FROM oauth_clients UNION ALL SELECT 1 AS found FROM oauth_users LIMIT 1',
+        )
+        if (found) return false
+        for (const client of seed.clients) await q(INSERT_CLIENT, ...clientParams(client))
+        for (const user of seed.users) await q(INSERT_USER, ...userParams(user))
+        return true
+      })
     },
     async ping() {
       if (closed) throw new StorageError('the PostgreSQL store is closed')

@@ -245,6 +245,17 @@ export function matchesSigningKeyAbsence(
 }
 
 /** The same test as `matchesSigningKeyAbsence`, as a SQL condition and its parameters. */
+/** Gives the keys a rotation replaces their expiry: `expiresAt`, `alg`, the new `kid` (in that order). */
+export function retireSigningKeysSql(style: 'pg' | 'sqlite'): string {
+  const [a, b, c] = style === 'pg' ? ['$1', '$2', '$3'] : ['?', '?', '?']
+  return `UPDATE oauth_signing_keys SET expires_at = ${a} WHERE alg = ${b} AND kid <> ${c} AND expires_at IS NULL`
+}
+
+/** Deletes the keys expired at a time (its one parameter). */
+export function deleteExpiredSigningKeysSql(style: 'pg' | 'sqlite'): string {
+  return `DELETE FROM oauth_signing_keys WHERE expires_at IS NOT NULL AND expires_at <= ${style === 'pg' ? '$1' : '?'}`
+}
+
 export function signingKeyPresenceSql(
   alg: SigningAlgorithm,
   absence: SigningKeyAbsence,

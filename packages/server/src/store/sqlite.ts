@@ -9,6 +9,7 @@ import {
   codeFromRow,
   codeParams,
   consentFromRow,
+  deleteExpiredSigningKeysSql,
   FAMILY_COLUMNS,
   familyFromRow,
   familyParams,
@@ -18,6 +19,7 @@ import {
   type Row,
   refreshTokenFromRow,
   refreshTokenParams,
+  retireSigningKeysSql,
   SIGNING_KEY_COLUMNS,
   sessionFromRow,
   signingKeyFromRow,
@@ -58,6 +60,11 @@ const REVOKE_SUCCESSOR = `UPDATE oauth_refresh_tokens SET rotated_at = ? WHERE t
                RETURNING access_token_jti, access_token_expires_at`
 const REVOKE_ACCESS_TOKEN = `INSERT INTO oauth_revoked_access_tokens (jti, expires_at) VALUES (?, ?)
                ON CONFLICT (jti) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)`
+const INSERT_CLIENT = `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'sqlite')})`
+const INSERT_USER = `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(10, 'sqlite')})`
+const INSERT_SIGNING_KEY = `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'sqlite')})`
+const RETIRE_SIGNING_KEYS = retireSigningKeysSql('sqlite')
+const DELETE_EXPIRED_SIGNING_KEYS = deleteExpiredSigningKeysSql('sqlite')
 const SELECT_CODE = `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`
 const CONSUME_CODE = `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
                WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`
@@ -164,10 +171,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     clients: {
       create: (client) =>
         guard(() => {
-          run(
-            `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'sqlite')})`,
-            ...clientParams(client),
-          )
+          run(INSERT_CLIENT, ...clientParams(client))
         }),
       get: (clientId) =>
         guard(() => {
@@ -196,10 +200,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     users: {
       create: (user) =>
         guard(() => {
-          run(
-            `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(10, 'sqlite')})`,
-            ...userParams(user),
-          )
+          run(INSERT_USER, ...userParams(user))
         }),
       get: (subject) =>
         guard(() => {
@@ -332,10 +333,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         ),
       create: (key) =>
         guard(() => {
-          run(
-            `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'sqlite')})`,
-            ...signingKeyParams(key),
-          )
+          run(INSERT_SIGNING_KEY, ...signingKeyParams(key))
         }),
       createIfAbsent: (key, absence) =>
         guard(() =>
@@ -343,10 +341,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           transaction(() => {
             const present = signingKeyPresenceSql(key.alg, absence, 'sqlite')
             if (get(present.sql, ...present.params)) return false
-            run(
-              `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'sqlite')})`,
-              ...signingKeyParams(key),
-            )
+            run(INSERT_SIGNING_KEY, ...signingKeyParams(key))
+            return true
+          }),
+        ),
+      rotate: (next, retirement) =>
+        guard(() =>
+          transaction(() => {
+            const { absence } = retirement
+            if (absence) {
+              const present = signingKeyPresenceSql(next.alg, absence, 'sqlite')
+              if (get(present.sql, ...present.params)) return false
+            }
+            run(INSERT_SIGNING_KEY, ...signingKeyParams(next))
+            run(RETIRE_SIGNING_KEYS, retirement.expiresAt, next.alg, next.kid)
+            run(DELETE_EXPIRED_SIGNING_KEYS, retirement.now)
             return true
           }),
         ),
@@ -429,6 +438,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           Number(run('DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?', now).changes),
         ),
     },
+    seedIfEmpty: (seed) =>
+      guard(() =>
+        // BEGIN IMMEDIATE: another process starting on the same file waits, then finds the seed.
+        transaction(() => {
+          if (
+            get('SELECT 1 AS found FROM oauth_clients LIMIT 1') ||
+            get('SELECT 1 AS found FROM oauth_users LIMIT 1')
+          )
+            return false
+          for (const client of seed.clients) run(INSERT_CLIENT, ...clientParams(client))
+          for (const user of seed.users) run(INSERT_USER, ...userParams(user))
+          return true
+        }),
+      ),
     ping: () =>
       guard(() => {
         get('SELECT 1 AS ok')

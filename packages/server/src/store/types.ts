@@ -236,6 +236,15 @@ export interface SigningKeyAbsence {
   createdAfter?: number
 }
 
+/** How `SigningKeyStore.rotate` retires the keys `next` replaces. */
+export interface SigningKeyRetirement {
+  now: number
+  /** When the replaced keys leave JWKS: after the last token they signed has expired. */
+  expiresAt: number
+  /** Rotate only when no key matching these bounds exists (a scheduled rotation). */
+  absence?: SigningKeyAbsence
+}
+
 export interface SigningKeyStore {
   list(): Promise<SigningKeyRecord[]>
   create(key: SigningKeyRecord): Promise<void>
@@ -245,6 +254,13 @@ export interface SigningKeyStore {
    * True when this call inserted it.
    */
   createIfAbsent(key: SigningKeyRecord, absence: SigningKeyAbsence): Promise<boolean>
+  /**
+   * One key rotation, in one transaction: inserts `next` (when `retirement.absence` is given, only if no
+   * matching key exists, as `createIfAbsent`), gives every other key of `next.alg` that has no expiry
+   * the expiry `retirement.expiresAt`, and deletes every key expired at `retirement.now`. A failure
+   * leaves the keys as they were. True when `next` was inserted.
+   */
+  rotate(next: SigningKeyRecord, retirement: SigningKeyRetirement): Promise<boolean>
   /** Sets `expiresAt` of a key; false when unknown. */
   expire(kid: string, expiresAt: number): Promise<boolean>
   delete(kid: string): Promise<boolean>
@@ -272,6 +288,12 @@ export interface RevokedAccessTokenStore {
   deleteExpired(now: number): Promise<number>
 }
 
+/** What a first start stores (demo clients and users): all of it, or nothing. */
+export interface SeedRecords {
+  clients: readonly ClientRecord[]
+  users: readonly UserRecord[]
+}
+
 export interface Store {
   readonly clients: ClientStore
   readonly users: UserStore
@@ -286,5 +308,11 @@ export interface Store {
    * closed or unreachable. For readiness probes.
    */
   ping(): Promise<void>
+  /**
+   * Inserts `seed` in one transaction if and only if the store holds no client and no user, under the
+   * same cross-instance lock as the first signing key: of several instances starting on one empty
+   * store, exactly one seeds. True when this call inserted the records; a failure inserts none of them.
+   */
+  seedIfEmpty(seed: SeedRecords): Promise<boolean>
   close(): Promise<void>
 }

@@ -502,6 +502,86 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(tokens.filter((token) => token !== undefined && token.rotatedAt === null)).toHaveLength(1)
     })
 
+    it('rotates signing keys in one step: the new key, the old one expiring, expired ones gone, or nothing', async () => {
+      const key = (kid: string, overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord => ({
+        kid,
+        alg: 'ES256',
+        privateJwk: '{"kty":"EC"}',
+        publicJwk: '{"kty":"EC"}',
+        createdAt: T,
+        activatesAt: T,
+        expiresAt: null,
+        ...overrides,
+      })
+      await store.signingKeys.create(key('current'))
+      await store.signingKeys.create(key('expired', { expiresAt: T + 5 }))
+      await store.signingKeys.create(key('other-alg', { alg: 'RS256' }))
+      expect(
+        await store.signingKeys.rotate(key('next', { createdAt: T + 10 }), {
+          now: T + 10,
+          expiresAt: T + 99,
+        }),
+      ).toBe(true)
+      const byKid = new Map((await store.signingKeys.list()).map((k) => [k.kid, k.expiresAt]))
+      expect(Object.fromEntries(byKid)).toEqual({ current: T + 99, 'other-alg': null, next: null })
+
+      // A failure (the kid exists) changes nothing: no half rotation.
+      await expect(
+        store.signingKeys.rotate(key('current', { createdAt: T + 20 }), { now: T + 200, expiresAt: T + 300 }),
+      ).rejects.toThrow()
+      expect(Object.fromEntries((await store.signingKeys.list()).map((k) => [k.kid, k.expiresAt]))).toEqual({
+        current: T + 99,
+        'other-alg': null,
+        next: null,
+      })
+      // A scheduled rotation does nothing while a recent enough key exists.
+      expect(
+        await store.signingKeys.rotate(key('too-soon', { createdAt: T + 11 }), {
+          now: T + 11,
+          expiresAt: T + 500,
+          absence: { now: T + 11, createdAfter: T + 11 - 3600 },
+        }),
+      ).toBe(false)
+      expect((await store.signingKeys.list()).map((k) => k.kid)).not.toContain('too-soon')
+    })
+
+    it('seeds an empty store once, all or nothing, even when instances seed at the same time', async () => {
+      const seed = (n: number) => ({
+        clients: [client({ name: `seed ${n}` }), client({ name: `seed ${n} public`, secretHash: null })],
+        users: [
+          {
+            subject: `seed-user-${n}`,
+            username: 'demo',
+            passwordHash: 'h',
+            name: null,
+            email: null,
+            emailVerified: false,
+            createdAt: T,
+          },
+        ],
+      })
+      // A seed that cannot be stored whole (a username twice) stores none of it.
+      const broken = seed(0)
+      await expect(
+        store.seedIfEmpty({
+          ...broken,
+          users: [...broken.users, { ...broken.users[0], subject: 'x' } as never],
+        }),
+      ).rejects.toThrow()
+      expect(await store.clients.list()).toEqual([])
+      expect(await store.users.list()).toEqual([])
+
+      const results = await Promise.all(Array.from({ length: 8 }, (_, n) => store.seedIfEmpty(seed(n + 1))))
+      expect(results.filter(Boolean)).toHaveLength(1)
+      const winner = results.indexOf(true) + 1
+      expect((await store.clients.list()).map((c) => c.name).sort()).toEqual([
+        `seed ${winner}`,
+        `seed ${winner} public`,
+      ])
+      expect((await store.users.list()).map((u) => u.subject)).toEqual([`seed-user-${winner}`])
+      expect(await store.seedIfEmpty(seed(99))).toBe(false)
+    })
+
     it('keeps signing keys and their expiry', async () => {
       const key = {
         kid: 'k1',
