@@ -11,7 +11,14 @@ export class NodeChild<Command extends { type: string }, Message extends { type:
 
   constructor(
     script: string,
-    options: { pinning: Pinning; cpu?: number; args?: string[]; nodeArgs?: string[] },
+    options: {
+      pinning: Pinning
+      cpu?: number
+      args?: string[]
+      nodeArgs?: string[]
+      /** A file descriptor for the child's stdout (default: discarded). */
+      stdout?: number
+    },
   ) {
     const { command, args } = pinnedCommand(options.pinning, options.cpu, [
       ...(options.nodeArgs ?? []),
@@ -20,7 +27,7 @@ export class NodeChild<Command extends { type: string }, Message extends { type:
     ])
     this.spawnedAt = performance.now()
     this.process = spawn(command, args, {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      stdio: ['ignore', options.stdout ?? 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     })
     this.process.stderr?.setEncoding('utf8')

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
+import { measureBrowserBundle } from './bundle/browser-bundle.js'
 import { runClientSide } from './client-run.js'
 import { evaluateGoals, targetsToProfile } from './goals.js'
 import { describeMachine } from './machine.js'
@@ -18,8 +19,14 @@ import { measureStartup } from './startup.js'
 import { TARGETS, targetById } from './targets/catalog.js'
 import { runTokenBench } from './token-bench.js'
 
-const MEMORY_TARGET = 'pipeshub-cc-es256'
-const STARTUP_TARGETS = ['pipeshub-cc-es256', 'oidc-provider-cc', 'oauth2-server-cc', 'floor-crypto']
+const MEMORY_TARGET = 'deployable-cc'
+const STARTUP_TARGETS = [
+  'deployable-cc',
+  'oidc-provider-cc',
+  'pipeshub-cc-es256',
+  'oauth2-server-cc',
+  'floor-crypto',
+]
 
 const started = performance.now()
 
@@ -51,7 +58,9 @@ function printSummary(results: BenchResults): void {
         ? '–'
         : goal.unit === 'x'
           ? formatRatio(goal.measured)
-          : formatRate(goal.measured)
+          : goal.unit === 'KB'
+            ? `${goal.measured.toFixed(1)} KB`
+            : formatRate(goal.measured)
     const verdict = goal.met === undefined ? 'not measured' : goal.met ? 'met' : 'MISSED'
     log(`goal ${goal.description}: ${measured} (${goal.comparison} ${goal.goal}) ${verdict}`)
   }
@@ -102,7 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     log('token endpoint')
     results.targets.push(...(await runTokenBench(definitions, options, pinning, load, log)))
     // Quick runs time this server only; full runs add the peers and the floor for comparison.
-    const startupTargets = (options.quick ? STARTUP_TARGETS.slice(0, 1) : STARTUP_TARGETS).filter((id) =>
+    const startupTargets = (options.quick ? STARTUP_TARGETS.slice(0, 2) : STARTUP_TARGETS).filter((id) =>
       definitions.some((definition) => definition.id === id),
     )
     log(`start-up: ${startupTargets.join(', ')}, each alone, ${options.quick ? 1 : 3} time(s)`)
@@ -120,12 +129,29 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (!options.skipClient) {
       log('client side: decode, cached getAccessToken(), expiry stampede')
-      results.client = await runClientSide(options.quick, pinning, [MEMORY_TARGET, 'floor-crypto'])
+      results.client = await runClientSide(options.quick, pinning, ['pipeshub-cc-es256', 'floor-crypto'])
       log(
         `  ${results.client.status}${results.client.reason === undefined ? '' : `: ${results.client.reason}`}`,
       )
     }
-    results.goals = evaluateGoals(results.targets, results.client)
+    log('browser bundle: Vite production build of the code flow page')
+    results.browserBundle = await measureBrowserBundle()
+    log(
+      results.browserBundle.status === 'ok'
+        ? `  ${((results.browserBundle.gzipBytes ?? 0) / 1024).toFixed(1)} KB gzipped (${((results.browserBundle.bytes ?? 0) / 1024).toFixed(1)} KB minified): ${(
+            results.browserBundle.packages ?? []
+          )
+            .slice(0, 4)
+            .map((item) => `${item.name} ${Math.round(item.share * 100)}%`)
+            .join(', ')}`
+        : `  failed: ${results.browserBundle.reason}`,
+    )
+    results.goals = evaluateGoals(results.targets, {
+      client: results.client,
+      browserBundle: results.browserBundle,
+      startup: results.startup,
+      memory: results.memory,
+    })
     if (options.profile) {
       for (const id of targetsToProfile(results.goals)) {
         log(`profile: ${id} under node --cpu-prof (a goal was missed)`)

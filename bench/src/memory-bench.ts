@@ -24,7 +24,7 @@ export async function runMemoryBench(
   let target: TargetProcess | undefined
   try {
     // --expose-gc only for the two forced collections of the leak check, not during the sampling.
-    target = await TargetProcess.start(id, pinning, { nodeArgs: ['--expose-gc'] })
+    target = await TargetProcess.start(id, pinning, { nodeArgs: ['--expose-gc'], timeoutMs: 60_000 })
     await target.requestOnce()
     const running = target
     const samples: { t: number; rssBytes: number }[] = [{ t: 0, rssBytes: (await running.memory()).rss }]

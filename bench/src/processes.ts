@@ -1,3 +1,6 @@
+import { closeSync, openSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { NodeChild } from './child.js'
 import { distEntry } from './paths.js'
 import { type Pinning, pinRunningProcess } from './pinning.js'
@@ -15,6 +18,7 @@ const TARGET_ENTRY = distEntry('targets/serve.js')
 const LOAD_ENTRY = distEntry('load/load-generator.js')
 
 let nextRequestId = 1
+let nextLogFile = 1
 
 /** A server under test in its own process, pinned to the server core. */
 export class TargetProcess {
@@ -36,12 +40,20 @@ export class TargetProcess {
       pinAfterReady?: boolean
     } = {},
   ): Promise<TargetProcess> {
+    // The deployable token server logs to stdout, as in production: into a file, as `npm start > log` would.
+    const logFile = id.startsWith('deployable-')
+      ? join(tmpdir(), `pipeshub-bench-${id}-${process.pid}-${nextLogFile++}.log`)
+      : undefined
+    const stdout = logFile === undefined ? undefined : openSync(logFile, 'w')
     const child = new NodeChild<TargetCommand, TargetMessage>(TARGET_ENTRY, {
       pinning,
       ...(pinning.mode === 'taskset' && options.pinAfterReady !== true ? { cpu: pinning.serverCpu } : {}),
       args: [id],
       ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
+      ...(stdout === undefined ? {} : { stdout }),
     })
+    if (stdout !== undefined) closeSync(stdout)
+    if (logFile !== undefined) child.process.once('exit', () => rmSync(logFile, { force: true }))
     try {
       const ready = await child.waitFor(
         (message): message is Extract<TargetMessage, { type: 'ready' }> => message.type === 'ready',

@@ -45,7 +45,7 @@ export async function profileTarget(
   const directory = mkdtempSync(join(tmpdir(), 'pipeshub-bench-profile-'))
   const path = join(directory, `${id}.cpuprofile`)
   try {
-    const target = await TargetProcess.start(id, pinning)
+    const target = await TargetProcess.start(id, pinning, { timeoutMs: 60_000 })
     try {
       await load.run(await jobFor(target, options, options.warmupSeconds, expectedRate))
       const job = await jobFor(target, options, options.roundSeconds, expectedRate)

@@ -83,6 +83,16 @@ describe('categorise', () => {
     expect(categorise('query', 'file:///a/node_modules/pg/lib/client.js')).toBe('pg')
     expect(categorise('x', 'file:///a/node_modules/@fastify/cookie/plugin.js')).toBe('Fastify')
   })
+  it('names the logging and the rate limiting of the deployable token server apart from Fastify', () => {
+    expect(
+      categorise('write', 'file:///a/node_modules/.pnpm/pino@10.4.0/node_modules/pino/lib/proto.js'),
+    ).toBe('logging (pino)')
+    expect(categorise('write', 'file:///a/node_modules/sonic-boom/index.js')).toBe('logging (pino)')
+    expect(categorise('onRequest', 'file:///a/node_modules/@fastify/rate-limit/index.js')).toBe(
+      'rate limiting',
+    )
+    expect(categorise('hook', 'file:///r/apps/token-server/dist/app.js')).toBe('@pipeshub/token-server')
+  })
   it('knows the VM pseudo-frames', () => {
     expect(categorise('(program)', '')).toMatch(/^native/)
     expect(categorise('(garbage collector)', '')).toBe('garbage collection')

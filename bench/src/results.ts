@@ -79,13 +79,26 @@ export interface ProfileSummary {
   readonly levers: string[]
 }
 
+/** A Vite production build of a browser page using @pipeshub/client. */
+export interface BrowserBundleResult {
+  readonly status: 'ok' | 'failed'
+  readonly reason?: string
+  readonly page?: string
+  /** Minified bytes. */
+  readonly bytes?: number
+  /** Gzipped (level 9) bytes: the number the goal is about. */
+  readonly gzipBytes?: number
+  /** Share of the minified bytes by package, largest first. */
+  readonly packages?: { readonly name: string; readonly share: number }[]
+}
+
 export interface GoalResult {
   readonly id: string
   readonly description: string
   readonly measured?: number
   readonly goal: number
-  readonly comparison: '>=' | '>' | '=='
-  readonly unit: 'x' | 'calls/s' | 'requests'
+  readonly comparison: '>=' | '>' | '==' | '<='
+  readonly unit: 'x' | 'calls/s' | 'requests' | 'KB'
   /** undefined when one side could not be measured. */
   readonly met?: boolean
 }
@@ -108,6 +121,7 @@ export interface BenchResults {
   memory?: MemoryResult
   startup: StartupResult[]
   client?: ClientResult
+  browserBundle?: BrowserBundleResult
   goals: GoalResult[]
   profiles: ProfileSummary[]
 }

@@ -9,7 +9,7 @@ export async function measureStartup(id: string, pinning: Pinning, attempts: num
   for (let attempt = 0; attempt < attempts; attempt++) {
     let target: TargetProcess | undefined
     try {
-      target = await TargetProcess.start(id, pinning)
+      target = await TargetProcess.start(id, pinning, { timeoutMs: 60_000 })
       await target.requestOnce()
       attemptsMs.push(performance.now() - target.spawnedAt)
     } catch (error) {

@@ -47,6 +47,19 @@ const tmp = mkdtempSync(join(tmpdir(), 'pipeshub-release-test-'))
 const children = new Set()
 let cleanedUp = false
 
+/** The packages a consumer's install brought in: npm's hidden lockfile, or pnpm's virtual store. */
+function installedPackages(dir, client) {
+  const names =
+    client === 'npm'
+      ? Object.keys(readJson(join(dir, 'node_modules', '.package-lock.json')).packages ?? {})
+          .filter((path) => path !== '')
+          .map((path) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length))
+      : readdirSync(join(dir, 'node_modules', '.pnpm'))
+          .filter((entry) => entry.includes('@', 1))
+          .map((entry) => entry.slice(0, entry.indexOf('@', 1)).replace('+', '/'))
+  return { count: names.length, names }
+}
+
 function cleanup() {
   if (cleanedUp) return
   cleanedUp = true
@@ -345,6 +358,29 @@ async function main() {
         if (!(count > 0)) throw new Error(`${pkg.name} exports nothing`)
         return `${count} exports`
       })
+      if (pkg.name === '@pipeshub/server') {
+        // The stores' drivers are optional: a SQLite user installs no PostgreSQL driver.
+        await check(`${client}: @pipeshub/server alone installs no database driver`, async () => {
+          const { count, names } = installedPackages(dir, client)
+          const drivers = names.filter((name) => name === 'pg' || name.startsWith('pg-'))
+          if (drivers.length > 0) throw new Error(`installed ${drivers.join(', ')}`)
+          return `${count} packages`
+        })
+        await check(`${client}: @pipeshub/server/postgres without pg says to install pg`, async () => {
+          const { stdout } = await run(
+            process.execPath,
+            [
+              '--input-type=module',
+              '-e',
+              "const { openPostgresStore } = await import('@pipeshub/server/postgres'); await openPostgresStore({ connectionString: 'postgres://127.0.0.1:1/none' }).then(() => console.log('opened'), (error) => console.log(error.name + ': ' + error.message))",
+            ],
+            { cwd: dir, env, timeoutMs: 60_000 },
+          )
+          if (!stdout.includes('StorageError') || !stdout.includes('npm install pg'))
+            throw new Error(stdout.trim())
+          return stdout.trim()
+        })
+      }
       const sources = consumerSources(pkg.name)
       writeFileSync(join(dir, 'consumer.ts'), sources.typescript)
       if (sources.needsNodeTypes) {

@@ -25,7 +25,7 @@ import {
 import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
-import { createLogger, generateRequestId } from './logging.js'
+import { createLogger, generateRequestId, logSecurityEvent } from './logging.js'
 import { createMetrics, type TokenServerMetrics } from './metrics.js'
 import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
@@ -61,7 +61,11 @@ export interface TokenServer {
   readonly authorizationServer: AuthorizationServer
   /** The Prometheus series of this server (`GET /metrics`, or its own listener). */
   readonly metrics: TokenServerMetrics
-  /** Stops accepting connections, finishes in-flight requests, then closes the store. Idempotent. */
+  /**
+   * Turns readiness 503 at once, waits `config.shutdownDelay` seconds (still serving, so a load balancer
+   * that polls readiness stops sending first), then stops accepting connections, finishes in-flight
+   * requests and closes the store. Idempotent.
+   */
   close(): Promise<void>
 }
 
@@ -106,6 +110,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     options.logger ??
     createLogger({
       level: config.logLevel,
+      format: config.logFormat,
       ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
     })
   const app = Fastify({
@@ -113,6 +118,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     // Fastify accepts a hop count at run time (proxy-addr); its types only list the other forms.
     trustProxy: fastifyTrustProxy(config.trustProxy) as NonNullable<FastifyServerOptions['trustProxy']>,
     genReqId: generateRequestId,
+    // One line per request, at its end (below), instead of Fastify's two.
+    disableRequestLogging: true,
     // Keep-alive connections must not hold `close()` open past the requests they carry.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -146,6 +153,18 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   })
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    request.log.debug({ req: request }, 'incoming request')
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        req: request,
+        route: request.routeOptions.url ?? null,
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    )
   })
 
   const authorizationServer = createAuthorizationServer({
@@ -157,6 +176,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    onSecurityEvent: (event) => logSecurityEvent(app.log, event),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths
@@ -302,6 +322,13 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     close() {
       closing ??= (async () => {
         shuttingDown = true
+        if (config.shutdownDelay > 0) {
+          app.log.info(
+            { seconds: config.shutdownDelay },
+            'draining: readiness is 503, closing the listener after the delay',
+          )
+          await new Promise((resolve) => setTimeout(resolve, config.shutdownDelay * 1000))
+        }
         try {
           await app.close()
         } finally {

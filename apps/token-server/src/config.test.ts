@@ -68,6 +68,7 @@ describe('loadConfig', () => {
       signingAlg: 'EdDSA',
       trustProxy: '10.0.0.0/8, 127.0.0.1',
       logLevel: 'debug',
+      logFormat: 'auto',
       rateLimitToken: 50,
       rateLimitLogin: 5,
       rateLimitClientAuthFailures: 7,
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
       redisKeyPrefix: 'oauth:',
       seedDemo: false,
       keyRotationDays: 7,
+      shutdownDelay: 0,
       metricsHost: '127.0.0.1',
       introspectionClients: ['rs-1', 'rs-2'],
     })

@@ -57,6 +57,9 @@ export const TokenServerConfigSchema = Type.Object(
       Type.Literal('trace'),
       Type.Literal('silent'),
     ]),
+    logFormat: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+      description: 'auto: pretty on a terminal, JSON otherwise.',
+    }),
     rateLimitToken: Type.Integer({
       minimum: 1,
       maximum: 1000000,
@@ -88,6 +91,12 @@ export const TokenServerConfigSchema = Type.Object(
     seedDemo: Type.Union([Type.Boolean(), Type.Literal('loopback')], {
       description:
         'Create demo clients and a demo user on an empty store (and serve /demo/callback): `loopback` only when the issuer is a loopback address, `true` always.',
+    }),
+    shutdownDelay: Type.Integer({
+      minimum: 0,
+      maximum: 300,
+      description:
+        'Seconds between readiness turning 503 and the listener closing at shutdown, so that load balancers stop sending first.',
     }),
     keyRotationDays: Type.Integer({
       minimum: 0,
@@ -126,12 +135,14 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   signingAlg: 'ES256',
   trustProxy: false,
   logLevel: 'info',
+  logFormat: 'auto',
   rateLimitToken: 600,
   rateLimitLogin: 20,
   rateLimitClientAuthFailures: 20,
   rateLimitClientAuthFailuresTotal: 300,
   redisKeyPrefix: 'pipeshub:rate-limit:',
   seedDemo: 'loopback',
+  shutdownDelay: 0,
   keyRotationDays: 30,
   metricsHost: '127.0.0.1',
   introspectionClients: [],
@@ -152,6 +163,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   signingAlg: { env: 'PIPESHUB_SIGNING_ALG', kind: 'string', doc: 'ES256' },
   trustProxy: { env: 'PIPESHUB_TRUST_PROXY', kind: 'trustProxy', doc: 'false' },
   logLevel: { env: 'PIPESHUB_LOG_LEVEL', kind: 'string', doc: 'info' },
+  logFormat: { env: 'PIPESHUB_LOG_FORMAT', kind: 'string', doc: 'auto' },
   rateLimitToken: { env: 'PIPESHUB_RATE_LIMIT_TOKEN', kind: 'integer', doc: '600' },
   rateLimitLogin: { env: 'PIPESHUB_RATE_LIMIT_LOGIN', kind: 'integer', doc: '20' },
   rateLimitClientAuthFailures: {
@@ -167,6 +179,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   redisUrl: { env: 'PIPESHUB_REDIS_URL', kind: 'string', doc: '' },
   redisKeyPrefix: { env: 'PIPESHUB_REDIS_KEY_PREFIX', kind: 'string', doc: 'pipeshub:rate-limit:' },
   seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'loopback' },
+  shutdownDelay: { env: 'PIPESHUB_SHUTDOWN_DELAY', kind: 'integer', doc: '0' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
   metricsPort: { env: 'PIPESHUB_METRICS_PORT', kind: 'integer', doc: '' },
   metricsHost: { env: 'PIPESHUB_METRICS_HOST', kind: 'string', doc: '127.0.0.1' },
@@ -323,6 +336,8 @@ function describeExpected(key: ConfigKey): string {
       return 'must be one of ES256, EdDSA, RS256'
     case 'logLevel':
       return `must be one of ${LOG_LEVELS.join(', ')}`
+    case 'logFormat':
+      return 'must be one of auto, json, pretty'
     case 'trustProxy':
       return 'must be true, false, a hop count or a comma-separated list of addresses'
     case 'seedDemo':

@@ -157,3 +157,86 @@ describe('log redaction', () => {
     }
   })
 })
+
+describe('request and security log entries', () => {
+  it('writes one line per request at info, and a structured entry for a failed client authentication', async () => {
+    const { lines, destination } = captureLines()
+    const store = createMemoryStore()
+    const job = await registerClient(store, { name: 'Job', grantTypes: ['client_credentials'] })
+    const server = await createTokenServer({
+      config: testConfig({ logLevel: 'info' }),
+      store,
+      issuer: 'http://token-server.test',
+      logDestination: destination,
+    })
+    try {
+      const wrongSecret = 'not-the-secret-of-this-client'
+      const response = await server.app.inject({
+        method: 'POST',
+        url: server.paths.token,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${job.client.clientId}:${wrongSecret}`).toString('base64')}`,
+        },
+        payload: 'grant_type=client_credentials',
+      })
+      expect(response.statusCode).toBe(401)
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+      const ofRequest = entries.filter((entry) => entry.reqId === response.headers['x-request-id'])
+      expect(ofRequest.map((entry) => entry.msg)).toEqual(['request completed'])
+      expect(ofRequest[0]).toMatchObject({ statusCode: 401, route: server.paths.token })
+      const events = entries.filter((entry) => entry.event !== undefined)
+      expect(events).toHaveLength(1)
+      expect(events[0]).toMatchObject({
+        level: 40,
+        event: 'client_authentication_failed',
+        client_id: job.client.clientId,
+        reason: 'client authentication failed',
+      })
+      expect(lines.join('')).not.toContain(wrongSecret)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('logs a disabled client as a security event', async () => {
+    const { lines, destination } = captureLines()
+    const store = createMemoryStore()
+    const server = await createTokenServer({
+      config: testConfig({ logLevel: 'info' }),
+      store,
+      issuer: 'http://token-server.test',
+      logDestination: destination,
+    })
+    try {
+      const job = await registerClient(store, { name: 'Job', grantTypes: ['client_credentials'] })
+      await server.authorizationServer.disableClient(job.client.clientId)
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(entries).toContainEqual(
+        expect.objectContaining({
+          event: 'client_disabled',
+          client_id: job.client.clientId,
+          msg: 'client disabled',
+        }),
+      )
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('writes human lines with format pretty (what a terminal gets), JSON with format json', () => {
+    const pretty = captureLines()
+    createLogger({ level: 'info', format: 'pretty', destination: pretty.destination }).info(
+      { event: 'login_failed', reason: 'wrong_password', password: 'hunter2-secret' },
+      'login failed',
+    )
+    const text = pretty.lines.join('')
+    expect(text).toContain('login failed')
+    expect(text).toContain('wrong_password')
+    expect(text).not.toContain('hunter2-secret')
+    expect(() => JSON.parse(text)).toThrow()
+    const json = captureLines()
+    createLogger({ level: 'info', format: 'json', destination: json.destination }).info('ready')
+    expect(JSON.parse(json.lines[0] ?? '')).toMatchObject({ msg: 'ready', service: 'pipeshub-token-server' })
+  })
+})

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { Writable } from 'node:stream'
+import type { SecurityEvent } from '@pipeshub/server'
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+import pretty from 'pino-pretty'
 
 /** Parameters whose values are credentials; never written to a log line, wherever they appear. */
 export const SECRET_PARAMETERS = [
@@ -55,10 +58,34 @@ interface SerializedRequest {
   remoteAddress: string | undefined
 }
 
+export type LogFormat = 'auto' | 'json' | 'pretty'
+
 export interface TokenServerLoggerOptions {
   level: string
   /** Where lines go; stdout by default. Tests pass a stream to read the lines back. */
   destination?: DestinationStream
+  /**
+   * `json`: one JSON object per line; `pretty`: pino-pretty's human lines; `auto` (default): pretty when
+   * stdout is a terminal (and no destination is given), JSON otherwise, so log collectors get JSON.
+   */
+  format?: LogFormat
+}
+
+/** pino-pretty writes to a stream; a test's `{ write }` destination is wrapped into one. */
+function asWritable(destination: DestinationStream): Writable {
+  if (destination instanceof Writable) return destination
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      destination.write(chunk.toString('utf8'))
+      done()
+    },
+  })
+}
+
+/** Whether `createLogger` writes human lines: `pretty`, or `auto` on a terminal. */
+export function prettyLogs(format: LogFormat = 'auto', destination?: DestinationStream): boolean {
+  if (format === 'auto') return destination === undefined && process.stdout.isTTY === true
+  return format === 'pretty'
 }
 
 /** The JSON logger Fastify uses: request ids, redaction, URL query secrets removed. */
@@ -79,7 +106,38 @@ export function createLogger(options: TokenServerLoggerOptions): Logger {
       err: pino.stdSerializers.err,
     },
   }
+  if (prettyLogs(options.format, options.destination)) {
+    // Synchronous, in this process: a worker-thread transport would lose lines at process.exit().
+    const stream = pretty({
+      colorize: options.destination === undefined && process.stdout.isTTY === true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,service',
+      sync: true,
+      ...(options.destination === undefined ? {} : { destination: asWritable(options.destination) }),
+    })
+    return pino(loggerOptions, stream)
+  }
   return options.destination ? pino(loggerOptions, options.destination) : pino(loggerOptions)
+}
+
+const SECURITY_MESSAGES: Record<SecurityEvent['type'], string> = {
+  client_authentication_failed: 'client authentication failed',
+  refresh_token_reuse_detected: 'refresh token reuse detected: its token family is revoked',
+  authorization_code_reuse_detected: 'authorization code reuse detected: what it issued is revoked',
+  signing_key_rotated: 'signing key rotated: published now, signs after the publication delay',
+  client_disabled: 'client disabled',
+  client_enabled: 'client enabled',
+}
+
+/** A security event as one structured entry: `event` is its type, members snake_case, no secret. */
+export function logSecurityEvent(log: Pick<Logger, 'warn' | 'info'>, event: SecurityEvent): void {
+  const { type, ...fields } = event
+  const entry: Record<string, unknown> = { event: type }
+  for (const [name, value] of Object.entries(fields)) {
+    entry[name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)] = value
+  }
+  const level = type === 'signing_key_rotated' || type === 'client_enabled' ? 'info' : 'warn'
+  log[level](entry, SECURITY_MESSAGES[type])
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/

@@ -26,6 +26,8 @@ afterAll(() => {
 interface Started {
   child: ChildProcessWithoutNullStreams
   output: () => string
+  /** Standard output alone: the JSON log stream. */
+  stdout: () => string
   issuer: string
   /** Resolves when the output contains `text` (or rejects when the process exits first). */
   waitFor: (text: string) => Promise<void>
@@ -40,6 +42,7 @@ async function startMain(env: Record<string, string>, args: string[] = []): Prom
   })
   children.push(child)
   let output = ''
+  let stdout = ''
   const waiters: Array<{ text: string; resolve: () => void; reject: (error: Error) => void }> = []
   const check = () => {
     for (const waiter of [...waiters]) {
@@ -50,6 +53,7 @@ async function startMain(env: Record<string, string>, args: string[] = []): Prom
     }
   }
   child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8')
     output += chunk.toString('utf8')
     check()
   })
@@ -69,7 +73,7 @@ async function startMain(env: Record<string, string>, args: string[] = []): Prom
   await waitFor('"msg":"token server ready"')
   const ready = output.split('\n').find((line) => line.includes('"msg":"token server ready"')) ?? '{}'
   const issuer = (JSON.parse(ready) as { issuer: string }).issuer
-  return { child, output: () => output, issuer, waitFor, exited }
+  return { child, output: () => output, stdout: () => stdout, issuer, waitFor, exited }
 }
 
 describe('node dist/main.js', () => {
@@ -105,6 +109,14 @@ describe('node dist/main.js', () => {
 
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)
+    // Standard output is JSON lines only (the banner went to stderr), one line per request.
+    const lines = first.stdout().trim().split('\n')
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow()
+    expect(first.stdout()).not.toContain('Discovery:')
+    const tokenLines = lines
+      .map((line) => JSON.parse(line) as { msg?: string; req?: { url?: string } })
+      .filter((entry) => entry.req?.url === '/api/v1/oauth2/token')
+    expect(tokenLines.map((entry) => entry.msg)).toEqual(['request completed'])
 
     const second = await startMain({ PIPESHUB_STORE: store })
     second.child.kill('SIGTERM')
@@ -176,6 +188,8 @@ describe('node dist/main.js', () => {
     const started = await startMain({
       PIPESHUB_STORE: `sqlite:${join(folder, 'graceful.db')}`,
       PIPESHUB_SEED_DEMO: 'false',
+      // The request's first line ("incoming request") is a debug line: the one at info comes at its end.
+      PIPESHUB_LOG_LEVEL: 'debug',
     })
     const { port } = new URL(started.issuer)
     const body = 'grant_type=client_credentials&client_id=nobody&client_secret=nothing-at-all-here'
@@ -225,6 +239,25 @@ describe('node dist/main.js', () => {
     expect((await fetch(`${started.issuer}/metrics`)).status).toBe(404)
     started.child.kill('SIGTERM')
     expect(await started.exited).toBe(0)
+  })
+
+  it('drains with PIPESHUB_SHUTDOWN_DELAY: readiness 503 at once, requests still served, then the listener closes', async () => {
+    const started = await startMain({
+      PIPESHUB_STORE: 'memory:',
+      PIPESHUB_SEED_DEMO: 'false',
+      PIPESHUB_SHUTDOWN_DELAY: '3',
+    })
+    expect((await fetch(`${started.issuer}/readyz`)).status).toBe(200)
+    const signalled = Date.now()
+    started.child.kill('SIGTERM')
+    await started.waitFor('"msg":"draining: readiness is 503, closing the listener after the delay"')
+    // The load balancer's next probe sees 503; traffic it still sends is answered.
+    expect((await fetch(`${started.issuer}/readyz`)).status).toBe(503)
+    const discovery = await fetch(`${started.issuer}/.well-known/openid-configuration`)
+    expect(discovery.status).toBe(200)
+    expect(await started.exited).toBe(0)
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(3000)
+    await expect(fetch(`${started.issuer}/healthz`)).rejects.toThrow()
   })
 
   it('stops with one line per configuration problem and exit code 1', () => {

@@ -127,7 +127,8 @@ async function main(): Promise<void> {
   }
   server.app.log.info({ issuer, store: describeStore(config.store) }, 'token server ready')
   if (seeded !== undefined) {
-    process.stdout.write(
+    // The banner is for a person: on stderr, out of the JSON log stream on stdout.
+    process.stderr.write(
       `${demoBanner({
         issuer,
         tokenEndpoint: `${issuer}${server.paths.token}`,

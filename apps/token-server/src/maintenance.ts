@@ -35,13 +35,8 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
     async rotateKeysIfDue() {
       if (options.keyRotationDays === 0) return
       try {
-        const key = await authorizationServer.rotateSigningKeysIfDue(options.keyRotationDays * 86_400)
-        if (key !== undefined) {
-          log.info(
-            { kid: key.kid, alg: key.alg, signsFrom: new Date(key.activatesAt * 1000).toISOString() },
-            'signing key rotated: the new key is published now and signs after the publication delay',
-          )
-        }
+        // A rotation is logged by the server's security events (`event: signing_key_rotated`).
+        await authorizationServer.rotateSigningKeysIfDue(options.keyRotationDays * 86_400)
       } catch (error) {
         log.warn({ err: error }, 'signing-key rotation failed; retrying at the next check')
       }

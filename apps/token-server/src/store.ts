@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { createMemoryStore, openPostgresStore, openSqliteStore, type Store } from '@pipeshub/server'
+import { createMemoryStore, type Store } from '@pipeshub/server'
+import { openPostgresStore } from '@pipeshub/server/postgres'
+import { openSqliteStore } from '@pipeshub/server/sqlite'
 import { sqlitePath, type TokenServerConfig } from './config.js'
 
 /**

@@ -15,6 +15,8 @@ describe('renderMarkdown', () => {
     target('floor-crypto', 10000),
     target('pipeshub-cc-es256', 9000),
     target('pipeshub-refresh-sqlite', 6000),
+    target('deployable-cc', 9000),
+    target('deployable-refresh', 6000),
     target('oidc-provider-cc', 4000),
     target('oidc-provider-refresh', 3000),
     target('oauth2-server-cc', 'failed'),
@@ -41,9 +43,12 @@ describe('renderMarkdown', () => {
 
   it('lists the goals with their verdicts', () => {
     expect(markdown).toMatch(
-      /\| client_credentials ES256 vs node-oidc-provider client_credentials \| 2\.25x \| >= 1\.80x \| met \|/,
+      /\| token server client_credentials ES256 vs node-oidc-provider client_credentials \| 2\.25x \| >= 2\.00x \| met \|/,
     )
-    expect(markdown).toMatch(/\| refresh_token on SQLite .* \| 2\.00x \| >= 1\.50x \| met \|/)
+    expect(markdown).toMatch(/\| token server refresh_token \(SQLite\) .* \| 2\.00x \| >= 2\.00x \| met \|/)
+    expect(markdown).toMatch(
+      /\| token server client_credentials ES256 vs the crypto floor \| 0\.90x \| >= 0\.85x \| met \|/,
+    )
     expect(markdown).toMatch(/decodeTokenResponse .* \| – \| >= 10\.00x \| not measured \|/)
   })
 

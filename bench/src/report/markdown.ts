@@ -17,6 +17,7 @@ function formatGoalValue(goal: GoalResult, value: number | undefined): string {
   if (value === undefined) return '–'
   if (goal.unit === 'x') return formatRatio(value)
   if (goal.unit === 'calls/s') return `${formatRate(value)} calls/s`
+  if (goal.unit === 'KB') return `${value.toFixed(1)} KB`
   return String(value)
 }
 
@@ -155,6 +156,22 @@ function clientSection(results: BenchResults): string[] {
   return lines
 }
 
+function browserBundleSection(results: BenchResults): string[] {
+  const bundle = results.browserBundle
+  if (bundle === undefined) return []
+  const lines = ['## Browser bundle', '']
+  if (bundle.status !== 'ok') return [...lines, `failed: ${cell(bundle.reason ?? 'unknown')}`, '']
+  lines.push(
+    `Vite production build of ${cell(bundle.page ?? 'the page')}: ${((bundle.bytes ?? 0) / 1024).toFixed(1)} KB minified, **${((bundle.gzipBytes ?? 0) / 1024).toFixed(1)} KB gzipped**.`,
+    '',
+    '| Package | Share of the minified bytes |',
+    '|---|---:|',
+    ...(bundle.packages ?? []).map((item) => `| ${cell(item.name)} | ${formatPercent(item.share)} |`),
+    '',
+  )
+  return lines
+}
+
 function profileSection(results: BenchResults): string[] {
   const decodeProfile = results.client?.decodeProfile
   const profiles = [...results.profiles, ...(decodeProfile === undefined ? [] : [decodeProfile])]
@@ -223,6 +240,7 @@ export function renderMarkdown(results: BenchResults): string {
     ...memorySection(results),
     ...startupSection(results),
     ...clientSection(results),
+    ...browserBundleSection(results),
     ...profileSection(results),
     '## What each target does',
     '',

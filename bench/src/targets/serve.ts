@@ -23,6 +23,12 @@ async function start(id: string): Promise<RunningTarget> {
       return (await import('./node-oauth2-server.js')).startNodeOauth2Server('client_credentials')
     case 'oauth2-server-refresh':
       return (await import('./node-oauth2-server.js')).startNodeOauth2Server('refresh_token')
+    case 'deployable-cc':
+      return (await import('./deployable.js')).startDeployable('client_credentials')
+    case 'deployable-refresh':
+      return (await import('./deployable.js')).startDeployable('refresh_token')
+    case 'deployable-code':
+      return (await import('./deployable.js')).startDeployable('authorization_code')
     case 'pipeshub-cc-es256':
       return (await import('./pipeshub.js')).startPipeshub({
         grant: 'client_credentials',

@@ -30,8 +30,10 @@ describe('every target server process', () => {
     const name = needsSkip
       ? `${definition.id} (skipped: PostgreSQL unreachable at ${new URL(benchDatabaseUrl()).host}; CI=true fails instead)`
       : `${definition.id} starts on 127.0.0.1 port 0 and answers a token request with 200`
-    it.skipIf(needsSkip)(name, async () => {
-      const target = await TargetProcess.start(definition.id, pinning, { timeoutMs: 30_000 })
+    it.skipIf(needsSkip)(name, { timeout: 120_000 }, async () => {
+      // A busy machine (a parallel test run) slows the deployable token server's start the most: it loads
+      // the whole app (pages, metrics, rate limits, OpenAPI) before it listens.
+      const target = await TargetProcess.start(definition.id, pinning, { timeoutMs: 90_000 })
       try {
         expect(target.port).toBeGreaterThan(0)
         const { status, body } = await target.requestOnce()

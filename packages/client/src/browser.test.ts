@@ -18,6 +18,7 @@ import {
 
 // Proves the published ESM runs in a real browser: the page loads packages/client/dist and its
 // dependencies' own ESM builds through an import map, with no bundler, and talks to the real server.
+// TypeBox is not in the map: the client's validators are compiled ahead of time, no schema library loads.
 // The page is served from the authorization server's origin, so no CORS is involved.
 
 const missing = chromiumMissing()

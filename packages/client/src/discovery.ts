@@ -1,4 +1,5 @@
-import { type AuthorizationServerMetadata, authorizationServerMetadataCodec } from '@pipeshub/models'
+import type { AuthorizationServerMetadata } from '@pipeshub/models'
+import { authorizationServerMetadataCodec } from '@pipeshub/models/codecs'
 import { ResponseValidationError } from './errors.js'
 import { assertOk, type CallOptions, decodeJson, type HttpResponse, send } from './http.js'
 import { type WithRaw, withRaw } from './raw.js'

@@ -1,4 +1,4 @@
-import { errorResponseCodec, type ValidationIssue } from '@pipeshub/models'
+import { errorResponseCodec, type ValidationIssue } from '@pipeshub/models/codecs'
 import { HttpError, NetworkError, OAuthError, ResponseValidationError, TimeoutError } from './errors.js'
 import { isRetryableStatus, parseRetryAfter, type ResolvedRetryOptions, retryDelayMs } from './retry.js'
 import { parseWwwAuthenticate } from './www-authenticate.js'

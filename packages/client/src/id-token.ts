@@ -1,4 +1,5 @@
-import { type IdTokenClaims, idTokenClaimsCodec } from '@pipeshub/models'
+import type { IdTokenClaims } from '@pipeshub/models'
+import { idTokenClaimsCodec } from '@pipeshub/models/codecs'
 import { errors, jwtVerify } from 'jose'
 import { checkAccessTokenHash } from './access-token-hash.js'
 import { IdTokenValidationError, OAuthClientError } from './errors.js'

@@ -1,4 +1,4 @@
-import { jsonWebKeySetCodec } from '@pipeshub/models'
+import { jsonWebKeySetCodec } from '@pipeshub/models/codecs'
 import { createLocalJWKSet, errors, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose'
 import { assertOk, decodeJson, send, type Transport } from './http.js'
 

@@ -1,12 +1,10 @@
+import type { IdTokenClaims, IntrospectionResponse, UserInfoResponse } from '@pipeshub/models'
 import {
   formatScope,
-  type IdTokenClaims,
-  type IntrospectionResponse,
   introspectionResponseCodec,
   parseScope,
-  type UserInfoResponse,
   userInfoResponseCodec,
-} from '@pipeshub/models'
+} from '@pipeshub/models/codecs'
 import { type AuthorizationCallback, checkAuthorizationCallback } from './authorization-callback.js'
 import { applyClientAuthentication, type ClientAuthenticationMethod } from './client-authentication.js'
 import { type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'

@@ -1,10 +1,5 @@
-import {
-  type IdTokenClaims,
-  isBearerTokenType,
-  type OAuthTokenResponseWire,
-  tokenResponseCodec,
-  type ValidatedOAuthTokenResponse,
-} from '@pipeshub/models'
+import type { IdTokenClaims, OAuthTokenResponseWire, ValidatedOAuthTokenResponse } from '@pipeshub/models'
+import { isBearerTokenType, tokenResponseCodec } from '@pipeshub/models/codecs'
 import { ResponseValidationError } from './errors.js'
 import { decodeJson, type HttpResponse } from './http.js'
 

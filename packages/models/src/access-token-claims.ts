@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { SCOPE_PATTERN } from './grammar.js'
-import { Audience, AuthenticationMethods, copyAudience, NonEmptyString, NumericDate } from './jwt-claims.js'
-import { wireCodec } from './wire-codec.js'
+import { Audience, AuthenticationMethods, NonEmptyString, NumericDate } from './jwt-claims.js'
 
 /** RFC 9068 §2.2: the claims of a JWT access token, camelCase where the claim name is snake_case. */
 export interface AccessTokenClaims {
@@ -56,40 +55,3 @@ export const AccessTokenClaimsWire = Type.Object(
   },
 )
 export type AccessTokenClaimsWire = Static<typeof AccessTokenClaimsWire>
-
-export const accessTokenClaimsCodec = wireCodec(
-  'AccessTokenClaims',
-  AccessTokenClaimsWire,
-  (wire): AccessTokenClaims => {
-    const model: AccessTokenClaims = {
-      iss: wire.iss,
-      sub: wire.sub,
-      aud: copyAudience(wire.aud),
-      exp: wire.exp,
-      iat: wire.iat,
-      jti: wire.jti,
-      clientId: wire.client_id,
-    }
-    if (wire.scope !== undefined) model.scope = wire.scope
-    if (wire.auth_time !== undefined) model.authTime = wire.auth_time
-    if (wire.acr !== undefined) model.acr = wire.acr
-    if (wire.amr !== undefined) model.amr = [...wire.amr]
-    return model
-  },
-  (model): AccessTokenClaimsWire => {
-    const wire: AccessTokenClaimsWire = {
-      iss: model.iss,
-      sub: model.sub,
-      aud: copyAudience(model.aud),
-      exp: model.exp,
-      iat: model.iat,
-      jti: model.jti,
-      client_id: model.clientId,
-    }
-    if (model.scope !== undefined) wire.scope = model.scope
-    if (model.authTime !== undefined) wire.auth_time = model.authTime
-    if (model.acr !== undefined) wire.acr = model.acr
-    if (model.amr !== undefined) wire.amr = [...model.amr]
-    return wire
-  },
-)

@@ -1,5 +1,4 @@
 import Type, { type Static } from 'typebox'
-import { wireCodec } from './wire-codec.js'
 
 /** The error codes RFC 6749 §5.2, §4.1.2.1, RFC 7009 §2.2.1 and OIDC define; the set is open (RFC 6749 §8.5). */
 export const OAUTH_ERROR_CODES = [
@@ -59,23 +58,6 @@ export const OAuthErrorResponseWire = Type.Object(
   },
 )
 export type OAuthErrorResponseWire = Static<typeof OAuthErrorResponseWire>
-
-export const errorResponseCodec = wireCodec(
-  'OAuthErrorResponse',
-  OAuthErrorResponseWire,
-  (wire): OAuthErrorResponse => {
-    const model: OAuthErrorResponse = { error: wire.error }
-    if (wire.error_description !== undefined) model.errorDescription = wire.error_description
-    if (wire.error_uri !== undefined) model.errorUri = wire.error_uri
-    return model
-  },
-  (model): OAuthErrorResponseWire => {
-    const wire: OAuthErrorResponseWire = { error: model.error }
-    if (model.errorDescription !== undefined) wire.error_description = model.errorDescription
-    if (model.errorUri !== undefined) wire.error_uri = model.errorUri
-    return wire
-  },
-)
 
 /** RFC 6749 §5.2 status for an error code at the token endpoint: 401 for `invalid_client`, else 400. */
 export function statusForOAuthError(code: OAuthErrorCode): number {

@@ -1,20 +1,6 @@
 import Type, { type Static } from 'typebox'
-import {
-  Audience,
-  AuthenticationMethods,
-  copyAudience,
-  NonEmptyString,
-  NumericDate,
-  OidcSubject,
-} from './jwt-claims.js'
-import {
-  type StandardClaims,
-  type StandardClaimsWire,
-  standardClaimsProperties,
-  standardClaimsToModel,
-  standardClaimsToWire,
-} from './standard-claims.js'
-import { wireCodec } from './wire-codec.js'
+import { Audience, AuthenticationMethods, NonEmptyString, NumericDate, OidcSubject } from './jwt-claims.js'
+import { type StandardClaims, standardClaimsProperties } from './standard-claims.js'
 
 /** OIDC Core §3.1.3.6: `at_hash`/`c_hash` are the base64url left half of a SHA-2 digest. */
 const HALF_HASH_PATTERN = '^[A-Za-z0-9_-]+$'
@@ -73,44 +59,3 @@ export const IdTokenClaimsWire = Type.Object(
   },
 )
 export type IdTokenClaimsWire = Static<typeof IdTokenClaimsWire>
-
-export const idTokenClaimsCodec = wireCodec(
-  'IdTokenClaims',
-  IdTokenClaimsWire,
-  (wire): IdTokenClaims => {
-    const model: IdTokenClaims = {
-      iss: wire.iss,
-      sub: wire.sub,
-      aud: copyAudience(wire.aud),
-      exp: wire.exp,
-      iat: wire.iat,
-    }
-    if (wire.auth_time !== undefined) model.authTime = wire.auth_time
-    if (wire.nonce !== undefined) model.nonce = wire.nonce
-    if (wire.acr !== undefined) model.acr = wire.acr
-    if (wire.amr !== undefined) model.amr = [...wire.amr]
-    if (wire.azp !== undefined) model.azp = wire.azp
-    if (wire.at_hash !== undefined) model.atHash = wire.at_hash
-    if (wire.c_hash !== undefined) model.cHash = wire.c_hash
-    standardClaimsToModel(wire, model)
-    return model
-  },
-  (model): IdTokenClaimsWire => {
-    const wire: IdTokenClaimsWire & StandardClaimsWire = {
-      iss: model.iss,
-      sub: model.sub,
-      aud: copyAudience(model.aud),
-      exp: model.exp,
-      iat: model.iat,
-    }
-    if (model.authTime !== undefined) wire.auth_time = model.authTime
-    if (model.nonce !== undefined) wire.nonce = model.nonce
-    if (model.acr !== undefined) wire.acr = model.acr
-    if (model.amr !== undefined) wire.amr = [...model.amr]
-    if (model.azp !== undefined) wire.azp = model.azp
-    if (model.atHash !== undefined) wire.at_hash = model.atHash
-    if (model.cHash !== undefined) wire.c_hash = model.cHash
-    standardClaimsToWire(model, wire)
-    return wire
-  },
-)

@@ -1,6 +1,5 @@
 import Type, { type Static } from 'typebox'
 import { VSCHAR_PATTERN } from './grammar.js'
-import { wireCodec } from './wire-codec.js'
 
 /** RFC 7662 §2.1: a protected resource asking about the state of a token. */
 export interface IntrospectionRequest {
@@ -28,18 +27,3 @@ export const IntrospectionRequestWire = Type.Object(
   },
 )
 export type IntrospectionRequestWire = Static<typeof IntrospectionRequestWire>
-
-export const introspectionRequestCodec = wireCodec(
-  'IntrospectionRequest',
-  IntrospectionRequestWire,
-  (wire): IntrospectionRequest => {
-    const model: IntrospectionRequest = { token: wire.token }
-    if (wire.token_type_hint !== undefined) model.tokenTypeHint = wire.token_type_hint
-    return model
-  },
-  (model): IntrospectionRequestWire => {
-    const wire: IntrospectionRequestWire = { token: model.token }
-    if (model.tokenTypeHint !== undefined) wire.token_type_hint = model.tokenTypeHint
-    return wire
-  },
-)

@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { SCOPE_PATTERN } from './grammar.js'
-import { Audience, copyAudience, NonEmptyString, NumericDate } from './jwt-claims.js'
-import { wireCodec } from './wire-codec.js'
+import { Audience, NonEmptyString, NumericDate } from './jwt-claims.js'
 
 /** RFC 7662 §2.2: the state of a token. An inactive token is `{ active: false }` and nothing else. */
 export interface IntrospectionResponse {
@@ -40,9 +39,7 @@ export const IntrospectionResponseWire = Type.Object(
     nbf: Type.Optional(NumericDate('Before when the token must not be used, in seconds since the epoch.')),
     sub: Type.Optional(NonEmptyString('Subject of the token: the resource owner, or the client itself.')),
     user_id: Type.Optional(
-      NonEmptyString(
-        "PipesHub's user id of the resource owner, for a token issued to a user (its SDK reads it).",
-      ),
+      NonEmptyString("PipesHub's user id of the resource owner, for a token issued to a user (its SDK reads it)."),
     ),
     aud: Type.Optional(Audience('The intended audience(s) of the token.')),
     iss: Type.Optional(NonEmptyString('Issuer of the token.')),
@@ -56,40 +53,3 @@ export const IntrospectionResponseWire = Type.Object(
   },
 )
 export type IntrospectionResponseWire = Static<typeof IntrospectionResponseWire>
-
-export const introspectionResponseCodec = wireCodec(
-  'IntrospectionResponse',
-  IntrospectionResponseWire,
-  (wire): IntrospectionResponse => {
-    const model: IntrospectionResponse = { active: wire.active }
-    if (wire.scope !== undefined) model.scope = wire.scope
-    if (wire.client_id !== undefined) model.clientId = wire.client_id
-    if (wire.username !== undefined) model.username = wire.username
-    if (wire.token_type !== undefined) model.tokenType = wire.token_type
-    if (wire.exp !== undefined) model.exp = wire.exp
-    if (wire.iat !== undefined) model.iat = wire.iat
-    if (wire.nbf !== undefined) model.nbf = wire.nbf
-    if (wire.sub !== undefined) model.sub = wire.sub
-    if (wire.user_id !== undefined) model.userId = wire.user_id
-    if (wire.aud !== undefined) model.aud = copyAudience(wire.aud)
-    if (wire.iss !== undefined) model.iss = wire.iss
-    if (wire.jti !== undefined) model.jti = wire.jti
-    return model
-  },
-  (model): IntrospectionResponseWire => {
-    const wire: IntrospectionResponseWire = { active: model.active }
-    if (model.scope !== undefined) wire.scope = model.scope
-    if (model.clientId !== undefined) wire.client_id = model.clientId
-    if (model.username !== undefined) wire.username = model.username
-    if (model.tokenType !== undefined) wire.token_type = model.tokenType
-    if (model.exp !== undefined) wire.exp = model.exp
-    if (model.iat !== undefined) wire.iat = model.iat
-    if (model.nbf !== undefined) wire.nbf = model.nbf
-    if (model.sub !== undefined) wire.sub = model.sub
-    if (model.userId !== undefined) wire.user_id = model.userId
-    if (model.aud !== undefined) wire.aud = copyAudience(model.aud)
-    if (model.iss !== undefined) wire.iss = model.iss
-    if (model.jti !== undefined) wire.jti = model.jti
-    return wire
-  },
-)

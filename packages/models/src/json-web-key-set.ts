@@ -1,5 +1,4 @@
 import Type, { type Static } from 'typebox'
-import { wireCodec } from './wire-codec.js'
 
 // A JWK Set is published to everyone, so its schema only describes public keys: a private or
 // symmetric key member (RFC 7518 §6.2.2, §6.3.2, §6.4.1) anywhere in it is refused, never passed on.
@@ -11,8 +10,7 @@ const base64url = (description: string) => Type.String({ pattern: BASE64URL_PATT
 const forbidden = (description: string) =>
   Type.Optional(Type.Never({ description: `${description}: a private key member, never published.` }))
 
-/** The private and symmetric key members of RFC 7518 §6, which a published key must not carry. */
-export const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
+export { PRIVATE_JWK_MEMBERS } from './codecs/private-jwk-members.js'
 
 /**
  * A public key of a JWK Set (RFC 7517 §4, RFC 7518 §6), with the JWK member names as they are
@@ -79,43 +77,6 @@ export const JsonWebKeyWire = Type.Object(
 )
 export type JsonWebKeyWire = Static<typeof JsonWebKeyWire>
 
-function keyToModel(wire: JsonWebKeyWire): PublicJsonWebKey {
-  const key: PublicJsonWebKey = { kty: wire.kty }
-  if (wire.use !== undefined) key.use = wire.use
-  if (wire.key_ops !== undefined) key.key_ops = [...wire.key_ops]
-  if (wire.alg !== undefined) key.alg = wire.alg
-  if (wire.kid !== undefined) key.kid = wire.kid
-  if (wire.crv !== undefined) key.crv = wire.crv
-  if (wire.x !== undefined) key.x = wire.x
-  if (wire.y !== undefined) key.y = wire.y
-  if (wire.n !== undefined) key.n = wire.n
-  if (wire.e !== undefined) key.e = wire.e
-  return key
-}
-
-// A private key handed to `encode` by mistake (a `jose` JWK of the signing key, say) keeps its private
-// members here, so that the check refuses it loudly instead of the mapping quietly dropping them.
-function keyToWire(model: PublicJsonWebKey): JsonWebKeyWire {
-  const wire: JsonWebKeyWire = { kty: model.kty }
-  const given: Readonly<Record<string, unknown>> = model as object as Record<string, unknown>
-  const carried = wire as Record<string, unknown>
-  for (const member of PRIVATE_JWK_MEMBERS) {
-    if (Object.hasOwn(given, member)) carried[member] = given[member]
-  }
-  if (model.use !== undefined) wire.use = model.use
-  if (model.key_ops !== undefined) wire.key_ops = [...model.key_ops]
-  if (model.alg !== undefined) wire.alg = model.alg
-  if (model.kid !== undefined) wire.kid = model.kid
-  if (model.crv !== undefined) wire.crv = model.crv
-  if (model.x !== undefined) wire.x = model.x
-  if (model.y !== undefined) wire.y = model.y
-  if (model.n !== undefined) wire.n = model.n
-  if (model.e !== undefined) wire.e = model.e
-  return wire
-}
-
-export const jsonWebKeyCodec = wireCodec('JsonWebKey', JsonWebKeyWire, keyToModel, keyToWire)
-
 /** RFC 7517 §5: the set of public keys a server publishes at its `jwks_uri`. */
 export interface JsonWebKeySet {
   keys: PublicJsonWebKey[]
@@ -132,10 +93,3 @@ export const JsonWebKeySetWire = Type.Object(
   },
 )
 export type JsonWebKeySetWire = Static<typeof JsonWebKeySetWire>
-
-export const jsonWebKeySetCodec = wireCodec(
-  'JsonWebKeySet',
-  JsonWebKeySetWire,
-  (wire): JsonWebKeySet => ({ keys: wire.keys.map(keyToModel) }),
-  (model): JsonWebKeySetWire => ({ keys: model.keys.map(keyToWire) }),
-)

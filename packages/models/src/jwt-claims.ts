@@ -33,7 +33,4 @@ export const AuthenticationMethods = () =>
     description: 'Authentication Methods References (RFC 8176 values such as "pwd", "mfa").',
   })
 
-/** Copies an audience so that a model never shares an array with the wire object it came from. */
-export function copyAudience(aud: string | readonly string[]): string | string[] {
-  return typeof aud === 'string' ? aud : [...aud]
-}
+export { copyAudience } from './codecs/audience.js'

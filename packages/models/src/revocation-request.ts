@@ -1,6 +1,5 @@
 import Type, { type Static } from 'typebox'
 import { VSCHAR_PATTERN } from './grammar.js'
-import { wireCodec } from './wire-codec.js'
 
 /** RFC 7009 §2.1: a request to revoke an access or refresh token. */
 export interface RevocationRequest {
@@ -29,18 +28,3 @@ export const RevocationRequestWire = Type.Object(
   },
 )
 export type RevocationRequestWire = Static<typeof RevocationRequestWire>
-
-export const revocationRequestCodec = wireCodec(
-  'RevocationRequest',
-  RevocationRequestWire,
-  (wire): RevocationRequest => {
-    const model: RevocationRequest = { token: wire.token }
-    if (wire.token_type_hint !== undefined) model.tokenTypeHint = wire.token_type_hint
-    return model
-  },
-  (model): RevocationRequestWire => {
-    const wire: RevocationRequestWire = { token: model.token }
-    if (model.tokenTypeHint !== undefined) wire.token_type_hint = model.tokenTypeHint
-    return wire
-  },
-)

@@ -1,6 +1,5 @@
 import Type, { type Static } from 'typebox'
 import { CODE_VERIFIER_PATTERN, SCOPE_PATTERN, VSCHAR_PATTERN } from './grammar.js'
-import { wireCodec } from './wire-codec.js'
 
 // The token endpoint's parameters arrive form-encoded (RFC 6749 §3.2) or as JSON (PipesHub's SDK);
 // either way the server parses them into an object of strings first, and these schemas check that
@@ -65,27 +64,6 @@ export const AuthorizationCodeTokenRequestWire = Type.Object(
 )
 export type AuthorizationCodeTokenRequestWire = Static<typeof AuthorizationCodeTokenRequestWire>
 
-export const authorizationCodeTokenRequestCodec = wireCodec(
-  'AuthorizationCodeTokenRequest',
-  AuthorizationCodeTokenRequestWire,
-  (wire): AuthorizationCodeTokenRequest => {
-    const model: AuthorizationCodeTokenRequest = { grantType: wire.grant_type, code: wire.code }
-    if (wire.redirect_uri !== undefined) model.redirectUri = wire.redirect_uri
-    if (wire.code_verifier !== undefined) model.codeVerifier = wire.code_verifier
-    if (wire.client_id !== undefined) model.clientId = wire.client_id
-    if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
-    return model
-  },
-  (model): AuthorizationCodeTokenRequestWire => {
-    const wire: AuthorizationCodeTokenRequestWire = { grant_type: model.grantType, code: model.code }
-    if (model.redirectUri !== undefined) wire.redirect_uri = model.redirectUri
-    if (model.codeVerifier !== undefined) wire.code_verifier = model.codeVerifier
-    if (model.clientId !== undefined) wire.client_id = model.clientId
-    if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
-    return wire
-  },
-)
-
 /** RFC 6749 §4.4.2: a client obtaining a token on its own behalf. */
 export interface ClientCredentialsTokenRequest {
   grantType: 'client_credentials'
@@ -108,25 +86,6 @@ export const ClientCredentialsTokenRequestWire = Type.Object(
   },
 )
 export type ClientCredentialsTokenRequestWire = Static<typeof ClientCredentialsTokenRequestWire>
-
-export const clientCredentialsTokenRequestCodec = wireCodec(
-  'ClientCredentialsTokenRequest',
-  ClientCredentialsTokenRequestWire,
-  (wire): ClientCredentialsTokenRequest => {
-    const model: ClientCredentialsTokenRequest = { grantType: wire.grant_type }
-    if (wire.scope !== undefined) model.scope = wire.scope
-    if (wire.client_id !== undefined) model.clientId = wire.client_id
-    if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
-    return model
-  },
-  (model): ClientCredentialsTokenRequestWire => {
-    const wire: ClientCredentialsTokenRequestWire = { grant_type: model.grantType }
-    if (model.scope !== undefined) wire.scope = model.scope
-    if (model.clientId !== undefined) wire.client_id = model.clientId
-    if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
-    return wire
-  },
-)
 
 /** RFC 6749 §6: exchanging a refresh token for a new access token (and, rotated, a new refresh token). */
 export interface RefreshTokenRequest {
@@ -161,25 +120,6 @@ export const RefreshTokenRequestWire = Type.Object(
 )
 export type RefreshTokenRequestWire = Static<typeof RefreshTokenRequestWire>
 
-export const refreshTokenRequestCodec = wireCodec(
-  'RefreshTokenRequest',
-  RefreshTokenRequestWire,
-  (wire): RefreshTokenRequest => {
-    const model: RefreshTokenRequest = { grantType: wire.grant_type, refreshToken: wire.refresh_token }
-    if (wire.scope !== undefined) model.scope = wire.scope
-    if (wire.client_id !== undefined) model.clientId = wire.client_id
-    if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
-    return model
-  },
-  (model): RefreshTokenRequestWire => {
-    const wire: RefreshTokenRequestWire = { grant_type: model.grantType, refresh_token: model.refreshToken }
-    if (model.scope !== undefined) wire.scope = model.scope
-    if (model.clientId !== undefined) wire.client_id = model.clientId
-    if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
-    return wire
-  },
-)
-
 /** A token request of any grant this stack supports, told apart by `grantType`. */
 export type TokenRequest = AuthorizationCodeTokenRequest | ClientCredentialsTokenRequest | RefreshTokenRequest
 
@@ -201,26 +141,3 @@ export const TOKEN_REQUEST_GRANT_TYPES = [
   'refresh_token',
 ] as const
 export type TokenRequestGrantType = (typeof TOKEN_REQUEST_GRANT_TYPES)[number]
-
-const codecByGrantType = {
-  authorization_code: authorizationCodeTokenRequestCodec,
-  client_credentials: clientCredentialsTokenRequestCodec,
-  refresh_token: refreshTokenRequestCodec,
-} as const
-
-/**
- * The codec for a parsed request's `grant_type`, or `undefined` for a missing or unsupported grant type
- * (RFC 6749 §5.2 `unsupported_grant_type` or `invalid_request`, the server's call). Dispatching on the
- * grant type first gives errors that name the fields of that grant, not of every union member.
- */
-export function tokenRequestCodecFor(
-  grantType: unknown,
-):
-  | typeof authorizationCodeTokenRequestCodec
-  | typeof clientCredentialsTokenRequestCodec
-  | typeof refreshTokenRequestCodec
-  | undefined {
-  return typeof grantType === 'string' && Object.hasOwn(codecByGrantType, grantType)
-    ? codecByGrantType[grantType as TokenRequestGrantType]
-    : undefined
-}

@@ -1,6 +1,5 @@
 import Type, { type Static } from 'typebox'
 import { COMPACT_JWS_PATTERN, MAX_SAFE_SECONDS, SCOPE_PATTERN, VSCHAR_PATTERN } from './grammar.js'
-import { wireCodec } from './wire-codec.js'
 
 /**
  * OAuth 2.0 Token Response (RFC 6749 Section 5.1).
@@ -81,34 +80,4 @@ export const OAuthTokenResponseWire = Type.Object(
 )
 export type OAuthTokenResponseWire = Static<typeof OAuthTokenResponseWire>
 
-/** Strict codec between the wire token response and the `ValidatedOAuthTokenResponse` model. */
-export const tokenResponseCodec = wireCodec(
-  'OAuthTokenResponse',
-  OAuthTokenResponseWire,
-  (wire): ValidatedOAuthTokenResponse => {
-    const model: ValidatedOAuthTokenResponse = { accessToken: wire.access_token, tokenType: wire.token_type }
-    if (wire.expires_in !== undefined) model.expiresIn = wire.expires_in
-    if (wire.refresh_token !== undefined) model.refreshToken = wire.refresh_token
-    if (wire.scope !== undefined) model.scope = wire.scope
-    if (wire.id_token !== undefined) model.idToken = wire.id_token
-    return model
-  },
-  (model): OAuthTokenResponseWire => {
-    const wire: OAuthTokenResponseWire = { access_token: model.accessToken, token_type: model.tokenType }
-    if (model.expiresIn !== undefined) wire.expires_in = model.expiresIn
-    if (model.refreshToken !== undefined) wire.refresh_token = model.refreshToken
-    if (model.scope !== undefined) wire.scope = model.scope
-    if (model.idToken !== undefined) wire.id_token = model.idToken
-    return wire
-  },
-)
-
-/** Validates a wire token response and returns the camelCase model; throws `WireValidationError`. */
-export const decodeTokenResponse = tokenResponseCodec.decode
-/** Maps a token response model to its wire object; throws `WireValidationError` on an invalid model. */
-export const encodeTokenResponse = tokenResponseCodec.encode
-
-/** RFC 6749 §5.1: the token type value is case insensitive. */
-export function isBearerTokenType(tokenType: string | undefined): boolean {
-  return tokenType !== undefined && tokenType.toLowerCase() === 'bearer'
-}
+export { isBearerTokenType } from './codecs/token-type.js'

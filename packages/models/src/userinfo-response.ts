@@ -1,13 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { NonEmptyString, OidcSubject } from './jwt-claims.js'
-import {
-  type StandardClaims,
-  type StandardClaimsWire,
-  standardClaimsProperties,
-  standardClaimsToModel,
-  standardClaimsToWire,
-} from './standard-claims.js'
-import { wireCodec } from './wire-codec.js'
+import { type StandardClaims, standardClaimsProperties } from './standard-claims.js'
 
 /** OpenID Connect Core §5.3.2: the claims the UserInfo endpoint returns about the End-User, camelCase. */
 export interface UserInfoResponse extends StandardClaims {
@@ -24,9 +17,7 @@ export const UserInfoResponseWire = Type.Object(
   {
     sub: OidcSubject(),
     user_id: Type.Optional(
-      NonEmptyString(
-        "PipesHub's user id (the same value as sub on PipesHub's provider), which its SDK reads.",
-      ),
+      NonEmptyString("PipesHub's user id (the same value as sub on PipesHub's provider), which its SDK reads."),
     ),
     ...standardClaimsProperties(),
   },
@@ -38,20 +29,3 @@ export const UserInfoResponseWire = Type.Object(
   },
 )
 export type UserInfoResponseWire = Static<typeof UserInfoResponseWire>
-
-export const userInfoResponseCodec = wireCodec(
-  'UserInfoResponse',
-  UserInfoResponseWire,
-  (wire): UserInfoResponse => {
-    const model: UserInfoResponse = { sub: wire.sub }
-    if (wire.user_id !== undefined) model.userId = wire.user_id
-    standardClaimsToModel(wire, model)
-    return model
-  },
-  (model): UserInfoResponseWire => {
-    const wire: UserInfoResponseWire & StandardClaimsWire = { sub: model.sub }
-    if (model.userId !== undefined) wire.user_id = model.userId
-    standardClaimsToWire(model, wire)
-    return wire
-  },
-)

@@ -1,6 +1,7 @@
 // Starts an authorization server on a SQLite file, registers one client and prints a curl command.
 // Run from packages/server after `pnpm build`: node examples/serve-sqlite.mjs
-import { buildAuthorizationServerApp, openSqliteStore } from '@pipeshub/server'
+import { buildAuthorizationServerApp } from '@pipeshub/server'
+import { openSqliteStore } from '@pipeshub/server/sqlite'
 
 const port = Number(process.env.PORT ?? 4000)
 const issuer = `http://127.0.0.1:${port}`

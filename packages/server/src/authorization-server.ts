@@ -10,12 +10,14 @@ import {
   type AuthenticatedClient,
   authenticateClient,
   type ClientCredentialsInput,
+  claimedClientId,
 } from './client-authentication.js'
 import { type ClientRegistrationInput, type RegisteredClient, registerClient } from './client-registration.js'
 import { OAuthError, storageFailure } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
 import { assertScopesAllowed, PIPESHUB_SCOPES, parseScopeParameter, USER_ONLY_SCOPES } from './scopes.js'
 import { createSecretVerifier, generateOpaqueToken, hashOpaqueToken } from './secrets.js'
+import type { SecurityEvent, SecurityEventListener } from './security-events.js'
 import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
 import type {
   ClientRecord,
@@ -86,6 +88,11 @@ export interface AuthorizationServerOptions {
    * client learns only about tokens issued to itself; other tokens answer `{"active":false}`.
    */
   introspectionClients?: readonly string[]
+  /**
+   * Told about failed client authentications, refresh-token and code reuse, key rotations and clients
+   * disabled or enabled (`SecurityEvent`), for logs and alerts. A listener that throws is ignored.
+   */
+  onSecurityEvent?: SecurityEventListener
   /** Clock in epoch seconds (default: `Date.now()`), injectable for tests. */
   now?: () => number
 }
@@ -274,6 +281,13 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     retention: Math.max(86_400, defaultAccessLifetime),
   })
 
+  const emit = (event: SecurityEvent) => {
+    try {
+      options.onSecurityEvent?.(event)
+    } catch {
+      // Observability must not change an answer.
+    }
+  }
   const verifySecretCached = createSecretVerifier()
   const accessLifetime = (client: ClientRecord) => client.accessTokenLifetime ?? defaultAccessLifetime
   const refreshLifetime = (client: ClientRecord) => client.refreshTokenLifetime ?? defaultRefreshLifetime
@@ -290,6 +304,13 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     try {
       return await authenticateClient(store, input, verifySecretCached)
     } catch (error) {
+      if (error instanceof OAuthError && error.error === 'invalid_client') {
+        emit({
+          type: 'client_authentication_failed',
+          clientId: claimedClientId(input),
+          reason: error.errorDescription ?? 'invalid_client',
+        })
+      }
       throw storageFailure(error)
     }
   }
@@ -471,6 +492,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           t,
         ),
       )
+      emit({ type: 'authorization_code_reuse_detected', clientId: client.clientId })
       throw invalidGrant('the authorization code was already used')
     }
     if (record.expiresAt <= t) throw invalidGrant('the authorization code expired')
@@ -519,6 +541,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       await stored(() =>
         revokeIssued(used.issuedAccessTokenJti, used.issuedAccessTokenExpiresAt, used.issuedFamilyId, t),
       )
+      emit({ type: 'authorization_code_reuse_detected', clientId: client.clientId })
       throw invalidGrant('the authorization code was already used')
     }
     return response(accessToken, lifetime, scope, refreshToken, idToken)
@@ -538,6 +561,12 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       reuseInterval > 0 && method !== 'none' && client.secretHash !== null ? t - reuseInterval : undefined
     if (record.rotatedAt !== null && (reusableSince === undefined || record.rotatedAt < reusableSince)) {
       await stored(() => revokeIssued(null, null, record.familyId, t))
+      emit({
+        type: 'refresh_token_reuse_detected',
+        clientId: client.clientId,
+        subject: record.subject,
+        familyId: record.familyId,
+      })
       throw invalidGrant('the refresh token was already used; its token family is revoked')
     }
     if (record.expiresAt <= t) throw invalidGrant('the refresh token expired')
@@ -569,6 +598,12 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     )
     if (rotated.outcome === 'already_rotated') {
       await stored(() => revokeIssued(null, null, record.familyId, t))
+      emit({
+        type: 'refresh_token_reuse_detected',
+        clientId: client.clientId,
+        subject: record.subject,
+        familyId: record.familyId,
+      })
       throw invalidGrant('the refresh token was already used; its token family is revoked')
     }
     if (rotated.outcome === 'inactive') throw invalidGrant('the refresh token is no longer valid')
@@ -1019,19 +1054,28 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
 
     async disableClient(clientId) {
-      return setDisabled(clientId, now())
+      const known = await setDisabled(clientId, now())
+      if (known) emit({ type: 'client_disabled', clientId })
+      return known
     },
 
     async enableClient(clientId) {
-      return setDisabled(clientId, null)
+      const known = await setDisabled(clientId, null)
+      if (known) emit({ type: 'client_enabled', clientId })
+      return known
     },
 
     async rotateSigningKeysIfDue(maxAge) {
-      return stored(() => signingKeys.rotateIfDue(maxAge))
+      const key = await stored(() => signingKeys.rotateIfDue(maxAge))
+      if (key !== undefined)
+        emit({ type: 'signing_key_rotated', kid: key.kid, alg: key.alg, activatesAt: key.activatesAt })
+      return key
     },
 
     async rotateSigningKeys() {
-      return stored(() => signingKeys.rotate())
+      const key = await stored(() => signingKeys.rotate())
+      emit({ type: 'signing_key_rotated', kid: key.kid, alg: key.alg, activatesAt: key.activatesAt })
+      return key
     },
   }
   return server

@@ -4,10 +4,11 @@
 import { createServer } from 'node:net'
 import * as client from '@pipeshub/client'
 import * as server from '@pipeshub/server'
+import * as sqlite from '@pipeshub/server/sqlite'
 
 const missing = [
   ['@pipeshub/server', server, 'buildAuthorizationServerApp'],
-  ['@pipeshub/server', server, 'openSqliteStore'],
+  ['@pipeshub/server/sqlite', sqlite, 'openSqliteStore'],
   ['@pipeshub/client', client, 'OAuthClient'],
 ].filter(([, module, name]) => typeof module[name] !== 'function')
 if (missing.length > 0) {
@@ -26,7 +27,7 @@ const port = await new Promise((resolvePort, reject) => {
   })
 })
 const issuer = `http://127.0.0.1:${port}`
-const store = server.openSqliteStore({ path: './oauth.db' })
+const store = sqlite.openSqliteStore({ path: './oauth.db' })
 const app = await server.buildAuthorizationServerApp({ issuer, store })
 try {
   const { client: registered, clientSecret } = await app.authorizationServer.registerClient({

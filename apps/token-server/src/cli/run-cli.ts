@@ -9,9 +9,11 @@ import {
   hashSecret,
   OAuthError,
   registerClient,
+  type SecurityEvent,
   type Store,
 } from '@pipeshub/server'
 import { ConfigError, issuerFor, loadConfig, PACKAGE_ROOT, type TokenServerConfig } from '../config.js'
+import { createLogger, logSecurityEvent } from '../logging.js'
 import { describeStore, openConfiguredStore } from '../store.js'
 
 const USAGE = `Usage: pipeshub-token-server <command> [options]
@@ -139,6 +141,16 @@ async function clientsList(config: TokenServerConfig, values: Values, io: CliIo)
   }
 }
 
+/** Security events of a command (client disabled, key rotated) as JSON entries on stderr, like the server's. */
+function securityEvents(io: CliIo): (event: SecurityEvent) => void {
+  const log = createLogger({
+    level: 'info',
+    format: 'json',
+    destination: { write: (line: string) => io.stderr(line.trimEnd()) },
+  })
+  return (event) => logSecurityEvent(log, event)
+}
+
 async function clientsSetDisabled(
   config: TokenServerConfig,
   clientId: string,
@@ -146,7 +158,11 @@ async function clientsSetDisabled(
   io: CliIo,
 ): Promise<void> {
   await withStore(config, async (store) => {
-    const server = createAuthorizationServer({ issuer: issuerFor(config), store })
+    const server = createAuthorizationServer({
+      issuer: issuerFor(config),
+      store,
+      onSecurityEvent: securityEvents(io),
+    })
     const known = disabled ? await server.disableClient(clientId) : await server.enableClient(clientId)
     if (!known) throw new Error(`no client ${clientId}`)
   })
@@ -198,6 +214,7 @@ async function keysRotate(config: TokenServerConfig, io: CliIo): Promise<void> {
       store,
       signingAlgorithm: config.signingAlg,
       accessTokenLifetime: config.accessTokenTtl,
+      onSecurityEvent: securityEvents(io),
     }).rotateSigningKeys(),
   )
   io.stdout(

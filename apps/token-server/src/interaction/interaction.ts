@@ -116,7 +116,18 @@ export function createInteraction(options: InteractionOptions) {
     const hash = user?.passwordHash ?? (await decoyHash)
     const valid = (await verifySecret(password, hash)) && user !== undefined && user.passwordHash !== null
     if (!valid || user === undefined) {
-      request.log.info({ event: 'login_failed' }, 'login failed')
+      // The username is not logged: people type their password into it. The subject is, when known.
+      const reason =
+        user === undefined ? 'unknown_user' : user.passwordHash === null ? 'no_password' : 'wrong_password'
+      request.log.warn(
+        {
+          event: 'login_failed',
+          reason,
+          ...(user === undefined ? {} : { subject: user.subject }),
+          client_id: pending.client.clientId,
+        },
+        'login failed',
+      )
       return renderLogin(request, reply, pending, 401, username, LOGIN_FAILED)
     }
     const authTime = now()

@@ -31,7 +31,6 @@ const packages: Record<string, string> = {
   '@pipeshub/client': clientDir,
   '@pipeshub/models': modelsDir,
   jose: packageDir(clientDir, 'jose'),
-  typebox: packageDir(modelsDir, 'typebox'),
 }
 
 type ExportTarget = string | { import?: ExportTarget; browser?: ExportTarget; default?: ExportTarget } | null

@@ -1,28 +1,11 @@
 import fc from 'fast-check'
 import type { TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
+import type { JsonSchema } from '../codegen/validator-module.js'
 
 // Generates valid wire objects from a wire schema, for the round-trip properties. It covers the subset
 // of JSON Schema the wire schemas use, and fails loudly on anything else so that a new keyword is
-// noticed rather than ignored.
-
-interface JsonSchema {
-  readonly type?: string
-  readonly const?: unknown
-  readonly anyOf?: readonly JsonSchema[]
-  readonly not?: unknown
-  readonly properties?: Readonly<Record<string, JsonSchema>>
-  readonly required?: readonly string[]
-  readonly items?: JsonSchema
-  readonly minItems?: number
-  readonly uniqueItems?: boolean
-  readonly minLength?: number
-  readonly maxLength?: number
-  readonly pattern?: string
-  readonly format?: string
-  readonly minimum?: number
-  readonly maximum?: number
-}
+// noticed rather than ignored (the keywords are those the validator generator compiles).
 
 export function arbitraryFor(schema: TSchema): fc.Arbitrary<unknown> {
   return arbitrary(schema as JsonSchema)

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { WireCodec } from '../wire-codec.js'
 import { arbitraryFor } from './arbitrary.js'
+import { expectTypeBoxAgreement } from './typebox-reference.js'
 
 /**
  * fast-check properties of one codec: encode(decode(wire)) is the wire object, decode(encode(model))
@@ -24,6 +25,7 @@ export function describeRoundTrips<Model>(
     it('encode(decode(wire)) is the wire object', { timeout: 60_000 }, () => {
       fc.assert(
         fc.property(wires, (wire) => {
+          expectTypeBoxAgreement(codec, wire)
           expect(codec.encode(codec.decode(wire))).toEqual(wire)
         }),
       )
@@ -40,6 +42,7 @@ export function describeRoundTrips<Model>(
     it('decoding ignores unknown members', { timeout: 60_000 }, () => {
       fc.assert(
         fc.property(wires, extensions, (wire, extra) => {
+          expectTypeBoxAgreement(codec, { ...extra, ...(wire as object) })
           expect(codec.decode({ ...extra, ...(wire as object) })).toEqual(codec.decode(wire))
         }),
       )

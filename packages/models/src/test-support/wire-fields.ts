@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { WireCodec } from '../wire-codec.js'
+import { expectTypeBoxAgreement } from './typebox-reference.js'
 
 /** A value a member must refuse, and the issue it must produce (`path` defaults to the member's). */
 export interface Rejection {
@@ -57,6 +58,7 @@ export function describeWireFields<Model>(
 
     it('accepts the full message', () => {
       expect(codec.validate(table.full)).toEqual([])
+      expectTypeBoxAgreement(codec, table.full)
     })
 
     it('ignores unknown members instead of refusing them', () => {
@@ -70,6 +72,7 @@ export function describeWireFields<Model>(
           expect.objectContaining({ path: '', keyword: 'type' }),
         )
         expect(() => codec.decode(notAnObject)).toThrow(`invalid ${codec.name}`)
+        expectTypeBoxAgreement(codec, notAnObject)
       })
     }
 
@@ -84,17 +87,20 @@ export function describeWireFields<Model>(
           expect(codec.validate(without)).toEqual([
             { path: `/${member}`, keyword: 'required', message: 'is required' },
           ])
+          expectTypeBoxAgreement(codec, without)
         })
       } else if (member in table.full) {
         it(`accepts a message without ${member}`, () => {
           const { [member]: _removed, ...without } = table.full
           expect(codec.validate(without)).toEqual([])
+          expectTypeBoxAgreement(codec, without)
         })
       }
 
       for (const value of boundaries.accept) {
         it(`accepts ${member} = ${show(value)}`, () => {
           expect(codec.validate({ ...table.full, [member]: value })).toEqual([])
+          expectTypeBoxAgreement(codec, { ...table.full, [member]: value })
         })
       }
 
@@ -107,6 +113,7 @@ export function describeWireFields<Model>(
           for (const issue of issues) expect(issue.path).toMatch(new RegExp(`^/${member}(/|$)`))
           const result = codec.safeDecode(message)
           expect(result.ok).toBe(false)
+          expectTypeBoxAgreement(codec, message)
         })
       }
     }

@@ -1,6 +1,7 @@
-import pg from 'pg'
+import type pg from 'pg'
 import { StorageError } from '../errors.js'
 import { POSTGRES_MIGRATIONS } from './migrations.js'
+import { loadPostgresDriver } from './postgres-driver.js'
 import {
   CLIENT_COLUMNS,
   CODE_COLUMNS,
@@ -63,7 +64,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const schema = options.schema ?? 'public'
   if (!SCHEMA_NAME.test(schema)) throw new StorageError(`invalid schema name ${schema}`)
   const quoted = `"${schema}"`
-  const pool = new pg.Pool({
+  const driver = await loadPostgresDriver()
+  const pool = new driver.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,

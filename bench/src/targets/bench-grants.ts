@@ -1,0 +1,95 @@
+import type { AuthorizationServer, Store } from '@pipeshub/server'
+import { basicAuthorization, type Scenario } from '../scenario.js'
+import type { Grant } from './catalog.js'
+import { clientCredentialsScenario, credentialScenario } from './client-credentials-request.js'
+import { BENCH_CODE_CHALLENGE, BENCH_CODE_VERIFIER } from './pkce.js'
+import { BENCH_CLIENT, BENCH_USER, USER_SCOPE } from './target.js'
+
+// What every PipesHub target (the library app and the deployable token server) sets up, through the
+// server's own API: the bench client and user, then per grant the request and its one-time credentials.
+
+export async function registerBenchParties(server: AuthorizationServer, store: Store): Promise<void> {
+  await server.registerClient({
+    name: 'bench client',
+    clientId: BENCH_CLIENT.clientId,
+    clientSecret: BENCH_CLIENT.clientSecret,
+    grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
+    redirectUris: [BENCH_CLIENT.redirectUri],
+    scopes: ['kb:read', 'kb:write', 'offline_access'],
+  })
+  await store.users.create({
+    subject: BENCH_USER,
+    username: 'bench-user',
+    passwordHash: null,
+    name: 'Bench User',
+    email: 'bench@example.com',
+    emailVerified: true,
+    createdAt: Math.floor(Date.now() / 1000),
+  })
+}
+
+/** The request scenario of `grant` at the server's token endpoint, and how to issue its credentials. */
+export async function benchGrant(
+  server: AuthorizationServer,
+  grant: Grant,
+): Promise<{ scenario: Scenario; prepare: (count: number) => Promise<string[]> }> {
+  const tokenPath = server.paths.token
+  const authorization = basicAuthorization(BENCH_CLIENT.clientId, BENCH_CLIENT.clientSecret)
+  // What the consent step of the app would do: a validated request, then a code for the user.
+  const authorizationRequest = await server.validateAuthorizationRequest({
+    response_type: 'code',
+    client_id: BENCH_CLIENT.clientId,
+    redirect_uri: BENCH_CLIENT.redirectUri,
+    scope: USER_SCOPE,
+    state: 'bench-state',
+    code_challenge: BENCH_CODE_CHALLENGE,
+    code_challenge_method: 'S256',
+  })
+  const issueCode = async (): Promise<string> => {
+    const location = await server.issueAuthorizationCode({
+      request: authorizationRequest,
+      subject: BENCH_USER,
+      authTime: server.now(),
+    })
+    const code = new URL(location).searchParams.get('code')
+    if (code === null) throw new Error(`no code in the authorization response ${location}`)
+    return code
+  }
+  const codeExchange = (code: string) => ({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: BENCH_CLIENT.redirectUri,
+    code_verifier: BENCH_CODE_VERIFIER,
+  })
+
+  if (grant === 'client_credentials')
+    return { scenario: clientCredentialsScenario(tokenPath), prepare: async () => [] }
+  if (grant === 'refresh_token') {
+    return {
+      scenario: credentialScenario('refresh-chain', tokenPath, 'grant_type=refresh_token&refresh_token='),
+      prepare: async (count) => {
+        const issued: string[] = []
+        for (let i = 0; i < count; i++) {
+          const response = await server.token(codeExchange(await issueCode()), { authorization })
+          if (response.refreshToken === undefined)
+            throw new Error('the code exchange issued no refresh token')
+          issued.push(response.refreshToken)
+        }
+        return issued
+      },
+    }
+  }
+  return {
+    scenario: credentialScenario(
+      'one-shot',
+      tokenPath,
+      'grant_type=authorization_code&code=',
+      `&redirect_uri=${encodeURIComponent(BENCH_CLIENT.redirectUri)}&code_verifier=${BENCH_CODE_VERIFIER}`,
+    ),
+    prepare: async (count) => {
+      const issued: string[] = []
+      for (let i = 0; i < count; i++) issued.push(await issueCode())
+      return issued
+    },
+  }
+}

@@ -1,0 +1,23 @@
+// `@pipeshub/models/codecs`: every response codec the client reads, compiled ahead of time from the
+// wire schemas, with no schema library at run time (the entry point a browser bundle imports). The
+// package's main entry has the same codecs with their TypeBox schemas attached.
+export { formatScope, parseScope } from '../grammar.js'
+export {
+  type Codec,
+  type CompiledValidator,
+  codec,
+  type DecodeResult,
+  type ValidationIssue,
+  WireValidationError,
+} from '../validation.js'
+export { copyAudience } from './audience.js'
+export { authorizationServerMetadataCodec } from './authorization-server-metadata.js'
+export { errorResponseCodec } from './error-response.js'
+export { idTokenClaimsCodec } from './id-token-claims.js'
+export { introspectionResponseCodec } from './introspection-response.js'
+export { jsonWebKeyCodec, jsonWebKeySetCodec } from './json-web-key-set.js'
+export { PRIVATE_JWK_MEMBERS } from './private-jwk-members.js'
+export { standardClaimsToModel, standardClaimsToWire } from './standard-claims.js'
+export { tokenResponseCodec } from './token-response.js'
+export { isBearerTokenType } from './token-type.js'
+export { userInfoResponseCodec } from './userinfo-response.js'

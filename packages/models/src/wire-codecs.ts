@@ -1,0 +1,83 @@
+// The codecs of the package's main entry: the schema-free codecs (./codecs) with the TypeBox wire
+// schema each was compiled from attached, for the server's serialization, OpenAPI and contracts.
+
+import { AccessTokenClaimsWire } from './access-token-claims.js'
+import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
+import * as codecs from './codecs/index.js'
+import * as requestCodecs from './codecs/requests.js'
+import { OAuthErrorResponseWire } from './error-response.js'
+import { IdTokenClaimsWire } from './id-token-claims.js'
+import { IntrospectionRequestWire } from './introspection-request.js'
+import { IntrospectionResponseWire } from './introspection-response.js'
+import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
+import { RevocationRequestWire } from './revocation-request.js'
+import type { TokenRequestGrantType } from './token-request.js'
+import {
+  AuthorizationCodeTokenRequestWire,
+  ClientCredentialsTokenRequestWire,
+  RefreshTokenRequestWire,
+} from './token-request.js'
+import { OAuthTokenResponseWire } from './token-response.js'
+import { UserInfoResponseWire } from './userinfo-response.js'
+import { withSchema } from './wire-codec.js'
+
+export const accessTokenClaimsCodec = withSchema(requestCodecs.accessTokenClaimsCodec, AccessTokenClaimsWire)
+export const introspectionRequestCodec = withSchema(
+  requestCodecs.introspectionRequestCodec,
+  IntrospectionRequestWire,
+)
+export const revocationRequestCodec = withSchema(requestCodecs.revocationRequestCodec, RevocationRequestWire)
+export const authorizationCodeTokenRequestCodec = withSchema(
+  requestCodecs.authorizationCodeTokenRequestCodec,
+  AuthorizationCodeTokenRequestWire,
+)
+export const clientCredentialsTokenRequestCodec = withSchema(
+  requestCodecs.clientCredentialsTokenRequestCodec,
+  ClientCredentialsTokenRequestWire,
+)
+export const refreshTokenRequestCodec = withSchema(
+  requestCodecs.refreshTokenRequestCodec,
+  RefreshTokenRequestWire,
+)
+export const tokenResponseCodec = withSchema(codecs.tokenResponseCodec, OAuthTokenResponseWire)
+export const errorResponseCodec = withSchema(codecs.errorResponseCodec, OAuthErrorResponseWire)
+export const idTokenClaimsCodec = withSchema(codecs.idTokenClaimsCodec, IdTokenClaimsWire)
+export const userInfoResponseCodec = withSchema(codecs.userInfoResponseCodec, UserInfoResponseWire)
+export const jsonWebKeyCodec = withSchema(codecs.jsonWebKeyCodec, JsonWebKeyWire)
+export const jsonWebKeySetCodec = withSchema(codecs.jsonWebKeySetCodec, JsonWebKeySetWire)
+export const authorizationServerMetadataCodec = withSchema(
+  codecs.authorizationServerMetadataCodec,
+  AuthorizationServerMetadataWire,
+)
+export const introspectionResponseCodec = withSchema(
+  codecs.introspectionResponseCodec,
+  IntrospectionResponseWire,
+)
+
+/** Validates a wire token response and returns the camelCase model; throws `WireValidationError`. */
+export const decodeTokenResponse = tokenResponseCodec.decode
+/** Maps a token response model to its wire object; throws `WireValidationError` on an invalid model. */
+export const encodeTokenResponse = tokenResponseCodec.encode
+
+const codecByGrantType = {
+  authorization_code: authorizationCodeTokenRequestCodec,
+  client_credentials: clientCredentialsTokenRequestCodec,
+  refresh_token: refreshTokenRequestCodec,
+} as const
+
+/**
+ * The codec for a parsed request's `grant_type`, or `undefined` for a missing or unsupported grant type
+ * (RFC 6749 §5.2 `unsupported_grant_type` or `invalid_request`, the server's call). Dispatching on the
+ * grant type first gives errors that name the fields of that grant, not of every union member.
+ */
+export function tokenRequestCodecFor(
+  grantType: unknown,
+):
+  | typeof authorizationCodeTokenRequestCodec
+  | typeof clientCredentialsTokenRequestCodec
+  | typeof refreshTokenRequestCodec
+  | undefined {
+  return typeof grantType === 'string' && Object.hasOwn(codecByGrantType, grantType)
+    ? codecByGrantType[grantType as TokenRequestGrantType]
+    : undefined
+}
