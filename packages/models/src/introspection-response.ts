@@ -39,7 +39,9 @@ export const IntrospectionResponseWire = Type.Object(
     nbf: Type.Optional(NumericDate('Before when the token must not be used, in seconds since the epoch.')),
     sub: Type.Optional(NonEmptyString('Subject of the token: the resource owner, or the client itself.')),
     user_id: Type.Optional(
-      NonEmptyString("PipesHub's user id of the resource owner, for a token issued to a user (its SDK reads it)."),
+      NonEmptyString(
+        "PipesHub's user id of the resource owner, for a token issued to a user (its SDK reads it).",
+      ),
     ),
     aud: Type.Optional(Audience('The intended audience(s) of the token.')),
     iss: Type.Optional(NonEmptyString('Issuer of the token.')),

@@ -17,7 +17,9 @@ export const UserInfoResponseWire = Type.Object(
   {
     sub: OidcSubject(),
     user_id: Type.Optional(
-      NonEmptyString("PipesHub's user id (the same value as sub on PipesHub's provider), which its SDK reads."),
+      NonEmptyString(
+        "PipesHub's user id (the same value as sub on PipesHub's provider), which its SDK reads.",
+      ),
     ),
     ...standardClaimsProperties(),
   },
