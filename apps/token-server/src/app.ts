@@ -12,7 +12,12 @@ import {
   type Store,
   toOAuthError,
 } from '@pipeshub/server'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import {
   DEFAULT_CONFIG,
@@ -119,7 +124,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     trustProxy: fastifyTrustProxy(config.trustProxy) as NonNullable<FastifyServerOptions['trustProxy']>,
     genReqId: generateRequestId,
     // One line per request, at its end (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Keep-alive connections must not hold `close()` open past the requests they carry.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

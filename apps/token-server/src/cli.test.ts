@@ -65,6 +65,21 @@ describe('pipeshub-token-server CLI', () => {
     expect(badOption.code).toBe(2)
   })
 
+  it('runs as the README writes it: `pnpm pipeshub-token-server <command>` from the repository root', () => {
+    const pnpm = process.env.npm_execpath ?? 'pnpm'
+    const command = pnpm.endsWith('.js') || pnpm.endsWith('.cjs') ? process.execPath : pnpm
+    const args = command === process.execPath ? [pnpm] : []
+    const result = spawnSync(command, [...args, 'pipeshub-token-server', 'clients', 'list', '--json'], {
+      cwd: resolve(PACKAGE_ROOT, '../..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, PIPESHUB_STORE: 'memory:' },
+    })
+    expect(result.status, result.stderr).toBe(0)
+    // Standard output is the command's own (pnpm echoes the script on stderr).
+    expect(JSON.parse(result.stdout)).toEqual([])
+  })
+
   it('applies migrations with `migrate`', () => {
     const result = cli(['migrate'])
     expect(result.code).toBe(0)
@@ -195,6 +210,111 @@ describe('pipeshub-token-server CLI', () => {
     const missingFlag = cli(['users', 'create', '--username', 'carol'], { input: 'a long enough password' })
     expect(missingFlag.code).toBe(2)
     expect(missingFlag.stderr).toContain('pass --password-stdin')
+  })
+
+  // Each command is a process of its own: on a loaded machine these take a while.
+  it('shows, updates (validating every value) and deletes a client', { timeout: 180_000 }, () => {
+    const created = cli(['clients', 'create', '--name', 'Editable', '--scope', 'org:read'])
+    const clientId = field(created.stdout, 'client_id')
+    const shown = JSON.parse(cli(['clients', 'show', clientId]).stdout) as Record<string, unknown>
+    expect(shown).toMatchObject({ client_id: clientId, name: 'Editable', scopes: ['org:read'] })
+    expect(JSON.stringify(shown)).not.toContain('scrypt')
+
+    const updated = cli([
+      'clients',
+      'update',
+      clientId,
+      '--name',
+      'Edited',
+      '--scope',
+      'org:read kb:read',
+      '--web-origin',
+      'https://app.example.com',
+      '--access-token-ttl',
+      '900',
+    ])
+    expect(updated.code).toBe(0)
+    expect(JSON.parse(updated.stdout)).toMatchObject({
+      name: 'Edited',
+      scopes: ['org:read', 'kb:read'],
+      web_origins: ['https://app.example.com'],
+      access_token_lifetime: 900,
+    })
+    const back = cli(['clients', 'update', clientId, '--access-token-ttl', 'default'])
+    expect(JSON.parse(back.stdout)).toMatchObject({ access_token_lifetime: null, name: 'Edited' })
+
+    for (const [args, message] of [
+      [['--name', ''], 'name must be 1-200 characters'],
+      [['--scope', 'no:such'], 'unknown scope no:such'],
+      [['--access-token-ttl', '5'], 'accessTokenLifetime must be an integer between 300 and 86400'],
+      [['--access-token-ttl', 'soon'], '--access-token-ttl must be a number of seconds or "default"'],
+      [['--web-origin', 'https://app.example.com/path'], 'must be scheme://host[:port] only'],
+      [['--redirect-uri', 'http://app.example.com/cb'], 'must use https'],
+      [[], 'nothing to change'],
+    ] as const) {
+      const refused = cli(['clients', 'update', clientId, ...args])
+      expect(refused.code, args.join(' ')).not.toBe(0)
+      expect(refused.stderr, args.join(' ')).toContain(message)
+    }
+    // Nothing refused was stored.
+    expect(JSON.parse(cli(['clients', 'show', clientId]).stdout)).toMatchObject({
+      name: 'Edited',
+      scopes: ['org:read', 'kb:read'],
+    })
+    expect(cli(['clients', 'delete', clientId]).code).toBe(0)
+    const gone = cli(['clients', 'show', clientId])
+    expect(gone.code).toBe(1)
+    expect(gone.stderr).toContain(`no client ${clientId}`)
+  })
+
+  it('lists users, replaces a password, lists and revokes consents, deletes a user', {
+    timeout: 180_000,
+  }, async () => {
+    expect(
+      cli(['users', 'create', '--username', 'dora', '--password-stdin'], { input: 'first password 1' }).code,
+    ).toBe(0)
+    const users = JSON.parse(cli(['users', 'list', '--json']).stdout) as Array<Record<string, unknown>>
+    const dora = users.find((user) => user.username === 'dora')
+    expect(dora).toMatchObject({ can_sign_in: true })
+    expect(JSON.stringify(users)).not.toContain('scrypt')
+
+    const short = cli(['users', 'set-password', 'dora', '--password-stdin'], { input: 'short' })
+    expect(short.code).toBe(1)
+    expect(short.stderr).toContain('at least 8 characters')
+    expect(
+      cli(['users', 'set-password', 'dora', '--password-stdin'], { input: 'second password 2' }).code,
+    ).toBe(0)
+    const client = field(
+      cli(['clients', 'create', '--name', 'Consented', '--scope', 'org:read']).stdout,
+      'client_id',
+    )
+    const store = openSqliteStore({ path: databaseFile })
+    try {
+      const user = await store.users.findByUsername('dora')
+      expect(await verifySecret('second password 2', user?.passwordHash ?? '')).toBe(true)
+      await store.consents.put({
+        subject: String(dora?.subject),
+        clientId: client,
+        scope: ['org:read'],
+        grantedAt: 1,
+      })
+    } finally {
+      await store.close()
+    }
+    const consents = JSON.parse(cli(['consents', 'list', 'dora', '--json']).stdout) as Array<
+      Record<string, unknown>
+    >
+    expect(consents).toEqual([expect.objectContaining({ client_id: client, scope: 'org:read' })])
+    expect(cli(['consents', 'revoke', 'dora', client]).code).toBe(0)
+    expect(cli(['consents', 'list', 'dora']).stdout).toContain('No consents of dora.')
+    const again = cli(['consents', 'revoke', 'dora', client])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain('has no consent')
+
+    expect(cli(['users', 'delete', 'dora']).code).toBe(0)
+    const missing = cli(['users', 'delete', 'dora'])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('no user dora')
   })
 
   it('rotates signing keys: the new key is published next to the current one', async () => {

@@ -158,17 +158,23 @@ describe('log redaction', () => {
   })
 })
 
+/** A token server at log level info writing into `lines`, with one confidential client. */
+async function loggedServer() {
+  const { lines, destination } = captureLines()
+  const store = createMemoryStore()
+  const job = await registerClient(store, { name: 'Job', grantTypes: ['client_credentials'] })
+  const server = await createTokenServer({
+    config: testConfig({ logLevel: 'info' }),
+    store,
+    issuer: 'http://token-server.test',
+    logDestination: destination,
+  })
+  return { lines, server, job }
+}
+
 describe('request and security log entries', () => {
   it('writes one line per request at info, and a structured entry for a failed client authentication', async () => {
-    const { lines, destination } = captureLines()
-    const store = createMemoryStore()
-    const job = await registerClient(store, { name: 'Job', grantTypes: ['client_credentials'] })
-    const server = await createTokenServer({
-      config: testConfig({ logLevel: 'info' }),
-      store,
-      issuer: 'http://token-server.test',
-      logDestination: destination,
-    })
+    const { lines, server, job } = await loggedServer()
     try {
       const wrongSecret = 'not-the-secret-of-this-client'
       const response = await server.app.inject({
@@ -200,16 +206,8 @@ describe('request and security log entries', () => {
   })
 
   it('logs a disabled client as a security event', async () => {
-    const { lines, destination } = captureLines()
-    const store = createMemoryStore()
-    const server = await createTokenServer({
-      config: testConfig({ logLevel: 'info' }),
-      store,
-      issuer: 'http://token-server.test',
-      logDestination: destination,
-    })
+    const { lines, server, job } = await loggedServer()
     try {
-      const job = await registerClient(store, { name: 'Job', grantTypes: ['client_credentials'] })
       await server.authorizationServer.disableClient(job.client.clientId)
       const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
       expect(entries).toContainEqual(

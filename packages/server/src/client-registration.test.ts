@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { buildClient, checkWebOrigin } from './client-registration.js'
+import { buildClient, checkWebOrigin, registerClient, updateClient } from './client-registration.js'
 import { OAuthError } from './errors.js'
+import { createMemoryStore } from './store/memory.js'
 
 describe('web origins of a client (CORS)', () => {
   it('keeps exact origins, once each', async () => {
@@ -37,5 +38,29 @@ describe('web origins of a client (CORS)', () => {
 
   it('accepts an origin with a non-default port', () => {
     expect(checkWebOrigin('https://app.example.com:8443')).toBe('https://app.example.com:8443')
+  })
+})
+
+describe('updateClient', () => {
+  it('changes the given metadata under the registration rules, keeping id, secret and status', async () => {
+    const store = createMemoryStore()
+    const { client } = await registerClient(store, { name: 'job', grantTypes: ['client_credentials'] })
+    const updated = await updateClient(store, client.clientId, {
+      name: 'Nightly job',
+      scopes: ['kb:read'],
+      accessTokenLifetime: 600,
+    })
+    expect(updated).toMatchObject({ name: 'Nightly job', scopes: ['kb:read'], accessTokenLifetime: 600 })
+    expect(updated?.secretHash).toBe(client.secretHash)
+    expect(await store.clients.get(client.clientId)).toEqual(updated)
+    await expect(updateClient(store, client.clientId, { scopes: ['no:such'] })).rejects.toMatchObject({
+      error: 'invalid_client_metadata',
+    })
+    await expect(updateClient(store, client.clientId, { name: '' })).rejects.toMatchObject({
+      errorDescription: 'name must be 1-200 characters',
+    })
+    // A refused change stores nothing.
+    expect(await store.clients.get(client.clientId)).toEqual(updated)
+    expect(await updateClient(store, 'unknown', { name: 'x' })).toBeUndefined()
   })
 })

@@ -97,9 +97,24 @@ function checkLifetime(
   return value
 }
 
-/** Builds a validated client record and its secret without storing it. */
-export async function buildClient(input: ClientRegistrationInput): Promise<RegisteredClient> {
-  const isPublic = input.public === true
+/** The members a client registration or update sets (everything but identity, secret and status). */
+type MetadataKey =
+  | 'name'
+  | 'redirectUris'
+  | 'grantTypes'
+  | 'scopes'
+  | 'allowPlainPkce'
+  | 'webOrigins'
+  | 'accessTokenLifetime'
+  | 'refreshTokenLifetime'
+
+/** The metadata a client registration or update sets, and the scope registry it is checked against. */
+export type ClientMetadataInput = Pick<ClientRegistrationInput, MetadataKey | 'scopeRegistry'>
+
+type ClientMetadata = Pick<ClientRecord, MetadataKey>
+
+/** Every rule of a client's metadata, for registration and update alike. */
+function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): ClientMetadata {
   const redirectUris = [...new Set(input.redirectUris ?? [])]
   redirectUris.forEach(checkRedirectUri)
   const grantTypes = [
@@ -126,18 +141,7 @@ export async function buildClient(input: ClientRegistrationInput): Promise<Regis
   }
   if (input.name.trim() === '' || input.name.length > 200)
     throw invalidMetadata('name must be 1-200 characters')
-  const clientId = input.clientId ?? generateClientId()
-  // RFC 6749 A.1: client_id = *VSCHAR.
-  if (clientId === '' || clientId.length > 200 || /[^\x20-\x7E]/.test(clientId)) {
-    throw invalidMetadata('a client id is 1-200 printable ASCII characters')
-  }
-  const clientSecret = isPublic ? undefined : (input.clientSecret ?? generateClientSecret())
-  if (clientSecret !== undefined && clientSecret.length < 16)
-    throw invalidMetadata('a client secret needs at least 16 characters')
-  const client: ClientRecord = {
-    clientId,
-    secretHash:
-      clientSecret === undefined ? null : await hashSecret(clientSecret, { cost: CLIENT_SECRET_HASH_COST }),
+  return {
     name: input.name,
     redirectUris,
     grantTypes,
@@ -154,10 +158,52 @@ export async function buildClient(input: ClientRegistrationInput): Promise<Regis
       REFRESH_TOKEN_LIFETIME_BOUNDS,
       'refreshTokenLifetime',
     ),
+  }
+}
+
+/** Builds a validated client record and its secret without storing it. */
+export async function buildClient(input: ClientRegistrationInput): Promise<RegisteredClient> {
+  const isPublic = input.public === true
+  const metadata = validatedMetadata(input, isPublic)
+  const clientId = input.clientId ?? generateClientId()
+  // RFC 6749 A.1: client_id = *VSCHAR.
+  if (clientId === '' || clientId.length > 200 || /[^\x20-\x7E]/.test(clientId)) {
+    throw invalidMetadata('a client id is 1-200 printable ASCII characters')
+  }
+  const clientSecret = isPublic ? undefined : (input.clientSecret ?? generateClientSecret())
+  if (clientSecret !== undefined && clientSecret.length < 16)
+    throw invalidMetadata('a client secret needs at least 16 characters')
+  const client: ClientRecord = {
+    clientId,
+    secretHash:
+      clientSecret === undefined ? null : await hashSecret(clientSecret, { cost: CLIENT_SECRET_HASH_COST }),
+    ...metadata,
     createdAt: input.now ?? Math.floor(Date.now() / 1000),
     disabledAt: null,
   }
   return clientSecret === undefined ? { client } : { client, clientSecret }
+}
+
+/**
+ * Changes a stored client's metadata (the members given; `null` lifetimes go back to the server
+ * default) under the same rules as a registration; its id, secret, type and status stay. The updated
+ * record, or undefined for an unknown client.
+ */
+export async function updateClient(
+  store: Store,
+  clientId: string,
+  changes: Partial<ClientMetadataInput>,
+): Promise<ClientRecord | undefined> {
+  const current = await store.clients.get(clientId)
+  if (current === undefined) return undefined
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))
+  const metadata = validatedMetadata(
+    { ...current, ...defined } as ClientMetadataInput,
+    current.secretHash === null,
+  )
+  const updated: ClientRecord = { ...current, ...metadata }
+  if (!(await store.clients.update(updated))) return undefined
+  return updated
 }
 
 /** Validates and stores a new client; the plain secret is in the result, only there, only once. */

@@ -15,6 +15,17 @@ import {
 import { ConfigError, issuerFor, loadConfig, PACKAGE_ROOT, type TokenServerConfig } from '../config.js'
 import { createLogger, logSecurityEvent } from '../logging.js'
 import { describeStore, openConfiguredStore } from '../store.js'
+import {
+  changeClient,
+  clientView,
+  deleteClient,
+  deleteUser,
+  listConsents,
+  listUsers,
+  revokeConsent,
+  setPassword,
+  showClient,
+} from './admin-commands.js'
 
 const USAGE = `Usage: pipeshub-token-server <command> [options]
 
@@ -24,7 +35,12 @@ Commands:
                                   Register a client; prints its id and (confidential) secret once.
                                   --web-origin: origin of a browser app (https://app.example.com)
                                   the token, revocation and userinfo endpoints answer CORS for
-  clients list [--json]           List clients
+  clients list [--json]           List clients (with scopes, redirect URIs, web origins)
+  clients show <client_id>        Print one client as JSON
+  clients update <client_id> [--name <name>] [--redirect-uri <uri>]... [--web-origin <origin>]...
+                 [--scope "<a b>"] [--access-token-ttl <s>|default] [--refresh-token-ttl <s>|default]
+                                  Change a client; a repeated option replaces the whole list
+  clients delete <client_id>      Delete a client (its tokens stop verifying as its own)
   clients disable <client_id>     Disable a client: it fails authentication (invalid_client) and its
                                   tokens stop being active; its settings are kept
   clients enable <client_id>      Enable a disabled client again
@@ -32,6 +48,14 @@ Commands:
                                   Replace a confidential client's secret; prints the new one once
   users create --username <name> --password-stdin [--name <full name>] [--email <address>]
                                   Create an end-user; the password is read from standard input
+  users list [--json]             List end-users
+  users set-password <username> --password-stdin
+                                  Replace a user's password (read from standard input)
+  users delete <username>         Delete an end-user
+  consents list <username> [--json]
+                                  The consents a user gave, per client
+  consents revoke <username> <client_id>
+                                  Forget a consent: the client's next request asks again
   keys rotate                     Publish a new signing key; it signs after the publication delay
   migrate                         Apply pending store migrations and exit
 
@@ -74,6 +98,8 @@ const OPTIONS = {
   username: { type: 'string' },
   email: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  'access-token-ttl': { type: 'string' },
+  'refresh-token-ttl': { type: 'string' },
 } as const
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -115,19 +141,7 @@ async function clientsCreate(config: TokenServerConfig, values: Values, io: CliI
 
 async function clientsList(config: TokenServerConfig, values: Values, io: CliIo): Promise<void> {
   const clients = await withStore(config, (store) => store.clients.list())
-  const rows = clients
-    .sort((a, b) => a.createdAt - b.createdAt)
-    .map((client) => ({
-      client_id: client.clientId,
-      name: client.name,
-      type: client.secretHash === null ? 'public' : 'confidential',
-      status: client.disabledAt === null ? 'active' : 'disabled',
-      grant_types: client.grantTypes,
-      redirect_uris: client.redirectUris,
-      web_origins: client.webOrigins,
-      scopes: client.scopes,
-      created_at: new Date(client.createdAt * 1000).toISOString(),
-    }))
+  const rows = clients.sort((a, b) => a.createdAt - b.createdAt).map(clientView)
   if (values.json) {
     io.stdout(JSON.stringify(rows, null, 2))
     return
@@ -222,6 +236,25 @@ async function keysRotate(config: TokenServerConfig, io: CliIo): Promise<void> {
   )
 }
 
+/** `--access-token-ttl 600` (seconds), or `default` for the server's default; the library checks bounds. */
+function lifetimeOption(value: string | undefined, flag: string): number | null | undefined {
+  if (value === undefined) return undefined
+  if (value === 'default') return null
+  if (!/^\d{1,9}$/.test(value)) throw new UsageError(`${flag} must be a number of seconds or "default"`)
+  return Number(value)
+}
+
+function printJson(io: CliIo, value: unknown): void {
+  io.stdout(JSON.stringify(value, null, 2))
+}
+
+function readPassword(values: Values, io: CliIo): string {
+  if (!values['password-stdin']) {
+    throw new UsageError('the password is read from standard input: pass --password-stdin')
+  }
+  return io.readStdin().replace(/\r?\n$/, '')
+}
+
 /** Runs one command; returns the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   let parsed: { values: Values; positionals: string[] }
@@ -265,9 +298,64 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       case 'clients rotate-secret':
         await clientsRotateSecret(config, target(), io)
         break
+      case 'clients show':
+        printJson(io, await withStore(config, (store) => showClient(store, target())))
+        break
+      case 'clients update': {
+        const scopes = values.scope?.split(' ').filter((scope) => scope !== '')
+        const changes = {
+          name: values.name,
+          redirectUris: values['redirect-uri'],
+          webOrigins: values['web-origin'],
+          scopes,
+          accessTokenLifetime: lifetimeOption(values['access-token-ttl'], '--access-token-ttl'),
+          refreshTokenLifetime: lifetimeOption(values['refresh-token-ttl'], '--refresh-token-ttl'),
+        }
+        printJson(io, await withStore(config, (store) => changeClient(store, target(), changes)))
+        break
+      }
+      case 'clients delete':
+        await withStore(config, (store) => deleteClient(store, target()))
+        io.stdout(`client ${argument} deleted`)
+        break
       case 'users create':
         await usersCreate(config, values, io)
         break
+      case 'users list': {
+        const users = await withStore(config, listUsers)
+        if (values.json) printJson(io, users)
+        else if (users.length === 0) io.stdout('No users.')
+        else for (const user of users) io.stdout(`${user.username}  ${user.subject}  ${user.email ?? ''}`)
+        break
+      }
+      case 'users set-password': {
+        const username = requireArgument(argument, '<username>')
+        const password = readPassword(values, io)
+        await withStore(config, (store) => setPassword(store, username, password))
+        io.stdout(`password of ${username} replaced`)
+        break
+      }
+      case 'users delete': {
+        const username = requireArgument(argument, '<username>')
+        await withStore(config, (store) => deleteUser(store, username))
+        io.stdout(`user ${username} deleted`)
+        break
+      }
+      case 'consents list': {
+        const username = requireArgument(argument, '<username>')
+        const consents = await withStore(config, (store) => listConsents(store, username))
+        if (values.json) printJson(io, consents)
+        else if (consents.length === 0) io.stdout(`No consents of ${username}.`)
+        else for (const consent of consents) io.stdout(`${consent.client_id}  ${consent.scope}`)
+        break
+      }
+      case 'consents revoke': {
+        const username = requireArgument(argument, '<username>')
+        const clientId = requireArgument(positionals[3], '<client_id>')
+        await withStore(config, (store) => revokeConsent(store, username, clientId))
+        io.stdout(`consent of ${username} for ${clientId} revoked`)
+        break
+      }
       case 'keys rotate':
         await keysRotate(config, io)
         break

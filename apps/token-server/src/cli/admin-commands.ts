@@ -1,0 +1,112 @@
+import { type ClientRecord, hashSecret, type Store, type UserRecord, updateClient } from '@pipeshub/server'
+
+/** The admin view of a client (never its secret hash), as `clients list --json` and `clients show` print it. */
+export function clientView(client: ClientRecord) {
+  return {
+    client_id: client.clientId,
+    name: client.name,
+    type: client.secretHash === null ? 'public' : 'confidential',
+    status: client.disabledAt === null ? 'active' : 'disabled',
+    grant_types: client.grantTypes,
+    redirect_uris: client.redirectUris,
+    web_origins: client.webOrigins,
+    scopes: client.scopes,
+    access_token_lifetime: client.accessTokenLifetime,
+    refresh_token_lifetime: client.refreshTokenLifetime,
+    created_at: new Date(client.createdAt * 1000).toISOString(),
+  }
+}
+
+/** The admin view of a user (never the password hash). */
+export function userView(user: UserRecord) {
+  return {
+    subject: user.subject,
+    username: user.username,
+    name: user.name,
+    email: user.email,
+    email_verified: user.emailVerified,
+    can_sign_in: user.passwordHash !== null,
+    created_at: new Date(user.createdAt * 1000).toISOString(),
+  }
+}
+
+/** What `clients update` may change; absent members stay. */
+export interface ClientChanges {
+  name?: string | undefined
+  redirectUris?: string[] | undefined
+  webOrigins?: string[] | undefined
+  scopes?: string[] | undefined
+  accessTokenLifetime?: number | null | undefined
+  refreshTokenLifetime?: number | null | undefined
+}
+
+export async function showClient(store: Store, clientId: string) {
+  const client = await store.clients.get(clientId)
+  if (client === undefined) throw new Error(`no client ${clientId}`)
+  return clientView(client)
+}
+
+export async function changeClient(store: Store, clientId: string, changes: ClientChanges) {
+  if (Object.values(changes).every((value) => value === undefined)) {
+    throw new Error('nothing to change: give --name, --redirect-uri, --web-origin, --scope or a lifetime')
+  }
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))
+  const updated = await updateClient(store, clientId, defined)
+  if (updated === undefined) throw new Error(`no client ${clientId}`)
+  return clientView(updated)
+}
+
+export async function deleteClient(store: Store, clientId: string): Promise<void> {
+  if (!(await store.clients.delete(clientId))) throw new Error(`no client ${clientId}`)
+}
+
+async function userNamed(store: Store, username: string): Promise<UserRecord> {
+  const user = await store.users.findByUsername(username)
+  if (user === undefined) throw new Error(`no user ${username}`)
+  return user
+}
+
+export async function listUsers(store: Store) {
+  return (await store.users.list()).sort((a, b) => a.createdAt - b.createdAt).map(userView)
+}
+
+export async function deleteUser(store: Store, username: string): Promise<void> {
+  const user = await userNamed(store, username)
+  await store.users.delete(user.subject)
+}
+
+/** Sets a new password (at least 8 characters), stored as a slow hash. */
+export async function setPassword(store: Store, username: string, password: string): Promise<void> {
+  if (password.length < 8) throw new Error('the password needs at least 8 characters')
+  if (password.length > 1024) throw new Error('the password may have at most 1024 characters')
+  const user = await userNamed(store, username)
+  await store.users.update({ ...user, passwordHash: await hashSecret(password) })
+}
+
+/**
+ * The consents a user gave, one per client. The store answers consents by user and client, so this
+ * asks once per registered client: fine for an admin command, not for a hot path.
+ */
+export async function listConsents(store: Store, username: string) {
+  const user = await userNamed(store, username)
+  const consents = []
+  for (const client of await store.clients.list()) {
+    const consent = await store.consents.get(user.subject, client.clientId)
+    if (consent === undefined) continue
+    consents.push({
+      client_id: client.clientId,
+      client_name: client.name,
+      scope: consent.scope.join(' '),
+      granted_at: new Date(consent.grantedAt * 1000).toISOString(),
+    })
+  }
+  return consents
+}
+
+/** Forgets a consent: the next authorization request of that client asks the user again. */
+export async function revokeConsent(store: Store, username: string, clientId: string): Promise<void> {
+  const user = await userNamed(store, username)
+  if (!(await store.consents.delete(user.subject, clientId))) {
+    throw new Error(`user ${username} has no consent for client ${clientId}`)
+  }
+}
