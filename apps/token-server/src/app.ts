@@ -127,12 +127,24 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     logController: new LogController({ disableRequestLogging: true }),
     // Keep-alive connections must not hold `close()` open past the requests they carry.
     forceCloseConnections: 'idle',
+    // A slow client (headers or a body trickling in) is cut within these bounds, so a few hundred of
+    // them cannot hold the process's connections and file descriptors.
+    connectionTimeout: config.idleTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+      // Node checks the headers and request timeouts on this period (30 s by default).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+    },
     return503OnClosing: true,
     // Undecodable URLs and requests Node's HTTP parser refuses (oversized headers, a bad Content-Length)
     // answer an RFC 6749 section 5.2 body too, not Fastify's or Node's own.
     frameworkErrors: oauthFrameworkErrors,
     clientErrorHandler: oauthClientErrorHandler,
   })
+  // Connections past the cap are closed by Node at once instead of queueing work.
+  app.server.maxConnections = config.maxConnections
   let shuttingDown = false
   const routes = collectRoutes(app)
   // Unknown paths anywhere: a page for a person in a browser, an OAuth-shaped 404 for everyone else.

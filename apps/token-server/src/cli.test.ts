@@ -204,6 +204,23 @@ describe('pipeshub-token-server CLI', () => {
     expect(duplicate.stderr).toContain('a user named bob exists')
   })
 
+  it('refuses user fields that could not be shown or typed: empty name, bad e-mail, spaces, control characters', () => {
+    for (const args of [
+      ['--username', 'dave', '--name', ''],
+      ['--username', 'dave', '--name', '   '],
+      ['--username', 'dave', '--email', ''],
+      ['--username', 'dave', '--email', 'not an address'],
+      ['--username', ' dave'],
+      ['--username', 'da\u0001ve'],
+      ['--username', 'x'.repeat(257)],
+    ]) {
+      const result = cli(['users', 'create', ...args, '--password-stdin'], {
+        input: 'a long enough password',
+      })
+      expect(result.code, args.join(' ')).toBe(2)
+    }
+  })
+
   it('never takes a password from the command line', () => {
     const result = cli(['users', 'create', '--username', 'carol', '--password', 'on the command line'])
     expect(result.code).toBe(2)

@@ -144,9 +144,9 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
 const ADMITTED = Symbol('client authentication admitted')
 
 /**
- * Failed client authentications, per source address and in total. A request is admitted only while the
- * failures counted so far plus the requests of that source still being checked stay under the limit, so
- * a burst of concurrent guesses cannot all slip in before the first one fails; a 401 then counts.
+ * Failed client authentications, per source address and in total; a 401 counts. Once a source has
+ * failed, a request is admitted only while its failures plus its requests still being checked stay under
+ * the limit, so a burst of concurrent guesses cannot all slip in before they fail.
  */
 function createFailureLimit(app: FastifyInstance, options: RateLimitOptions) {
   const perSource = app.createRateLimit({
@@ -175,9 +175,15 @@ function createFailureLimit(app: FastifyInstance, options: RateLimitOptions) {
         total(request, { increment: false }),
       ])
       const inFlight = pending.get(request.ip) ?? 0
-      // `remaining` is max - failures (never below 0): failures + requests in flight must stay under max.
-      if (!source.isAllowed && source.remaining - inFlight <= 0) return source.ttlInSeconds || 60
-      if (!all.isAllowed && all.remaining - pendingTotal <= 0) return all.ttlInSeconds || 60
+      // `remaining` is max - failures (never below 0). Once a budget has failures, the requests still
+      // in flight count as failures too, so a source that is guessing cannot send a burst past the
+      // limit; a budget without failures admits concurrency freely (a busy, well-behaved client).
+      const over = (remaining: number, max: number, pending: number) =>
+        remaining <= 0 || (remaining < max && remaining - pending <= 0)
+      if (!source.isAllowed && over(source.remaining, options.clientAuthFailuresPerMinute, inFlight))
+        return source.ttlInSeconds || 60
+      if (!all.isAllowed && over(all.remaining, options.clientAuthFailuresTotalPerMinute, pendingTotal))
+        return all.ttlInSeconds || 60
       pending.set(request.ip, inFlight + 1)
       pendingTotal++
       ;(request as unknown as Record<symbol, boolean>)[ADMITTED] = true

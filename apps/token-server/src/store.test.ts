@@ -1,7 +1,25 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openConfiguredStore, postgresOptions } from './store.js'
 import { DATABASE_URL, dropSchema, postgresUnavailable, uniqueSchema } from './test-support/postgres.js'
+
+describe('the SQLite store file', () => {
+  it('is created 0600 in a folder created 0700: it holds the private signing keys', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pipeshub-store-'))
+    try {
+      const path = join(root, 'data', 'pipeshub.db')
+      const store = await openConfiguredStore({ store: `sqlite:${path}` })
+      await store.close()
+      expect(statSync(join(root, 'data')).mode & 0o777).toBe(0o700)
+      expect(statSync(path).mode & 0o777).toBe(0o600)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
 
 describe('postgresOptions (PIPESHUB_STORE=postgres://...)', () => {
   it('takes the schema from ?schema=, which is removed from what pg receives', () => {

@@ -12,7 +12,8 @@ import { sqlitePath, type TokenServerConfig } from './config.js'
 export async function openConfiguredStore(config: Pick<TokenServerConfig, 'store'>): Promise<Store> {
   const path = sqlitePath(config.store)
   if (path !== undefined) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    // Only its owner may list or enter the folder of the file that holds the private signing keys.
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
     return openSqliteStore({ path })
   }
   if (config.store.startsWith('postgres')) return openPostgresStore(postgresOptions(config.store))

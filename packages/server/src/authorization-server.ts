@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import type { ValidatedOAuthTokenResponse } from '@pipeshub/models'
+import { userInfoResponseCodec, type ValidatedOAuthTokenResponse } from '@pipeshub/models'
 import type { JWK } from 'jose'
 import {
   type AuthorizationRequest,
@@ -809,6 +809,12 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       if (granted.includes('email') && user.email !== null) {
         body.email = user.email
         body.email_verified = user.emailVerified
+      }
+      // A stored value the UserInfo schema refuses (an empty name, say) is left out: one bad field must
+      // not fail every answer for this user.
+      for (const issue of userInfoResponseCodec.validate(body)) {
+        const member = issue.path.split('/')[1]
+        if (member !== undefined && member !== '' && member !== 'sub') delete body[member]
       }
       return body
     },

@@ -197,8 +197,30 @@ async function clientsRotateSecret(config: TokenServerConfig, clientId: string, 
   io.stdout('The previous secret no longer works. Store this one now: it is shown once.')
 }
 
-async function usersCreate(config: TokenServerConfig, values: Values, io: CliIo): Promise<void> {
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+const CONTROL = /[\x00-\x1F\x7F]/
+
+/**
+ * A user's fields as the login form and the UserInfo answer need them: a username one can type (1-256
+ * characters, no surrounding spaces, no control character), an optional name (1-200) and an e-mail
+ * address of the form local@domain. Anything else is refused here rather than stored.
+ */
+function checkUserFields(values: Values): { username: string; name: string | null; email: string | null } {
   const username = requireArgument(values.username, '--username')
+  if (username !== username.trim()) throw new UsageError('--username must not start or end with a space')
+  if (username.length > 256 || CONTROL.test(username))
+    throw new UsageError('--username must be 1-256 characters without control characters')
+  const name = values.name ?? null
+  if (name !== null && (name.trim() === '' || name.length > 200 || CONTROL.test(name)))
+    throw new UsageError('--name must be 1-200 characters without control characters')
+  const email = values.email ?? null
+  if (email !== null && (email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email)))
+    throw new UsageError('--email must be an address of the form local@domain')
+  return { username, name, email }
+}
+
+async function usersCreate(config: TokenServerConfig, values: Values, io: CliIo): Promise<void> {
+  const { username, name, email } = checkUserFields(values)
   if (!values['password-stdin']) {
     throw new UsageError('the password is read from standard input: pass --password-stdin')
   }
@@ -211,8 +233,8 @@ async function usersCreate(config: TokenServerConfig, values: Values, io: CliIo)
       subject,
       username,
       passwordHash: await hashSecret(password),
-      name: values.name ?? null,
-      email: values.email ?? null,
+      name,
+      email,
       emailVerified: false,
       createdAt: Math.floor(Date.now() / 1000),
     })

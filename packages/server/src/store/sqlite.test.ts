@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
@@ -17,6 +17,25 @@ describeStoreConformance('sqlite', async () => {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+})
+
+describe('SQLite file permissions', () => {
+  it('creates the database, its write-ahead log and shared memory readable by the owner only (0600)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipeshub-oauth-'))
+    const path = join(dir, 'keys.db')
+    const previous = process.umask(0o022)
+    try {
+      const store = openSqliteStore({ path })
+      await store.sessions.create({ sessionId: 's', subject: 'u', authTime: 1, expiresAt: 2 ** 40 })
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        if (file === path || existsSync(file)) expect(statSync(file).mode & 0o777, file).toBe(0o600)
+      }
+      await store.close()
+    } finally {
+      process.umask(previous)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
 
 describe('SQLite migrations', () => {

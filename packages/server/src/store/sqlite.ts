@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs'
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import { StorageError } from '../errors.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
@@ -82,6 +83,11 @@ const toSql = (params: readonly Param[]): SQLInputValue[] =>
  * that other processes sharing the file cannot interleave either.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
+  // The file holds private signing keys: create it readable by its owner only. SQLite gives the -wal
+  // and -shm files the database file's permissions. An existing file keeps the mode it has.
+  if (options.path !== ':memory:' && !options.path.startsWith('file:')) {
+    closeSync(openSync(options.path, 'a', 0o600))
+  }
   const db = new DatabaseSync(options.path)
   db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`)
   const wal =

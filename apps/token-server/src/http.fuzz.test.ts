@@ -1,0 +1,174 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { errorResponseCodec } from '@pipeshub/models'
+import { type EndpointPaths, registerClient, type Store } from '@pipeshub/server'
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createTokenServer, testConfig } from './app.js'
+import { openConfiguredStore } from './store.js'
+import { DATABASE_URL, dropSchema, postgresUnavailable, uniqueSchema } from './test-support/postgres.js'
+
+const failure = await postgresUnavailable('the PostgreSQL HTTP fuzz test')
+const folder = mkdtempSync(join(tmpdir(), 'pipeshub-fuzz-'))
+const schema = uniqueSchema('token_server_fuzz')
+afterAll(async () => {
+  rmSync(folder, { recursive: true, force: true })
+  if (failure === undefined) await dropSchema(schema)
+})
+
+const RUNS = 1000
+
+const NAMES = [
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+  'scope',
+  'token',
+  'token_type_hint',
+  'response_type',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'username',
+  'password',
+  'max_age',
+  'prompt',
+]
+const VALUES = [
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  'code',
+  'openid',
+  'org:read',
+  'S256',
+  '',
+  '\u0000',
+  'a\u0000b',
+  '\u0001\u007f',
+  '%00',
+  '%',
+  '%FF',
+  '\uD800',
+  'x'.repeat(5000),
+  "'; DROP TABLE oauth_clients; --",
+]
+
+/** Names and values from the vocabulary, the fixture's real client, or anything fast-check makes up. */
+function pairs(clientId: string, secret: string) {
+  const value = fc.oneof(
+    fc.constantFrom(...VALUES, clientId, secret),
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: 'binary', maxLength: 30 }),
+  )
+  return fc.array(fc.tuple(fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 8 })), value), {
+    maxLength: 7,
+  })
+}
+
+function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
+  const basic = (user: string, password: string) =>
+    `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+  return fc.record({
+    path: fc.constantFrom(
+      paths.token,
+      paths.revocation,
+      paths.introspection,
+      paths.authorization,
+      paths.userinfo,
+    ),
+    method: fc.constantFrom('POST', 'POST', 'GET'),
+    kind: fc.constantFrom('form', 'json', 'raw'),
+    fields: pairs(clientId, secret),
+    query: pairs(clientId, secret),
+    raw: fc.string({ unit: 'binary', maxLength: 60 }),
+    authorization: fc.oneof(
+      fc.constant(undefined),
+      fc.constant(basic(clientId, secret)),
+      fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([u, p]) => basic(u, p)),
+      fc
+        .string({ unit: 'binary', maxLength: 20 })
+        .map((token) => `Bearer ${Buffer.from(token).toString('base64url')}`),
+    ),
+  })
+}
+
+/** Percent-encodes every UTF-8 byte (a lone surrogate becomes U+FFFD, as a browser would send it). */
+const percent = (text: string) => Buffer.from(text, 'utf8').toString('hex').replace(/(..)/g, '%$1')
+
+function encodeForm(fields: Array<[string, string]>): string {
+  return fields.map(([name, value]) => `${percent(name)}=${percent(value)}`).join('&')
+}
+
+async function fuzz(store: Store): Promise<{ requests: number; statuses: Map<number, number> }> {
+  const { client, clientSecret } = await registerClient(store, {
+    name: 'Fuzzed',
+    grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
+    redirectUris: ['http://127.0.0.1:9/cb'],
+  })
+  const server = await createTokenServer({ config: testConfig(), store, issuer: 'http://127.0.0.1:9' })
+  const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+  const statuses = new Map<number, number>()
+  let requests = 0
+  try {
+    await fc.assert(
+      fc.asyncProperty(fuzzedRequest(server.paths, client.clientId, clientSecret ?? ''), async (input) => {
+        const headers: Record<string, string> = {}
+        if (input.authorization !== undefined) headers.authorization = input.authorization
+        let body: string | undefined
+        if (input.method === 'POST') {
+          if (input.kind === 'json') {
+            headers['content-type'] = 'application/json'
+            body = JSON.stringify(Object.fromEntries(input.fields))
+          } else {
+            headers['content-type'] = 'application/x-www-form-urlencoded'
+            body = input.kind === 'raw' ? input.raw : encodeForm(input.fields)
+          }
+        }
+        const query = input.query.length === 0 ? '' : `?${encodeForm(input.query)}`
+        const response = await fetch(`${baseUrl}${input.path}${query}`, {
+          method: input.method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          redirect: 'manual',
+        })
+        const text = await response.text()
+        requests++
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+        expect(response.status, `${input.method} ${input.path}: ${text}`).toBeLessThan(500)
+        if (input.path === server.paths.token) expect(response.headers.get('cache-control')).toBe('no-store')
+        if (response.status >= 400 && text !== '') {
+          // Every error with a body is an RFC 6749 section 5.2 body (a 401 challenge alone has none).
+          expect(errorResponseCodec.validate(JSON.parse(text)), text).toEqual([])
+        }
+        if (response.status >= 400 && text === '')
+          expect(response.headers.get('www-authenticate')).not.toBeNull()
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    )
+  } finally {
+    await server.close()
+  }
+  return { requests, statuses }
+}
+
+describe('the token server over HTTP, fuzzed (fast-check)', () => {
+  it('never answers 5xx on SQLite: every error an RFC 6749 section 5.2 body, every token response no-store', async () => {
+    const store = await openConfiguredStore({ store: `sqlite:${join(folder, 'fuzz.db')}` })
+    const { requests, statuses } = await fuzz(store)
+    expect(requests).toBe(RUNS)
+    expect([...statuses.keys()].every((status) => status < 500)).toBe(true)
+  })
+
+  it.runIf(failure === undefined)('never answers 5xx on PostgreSQL, NUL bytes included', async () => {
+    const store = await openConfiguredStore({ store: `${DATABASE_URL}?schema=${schema}` })
+    const { requests } = await fuzz(store)
+    expect(requests).toBe(RUNS)
+  })
+})
