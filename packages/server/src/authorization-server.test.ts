@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest'
 import { AuthorizationRequestError, authenticationTooOld } from './authorization-request.js'
 import { createAuthorizationServer } from './authorization-server.js'
 import { registerClient } from './client-registration.js'
-import { OAuthError } from './errors.js'
 import { createMemoryStore } from './store/memory.js'
 import {
   authorizationCodeFor,
@@ -14,18 +13,9 @@ import {
   manualClock,
   pkcePair,
   REDIRECT_URI,
+  rejection,
   testServer,
 } from './test-support/fixtures.js'
-
-async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof OAuthError) return error
-    throw error
-  }
-  throw new Error('expected an OAuthError')
-}
 
 async function webApp(
   options: {

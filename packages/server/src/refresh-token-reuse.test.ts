@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { createAuthorizationServer } from './authorization-server.js'
-import { OAuthError } from './errors.js'
 import { createMemoryStore } from './store/memory.js'
 import {
   authorizationCodeFor,
@@ -10,17 +9,8 @@ import {
   manualClock,
   pkcePair,
   REDIRECT_URI,
+  rejection,
 } from './test-support/fixtures.js'
-
-async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof OAuthError) return error
-    throw error
-  }
-  throw new Error('expected a rejection')
-}
 
 /** A signed-in user's grant to a confidential (or public) client, with its first refresh token. */
 async function grant(options: { reuseInterval?: number; public?: boolean } = {}) {

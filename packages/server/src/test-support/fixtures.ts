@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { createAuthorizationServer } from '../authorization-server.js'
+import { OAuthError } from '../errors.js'
 import { hashSecret } from '../secrets.js'
 import { createMemoryStore } from '../store/memory.js'
 import type { Store, UserRecord } from '../store/types.js'
@@ -84,4 +85,15 @@ export async function authorizationCodeFor(
   const code = new URL(location).searchParams.get('code')
   if (!code) throw new Error(`no code in ${location}`)
   return code
+}
+
+/** The OAuthError a promise rejects with; anything else (or no rejection) fails the test. */
+export async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof OAuthError) return error
+    throw error
+  }
+  throw new Error('expected an OAuthError')
 }
