@@ -9,6 +9,8 @@ import {
   oauthClientErrorHandler,
   oauthFrameworkErrors,
   oauthNotFoundHandler,
+  protectedResourcePlugin,
+  protectedResourceRouteSchema,
   type Store,
   toOAuthError,
 } from '@pipeshub/server'
@@ -31,6 +33,7 @@ import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogger, generateRequestId, logSecurityEvent } from './logging.js'
+import { mcpResourceMetadata, REGISTRATION_SCOPES, withMcpResource } from './mcp-resource.js'
 import { createMetrics, type TokenServerMetrics } from './metrics.js'
 import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
@@ -193,6 +196,15 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    resources: withMcpResource(config.resources, config.mcpResource),
+    ...(config.registration
+      ? {
+          registration: {
+            initialAccessTokens: config.registrationInitialAccessTokens,
+            scopes: REGISTRATION_SCOPES,
+          },
+        }
+      : {}),
     onSecurityEvent: (event) => logSecurityEvent(app.log, event),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
@@ -211,6 +223,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     tokenPath: paths.token,
     clientAuthPaths: [paths.revocation, paths.introspection],
     loginPath: paths.authorization,
+    registrationPerMinute: config.rateLimitRegistration,
+    registrationPaths: config.registration ? [paths.registration, `${paths.registration}/:clientId`] : [],
     loginMethod: 'POST',
   })
 
@@ -305,8 +319,22 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     }
   }
   await app.register(oauth2Plugin, { authorizationServer, authorize })
+  if (config.mcpResource !== undefined) {
+    // PipesHub publishes its MCP server's RFC 9728 document on the backend's origin, next to this server.
+    await app.register(protectedResourcePlugin, {
+      metadata: mcpResourceMetadata({
+        resource: config.mcpResource,
+        issuer,
+        documentation: config.mcpResourceDocumentation,
+      }),
+    })
+  }
 
   const documentation = tokenServerRouteDocumentation(paths)
+  if (config.mcpResource !== undefined) {
+    const [key, schema] = protectedResourceRouteSchema(config.mcpResource)
+    documentation.set(key, { ...schema })
+  }
   let openApi: Record<string, unknown> | undefined
   app.get(
     '/openapi.json',

@@ -59,6 +59,12 @@ describe('loadConfig', () => {
         PIPESHUB_SEED_DEMO: 'false',
         PIPESHUB_KEY_ROTATION_DAYS: '7',
         PIPESHUB_INTROSPECTION_CLIENTS: ' rs-1, rs-2 ,,',
+        PIPESHUB_REGISTRATION: 'true',
+        PIPESHUB_REGISTRATION_INITIAL_ACCESS_TOKENS: 'initial-access-token-1',
+        PIPESHUB_RATE_LIMIT_REGISTRATION: '3',
+        PIPESHUB_MCP_RESOURCE: 'https://api.example.com/mcp',
+        PIPESHUB_RESOURCES:
+          '[{"resource":"https://api.example.com/mcp","scopes":["kb:read"],"accessTokenLifetime":600}]',
       },
     })
     expect(config).toEqual({
@@ -90,6 +96,11 @@ describe('loadConfig', () => {
       shutdownDelay: 0,
       metricsHost: '127.0.0.1',
       introspectionClients: ['rs-1', 'rs-2'],
+      resources: [{ resource: 'https://api.example.com/mcp', scopes: ['kb:read'], accessTokenLifetime: 600 }],
+      registration: true,
+      registrationInitialAccessTokens: ['initial-access-token-1'],
+      rateLimitRegistration: 3,
+      mcpResource: 'https://api.example.com/mcp',
     })
     expect(issuerFor(config)).toBe('https://auth.example.com')
   })
@@ -199,5 +210,19 @@ describe('loadConfig', () => {
   it('derives the issuer from host and port when none is configured', () => {
     expect(issuerFor(DEFAULT_CONFIG)).toBe('http://127.0.0.1:8787')
     expect(issuerFor({ ...DEFAULT_CONFIG, host: '::1' }, 9999)).toBe('http://[::1]:9999')
+  })
+})
+
+describe('PIPESHUB_RESOURCES', () => {
+  it('refuses text that is not JSON, a relative or fragment resource, and a resource named twice', () => {
+    for (const value of [
+      'https://api.example.com/mcp',
+      '[{"resource":"/mcp"}]',
+      '[{"resource":"https://api.example.com/mcp#x"}]',
+      '[{"resource":"https://a.example/"},{"resource":"https://a.example/"}]',
+      '[{"resource":"https://a.example/","accessTokenLifetime":30}]',
+    ]) {
+      expect(() => loadConfig({ env: { PIPESHUB_RESOURCES: value } }), value).toThrow(/PIPESHUB_RESOURCES=/)
+    }
   })
 })

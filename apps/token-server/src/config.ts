@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { MAX_RESOURCE_INDICATOR_LENGTH, RESOURCE_INDICATOR_PATTERN } from '@pipeshub/models'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { closestName, unknownVariableWarnings } from './config-warnings.js'
@@ -142,6 +143,55 @@ export const TokenServerConfigSchema = Type.Object(
       description:
         'Client ids of resource servers that may introspect any access token (RFC 7662 section 4); other clients only their own tokens.',
     }),
+    resources: Type.Array(
+      Type.Object(
+        {
+          resource: Type.String({
+            pattern: RESOURCE_INDICATOR_PATTERN,
+            maxLength: MAX_RESOURCE_INDICATOR_LENGTH,
+            description: 'The resource indicator clients send (RFC 8707): absolute URI, no fragment.',
+          }),
+          scopes: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' }), {
+              description: 'Scopes a token for the resource may carry (identity scopes always).',
+            }),
+          ),
+          accessTokenLifetime: Type.Optional(
+            Type.Integer({ minimum: 60, maximum: 86400, description: 'Access token lifetime for it, s.' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        maxItems: 100,
+        description:
+          'Resource servers clients may name with RFC 8707 `resource`: each token for them carries them as `aud`.',
+      },
+    ),
+    registration: Type.Boolean({
+      description: 'Dynamic client registration (RFC 7591/7592) at <prefix>/oauth2/register.',
+    }),
+    registrationInitialAccessTokens: Type.Array(Type.String({ minLength: 16, pattern: '^[\\x21-\\x7E]+$' }), {
+      maxItems: 100,
+      description:
+        'Initial access tokens that registration needs (RFC 7591 section 3); none: open registration.',
+    }),
+    rateLimitRegistration: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description: 'Registration endpoint requests per minute per IP.',
+    }),
+    mcpResource: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s#]+$',
+        maxLength: MAX_RESOURCE_INDICATOR_LENGTH,
+        description:
+          "PipesHub's MCP server (`<backend>/mcp`): its RFC 9728 metadata is published and tokens may name it as `resource`.",
+      }),
+    ),
+    mcpResourceDocumentation: Type.Optional(
+      Type.String({ pattern: '^https?://[^\\s#]+$', description: 'The MCP server documentation URL.' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -176,9 +226,13 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   keyRotationDays: 30,
   metricsHost: '127.0.0.1',
   introspectionClients: [],
+  resources: [],
+  registration: false,
+  registrationInitialAccessTokens: [],
+  rateLimitRegistration: 10,
 }
 
-type ValueKind = 'string' | 'integer' | 'boolean' | 'trustProxy' | 'list'
+type ValueKind = 'string' | 'integer' | 'boolean' | 'trustProxy' | 'list' | 'json'
 
 /** Environment variable of each key, and how its text is read. */
 export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: string }> = {
@@ -219,6 +273,16 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   metricsPort: { env: 'PIPESHUB_METRICS_PORT', kind: 'integer', doc: '' },
   metricsHost: { env: 'PIPESHUB_METRICS_HOST', kind: 'string', doc: '127.0.0.1' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
+  resources: { env: 'PIPESHUB_RESOURCES', kind: 'json', doc: '[]' },
+  registration: { env: 'PIPESHUB_REGISTRATION', kind: 'boolean', doc: 'false' },
+  registrationInitialAccessTokens: {
+    env: 'PIPESHUB_REGISTRATION_INITIAL_ACCESS_TOKENS',
+    kind: 'list',
+    doc: '',
+  },
+  rateLimitRegistration: { env: 'PIPESHUB_RATE_LIMIT_REGISTRATION', kind: 'integer', doc: '10' },
+  mcpResource: { env: 'PIPESHUB_MCP_RESOURCE', kind: 'string', doc: '' },
+  mcpResourceDocumentation: { env: 'PIPESHUB_MCP_RESOURCE_DOCUMENTATION', kind: 'string', doc: '' },
 }
 
 /** Invalid configuration: one line per problem, each naming where the value came from. */
@@ -244,6 +308,13 @@ function readEnvValue(text: string, kind: ValueKind): unknown {
       if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true'
       if (/^\d+$/.test(trimmed)) return Number(trimmed)
       return trimmed
+    case 'json':
+      try {
+        return JSON.parse(trimmed) as unknown
+      } catch {
+        // Not JSON: left as text, which the schema refuses with the setting's own message.
+        return trimmed
+      }
     case 'list':
       return trimmed
         .split(',')
@@ -280,7 +351,13 @@ function invalidProxyEntry(list: string): string | undefined {
   }
   return undefined
 }
-const OPTIONAL_KEYS = new Set<ConfigKey>(['issuer', 'redisUrl', 'metricsPort'])
+const OPTIONAL_KEYS = new Set<ConfigKey>([
+  'issuer',
+  'redisUrl',
+  'metricsPort',
+  'mcpResource',
+  'mcpResourceDocumentation',
+])
 // One validator per setting: a problem per setting, however many a union reports, and no cap on the
 // number of settings reported (TypeBox buffers at most `maxErrors` errors per check).
 const validators = Object.fromEntries(
@@ -360,6 +437,10 @@ export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
         )
     }
   }
+  const resources = merged.resources as Array<{ resource?: unknown }> | undefined
+  if (Array.isArray(resources) && new Set(resources.map((r) => r?.resource)).size !== resources.length) {
+    problems.push(`${origin.resources ?? 'resources'}: ${describeExpected('resources')}`)
+  }
   if (problems.length > 0 || !validator.Check(merged)) throw new ConfigError(problems)
   return merged as TokenServerConfig
 }
@@ -377,14 +458,23 @@ function describeExpected(key: ConfigKey): string {
       return 'must be true, false, a hop count or a comma-separated list of addresses'
     case 'seedDemo':
       return 'must be true, false or loopback'
+    case 'registration':
+      return 'must be true or false'
+    case 'registrationInitialAccessTokens':
+      return 'must be a comma-separated list of tokens of at least 16 printable ASCII characters'
     case 'store':
       return 'must be sqlite:<path>, postgres://user@host:port/database or memory:'
     case 'issuer':
       return 'must be an http(s) URL without query or fragment'
     case 'redisUrl':
       return 'must be a redis:// or rediss:// URL'
+    case 'mcpResource':
+    case 'mcpResourceDocumentation':
+      return 'must be an http(s) URL without fragment'
     case 'introspectionClients':
       return 'must be a comma-separated list of client ids (printable ASCII, no spaces)'
+    case 'resources':
+      return 'must be a JSON array of {"resource": "<absolute URI, no fragment>", "scopes"?: [...], "accessTokenLifetime"?: 60-86400}, each resource once'
     default:
       if (typeof schema.minimum === 'number' && typeof schema.maximum === 'number') {
         return `must be an integer from ${schema.minimum} to ${schema.maximum}`

@@ -145,6 +145,7 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         consents: wrap('consents', store.consents),
         sessions: wrap('sessions', store.sessions),
         revokedAccessTokens: wrap('revokedAccessTokens', store.revokedAccessTokens),
+        clientRegistrations: wrap('clientRegistrations', store.clientRegistrations),
         ping: timed('ping', () => store.ping()),
         seedIfEmpty: timed('seedIfEmpty', (seed: Parameters<Store['seedIfEmpty']>[0]) =>
           store.seedIfEmpty(seed),

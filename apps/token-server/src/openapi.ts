@@ -219,7 +219,8 @@ export function buildOpenApiDocument(
     },
     servers: [{ url: info.serverUrl }],
     paths,
-    components: { schemas: registry.schemas, securitySchemes: oauthSecuritySchemes },
+    // Only the schemes an operation names (registration's exists only where registration is configured).
+    components: { schemas: registry.schemas, securitySchemes: usedSecuritySchemes(paths) },
   }
 }
 
@@ -277,4 +278,20 @@ export function tokenServerRouteDocumentation(paths: EndpointPaths): Map<string,
     },
   }))
   return new Map([...schemas].map(([key, schema]) => [key, { ...schema }]))
+}
+
+/** The entries of `oauthSecuritySchemes` that some operation of `paths` requires. */
+function usedSecuritySchemes(
+  paths: Record<string, Record<string, unknown>>,
+): Partial<typeof oauthSecuritySchemes> {
+  const used = new Set<string>()
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item) as Array<{ security?: Array<Record<string, unknown>> }>) {
+      for (const requirement of operation.security ?? [])
+        for (const name of Object.keys(requirement)) used.add(name)
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(oauthSecuritySchemes).filter(([name]) => used.has(name)),
+  ) as Partial<typeof oauthSecuritySchemes>
 }

@@ -56,6 +56,10 @@ export interface RateLimitOptions {
   /** Route URL and method that receive the login form. */
   loginPath: string
   loginMethod: string
+  /** Requests per minute per IP to the registration endpoints (RFC 7591/7592), when they exist. */
+  registrationPerMinute?: number | undefined
+  /** Route URLs of the registration and client configuration endpoints. */
+  registrationPaths?: readonly string[] | undefined
 }
 
 function prefersHtml(request: FastifyRequest): boolean {
@@ -102,7 +106,7 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
   const limited = (
     request: FastifyRequest,
     reply: FastifyReply,
-    limit: 'token' | 'login' | 'client_authentication',
+    limit: 'token' | 'login' | 'client_authentication' | 'registration',
     ttlInSeconds: number,
   ) => {
     const retryAfter = Math.max(1, ttlInSeconds)
@@ -139,6 +143,23 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     await failures.settle(request, reply.statusCode)
   })
+
+  const registrationPaths = options.registrationPaths ?? []
+  if (options.registrationPerMinute !== undefined && registrationPaths.length > 0) {
+    // Open registration lets anyone create clients: each address gets a few a minute, whatever the method.
+    const registrationLimiter = app.createRateLimit({
+      max: options.registrationPerMinute,
+      timeWindow: WINDOW_MS,
+      keyGenerator: (request: FastifyRequest) => `registration:ip:${request.ip}`,
+    })
+    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      const route = request.routeOptions.url
+      if (route === undefined || !registrationPaths.includes(route)) return
+      const limit = await registrationLimiter(request)
+      if (limit.isAllowed || !limit.isExceeded) return
+      return limited(request, reply, 'registration', limit.ttlInSeconds)
+    })
+  }
 }
 
 const ADMITTED = Symbol('client authentication admitted')

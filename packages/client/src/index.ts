@@ -48,7 +48,16 @@ export {
   type UserInfoParameters,
 } from './oauth-client.js'
 export { codeChallengeS256, generateCodeVerifier, randomToken } from './pkce.js'
+export {
+  type DiscoveredResourceMetadata,
+  discoverAuthorizationServerForResource,
+  discoverResourceMetadata,
+  type ResourceDiscovery,
+  type ResourceDiscoveryOptions,
+  resourceMetadataFromChallenge,
+} from './protected-resource.js'
 export type { WithRaw } from './raw.js'
+export { appendResource, type Resource } from './resource.js'
 export { parseRetryAfter, type RetryOptions } from './retry.js'
 export {
   createTokenManager,

@@ -28,6 +28,7 @@ import { IssuerKeySet } from './jwks.js'
 import { codeChallengeS256, generateCodeVerifier, randomToken } from './pkce.js'
 import { type WithRaw, withRaw } from './raw.js'
 import { checkRefreshedIdToken } from './refreshed-id-token.js'
+import { appendResource, type Resource } from './resource.js'
 import { attachIdTokenClaims, decodeTokenEndpointResponse, type TokenResponse } from './token-response.js'
 import { createTransport, type TransportOptions } from './transport-options.js'
 
@@ -53,6 +54,8 @@ export interface OAuthClientOptions extends TransportOptions {
 
 export interface ClientCredentialsParameters extends CallOptions {
   scope?: Scope | undefined
+  /** RFC 8707: the resource server(s) the token is for; sent as one `resource` parameter each. */
+  resource?: Resource | undefined
   /** Further token request parameters (e.g. RFC 8707 `resource`); cannot replace the grant's own. */
   extraParameters?: Readonly<Record<string, string>> | undefined
 }
@@ -67,6 +70,8 @@ export interface AuthorizationRequestParameters {
   nonce?: string | undefined
   /** Default: a fresh RFC 7636 verifier from WebCrypto. */
   codeVerifier?: string | undefined
+  /** RFC 8707: the resource server(s) the tokens will be for (the MCP server, an API); repeat it in the code exchange. */
+  resource?: Resource | undefined
   /** Further query parameters (`prompt`, `login_hint`, `max_age`, ...); cannot replace the ones above. */
   extraParameters?: Readonly<Record<string, string>> | undefined
 }
@@ -80,6 +85,8 @@ export interface AuthorizationRequest {
   readonly codeVerifier: string
   readonly codeChallenge: string
   readonly redirectUri: string
+  /** The RFC 8707 resources requested (empty when none): pass them to the code exchange. */
+  readonly resource: readonly string[]
 }
 
 export interface AuthorizationCallbackParameters {
@@ -97,12 +104,16 @@ export interface AuthorizationCodeParameters extends CallOptions {
   nonce?: string | undefined
   /** OIDC `max_age` sent in the authorization request, checked against `auth_time`. */
   maxAgeSeconds?: number | undefined
+  /** RFC 8707: the resource(s) of the authorization request the token is for (all of them, or some). */
+  resource?: Resource | undefined
 }
 
 export interface RefreshParameters extends CallOptions {
   refreshToken: string
   /** Optional narrowing of the scope (RFC 6749 §6); never wider than originally granted. */
   scope?: Scope | undefined
+  /** RFC 8707: some of the resources originally granted, for the new access token. */
+  resource?: Resource | undefined
   /**
    * The claims of the ID token issued when the End-User signed in (`tokens.idTokenClaims` of the code
    * exchange). An ID token in the refresh response must then have the same `iss`, `sub`, `aud` and
@@ -216,6 +227,7 @@ export class OAuthClient {
     const body = new URLSearchParams(parameters.extraParameters)
     body.set('grant_type', 'client_credentials')
     if (parameters.scope !== undefined) body.set('scope', scopeString(parameters.scope))
+    appendResource(body, parameters.resource)
     return decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, true))
   }
 
@@ -240,9 +252,19 @@ export class OAuthClient {
     query.set('nonce', nonce)
     query.set('code_challenge', codeChallenge)
     query.set('code_challenge_method', 'S256')
+    appendResource(query, parameters.resource)
     // RFC 6749 §3.1: the endpoint URL may carry its own query, which must be kept.
-    for (const [name, value] of query) url.searchParams.set(name, value)
-    return { url, state, nonce, codeVerifier, codeChallenge, redirectUri: parameters.redirectUri }
+    for (const name of new Set(query.keys())) url.searchParams.delete(name)
+    for (const [name, value] of query) url.searchParams.append(name, value)
+    return {
+      url,
+      state,
+      nonce,
+      codeVerifier,
+      codeChallenge,
+      redirectUri: parameters.redirectUri,
+      resource: query.getAll('resource'),
+    }
   }
 
   /**
@@ -272,6 +294,7 @@ export class OAuthClient {
       redirect_uri: parameters.redirectUri,
       code_verifier: parameters.codeVerifier,
     })
+    appendResource(body, parameters.resource)
     const response = decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, false))
     // OIDC Core §3.1.3.3: a code flow that granted openid returns an ID token; its absence would
     // silently skip the nonce check the caller asked for.
@@ -297,6 +320,7 @@ export class OAuthClient {
   async refresh(parameters: RefreshParameters): Promise<TokenResponse> {
     const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: parameters.refreshToken })
     if (parameters.scope !== undefined) body.set('scope', scopeString(parameters.scope))
+    appendResource(body, parameters.resource)
     // A rotating refresh token is single-use: after a lost response or a 5xx the server may have
     // rotated it, and presenting it again revokes its whole family (RFC 9700 §4.14).
     const response = decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, 'unprocessed'))

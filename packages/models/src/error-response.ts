@@ -1,6 +1,9 @@
 import Type, { type Static } from 'typebox'
 
-/** The error codes RFC 6749 §5.2, §4.1.2.1, RFC 7009 §2.2.1 and OIDC define; the set is open (RFC 6749 §8.5). */
+/**
+ * The error codes RFC 6749 §5.2, §4.1.2.1, RFC 7009 §2.2.1, RFC 8707 §2, RFC 7591 §3.2.2 and OIDC define;
+ * the set is open (RFC 6749 §8.5).
+ */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
   'invalid_client',
@@ -18,6 +21,9 @@ export const OAUTH_ERROR_CODES = [
   'login_required',
   'consent_required',
   'interaction_required',
+  'invalid_target',
+  'invalid_redirect_uri',
+  'invalid_client_metadata',
 ] as const
 export type KnownOAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number]
 /** A known code, or any other code an extension defines (kept open, as RFC 6749 §8.5 allows). */

@@ -39,6 +39,21 @@ const clientSecret: MemberBoundaries = {
   ],
 }
 const scopeValues = ['kb:read', 'kb:read kb:write', 'org:admin openid']
+const resource: MemberBoundaries = {
+  accept: [
+    'https://mcp.example.com/mcp',
+    'https://api.example.com/v1?tenant=a',
+    'urn:example:resource',
+    ['https://a.example/mcp', 'https://b.example/api'],
+  ],
+  reject: [
+    { value: '/mcp', keyword: 'anyOf' },
+    { value: 'https://mcp.example.com/mcp#section', keyword: 'anyOf' },
+    { value: [], keyword: 'anyOf' },
+    { value: ['https://a.example', 'relative'], keyword: 'anyOf' },
+    { value: 7, keyword: 'anyOf' },
+  ],
+}
 
 describeWireFields(authorizationCodeTokenRequestCodec, {
   full: {
@@ -48,6 +63,7 @@ describeWireFields(authorizationCodeTokenRequestCodec, {
     code_verifier: VERIFIER,
     client_id: 's6BhdRkqt3',
     client_secret: '7Fjfp0ZBr1KtDRbnfVdmIw',
+    resource: ['https://mcp.example.com/mcp'],
   },
   required: ['grant_type', 'code'],
   members: {
@@ -83,6 +99,7 @@ describeWireFields(authorizationCodeTokenRequestCodec, {
         { value: 43, keyword: 'type' },
       ],
     },
+    resource,
     client_id: clientId,
     client_secret: clientSecret,
   },
@@ -95,6 +112,7 @@ describeWireFields(clientCredentialsTokenRequestCodec, {
     scope: 'kb:read',
     client_id: 's6BhdRkqt3',
     client_secret: 'secret',
+    resource: 'https://mcp.example.com/mcp',
   },
   required: ['grant_type'],
   members: {
@@ -113,6 +131,7 @@ describeWireFields(clientCredentialsTokenRequestCodec, {
         { value: ['kb:read'], keyword: 'type' },
       ],
     },
+    resource,
     client_id: clientId,
     client_secret: clientSecret,
   },
@@ -124,6 +143,7 @@ describeWireFields(refreshTokenRequestCodec, {
     grant_type: 'refresh_token',
     refresh_token: 'tGzv3JOkF0XG5Qx2TlKWIA',
     scope: 'kb:read',
+    resource: 'https://mcp.example.com/mcp',
     client_id: 'c',
   },
   required: ['grant_type', 'refresh_token'],
@@ -140,6 +160,7 @@ describeWireFields(refreshTokenRequestCodec, {
         { value: 3, keyword: 'type' },
       ],
     },
+    resource,
     client_id: clientId,
     client_secret: clientSecret,
   },

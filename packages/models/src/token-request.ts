@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { CODE_VERIFIER_PATTERN, SCOPE_PATTERN, VSCHAR_PATTERN } from './grammar.js'
+import { ResourceParameter } from './resource-indicator.js'
 
 // The token endpoint's parameters arrive form-encoded (RFC 6749 §3.2) or as JSON (PipesHub's SDK);
 // either way the server parses them into an object of strings first, and these schemas check that
@@ -18,6 +19,7 @@ const clientSecret = () =>
     description: 'The client secret, for client_secret_post authentication (RFC 6749 §2.3.1).',
   })
 const scope = (description: string) => Type.String({ pattern: SCOPE_PATTERN, description })
+const resource = (description: string) => Type.Optional(ResourceParameter(description))
 
 /** RFC 6749 §4.1.3 (with RFC 7636 §4.5): exchanging an authorization code for tokens. */
 export interface AuthorizationCodeTokenRequest {
@@ -30,6 +32,8 @@ export interface AuthorizationCodeTokenRequest {
   codeVerifier?: string | undefined
   clientId?: string | undefined
   clientSecret?: string | undefined
+  /** RFC 8707 resource indicator(s), as on the wire: one string, or an array for several. */
+  resource?: string | string[] | undefined
 }
 
 export const AuthorizationCodeTokenRequestWire = Type.Object(
@@ -53,6 +57,9 @@ export const AuthorizationCodeTokenRequestWire = Type.Object(
         description: 'PKCE code verifier: 43 to 128 unreserved characters (RFC 7636 §4.1).',
       }),
     ),
+    resource: resource(
+      'The resource(s) the access token is for, among those of the authorization request (RFC 8707 §2.2).',
+    ),
     client_id: Type.Optional(clientId()),
     client_secret: Type.Optional(clientSecret()),
   },
@@ -70,12 +77,15 @@ export interface ClientCredentialsTokenRequest {
   scope?: string | undefined
   clientId?: string | undefined
   clientSecret?: string | undefined
+  /** RFC 8707 resource indicator(s), as on the wire: one string, or an array for several. */
+  resource?: string | string[] | undefined
 }
 
 export const ClientCredentialsTokenRequestWire = Type.Object(
   {
     grant_type: Type.Literal('client_credentials', { description: 'Value MUST be "client_credentials".' }),
     scope: Type.Optional(scope('The scope of the access request (RFC 6749 §3.3).')),
+    resource: resource('The resource(s) the access token is for (RFC 8707 §2).'),
     client_id: Type.Optional(clientId()),
     client_secret: Type.Optional(clientSecret()),
   },
@@ -95,6 +105,8 @@ export interface RefreshTokenRequest {
   scope?: string | undefined
   clientId?: string | undefined
   clientSecret?: string | undefined
+  /** RFC 8707 resource indicator(s), as on the wire: one string, or an array for several. */
+  resource?: string | string[] | undefined
 }
 
 export const RefreshTokenRequestWire = Type.Object(
@@ -108,6 +120,9 @@ export const RefreshTokenRequestWire = Type.Object(
       scope(
         'The scope of the access request; must not include a scope not originally granted (RFC 6749 §6).',
       ),
+    ),
+    resource: resource(
+      'The resource(s) the access token is for, among those originally granted (RFC 8707 §2.2).',
     ),
     client_id: Type.Optional(clientId()),
     client_secret: Type.Optional(clientSecret()),

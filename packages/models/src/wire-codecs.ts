@@ -3,6 +3,7 @@
 
 import { AccessTokenClaimsWire } from './access-token-claims.js'
 import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
+import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
 import * as codecs from './codecs/index.js'
 import * as requestCodecs from './codecs/requests.js'
 import { OAuthErrorResponseWire } from './error-response.js'
@@ -10,6 +11,7 @@ import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
+import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
 import { RevocationRequestWire } from './revocation-request.js'
 import type { TokenRequestGrantType } from './token-request.js'
 import {
@@ -48,6 +50,18 @@ export const jsonWebKeySetCodec = withSchema(codecs.jsonWebKeySetCodec, JsonWebK
 export const authorizationServerMetadataCodec = withSchema(
   codecs.authorizationServerMetadataCodec,
   AuthorizationServerMetadataWire,
+)
+export const protectedResourceMetadataCodec = withSchema(
+  codecs.protectedResourceMetadataCodec,
+  ProtectedResourceMetadataWire,
+)
+export const clientRegistrationRequestCodec = withSchema(
+  requestCodecs.clientRegistrationRequestCodec,
+  ClientRegistrationRequestWire,
+)
+export const clientRegistrationResponseCodec = withSchema(
+  requestCodecs.clientRegistrationResponseCodec,
+  ClientRegistrationResponseWire,
 )
 export const introspectionResponseCodec = withSchema(
   codecs.introspectionResponseCodec,

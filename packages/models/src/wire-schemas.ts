@@ -1,10 +1,12 @@
 import { AccessTokenClaimsWire } from './access-token-claims.js'
 import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
+import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
 import { OAuthErrorResponseWire } from './error-response.js'
 import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
+import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
 import { RevocationRequestWire } from './revocation-request.js'
 import {
   AuthorizationCodeTokenRequestWire,
@@ -26,6 +28,9 @@ export type WireSchemas = {
   readonly IntrospectionRequest: typeof IntrospectionRequestWire
   readonly IntrospectionResponse: typeof IntrospectionResponseWire
   readonly AuthorizationServerMetadata: typeof AuthorizationServerMetadataWire
+  readonly ProtectedResourceMetadata: typeof ProtectedResourceMetadataWire
+  readonly ClientRegistrationRequest: typeof ClientRegistrationRequestWire
+  readonly ClientRegistrationResponse: typeof ClientRegistrationResponseWire
   readonly JsonWebKey: typeof JsonWebKeyWire
   readonly JsonWebKeySet: typeof JsonWebKeySetWire
   readonly UserInfoResponse: typeof UserInfoResponseWire
@@ -48,6 +53,9 @@ export const wireSchemas: WireSchemas = {
   IntrospectionRequest: IntrospectionRequestWire,
   IntrospectionResponse: IntrospectionResponseWire,
   AuthorizationServerMetadata: AuthorizationServerMetadataWire,
+  ProtectedResourceMetadata: ProtectedResourceMetadataWire,
+  ClientRegistrationRequest: ClientRegistrationRequestWire,
+  ClientRegistrationResponse: ClientRegistrationResponseWire,
   JsonWebKey: JsonWebKeyWire,
   JsonWebKeySet: JsonWebKeySetWire,
   UserInfoResponse: UserInfoResponseWire,

@@ -18,6 +18,8 @@ export interface AuthorizationRequest {
    * `null` when absent. See `authenticationTooOld`.
    */
   maxAge: number | null
+  /** RFC 8707 resources the token will be for, each configured; `[]` for the default audience. */
+  resources: string[]
 }
 
 /**

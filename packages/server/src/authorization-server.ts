@@ -13,8 +13,14 @@ import {
   claimedClientId,
 } from './client-authentication.js'
 import { type ClientRegistrationInput, type RegisteredClient, registerClient } from './client-registration.js'
+import {
+  type ClientRegistrationEndpoint,
+  createClientRegistrationEndpoint,
+  type DynamicRegistrationOptions,
+} from './dynamic-client-registration.js'
 import { OAuthError, storageFailure } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
+import { audienceFor, createResourcePolicies, type ResourcePolicy } from './resource-indicators.js'
 import { assertScopesAllowed, PIPESHUB_SCOPES, parseScopeParameter, USER_ONLY_SCOPES } from './scopes.js'
 import { createSecretVerifier, generateOpaqueToken, hashOpaqueToken } from './secrets.js'
 import type { SecurityEvent, SecurityEventListener } from './security-events.js'
@@ -35,7 +41,10 @@ import {
   verifyAccessToken,
 } from './tokens.js'
 
-/** Request parameters after decoding: one value per name; an empty value counts as absent. */
+/**
+ * Request parameters after decoding: one value per name; an empty value counts as absent. The repeatable
+ * RFC 8707 `resource` carries its values separated by single spaces (`RESOURCE_SEPARATOR`).
+ */
 export type RequestParameters = Readonly<Record<string, string | undefined>>
 
 export interface EndpointPaths {
@@ -47,6 +56,8 @@ export interface EndpointPaths {
   jwks: string
   openidConfiguration: string
   oauthAuthorizationServer: string
+  /** RFC 7591 registration endpoint; a client's configuration endpoint (RFC 7592) is `<it>/<client_id>`. */
+  registration: string
 }
 
 /** When a refresh token is issued with a user's grant. */
@@ -62,8 +73,18 @@ export interface AuthorizationServerOptions {
   baseUrl?: string
   /** Prefix of the OAuth endpoints (default `/api/v1`); the well-known documents stay at the root. */
   prefix?: string
-  /** `aud` of access tokens (default: the issuer). */
+  /** `aud` of access tokens that name no resource (default: the issuer). */
   accessTokenAudience?: string
+  /**
+   * The resource servers clients may name with RFC 8707 `resource`, each with the scopes it accepts and
+   * its token lifetime; a token for them carries them as `aud`. Any other resource is `invalid_target`.
+   */
+  resources?: readonly ResourcePolicy[]
+  /**
+   * RFC 7591 dynamic client registration (and RFC 7592 management): open, or gated by initial access
+   * tokens. Absent: no registration endpoint.
+   */
+  registration?: DynamicRegistrationOptions
   /** Seconds (default 3600); clients may override within 300-86400. */
   accessTokenLifetime?: number
   /** Seconds (default 30 days); clients may override within 1 hour - 1 year. */
@@ -117,6 +138,8 @@ export interface IssueRefreshTokenInput {
   authTime?: number
   /** A fixed token value (at least 16 characters) for seeding and contract provider states; random otherwise. */
   refreshToken?: string
+  /** RFC 8707 resources of the grant, each a configured resource (default: none, the default audience). */
+  resources?: readonly string[]
 }
 
 /** RFC 7662 §2.2 response, snake_case. */
@@ -131,7 +154,7 @@ export interface IntrospectionResult {
   exp?: number
   iat?: number
   sub?: string
-  aud?: string
+  aud?: string | string[]
   iss?: string
   jti?: string
 }
@@ -141,6 +164,8 @@ export interface AuthorizationServer {
   readonly store: Store
   readonly paths: EndpointPaths
   readonly signingKeys: SigningKeyManager
+  /** The RFC 7591/7592 endpoints when `registration` is configured. */
+  readonly registration: ClientRegistrationEndpoint | undefined
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
   token(
     params: RequestParameters,
@@ -155,8 +180,11 @@ export interface AuthorizationServer {
   ): Promise<IntrospectionResult>
   /** OIDC UserInfo for a `Bearer` access token carrying `openid`. */
   userinfo(authorization: string | undefined): Promise<Record<string, unknown>>
-  /** Verifies an access token issued here (signature, typ, iss, aud, exp, not revoked). */
-  verifyAccessToken(token: string): Promise<AccessTokenClaims>
+  /**
+   * Verifies an access token issued here (signature, typ, iss, aud, exp, not revoked). The `aud` must
+   * hold `audience`: by default the server's own audience; a resource server passes its resource indicator.
+   */
+  verifyAccessToken(token: string, options?: { audience?: string }): Promise<AccessTokenClaims>
   /** RFC 8414 / OpenID Connect Discovery metadata (one document for both well-known paths). */
   metadata(): Record<string, unknown>
   /** The JWKS document (RFC 7517 §5). */
@@ -205,6 +233,7 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
     jwks: '/.well-known/jwks.json',
     openidConfiguration: '/.well-known/openid-configuration',
     oauthAuthorizationServer: '/.well-known/oauth-authorization-server',
+    registration: `${p}/oauth2/register`,
   }
 }
 
@@ -262,6 +291,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const paths = endpointPaths(options.prefix)
   const baseUrl = (options.baseUrl ?? issuer).replace(/\/+$/, '')
   const audience = options.accessTokenAudience ?? issuer
+  const resourcePolicies = createResourcePolicies(options.resources)
+  // Introspection and revocation know every token issued here, whichever resource it is for.
+  const everyAudience = [audience, ...resourcePolicies.resources]
   const defaultAccessLifetime = options.accessTokenLifetime ?? 3600
   const defaultRefreshLifetime = options.refreshTokenLifetime ?? 30 * 86_400
   const codeLifetime = options.authorizationCodeLifetime ?? 600
@@ -361,13 +393,15 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     exp: number
     authTime: number | undefined
     idToken: { nonce: string | null; authTime: number } | undefined
+    /** RFC 8707 resources the access token is for: its `aud` (none: the default audience). */
+    resources: readonly string[]
   }
 
   const issueTokens = async (input: IssueInput): Promise<{ accessToken: string; idToken?: string }> => {
     const claims: AccessTokenClaims = {
       iss: issuer,
       sub: input.subject,
-      aud: audience,
+      aud: audienceFor(input.resources, audience),
       client_id: input.client.clientId,
       iat: input.iat,
       exp: input.exp,
@@ -454,8 +488,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           : 'none of the requested scopes can be granted without an end-user',
       )
     }
+    const resources = resourcePolicies.parse(params.resource)
+    resourcePolicies.assertScopesAccepted(resources, scope)
     const t = now()
-    const lifetime = accessLifetime(client)
+    const lifetime = resourcePolicies.lifetime(resources, accessLifetime(client))
     const { accessToken } = await issueTokens({
       client,
       subject: client.clientId,
@@ -465,6 +501,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       exp: t + lifetime,
       authTime: undefined,
       idToken: undefined,
+      resources,
     })
     return response(accessToken, lifetime, scope, undefined, undefined)
   }
@@ -476,6 +513,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     if (verifier !== undefined && !CODE_VERIFIER.test(verifier)) {
       throw new OAuthError('invalid_request', 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~]')
     }
+    const requestedResources = resourcePolicies.parse(params.resource)
     requireGrant(client, 'authorization_code')
     const codeHash = hashOpaqueToken(code)
     const t = now()
@@ -506,7 +544,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       const computed = record.codeChallengeMethod === 'plain' ? verifier : s256(verifier)
       if (computed !== record.codeChallenge) throw invalidGrant('code_verifier does not match code_challenge')
     }
-    const lifetime = accessLifetime(client)
+    // RFC 8707 section 2.2: the token may be for some of the authorized resources, never for others.
+    const resources = resourcePolicies.narrow(record.resources, requestedResources)
+    const lifetime = resourcePolicies.lifetime(resources, accessLifetime(client))
     const jti = newJti()
     const familyId = randomUUID()
     const scope = record.scope
@@ -520,6 +560,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       exp: t + lifetime,
       authTime: record.authTime,
       idToken: scope.includes('openid') ? { nonce: record.nonce, authTime: record.authTime } : undefined,
+      resources,
     })
     const { refreshToken, record: refreshTokenRecord } = mintRefreshToken(
       client,
@@ -550,6 +591,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const refreshTokenGrant = async (params: RequestParameters, { client, method }: AuthenticatedClient) => {
     const presented = required(params, 'refresh_token')
     const requested = parseScopeParameter(param(params, 'scope'))
+    const requestedResources = resourcePolicies.parse(params.resource)
     requireGrant(client, 'refresh_token')
     const tokenHash = hashOpaqueToken(presented)
     const t = now()
@@ -575,7 +617,14 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       if (!record.scope.includes(s))
         throw new OAuthError('invalid_scope', 'a refresh may only narrow the scope')
     }
-    const lifetime = accessLifetime(client)
+    // Without configured resources no grant can have any: skip reading the family on the hot path.
+    const granted =
+      resourcePolicies.resources.length === 0
+        ? []
+        : ((await stored(() => store.refreshTokens.getFamily(record.familyId)))?.resources ?? [])
+    // RFC 8707 section 2.2: a refresh may ask for any subset of the resources of the grant.
+    const resources = resourcePolicies.narrow(granted, requestedResources)
+    const lifetime = resourcePolicies.lifetime(resources, accessLifetime(client))
     const jti = newJti()
     const { refreshToken, record: next } = mintRefreshToken(
       client,
@@ -592,6 +641,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       exp: t + lifetime,
       authTime: record.authTime,
       idToken: scope.includes('openid') ? { nonce: null, authTime: record.authTime } : undefined,
+      resources,
     })
     const rotated = await stored(() =>
       store.refreshTokens.rotate(tokenHash, t, next, reusableSince === undefined ? {} : { reusableSince }),
@@ -610,12 +660,18 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     return response(accessToken, lifetime, scope, refreshToken, idToken)
   }
 
-  const verify = async (token: string): Promise<AccessTokenClaims> => {
-    const claims = await verifyAccessToken(signingKeys, token, { issuer, audience, now: now() }).catch(
-      (error) => {
-        throw error instanceof OAuthError ? error : storageFailure(error)
-      },
-    )
+  /** `audiences`: the token's `aud` must hold one of them (default: the server's own audience). */
+  const verify = async (
+    token: string,
+    audiences: string | readonly string[] = audience,
+  ): Promise<AccessTokenClaims> => {
+    const claims = await verifyAccessToken(signingKeys, token, {
+      issuer,
+      audience: audiences,
+      now: now(),
+    }).catch((error) => {
+      throw error instanceof OAuthError ? error : storageFailure(error)
+    })
     if (await stored(() => store.revokedAccessTokens.isRevoked(claims.jti))) {
       throw new OAuthError('invalid_token', 'the access token was revoked', {
         status: 401,
@@ -641,11 +697,20 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     return stored(() => store.clients.update({ ...client, disabledAt }))
   }
 
+  const registration =
+    options.registration === undefined
+      ? undefined
+      : createClientRegistrationEndpoint(
+          { store, now, scopes, registrationUrl: `${baseUrl}${paths.registration}` },
+          options.registration,
+        )
+
   const server: AuthorizationServer = {
     issuer,
     store,
     paths,
     signingKeys,
+    registration,
     now,
 
     async token(params, credentials) {
@@ -676,7 +741,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       if (looksLikeJwt(token)) {
         let claims: AccessTokenClaims | undefined
         try {
-          claims = await verifyAccessToken(signingKeys, token, { issuer, audience, now: t })
+          claims = await verifyAccessToken(signingKeys, token, { issuer, audience: everyAudience, now: t })
         } catch (error) {
           if (!(error instanceof OAuthError)) throw storageFailure(error)
         }
@@ -703,7 +768,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       if (looksLikeJwt(token)) {
         let claims: AccessTokenClaims
         try {
-          claims = await verify(token)
+          claims = await verify(token, everyAudience)
         } catch (error) {
           if (error instanceof OAuthError && error.error === 'invalid_token') return { active: false }
           throw error
@@ -819,7 +884,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       return body
     },
 
-    verifyAccessToken: verify,
+    verifyAccessToken: (token, verifyOptions) => verify(token, verifyOptions?.audience ?? audience),
 
     metadata() {
       const url = (path: string) => `${baseUrl}${path}`
@@ -831,6 +896,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         userinfo_endpoint: url(paths.userinfo),
         revocation_endpoint: url(paths.revocation),
         introspection_endpoint: url(paths.introspection),
+        ...(registration === undefined ? {} : { registration_endpoint: url(paths.registration) }),
         scopes_supported: [...scopes],
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
@@ -913,6 +979,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         const scope = parseScopeParameter(param(params, 'scope'))
         if (scope === undefined) throw new OAuthError('invalid_scope', 'scope is required')
         assertScopesAllowed(scope, registry, client.scopes)
+        const resources = resourcePolicies.parse(params.resource)
+        resourcePolicies.assertScopesAccepted(resources, scope)
         const codeChallenge = param(params, 'code_challenge') ?? null
         let method = (param(params, 'code_challenge_method') ?? null) as string | null
         if (codeChallenge === null) {
@@ -952,6 +1020,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           codeChallengeMethod: method as 'S256' | 'plain' | null,
           nonce,
           maxAge,
+          resources,
         }
       } catch (error) {
         if (error instanceof OAuthError && error.error !== 'temporarily_unavailable')
@@ -985,6 +1054,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           codeChallengeMethod: request.codeChallengeMethod,
           nonce: request.nonce,
           authTime: input.authTime,
+          resources: [...request.resources],
           expiresAt: t + codeLifetime,
           createdAt: t,
           consumedAt: null,
@@ -1016,6 +1086,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       const client = await stored(() => store.clients.get(input.clientId))
       if (!client) throw new OAuthError('invalid_client', 'unknown client', { status: 401 })
       assertScopesAllowed(input.scope, registry, client.scopes)
+      const resources = resourcePolicies.parse(input.resources)
+      resourcePolicies.assertScopesAccepted(resources, input.scope)
       const t = now()
       const refreshToken = input.refreshToken ?? generateOpaqueToken()
       const familyId = randomUUID()
@@ -1028,6 +1100,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           authTime,
           createdAt: t,
           revokedAt: null,
+          resources,
         })
         await store.refreshTokens.create({
           tokenHash: hashOpaqueToken(refreshToken),

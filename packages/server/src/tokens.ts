@@ -8,7 +8,8 @@ import type { SigningAlgorithm } from './store/types.js'
 export interface AccessTokenClaims {
   iss: string
   sub: string
-  aud: string
+  /** The resource(s) the token is for (RFC 8707), or the server's default audience. */
+  aud: string | string[]
   client_id: string
   iat: number
   exp: number
@@ -71,7 +72,7 @@ export function looksLikeJwt(token: string): boolean {
 export async function verifyAccessToken(
   keys: SigningKeyManager,
   token: string,
-  expected: { issuer: string; audience: string; now: number },
+  expected: { issuer: string; audience: string | readonly string[]; now: number },
 ): Promise<AccessTokenClaims> {
   const invalid = (description: string, cause?: unknown) =>
     new OAuthError('invalid_token', description, {
@@ -93,7 +94,7 @@ export async function verifyAccessToken(
     const { payload } = await jwtVerify(token, key.key, {
       algorithms: [key.alg],
       issuer: expected.issuer,
-      audience: expected.audience,
+      audience: typeof expected.audience === 'string' ? expected.audience : [...expected.audience],
       typ: 'at+jwt',
       currentDate: new Date(expected.now * 1000),
       requiredClaims: ['sub', 'client_id', 'iat', 'exp', 'jti'],

@@ -1,10 +1,17 @@
+import { RESOURCE_SEPARATOR } from '@pipeshub/server'
 import { html, layout, type SafeHtml } from './html.js'
 
 /** Form fields carried through a page unchanged (the authorization request, the CSRF token). */
 export type HiddenFields = Readonly<Record<string, string>>
 
 function hiddenInputs(fields: HiddenFields): SafeHtml {
-  return html`${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`)}`
+  // RFC 8707 resource repeats: the parsed parameters join its values, the form must repeat it again.
+  const inputs = Object.entries(fields).flatMap(([name, value]) =>
+    name === 'resource'
+      ? value.split(RESOURCE_SEPARATOR).map((one) => [name, one] as const)
+      : [[name, value] as const],
+  )
+  return html`${inputs.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`)}`
 }
 
 function errorBox(error: string | undefined): SafeHtml {

@@ -3,6 +3,11 @@
 // package's main entry has the same codecs with their TypeBox schemas attached.
 export { formatScope, parseScope } from '../grammar.js'
 export {
+  copyResource,
+  isResourceIndicator,
+  protectedResourceMetadataUrl,
+} from '../resource-indicator-grammar.js'
+export {
   type Codec,
   type CompiledValidator,
   codec,
@@ -17,6 +22,7 @@ export { idTokenClaimsCodec } from './id-token-claims.js'
 export { introspectionResponseCodec } from './introspection-response.js'
 export { jsonWebKeyCodec, jsonWebKeySetCodec } from './json-web-key-set.js'
 export { PRIVATE_JWK_MEMBERS } from './private-jwk-members.js'
+export { protectedResourceMetadataCodec } from './protected-resource-metadata.js'
 export { standardClaimsToModel, standardClaimsToWire } from './standard-claims.js'
 export { tokenResponseCodec } from './token-response.js'
 export { isBearerTokenType } from './token-type.js'

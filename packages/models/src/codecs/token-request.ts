@@ -8,6 +8,7 @@ import {
   issuesClientCredentialsTokenRequest,
   issuesRefreshTokenRequest,
 } from '../generated/validators.js'
+import { copyResource } from '../resource-indicator-grammar.js'
 import type {
   AuthorizationCodeTokenRequest,
   AuthorizationCodeTokenRequestWire,
@@ -30,6 +31,7 @@ export const authorizationCodeTokenRequestCodec: Codec<
     if (wire.code_verifier !== undefined) model.codeVerifier = wire.code_verifier
     if (wire.client_id !== undefined) model.clientId = wire.client_id
     if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    if (wire.resource !== undefined) model.resource = copyResource(wire.resource)
     return model
   },
   (model): AuthorizationCodeTokenRequestWire => {
@@ -38,6 +40,7 @@ export const authorizationCodeTokenRequestCodec: Codec<
     if (model.codeVerifier !== undefined) wire.code_verifier = model.codeVerifier
     if (model.clientId !== undefined) wire.client_id = model.clientId
     if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
+    if (model.resource !== undefined) wire.resource = copyResource(model.resource)
     return wire
   },
 )
@@ -53,6 +56,7 @@ export const clientCredentialsTokenRequestCodec: Codec<
     if (wire.scope !== undefined) model.scope = wire.scope
     if (wire.client_id !== undefined) model.clientId = wire.client_id
     if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    if (wire.resource !== undefined) model.resource = copyResource(wire.resource)
     return model
   },
   (model): ClientCredentialsTokenRequestWire => {
@@ -60,6 +64,7 @@ export const clientCredentialsTokenRequestCodec: Codec<
     if (model.scope !== undefined) wire.scope = model.scope
     if (model.clientId !== undefined) wire.client_id = model.clientId
     if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
+    if (model.resource !== undefined) wire.resource = copyResource(model.resource)
     return wire
   },
 )
@@ -72,6 +77,7 @@ export const refreshTokenRequestCodec: Codec<RefreshTokenRequestWire, RefreshTok
     if (wire.scope !== undefined) model.scope = wire.scope
     if (wire.client_id !== undefined) model.clientId = wire.client_id
     if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    if (wire.resource !== undefined) model.resource = copyResource(wire.resource)
     return model
   },
   (model): RefreshTokenRequestWire => {
@@ -79,6 +85,7 @@ export const refreshTokenRequestCodec: Codec<RefreshTokenRequestWire, RefreshTok
     if (model.scope !== undefined) wire.scope = model.scope
     if (model.clientId !== undefined) wire.client_id = model.clientId
     if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
+    if (model.resource !== undefined) wire.resource = copyResource(model.resource)
     return wire
   },
 )

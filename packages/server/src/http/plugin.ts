@@ -13,6 +13,7 @@ import type { AuthorizationServer } from '../authorization-server.js'
 import { OAuthError } from '../errors.js'
 import { registerOAuthCors } from './cors.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
+import { registrationRoutes } from './registration-routes.js'
 
 /** What the host application's login/consent hook receives for a valid authorization request. */
 export interface AuthorizationHookContext {
@@ -294,6 +295,14 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   fastify.get(paths.authorization, authorize)
   fastify.post(paths.authorization, authorize)
   otherMethods(paths.authorization, ['GET', 'POST'])
+
+  if (server.registration !== undefined) {
+    await fastify.register(registrationRoutes, {
+      endpoint: server.registration,
+      path: paths.registration,
+      bodyLimit,
+    })
+  }
 
   const discovery = async (_request: FastifyRequest, reply: FastifyReply) =>
     reply

@@ -13,6 +13,8 @@ describe('oauthRouteSchemas', () => {
       issuer: ISSUER,
       store: createMemoryStore(),
       prefix: '/auth',
+      // With registration configured, so that its routes are mounted too.
+      registration: {},
     })
     const app = Fastify()
     const mounted = new Set<string>()

@@ -1,4 +1,4 @@
-import { wireSchemas } from '@pipeshub/models'
+import { ResourceParameter, wireSchemas } from '@pipeshub/models'
 import Type from 'typebox'
 import type { EndpointPaths } from '../authorization-server.js'
 
@@ -16,6 +16,8 @@ export interface OAuthRouteSchema {
   consumes?: readonly string[]
   body?: unknown
   querystring?: unknown
+  /** Path parameters (`/:clientId`). */
+  params?: unknown
   response: Record<string, unknown>
   /**
    * OpenAPI security requirements, alternatives (names of `oauthSecuritySchemes`); `{}` is "none of
@@ -42,6 +44,12 @@ export const oauthSecuritySchemes = {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: 'An access token of this server (RFC 6750, RFC 9068 JWT).',
+  },
+  registrationToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An RFC 7591 initial access token (registration, when it is not open) or the RFC 7592 registration access token of the client.',
   },
 } as const
 
@@ -89,6 +97,11 @@ export const AuthorizationRequestQuery = Type.Object({
   ),
   code_challenge_method: Type.Optional(Type.Literal('S256')),
   nonce: Type.Optional(Type.String({ description: 'Echoed in the ID token.' })),
+  resource: Type.Optional(
+    ResourceParameter(
+      'RFC 8707: the resource server(s) the tokens are for; repeat the parameter for several.',
+    ),
+  ),
   max_age: Type.Optional(
     Type.String({
       pattern: '^[0-9]+$',
@@ -217,6 +230,45 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     tags: ['discovery'],
     security: PUBLIC,
     response: { 200: wireSchemas.JsonWebKeySet },
+  })
+  const unauthorized = {
+    description:
+      'invalid_token: a missing or wrong initial or registration access token (WWW-Authenticate: Bearer).',
+    content: { 'application/json': { schema: error } },
+  }
+  const clientId = Type.Object({ clientId: Type.String({ description: 'The registered client_id.' }) })
+  schemas.set(`post ${paths.registration}`, {
+    summary: 'Dynamic client registration (RFC 7591 §3); present when registration is configured',
+    description:
+      'Open, or with `Authorization: Bearer <initial access token>`. 400 errors: invalid_redirect_uri, invalid_client_metadata, invalid_request.',
+    tags: ['registration'],
+    consumes: ['application/json'],
+    body: wireSchemas.ClientRegistrationRequest,
+    response: { 201: wireSchemas.ClientRegistrationResponse, 400: error, 401: unauthorized },
+    security: [{}, { registrationToken: [] }],
+  })
+  schemas.set(`get ${paths.registration}/:clientId`, {
+    summary: 'Read a registration (RFC 7592 §2.1), with its registration access token',
+    tags: ['registration'],
+    params: clientId,
+    response: { 200: wireSchemas.ClientRegistrationResponse, 401: unauthorized },
+    security: [{ registrationToken: [] }],
+  })
+  schemas.set(`put ${paths.registration}/:clientId`, {
+    summary: 'Replace the metadata of a registration (RFC 7592 §2.2); the body carries client_id',
+    tags: ['registration'],
+    consumes: ['application/json'],
+    params: clientId,
+    body: wireSchemas.ClientRegistrationRequest,
+    response: { 200: wireSchemas.ClientRegistrationResponse, 400: error, 401: unauthorized },
+    security: [{ registrationToken: [] }],
+  })
+  schemas.set(`delete ${paths.registration}/:clientId`, {
+    summary: 'Delete a registration (RFC 7592 §2.3): the client is disabled, its tokens stop being active',
+    tags: ['registration'],
+    params: clientId,
+    response: { 204: { description: 'Deleted.', content: {} }, 401: unauthorized },
+    security: [{ registrationToken: [] }],
   })
   return schemas
 }

@@ -3,6 +3,7 @@ import { matchesSigningKeyAbsence } from './rows.js'
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
+  ClientRegistrationRecord,
   ConsentRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
@@ -28,6 +29,7 @@ export function createMemoryStore(): Store {
   const consents = new Map<string, ConsentRecord>()
   const sessions = new Map<string, SessionRecord>()
   const revoked = new Map<string, number>()
+  const registrations = new Map<string, ClientRegistrationRecord>()
   // Which token replaced a rotated one (the `replaced_by` column of the SQL stores).
   const replacedBy = new Map<string, string>()
   let closed = false
@@ -79,7 +81,36 @@ export function createMemoryStore(): Store {
       },
       async delete(clientId) {
         open()
+        // Like the SQL stores' ON DELETE CASCADE.
+        registrations.delete(clientId)
         return clients.delete(clientId)
+      },
+    },
+    clientRegistrations: {
+      async create(client, registration) {
+        open()
+        if (clients.has(client.clientId)) throw new StorageError(`client ${client.clientId} exists`)
+        clients.set(client.clientId, copy(client))
+        registrations.set(client.clientId, copy(registration))
+      },
+      async get(clientId) {
+        open()
+        const registration = registrations.get(clientId)
+        return registration && copy(registration)
+      },
+      async update(client, registration) {
+        open()
+        if (!registrations.has(client.clientId) || !clients.has(client.clientId)) return false
+        clients.set(client.clientId, copy(client))
+        registrations.set(client.clientId, copy(registration))
+        return true
+      },
+      async delete(clientId, now) {
+        open()
+        if (!registrations.delete(clientId)) return false
+        const client = clients.get(clientId)
+        if (client && client.disabledAt === null) client.disabledAt = now
+        return true
       },
     },
     users: {
@@ -154,6 +185,7 @@ export function createMemoryStore(): Store {
             authTime: code.authTime,
             createdAt: now,
             revokedAt: null,
+            resources: [...code.resources],
           })
         }
         if (refreshToken) refreshTokens.set(refreshToken.tokenHash, copy(refreshToken))

@@ -107,6 +107,18 @@ const clientWebOrigins = `ALTER TABLE oauth_clients ADD COLUMN web_origins TEXT 
 // Which token replaced a rotated one: a retry within the reuse interval revokes exactly that successor.
 const refreshTokenReplacedBy = 'ALTER TABLE oauth_refresh_tokens ADD COLUMN replaced_by TEXT;'
 
+// RFC 8707: the resource indicators a grant was authorized for, a JSON array, on the code and its family.
+const grantResources = `ALTER TABLE oauth_authorization_codes ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE oauth_refresh_token_families ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';`
+
+// RFC 7591/7592: the registration of a dynamically registered client (its access token, hashed).
+const clientRegistrations = (bigint: string) => `CREATE TABLE oauth_client_registrations (
+  client_id TEXT PRIMARY KEY REFERENCES oauth_clients (client_id) ON DELETE CASCADE,
+  access_token_hash TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  created_at ${bigint} NOT NULL,
+  updated_at ${bigint} NOT NULL
+);`
 // OIDC profile claims of the end-user: given_name, family_name, updated_at (OIDC Core §5.1).
 const userProfileClaims = (bigint: string) => `
 ALTER TABLE oauth_users ADD COLUMN given_name TEXT;
@@ -119,7 +131,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('INTEGER') },
   { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
   { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
-  { version: 5, name: 'user_profile_claims', sql: userProfileClaims('INTEGER') },
+  { version: 5, name: 'grant_resources', sql: grantResources },
+  { version: 6, name: 'client_registrations', sql: clientRegistrations('INTEGER') },
+  { version: 7, name: 'user_profile_claims', sql: userProfileClaims('INTEGER') },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -127,5 +141,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('BIGINT') },
   { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
   { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
-  { version: 5, name: 'user_profile_claims', sql: userProfileClaims('BIGINT') },
+  { version: 5, name: 'grant_resources', sql: grantResources },
+  { version: 6, name: 'client_registrations', sql: clientRegistrations('BIGINT') },
+  { version: 7, name: 'user_profile_claims', sql: userProfileClaims('BIGINT') },
 ]

@@ -38,7 +38,9 @@ describe.runIf(available)('PostgreSQL adapter', () => {
         { version: 2, name: 'client_disabled_at' },
         { version: 3, name: 'client_web_origins' },
         { version: 4, name: 'refresh_token_replaced_by' },
-        { version: 5, name: 'user_profile_claims' },
+        { version: 5, name: 'grant_resources' },
+        { version: 6, name: 'client_registrations' },
+        { version: 7, name: 'user_profile_claims' },
       ])
     } finally {
       await dropSchema(schema)

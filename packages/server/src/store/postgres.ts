@@ -17,9 +17,12 @@ import {
   joinScope,
   placeholders,
   REFRESH_TOKEN_COLUMNS,
+  REGISTRATION_COLUMNS,
   type Row,
   refreshTokenFromRow,
   refreshTokenParams,
+  registrationFromRow,
+  registrationParams,
   retireSigningKeysSql,
   SIGNING_KEY_COLUMNS,
   sessionFromRow,
@@ -32,6 +35,8 @@ import {
 } from './rows.js'
 import type { Store } from './types.js'
 
+const UPDATE_CLIENT =
+  'UPDATE oauth_clients SET secret_hash = $2, name = $3, redirect_uris = $4, grant_types = $5, scopes = $6, allow_plain_pkce = $7, access_token_lifetime = $8, refresh_token_lifetime = $9, created_at = $10, disabled_at = $11, web_origins = $12 WHERE client_id = $1'
 export interface PostgresStoreOptions {
   /** `postgres://user@host:5432/db`. */
   connectionString: string
@@ -158,15 +163,56 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         ).map(clientFromRow)
       },
       async update(client) {
-        return (
-          (await count(
-            'UPDATE oauth_clients SET secret_hash = $2, name = $3, redirect_uris = $4, grant_types = $5, scopes = $6, allow_plain_pkce = $7, access_token_lifetime = $8, refresh_token_lifetime = $9, created_at = $10, disabled_at = $11, web_origins = $12 WHERE client_id = $1',
-            ...clientParams(client),
-          )) > 0
-        )
+        return (await count(UPDATE_CLIENT, ...clientParams(client))) > 0
       },
       async delete(clientId) {
         return (await count('DELETE FROM oauth_clients WHERE client_id = $1', clientId)) > 0
+      },
+    },
+    clientRegistrations: {
+      async create(client, registration) {
+        await transaction(async (q) => {
+          await q(
+            `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'pg')})`,
+            ...clientParams(client),
+          )
+          await q(
+            `INSERT INTO oauth_client_registrations (${REGISTRATION_COLUMNS}) VALUES (${placeholders(5, 'pg')})`,
+            ...registrationParams(registration),
+          )
+        })
+      },
+      async get(clientId) {
+        const row = await one(
+          `SELECT ${REGISTRATION_COLUMNS} FROM oauth_client_registrations WHERE client_id = $1`,
+          clientId,
+        )
+        return row && registrationFromRow(row)
+      },
+      async update(client, registration) {
+        return transaction(async (q) => {
+          const changed = await q(
+            'UPDATE oauth_client_registrations SET access_token_hash = $2, metadata = $3, created_at = $4, updated_at = $5 WHERE client_id = $1 RETURNING client_id',
+            ...registrationParams(registration),
+          )
+          if (changed.length === 0) return false
+          return (await q(`${UPDATE_CLIENT} RETURNING client_id`, ...clientParams(client))).length > 0
+        })
+      },
+      async delete(clientId, now) {
+        return transaction(async (q) => {
+          const deleted = await q(
+            'DELETE FROM oauth_client_registrations WHERE client_id = $1 RETURNING client_id',
+            clientId,
+          )
+          if (deleted.length === 0) return false
+          await q(
+            'UPDATE oauth_clients SET disabled_at = $2 WHERE client_id = $1 AND disabled_at IS NULL',
+            clientId,
+            now,
+          )
+          return true
+        })
       },
     },
     users: {
@@ -201,7 +247,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     authorizationCodes: {
       async create(code) {
         await query(
-          `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(15, 'pg')})`,
+          `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(16, 'pg')})`,
           ...codeParams(code),
         )
       },
@@ -228,12 +274,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           if (row) {
             const code = codeFromRow(row)
             await q(
-              `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT (family_id) DO NOTHING`,
+              `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, NULL, $6) ON CONFLICT (family_id) DO NOTHING`,
               issuance.familyId,
               code.clientId,
               code.subject,
               code.authTime,
               now,
+              JSON.stringify(code.resources),
             )
             if (issuance.refreshToken) {
               await q(
@@ -259,7 +306,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     refreshTokens: {
       async createFamily(family) {
         await query(
-          `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(6, 'pg')}) ON CONFLICT (family_id) DO NOTHING`,
+          `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(7, 'pg')}) ON CONFLICT (family_id) DO NOTHING`,
           ...familyParams(family),
         )
       },

@@ -1,6 +1,7 @@
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
+  ClientRegistrationRecord,
   ConsentRecord,
   GrantType,
   RefreshTokenFamilyRecord,
@@ -60,6 +61,22 @@ export function clientParams(c: ClientRecord) {
   ] as const
 }
 
+export const REGISTRATION_COLUMNS = 'client_id, access_token_hash, metadata, created_at, updated_at'
+
+export function registrationFromRow(row: Row): ClientRegistrationRecord {
+  return {
+    clientId: str(row.client_id),
+    accessTokenHash: str(row.access_token_hash),
+    metadata: str(row.metadata),
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  }
+}
+
+export function registrationParams(r: ClientRegistrationRecord) {
+  return [r.clientId, r.accessTokenHash, r.metadata, r.createdAt, r.updatedAt] as const
+}
+
 export function userFromRow(row: Row): UserRecord {
   return {
     subject: str(row.subject),
@@ -104,6 +121,7 @@ export function codeFromRow(row: Row): AuthorizationCodeRecord {
     codeChallengeMethod: method === 'S256' || method === 'plain' ? method : null,
     nonce: strOrNull(row.nonce),
     authTime: num(row.auth_time),
+    resources: JSON.parse(str(row.resources)) as string[],
     expiresAt: num(row.expires_at),
     createdAt: num(row.created_at),
     consumedAt: numOrNull(row.consumed_at),
@@ -130,6 +148,7 @@ export function codeParams(c: AuthorizationCodeRecord) {
     c.issuedAccessTokenJti,
     c.issuedAccessTokenExpiresAt,
     c.issuedFamilyId,
+    JSON.stringify(c.resources),
   ] as const
 }
 
@@ -141,11 +160,20 @@ export function familyFromRow(row: Row): RefreshTokenFamilyRecord {
     authTime: num(row.auth_time),
     createdAt: num(row.created_at),
     revokedAt: numOrNull(row.revoked_at),
+    resources: JSON.parse(str(row.resources)) as string[],
   }
 }
 
 export function familyParams(f: RefreshTokenFamilyRecord) {
-  return [f.familyId, f.clientId, f.subject, f.authTime, f.createdAt, f.revokedAt] as const
+  return [
+    f.familyId,
+    f.clientId,
+    f.subject,
+    f.authTime,
+    f.createdAt,
+    f.revokedAt,
+    JSON.stringify(f.resources),
+  ] as const
 }
 
 export function refreshTokenFromRow(row: Row): RefreshTokenRecord {
@@ -219,8 +247,8 @@ export const CLIENT_COLUMNS =
 export const USER_COLUMNS =
   'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at'
 export const CODE_COLUMNS =
-  'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id'
-export const FAMILY_COLUMNS = 'family_id, client_id, subject, auth_time, created_at, revoked_at'
+  'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id, resources'
+export const FAMILY_COLUMNS = 'family_id, client_id, subject, auth_time, created_at, revoked_at, resources'
 export const REFRESH_TOKEN_COLUMNS =
   'token_hash, family_id, client_id, subject, scope, auth_time, expires_at, created_at, rotated_at, access_token_jti, access_token_expires_at'
 export const SIGNING_KEY_COLUMNS = 'kid, alg, private_jwk, public_jwk, created_at, activates_at, expires_at'

@@ -30,6 +30,7 @@ async function seed(store: Store) {
     authTime: T,
     createdAt: T,
     revokedAt: null,
+    resources: [],
   })
 }
 

@@ -55,7 +55,9 @@ describe('SQLite migrations', () => {
         { version: 2, name: 'client_disabled_at' },
         { version: 3, name: 'client_web_origins' },
         { version: 4, name: 'refresh_token_replaced_by' },
-        { version: 5, name: 'user_profile_claims' },
+        { version: 5, name: 'grant_resources' },
+        { version: 6, name: 'client_registrations' },
+        { version: 7, name: 'user_profile_claims' },
       ])
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()

@@ -17,9 +17,12 @@ import {
   joinScope,
   placeholders,
   REFRESH_TOKEN_COLUMNS,
+  REGISTRATION_COLUMNS,
   type Row,
   refreshTokenFromRow,
   refreshTokenParams,
+  registrationFromRow,
+  registrationParams,
   retireSigningKeysSql,
   SIGNING_KEY_COLUMNS,
   sessionFromRow,
@@ -31,7 +34,7 @@ import {
   userParams,
 } from './rows.js'
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.js'
-import type { Store } from './types.js'
+import type { ClientRecord, Store } from './types.js'
 
 export interface SqliteStoreOptions {
   /** Database file; `:memory:` for a private in-memory database. */
@@ -69,9 +72,9 @@ const DELETE_EXPIRED_SIGNING_KEYS = deleteExpiredSigningKeysSql('sqlite')
 const SELECT_CODE = `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`
 const CONSUME_CODE = `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
                WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`
-const INSERT_CODE_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (family_id) DO NOTHING`
-const INSERT_CODE = `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(15, 'sqlite')})`
-const INSERT_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(6, 'sqlite')}) ON CONFLICT (family_id) DO NOTHING`
+const INSERT_CODE_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (family_id) DO NOTHING`
+const INSERT_CODE = `INSERT INTO oauth_authorization_codes (${CODE_COLUMNS}) VALUES (${placeholders(16, 'sqlite')})`
+const INSERT_FAMILY = `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) VALUES (${placeholders(7, 'sqlite')}) ON CONFLICT (family_id) DO NOTHING`
 
 const toSql = (params: readonly Param[]): SQLInputValue[] =>
   params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value))
@@ -123,6 +126,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     }
   }
   // Every method is synchronous underneath; `guard` turns a closed database into a StorageError.
+  const updateClient = (client: ClientRecord): boolean => {
+    const [id, ...rest] = clientParams(client)
+    const result = run(
+      'UPDATE oauth_clients SET secret_hash = ?, name = ?, redirect_uris = ?, grant_types = ?, scopes = ?, allow_plain_pkce = ?, access_token_lifetime = ?, refresh_token_lifetime = ?, created_at = ?, disabled_at = ?, web_origins = ? WHERE client_id = ?',
+      ...rest,
+      id,
+    )
+    return Number(result.changes) > 0
+  }
   const guard = <T>(body: () => T): Promise<T> => {
     try {
       if (closed) throw new StorageError('the SQLite store is closed')
@@ -190,18 +202,57 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
             clientFromRow,
           ),
         ),
-      update: (client) =>
-        guard(() => {
-          const [id, ...rest] = clientParams(client)
-          const result = run(
-            'UPDATE oauth_clients SET secret_hash = ?, name = ?, redirect_uris = ?, grant_types = ?, scopes = ?, allow_plain_pkce = ?, access_token_lifetime = ?, refresh_token_lifetime = ?, created_at = ?, disabled_at = ?, web_origins = ? WHERE client_id = ?',
-            ...rest,
-            id,
-          )
-          return Number(result.changes) > 0
-        }),
+      update: (client) => guard(() => updateClient(client)),
       delete: (clientId) =>
         guard(() => Number(run('DELETE FROM oauth_clients WHERE client_id = ?', clientId).changes) > 0),
+    },
+    clientRegistrations: {
+      create: (client, registration) =>
+        guard(() =>
+          transaction(() => {
+            run(
+              `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(12, 'sqlite')})`,
+              ...clientParams(client),
+            )
+            run(
+              `INSERT INTO oauth_client_registrations (${REGISTRATION_COLUMNS}) VALUES (${placeholders(5, 'sqlite')})`,
+              ...registrationParams(registration),
+            )
+          }),
+        ),
+      get: (clientId) =>
+        guard(() => {
+          const row = get(
+            `SELECT ${REGISTRATION_COLUMNS} FROM oauth_client_registrations WHERE client_id = ?`,
+            clientId,
+          )
+          return row && registrationFromRow(row)
+        }),
+      update: (client, registration) =>
+        guard(() =>
+          transaction(() => {
+            const [id, ...rest] = registrationParams(registration)
+            const changed = run(
+              'UPDATE oauth_client_registrations SET access_token_hash = ?, metadata = ?, created_at = ?, updated_at = ? WHERE client_id = ?',
+              ...rest,
+              id,
+            )
+            return Number(changed.changes) > 0 && updateClient(client)
+          }),
+        ),
+      delete: (clientId, now) =>
+        guard(() =>
+          transaction(() => {
+            const deleted = run('DELETE FROM oauth_client_registrations WHERE client_id = ?', clientId)
+            if (Number(deleted.changes) === 0) return false
+            run(
+              'UPDATE oauth_clients SET disabled_at = ? WHERE client_id = ? AND disabled_at IS NULL',
+              now,
+              clientId,
+            )
+            return true
+          }),
+        ),
     },
     users: {
       create: (user) =>
@@ -258,7 +309,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
             )
             if (row) {
               const code = codeFromRow(row)
-              run(INSERT_CODE_FAMILY, issuance.familyId, code.clientId, code.subject, code.authTime, now)
+              run(
+                INSERT_CODE_FAMILY,
+                issuance.familyId,
+                code.clientId,
+                code.subject,
+                code.authTime,
+                now,
+                JSON.stringify(code.resources),
+              )
               if (issuance.refreshToken) {
                 run(INSERT_REFRESH_TOKEN, ...refreshTokenParams(issuance.refreshToken))
               }

@@ -70,6 +70,8 @@ export interface AuthorizationCodeRecord {
   nonce: string | null
   /** When the end-user authenticated (OIDC `auth_time`). */
   authTime: number
+  /** RFC 8707 resource indicators the end-user authorized; `[]` for the server's default audience. */
+  resources: string[]
   expiresAt: number
   createdAt: number
   /** Set once, atomically, by `consume`. */
@@ -102,6 +104,11 @@ export interface RefreshTokenFamilyRecord {
   authTime: number
   createdAt: number
   revokedAt: number | null
+  /**
+   * RFC 8707 resource indicators of the grant (from its authorization code); every refresh may ask for
+   * any subset of them. `[]` for the server's default audience.
+   */
+  resources: string[]
 }
 
 export interface RefreshTokenRecord {
@@ -178,6 +185,34 @@ export interface ClientStore {
   delete(clientId: string): Promise<boolean>
 }
 
+/** RFC 7591/7592: what the registration of a dynamically registered client keeps. */
+export interface ClientRegistrationRecord {
+  clientId: string
+  /** SHA-256 (base64url) of the registration access token; the token itself is never stored. */
+  accessTokenHash: string
+  /** The client metadata as registered (RFC 7591 §2), a JSON object, as text. */
+  metadata: string
+  createdAt: number
+  updatedAt: number
+}
+
+/**
+ * Registrations of dynamically registered clients. Each call changes the client and its registration
+ * in one atomic step, so no client is left without its registration or the other way round.
+ */
+export interface ClientRegistrationStore {
+  /** Stores a new client with its registration; throws when the client id exists. */
+  create(client: ClientRecord, registration: ClientRegistrationRecord): Promise<void>
+  get(clientId: string): Promise<ClientRegistrationRecord | undefined>
+  /** Replaces the client and its registration; false when the registration is unknown. */
+  update(client: ClientRecord, registration: ClientRegistrationRecord): Promise<boolean>
+  /**
+   * Deletes the registration and disables its client at `now` (its tokens stop being active at once,
+   * RFC 7592 §2.3); false when the registration is unknown.
+   */
+  delete(clientId: string, now: number): Promise<boolean>
+}
+
 export interface UserStore {
   /** Throws when the subject or username exists. */
   create(user: UserRecord): Promise<void>
@@ -194,8 +229,8 @@ export interface AuthorizationCodeStore {
   /**
    * Atomically marks the code consumed and records what its redemption issues, if and only if it was
    * not consumed before. Exactly one of any number of concurrent calls gets `consumed`. The issuance's
-   * refresh-token family (and its refresh token, if any) is created in the same step, so a reuse can
-   * revoke it, and a failure leaves the code unconsumed.
+   * refresh-token family (and its refresh token, if any) is created in the same step, with the code's
+   * `resources`, so a reuse can revoke it, and a failure leaves the code unconsumed.
    */
   consume(codeHash: string, now: number, issuance: CodeIssuance): Promise<ConsumeCodeResult>
   deleteExpired(now: number): Promise<number>
@@ -303,6 +338,7 @@ export interface Store {
   readonly consents: ConsentStore
   readonly sessions: SessionStore
   readonly revokedAccessTokens: RevokedAccessTokenStore
+  readonly clientRegistrations: ClientRegistrationStore
   /**
    * One cheap round trip to the storage (`SELECT 1`): resolves when it answers, rejects when it is
    * closed or unreachable. For readiness probes.

@@ -49,6 +49,7 @@ function code(overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCo
     codeChallengeMethod: 'S256',
     nonce: 'n-1',
     authTime: T - 10,
+    resources: [],
     expiresAt: T + 600,
     createdAt: T,
     consumedAt: null,
@@ -85,6 +86,7 @@ async function newFamily(store: Store): Promise<string> {
     authTime: T - 10,
     createdAt: T,
     revokedAt: null,
+    resources: [],
   })
   return familyId
 }
@@ -269,6 +271,42 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect([...descriptions]).toEqual(['client authentication failed'])
     })
 
+    it('keeps a client and its registration together: create, update and delete them atomically', async () => {
+      const c = client({ secretHash: null })
+      const registration = {
+        clientId: c.clientId,
+        accessTokenHash: 'hash-1',
+        metadata: '{"client_name":"agent","redirect_uris":["http://127.0.0.1:9/cb"]}',
+        createdAt: T,
+        updatedAt: T,
+      }
+      await store.clientRegistrations.create(c, registration)
+      expect(await store.clients.get(c.clientId)).toEqual(c)
+      expect(await store.clientRegistrations.get(c.clientId)).toEqual(registration)
+      // A client id that exists is refused, and neither row is written.
+      await expect(
+        store.clientRegistrations.create(c, { ...registration, accessTokenHash: 'hash-2' }),
+      ).rejects.toThrow()
+      expect((await store.clientRegistrations.get(c.clientId))?.accessTokenHash).toBe('hash-1')
+      const renamed = { ...c, name: 'renamed' }
+      const changed = { ...registration, metadata: '{"client_name":"renamed"}', updatedAt: T + 5 }
+      expect(await store.clientRegistrations.update(renamed, changed)).toBe(true)
+      expect(await store.clients.get(c.clientId)).toEqual(renamed)
+      expect(await store.clientRegistrations.get(c.clientId)).toEqual(changed)
+      // A client registered by other means has no registration to update or delete.
+      const other = client()
+      await store.clients.create(other)
+      expect(
+        await store.clientRegistrations.update(other, { ...registration, clientId: other.clientId }),
+      ).toBe(false)
+      expect(await store.clientRegistrations.delete(other.clientId, T)).toBe(false)
+      expect((await store.clients.get(other.clientId))?.disabledAt).toBeNull()
+      expect(await store.clientRegistrations.delete(c.clientId, T + 9)).toBe(true)
+      expect(await store.clientRegistrations.get(c.clientId)).toBeUndefined()
+      expect((await store.clients.get(c.clientId))?.disabledAt).toBe(T + 9)
+      expect(await store.clientRegistrations.delete(c.clientId, T + 10)).toBe(false)
+    })
+
     it('stores users with unique usernames', async () => {
       const user = {
         subject: 'user-1',
@@ -286,7 +324,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.users.update({ ...user, name: null, emailVerified: false })).toBe(true)
       expect(await store.users.get('user-1')).toMatchObject({ name: null, emailVerified: false })
       expect(await store.users.list()).toHaveLength(1)
-      // The OIDC profile members (migration 5) are stored and read back; absent stays absent.
+      // The OIDC profile members (migration 7) are stored and read back; absent stays absent.
       const profile = { ...user, givenName: 'Alice', familyName: 'Liddell', updatedAt: T + 60 }
       expect(await store.users.update(profile)).toBe(true)
       expect(await store.users.get('user-1')).toEqual(profile)
@@ -323,6 +361,32 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         code: { consumedAt: T + 1, issuedAccessTokenJti: 'jti-1', issuedFamilyId: issuance.familyId },
       })
       expect(await store.authorizationCodes.consume('unknown', T, issuance)).toEqual({ outcome: 'not_found' })
+    })
+
+    it('keeps the resource indicators of a code and gives them to the family its redemption creates', async () => {
+      const resources = ['https://mcp.example.com/mcp', 'https://api.example.com/v1?tenant=a']
+      const record = code({ resources })
+      await store.authorizationCodes.create(record)
+      expect(await store.authorizationCodes.get(record.codeHash)).toEqual(record)
+      const familyId = randomUUID()
+      const result = await store.authorizationCodes.consume(record.codeHash, T + 1, {
+        accessTokenJti: 'jti-1',
+        accessTokenExpiresAt: T + 600,
+        familyId,
+      })
+      expect(result).toMatchObject({ outcome: 'consumed', code: { resources } })
+      expect((await store.refreshTokens.getFamily(familyId))?.resources).toEqual(resources)
+      const seeded = {
+        familyId: randomUUID(),
+        clientId: 'client-1',
+        subject: 'user-1',
+        authTime: T,
+        createdAt: T,
+        revokedAt: null,
+        resources: ['urn:example:api'],
+      }
+      await store.refreshTokens.createFamily(seeded)
+      expect(await store.refreshTokens.getFamily(seeded.familyId)).toEqual(seeded)
     })
 
     it('stores the refresh token of a redemption atomically with consuming the code', async () => {

@@ -1,0 +1,71 @@
+import type { ProtectedResourceMetadata } from '@pipeshub/models'
+import { PIPESHUB_SCOPES, type ResourcePolicy } from '@pipeshub/server'
+
+/** The scopes PipesHub's MCP server asks for by default (its `scopes_supported`). */
+export const PIPESHUB_MCP_SCOPES: readonly string[] = [
+  'openid',
+  'profile',
+  'email',
+  'offline_access',
+  'semantic:write',
+  'conversation:write',
+  'conversation:chat',
+  'kb:read',
+  'team:read',
+  'user:read',
+  'config:read',
+  'agent:read',
+  'agent:execute',
+  'connector:read',
+]
+
+/** PipesHub's scopes only an organisation's admin may hold: never given to a self-registered client. */
+export const ADMIN_ONLY_SCOPES: readonly string[] = [
+  'org:write',
+  'org:admin',
+  'user:invite',
+  'user:delete',
+  'usergroup:write',
+  'team:write',
+  'config:write',
+  'crawl:write',
+  'crawl:delete',
+]
+
+/** What a dynamically registered client (an MCP client, an agent) may ask for: PipesHub's scopes but the admin-only ones. */
+export const REGISTRATION_SCOPES: readonly string[] = PIPESHUB_SCOPES.filter(
+  (scope) => !ADMIN_ONLY_SCOPES.includes(scope),
+)
+
+/**
+ * The RFC 9728 document PipesHub serves for its MCP server at
+ * `/.well-known/oauth-protected-resource/mcp`: this server is its authorization server.
+ */
+export function mcpResourceMetadata(input: {
+  resource: string
+  issuer: string
+  documentation?: string | undefined
+}): ProtectedResourceMetadata {
+  const metadata: ProtectedResourceMetadata = {
+    resource: input.resource,
+    authorizationServers: [input.issuer],
+    scopesSupported: [...PIPESHUB_MCP_SCOPES],
+    bearerMethodsSupported: ['header'],
+  }
+  if (input.documentation !== undefined) metadata.resourceDocumentation = input.documentation
+  return metadata
+}
+
+/**
+ * The resource policies with the MCP server among them: tokens for it may carry its scopes. A policy
+ * configured for the same resource in `resources` wins.
+ */
+export function withMcpResource(
+  resources: readonly ResourcePolicy[],
+  mcpResource: string | undefined,
+): ResourcePolicy[] {
+  if (mcpResource === undefined || resources.some((policy) => policy.resource === mcpResource)) {
+    return [...resources]
+  }
+  return [...resources, { resource: mcpResource, scopes: PIPESHUB_MCP_SCOPES }]
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import {
+  type ClientMetadata,
+  clientMetadataProblem,
+  clientRegistrationRequestCodec,
+  clientRegistrationResponseCodec,
+} from './index.js'
+import { describeRoundTrips } from './test-support/round-trips.js'
+
+// RFC 7591 §3.1's example request (its redirect URIs are https).
+const EXAMPLE = {
+  redirect_uris: ['https://client.example.org/callback', 'https://client.example.org/callback2'],
+  client_name: 'My Example Client',
+  token_endpoint_auth_method: 'client_secret_basic',
+  logo_uri: 'https://client.example.org/logo.png',
+  ext: 'ignored',
+}
+
+describe('RFC 7591 client metadata', () => {
+  it('decodes the RFC 7591 §3.1 example, ignoring unknown metadata', () => {
+    expect(clientRegistrationRequestCodec.decode(EXAMPLE)).toEqual({
+      redirectUris: ['https://client.example.org/callback', 'https://client.example.org/callback2'],
+      clientName: 'My Example Client',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      logoUri: 'https://client.example.org/logo.png',
+    })
+  })
+
+  it('refuses an unknown auth method, grant or response type by member', () => {
+    const paths = (value: unknown) =>
+      clientRegistrationRequestCodec.validate(value).map((issue) => issue.path)
+    expect(paths({ token_endpoint_auth_method: 'private_key_jwt' })).toContain('/token_endpoint_auth_method')
+    expect(paths({ grant_types: ['password'] })).toContain('/grant_types/0')
+    expect(paths({ response_types: ['token'] })).toContain('/response_types/0')
+    expect(paths({ redirect_uris: 'https://a.example/cb' })).toContain('/redirect_uris')
+  })
+
+  it('carries the registration access token and configuration URI in the response', () => {
+    const wire = {
+      client_id: 's6BhdRkqt3',
+      client_secret: 'cf136dc3c1fc93f31185e5885805d',
+      client_id_issued_at: 2893256800,
+      client_secret_expires_at: 0,
+      registration_access_token: 'this.is.an.access.token.value.ffx83',
+      registration_client_uri: 'https://server.example.com/connect/register?client_id=s6BhdRkqt3',
+      redirect_uris: ['https://client.example.org/callback'],
+    }
+    expect(clientRegistrationResponseCodec.decode(wire)).toMatchObject({
+      clientId: 's6BhdRkqt3',
+      registrationAccessToken: 'this.is.an.access.token.value.ffx83',
+      clientSecretExpiresAt: 0,
+    })
+    expect(clientRegistrationResponseCodec.encode(clientRegistrationResponseCodec.decode(wire))).toEqual(wire)
+  })
+})
+
+describe('clientMetadataProblem', () => {
+  const good: ClientMetadata = {
+    redirectUris: ['http://127.0.0.1:33418/callback'],
+    tokenEndpointAuthMethod: 'none',
+  }
+
+  it('accepts a public native client on a loopback redirect, and the RFC defaults', () => {
+    expect(clientMetadataProblem(good)).toBeUndefined()
+    expect(clientMetadataProblem({ redirectUris: ['https://app.example/cb'] })).toBeUndefined()
+    expect(
+      clientMetadataProblem({
+        grantTypes: ['client_credentials'],
+        responseTypes: [],
+        tokenEndpointAuthMethod: 'client_secret_post',
+      }),
+    ).toBeUndefined()
+  })
+
+  it.each([
+    ['http://app.example/cb', 'https'],
+    ['https://app.example/cb#x', 'fragment'],
+    ['com.example.app:/cb', 'https'],
+    ['/cb', 'absolute'],
+  ])('answers invalid_redirect_uri for %s', (uri, why) => {
+    expect(clientMetadataProblem({ redirectUris: [uri] })).toMatchObject({
+      error: 'invalid_redirect_uri',
+      description: expect.stringContaining(why),
+    })
+  })
+
+  it('answers invalid_redirect_uri for the code flow without redirect URIs', () => {
+    expect(clientMetadataProblem({})).toMatchObject({ error: 'invalid_redirect_uri' })
+  })
+
+  it.each([
+    [{ ...good, responseTypes: [] }, 'response_types'],
+    [{ grantTypes: ['client_credentials'], responseTypes: ['code'] }, 'response_types'],
+    [{ grantTypes: ['refresh_token'], responseTypes: [] }, 'refresh_token'],
+    [
+      { grantTypes: ['client_credentials'], responseTypes: [], tokenEndpointAuthMethod: 'none' },
+      'client secret',
+    ],
+    [{ grantTypes: [] }, 'at least one'],
+  ] as Array<[ClientMetadata, string]>)(
+    'answers invalid_client_metadata for inconsistent metadata (%#)',
+    (metadata, why) => {
+      expect(clientMetadataProblem(metadata)).toMatchObject({
+        error: 'invalid_client_metadata',
+        description: expect.stringContaining(why),
+      })
+    },
+  )
+})
+
+describeRoundTrips(clientRegistrationRequestCodec)
+describeRoundTrips(clientRegistrationResponseCodec)

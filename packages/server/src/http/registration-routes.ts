@@ -1,0 +1,84 @@
+import { errorResponseCodec } from '@pipeshub/models'
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
+import type { ClientRegistrationEndpoint } from '../dynamic-client-registration.js'
+import { OAuthError } from '../errors.js'
+import { parseJsonObjectBody } from './parameters.js'
+
+function authorizationHeader(request: FastifyRequest): string | undefined {
+  const value = request.headers.authorization
+  return value === undefined || value === '' ? undefined : value
+}
+
+function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(body)
+}
+
+/**
+ * The RFC 7591 registration endpoint (`POST <path>`) and the RFC 7592 client configuration endpoint
+ * (`GET|PUT|DELETE <path>/:clientId`), in their own scope: their bodies are JSON objects with arrays,
+ * not the string parameters of the other endpoints. Errors go to the caller's error handler.
+ */
+export async function registrationRoutes(
+  fastify: FastifyInstance,
+  options: { endpoint: ClientRegistrationEndpoint; path: string; bodyLimit: number },
+): Promise<void> {
+  const { endpoint, path } = options
+  fastify.removeAllContentTypeParsers()
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: options.bodyLimit },
+    (_request, body, done) => {
+      try {
+        done(null, parseJsonObjectBody(body as Buffer))
+      } catch (error) {
+        done(error as Error, undefined)
+      }
+    },
+  )
+  fastify.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: options.bodyLimit },
+    (_request, _body, done) => {
+      // RFC 7591 §3.1: the client metadata is posted as a JSON document.
+      done(new OAuthError('invalid_request', 'the body must be application/json (RFC 7591)'), undefined)
+    },
+  )
+  const clientId = (request: FastifyRequest) => (request.params as { clientId: string }).clientId
+
+  fastify.post(path, async (request, reply) =>
+    send(reply, 201, await endpoint.register(request.body, authorizationHeader(request))),
+  )
+  fastify.get(`${path}/:clientId`, async (request, reply) =>
+    send(reply, 200, await endpoint.read(clientId(request), authorizationHeader(request))),
+  )
+  fastify.put(`${path}/:clientId`, async (request, reply) =>
+    send(reply, 200, await endpoint.update(clientId(request), request.body, authorizationHeader(request))),
+  )
+  fastify.delete(`${path}/:clientId`, async (request, reply) => {
+    await endpoint.delete(clientId(request), authorizationHeader(request))
+    return reply.code(204).send()
+  })
+  const notAllowed = (allow: string) => async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .code(405)
+      .header('allow', allow)
+      .type('application/json; charset=utf-8')
+      .send(
+        errorResponseCodec.encode({
+          error: 'invalid_request',
+          errorDescription: `this endpoint accepts ${allow} only`,
+        }),
+      )
+  fastify.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: path,
+    schema: { hide: true } as FastifySchema,
+    handler: notAllowed('POST'),
+  })
+  fastify.route({
+    method: ['POST', 'PATCH', 'OPTIONS'],
+    url: `${path}/:clientId`,
+    schema: { hide: true } as FastifySchema,
+    handler: notAllowed('GET, PUT, DELETE'),
+  })
+}
