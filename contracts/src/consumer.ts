@@ -4,7 +4,7 @@ import { CONSUMER, PACTS_DIR, PROVIDER } from './parties.js'
 export interface ConsumerPactOptions {
   /** Where the pact is written; the committed `contracts/pacts/` unless a test writes a what-if pact. */
   dir?: string
-  /** Consumer name; a what-if pact uses its own so it never merges into the committed one. */
+  /** Consumer name (default `pipeshub-client`); a what-if pact uses its own so it never merges into the committed one. */
   consumer?: string
 }
 

@@ -16,6 +16,18 @@ export const PACTS_DIR = fileURLToPath(new URL('../pacts/', import.meta.url))
 export const PACT_FILE = `${PACTS_DIR}${PACT_FILE_NAME}`
 
 /**
+ * The second consumer: PipesHub's generated TypeScript SDK, code already in users' hands. Its
+ * interactions are written from its request and response shapes (`contracts/src/pipeshub-sdk/`).
+ */
+export const SDK_CONSUMER = 'pipeshub-sdk'
+
+/** Absolute path of the committed pact between PipesHub's SDK and the token server. */
+export const SDK_PACT_FILE = `${PACTS_DIR}${SDK_CONSUMER}-${PROVIDER}.json`
+
+/** Every committed pact the provider is verified against, one per consumer. */
+export const PACT_FILES = [PACT_FILE, SDK_PACT_FILE] as const
+
+/**
  * Pacts written only to prove the contract can fail (a client expecting what the provider never
  * sends). Not committed (`contracts/.gitignore`); the provider's must-fail tests verify them.
  */

@@ -170,10 +170,12 @@ function readJson(path) {
 function pactConsumerVersions(root) {
   const dir = join(root, 'contracts', 'pacts')
   const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.json')) : []
-  return files.map((file) => {
-    const pact = readJson(join(dir, file))
-    return { file, version: findConsumerVersion(pact) }
-  })
+  // Only the pacts @pipeshub/client's tests write carry its version; the pipeshub-sdk consumer's pact
+  // describes PipesHub's own SDK, which this repository does not release.
+  return files
+    .map((file) => ({ file, pact: readJson(join(dir, file)) }))
+    .filter(({ pact }) => pact.consumer?.name === 'pipeshub-client')
+    .map(({ file, pact }) => ({ file, version: findConsumerVersion(pact) }))
 }
 function findConsumerVersion(pact) {
   if (typeof pact.consumer?.version === 'string') return pact.consumer.version

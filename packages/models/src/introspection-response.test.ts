@@ -27,6 +27,7 @@ describeWireFields(introspectionResponseCodec, {
     username: 'jdoe',
     scope: 'read write dolphin',
     sub: 'Z5O3upPC88QrAjx00dis',
+    user_id: 'Z5O3upPC88QrAjx00dis',
     aud: 'https://protected.example.net/resource',
     iss: 'https://server.example.com/',
     exp: 1419356238,
@@ -60,6 +61,7 @@ describeWireFields(introspectionResponseCodec, {
     iat: numericDate,
     nbf: numericDate,
     sub: nonEmpty,
+    user_id: nonEmpty,
     aud: {
       accept: ['https://rs.example', ['https://rs.example'], ['a', 'b']],
       reject: [

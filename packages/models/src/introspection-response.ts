@@ -15,6 +15,8 @@ export interface IntrospectionResponse {
   iat?: number | undefined
   nbf?: number | undefined
   sub?: string | undefined
+  /** PipesHub's user id of the resource owner (`user_id`), for a token issued to a user. */
+  userId?: string | undefined
   aud?: string | string[] | undefined
   iss?: string | undefined
   jti?: string | undefined
@@ -36,6 +38,11 @@ export const IntrospectionResponseWire = Type.Object(
     iat: Type.Optional(NumericDate('When the token was issued, in seconds since the epoch.')),
     nbf: Type.Optional(NumericDate('Before when the token must not be used, in seconds since the epoch.')),
     sub: Type.Optional(NonEmptyString('Subject of the token: the resource owner, or the client itself.')),
+    user_id: Type.Optional(
+      NonEmptyString(
+        "PipesHub's user id of the resource owner, for a token issued to a user (its SDK reads it).",
+      ),
+    ),
     aud: Type.Optional(Audience('The intended audience(s) of the token.')),
     iss: Type.Optional(NonEmptyString('Issuer of the token.')),
     jti: Type.Optional(NonEmptyString('Identifier of the token.')),

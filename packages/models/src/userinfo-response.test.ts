@@ -10,9 +10,19 @@ import {
 import { describeWireFields } from './test-support/wire-fields.js'
 
 describeWireFields(userInfoResponseCodec, {
-  full: { sub: '248289761001', ...standardClaimsFull },
+  full: { sub: '248289761001', user_id: '248289761001', ...standardClaimsFull },
   required: ['sub'],
-  members: { sub: oidcSubject, ...standardClaimsMembers },
+  members: {
+    sub: oidcSubject,
+    user_id: {
+      accept: ['248289761001', 'x'],
+      reject: [
+        { value: '', keyword: 'minLength' },
+        { value: 248289761001, keyword: 'type' },
+      ],
+    },
+    ...standardClaimsMembers,
+  },
 })
 describeRoundTrips(userInfoResponseCodec)
 
@@ -21,6 +31,17 @@ describe('userInfoResponseCodec', () => {
     expect(userInfoResponseCodec.decode({ sub: '248289761001', ...standardClaimsFull })).toEqual({
       sub: '248289761001',
       ...standardClaimsModel,
+    })
+  })
+
+  it("maps PipesHub's user_id to userId, beside sub", () => {
+    expect(userInfoResponseCodec.decode({ sub: 'u-1', user_id: 'u-1' })).toEqual({
+      sub: 'u-1',
+      userId: 'u-1',
+    })
+    expect(userInfoResponseCodec.encode({ sub: 'u-1', userId: 'u-1' })).toEqual({
+      sub: 'u-1',
+      user_id: 'u-1',
     })
   })
 

@@ -785,6 +785,7 @@ describe('revocation and introspection', () => {
       username: 'alice',
       token_type: 'Bearer',
       sub: 'user-alice',
+      user_id: 'user-alice',
       iss: ISSUER,
       exp: clock.now() + 3600,
     })
@@ -854,6 +855,34 @@ describe('revocation and introspection', () => {
 })
 
 describe('userinfo', () => {
+  it("answers PipesHub's user_id always, and given_name, family_name, updated_at for profile", async () => {
+    const { server, client, auth } = await webApp()
+    const openidOnly = await authorizationCodeFor(server, client.clientId, { scope: 'openid' })
+    const bare = await server.token(
+      { grant_type: 'authorization_code', code: openidOnly, redirect_uri: REDIRECT_URI },
+      auth,
+    )
+    expect(await server.userinfo(`Bearer ${bare.accessToken}`)).toEqual({
+      sub: 'user-alice',
+      user_id: 'user-alice',
+    })
+    const code = await authorizationCodeFor(server, client.clientId, { scope: 'openid profile' })
+    const tokens = await server.token(
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+      auth,
+    )
+    expect(await server.userinfo(`Bearer ${tokens.accessToken}`)).toEqual({
+      sub: 'user-alice',
+      user_id: 'user-alice',
+      preferred_username: 'alice',
+      name: 'Alice Example',
+      given_name: 'Alice',
+      family_name: 'Example',
+      // Never updated since it was created (createUser's createdAt).
+      updated_at: 1_700_000_000,
+    })
+  })
+
   it('answers claims by scope for a Bearer token with openid', async () => {
     const { server, client, auth } = await webApp()
     const code = await authorizationCodeFor(server, client.clientId, { scope: 'openid profile email' })
@@ -863,8 +892,12 @@ describe('userinfo', () => {
     )
     expect(await server.userinfo(`Bearer ${tokens.accessToken}`)).toEqual({
       sub: 'user-alice',
+      user_id: 'user-alice',
       preferred_username: 'alice',
       name: 'Alice Example',
+      given_name: 'Alice',
+      family_name: 'Example',
+      updated_at: 1_700_000_000,
       email: 'alice@pipeshub.test',
       email_verified: true,
     })

@@ -157,6 +157,8 @@ export interface IntrospectionResult {
   scope?: string
   client_id?: string
   username?: string
+  /** PipesHub's user id of the resource owner (its SDK reads it); the same value as `sub`. */
+  user_id?: string
   token_type?: string
   exp?: number
   iat?: number
@@ -823,7 +825,11 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         }
         if (claims.sub !== claims.client_id) {
           const user = await stored(() => store.users.get(claims.sub))
-          if (user) result.username = user.username
+          if (user) {
+            result.username = user.username
+            // PipesHub's SDK reads the user from `user_id` (its value is the subject).
+            result.user_id = user.subject
+          }
         }
         return result
       }
@@ -850,7 +856,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         iss: issuer,
       }
       const user = await stored(() => store.users.get(record.subject))
-      if (user) result.username = user.username
+      if (user) {
+        result.username = user.username
+        result.user_id = user.subject
+      }
       return result
     },
 
@@ -886,10 +895,14 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
           wwwAuthenticate: 'Bearer error="invalid_token"',
         })
       }
-      const body: Record<string, unknown> = { sub: user.subject }
+      // `user_id` always: PipesHub's SDK requires it (the same value as `sub`).
+      const body: Record<string, unknown> = { sub: user.subject, user_id: user.subject }
       if (granted.includes('profile')) {
         body.preferred_username = user.username
         if (user.name !== null) body.name = user.name
+        if (user.givenName != null) body.given_name = user.givenName
+        if (user.familyName != null) body.family_name = user.familyName
+        body.updated_at = user.updatedAt ?? user.createdAt
       }
       if (granted.includes('email') && user.email !== null) {
         body.email = user.email

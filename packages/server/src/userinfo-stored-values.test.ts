@@ -36,7 +36,13 @@ describe('userinfo and stored values', () => {
         headers: { authorization: `Bearer ${tokens.accessToken}` },
       })
       expect(response.statusCode).toBe(200)
-      expect(response.json()).toEqual({ sub: 'user-empty', email: 'ok@pipeshub.test', email_verified: true })
+      expect(response.json()).toEqual({
+        sub: 'user-empty',
+        user_id: 'user-empty',
+        updated_at: 0,
+        email: 'ok@pipeshub.test',
+        email_verified: true,
+      })
     } finally {
       await app.close()
     }

@@ -116,6 +116,8 @@ export class ProviderStates {
       username: subject,
       passwordHash: null,
       name: 'Contract User',
+      givenName: 'Contract',
+      familyName: 'User',
       email: `${subject}@example.com`,
       emailVerified: true,
       createdAt: this.#server.authorizationServer.now(),

@@ -4,8 +4,9 @@ import {
   CONSUMER,
   consumerVersionOf,
   goldenProblems,
-  PACT_FILE,
+  PACT_FILES,
   PROVIDER,
+  SDK_CONSUMER,
 } from '@pipeshub/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningProvider, startProvider } from './provider-harness.js'
@@ -21,33 +22,38 @@ afterAll(async () => {
   await provider?.close()
 })
 
-describe(`${PROVIDER} honours the pact of ${CONSUMER}`, () => {
-  it('has a committed pact that records the consumer version', async () => {
-    expect(existsSync(PACT_FILE), `${PACT_FILE} is missing: run the consumer contract tests first`).toBe(true)
-    expect(await consumerVersionOf(PACT_FILE)).toMatch(/^\d+\.\d+\.\d+/)
+describe(`${PROVIDER} honours the pacts of ${CONSUMER} and ${SDK_CONSUMER}`, () => {
+  it('has a committed pact per consumer, each recording its consumer version', async () => {
+    for (const file of PACT_FILES) {
+      expect(existsSync(file), `${file} is missing: run the consumer contract tests first`).toBe(true)
+      expect(await consumerVersionOf(file)).toMatch(/^\d+\.\d+\.\d+/)
+    }
   })
 
-  it('answers every interaction of the pact as it says, with every provider state set up', async () => {
-    const pact = JSON.parse(readFileSync(PACT_FILE, 'utf8')) as {
-      interactions: Array<{ description: string }>
-    }
-    const outcome = await verifyPacts(provider, [PACT_FILE])
+  it('answers every interaction of both pacts as they say, with every provider state set up', async () => {
+    const descriptions = PACT_FILES.flatMap(
+      (file) =>
+        (JSON.parse(readFileSync(file, 'utf8')) as { interactions: Array<{ description: string }> })
+          .interactions,
+    ).map((interaction) => interaction.description)
+    // Both consumers in one verification run, against one running provider.
+    const outcome = await verifyPacts(provider, [...PACT_FILES])
     expect(provider.stateFailures).toEqual([])
     expect(outcome.failures, outcome.report).toEqual([])
     expect(outcome.passed).toBe(true)
-    expect(outcome.interactions.map((result) => [result.description, result.passed])).toEqual(
-      pact.interactions.map((interaction) => [interaction.description, true]),
+    expect(outcome.interactions.map((result) => [result.description, result.passed]).sort()).toEqual(
+      descriptions.map((description) => [description, true]).sort(),
     )
-    // The pact and the server can move together (a member renamed in the models moves both); the
+    // The pacts and the server can move together (a member renamed in the models moves both); the
     // RFCs do not. Every exchange of the verification must satisfy the golden fixtures.
-    expect(provider.responses).toHaveLength(pact.interactions.length)
+    expect(provider.responses).toHaveLength(descriptions.length)
     expect(
       provider.responses.flatMap((exchange) => goldenProblems(exchange)),
       'the answers of the real server that break the RFCs (contracts/golden/)',
     ).toEqual([])
 
     // Opt-in (PACT_BROKER_BASE_URL): also verify what the broker holds for this branch and publish the
-    // results there. The committed pact above stays the gate either way.
+    // results there. The committed pacts above stay the gate either way.
     const broker = brokerFromEnvironment()
     if (broker !== undefined) {
       const fromBroker = await verifyPacts(provider, [], brokerVerifierOptions(broker))

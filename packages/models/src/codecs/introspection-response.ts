@@ -17,6 +17,7 @@ export const introspectionResponseCodec: Codec<IntrospectionResponseWire, Intros
     if (wire.iat !== undefined) model.iat = wire.iat
     if (wire.nbf !== undefined) model.nbf = wire.nbf
     if (wire.sub !== undefined) model.sub = wire.sub
+    if (wire.user_id !== undefined) model.userId = wire.user_id
     if (wire.aud !== undefined) model.aud = copyAudience(wire.aud)
     if (wire.iss !== undefined) model.iss = wire.iss
     if (wire.jti !== undefined) model.jti = wire.jti
@@ -32,6 +33,7 @@ export const introspectionResponseCodec: Codec<IntrospectionResponseWire, Intros
     if (model.iat !== undefined) wire.iat = model.iat
     if (model.nbf !== undefined) wire.nbf = model.nbf
     if (model.sub !== undefined) wire.sub = model.sub
+    if (model.userId !== undefined) wire.user_id = model.userId
     if (model.aud !== undefined) wire.aud = copyAudience(model.aud)
     if (model.iss !== undefined) wire.iss = model.iss
     if (model.jti !== undefined) wire.jti = model.jti

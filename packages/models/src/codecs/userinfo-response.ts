@@ -10,11 +10,13 @@ export const userInfoResponseCodec: Codec<UserInfoResponseWire, UserInfoResponse
   { check: checkUserInfoResponse, issues: issuesUserInfoResponse },
   (wire): UserInfoResponse => {
     const model: UserInfoResponse = { sub: wire.sub }
+    if (wire.user_id !== undefined) model.userId = wire.user_id
     standardClaimsToModel(wire, model)
     return model
   },
   (model): UserInfoResponseWire => {
     const wire: UserInfoResponseWire & StandardClaimsWire = { sub: model.sub }
+    if (model.userId !== undefined) wire.user_id = model.userId
     standardClaimsToWire(model, wire)
     return wire
   },

@@ -414,7 +414,12 @@ describe('revocation, introspection and userinfo over HTTP', () => {
       url: '/api/v1/oauth2/userinfo',
       headers: { authorization: `Bearer ${tokens.accessToken}` },
     })
-    expect(res.json()).toEqual({ sub: 'user-alice', email: 'alice@pipeshub.test', email_verified: true })
+    expect(res.json()).toEqual({
+      sub: 'user-alice',
+      user_id: 'user-alice',
+      email: 'alice@pipeshub.test',
+      email_verified: true,
+    })
     // RFC 6750 section 3.1: no authentication at all gets the challenge only, no error code, no body.
     const anonymous = await app.inject({ method: 'GET', url: '/api/v1/oauth2/userinfo' })
     expect(anonymous.statusCode).toBe(401)

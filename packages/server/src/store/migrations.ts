@@ -119,6 +119,12 @@ const clientRegistrations = (bigint: string) => `CREATE TABLE oauth_client_regis
   created_at ${bigint} NOT NULL,
   updated_at ${bigint} NOT NULL
 );`
+// OIDC profile claims of the end-user: given_name, family_name, updated_at (OIDC Core §5.1).
+const userProfileClaims = (bigint: string) => `
+ALTER TABLE oauth_users ADD COLUMN given_name TEXT;
+ALTER TABLE oauth_users ADD COLUMN family_name TEXT;
+ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
+`
 
 // OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
 const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
@@ -130,7 +136,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
   { version: 5, name: 'grant_resources', sql: grantResources },
   { version: 6, name: 'client_registrations', sql: clientRegistrations('INTEGER') },
-  { version: 7, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
+  { version: 7, name: 'user_profile_claims', sql: userProfileClaims('INTEGER') },
+  { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -140,5 +147,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
   { version: 5, name: 'grant_resources', sql: grantResources },
   { version: 6, name: 'client_registrations', sql: clientRegistrations('BIGINT') },
-  { version: 7, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
+  { version: 7, name: 'user_profile_claims', sql: userProfileClaims('BIGINT') },
+  { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
 ]

@@ -40,7 +40,8 @@ describe.runIf(available)('PostgreSQL adapter', () => {
         { version: 4, name: 'refresh_token_replaced_by' },
         { version: 5, name: 'grant_resources' },
         { version: 6, name: 'client_registrations' },
-        { version: 7, name: 'client_id_token_signed_response_alg' },
+        { version: 7, name: 'user_profile_claims' },
+        { version: 8, name: 'client_id_token_signed_response_alg' },
       ])
     } finally {
       await dropSchema(schema)

@@ -51,7 +51,7 @@ export interface PostgresStoreOptions {
 type Param = string | number | boolean | null
 
 const INSERT_CLIENT = `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(13, 'pg')})`
-const INSERT_USER = `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(7, 'pg')})`
+const INSERT_USER = `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(10, 'pg')})`
 const INSERT_SIGNING_KEY = `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'pg')})`
 // Instances creating keys or seeding a schema take this transaction-level advisory lock first.
 const KEY_LOCK = "SELECT pg_advisory_xact_lock(hashtext('pipeshub_oauth_signing_keys'), hashtext($1))"
@@ -232,7 +232,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       async update(user) {
         return (
           (await count(
-            'UPDATE oauth_users SET username = $2, password_hash = $3, name = $4, email = $5, email_verified = $6, created_at = $7 WHERE subject = $1',
+            'UPDATE oauth_users SET username = $2, password_hash = $3, name = $4, email = $5, email_verified = $6, created_at = $7, given_name = $8, family_name = $9, updated_at = $10 WHERE subject = $1',
             ...userParams(user),
           )) > 0
         )

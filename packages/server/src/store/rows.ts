@@ -88,11 +88,27 @@ export function userFromRow(row: Row): UserRecord {
     email: strOrNull(row.email),
     emailVerified: bool(row.email_verified),
     createdAt: num(row.created_at),
+    // Optional members: present only when stored, so a record reads back as it was written.
+    ...(row.given_name == null ? {} : { givenName: str(row.given_name) }),
+    ...(row.family_name == null ? {} : { familyName: str(row.family_name) }),
+    ...(row.updated_at == null ? {} : { updatedAt: num(row.updated_at) }),
   }
 }
 
+/** The values of `USER_COLUMNS`, in order. */
 export function userParams(u: UserRecord) {
-  return [u.subject, u.username, u.passwordHash, u.name, u.email, u.emailVerified, u.createdAt] as const
+  return [
+    u.subject,
+    u.username,
+    u.passwordHash,
+    u.name,
+    u.email,
+    u.emailVerified,
+    u.createdAt,
+    u.givenName ?? null,
+    u.familyName ?? null,
+    u.updatedAt ?? null,
+  ] as const
 }
 
 export function codeFromRow(row: Row): AuthorizationCodeRecord {
@@ -230,7 +246,8 @@ export function sessionFromRow(row: Row): SessionRecord {
 
 export const CLIENT_COLUMNS =
   'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg'
-export const USER_COLUMNS = 'subject, username, password_hash, name, email, email_verified, created_at'
+export const USER_COLUMNS =
+  'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at'
 export const CODE_COLUMNS =
   'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id, resources'
 export const FAMILY_COLUMNS = 'family_id, client_id, subject, auth_time, created_at, revoked_at, resources'

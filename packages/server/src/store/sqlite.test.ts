@@ -57,7 +57,8 @@ describe('SQLite migrations', () => {
         { version: 4, name: 'refresh_token_replaced_by' },
         { version: 5, name: 'grant_resources' },
         { version: 6, name: 'client_registrations' },
-        { version: 7, name: 'client_id_token_signed_response_alg' },
+        { version: 7, name: 'user_profile_claims' },
+        { version: 8, name: 'client_id_token_signed_response_alg' },
       ])
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()

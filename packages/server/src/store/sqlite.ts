@@ -65,7 +65,7 @@ const REVOKE_SUCCESSOR = `UPDATE oauth_refresh_tokens SET rotated_at = ? WHERE t
 const REVOKE_ACCESS_TOKEN = `INSERT INTO oauth_revoked_access_tokens (jti, expires_at) VALUES (?, ?)
                ON CONFLICT (jti) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)`
 const INSERT_CLIENT = `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES (${placeholders(13, 'sqlite')})`
-const INSERT_USER = `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(7, 'sqlite')})`
+const INSERT_USER = `INSERT INTO oauth_users (${USER_COLUMNS}) VALUES (${placeholders(10, 'sqlite')})`
 const INSERT_SIGNING_KEY = `INSERT INTO oauth_signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (${placeholders(7, 'sqlite')})`
 const RETIRE_SIGNING_KEYS = retireSigningKeysSql('sqlite')
 const DELETE_EXPIRED_SIGNING_KEYS = deleteExpiredSigningKeysSql('sqlite')
@@ -274,7 +274,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         guard(() => {
           const [subject, ...rest] = userParams(user)
           const result = run(
-            'UPDATE oauth_users SET username = ?, password_hash = ?, name = ?, email = ?, email_verified = ?, created_at = ? WHERE subject = ?',
+            'UPDATE oauth_users SET username = ?, password_hash = ?, name = ?, email = ?, email_verified = ?, created_at = ?, given_name = ?, family_name = ?, updated_at = ? WHERE subject = ?',
             ...rest,
             subject,
           )

@@ -52,9 +52,15 @@ export interface UserRecord {
   /** `hashSecret` of the password, `null` when the user cannot log in with a password. */
   passwordHash: string | null
   name: string | null
+  /** OIDC `given_name` (the `profile` scope); absent or `null` when unknown. */
+  givenName?: string | null | undefined
+  /** OIDC `family_name` (the `profile` scope); absent or `null` when unknown. */
+  familyName?: string | null | undefined
   email: string | null
   emailVerified: boolean
   createdAt: number
+  /** When the profile last changed (OIDC `updated_at`); absent or `null` means never since `createdAt`. */
+  updatedAt?: number | null | undefined
 }
 
 export interface AuthorizationCodeRecord {

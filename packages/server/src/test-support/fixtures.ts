@@ -33,6 +33,8 @@ export async function createUser(store: Store, username = 'alice'): Promise<User
     // The lowest cost: password hashing is not what these tests are about.
     passwordHash: await hashSecret('correct horse battery staple', { cost: 10 }),
     name: `${username[0]?.toUpperCase()}${username.slice(1)} Example`,
+    givenName: `${username[0]?.toUpperCase()}${username.slice(1)}`,
+    familyName: 'Example',
     email: `${username}@pipeshub.test`,
     emailVerified: true,
     createdAt: 1_700_000_000,

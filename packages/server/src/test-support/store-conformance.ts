@@ -325,6 +325,18 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.users.update({ ...user, name: null, emailVerified: false })).toBe(true)
       expect(await store.users.get('user-1')).toMatchObject({ name: null, emailVerified: false })
       expect(await store.users.list()).toHaveLength(1)
+      // The OIDC profile members (migration 7) are stored and read back; absent stays absent.
+      const profile = { ...user, givenName: 'Alice', familyName: 'Liddell', updatedAt: T + 60 }
+      expect(await store.users.update(profile)).toBe(true)
+      expect(await store.users.get('user-1')).toEqual(profile)
+      expect(await store.users.update({ ...user, givenName: null })).toBe(true)
+      const cleared = await store.users.get('user-1')
+      expect(cleared).toMatchObject(user)
+      expect([cleared?.givenName ?? null, cleared?.familyName ?? null, cleared?.updatedAt ?? null]).toEqual([
+        null,
+        null,
+        null,
+      ])
       expect(await store.users.delete('user-1')).toBe(true)
       expect(await store.users.findByUsername('alice')).toBeUndefined()
     })
