@@ -855,22 +855,25 @@ describe('revocation and introspection', () => {
 })
 
 describe('userinfo', () => {
+  /** Tokens of an authorization code granted `scope` to the web client, redeemed at once. */
+  async function tokensFor(
+    server: Awaited<ReturnType<typeof webApp>>['server'],
+    clientId: string,
+    auth: Awaited<ReturnType<typeof webApp>>['auth'],
+    scope: string,
+  ) {
+    const code = await authorizationCodeFor(server, clientId, { scope })
+    return server.token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }, auth)
+  }
+
   it("answers PipesHub's user_id always, and given_name, family_name, updated_at for profile", async () => {
     const { server, client, auth } = await webApp()
-    const openidOnly = await authorizationCodeFor(server, client.clientId, { scope: 'openid' })
-    const bare = await server.token(
-      { grant_type: 'authorization_code', code: openidOnly, redirect_uri: REDIRECT_URI },
-      auth,
-    )
+    const bare = await tokensFor(server, client.clientId, auth, 'openid')
     expect(await server.userinfo(`Bearer ${bare.accessToken}`)).toEqual({
       sub: 'user-alice',
       user_id: 'user-alice',
     })
-    const code = await authorizationCodeFor(server, client.clientId, { scope: 'openid profile' })
-    const tokens = await server.token(
-      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
-      auth,
-    )
+    const tokens = await tokensFor(server, client.clientId, auth, 'openid profile')
     expect(await server.userinfo(`Bearer ${tokens.accessToken}`)).toEqual({
       sub: 'user-alice',
       user_id: 'user-alice',
@@ -885,11 +888,7 @@ describe('userinfo', () => {
 
   it('answers claims by scope for a Bearer token with openid', async () => {
     const { server, client, auth } = await webApp()
-    const code = await authorizationCodeFor(server, client.clientId, { scope: 'openid profile email' })
-    const tokens = await server.token(
-      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
-      auth,
-    )
+    const tokens = await tokensFor(server, client.clientId, auth, 'openid profile email')
     expect(await server.userinfo(`Bearer ${tokens.accessToken}`)).toEqual({
       sub: 'user-alice',
       user_id: 'user-alice',
@@ -901,11 +900,7 @@ describe('userinfo', () => {
       email: 'alice@pipeshub.test',
       email_verified: true,
     })
-    const noOpenid = await authorizationCodeFor(server, client.clientId, { scope: 'kb:read' })
-    const kb = await server.token(
-      { grant_type: 'authorization_code', code: noOpenid, redirect_uri: REDIRECT_URI },
-      auth,
-    )
+    const kb = await tokensFor(server, client.clientId, auth, 'kb:read')
     expect(await rejection(server.userinfo(`Bearer ${kb.accessToken}`))).toMatchObject({
       error: 'insufficient_scope',
       status: 403,
