@@ -69,6 +69,25 @@ describe('signing key rotation', () => {
     for (const key of keys) expect(JSON.parse(key.privateJwk)).toHaveProperty('d')
   })
 
+  it('makes one first key when two instances start at once with clocks a second apart', async () => {
+    // The race seen on PostgreSQL: the later clock inserted first; the earlier one did not count a key
+    // activating a second "later" as present and made a second key.
+    const store = createMemoryStore()
+    const early = manualClock()
+    const late = manualClock()
+    late.advance(1)
+    const a = createAuthorizationServer({ issuer: ISSUER, store, now: late.now })
+    const b = createAuthorizationServer({ issuer: ISSUER, store, now: early.now })
+    const { client, clientSecret } = await a.registerClient({ name: 's', grantTypes: ['client_credentials'] })
+    const auth = { authorization: basic(client.clientId, clientSecret ?? '') }
+    const first = (await a.token({ grant_type: 'client_credentials' }, auth)).accessToken
+    const second = (await b.token({ grant_type: 'client_credentials' }, auth)).accessToken
+    const accessKeys = (await store.signingKeys.list()).filter((key) => key.alg === 'ES256')
+    expect(accessKeys).toHaveLength(1)
+    expect(decodeProtectedHeader(second).kid).toBe(decodeProtectedHeader(first).kid)
+    await expect(a.verifyAccessToken(second)).resolves.toBeDefined()
+  })
+
   it('refuses tokens signed by a key that is not ours', async () => {
     const a = await setUp()
     const b = await setUp()

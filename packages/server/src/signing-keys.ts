@@ -87,6 +87,12 @@ export async function createSigningKeyRecord(
   }
 }
 
+/**
+ * Seconds within which two instances creating the first key of an algorithm at the same moment find
+ * each other's key (their clocks read on either side of a second boundary, a slow store).
+ */
+const FIRST_KEY_CLOCK_WINDOW = 5
+
 export function createSigningKeyManager(options: SigningKeyManagerOptions): SigningKeyManager {
   const { store, now } = options
   const cacheSeconds = options.cacheSeconds ?? 30
@@ -178,13 +184,14 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
       if (!signer) {
         // Nobody can have cached a JWKS without a signing key yet, so the first key signs at once. The
         // store inserts it only if no other instance did in the meantime; everyone then signs with
-        // whichever key won.
+        // whichever key won. Another instance that read its clock a moment after this one made a key
+        // that activates a second or two "later": it counts as present, and signs here too.
         let pending = creating.get(alg)
         if (!pending) {
           pending = (async () => {
             await store.signingKeys.createIfAbsent(await createSigningKeyRecord(alg, t, t), {
               now: t,
-              activeAt: t,
+              activeAt: t + FIRST_KEY_CLOCK_WINDOW,
             })
           })().finally(() => {
             creating.delete(alg)
@@ -192,7 +199,9 @@ export function createSigningKeyManager(options: SigningKeyManagerOptions): Sign
           creating.set(alg, pending)
         }
         await pending
-        signer = pickSigner(await readNow(), t, alg)
+        const keys = await readNow()
+        signer =
+          pickSigner(keys, Math.max(now(), t), alg) ?? pickSigner(keys, t + FIRST_KEY_CLOCK_WINDOW, alg)
       }
       if (!signer) throw new Error('no signing key could be created')
       return toActive(signer)
