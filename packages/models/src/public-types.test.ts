@@ -171,6 +171,9 @@ describe('the other models', () => {
       | 'UserInfoResponse'
       | 'AccessTokenClaims'
       | 'IdTokenClaims'
+      | 'PushedAuthorizationResponse'
+      | 'DPoPProofClaims'
+      | 'ClientAssertionClaims'
     >()
   })
 })
