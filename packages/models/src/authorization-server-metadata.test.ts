@@ -60,6 +60,8 @@ const full = {
   dpop_signing_alg_values_supported: ['ES256', 'EdDSA'],
   pushed_authorization_request_endpoint: `${ISSUER}/api/v1/oauth2/par`,
   require_pushed_authorization_requests: false,
+  device_authorization_endpoint: `${ISSUER}/api/v1/oauth2/device_authorization`,
+  end_session_endpoint: `${ISSUER}/api/v1/oauth2/logout`,
 }
 
 function valuesAt(member: string): MemberBoundaries {
@@ -121,6 +123,8 @@ describeWireFields(authorizationServerMetadataCodec, {
     dpop_signing_alg_values_supported: valuesAt('dpop_signing_alg_values_supported'),
     pushed_authorization_request_endpoint: url,
     require_pushed_authorization_requests: flag,
+    device_authorization_endpoint: url,
+    end_session_endpoint: url,
   },
 })
 describeRoundTrips(authorizationServerMetadataCodec)
@@ -137,6 +141,8 @@ describe('authorizationServerMetadataCodec', () => {
       userinfoEndpoint: full.userinfo_endpoint,
       idTokenSigningAlgValuesSupported: ['ES256', 'EdDSA', 'RS256'],
       authorizationResponseIssParameterSupported: true,
+      deviceAuthorizationEndpoint: full.device_authorization_endpoint,
+      endSessionEndpoint: full.end_session_endpoint,
     })
     expect(Object.keys(model)).toHaveLength(Object.keys(full).length)
   })

@@ -66,6 +66,10 @@ export interface AuthorizationServerMetadata {
   pushedAuthorizationRequestEndpoint?: string | undefined
   /** Whether every authorization request must be pushed first (RFC 9126 §5); absent means false. */
   requirePushedAuthorizationRequests?: boolean | undefined
+  /** URL of the device authorization endpoint (RFC 8628 §4). */
+  deviceAuthorizationEndpoint?: string | undefined
+  /** URL the relying party sends the browser to for logout (OpenID Connect RP-Initiated Logout 1.0 §2.1). */
+  endSessionEndpoint?: string | undefined
 }
 
 export const AuthorizationServerMetadataWire = Type.Object(
@@ -142,6 +146,12 @@ export const AuthorizationServerMetadataWire = Type.Object(
         description:
           'Whether the server accepts authorization requests only through its pushed authorization request endpoint (RFC 9126 §5); absent means false.',
       }),
+    ),
+    device_authorization_endpoint: Type.Optional(
+      url('URL of the device authorization endpoint (RFC 8628 §4).'),
+    ),
+    end_session_endpoint: Type.Optional(
+      url('URL of the logout endpoint (OpenID Connect RP-Initiated Logout 1.0 §2.1).'),
     ),
   },
   {

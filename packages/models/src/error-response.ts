@@ -1,9 +1,9 @@
 import Type, { type Static } from 'typebox'
 
 /**
- * The error codes RFC 6749 §5.2, §4.1.2.1, RFC 7009 §2.2.1, RFC 8707 §2, RFC 7591 §3.2.2, RFC 9449 §§5, 8
- * and 12.2 (DPoP), RFC 9101 §6.2 (request objects and request URIs, which RFC 9126 pushes) and OIDC
- * define; the set is open (RFC 6749 §8.5).
+ * The error codes RFC 6749 §5.2, §4.1.2.1, RFC 7009 §2.2.1, RFC 8707 §2, RFC 7591 §3.2.2, RFC 8628 §3.5,
+ * RFC 9449 §§5, 8 and 12.2 (DPoP), RFC 9101 §6.2 (request objects and request URIs, which RFC 9126
+ * pushes) and OIDC define; the set is open (RFC 6749 §8.5).
  */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
@@ -29,6 +29,9 @@ export const OAUTH_ERROR_CODES = [
   'use_dpop_nonce',
   'invalid_request_uri',
   'invalid_request_object',
+  'authorization_pending',
+  'slow_down',
+  'expired_token',
 ] as const
 export type KnownOAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number]
 /** A known code, or any other code an extension defines (kept open, as RFC 6749 §8.5 allows). */

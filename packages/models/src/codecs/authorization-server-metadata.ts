@@ -63,6 +63,9 @@ export const authorizationServerMetadataCodec: Codec<
       model.pushedAuthorizationRequestEndpoint = wire.pushed_authorization_request_endpoint
     if (wire.require_pushed_authorization_requests !== undefined)
       model.requirePushedAuthorizationRequests = wire.require_pushed_authorization_requests
+    if (wire.device_authorization_endpoint !== undefined)
+      model.deviceAuthorizationEndpoint = wire.device_authorization_endpoint
+    if (wire.end_session_endpoint !== undefined) model.endSessionEndpoint = wire.end_session_endpoint
     return model
   },
   (model): AuthorizationServerMetadataWire => {
@@ -112,6 +115,9 @@ export const authorizationServerMetadataCodec: Codec<
       wire.pushed_authorization_request_endpoint = model.pushedAuthorizationRequestEndpoint
     if (model.requirePushedAuthorizationRequests !== undefined)
       wire.require_pushed_authorization_requests = model.requirePushedAuthorizationRequests
+    if (model.deviceAuthorizationEndpoint !== undefined)
+      wire.device_authorization_endpoint = model.deviceAuthorizationEndpoint
+    if (model.endSessionEndpoint !== undefined) wire.end_session_endpoint = model.endSessionEndpoint
     return wire
   },
 )

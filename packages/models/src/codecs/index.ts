@@ -24,8 +24,10 @@ export {
   type ClientAuthenticationMethodName,
   JWT_BEARER_CLIENT_ASSERTION_TYPE,
 } from './client-authentication-methods.js'
+export { deviceAuthorizationResponseCodec } from './device-authorization.js'
 export { DPOP_PROOF_JWT_TYPE, DPOP_SCHEME } from './dpop.js'
 export { dpopProofClaimsCodec } from './dpop-proof-claims.js'
+export { endSessionRequestCodec } from './end-session-request.js'
 export { errorResponseCodec } from './error-response.js'
 export { idTokenClaimsCodec } from './id-token-claims.js'
 export { introspectionResponseCodec } from './introspection-response.js'
