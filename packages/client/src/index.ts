@@ -3,17 +3,23 @@ export type {
   IdTokenClaims,
   IntrospectionResponse,
   OAuthTokenResponse,
+  PushedAuthorizationResponse,
   UserInfoResponse,
   ValidatedOAuthTokenResponse,
   ValidationIssue,
 } from '@pipeshub/models'
 export type { AuthorizationCallback } from './authorization-callback.js'
 export {
+  CLIENT_ASSERTION_LIFETIME_SECONDS,
+  type PrivateKeyJwtOptions,
+} from './client-assertion.js'
+export {
   basicAuthorizationHeader,
   type ClientAuthenticationMethod,
   formUrlEncode,
 } from './client-authentication.js'
 export { type DiscoveredMetadata, type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
+export { accessTokenHashForDPoP, DPoPKey, type DPoPProofRequest, dpopTargetUri } from './dpop.js'
 export {
   AuthorizationCallbackError,
   type AuthorizationCallbackFailure,
@@ -32,6 +38,7 @@ export type { ExtensionGrantOptions, ExtensionGrantParameters } from './extensio
 export type { CallOptions, FetchLike } from './http.js'
 export { DEFAULT_ID_TOKEN_ALGORITHMS } from './id-token.js'
 export {
+  type AccessTokenCredential,
   type AuthorizationCallbackParameters,
   type AuthorizationCodeParameters,
   type AuthorizationRequest,
@@ -41,6 +48,9 @@ export {
   type IntrospectionParameters,
   OAuthClient,
   type OAuthClientOptions,
+  type ProtectedResourceRequest,
+  type PushedAuthorizationRequest,
+  type PushedAuthorizationRequestParameters,
   type RefreshParameters,
   type RevocationParameters,
   type Scope,
