@@ -48,6 +48,8 @@ const full = {
   id_token_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256'],
   claims_supported: ['sub', 'iss', 'email', 'email_verified', 'name'],
   authorization_response_iss_parameter_supported: true,
+  device_authorization_endpoint: `${ISSUER}/api/v1/oauth2/device_authorization`,
+  end_session_endpoint: `${ISSUER}/api/v1/oauth2/logout`,
 }
 
 function valuesAt(member: string): MemberBoundaries {
@@ -113,6 +115,8 @@ describeWireFields(authorizationServerMetadataCodec, {
         { value: null, keyword: 'type' },
       ],
     },
+    device_authorization_endpoint: url,
+    end_session_endpoint: url,
   },
 })
 describeRoundTrips(authorizationServerMetadataCodec)
@@ -129,6 +133,8 @@ describe('authorizationServerMetadataCodec', () => {
       userinfoEndpoint: full.userinfo_endpoint,
       idTokenSigningAlgValuesSupported: ['ES256', 'EdDSA', 'RS256'],
       authorizationResponseIssParameterSupported: true,
+      deviceAuthorizationEndpoint: full.device_authorization_endpoint,
+      endSessionEndpoint: full.end_session_endpoint,
     })
     expect(Object.keys(model)).toHaveLength(Object.keys(full).length)
   })

@@ -60,6 +60,10 @@ export interface AuthorizationServerMetadata {
   claimsSupported?: string[] | undefined
   /** Whether authorization responses carry the `iss` parameter (RFC 9207 §3); absent means false. */
   authorizationResponseIssParameterSupported?: boolean | undefined
+  /** URL of the device authorization endpoint (RFC 8628 §4). */
+  deviceAuthorizationEndpoint?: string | undefined
+  /** URL the relying party sends the browser to for logout (OpenID Connect RP-Initiated Logout 1.0 §2.1). */
+  endSessionEndpoint?: string | undefined
 }
 
 export const AuthorizationServerMetadataWire = Type.Object(
@@ -124,6 +128,12 @@ export const AuthorizationServerMetadataWire = Type.Object(
         description:
           'Whether authorization responses carry the `iss` parameter (RFC 9207 §3); absent means false.',
       }),
+    ),
+    device_authorization_endpoint: Type.Optional(
+      url('URL of the device authorization endpoint (RFC 8628 §4).'),
+    ),
+    end_session_endpoint: Type.Optional(
+      url('URL of the logout endpoint (OpenID Connect RP-Initiated Logout 1.0 §2.1).'),
     ),
   },
   {

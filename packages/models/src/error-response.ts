@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox'
 
 /**
- * The error codes RFC 6749 §5.2, §4.1.2.1, RFC 7009 §2.2.1, RFC 8707 §2, RFC 7591 §3.2.2 and OIDC define;
+ * The error codes RFC 6749 §5.2, §4.1.2.1, RFC 7009 §2.2.1, RFC 8707 §2, RFC 7591 §3.2.2, RFC 8628 §3.5 and
+ * OIDC define;
  * the set is open (RFC 6749 §8.5).
  */
 export const OAUTH_ERROR_CODES = [
@@ -24,6 +25,9 @@ export const OAUTH_ERROR_CODES = [
   'invalid_target',
   'invalid_redirect_uri',
   'invalid_client_metadata',
+  'authorization_pending',
+  'slow_down',
+  'expired_token',
 ] as const
 export type KnownOAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number]
 /** A known code, or any other code an extension defines (kept open, as RFC 6749 §8.5 allows). */

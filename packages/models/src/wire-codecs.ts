@@ -6,6 +6,8 @@ import { AuthorizationServerMetadataWire } from './authorization-server-metadata
 import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
 import * as codecs from './codecs/index.js'
 import * as requestCodecs from './codecs/requests.js'
+import { DeviceAuthorizationRequestWire, DeviceAuthorizationResponseWire } from './device-authorization.js'
+import { EndSessionRequestWire } from './end-session-request.js'
 import { OAuthErrorResponseWire } from './error-response.js'
 import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
@@ -17,6 +19,7 @@ import type { TokenRequestGrantType } from './token-request.js'
 import {
   AuthorizationCodeTokenRequestWire,
   ClientCredentialsTokenRequestWire,
+  DeviceCodeTokenRequestWire,
   RefreshTokenRequestWire,
 } from './token-request.js'
 import { OAuthTokenResponseWire } from './token-response.js'
@@ -41,6 +44,19 @@ export const refreshTokenRequestCodec = withSchema(
   requestCodecs.refreshTokenRequestCodec,
   RefreshTokenRequestWire,
 )
+export const deviceCodeTokenRequestCodec = withSchema(
+  requestCodecs.deviceCodeTokenRequestCodec,
+  DeviceCodeTokenRequestWire,
+)
+export const deviceAuthorizationRequestCodec = withSchema(
+  requestCodecs.deviceAuthorizationRequestCodec,
+  DeviceAuthorizationRequestWire,
+)
+export const deviceAuthorizationResponseCodec = withSchema(
+  codecs.deviceAuthorizationResponseCodec,
+  DeviceAuthorizationResponseWire,
+)
+export const endSessionRequestCodec = withSchema(codecs.endSessionRequestCodec, EndSessionRequestWire)
 export const tokenResponseCodec = withSchema(codecs.tokenResponseCodec, OAuthTokenResponseWire)
 export const errorResponseCodec = withSchema(codecs.errorResponseCodec, OAuthErrorResponseWire)
 export const idTokenClaimsCodec = withSchema(codecs.idTokenClaimsCodec, IdTokenClaimsWire)
@@ -77,6 +93,7 @@ const codecByGrantType = {
   authorization_code: authorizationCodeTokenRequestCodec,
   client_credentials: clientCredentialsTokenRequestCodec,
   refresh_token: refreshTokenRequestCodec,
+  'urn:ietf:params:oauth:grant-type:device_code': deviceCodeTokenRequestCodec,
 } as const
 
 /**
@@ -90,6 +107,7 @@ export function tokenRequestCodecFor(
   | typeof authorizationCodeTokenRequestCodec
   | typeof clientCredentialsTokenRequestCodec
   | typeof refreshTokenRequestCodec
+  | typeof deviceCodeTokenRequestCodec
   | undefined {
   return typeof grantType === 'string' && Object.hasOwn(codecByGrantType, grantType)
     ? codecByGrantType[grantType as TokenRequestGrantType]

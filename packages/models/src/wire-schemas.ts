@@ -1,6 +1,8 @@
 import { AccessTokenClaimsWire } from './access-token-claims.js'
 import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
 import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
+import { DeviceAuthorizationRequestWire, DeviceAuthorizationResponseWire } from './device-authorization.js'
+import { EndSessionRequestWire } from './end-session-request.js'
 import { OAuthErrorResponseWire } from './error-response.js'
 import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
@@ -11,6 +13,7 @@ import { RevocationRequestWire } from './revocation-request.js'
 import {
   AuthorizationCodeTokenRequestWire,
   ClientCredentialsTokenRequestWire,
+  DeviceCodeTokenRequestWire,
   RefreshTokenRequestWire,
   TokenRequestWire,
 } from './token-request.js'
@@ -23,6 +26,7 @@ export type WireSchemas = {
   readonly AuthorizationCodeTokenRequest: typeof AuthorizationCodeTokenRequestWire
   readonly ClientCredentialsTokenRequest: typeof ClientCredentialsTokenRequestWire
   readonly RefreshTokenRequest: typeof RefreshTokenRequestWire
+  readonly DeviceCodeTokenRequest: typeof DeviceCodeTokenRequestWire
   readonly TokenRequest: typeof TokenRequestWire
   readonly RevocationRequest: typeof RevocationRequestWire
   readonly IntrospectionRequest: typeof IntrospectionRequestWire
@@ -31,6 +35,9 @@ export type WireSchemas = {
   readonly ProtectedResourceMetadata: typeof ProtectedResourceMetadataWire
   readonly ClientRegistrationRequest: typeof ClientRegistrationRequestWire
   readonly ClientRegistrationResponse: typeof ClientRegistrationResponseWire
+  readonly DeviceAuthorizationRequest: typeof DeviceAuthorizationRequestWire
+  readonly DeviceAuthorizationResponse: typeof DeviceAuthorizationResponseWire
+  readonly EndSessionRequest: typeof EndSessionRequestWire
   readonly JsonWebKey: typeof JsonWebKeyWire
   readonly JsonWebKeySet: typeof JsonWebKeySetWire
   readonly UserInfoResponse: typeof UserInfoResponseWire
@@ -48,6 +55,7 @@ export const wireSchemas: WireSchemas = {
   AuthorizationCodeTokenRequest: AuthorizationCodeTokenRequestWire,
   ClientCredentialsTokenRequest: ClientCredentialsTokenRequestWire,
   RefreshTokenRequest: RefreshTokenRequestWire,
+  DeviceCodeTokenRequest: DeviceCodeTokenRequestWire,
   TokenRequest: TokenRequestWire,
   RevocationRequest: RevocationRequestWire,
   IntrospectionRequest: IntrospectionRequestWire,
@@ -56,6 +64,9 @@ export const wireSchemas: WireSchemas = {
   ProtectedResourceMetadata: ProtectedResourceMetadataWire,
   ClientRegistrationRequest: ClientRegistrationRequestWire,
   ClientRegistrationResponse: ClientRegistrationResponseWire,
+  DeviceAuthorizationRequest: DeviceAuthorizationRequestWire,
+  DeviceAuthorizationResponse: DeviceAuthorizationResponseWire,
+  EndSessionRequest: EndSessionRequestWire,
   JsonWebKey: JsonWebKeyWire,
   JsonWebKeySet: JsonWebKeySetWire,
   UserInfoResponse: UserInfoResponseWire,

@@ -57,6 +57,9 @@ export const authorizationServerMetadataCodec: Codec<
     if (wire.claims_supported !== undefined) model.claimsSupported = [...wire.claims_supported]
     if (wire.authorization_response_iss_parameter_supported !== undefined)
       model.authorizationResponseIssParameterSupported = wire.authorization_response_iss_parameter_supported
+    if (wire.device_authorization_endpoint !== undefined)
+      model.deviceAuthorizationEndpoint = wire.device_authorization_endpoint
+    if (wire.end_session_endpoint !== undefined) model.endSessionEndpoint = wire.end_session_endpoint
     return model
   },
   (model): AuthorizationServerMetadataWire => {
@@ -100,6 +103,9 @@ export const authorizationServerMetadataCodec: Codec<
     if (model.claimsSupported !== undefined) wire.claims_supported = [...model.claimsSupported]
     if (model.authorizationResponseIssParameterSupported !== undefined)
       wire.authorization_response_iss_parameter_supported = model.authorizationResponseIssParameterSupported
+    if (model.deviceAuthorizationEndpoint !== undefined)
+      wire.device_authorization_endpoint = model.deviceAuthorizationEndpoint
+    if (model.endSessionEndpoint !== undefined) wire.end_session_endpoint = model.endSessionEndpoint
     return wire
   },
 )

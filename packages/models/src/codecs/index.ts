@@ -17,6 +17,8 @@ export {
 } from '../validation.js'
 export { copyAudience } from './audience.js'
 export { authorizationServerMetadataCodec } from './authorization-server-metadata.js'
+export { deviceAuthorizationResponseCodec } from './device-authorization.js'
+export { endSessionRequestCodec } from './end-session-request.js'
 export { errorResponseCodec } from './error-response.js'
 export { idTokenClaimsCodec } from './id-token-claims.js'
 export { introspectionResponseCodec } from './introspection-response.js'
