@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { createRequire } from 'node:module'
 import { Writable } from 'node:stream'
 import type { SecurityEvent } from '@pipeshub/server'
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
-import pretty from 'pino-pretty'
+import type pretty from 'pino-pretty'
 import { redactLogObject, redactSecrets, redactUrl } from './log-redaction.js'
+
+// pino-pretty (and its dependencies) load only when a terminal or `PIPESHUB_LOG_FORMAT=pretty` asks for
+// human lines: a server writing JSON does not pay for them at start-up.
+const require = createRequire(import.meta.url)
+const loadPretty = () => require('pino-pretty') as typeof pretty
 
 interface SerializedRequest {
   method: string | undefined
@@ -76,7 +82,7 @@ export function createLogger(options: TokenServerLoggerOptions): Logger {
   }
   if (prettyLogs(options.format, options.destination)) {
     // Synchronous, in this process: a worker-thread transport would lose lines at process.exit().
-    const stream = pretty({
+    const stream = loadPretty()({
       colorize: options.destination === undefined && process.stdout.isTTY === true,
       translateTime: 'SYS:HH:MM:ss.l',
       ignore: 'pid,hostname,service',
