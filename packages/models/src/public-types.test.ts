@@ -5,6 +5,10 @@ import type {
   AuthorizationCodeTokenRequestWire,
   AuthorizationServerMetadata,
   ClientCredentialsTokenRequest,
+  DeviceAuthorizationRequest,
+  DeviceAuthorizationResponse,
+  DeviceCodeTokenRequest,
+  EndSessionRequest,
   IdTokenClaims,
   IntrospectionResponse,
   IntrospectionResponseWire,
@@ -28,7 +32,11 @@ import {
   authorizationServerMetadataCodec,
   clientCredentialsTokenRequestCodec,
   decodeTokenResponse,
+  deviceAuthorizationRequestCodec,
+  deviceAuthorizationResponseCodec,
+  deviceCodeTokenRequestCodec,
   encodeTokenResponse,
+  endSessionRequestCodec,
   errorResponseCodec,
   idTokenClaimsCodec,
   introspectionRequestCodec,
@@ -100,11 +108,17 @@ describe('seed parity of OAuthTokenResponse', () => {
 describe('the other models', () => {
   it('tells the token requests apart by grantType', () => {
     expectTypeOf<TokenRequest['grantType']>().toEqualTypeOf<
-      'authorization_code' | 'client_credentials' | 'refresh_token'
+      | 'authorization_code'
+      | 'client_credentials'
+      | 'refresh_token'
+      | 'urn:ietf:params:oauth:grant-type:device_code'
     >()
     expectTypeOf<AuthorizationCodeTokenRequestWire['grant_type']>().toEqualTypeOf<'authorization_code'>()
     expectTypeOf<TokenRequestWire['grant_type']>().toEqualTypeOf<
-      'authorization_code' | 'client_credentials' | 'refresh_token'
+      | 'authorization_code'
+      | 'client_credentials'
+      | 'refresh_token'
+      | 'urn:ietf:params:oauth:grant-type:device_code'
     >()
     expectTypeOf(
       authorizationCodeTokenRequestCodec.decode,
@@ -115,6 +129,8 @@ describe('the other models', () => {
     expectTypeOf(refreshTokenRequestCodec.decode).returns.toEqualTypeOf<RefreshTokenRequest>()
     expectTypeOf<RefreshTokenRequest['refreshToken']>().toEqualTypeOf<string>()
     expectTypeOf<AuthorizationCodeTokenRequest['codeVerifier']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf(deviceCodeTokenRequestCodec.decode).returns.toEqualTypeOf<DeviceCodeTokenRequest>()
+    expectTypeOf<DeviceCodeTokenRequest['deviceCode']>().toEqualTypeOf<string>()
   })
 
   it('returns the camelCase model from every codec', () => {
@@ -128,6 +144,9 @@ describe('the other models', () => {
     expectTypeOf(idTokenClaimsCodec.decode).returns.toEqualTypeOf<IdTokenClaims>()
     expectTypeOf(errorResponseCodec.decode).returns.toEqualTypeOf<OAuthErrorResponse>()
     expectTypeOf(tokenResponseCodec.decode).returns.toEqualTypeOf<ValidatedOAuthTokenResponse>()
+    expectTypeOf(deviceAuthorizationRequestCodec.decode).returns.toEqualTypeOf<DeviceAuthorizationRequest>()
+    expectTypeOf(deviceAuthorizationResponseCodec.decode).returns.toEqualTypeOf<DeviceAuthorizationResponse>()
+    expectTypeOf(endSessionRequestCodec.decode).returns.toEqualTypeOf<EndSessionRequest>()
   })
 
   it('pins the members the RFCs require', () => {
@@ -139,6 +158,11 @@ describe('the other models', () => {
     expectTypeOf<AccessTokenClaims['aud']>().toEqualTypeOf<string | string[]>()
     expectTypeOf<IdTokenClaims['sub']>().toEqualTypeOf<string>()
     expectTypeOf<UserInfoResponse['emailVerified']>().toEqualTypeOf<boolean | undefined>()
+    expectTypeOf<DeviceAuthorizationResponse['deviceCode']>().toEqualTypeOf<string>()
+    expectTypeOf<DeviceAuthorizationResponse['userCode']>().toEqualTypeOf<string>()
+    expectTypeOf<DeviceAuthorizationResponse['verificationUri']>().toEqualTypeOf<string>()
+    expectTypeOf<DeviceAuthorizationResponse['expiresIn']>().toEqualTypeOf<number>()
+    expectTypeOf<DeviceAuthorizationResponse['interval']>().toEqualTypeOf<number | undefined>()
   })
 
   it('cannot type a private member into a published key', () => {
@@ -158,6 +182,7 @@ describe('the other models', () => {
       | 'AuthorizationCodeTokenRequest'
       | 'ClientCredentialsTokenRequest'
       | 'RefreshTokenRequest'
+      | 'DeviceCodeTokenRequest'
       | 'TokenRequest'
       | 'RevocationRequest'
       | 'IntrospectionRequest'
@@ -166,11 +191,17 @@ describe('the other models', () => {
       | 'ProtectedResourceMetadata'
       | 'ClientRegistrationRequest'
       | 'ClientRegistrationResponse'
+      | 'DeviceAuthorizationRequest'
+      | 'DeviceAuthorizationResponse'
+      | 'EndSessionRequest'
       | 'JsonWebKey'
       | 'JsonWebKeySet'
       | 'UserInfoResponse'
       | 'AccessTokenClaims'
       | 'IdTokenClaims'
+      | 'PushedAuthorizationResponse'
+      | 'DPoPProofClaims'
+      | 'ClientAssertionClaims'
     >()
   })
 })

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest'
 import {
   authorizationCodeTokenRequestCodec,
   clientCredentialsTokenRequestCodec,
+  DEVICE_CODE_GRANT_TYPE,
+  deviceCodeTokenRequestCodec,
   refreshTokenRequestCodec,
+  TOKEN_REQUEST_GRANT_TYPES,
   TokenRequestWire,
   tokenRequestCodecFor,
 } from './index.js'
@@ -167,6 +170,47 @@ describeWireFields(refreshTokenRequestCodec, {
 })
 describeRoundTrips(refreshTokenRequestCodec)
 
+describeWireFields(deviceCodeTokenRequestCodec, {
+  full: {
+    grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+    device_code: 'GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS',
+    client_id: '1406020730',
+    client_secret: '7Fjfp0ZBr1KtDRbnfVdmIw',
+  },
+  required: ['grant_type', 'device_code'],
+  members: {
+    grant_type: {
+      accept: ['urn:ietf:params:oauth:grant-type:device_code'],
+      reject: [
+        { value: 'device_code', keyword: 'const' },
+        { value: 'urn:ietf:params:oauth:grant-type:device_code ', keyword: 'const' },
+      ],
+    },
+    device_code: vschar,
+    client_id: clientId,
+    client_secret: clientSecret,
+  },
+})
+describeRoundTrips(deviceCodeTokenRequestCodec)
+
+describe('deviceCodeTokenRequestCodec', () => {
+  // RFC 8628 §3.4, the example request's form body.
+  it('decodes the RFC 8628 §3.4 example request', () => {
+    const form = new URLSearchParams(
+      'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS&client_id=1406020730',
+    )
+    expect(deviceCodeTokenRequestCodec.decode(Object.fromEntries(form))).toEqual({
+      grantType: 'urn:ietf:params:oauth:grant-type:device_code',
+      deviceCode: 'GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS',
+      clientId: '1406020730',
+    })
+  })
+
+  it('is a grant type of TokenRequest', () => {
+    expect(TOKEN_REQUEST_GRANT_TYPES).toContain('urn:ietf:params:oauth:grant-type:device_code')
+  })
+})
+
 describe('authorizationCodeTokenRequestCodec', () => {
   it('maps the form parameters to the camelCase model', () => {
     expect(
@@ -194,6 +238,7 @@ describe('tokenRequestCodecFor', () => {
     ['authorization_code', authorizationCodeTokenRequestCodec],
     ['client_credentials', clientCredentialsTokenRequestCodec],
     ['refresh_token', refreshTokenRequestCodec],
+    ['urn:ietf:params:oauth:grant-type:device_code', deviceCodeTokenRequestCodec],
   ] as const)('picks the codec of the %s grant', (grantType, codec) => {
     expect(tokenRequestCodecFor(grantType)).toBe(codec)
   })
@@ -202,7 +247,8 @@ describe('tokenRequestCodecFor', () => {
     undefined,
     '',
     'password',
-    'urn:ietf:params:oauth:grant-type:device_code',
+    'device_code',
+    'urn:ietf:params:oauth:grant-type:device_code ',
     'toString',
     '__proto__',
     1,
@@ -224,10 +270,12 @@ describe('TokenRequestWire', () => {
     expect(validator.Check({ grant_type: 'authorization_code', code: 'c' })).toBe(true)
     expect(validator.Check({ grant_type: 'client_credentials' })).toBe(true)
     expect(validator.Check({ grant_type: 'refresh_token', refresh_token: 'r' })).toBe(true)
+    expect(validator.Check({ grant_type: DEVICE_CODE_GRANT_TYPE, device_code: 'd' })).toBe(true)
   })
   it('refuses a grant without its own members, or an unknown grant', () => {
     expect(validator.Check({ grant_type: 'authorization_code' })).toBe(false)
     expect(validator.Check({ grant_type: 'refresh_token', code: 'c' })).toBe(false)
     expect(validator.Check({ grant_type: 'password', username: 'u', password: 'p' })).toBe(false)
+    expect(validator.Check({ grant_type: DEVICE_CODE_GRANT_TYPE, code: 'c' })).toBe(false)
   })
 })

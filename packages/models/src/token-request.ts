@@ -135,16 +135,59 @@ export const RefreshTokenRequestWire = Type.Object(
 )
 export type RefreshTokenRequestWire = Static<typeof RefreshTokenRequestWire>
 
+/** The `grant_type` of the device access token request (RFC 8628 §3.4). */
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code'
+export type DeviceCodeGrantType = typeof DEVICE_CODE_GRANT_TYPE
+
+/** RFC 8628 §3.4: the device access token request a device polls with. */
+export interface DeviceCodeTokenRequest {
+  grantType: DeviceCodeGrantType
+  /** The `device_code` of the device authorization response. */
+  deviceCode: string
+  /** Required when the client does not authenticate (RFC 8628 §3.4). */
+  clientId?: string | undefined
+  clientSecret?: string | undefined
+}
+
+export const DeviceCodeTokenRequestWire = Type.Object(
+  {
+    grant_type: Type.Literal(DEVICE_CODE_GRANT_TYPE, {
+      description: 'Value MUST be "urn:ietf:params:oauth:grant-type:device_code".',
+    }),
+    device_code: Type.String({
+      pattern: VSCHAR_PATTERN,
+      description: 'The device verification code, device_code, of the device authorization response.',
+    }),
+    client_id: Type.Optional(clientId()),
+    client_secret: Type.Optional(clientSecret()),
+  },
+  {
+    $id: 'https://schemas.pipeshub.com/oauth/device-code-token-request.schema.json',
+    title: 'DeviceCodeTokenRequest',
+    description: 'Device access token request (RFC 8628 §3.4).',
+  },
+)
+export type DeviceCodeTokenRequestWire = Static<typeof DeviceCodeTokenRequestWire>
+
 /** A token request of any grant this stack supports, told apart by `grantType`. */
-export type TokenRequest = AuthorizationCodeTokenRequest | ClientCredentialsTokenRequest | RefreshTokenRequest
+export type TokenRequest =
+  | AuthorizationCodeTokenRequest
+  | ClientCredentialsTokenRequest
+  | RefreshTokenRequest
+  | DeviceCodeTokenRequest
 
 export const TokenRequestWire = Type.Union(
-  [AuthorizationCodeTokenRequestWire, ClientCredentialsTokenRequestWire, RefreshTokenRequestWire],
+  [
+    AuthorizationCodeTokenRequestWire,
+    ClientCredentialsTokenRequestWire,
+    RefreshTokenRequestWire,
+    DeviceCodeTokenRequestWire,
+  ],
   {
     $id: 'https://schemas.pipeshub.com/oauth/token-request.schema.json',
     title: 'TokenRequest',
     description:
-      'An access token request of the authorization_code, client_credentials or refresh_token grant.',
+      'An access token request of the authorization_code, client_credentials, refresh_token or device_code (RFC 8628) grant.',
   },
 )
 export type TokenRequestWire = Static<typeof TokenRequestWire>
@@ -154,5 +197,6 @@ export const TOKEN_REQUEST_GRANT_TYPES = [
   'authorization_code',
   'client_credentials',
   'refresh_token',
+  DEVICE_CODE_GRANT_TYPE,
 ] as const
 export type TokenRequestGrantType = (typeof TOKEN_REQUEST_GRANT_TYPES)[number]

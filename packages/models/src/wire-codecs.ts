@@ -3,20 +3,26 @@
 
 import { AccessTokenClaimsWire } from './access-token-claims.js'
 import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
+import { ClientAssertionClaimsWire } from './client-assertion-claims.js'
 import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
 import * as codecs from './codecs/index.js'
 import * as requestCodecs from './codecs/requests.js'
+import { DeviceAuthorizationRequestWire, DeviceAuthorizationResponseWire } from './device-authorization.js'
+import { DPoPProofClaimsWire } from './dpop-proof-claims.js'
+import { EndSessionRequestWire } from './end-session-request.js'
 import { OAuthErrorResponseWire } from './error-response.js'
 import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
 import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
+import { PushedAuthorizationResponseWire } from './pushed-authorization-response.js'
 import { RevocationRequestWire } from './revocation-request.js'
 import type { TokenRequestGrantType } from './token-request.js'
 import {
   AuthorizationCodeTokenRequestWire,
   ClientCredentialsTokenRequestWire,
+  DeviceCodeTokenRequestWire,
   RefreshTokenRequestWire,
 } from './token-request.js'
 import { OAuthTokenResponseWire } from './token-response.js'
@@ -41,6 +47,19 @@ export const refreshTokenRequestCodec = withSchema(
   requestCodecs.refreshTokenRequestCodec,
   RefreshTokenRequestWire,
 )
+export const deviceCodeTokenRequestCodec = withSchema(
+  requestCodecs.deviceCodeTokenRequestCodec,
+  DeviceCodeTokenRequestWire,
+)
+export const deviceAuthorizationRequestCodec = withSchema(
+  requestCodecs.deviceAuthorizationRequestCodec,
+  DeviceAuthorizationRequestWire,
+)
+export const deviceAuthorizationResponseCodec = withSchema(
+  codecs.deviceAuthorizationResponseCodec,
+  DeviceAuthorizationResponseWire,
+)
+export const endSessionRequestCodec = withSchema(codecs.endSessionRequestCodec, EndSessionRequestWire)
 export const tokenResponseCodec = withSchema(codecs.tokenResponseCodec, OAuthTokenResponseWire)
 export const errorResponseCodec = withSchema(codecs.errorResponseCodec, OAuthErrorResponseWire)
 export const idTokenClaimsCodec = withSchema(codecs.idTokenClaimsCodec, IdTokenClaimsWire)
@@ -67,6 +86,15 @@ export const introspectionResponseCodec = withSchema(
   codecs.introspectionResponseCodec,
   IntrospectionResponseWire,
 )
+export const pushedAuthorizationResponseCodec = withSchema(
+  codecs.pushedAuthorizationResponseCodec,
+  PushedAuthorizationResponseWire,
+)
+export const dpopProofClaimsCodec = withSchema(codecs.dpopProofClaimsCodec, DPoPProofClaimsWire)
+export const clientAssertionClaimsCodec = withSchema(
+  codecs.clientAssertionClaimsCodec,
+  ClientAssertionClaimsWire,
+)
 
 /** Validates a wire token response and returns the camelCase model; throws `WireValidationError`. */
 export const decodeTokenResponse = tokenResponseCodec.decode
@@ -77,6 +105,7 @@ const codecByGrantType = {
   authorization_code: authorizationCodeTokenRequestCodec,
   client_credentials: clientCredentialsTokenRequestCodec,
   refresh_token: refreshTokenRequestCodec,
+  'urn:ietf:params:oauth:grant-type:device_code': deviceCodeTokenRequestCodec,
 } as const
 
 /**
@@ -90,6 +119,7 @@ export function tokenRequestCodecFor(
   | typeof authorizationCodeTokenRequestCodec
   | typeof clientCredentialsTokenRequestCodec
   | typeof refreshTokenRequestCodec
+  | typeof deviceCodeTokenRequestCodec
   | undefined {
   return typeof grantType === 'string' && Object.hasOwn(codecByGrantType, grantType)
     ? codecByGrantType[grantType as TokenRequestGrantType]

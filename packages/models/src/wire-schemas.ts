@@ -1,16 +1,22 @@
 import { AccessTokenClaimsWire } from './access-token-claims.js'
 import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
+import { ClientAssertionClaimsWire } from './client-assertion-claims.js'
 import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
+import { DeviceAuthorizationRequestWire, DeviceAuthorizationResponseWire } from './device-authorization.js'
+import { DPoPProofClaimsWire } from './dpop-proof-claims.js'
+import { EndSessionRequestWire } from './end-session-request.js'
 import { OAuthErrorResponseWire } from './error-response.js'
 import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
 import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
+import { PushedAuthorizationResponseWire } from './pushed-authorization-response.js'
 import { RevocationRequestWire } from './revocation-request.js'
 import {
   AuthorizationCodeTokenRequestWire,
   ClientCredentialsTokenRequestWire,
+  DeviceCodeTokenRequestWire,
   RefreshTokenRequestWire,
   TokenRequestWire,
 } from './token-request.js'
@@ -23,6 +29,7 @@ export type WireSchemas = {
   readonly AuthorizationCodeTokenRequest: typeof AuthorizationCodeTokenRequestWire
   readonly ClientCredentialsTokenRequest: typeof ClientCredentialsTokenRequestWire
   readonly RefreshTokenRequest: typeof RefreshTokenRequestWire
+  readonly DeviceCodeTokenRequest: typeof DeviceCodeTokenRequestWire
   readonly TokenRequest: typeof TokenRequestWire
   readonly RevocationRequest: typeof RevocationRequestWire
   readonly IntrospectionRequest: typeof IntrospectionRequestWire
@@ -31,11 +38,17 @@ export type WireSchemas = {
   readonly ProtectedResourceMetadata: typeof ProtectedResourceMetadataWire
   readonly ClientRegistrationRequest: typeof ClientRegistrationRequestWire
   readonly ClientRegistrationResponse: typeof ClientRegistrationResponseWire
+  readonly DeviceAuthorizationRequest: typeof DeviceAuthorizationRequestWire
+  readonly DeviceAuthorizationResponse: typeof DeviceAuthorizationResponseWire
+  readonly EndSessionRequest: typeof EndSessionRequestWire
   readonly JsonWebKey: typeof JsonWebKeyWire
   readonly JsonWebKeySet: typeof JsonWebKeySetWire
   readonly UserInfoResponse: typeof UserInfoResponseWire
   readonly AccessTokenClaims: typeof AccessTokenClaimsWire
   readonly IdTokenClaims: typeof IdTokenClaimsWire
+  readonly PushedAuthorizationResponse: typeof PushedAuthorizationResponseWire
+  readonly DPoPProofClaims: typeof DPoPProofClaimsWire
+  readonly ClientAssertionClaims: typeof ClientAssertionClaimsWire
 }
 
 /**
@@ -48,6 +61,7 @@ export const wireSchemas: WireSchemas = {
   AuthorizationCodeTokenRequest: AuthorizationCodeTokenRequestWire,
   ClientCredentialsTokenRequest: ClientCredentialsTokenRequestWire,
   RefreshTokenRequest: RefreshTokenRequestWire,
+  DeviceCodeTokenRequest: DeviceCodeTokenRequestWire,
   TokenRequest: TokenRequestWire,
   RevocationRequest: RevocationRequestWire,
   IntrospectionRequest: IntrospectionRequestWire,
@@ -56,11 +70,17 @@ export const wireSchemas: WireSchemas = {
   ProtectedResourceMetadata: ProtectedResourceMetadataWire,
   ClientRegistrationRequest: ClientRegistrationRequestWire,
   ClientRegistrationResponse: ClientRegistrationResponseWire,
+  DeviceAuthorizationRequest: DeviceAuthorizationRequestWire,
+  DeviceAuthorizationResponse: DeviceAuthorizationResponseWire,
+  EndSessionRequest: EndSessionRequestWire,
   JsonWebKey: JsonWebKeyWire,
   JsonWebKeySet: JsonWebKeySetWire,
   UserInfoResponse: UserInfoResponseWire,
   AccessTokenClaims: AccessTokenClaimsWire,
   IdTokenClaims: IdTokenClaimsWire,
+  PushedAuthorizationResponse: PushedAuthorizationResponseWire,
+  DPoPProofClaims: DPoPProofClaimsWire,
+  ClientAssertionClaims: ClientAssertionClaimsWire,
 }
 
 export type WireSchemaName = keyof WireSchemas

@@ -3,9 +3,11 @@
 import {
   checkAuthorizationCodeTokenRequest,
   checkClientCredentialsTokenRequest,
+  checkDeviceCodeTokenRequest,
   checkRefreshTokenRequest,
   issuesAuthorizationCodeTokenRequest,
   issuesClientCredentialsTokenRequest,
+  issuesDeviceCodeTokenRequest,
   issuesRefreshTokenRequest,
 } from '../generated/validators.js'
 import { copyResource } from '../resource-indicator-grammar.js'
@@ -14,6 +16,8 @@ import type {
   AuthorizationCodeTokenRequestWire,
   ClientCredentialsTokenRequest,
   ClientCredentialsTokenRequestWire,
+  DeviceCodeTokenRequest,
+  DeviceCodeTokenRequestWire,
   RefreshTokenRequest,
   RefreshTokenRequestWire,
 } from '../token-request.js'
@@ -86,6 +90,23 @@ export const refreshTokenRequestCodec: Codec<RefreshTokenRequestWire, RefreshTok
     if (model.clientId !== undefined) wire.client_id = model.clientId
     if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
     if (model.resource !== undefined) wire.resource = copyResource(model.resource)
+    return wire
+  },
+)
+
+export const deviceCodeTokenRequestCodec: Codec<DeviceCodeTokenRequestWire, DeviceCodeTokenRequest> = codec(
+  'DeviceCodeTokenRequest',
+  { check: checkDeviceCodeTokenRequest, issues: issuesDeviceCodeTokenRequest },
+  (wire): DeviceCodeTokenRequest => {
+    const model: DeviceCodeTokenRequest = { grantType: wire.grant_type, deviceCode: wire.device_code }
+    if (wire.client_id !== undefined) model.clientId = wire.client_id
+    if (wire.client_secret !== undefined) model.clientSecret = wire.client_secret
+    return model
+  },
+  (model): DeviceCodeTokenRequestWire => {
+    const wire: DeviceCodeTokenRequestWire = { grant_type: model.grantType, device_code: model.deviceCode }
+    if (model.clientId !== undefined) wire.client_id = model.clientId
+    if (model.clientSecret !== undefined) wire.client_secret = model.clientSecret
     return wire
   },
 )
