@@ -1,6 +1,12 @@
 // `@pipeshub/models/codecs`: every response codec the client reads, compiled ahead of time from the
 // wire schemas, with no schema library at run time (the entry point a browser bundle imports). The
 // package's main entry has the same codecs with their TypeBox schemas attached.
+export {
+  DEFAULT_DEVICE_POLLING_INTERVAL,
+  DEVICE_ACCESS_TOKEN_ERROR_CODES,
+  type DeviceAccessTokenErrorCode,
+  SLOW_DOWN_INTERVAL_INCREMENT,
+} from '../device-polling.js'
 export { formatScope, parseScope } from '../grammar.js'
 export {
   copyResource,
