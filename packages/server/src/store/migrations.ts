@@ -1,7 +1,11 @@
+import { postgresDialect, type SqlDialect, sqliteDialect } from './dialect.js'
+
 /**
  * Versioned schema migrations, applied in order at open and recorded in `pipeshub_oauth_migrations`.
- * Never edit a released migration: append a new one. Times are epoch seconds; scopes are
- * space-delimited; lists are JSON arrays.
+ * Each is written once, as a function of the dialect (column types differ). Never edit a released
+ * migration, not even its whitespace: the SQL it produces is pinned by `migrations.test.ts`, and a
+ * database that applied it keeps what it produced. Append a new one, with the next number. Times are
+ * epoch seconds; scopes are space-delimited; lists are JSON arrays.
  */
 export interface Migration {
   readonly version: number
@@ -9,7 +13,7 @@ export interface Migration {
   readonly sql: string
 }
 
-const initialTables = (bigint: string, bool: string, falseValue: string) => `
+const initialTables = ({ types: { bigint, boolean: bool, false: falseValue } }: SqlDialect) => `
 CREATE TABLE oauth_clients (
   client_id TEXT PRIMARY KEY,
   secret_hash TEXT,
@@ -99,7 +103,8 @@ CREATE TABLE oauth_revoked_access_tokens (
 `
 
 // A disabled client keeps its row (and its grants' history) instead of losing its redirect URIs.
-const clientDisabledAt = (bigint: string) => `ALTER TABLE oauth_clients ADD COLUMN disabled_at ${bigint};`
+const clientDisabledAt = ({ types: { bigint } }: SqlDialect) =>
+  `ALTER TABLE oauth_clients ADD COLUMN disabled_at ${bigint};`
 
 // CORS: the origins of a client's browser apps, a JSON array like redirect_uris.
 const clientWebOrigins = `ALTER TABLE oauth_clients ADD COLUMN web_origins TEXT NOT NULL DEFAULT '[]';`
@@ -112,7 +117,7 @@ const grantResources = `ALTER TABLE oauth_authorization_codes ADD COLUMN resourc
 ALTER TABLE oauth_refresh_token_families ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';`
 
 // RFC 7591/7592: the registration of a dynamically registered client (its access token, hashed).
-const clientRegistrations = (bigint: string) => `CREATE TABLE oauth_client_registrations (
+const clientRegistrations = ({ types: { bigint } }: SqlDialect) => `CREATE TABLE oauth_client_registrations (
   client_id TEXT PRIMARY KEY REFERENCES oauth_clients (client_id) ON DELETE CASCADE,
   access_token_hash TEXT NOT NULL,
   metadata TEXT NOT NULL,
@@ -120,7 +125,7 @@ const clientRegistrations = (bigint: string) => `CREATE TABLE oauth_client_regis
   updated_at ${bigint} NOT NULL
 );`
 // OIDC profile claims of the end-user: given_name, family_name, updated_at (OIDC Core §5.1).
-const userProfileClaims = (bigint: string) => `
+const userProfileClaims = ({ types: { bigint } }: SqlDialect) => `
 ALTER TABLE oauth_users ADD COLUMN given_name TEXT;
 ALTER TABLE oauth_users ADD COLUMN family_name TEXT;
 ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
@@ -129,24 +134,31 @@ ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
 // OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
 const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'initial', sql: initialTables('INTEGER', 'INTEGER', '0') },
-  { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('INTEGER') },
+interface MigrationSource {
+  readonly version: number
+  readonly name: string
+  readonly sql: string | ((dialect: SqlDialect) => string)
+}
+
+const MIGRATIONS: readonly MigrationSource[] = [
+  { version: 1, name: 'initial', sql: initialTables },
+  { version: 2, name: 'client_disabled_at', sql: clientDisabledAt },
   { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
   { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
   { version: 5, name: 'grant_resources', sql: grantResources },
-  { version: 6, name: 'client_registrations', sql: clientRegistrations('INTEGER') },
-  { version: 7, name: 'user_profile_claims', sql: userProfileClaims('INTEGER') },
+  { version: 6, name: 'client_registrations', sql: clientRegistrations },
+  { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
 ]
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'initial', sql: initialTables('BIGINT', 'BOOLEAN', 'FALSE') },
-  { version: 2, name: 'client_disabled_at', sql: clientDisabledAt('BIGINT') },
-  { version: 3, name: 'client_web_origins', sql: clientWebOrigins },
-  { version: 4, name: 'refresh_token_replaced_by', sql: refreshTokenReplacedBy },
-  { version: 5, name: 'grant_resources', sql: grantResources },
-  { version: 6, name: 'client_registrations', sql: clientRegistrations('BIGINT') },
-  { version: 7, name: 'user_profile_claims', sql: userProfileClaims('BIGINT') },
-  { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
-]
+/** The migrations as `dialect` runs them. */
+export function migrationsFor(dialect: SqlDialect): readonly Migration[] {
+  return MIGRATIONS.map(({ version, name, sql }) => ({
+    version,
+    name,
+    sql: typeof sql === 'string' ? sql : sql(dialect),
+  }))
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = migrationsFor(sqliteDialect)
+export const POSTGRES_MIGRATIONS: readonly Migration[] = migrationsFor(postgresDialect)

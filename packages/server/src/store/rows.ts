@@ -255,11 +255,6 @@ export const REFRESH_TOKEN_COLUMNS =
   'token_hash, family_id, client_id, subject, scope, auth_time, expires_at, created_at, rotated_at, access_token_jti, access_token_expires_at'
 export const SIGNING_KEY_COLUMNS = 'kid, alg, private_jwk, public_jwk, created_at, activates_at, expires_at'
 
-/** `$1, $2, ...` (PostgreSQL) or `?, ?, ...` (SQLite) for `n` parameters. */
-export function placeholders(n: number, style: 'pg' | 'sqlite', start = 1): string {
-  return Array.from({ length: n }, (_, i) => (style === 'pg' ? `$${i + start}` : '?')).join(', ')
-}
-
 /** Whether `key` is a key that `SigningKeyStore.createIfAbsent` treats as present. */
 export function matchesSigningKeyAbsence(
   key: SigningKeyRecord,
@@ -272,37 +267,4 @@ export function matchesSigningKeyAbsence(
     (absence.activeAt === undefined || key.activatesAt <= absence.activeAt) &&
     (absence.createdAfter === undefined || key.createdAt > absence.createdAfter)
   )
-}
-
-/** The same test as `matchesSigningKeyAbsence`, as a SQL condition and its parameters. */
-/** Gives the keys a rotation replaces their expiry: `expiresAt`, `alg`, the new `kid` (in that order). */
-export function retireSigningKeysSql(style: 'pg' | 'sqlite'): string {
-  const [a, b, c] = style === 'pg' ? ['$1', '$2', '$3'] : ['?', '?', '?']
-  return `UPDATE oauth_signing_keys SET expires_at = ${a} WHERE alg = ${b} AND kid <> ${c} AND expires_at IS NULL`
-}
-
-/** Deletes the keys expired at a time (its one parameter). */
-export function deleteExpiredSigningKeysSql(style: 'pg' | 'sqlite'): string {
-  return `DELETE FROM oauth_signing_keys WHERE expires_at IS NOT NULL AND expires_at <= ${style === 'pg' ? '$1' : '?'}`
-}
-
-export function signingKeyPresenceSql(
-  alg: SigningAlgorithm,
-  absence: SigningKeyAbsence,
-  style: 'pg' | 'sqlite',
-): { sql: string; params: Array<string | number> } {
-  const params: Array<string | number> = [alg, absence.now]
-  const p = () => (style === 'pg' ? `$${params.length}` : '?')
-  let sql = 'SELECT 1 AS found FROM oauth_signing_keys WHERE alg = '
-  sql += style === 'pg' ? '$1' : '?'
-  sql += ` AND (expires_at IS NULL OR expires_at > ${style === 'pg' ? '$2' : '?'})`
-  if (absence.activeAt !== undefined) {
-    params.push(absence.activeAt)
-    sql += ` AND activates_at <= ${p()}`
-  }
-  if (absence.createdAfter !== undefined) {
-    params.push(absence.createdAfter)
-    sql += ` AND created_at > ${p()}`
-  }
-  return { sql, params }
 }

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { postgresDialect, sqliteDialect } from './dialect.js'
+import { migrationsFor } from './migrations.js'
+
+// A database that applied a migration keeps what it produced, and never applies it again: a released
+// migration must produce, byte for byte, the SQL it produced when released. These are the SHA-256
+// digests of that SQL as released (versions 1-8 before the catalogue was written once for both dialects).
+const RELEASED: Record<string, Record<number, string>> = {
+  sqlite: {
+    1: '52cc6988177c2d27224b4267d6ced8f93d6636b77f7c56ac8c6197847e85c1a6',
+    2: '4955ba07d0c7888d7f4ad35713eed5926a4954a54ffc886b4981b9d0cc338e3a',
+    3: '530c4cf0b111babc997b96d06b846475aa3ff9e04cd83ebc191b02abdb21f984',
+    4: '8add6da9c77ec7f7ec98fd2302ad5b4d4de027643c9b8430a9a5de7e7121162e',
+    5: '39b34aa271d884bd387b86c72cf3664e29fe411093bdc29a403b0c1b4a7b09c6',
+    6: '37e218e543763853450fc976e475b830e6a7beb87a6dbed90449f5c728ea53e2',
+    7: 'e7b049beec3cd5387f9178cee874aa9aeb19c45460a61871f6047b6ddf2540cd',
+    8: '52ee562af0309ee28b57f7c49b264a14205b63e6eeab13d944ef551ee6fd88c2',
+  },
+  postgres: {
+    1: '0e2f152526bbe1a6bffd1841fd8d9a1a8439af1731e611ce5ce03ac6e9f15c09',
+    2: '4a6f87453813d42a8f4b9bf31f2217f1efc0b6c70cdfd1cb0cc99b7593b4e67a',
+    3: '530c4cf0b111babc997b96d06b846475aa3ff9e04cd83ebc191b02abdb21f984',
+    4: '8add6da9c77ec7f7ec98fd2302ad5b4d4de027643c9b8430a9a5de7e7121162e',
+    5: '39b34aa271d884bd387b86c72cf3664e29fe411093bdc29a403b0c1b4a7b09c6',
+    6: '9ac7c49e56d8e628ea6344a6756325ed9afe683f7be9f6dedaf665d043bf368f',
+    7: 'f74a1f77ad494aee99394887c09e377f35cd050e53a9f0962de5aeabb9bc6f5d',
+    8: '52ee562af0309ee28b57f7c49b264a14205b63e6eeab13d944ef551ee6fd88c2',
+  },
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+
+describe('released migrations', () => {
+  for (const dialect of [sqliteDialect, postgresDialect]) {
+    it(`produce for ${dialect.name} the SQL they produced when released`, () => {
+      const released = RELEASED[dialect.name] ?? {}
+      const produced = Object.fromEntries(
+        migrationsFor(dialect)
+          .filter((migration) => migration.version in released)
+          .map((migration) => [migration.version, sha256(migration.sql)]),
+      )
+      expect(produced).toEqual(released)
+    })
+  }
+
+  it('are numbered 1, 2, 3, ... with no gap or repeat', () => {
+    const versions = migrationsFor(sqliteDialect).map((migration) => migration.version)
+    expect(versions).toEqual(versions.map((_, i) => i + 1))
+  })
+})

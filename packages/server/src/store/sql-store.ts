@@ -1,0 +1,287 @@
+import type { SqlDialect } from './dialect.js'
+import { migrationsFor } from './migrations.js'
+import {
+  clientFromRow,
+  clientParams,
+  codeFromRow,
+  codeParams,
+  consentFromRow,
+  familyFromRow,
+  familyParams,
+  joinScope,
+  refreshTokenFromRow,
+  refreshTokenParams,
+  registrationFromRow,
+  registrationParams,
+  sessionFromRow,
+  signingKeyFromRow,
+  signingKeyParams,
+  userFromRow,
+  userParams,
+} from './rows.js'
+import { changes, first, type Operation, rows, script } from './sql-operation.js'
+import { signingKeyPresence, statementsFor } from './statements.js'
+import type { ClientRecord, Store } from './types.js'
+
+/** How an adapter runs an operation: its own control flow (connections, transactions, errors). */
+export interface SqlRunner {
+  /** Runs an operation of one statement, on any connection. */
+  run<T>(operation: Operation<T>): Promise<T>
+  /** Runs an operation in one write transaction, on one connection. */
+  transaction<T>(operation: Operation<T>): Promise<T>
+}
+
+/** `[key, ...rest]` as `[...rest, key]`: the parameter order of the catalogue's `updateByKey`. */
+const keyLast = <T>([key, ...rest]: readonly T[]): T[] => [...rest, key as T]
+
+/**
+ * The pending migrations, applied in the transaction the adapter runs this in. `lockKey` names what is
+ * migrated (the schema), for dialects that serialize instances with a lock; `setup` is what the adapter
+ * runs first (PostgreSQL: create the schema and make it the one the migrations write to).
+ */
+export function* applyMigrations(
+  dialect: SqlDialect,
+  lockKey: string,
+  setup: readonly string[] = [],
+): Operation<void> {
+  const s = statementsFor(dialect)
+  if (s.migrationLock) yield* rows(s.migrationLock, lockKey)
+  for (const statement of setup) yield* script(statement)
+  yield* script(s.createMigrationsTable)
+  const applied = new Set((yield* rows(s.appliedMigrations)).map((row) => Number(row.version)))
+  for (const migration of migrationsFor(dialect)) {
+    if (applied.has(migration.version)) continue
+    yield* script(migration.sql)
+    yield* changes(s.recordMigration, migration.version, migration.name, Math.floor(Date.now() / 1000))
+  }
+}
+
+/**
+ * Every method of a SQL store but `ping` and `close`, written once from the catalogue. `lockKey` is
+ * the parameter of the dialect's locks (the schema).
+ */
+export function createSqlStore(
+  dialect: SqlDialect,
+  runner: SqlRunner,
+  lockKey: string,
+): Omit<Store, 'ping' | 'close'> {
+  const s = statementsFor(dialect)
+  const { run, transaction } = runner
+  const lock = function* (): Operation<void> {
+    if (s.signingKeyLock) yield* rows(s.signingKeyLock, lockKey)
+  }
+  const updateClient = function* (client: ClientRecord): Operation<boolean> {
+    return (yield* changes(s.updateClient, ...keyLast(clientParams(client)))) > 0
+  }
+  const deleted = function* (sql: string, ...params: string[]): Operation<boolean> {
+    return (yield* changes(sql, ...params)) > 0
+  }
+
+  return {
+    clients: {
+      create: (client) => run(changes(s.insertClient, ...clientParams(client))).then(() => {}),
+      get: (clientId) => run(first(s.selectClient, clientId)).then((row) => row && clientFromRow(row)),
+      list: () => run(rows(s.listClients)).then((found) => found.map(clientFromRow)),
+      update: (client) => run(updateClient(client)),
+      delete: (clientId) => run(deleted(s.deleteClient, clientId)),
+    },
+    clientRegistrations: {
+      create: (client, registration) =>
+        transaction(
+          (function* () {
+            yield* changes(s.insertClient, ...clientParams(client))
+            yield* changes(s.insertRegistration, ...registrationParams(registration))
+          })(),
+        ),
+      get: (clientId) =>
+        run(first(s.selectRegistration, clientId)).then((row) => row && registrationFromRow(row)),
+      update: (client, registration) =>
+        transaction(
+          (function* () {
+            const changed = yield* changes(s.updateRegistration, ...keyLast(registrationParams(registration)))
+            return changed > 0 && (yield* updateClient(client))
+          })(),
+        ),
+      delete: (clientId, now) =>
+        transaction(
+          (function* () {
+            if (!(yield* deleted(s.deleteRegistration, clientId))) return false
+            yield* changes(s.disableClient, now, clientId)
+            return true
+          })(),
+        ),
+    },
+    users: {
+      create: (user) => run(changes(s.insertUser, ...userParams(user))).then(() => {}),
+      get: (subject) => run(first(s.selectUser, subject)).then((row) => row && userFromRow(row)),
+      findByUsername: (username) =>
+        run(first(s.selectUserByUsername, username)).then((row) => row && userFromRow(row)),
+      list: () => run(rows(s.listUsers)).then((found) => found.map(userFromRow)),
+      update: (user) => run(changes(s.updateUser, ...keyLast(userParams(user)))).then((n) => n > 0),
+      delete: (subject) => run(deleted(s.deleteUser, subject)),
+    },
+    authorizationCodes: {
+      create: (code) => run(changes(s.insertCode, ...codeParams(code))).then(() => {}),
+      get: (codeHash) => run(first(s.selectCode, codeHash)).then((row) => row && codeFromRow(row)),
+      consume: (codeHash, now, issuance) =>
+        transaction(
+          (function* () {
+            const row = yield* first(
+              s.consumeCode,
+              now,
+              issuance.accessTokenJti,
+              issuance.accessTokenExpiresAt,
+              issuance.familyId,
+              codeHash,
+            )
+            if (row) {
+              const code = codeFromRow(row)
+              yield* changes(
+                s.insertCodeFamily,
+                issuance.familyId,
+                code.clientId,
+                code.subject,
+                code.authTime,
+                now,
+                JSON.stringify(code.resources),
+              )
+              if (issuance.refreshToken) {
+                yield* changes(s.insertRefreshToken, ...refreshTokenParams(issuance.refreshToken))
+              }
+              return { outcome: 'consumed' as const, code }
+            }
+            const existing = yield* first(s.selectCode, codeHash)
+            return existing
+              ? { outcome: 'already_consumed' as const, code: codeFromRow(existing) }
+              : { outcome: 'not_found' as const }
+          })(),
+        ),
+      deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now)),
+    },
+    refreshTokens: {
+      createFamily: (family) => run(changes(s.insertFamily, ...familyParams(family))).then(() => {}),
+      getFamily: (familyId) => run(first(s.selectFamily, familyId)).then((row) => row && familyFromRow(row)),
+      create: (token) => run(changes(s.insertRefreshToken, ...refreshTokenParams(token))).then(() => {}),
+      get: (tokenHash) =>
+        run(first(s.selectRefreshToken, tokenHash)).then((row) => row && refreshTokenFromRow(row)),
+      rotate: (tokenHash, now, next, options = {}) =>
+        transaction(
+          (function* () {
+            const insertNext = function* (): Operation<void> {
+              if (next) yield* changes(s.insertRefreshToken, ...refreshTokenParams(next))
+            }
+            if (yield* first(s.rotateRefreshToken, now, next?.tokenHash ?? null, tokenHash, now)) {
+              yield* insertNext()
+              return { outcome: 'rotated' as const }
+            }
+            const row = yield* first(s.selectRefreshTokenForReuse, tokenHash)
+            if (!row || row.rotated_at === null) return { outcome: 'inactive' as const }
+            if (
+              options.reusableSince !== undefined &&
+              Number(row.rotated_at) >= options.reusableSince &&
+              row.replaced_by !== null &&
+              Number(row.expires_at) > now &&
+              (yield* first(s.liveFamily, String(row.family_id)))
+            ) {
+              const successor = yield* first(s.revokeSuccessor, now, String(row.replaced_by))
+              if (successor) {
+                const jti = successor.access_token_jti
+                const expiresAt = Number(successor.access_token_expires_at)
+                if (jti !== null && expiresAt > now)
+                  yield* changes(s.revokeAccessToken, String(jti), expiresAt)
+                yield* changes(s.replaceSuccessor, next?.tokenHash ?? null, tokenHash)
+                yield* insertNext()
+                return { outcome: 'rotated' as const }
+              }
+            }
+            return { outcome: 'already_rotated' as const, token: refreshTokenFromRow(row) }
+          })(),
+        ),
+      revokeFamily: (familyId, now) =>
+        transaction(
+          (function* () {
+            yield* changes(s.revokeFamily, now, familyId)
+            return (yield* rows(s.familyAccessTokens, familyId, now)).map((row) => ({
+              jti: String(row.access_token_jti),
+              expiresAt: Number(row.access_token_expires_at),
+            }))
+          })(),
+        ),
+      deleteExpired: (now) => run(changes(s.deleteExpiredRefreshTokens, now)),
+    },
+    signingKeys: {
+      list: () => run(rows(s.listSigningKeys)).then((found) => found.map(signingKeyFromRow)),
+      create: (key) => run(changes(s.insertSigningKey, ...signingKeyParams(key))).then(() => {}),
+      createIfAbsent: (key, absence) =>
+        transaction(
+          (function* () {
+            // Under READ COMMITTED "insert if none exists" is not atomic on its own: the lock (or
+            // SQLite's exclusive write transaction) keeps another instance from inserting in between.
+            yield* lock()
+            const present = signingKeyPresence(key.alg, absence)
+            if (yield* first(present.sql, ...present.params)) return false
+            yield* changes(s.insertSigningKey, ...signingKeyParams(key))
+            return true
+          })(),
+        ),
+      rotate: (next, retirement) =>
+        transaction(
+          (function* () {
+            yield* lock()
+            const { absence } = retirement
+            if (absence) {
+              const present = signingKeyPresence(next.alg, absence)
+              if (yield* first(present.sql, ...present.params)) return false
+            }
+            yield* changes(s.insertSigningKey, ...signingKeyParams(next))
+            yield* changes(s.retireSigningKeys, retirement.expiresAt, next.alg, next.kid)
+            yield* changes(s.deleteExpiredSigningKeys, retirement.now)
+            return true
+          })(),
+        ),
+      expire: (kid, expiresAt) => run(changes(s.expireSigningKey, expiresAt, kid)).then((n) => n > 0),
+      delete: (kid) => run(deleted(s.deleteSigningKey, kid)),
+    },
+    consents: {
+      get: (subject, clientId) =>
+        run(first(s.selectConsent, subject, clientId)).then((row) => row && consentFromRow(row)),
+      put: (consent) =>
+        run(
+          changes(
+            s.putConsent,
+            consent.subject,
+            consent.clientId,
+            joinScope(consent.scope),
+            consent.grantedAt,
+          ),
+        ).then(() => {}),
+      delete: (subject, clientId) => run(deleted(s.deleteConsent, subject, clientId)),
+    },
+    sessions: {
+      create: (session) =>
+        run(
+          changes(s.insertSession, session.sessionId, session.subject, session.authTime, session.expiresAt),
+        ).then(() => {}),
+      get: (sessionId, now) =>
+        run(first(s.selectSession, sessionId, now)).then((row) => row && sessionFromRow(row)),
+      delete: (sessionId) => run(deleted(s.deleteSession, sessionId)),
+      deleteExpired: (now) => run(changes(s.deleteExpiredSessions, now)),
+    },
+    revokedAccessTokens: {
+      revoke: (jti, expiresAt) => run(changes(s.revokeAccessToken, jti, expiresAt)).then(() => {}),
+      isRevoked: (jti) => run(first(s.isAccessTokenRevoked, jti)).then((row) => row !== undefined),
+      deleteExpired: (now) => run(changes(s.deleteExpiredRevokedAccessTokens, now)),
+    },
+    seedIfEmpty: (seed) =>
+      transaction(
+        (function* () {
+          // Two instances starting on an empty store seed it once between them.
+          yield* lock()
+          if (yield* first(s.anyClientOrUser)) return false
+          for (const client of seed.clients) yield* changes(s.insertClient, ...clientParams(client))
+          for (const user of seed.users) yield* changes(s.insertUser, ...userParams(user))
+          return true
+        })(),
+      ),
+  }
+}

@@ -1,0 +1,181 @@
+import type { SqlDialect } from './dialect.js'
+import {
+  CLIENT_COLUMNS,
+  CODE_COLUMNS,
+  FAMILY_COLUMNS,
+  REFRESH_TOKEN_COLUMNS,
+  REGISTRATION_COLUMNS,
+  SIGNING_KEY_COLUMNS,
+  USER_COLUMNS,
+} from './rows.js'
+import type { SigningAlgorithm, SigningKeyAbsence } from './types.js'
+
+/**
+ * The catalogue: every SQL statement of the SQL stores, written once. Parameters are `?`, bound in
+ * the order written; the adapter rewrites them for its driver (`SqlDialect.placeholders`). What
+ * differs between databases goes through the dialect, never into a second text.
+ */
+export type Statements = ReturnType<typeof buildStatements>
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ')
+const columns = (list: string) => list.split(', ')
+const insert = (table: string, list: string, values = marks(columns(list).length)) =>
+  `INSERT INTO ${table} (${list}) VALUES (${values})`
+/** `UPDATE table SET` every column of `list` but the first, `WHERE` the first: the key goes last. */
+const updateByKey = (table: string, list: string) => {
+  const [key, ...rest] = columns(list)
+  return `UPDATE ${table} SET ${rest.map((column) => `${column} = ?`).join(', ')} WHERE ${key} = ?`
+}
+
+function buildStatements(d: SqlDialect) {
+  return {
+    insertClient: insert('oauth_clients', CLIENT_COLUMNS),
+    selectClient: `SELECT ${CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = ?`,
+    listClients: `SELECT ${CLIENT_COLUMNS} FROM oauth_clients ORDER BY created_at, client_id`,
+    updateClient: updateByKey('oauth_clients', CLIENT_COLUMNS),
+    deleteClient: 'DELETE FROM oauth_clients WHERE client_id = ?',
+    /** `disabled_at`, `client_id`. */
+    disableClient: 'UPDATE oauth_clients SET disabled_at = ? WHERE client_id = ? AND disabled_at IS NULL',
+
+    insertRegistration: insert('oauth_client_registrations', REGISTRATION_COLUMNS),
+    selectRegistration: `SELECT ${REGISTRATION_COLUMNS} FROM oauth_client_registrations WHERE client_id = ?`,
+    updateRegistration: updateByKey('oauth_client_registrations', REGISTRATION_COLUMNS),
+    deleteRegistration: 'DELETE FROM oauth_client_registrations WHERE client_id = ?',
+
+    insertUser: insert('oauth_users', USER_COLUMNS),
+    selectUser: `SELECT ${USER_COLUMNS} FROM oauth_users WHERE subject = ?`,
+    selectUserByUsername: `SELECT ${USER_COLUMNS} FROM oauth_users WHERE username = ?`,
+    listUsers: `SELECT ${USER_COLUMNS} FROM oauth_users ORDER BY created_at, subject`,
+    updateUser: updateByKey('oauth_users', USER_COLUMNS),
+    deleteUser: 'DELETE FROM oauth_users WHERE subject = ?',
+    /** Whether the store holds any client or user (a seed goes only into an empty one). */
+    anyClientOrUser:
+      'SELECT 1 AS found FROM oauth_clients UNION ALL SELECT 1 AS found FROM oauth_users LIMIT 1',
+
+    insertCode: insert('oauth_authorization_codes', CODE_COLUMNS),
+    selectCode: `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`,
+    /** `consumed_at`, the issued access token's `jti` and expiry, the family, `code_hash`. */
+    consumeCode: `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
+               WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`,
+    deleteExpiredCodes: 'DELETE FROM oauth_authorization_codes WHERE expires_at <= ?',
+
+    insertFamily: d.upsert(insert('oauth_refresh_token_families', FAMILY_COLUMNS), ['family_id'], 'nothing'),
+    /** The family a consumed code starts: as `insertFamily`, never revoked. */
+    insertCodeFamily: d.upsert(
+      insert('oauth_refresh_token_families', FAMILY_COLUMNS, '?, ?, ?, ?, ?, NULL, ?'),
+      ['family_id'],
+      'nothing',
+    ),
+    selectFamily: `SELECT ${FAMILY_COLUMNS} FROM oauth_refresh_token_families WHERE family_id = ?`,
+    /** `revoked_at`, `family_id`. */
+    revokeFamily:
+      'UPDATE oauth_refresh_token_families SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL',
+    liveFamily:
+      'SELECT 1 AS live FROM oauth_refresh_token_families WHERE family_id = ? AND revoked_at IS NULL',
+    /** The unexpired access tokens issued in a family: `family_id`, now. */
+    familyAccessTokens:
+      'SELECT access_token_jti, access_token_expires_at FROM oauth_refresh_tokens WHERE family_id = ? AND access_token_jti IS NOT NULL AND access_token_expires_at > ?',
+
+    insertRefreshToken: insert('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
+    selectRefreshToken: `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
+    /** now, the successor's hash, `token_hash`, now: rotates a live token of a live family. */
+    rotateRefreshToken: `UPDATE oauth_refresh_tokens SET rotated_at = ?, replaced_by = ?
+               WHERE token_hash = ? AND rotated_at IS NULL AND expires_at > ?
+                 AND family_id IN (SELECT family_id FROM oauth_refresh_token_families WHERE revoked_at IS NULL)
+               RETURNING token_hash`,
+    /**
+     * A rotated token and the one that replaced it, locked: concurrent reuses of one token wait here,
+     * and each reads the successor the previous one left, so one token of the family stays live.
+     */
+    selectRefreshTokenForReuse: `SELECT ${REFRESH_TOKEN_COLUMNS}, replaced_by FROM oauth_refresh_tokens WHERE token_hash = ?${d.forUpdate}`,
+    /** now, the successor's hash: rotates the successor away, giving its access token to revoke. */
+    revokeSuccessor:
+      'UPDATE oauth_refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL RETURNING access_token_jti, access_token_expires_at',
+    /** The new successor's hash (or NULL), `token_hash`. */
+    replaceSuccessor: 'UPDATE oauth_refresh_tokens SET replaced_by = ? WHERE token_hash = ?',
+    deleteExpiredRefreshTokens: 'DELETE FROM oauth_refresh_tokens WHERE expires_at <= ?',
+
+    listSigningKeys: `SELECT ${SIGNING_KEY_COLUMNS} FROM oauth_signing_keys ORDER BY created_at, kid`,
+    insertSigningKey: insert('oauth_signing_keys', SIGNING_KEY_COLUMNS),
+    /** Instances creating keys or seeding one schema serialize on it (its parameter: the schema). */
+    signingKeyLock: d.lock('pipeshub_oauth_signing_keys'),
+    /** Gives the keys a rotation replaces their expiry: `expiresAt`, `alg`, the new `kid`. */
+    retireSigningKeys:
+      'UPDATE oauth_signing_keys SET expires_at = ? WHERE alg = ? AND kid <> ? AND expires_at IS NULL',
+    /** Deletes the keys expired at a time (its one parameter). */
+    deleteExpiredSigningKeys:
+      'DELETE FROM oauth_signing_keys WHERE expires_at IS NOT NULL AND expires_at <= ?',
+    /** `expires_at`, `kid`. */
+    expireSigningKey: 'UPDATE oauth_signing_keys SET expires_at = ? WHERE kid = ?',
+    deleteSigningKey: 'DELETE FROM oauth_signing_keys WHERE kid = ?',
+
+    selectConsent:
+      'SELECT subject, client_id, scope, granted_at FROM oauth_consents WHERE subject = ? AND client_id = ?',
+    putConsent: d.upsert(
+      insert('oauth_consents', 'subject, client_id, scope, granted_at'),
+      ['subject', 'client_id'],
+      {
+        scope: d.excluded('scope'),
+        granted_at: d.excluded('granted_at'),
+      },
+    ),
+    deleteConsent: 'DELETE FROM oauth_consents WHERE subject = ? AND client_id = ?',
+
+    insertSession: insert('oauth_sessions', 'session_id, subject, auth_time, expires_at'),
+    /** `session_id`, now. */
+    selectSession:
+      'SELECT session_id, subject, auth_time, expires_at FROM oauth_sessions WHERE session_id = ? AND expires_at > ?',
+    deleteSession: 'DELETE FROM oauth_sessions WHERE session_id = ?',
+    deleteExpiredSessions: 'DELETE FROM oauth_sessions WHERE expires_at <= ?',
+
+    /** Revoking again keeps the later expiry. */
+    revokeAccessToken: d.upsert(insert('oauth_revoked_access_tokens', 'jti, expires_at'), ['jti'], {
+      expires_at: d.greatest('oauth_revoked_access_tokens.expires_at', d.excluded('expires_at')),
+    }),
+    isAccessTokenRevoked: 'SELECT 1 AS found FROM oauth_revoked_access_tokens WHERE jti = ?',
+    deleteExpiredRevokedAccessTokens: 'DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?',
+
+    ping: 'SELECT 1 AS ok',
+
+    /** Instances migrating one schema serialize on it (its parameter: the schema). */
+    migrationLock: d.lock('pipeshub_oauth_migrations'),
+    createMigrationsTable: `CREATE TABLE IF NOT EXISTS pipeshub_oauth_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at ${d.types.bigint} NOT NULL)`,
+    appliedMigrations: 'SELECT version FROM pipeshub_oauth_migrations',
+    recordMigration: insert('pipeshub_oauth_migrations', 'version, name, applied_at'),
+  }
+}
+
+const built = new WeakMap<SqlDialect, Statements>()
+
+/** The catalogue in `dialect`'s SQL (with `?` parameters still), built once per dialect. */
+export function statementsFor(dialect: SqlDialect): Statements {
+  let statements = built.get(dialect)
+  if (!statements) {
+    statements = buildStatements(dialect)
+    built.set(dialect, statements)
+  }
+  return statements
+}
+
+/**
+ * Whether a key that `SigningKeyStore.createIfAbsent` treats as present exists: the same test as
+ * `matchesSigningKeyAbsence`, as a statement and its parameters (one text per combination of the
+ * optional conditions, four in all).
+ */
+export function signingKeyPresence(
+  alg: SigningAlgorithm,
+  absence: SigningKeyAbsence,
+): { sql: string; params: Array<string | number> } {
+  const params: Array<string | number> = [alg, absence.now]
+  let sql =
+    'SELECT 1 AS found FROM oauth_signing_keys WHERE alg = ? AND (expires_at IS NULL OR expires_at > ?)'
+  if (absence.activeAt !== undefined) {
+    params.push(absence.activeAt)
+    sql += ' AND activates_at <= ?'
+  }
+  if (absence.createdAfter !== undefined) {
+    params.push(absence.createdAfter)
+    sql += ' AND created_at > ?'
+  }
+  return { sql, params }
+}
