@@ -22,7 +22,7 @@ const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 function exampleAfter(heading: string): string {
   const start = README.indexOf(`\n${heading}\n`)
   if (start < 0) throw new Error(`the README has no heading ${heading}`)
-  const block = /```ts\n([\s\S]*?)```/.exec(README.slice(start))?.[1]
+  const block = /```ts[^\n]*\n([\s\S]*?)```/.exec(README.slice(start))?.[1]
   if (block === undefined) throw new Error(`no ts block after ${heading}`)
   return block
 }
