@@ -6,6 +6,7 @@ import {
   introspectionRequestCodec,
   introspectionResponseCodec,
   jsonWebKeySetCodec,
+  pushedAuthorizationResponseCodec,
   refreshTokenRequestCodec,
   revocationRequestCodec,
   tokenResponseCodec,
@@ -36,6 +37,10 @@ const CODECS: Readonly<Record<Exclude<GoldenId, typeof GOLDEN.revocationResponse
   [GOLDEN.authorizationServerMetadata]: authorizationServerMetadataCodec,
   [GOLDEN.userInfoResponse]: userInfoResponseCodec,
   [GOLDEN.jwkSet]: jsonWebKeySetCodec,
+  [GOLDEN.pushedAuthorizationResponse]: pushedAuthorizationResponseCodec,
+  [GOLDEN.dpopTokenResponse]: tokenResponseCodec,
+  [GOLDEN.dpopIntrospectionResponse]: introspectionResponseCodec,
+  [GOLDEN.useDpopNonceErrorResponse]: errorResponseCodec,
 } as Readonly<Record<Exclude<GoldenId, typeof GOLDEN.revocationResponse>, Codec>>
 
 it('names every golden fixture file, and every file is a fixture', () => {

@@ -67,6 +67,10 @@ export const GOLDEN = {
   authorizationServerMetadata: 'rfc8414-2-authorization-server-metadata',
   userInfoResponse: 'oidc-core-5.3.2-userinfo-response',
   jwkSet: 'rfc7517-5-jwk-set',
+  pushedAuthorizationResponse: 'rfc9126-2.2-pushed-authorization-response',
+  dpopTokenResponse: 'rfc9449-5-dpop-token-response',
+  dpopIntrospectionResponse: 'rfc9449-6.2-introspection-response',
+  useDpopNonceErrorResponse: 'rfc9449-8-use-dpop-nonce-error-response',
 } as const
 
 export type GoldenId = (typeof GOLDEN)[keyof typeof GOLDEN]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { accessTokenClaimsCodec, MAX_SAFE_SECONDS } from './index.js'
+import { confirmationBoundaries, EXAMPLE_JKT } from './test-support/confirmation.js'
 import { describeRoundTrips } from './test-support/round-trips.js'
 import { describeWireFields, type MemberBoundaries } from './test-support/wire-fields.js'
 
@@ -49,6 +50,7 @@ const full = {
   auth_time: 1764237500,
   acr: 'urn:mace:incommon:iap:silver',
   amr: ['pwd'],
+  cnf: { jkt: EXAMPLE_JKT },
 }
 
 describeWireFields(accessTokenClaimsCodec, {
@@ -72,6 +74,7 @@ describeWireFields(accessTokenClaimsCodec, {
     auth_time: numericDate,
     acr: nonEmpty,
     amr: authenticationMethods,
+    cnf: confirmationBoundaries('cnf'),
   },
 })
 describeRoundTrips(accessTokenClaimsCodec)
@@ -90,6 +93,7 @@ describe('accessTokenClaimsCodec', () => {
       authTime: full.auth_time,
       acr: full.acr,
       amr: ['pwd'],
+      cnf: { jkt: EXAMPLE_JKT },
     })
   })
 })

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { type Confirmation, ConfirmationWire } from './confirmation.js'
 import { SCOPE_PATTERN } from './grammar.js'
 import { Audience, AuthenticationMethods, NonEmptyString, NumericDate } from './jwt-claims.js'
 
@@ -24,6 +25,8 @@ export interface AccessTokenClaims {
   authTime?: number | undefined
   acr?: string | undefined
   amr?: string[] | undefined
+  /** RFC 9449 §6.1: the DPoP key the token is bound to (`cnf.jkt`); absent for a Bearer token. */
+  cnf?: Confirmation | undefined
 }
 
 export const AccessTokenClaimsWire = Type.Object(
@@ -46,6 +49,11 @@ export const AccessTokenClaimsWire = Type.Object(
     ),
     acr: Type.Optional(NonEmptyString('Authentication Context Class Reference.')),
     amr: Type.Optional(AuthenticationMethods()),
+    cnf: Type.Optional(
+      ConfirmationWire(
+        'RFC 7800 confirmation: the DPoP key a sender-constrained token is bound to (RFC 9449 §6.1).',
+      ),
+    ),
   },
   {
     $id: 'https://schemas.pipeshub.com/oauth/access-token-claims.schema.json',

@@ -22,6 +22,15 @@ const values: MemberBoundaries = {
   ],
 }
 
+const flag: MemberBoundaries = {
+  accept: [true, false],
+  reject: [
+    { value: 'true', keyword: 'type' },
+    { value: 1, keyword: 'type' },
+    { value: null, keyword: 'type' },
+  ],
+}
+
 const full = {
   issuer: ISSUER,
   authorization_endpoint: `${ISSUER}/api/v1/oauth2/authorize`,
@@ -48,6 +57,9 @@ const full = {
   id_token_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256'],
   claims_supported: ['sub', 'iss', 'email', 'email_verified', 'name'],
   authorization_response_iss_parameter_supported: true,
+  dpop_signing_alg_values_supported: ['ES256', 'EdDSA'],
+  pushed_authorization_request_endpoint: `${ISSUER}/api/v1/oauth2/par`,
+  require_pushed_authorization_requests: false,
   device_authorization_endpoint: `${ISSUER}/api/v1/oauth2/device_authorization`,
   end_session_endpoint: `${ISSUER}/api/v1/oauth2/logout`,
 }
@@ -107,14 +119,10 @@ describeWireFields(authorizationServerMetadataCodec, {
     subject_types_supported: valuesAt('subject_types_supported'),
     id_token_signing_alg_values_supported: valuesAt('id_token_signing_alg_values_supported'),
     claims_supported: valuesAt('claims_supported'),
-    authorization_response_iss_parameter_supported: {
-      accept: [true, false],
-      reject: [
-        { value: 'true', keyword: 'type' },
-        { value: 1, keyword: 'type' },
-        { value: null, keyword: 'type' },
-      ],
-    },
+    authorization_response_iss_parameter_supported: flag,
+    dpop_signing_alg_values_supported: valuesAt('dpop_signing_alg_values_supported'),
+    pushed_authorization_request_endpoint: url,
+    require_pushed_authorization_requests: flag,
     device_authorization_endpoint: url,
     end_session_endpoint: url,
   },
@@ -137,6 +145,14 @@ describe('authorizationServerMetadataCodec', () => {
       endSessionEndpoint: full.end_session_endpoint,
     })
     expect(Object.keys(model)).toHaveLength(Object.keys(full).length)
+  })
+
+  it('maps the DPoP (RFC 9449 §5.1) and PAR (RFC 9126 §5) members', () => {
+    expect(authorizationServerMetadataCodec.decode(full)).toMatchObject({
+      dpopSigningAlgValuesSupported: ['ES256', 'EdDSA'],
+      pushedAuthorizationRequestEndpoint: full.pushed_authorization_request_endpoint,
+      requirePushedAuthorizationRequests: false,
+    })
   })
 
   it('accepts the minimal RFC 8414 document: issuer and response types', () => {

@@ -60,6 +60,12 @@ export interface AuthorizationServerMetadata {
   claimsSupported?: string[] | undefined
   /** Whether authorization responses carry the `iss` parameter (RFC 9207 §3); absent means false. */
   authorizationResponseIssParameterSupported?: boolean | undefined
+  /** JWS algorithms the server accepts in DPoP proofs (RFC 9449 §5.1); absent: no DPoP support stated. */
+  dpopSigningAlgValuesSupported?: string[] | undefined
+  /** URL of the pushed authorization request endpoint (RFC 9126 §5). */
+  pushedAuthorizationRequestEndpoint?: string | undefined
+  /** Whether every authorization request must be pushed first (RFC 9126 §5); absent means false. */
+  requirePushedAuthorizationRequests?: boolean | undefined
   /** URL of the device authorization endpoint (RFC 8628 §4). */
   deviceAuthorizationEndpoint?: string | undefined
   /** URL the relying party sends the browser to for logout (OpenID Connect RP-Initiated Logout 1.0 §2.1). */
@@ -127,6 +133,18 @@ export const AuthorizationServerMetadataWire = Type.Object(
       Type.Boolean({
         description:
           'Whether authorization responses carry the `iss` parameter (RFC 9207 §3); absent means false.',
+      }),
+    ),
+    dpop_signing_alg_values_supported: Type.Optional(
+      values('JWS algorithms the server accepts in DPoP proofs (RFC 9449 §5.1).'),
+    ),
+    pushed_authorization_request_endpoint: Type.Optional(
+      url('URL of the pushed authorization request endpoint (RFC 9126 §5).'),
+    ),
+    require_pushed_authorization_requests: Type.Optional(
+      Type.Boolean({
+        description:
+          'Whether the server accepts authorization requests only through its pushed authorization request endpoint (RFC 9126 §5); absent means false.',
       }),
     ),
     device_authorization_endpoint: Type.Optional(

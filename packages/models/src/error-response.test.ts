@@ -75,6 +75,8 @@ describe('statusForOAuthError', () => {
     ['invalid_request', 400],
     ['invalid_grant', 400],
     ['unsupported_grant_type', 400],
+    ['invalid_dpop_proof', 400],
+    ['use_dpop_nonce', 400],
     ['some_extension_error', 400],
   ])('answers %s with %i', (code, status) => {
     expect(statusForOAuthError(code)).toBe(status)
@@ -91,5 +93,29 @@ describe('statusForOAuthError', () => {
         'invalid_scope',
       ]),
     )
+  })
+})
+
+describe('OAUTH_ERROR_CODES', () => {
+  it('knows the DPoP codes RFC 9449 §12.2 registers (invalid_dpop_proof, use_dpop_nonce)', () => {
+    expect(OAUTH_ERROR_CODES).toEqual(expect.arrayContaining(['invalid_dpop_proof', 'use_dpop_nonce']))
+  })
+
+  it('knows the request URI and request object codes of RFC 9101 §6.2, which RFC 9126 pushes', () => {
+    expect(OAUTH_ERROR_CODES).toEqual(
+      expect.arrayContaining(['invalid_request_uri', 'invalid_request_object']),
+    )
+  })
+
+  it("decodes RFC 9449 §8's use_dpop_nonce example body", () => {
+    expect(
+      errorResponseCodec.decode({
+        error: 'use_dpop_nonce',
+        error_description: 'Authorization server requires nonce in DPoP proof',
+      }),
+    ).toEqual({
+      error: 'use_dpop_nonce',
+      errorDescription: 'Authorization server requires nonce in DPoP proof',
+    })
   })
 })

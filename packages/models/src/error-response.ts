@@ -1,9 +1,9 @@
 import Type, { type Static } from 'typebox'
 
 /**
- * The error codes RFC 6749 §5.2, §4.1.2.1, RFC 7009 §2.2.1, RFC 8707 §2, RFC 7591 §3.2.2, RFC 8628 §3.5 and
- * OIDC define;
- * the set is open (RFC 6749 §8.5).
+ * The error codes RFC 6749 §5.2, §4.1.2.1, RFC 7009 §2.2.1, RFC 8707 §2, RFC 7591 §3.2.2, RFC 8628 §3.5,
+ * RFC 9449 §§5, 8 and 12.2 (DPoP), RFC 9101 §6.2 (request objects and request URIs, which RFC 9126
+ * pushes) and OIDC define; the set is open (RFC 6749 §8.5).
  */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
@@ -25,6 +25,10 @@ export const OAUTH_ERROR_CODES = [
   'invalid_target',
   'invalid_redirect_uri',
   'invalid_client_metadata',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
+  'invalid_request_uri',
+  'invalid_request_object',
   'authorization_pending',
   'slow_down',
   'expired_token',
@@ -69,7 +73,11 @@ export const OAuthErrorResponseWire = Type.Object(
 )
 export type OAuthErrorResponseWire = Static<typeof OAuthErrorResponseWire>
 
-/** RFC 6749 §5.2 status for an error code at the token endpoint: 401 for `invalid_client`, else 400. */
+/**
+ * RFC 6749 §5.2 status for an error code at the token endpoint: 401 for `invalid_client`, else 400
+ * (`invalid_dpop_proof` and `use_dpop_nonce` too, RFC 9449 §§5, 8; a resource server answers them with
+ * 401 and a `WWW-Authenticate: DPoP` challenge instead, §§7.1, 9).
+ */
 export function statusForOAuthError(code: OAuthErrorCode): number {
   switch (code) {
     case 'invalid_client':

@@ -37,3 +37,6 @@ export function parseScope(scope: string | undefined): string[] {
 export function formatScope(tokens: Iterable<string>): string {
   return [...new Set(tokens)].join(' ')
 }
+
+/** RFC 7638 SHA-256 JWK thumbprint, base64url without padding (RFC 9449 §6.1 `jkt`): 43 characters. */
+export const JWK_THUMBPRINT_PATTERN = '^[A-Za-z0-9_-]{43}$'

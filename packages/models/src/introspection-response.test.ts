@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { introspectionResponseCodec, MAX_SAFE_SECONDS } from './index.js'
+import { confirmationBoundaries, EXAMPLE_JKT } from './test-support/confirmation.js'
 import { describeRoundTrips } from './test-support/round-trips.js'
 import { describeWireFields, type MemberBoundaries } from './test-support/wire-fields.js'
 
@@ -35,6 +36,7 @@ describeWireFields(introspectionResponseCodec, {
     nbf: 1419350238,
     token_type: 'Bearer',
     jti: 'at-1',
+    cnf: { jkt: EXAMPLE_JKT },
   },
   required: ['active'],
   members: {
@@ -74,6 +76,7 @@ describeWireFields(introspectionResponseCodec, {
     },
     iss: nonEmpty,
     jti: nonEmpty,
+    cnf: confirmationBoundaries('cnf'),
   },
 })
 describeRoundTrips(introspectionResponseCodec)
@@ -88,5 +91,30 @@ describe('introspectionResponseCodec', () => {
     const model = introspectionResponseCodec.decode(wire)
     expect(model).toEqual({ active: true, clientId: 'c', tokenType: 'Bearer', aud: ['a', 'b'] })
     expect(model.aud).not.toBe(wire.aud)
+  })
+})
+
+describe('introspectionResponseCodec and RFC 9449 §6.2', () => {
+  it("decodes the RFC's DPoP-bound token: cnf.jkt, the thumbprint of its key", () => {
+    const wire = {
+      active: true,
+      sub: 'someone@example.com',
+      iss: 'https://server.example.com',
+      nbf: 1562262611,
+      exp: 1562266216,
+      cnf: { jkt: EXAMPLE_JKT },
+    }
+    const model = introspectionResponseCodec.decode(wire)
+    expect(model.cnf).toEqual({ jkt: EXAMPLE_JKT })
+    expect(model.cnf).not.toBe(wire.cnf)
+    expect(introspectionResponseCodec.encode(model)).toEqual(wire)
+  })
+
+  it('keeps only the confirmation members it knows (an x5t#S256 of RFC 8705 is not modelled)', () => {
+    const model = introspectionResponseCodec.decode({
+      active: true,
+      cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
+    })
+    expect(model.cnf).toEqual({})
   })
 })

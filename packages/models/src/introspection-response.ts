@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { type Confirmation, ConfirmationWire } from './confirmation.js'
 import { SCOPE_PATTERN } from './grammar.js'
 import { Audience, NonEmptyString, NumericDate } from './jwt-claims.js'
 
@@ -20,6 +21,8 @@ export interface IntrospectionResponse {
   aud?: string | string[] | undefined
   iss?: string | undefined
   jti?: string | undefined
+  /** RFC 9449 §6.2: the key a DPoP-bound token is bound to (`cnf.jkt`). */
+  cnf?: Confirmation | undefined
 }
 
 export const IntrospectionResponseWire = Type.Object(
@@ -46,6 +49,9 @@ export const IntrospectionResponseWire = Type.Object(
     aud: Type.Optional(Audience('The intended audience(s) of the token.')),
     iss: Type.Optional(NonEmptyString('Issuer of the token.')),
     jti: Type.Optional(NonEmptyString('Identifier of the token.')),
+    cnf: Type.Optional(
+      ConfirmationWire('RFC 7800 confirmation: for a DPoP-bound token, the key thumbprint (RFC 9449 §6.2).'),
+    ),
   },
   {
     $id: 'https://schemas.pipeshub.com/oauth/introspection-response.schema.json',

@@ -199,6 +199,9 @@ describe('the other models', () => {
       | 'UserInfoResponse'
       | 'AccessTokenClaims'
       | 'IdTokenClaims'
+      | 'PushedAuthorizationResponse'
+      | 'DPoPProofClaims'
+      | 'ClientAssertionClaims'
     >()
   })
 })

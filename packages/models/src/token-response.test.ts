@@ -3,6 +3,7 @@ import {
   decodeTokenResponse,
   encodeTokenResponse,
   isBearerTokenType,
+  isDPoPTokenType,
   MAX_SAFE_SECONDS,
   tokenResponseCodec,
   WireValidationError,
@@ -189,5 +190,26 @@ describe('isBearerTokenType', () => {
   )
   it.each(['DPoP', 'Bearer ', 'Bearers', 'MAC', '', undefined])('refuses %s', (type) => {
     expect(isBearerTokenType(type)).toBe(false)
+  })
+})
+
+describe('isDPoPTokenType', () => {
+  it.each(['DPoP', 'dpop', 'DPOP'])('accepts %s (RFC 9449 §5, compared as RFC 6749 §5.1 says)', (type) => {
+    expect(isDPoPTokenType(type)).toBe(true)
+  })
+  it.each(['Bearer', 'DPoP ', 'DPoP-Bearer', '', undefined])('refuses %s', (type) => {
+    expect(isDPoPTokenType(type)).toBe(false)
+  })
+
+  it("decodes RFC 9449 §5's DPoP token response, token type kept as sent", () => {
+    const token = decodeTokenResponse({
+      access_token: 'Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU',
+      token_type: 'DPoP',
+      expires_in: 2677,
+      refresh_token: 'Q..Zkm29lexi8VnWg2zPW1x-tgGad0Ibc3s3EwM_Ni4-g',
+    })
+    expect(token.tokenType).toBe('DPoP')
+    expect(isDPoPTokenType(token.tokenType)).toBe(true)
+    expect(isBearerTokenType(token.tokenType)).toBe(false)
   })
 })

@@ -11,7 +11,7 @@ import { COMPACT_JWS_PATTERN, MAX_SAFE_SECONDS, SCOPE_PATTERN, VSCHAR_PATTERN } 
 export interface OAuthTokenResponse {
   /** The access token for API requests */
   accessToken?: string | undefined
-  /** Token type (always "Bearer") */
+  /** Token type: "Bearer" (RFC 6750), or "DPoP" for a DPoP-bound token (RFC 9449 §5) */
   tokenType?: string | undefined
   /** Access token lifetime in seconds */
   expiresIn?: number | undefined
@@ -41,8 +41,9 @@ export const OAuthTokenResponseWire = Type.Object(
     }),
     token_type: Type.String({
       pattern: '^[A-Za-z0-9._~+/:-]+$',
-      description: 'The type of the token issued (RFC 6749 §7.1), compared case-insensitively: "Bearer".',
-      examples: ['Bearer'],
+      description:
+        'The type of the token issued (RFC 6749 §7.1), compared case-insensitively: "Bearer" (RFC 6750), or "DPoP" for a token bound to a DPoP key (RFC 9449 §5).',
+      examples: ['Bearer', 'DPoP'],
     }),
     expires_in: Type.Optional(
       Type.Integer({
@@ -80,4 +81,4 @@ export const OAuthTokenResponseWire = Type.Object(
 )
 export type OAuthTokenResponseWire = Static<typeof OAuthTokenResponseWire>
 
-export { isBearerTokenType } from './codecs/token-type.js'
+export { isBearerTokenType, isDPoPTokenType } from './codecs/token-type.js'

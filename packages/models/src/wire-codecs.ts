@@ -3,10 +3,12 @@
 
 import { AccessTokenClaimsWire } from './access-token-claims.js'
 import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
+import { ClientAssertionClaimsWire } from './client-assertion-claims.js'
 import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
 import * as codecs from './codecs/index.js'
 import * as requestCodecs from './codecs/requests.js'
 import { DeviceAuthorizationRequestWire, DeviceAuthorizationResponseWire } from './device-authorization.js'
+import { DPoPProofClaimsWire } from './dpop-proof-claims.js'
 import { EndSessionRequestWire } from './end-session-request.js'
 import { OAuthErrorResponseWire } from './error-response.js'
 import { IdTokenClaimsWire } from './id-token-claims.js'
@@ -14,6 +16,7 @@ import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
 import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
+import { PushedAuthorizationResponseWire } from './pushed-authorization-response.js'
 import { RevocationRequestWire } from './revocation-request.js'
 import type { TokenRequestGrantType } from './token-request.js'
 import {
@@ -82,6 +85,15 @@ export const clientRegistrationResponseCodec = withSchema(
 export const introspectionResponseCodec = withSchema(
   codecs.introspectionResponseCodec,
   IntrospectionResponseWire,
+)
+export const pushedAuthorizationResponseCodec = withSchema(
+  codecs.pushedAuthorizationResponseCodec,
+  PushedAuthorizationResponseWire,
+)
+export const dpopProofClaimsCodec = withSchema(codecs.dpopProofClaimsCodec, DPoPProofClaimsWire)
+export const clientAssertionClaimsCodec = withSchema(
+  codecs.clientAssertionClaimsCodec,
+  ClientAssertionClaimsWire,
 )
 
 /** Validates a wire token response and returns the camelCase model; throws `WireValidationError`. */

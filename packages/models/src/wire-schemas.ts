@@ -1,7 +1,9 @@
 import { AccessTokenClaimsWire } from './access-token-claims.js'
 import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
+import { ClientAssertionClaimsWire } from './client-assertion-claims.js'
 import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
 import { DeviceAuthorizationRequestWire, DeviceAuthorizationResponseWire } from './device-authorization.js'
+import { DPoPProofClaimsWire } from './dpop-proof-claims.js'
 import { EndSessionRequestWire } from './end-session-request.js'
 import { OAuthErrorResponseWire } from './error-response.js'
 import { IdTokenClaimsWire } from './id-token-claims.js'
@@ -9,6 +11,7 @@ import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
 import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
+import { PushedAuthorizationResponseWire } from './pushed-authorization-response.js'
 import { RevocationRequestWire } from './revocation-request.js'
 import {
   AuthorizationCodeTokenRequestWire,
@@ -43,6 +46,9 @@ export type WireSchemas = {
   readonly UserInfoResponse: typeof UserInfoResponseWire
   readonly AccessTokenClaims: typeof AccessTokenClaimsWire
   readonly IdTokenClaims: typeof IdTokenClaimsWire
+  readonly PushedAuthorizationResponse: typeof PushedAuthorizationResponseWire
+  readonly DPoPProofClaims: typeof DPoPProofClaimsWire
+  readonly ClientAssertionClaims: typeof ClientAssertionClaimsWire
 }
 
 /**
@@ -72,6 +78,9 @@ export const wireSchemas: WireSchemas = {
   UserInfoResponse: UserInfoResponseWire,
   AccessTokenClaims: AccessTokenClaimsWire,
   IdTokenClaims: IdTokenClaimsWire,
+  PushedAuthorizationResponse: PushedAuthorizationResponseWire,
+  DPoPProofClaims: DPoPProofClaimsWire,
+  ClientAssertionClaims: ClientAssertionClaimsWire,
 }
 
 export type WireSchemaName = keyof WireSchemas

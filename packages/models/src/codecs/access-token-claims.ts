@@ -3,6 +3,7 @@ import type { AccessTokenClaims, AccessTokenClaimsWire } from '../access-token-c
 import { checkAccessTokenClaims, issuesAccessTokenClaims } from '../generated/validators.js'
 import { type Codec, codec } from '../validation.js'
 import { copyAudience } from './audience.js'
+import { copyConfirmation } from './confirmation.js'
 
 export const accessTokenClaimsCodec: Codec<AccessTokenClaimsWire, AccessTokenClaims> = codec(
   'AccessTokenClaims',
@@ -21,6 +22,7 @@ export const accessTokenClaimsCodec: Codec<AccessTokenClaimsWire, AccessTokenCla
     if (wire.auth_time !== undefined) model.authTime = wire.auth_time
     if (wire.acr !== undefined) model.acr = wire.acr
     if (wire.amr !== undefined) model.amr = [...wire.amr]
+    if (wire.cnf !== undefined) model.cnf = copyConfirmation(wire.cnf)
     return model
   },
   (model): AccessTokenClaimsWire => {
@@ -37,6 +39,7 @@ export const accessTokenClaimsCodec: Codec<AccessTokenClaimsWire, AccessTokenCla
     if (model.authTime !== undefined) wire.auth_time = model.authTime
     if (model.acr !== undefined) wire.acr = model.acr
     if (model.amr !== undefined) wire.amr = [...model.amr]
+    if (model.cnf !== undefined) wire.cnf = copyConfirmation(model.cnf)
     return wire
   },
 )

@@ -57,6 +57,12 @@ export const authorizationServerMetadataCodec: Codec<
     if (wire.claims_supported !== undefined) model.claimsSupported = [...wire.claims_supported]
     if (wire.authorization_response_iss_parameter_supported !== undefined)
       model.authorizationResponseIssParameterSupported = wire.authorization_response_iss_parameter_supported
+    if (wire.dpop_signing_alg_values_supported !== undefined)
+      model.dpopSigningAlgValuesSupported = [...wire.dpop_signing_alg_values_supported]
+    if (wire.pushed_authorization_request_endpoint !== undefined)
+      model.pushedAuthorizationRequestEndpoint = wire.pushed_authorization_request_endpoint
+    if (wire.require_pushed_authorization_requests !== undefined)
+      model.requirePushedAuthorizationRequests = wire.require_pushed_authorization_requests
     if (wire.device_authorization_endpoint !== undefined)
       model.deviceAuthorizationEndpoint = wire.device_authorization_endpoint
     if (wire.end_session_endpoint !== undefined) model.endSessionEndpoint = wire.end_session_endpoint
@@ -103,6 +109,12 @@ export const authorizationServerMetadataCodec: Codec<
     if (model.claimsSupported !== undefined) wire.claims_supported = [...model.claimsSupported]
     if (model.authorizationResponseIssParameterSupported !== undefined)
       wire.authorization_response_iss_parameter_supported = model.authorizationResponseIssParameterSupported
+    if (model.dpopSigningAlgValuesSupported !== undefined)
+      wire.dpop_signing_alg_values_supported = [...model.dpopSigningAlgValuesSupported]
+    if (model.pushedAuthorizationRequestEndpoint !== undefined)
+      wire.pushed_authorization_request_endpoint = model.pushedAuthorizationRequestEndpoint
+    if (model.requirePushedAuthorizationRequests !== undefined)
+      wire.require_pushed_authorization_requests = model.requirePushedAuthorizationRequests
     if (model.deviceAuthorizationEndpoint !== undefined)
       wire.device_authorization_endpoint = model.deviceAuthorizationEndpoint
     if (model.endSessionEndpoint !== undefined) wire.end_session_endpoint = model.endSessionEndpoint

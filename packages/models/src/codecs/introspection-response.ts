@@ -3,6 +3,7 @@ import { checkIntrospectionResponse, issuesIntrospectionResponse } from '../gene
 import type { IntrospectionResponse, IntrospectionResponseWire } from '../introspection-response.js'
 import { type Codec, codec } from '../validation.js'
 import { copyAudience } from './audience.js'
+import { copyConfirmation } from './confirmation.js'
 
 export const introspectionResponseCodec: Codec<IntrospectionResponseWire, IntrospectionResponse> = codec(
   'IntrospectionResponse',
@@ -21,6 +22,7 @@ export const introspectionResponseCodec: Codec<IntrospectionResponseWire, Intros
     if (wire.aud !== undefined) model.aud = copyAudience(wire.aud)
     if (wire.iss !== undefined) model.iss = wire.iss
     if (wire.jti !== undefined) model.jti = wire.jti
+    if (wire.cnf !== undefined) model.cnf = copyConfirmation(wire.cnf)
     return model
   },
   (model): IntrospectionResponseWire => {
@@ -37,6 +39,7 @@ export const introspectionResponseCodec: Codec<IntrospectionResponseWire, Intros
     if (model.aud !== undefined) wire.aud = copyAudience(model.aud)
     if (model.iss !== undefined) wire.iss = model.iss
     if (model.jti !== undefined) wire.jti = model.jti
+    if (model.cnf !== undefined) wire.cnf = copyConfirmation(model.cnf)
     return wire
   },
 )

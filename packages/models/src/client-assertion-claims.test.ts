@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import {
+  CLIENT_AUTHENTICATION_METHODS,
+  clientAssertionClaimsCodec,
+  JWT_BEARER_CLIENT_ASSERTION_TYPE,
+  MAX_SAFE_SECONDS,
+} from './index.js'
+import { describeRoundTrips } from './test-support/round-trips.js'
+import { describeWireFields, type MemberBoundaries } from './test-support/wire-fields.js'
+
+const nonEmpty: MemberBoundaries = {
+  accept: ['s6BhdRkqt3', 'https://client.example.com'],
+  reject: [
+    { value: '', keyword: 'minLength' },
+    { value: 1, keyword: 'type' },
+  ],
+}
+const numericDate: MemberBoundaries = {
+  accept: [0, 1311281970, MAX_SAFE_SECONDS],
+  reject: [
+    { value: -1, keyword: 'minimum' },
+    { value: 1311281970.5, keyword: 'type' },
+    { value: '1311281970', keyword: 'type' },
+  ],
+}
+
+const full = {
+  iss: 's6BhdRkqt3',
+  sub: 's6BhdRkqt3',
+  aud: 'https://server.example.com',
+  exp: 1311281970,
+  jti: 'id123456',
+  iat: 1311280970,
+  nbf: 1311280970,
+}
+
+describeWireFields(clientAssertionClaimsCodec, {
+  full,
+  // RFC 7523 §3 requires iss, sub, aud and exp; OpenID Connect Core §9 adds jti.
+  required: ['iss', 'sub', 'aud', 'exp', 'jti'],
+  members: {
+    iss: nonEmpty,
+    sub: nonEmpty,
+    aud: {
+      accept: ['https://server.example.com', ['https://server.example.com/token']],
+      reject: [
+        { value: '', keyword: 'anyOf' },
+        { value: [], keyword: 'minItems' },
+      ],
+    },
+    exp: numericDate,
+    jti: nonEmpty,
+    iat: numericDate,
+    nbf: numericDate,
+  },
+})
+describeRoundTrips(clientAssertionClaimsCodec)
+
+describe('clientAssertionClaimsCodec', () => {
+  it('keeps the audience as sent, a copy when it is an array', () => {
+    const wire = { ...full, aud: ['https://server.example.com'] }
+    const model = clientAssertionClaimsCodec.decode(wire)
+    expect(model.aud).toEqual(wire.aud)
+    expect(model.aud).not.toBe(wire.aud)
+  })
+
+  it('names the RFC 7523 §2.2 assertion type and the OIDC Core §9 methods, private_key_jwt among them', () => {
+    expect(JWT_BEARER_CLIENT_ASSERTION_TYPE).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+    expect(CLIENT_AUTHENTICATION_METHODS).toEqual(
+      expect.arrayContaining(['private_key_jwt', 'client_secret_jwt', 'client_secret_basic', 'none']),
+    )
+  })
+})
