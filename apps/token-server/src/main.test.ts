@@ -1,80 +1,25 @@
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '@pipeshub/test-support/postgres'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PACKAGE_ROOT } from './config.js'
 import { openConfiguredStore } from './store.js'
-import { DATABASE_URL, dropSchema, uniqueSchema } from './test-support/postgres.js'
+import { killStartedMains, MAIN, startMain } from './test-support/main-process.js'
 
-const MAIN = resolve(PACKAGE_ROOT, 'dist/main.js')
 let folder: string
-const children: ChildProcessWithoutNullStreams[] = []
 
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'pipeshub-main-'))
 })
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+  killStartedMains()
 })
 afterAll(() => {
   rmSync(folder, { recursive: true, force: true })
 })
-
-interface Started {
-  child: ChildProcessWithoutNullStreams
-  output: () => string
-  /** Standard output alone: the JSON log stream. */
-  stdout: () => string
-  issuer: string
-  /** Resolves when the output contains `text` (or rejects when the process exits first). */
-  waitFor: (text: string) => Promise<void>
-  exited: Promise<number | null>
-}
-
-/** Starts `node dist/main.js` from an unrelated working directory and waits until it is ready. */
-async function startMain(env: Record<string, string>, args: string[] = []): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', PIPESHUB_PORT: '0', PIPESHUB_LOG_LEVEL: 'info', ...env },
-  })
-  children.push(child)
-  let output = ''
-  let stdout = ''
-  const waiters: Array<{ text: string; resolve: () => void; reject: (error: Error) => void }> = []
-  const check = () => {
-    for (const waiter of [...waiters]) {
-      if (output.includes(waiter.text)) {
-        waiters.splice(waiters.indexOf(waiter), 1)
-        waiter.resolve()
-      }
-    }
-  }
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8')
-    output += chunk.toString('utf8')
-    check()
-  })
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8')
-    check()
-  })
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)))
-  void exited.then(() => {
-    for (const waiter of waiters.splice(0)) waiter.reject(new Error(`process exited; output:\n${output}`))
-  })
-  const waitFor = (text: string) =>
-    new Promise<void>((resolveWait, reject) => {
-      waiters.push({ text, resolve: resolveWait, reject })
-      check()
-    })
-  await waitFor('"msg":"token server ready"')
-  const ready = output.split('\n').find((line) => line.includes('"msg":"token server ready"')) ?? '{}'
-  const issuer = (JSON.parse(ready) as { issuer: string }).issuer
-  return { child, output: () => output, stdout: () => stdout, issuer, waitFor, exited }
-}
 
 describe('node dist/main.js', () => {
   it('seeds demo data once on an empty store and prints a curl whose token verifies against the JWKS', async () => {
@@ -158,7 +103,7 @@ describe('node dist/main.js', () => {
 
   it('seeds once when two instances start together on an empty PostgreSQL schema: one prints, both serve', async () => {
     const schema = uniqueSchema('token_server_seed')
-    const store = `${DATABASE_URL}?schema=${schema}`
+    const store = `${TEST_DATABASE_URL}?schema=${schema}`
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
         await dropSchema(schema)

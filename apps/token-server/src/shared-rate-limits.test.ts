@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:net'
 import { createMemoryStore, registerClient, type Store } from '@pipeshub/server'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { closeAfterEach } from '@pipeshub/test-support/loopback'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import type { TokenServerConfig } from './config.js'
+import { unusedLoopbackPort } from './test-support/ports.js'
 import { deleteRedisKeys, redisAvailable, TEST_REDIS_URL, uniqueRedisPrefix } from './test-support/redis.js'
 
 const available = await redisAvailable()
 const prefixes: string[] = []
-const running: TokenServer[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()))
-})
+const running = closeAfterEach<TokenServer>()
 afterAll(async () => {
   if (available) await Promise.all(prefixes.map(deleteRedisKeys))
 })
@@ -41,15 +39,6 @@ async function instances(count: number, config: Partial<TokenServerConfig>) {
     return response.statusCode
   }
   return { servers, token }
-}
-
-/** A loopback port nothing listens on: a Redis that is down. */
-async function closedPort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen({ host: '127.0.0.1', port: 0 }, resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
 }
 
 describe.runIf(available)('rate limits shared through Redis', () => {
@@ -87,7 +76,7 @@ describe('rate limits while Redis is down', () => {
   it('never fails a request, and counts per instance until Redis answers again', async () => {
     const { servers, token } = await instances(1, {
       rateLimitToken: 3,
-      redisUrl: `redis://127.0.0.1:${await closedPort()}`,
+      redisUrl: `redis://127.0.0.1:${await unusedLoopbackPort()}`,
       redisKeyPrefix: uniqueRedisPrefix(),
     })
     const [a] = servers as [TokenServer]
