@@ -159,6 +159,3 @@ export function migrationsFor(dialect: SqlDialect): readonly Migration[] {
     sql: typeof sql === 'string' ? sql : sql(dialect),
   }))
 }
-
-export const SQLITE_MIGRATIONS: readonly Migration[] = migrationsFor(sqliteDialect)
-export const POSTGRES_MIGRATIONS: readonly Migration[] = migrationsFor(postgresDialect)
