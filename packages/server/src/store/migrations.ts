@@ -1,4 +1,4 @@
-import { postgresDialect, type SqlDialect, sqliteDialect } from './dialect.js'
+import type { SqlDialect } from './dialect.js'
 
 /**
  * Versioned schema migrations, applied in order at open and recorded in `pipeshub_oauth_migrations`.
