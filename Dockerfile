@@ -18,6 +18,7 @@ COPY apps/token-server/package.json apps/token-server/
 COPY contracts/package.json contracts/
 COPY bench/package.json bench/
 COPY docs/package.json docs/
+COPY tooling/test-support/package.json tooling/test-support/
 
 FROM pnpm AS build
 # The token server, the packages it uses and the root's build tools (tsc).

@@ -60,16 +60,22 @@ describe('Dockerfile', () => {
         .filter((instruction) => instruction.keyword === 'COPY' && instruction.flags.from === undefined)
         .flatMap((instruction) => instruction.args.split(/\s+/).slice(0, -1)),
     )
-    const manifests = ['packages', 'apps']
-      .flatMap((folder) => readdirSync(join(REPOSITORY, folder)).map((name) => `${folder}/${name}`))
-      .concat(['contracts', 'bench', 'docs'])
+    // The workspace's folders, from pnpm-workspace.yaml's `packages:` list (`dir` or `dir/*`).
+    const workspace = readFileSync(join(REPOSITORY, 'pnpm-workspace.yaml'), 'utf8')
+    const globs = [...(/^packages:\n((?: {2}- .*\n)+)/m.exec(workspace)?.[1] ?? '').matchAll(/- (\S+)/g)].map(
+      (match) => match[1] as string,
+    )
+    expect(globs.length).toBeGreaterThan(0)
+    const manifests = globs
+      .flatMap((glob) =>
+        glob.endsWith('/*')
+          ? readdirSync(join(REPOSITORY, glob.slice(0, -2))).map((name) => `${glob.slice(0, -2)}/${name}`)
+          : [glob],
+      )
       .filter((folder) => existsSync(join(REPOSITORY, folder, 'package.json')))
       .map((folder) => `${folder}/package.json`)
+    expect(manifests).toContain('apps/token-server/package.json')
     expect(manifests.filter((manifest) => !copied.has(manifest))).toEqual([])
-    const workspace = readFileSync(join(REPOSITORY, 'pnpm-workspace.yaml'), 'utf8')
-    expect(workspace).toMatch(
-      /^packages:\n {2}- packages\/\*\n {2}- apps\/\*\n {2}- contracts\n {2}- bench\n {2}- docs\n\n/,
-    )
   })
 
   it('fails the dry run on a COPY source the repository lacks or ignores, and on a step it cannot run', () => {
