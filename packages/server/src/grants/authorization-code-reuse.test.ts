@@ -68,7 +68,10 @@ describe('authorization code reuse', () => {
     const elsewhere = await redeem(other)
 
     const reuse = await rejection(
-      server.token({ grant_type: 'authorization_code', code: replayed.code, redirect_uri: REDIRECT_URI }, app.auth),
+      server.token(
+        { grant_type: 'authorization_code', code: replayed.code, redirect_uri: REDIRECT_URI },
+        app.auth,
+      ),
     )
     expect(reuse.error).toBe('invalid_grant')
 
@@ -87,7 +90,10 @@ describe('authorization code reuse', () => {
     clock.advance(601)
     await server.purgeExpired()
     const reuse = await rejection(
-      server.token({ grant_type: 'authorization_code', code: replayed.code, redirect_uri: REDIRECT_URI }, app.auth),
+      server.token(
+        { grant_type: 'authorization_code', code: replayed.code, redirect_uri: REDIRECT_URI },
+        app.auth,
+      ),
     )
     expect(reuse.error).toBe('invalid_grant')
     expect(await live(app, accessOnly.tokens)).toEqual({ access: false, refresh: undefined })
