@@ -99,6 +99,7 @@ export type {
   RefreshTokenRecord,
   RefreshTokenStore,
   RevokedAccessTokenStore,
+  UsedJwtIdStore,
   RotateRefreshTokenOptions,
   RotateRefreshTokenResult,
   SeedRecords,

@@ -134,6 +134,22 @@ ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
 // OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
 const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
 
+// RFC 9449 (DPoP) and RFC 7523: the single-use JWT IDs shared by instances (DPoP proofs, client
+// assertions); a client's dpop_bound_access_tokens (RFC 9449 §5.2); the key thumbprint an authorization
+// code (dpop_jkt, §10) and a public client's refresh token (§5) are bound to.
+const dpop = ({ types: { bigint, boolean: bool, false: falseValue } }: SqlDialect) => `
+CREATE TABLE oauth_used_jwt_ids (
+  kind TEXT NOT NULL,
+  jti TEXT NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  PRIMARY KEY (kind, jti)
+);
+CREATE INDEX oauth_used_jwt_ids_expires_at ON oauth_used_jwt_ids (expires_at);
+ALTER TABLE oauth_clients ADD COLUMN dpop_bound_access_tokens ${bool} NOT NULL DEFAULT ${falseValue};
+ALTER TABLE oauth_authorization_codes ADD COLUMN dpop_jkt TEXT;
+ALTER TABLE oauth_refresh_tokens ADD COLUMN dpop_jkt TEXT;
+`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -149,6 +165,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 6, name: 'client_registrations', sql: clientRegistrations },
   { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
+  { version: 12, name: 'dpop', sql: dpop },
 ]
 
 /** The migrations as `dialect` runs them. */
