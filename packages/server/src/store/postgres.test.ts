@@ -47,6 +47,7 @@ describe.runIf(available)('PostgreSQL adapter', () => {
         { version: 6, name: 'client_registrations' },
         { version: 7, name: 'user_profile_claims' },
         { version: 8, name: 'client_id_token_signed_response_alg' },
+        { version: 11, name: 'user_disabled_at' },
       ])
     } finally {
       await dropSchema(schema)

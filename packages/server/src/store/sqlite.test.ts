@@ -59,6 +59,7 @@ describe('SQLite migrations', () => {
         { version: 6, name: 'client_registrations' },
         { version: 7, name: 'user_profile_claims' },
         { version: 8, name: 'client_id_token_signed_response_alg' },
+        { version: 11, name: 'user_disabled_at' },
       ])
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()
