@@ -44,6 +44,23 @@ describe('released migrations', () => {
     })
   }
 
+  it('keep the names recorded in pipeshub_oauth_migrations when released', () => {
+    expect(
+      migrationsFor(sqliteDialect)
+        .slice(0, 8)
+        .map((migration) => migration.name),
+    ).toEqual([
+      'initial',
+      'client_disabled_at',
+      'client_web_origins',
+      'refresh_token_replaced_by',
+      'grant_resources',
+      'client_registrations',
+      'user_profile_claims',
+      'client_id_token_signed_response_alg',
+    ])
+  })
+
   // Numbers are handed out per task and may land out of order (11 before 9), so a gap is allowed while
   // the lower number is in flight: each migration applies once, by number, whatever the order.
   it('are numbered in increasing order from 1, never repeating a number', () => {
