@@ -47,27 +47,27 @@ describe('released migrations', () => {
   }
 
   it('keep the names recorded in pipeshub_oauth_migrations when released', () => {
-    const names = Object.fromEntries(
-      migrationsFor(sqliteDialect).map((migration) => [migration.version, migration.name]),
-    )
-    expect(names).toMatchObject({
-      1: 'initial',
-      2: 'client_disabled_at',
-      3: 'client_web_origins',
-      4: 'refresh_token_replaced_by',
-      5: 'grant_resources',
-      6: 'client_registrations',
-      7: 'user_profile_claims',
-      8: 'client_id_token_signed_response_alg',
-      12: 'dpop',
-    })
+    expect(
+      migrationsFor(sqliteDialect)
+        .slice(0, 8)
+        .map((migration) => migration.name),
+    ).toEqual([
+      'initial',
+      'client_disabled_at',
+      'client_web_origins',
+      'refresh_token_replaced_by',
+      'grant_resources',
+      'client_registrations',
+      'user_profile_claims',
+      'client_id_token_signed_response_alg',
+    ])
   })
 
-  // Numbers are handed out to work in progress and the runner applies by membership, so a number may
-  // land before a smaller one: the list stays ascending, with no repeat.
-  it('are numbered in ascending order with no repeat', () => {
+  // Numbers are handed out per task and may land out of order (11 before 9), so a gap is allowed while
+  // the lower number is in flight: each migration applies once, by number, whatever the order.
+  it('are numbered in increasing order from 1, never repeating a number', () => {
     const versions = migrationsFor(sqliteDialect).map((migration) => migration.version)
-    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b))
     expect(versions[0]).toBe(1)
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b))
   })
 })

@@ -134,6 +134,10 @@ ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
 // OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
 const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
 
+// A disabled end-user keeps their row, consents and grants, like a disabled client (migration 2).
+const userDisabledAt = ({ types: { bigint } }: SqlDialect) =>
+  `ALTER TABLE oauth_users ADD COLUMN disabled_at ${bigint};`
+
 // RFC 9449 (DPoP) and RFC 7523: the single-use JWT IDs shared by instances (DPoP proofs, client
 // assertions); a client's dpop_bound_access_tokens (RFC 9449 §5.2); the key thumbprint an authorization
 // code (dpop_jkt, §10) and a public client's refresh token (§5) are bound to.
@@ -165,6 +169,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 6, name: 'client_registrations', sql: clientRegistrations },
   { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
+  { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
   { version: 12, name: 'dpop', sql: dpop },
 ]
 
