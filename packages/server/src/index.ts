@@ -99,7 +99,6 @@ export type {
   RefreshTokenRecord,
   RefreshTokenStore,
   RevokedAccessTokenStore,
-  UsedJwtIdStore,
   RotateRefreshTokenOptions,
   RotateRefreshTokenResult,
   SeedRecords,
@@ -111,6 +110,7 @@ export type {
   SigningKeyRetirement,
   SigningKeyStore,
   Store,
+  UsedJwtIdStore,
   UserRecord,
   UserStore,
 } from './store/types.js'
