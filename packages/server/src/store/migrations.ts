@@ -1,4 +1,4 @@
-import { postgresDialect, type SqlDialect, sqliteDialect } from './dialect.js'
+import type { SqlDialect } from './dialect.js'
 
 /**
  * Versioned schema migrations, applied in order at open and recorded in `pipeshub_oauth_migrations`.
@@ -159,6 +159,3 @@ export function migrationsFor(dialect: SqlDialect): readonly Migration[] {
     sql: typeof sql === 'string' ? sql : sql(dialect),
   }))
 }
-
-export const SQLITE_MIGRATIONS: readonly Migration[] = migrationsFor(sqliteDialect)
-export const POSTGRES_MIGRATIONS: readonly Migration[] = migrationsFor(postgresDialect)

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
 import { describeStoreConformance } from '../test-support/store-conformance.js'
-import { SQLITE_MIGRATIONS } from './migrations.js'
+import { sqliteDialect } from './dialect.js'
+import { migrationsFor } from './migrations.js'
 import { openSqliteStore } from './sqlite.js'
 
 describeStoreConformance('sqlite', async () => {
@@ -75,7 +76,7 @@ describe('SQLite migrations', () => {
       db.exec(
         'CREATE TABLE pipeshub_oauth_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
       )
-      db.exec(SQLITE_MIGRATIONS[0]?.sql ?? '')
+      db.exec(migrationsFor(sqliteDialect)[0]?.sql ?? '')
       db.exec("INSERT INTO pipeshub_oauth_migrations VALUES (1, 'initial', 1)")
       db.exec(
         `INSERT INTO oauth_clients (client_id, secret_hash, name, redirect_uris, grant_types, scopes, created_at)

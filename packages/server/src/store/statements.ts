@@ -136,6 +136,9 @@ function buildStatements(d: SqlDialect) {
     deleteExpiredRevokedAccessTokens: 'DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?',
 
     ping: 'SELECT 1 AS ok',
+    begin: d.beginWrite,
+    commit: 'COMMIT',
+    rollback: 'ROLLBACK',
 
     /** Instances migrating one schema serialize on it (its parameter: the schema). */
     migrationLock: d.lock('pipeshub_oauth_migrations'),
