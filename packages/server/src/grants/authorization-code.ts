@@ -9,7 +9,6 @@ import type { ServerContext } from '../server-context.js'
 import type { AuthorizationCodeRecord } from '../store/types.js'
 import { newJti } from '../tokens.js'
 import { type Grant, requireGrant } from './grant.js'
-import { revokeIssuedTokens } from './issued-token-revocation.js'
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): a code issued by `issueAuthorizationCode` for tokens. */
 export const authorizationCodeGrant: Grant<'authorization_code'> = {
@@ -23,18 +22,11 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
     const { store, now, resourcePolicies, settings, tokens, emit } = context
     const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
 
+    // PipesHub's rule, stricter than RFC 6749 section 4.1.2 (revoke what the code issued): a replayed
+    // code means the code leaked, and whoever holds it may have redeemed it under another grant of
+    // the same user and client too; so every live token of that user at that client goes.
     const reused = async (code: AuthorizationCodeRecord, clientId: string, t: number) => {
-      await stored(() =>
-        revokeIssuedTokens(
-          store,
-          {
-            accessTokenJti: code.issuedAccessTokenJti,
-            accessTokenExpiresAt: code.issuedAccessTokenExpiresAt,
-            familyId: code.issuedFamilyId,
-          },
-          t,
-        ),
-      )
+      await stored(() => store.grants.revoke({ clientId: code.clientId, subject: code.subject }, t))
       emit({ type: 'authorization_code_reuse_detected', clientId })
       return invalidGrant('the authorization code was already used')
     }

@@ -195,8 +195,31 @@ export function createMemoryStore(): Store {
         open()
         let count = 0
         for (const [hash, code] of codes) {
-          if (code.expiresAt <= now) {
+          if (code.expiresAt <= now && (code.issuedAccessTokenExpiresAt ?? now) <= now) {
             codes.delete(hash)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    grants: {
+      async revoke({ clientId, subject }, now) {
+        open()
+        const owns = (record: { clientId: string; subject: string }) =>
+          record.clientId === clientId && (subject === undefined || record.subject === subject)
+        const revoke = (jti: string | null, expiresAt: number | null) => {
+          if (jti !== null && expiresAt !== null && expiresAt > now)
+            revoked.set(jti, Math.max(expiresAt, revoked.get(jti) ?? 0))
+        }
+        for (const token of refreshTokens.values())
+          if (owns(token)) revoke(token.accessTokenJti, token.accessTokenExpiresAt)
+        for (const code of codes.values())
+          if (owns(code)) revoke(code.issuedAccessTokenJti, code.issuedAccessTokenExpiresAt)
+        let count = 0
+        for (const family of families.values()) {
+          if (owns(family) && family.revokedAt === null) {
+            family.revokedAt = now
             count++
           }
         }

@@ -44,6 +44,23 @@ describe('released migrations', () => {
     })
   }
 
+  it('keep the names recorded in pipeshub_oauth_migrations when released', () => {
+    expect(
+      migrationsFor(sqliteDialect)
+        .slice(0, 8)
+        .map((migration) => migration.name),
+    ).toEqual([
+      'initial',
+      'client_disabled_at',
+      'client_web_origins',
+      'refresh_token_replaced_by',
+      'grant_resources',
+      'client_registrations',
+      'user_profile_claims',
+      'client_id_token_signed_response_alg',
+    ])
+  })
+
   it('are numbered 1, 2, 3, ... with no gap or repeat', () => {
     const versions = migrationsFor(sqliteDialect).map((migration) => migration.version)
     expect(versions).toEqual(versions.map((_, i) => i + 1))

@@ -7,6 +7,8 @@ import {
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { describeStoreConformance } from '../test-support/store-conformance.js'
+import { postgresDialect } from './dialect.js'
+import { migrationsFor } from './migrations.js'
 import { openPostgresStore } from './postgres.js'
 
 const available = await postgresAvailable()
@@ -38,16 +40,7 @@ describe.runIf(available)('PostgreSQL adapter', () => {
       await client.connect()
       const { rows } = await client.query(`SELECT version, name FROM "${schema}".pipeshub_oauth_migrations`)
       await client.end()
-      expect(rows).toEqual([
-        { version: 1, name: 'initial' },
-        { version: 2, name: 'client_disabled_at' },
-        { version: 3, name: 'client_web_origins' },
-        { version: 4, name: 'refresh_token_replaced_by' },
-        { version: 5, name: 'grant_resources' },
-        { version: 6, name: 'client_registrations' },
-        { version: 7, name: 'user_profile_claims' },
-        { version: 8, name: 'client_id_token_signed_response_alg' },
-      ])
+      expect(rows).toEqual(migrationsFor(postgresDialect).map(({ version, name }) => ({ version, name })))
     } finally {
       await dropSchema(schema)
     }

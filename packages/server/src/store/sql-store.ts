@@ -156,7 +156,7 @@ export function createSqlStore(
               : { outcome: 'not_found' as const }
           })(),
         ),
-      deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now)),
+      deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now, now)),
     },
     refreshTokens: {
       createFamily: (family) => run(changes(s.insertFamily, ...familyParams(family))).then(() => {}),
@@ -208,6 +208,19 @@ export function createSqlStore(
           })(),
         ),
       deleteExpired: (now) => run(changes(s.deleteExpiredRefreshTokens, now)),
+    },
+    grants: {
+      revoke: ({ clientId, subject }, now) =>
+        transaction(
+          (function* () {
+            const owner = subject === undefined ? [clientId] : [clientId, subject]
+            const kind = subject === undefined ? 'Client' : 'UserAtClient'
+            for (const row of yield* rows(s[`accessTokensOf${kind}`], ...owner, now, ...owner, now)) {
+              yield* changes(s.revokeAccessToken, String(row.jti), Number(row.expires_at))
+            }
+            return yield* changes(s[`revokeFamiliesOf${kind}`], now, ...owner)
+          })(),
+        ),
     },
     signingKeys: {
       list: () => run(rows(s.listSigningKeys)).then((found) => found.map(signingKeyFromRow)),

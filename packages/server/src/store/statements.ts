@@ -27,6 +27,20 @@ const updateByKey = (table: string, list: string) => {
   return `UPDATE ${table} SET ${rest.map((column) => `${column} = ?`).join(', ')} WHERE ${key} = ?`
 }
 
+/**
+ * `GrantStore.revoke` for one kind of owner (`owner` is its condition, bound once per occurrence):
+ * the unexpired access tokens its codes and refresh tokens issued (owner, now, owner, now), then its
+ * families (now, owner).
+ */
+const grantRevocation = <K extends string>(kind: K, owner: string) =>
+  ({
+    [`accessTokensOf${kind}`]: `SELECT access_token_jti AS jti, access_token_expires_at AS expires_at FROM oauth_refresh_tokens
+               WHERE ${owner} AND access_token_jti IS NOT NULL AND access_token_expires_at > ?
+             UNION SELECT issued_access_token_jti, issued_access_token_expires_at FROM oauth_authorization_codes
+               WHERE ${owner} AND issued_access_token_jti IS NOT NULL AND issued_access_token_expires_at > ?`,
+    [`revokeFamiliesOf${kind}`]: `UPDATE oauth_refresh_token_families SET revoked_at = ? WHERE ${owner} AND revoked_at IS NULL`,
+  }) as Record<`accessTokensOf${K}` | `revokeFamiliesOf${K}`, string>
+
 function buildStatements(d: SqlDialect) {
   return {
     insertClient: insert('oauth_clients', CLIENT_COLUMNS),
@@ -57,7 +71,12 @@ function buildStatements(d: SqlDialect) {
     /** `consumed_at`, the issued access token's `jti` and expiry, the family, `code_hash`. */
     consumeCode: `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
                WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`,
-    deleteExpiredCodes: 'DELETE FROM oauth_authorization_codes WHERE expires_at <= ?',
+    /**
+     * now, now: an expired code goes once the access token its redemption issued has expired too, so
+     * that revoking a grant (`GrantStore.revoke`) still finds that token.
+     */
+    deleteExpiredCodes:
+      'DELETE FROM oauth_authorization_codes WHERE expires_at <= ? AND (issued_access_token_expires_at IS NULL OR issued_access_token_expires_at <= ?)',
 
     insertFamily: d.upsert(insert('oauth_refresh_token_families', FAMILY_COLUMNS), ['family_id'], 'nothing'),
     /** The family a consumed code starts: as `insertFamily`, never revoked. */
@@ -75,6 +94,9 @@ function buildStatements(d: SqlDialect) {
     /** The unexpired access tokens issued in a family: `family_id`, now. */
     familyAccessTokens:
       'SELECT access_token_jti, access_token_expires_at FROM oauth_refresh_tokens WHERE family_id = ? AND access_token_jti IS NOT NULL AND access_token_expires_at > ?',
+
+    ...grantRevocation('Client', 'client_id = ?'),
+    ...grantRevocation('UserAtClient', 'client_id = ? AND subject = ?'),
 
     insertRefreshToken: insert('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
     selectRefreshToken: `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,

@@ -328,6 +328,26 @@ export interface RevokedAccessTokenStore {
   deleteExpired(now: number): Promise<number>
 }
 
+/** Whose grants: every grant of a client, or only those of one end-user at it. */
+export interface GrantOwner {
+  clientId: string
+  /** The end-user; absent for every grant of the client. */
+  subject?: string | undefined
+}
+
+/**
+ * The grants (authorization code redemptions and the refresh-token families they start) of a client or
+ * of an end-user at a client, taken as a whole.
+ */
+export interface GrantStore {
+  /**
+   * Revokes every grant of `owner` in one atomic step: each refresh-token family (its refresh tokens
+   * stop being active) and each access token issued by one of its codes or refresh tokens that is
+   * unexpired at `now`. Answers how many families were live before.
+   */
+  revoke(owner: GrantOwner, now: number): Promise<number>
+}
+
 /** What a first start stores (demo clients and users): all of it, or nothing. */
 export interface SeedRecords {
   clients: readonly ClientRecord[]
@@ -344,6 +364,7 @@ export interface Store {
   readonly sessions: SessionStore
   readonly revokedAccessTokens: RevokedAccessTokenStore
   readonly clientRegistrations: ClientRegistrationStore
+  readonly grants: GrantStore
   /**
    * One cheap round trip to the storage (`SELECT 1`): resolves when it answers, rejects when it is
    * closed or unreachable. For readiness probes.

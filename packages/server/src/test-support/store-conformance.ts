@@ -442,6 +442,60 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.authorizationCodes.get('new')).toBeDefined()
     })
 
+    it('keeps an expired consumed code until the access token its redemption issued expires', async () => {
+      const record = code({ codeHash: 'redeemed', expiresAt: T + 600 })
+      await store.authorizationCodes.create(record)
+      await store.authorizationCodes.consume('redeemed', T + 1, {
+        accessTokenJti: 'jti-1',
+        accessTokenExpiresAt: T + 3600,
+        familyId: randomUUID(),
+      })
+      expect(await store.authorizationCodes.deleteExpired(T + 600)).toBe(0)
+      expect(await store.authorizationCodes.deleteExpired(T + 3600)).toBe(1)
+      expect(await store.authorizationCodes.get('redeemed')).toBeUndefined()
+    })
+
+    it('revokes every grant of a user at a client, or of a client, in one step and nothing else', async () => {
+      // Redeems a code of `owner`, with a refresh token when `refresh`; answers what it issued.
+      const grant = async (owner: { clientId: string; subject: string }, refresh: boolean) => {
+        const record = code(owner)
+        await store.authorizationCodes.create(record)
+        const familyId = randomUUID()
+        const issued = refreshToken(familyId, { ...owner, accessTokenExpiresAt: T + 900 })
+        const accessTokenJti = randomUUID()
+        await store.authorizationCodes.consume(record.codeHash, T + 1, {
+          accessTokenJti,
+          accessTokenExpiresAt: T + 600,
+          familyId,
+          refreshToken: refresh ? issued : null,
+        })
+        const jtis = refresh ? [accessTokenJti, issued.accessTokenJti ?? ''] : [accessTokenJti]
+        return { familyId, jtis }
+      }
+      const state = async (issued: { familyId: string; jtis: string[] }) => ({
+        revokedAt: (await store.refreshTokens.getFamily(issued.familyId))?.revokedAt,
+        revoked: await Promise.all(issued.jtis.map((jti) => store.revokedAccessTokens.isRevoked(jti))),
+      })
+      const alice = { clientId: 'client-a', subject: 'alice' }
+      const first = await grant(alice, true)
+      const second = await grant(alice, false)
+      const bob = await grant({ clientId: 'client-a', subject: 'bob' }, true)
+      const elsewhere = await grant({ clientId: 'client-b', subject: 'alice' }, true)
+
+      expect(await store.grants.revoke(alice, T + 2)).toBe(2)
+      expect(await state(first)).toEqual({ revokedAt: T + 2, revoked: [true, true] })
+      expect(await state(second)).toEqual({ revokedAt: T + 2, revoked: [true] })
+      expect(await state(bob)).toEqual({ revokedAt: null, revoked: [false, false] })
+      expect(await state(elsewhere)).toEqual({ revokedAt: null, revoked: [false, false] })
+      expect(await store.grants.revoke(alice, T + 3)).toBe(0)
+      expect((await state(first)).revokedAt).toBe(T + 2)
+      expect(await store.grants.revoke({ clientId: 'client-c' }, T + 3)).toBe(0)
+
+      expect(await store.grants.revoke({ clientId: 'client-a' }, T + 4)).toBe(1)
+      expect(await state(bob)).toEqual({ revokedAt: T + 4, revoked: [true, true] })
+      expect(await state(elsewhere)).toEqual({ revokedAt: null, revoked: [false, false] })
+    })
+
     it('rotates a refresh token once; a replay reports the rotated token', async () => {
       const familyId = await newFamily(store)
       const first = refreshToken(familyId)
