@@ -189,6 +189,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     )
   })
 
+  const administrators = new Set(config.administrators)
   const authorizationServer = createAuthorizationServer({
     issuer,
     store,
@@ -198,6 +199,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    isAdministrator: (user) => administrators.has(user.username),
     resources: withMcpResource(config.resources, config.mcpResource),
     ...(config.registration
       ? {
@@ -274,6 +276,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   const interaction = createInteraction({
     store,
     authorizePath: paths.authorization,
+    refusedScopes: (subject, scope) => authorizationServer.refusedScopes(subject, scope),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const authorize = async ({
@@ -311,9 +314,10 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
           authorizationServer.denyAuthorization(
             authorizationRequest,
             outcome.error,
-            outcome.error === 'access_denied'
-              ? 'the end-user denied the request'
-              : `prompt=none: ${outcome.error}`,
+            outcome.description ??
+              (outcome.error === 'access_denied'
+                ? 'the end-user denied the request'
+                : `prompt=none: ${outcome.error}`),
           ),
           status,
         )
@@ -321,7 +325,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         return reply
     }
   }
-  await app.register(oauth2Plugin, { authorizationServer, authorize })
+  await app.register(oauth2Plugin, { authorizationServer, authorize, appManagement: true })
   if (config.mcpResource !== undefined) {
     // PipesHub publishes its MCP server's RFC 9728 document on the backend's origin, next to this server.
     await app.register(protectedResourcePlugin, {
