@@ -7,12 +7,12 @@ import {
   type EndpointPaths,
   oauth2Plugin,
   oauthClientErrorHandler,
+  oauthErrorHandler,
   oauthFrameworkErrors,
   oauthNotFoundHandler,
   protectedResourcePlugin,
   protectedResourceRouteSchema,
   type Store,
-  toOAuthError,
 } from '@pipeshub/server'
 import Fastify, {
   type FastifyBaseLogger,
@@ -163,16 +163,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     return oauthNotFoundHandler(request, reply)
   })
   // Errors of this app's own routes (the plugin has its own handler in its scope) are OAuth-shaped too.
-  app.setErrorHandler((error, request, reply) => {
-    const oauthError = toOAuthError(error)
-    if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
-    return reply
-      .code(oauthError.status)
-      .header('cache-control', 'no-store')
-      .header('pragma', 'no-cache')
-      .type('application/json; charset=utf-8')
-      .send(oauthError.toJSON())
-  })
+  app.setErrorHandler(oauthErrorHandler)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
     request.log.debug({ req: request }, 'incoming request')

@@ -47,7 +47,6 @@ export {
   type AuthorizationHookContext,
   type OAuth2PluginOptions,
   oauth2Plugin,
-  toOAuthError,
 } from './http/plugin.js'
 export {
   type BearerGuardOptions,
@@ -59,6 +58,7 @@ export {
   type ResourceChallenge,
   resourceMetadataChallenge,
 } from './http/protected-resource.js'
+export { oauthErrorHandler } from './http/responses.js'
 export {
   AuthorizationRedirectResponse,
   AuthorizationRequestQuery,

@@ -1,4 +1,4 @@
-import { PIPESHUB_SCOPE_CATALOGUE } from '@pipeshub/models'
+import { PIPESHUB_SCOPE_CATALOGUE, SCOPE_PATTERN, SCOPE_TOKEN_PATTERN } from '@pipeshub/models'
 import { OAuthError } from './errors.js'
 
 /** PipesHub's scope catalogue (backend module `oauth_provider`), by name, from `@pipeshub/models`. */
@@ -17,9 +17,9 @@ export const USER_ONLY_SCOPES: readonly string[] = ['openid', 'profile', 'email'
 /** Longest scope parameter accepted, in characters; longer ones answer `invalid_scope`. */
 export const MAX_SCOPE_LENGTH = 4096
 
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+const SCOPE_TOKEN = new RegExp(SCOPE_TOKEN_PATTERN)
 /** RFC 6749 section 3.3: `scope = scope-token *( SP scope-token )`, one space between tokens, none around. */
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/
+const SCOPE = new RegExp(SCOPE_PATTERN)
 
 /**
  * Parses a `scope` request parameter (RFC 6749 section 3.3) into distinct scope tokens, refusing anything

@@ -1,3 +1,4 @@
+import { invalidTokenError } from './bearer.js'
 import {
   type AuthenticatedClient,
   authenticateClient,
@@ -172,28 +173,16 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     },
 
     async verifyAccessToken(token, audiences = audience) {
-      const claims = await verifyAccessToken(signingKeys, token, {
-        issuer,
-        audience: audiences,
-        now: now(),
-        alg,
-      }).catch((error) => {
-        throw storageFailure(error)
-      })
+      const claims = await stored(() =>
+        verifyAccessToken(signingKeys, token, { issuer, audience: audiences, now: now(), alg }),
+      )
       if (await stored(() => store.revokedAccessTokens.isRevoked(claims.jti))) {
-        throw new OAuthError('invalid_token', 'the access token was revoked', {
-          status: 401,
-          wwwAuthenticate: 'Bearer error="invalid_token", error_description="the access token was revoked"',
-        })
+        throw invalidTokenError('the access token was revoked')
       }
       // A disabled client's tokens stop being active (RFC 7662 §2.2) without being revoked one by one.
       const owner = await stored(() => store.clients.get(claims.client_id))
       if (owner && owner.disabledAt !== null) {
-        throw new OAuthError('invalid_token', 'the client of the access token is disabled', {
-          status: 401,
-          wwwAuthenticate:
-            'Bearer error="invalid_token", error_description="the client of the access token is disabled"',
-        })
+        throw invalidTokenError('the client of the access token is disabled')
       }
       return claims
     },
