@@ -1,3 +1,4 @@
+import { JWK_THUMBPRINT_PATTERN } from '@pipeshub/models'
 import { OAuthError, stored } from './errors.js'
 import { CODE_VERIFIER, S256_CHALLENGE } from './pkce.js'
 import {
@@ -10,6 +11,8 @@ import {
 import { assertScopesAllowed, parseScopeParameter } from './scopes.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './store/types.js'
+
+const DPOP_JKT = new RegExp(JWK_THUMBPRINT_PATTERN)
 
 /** An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1) that passed validation. */
 export interface AuthorizationRequest {
@@ -39,6 +42,8 @@ export interface AuthorizationRequest {
   maxAge: number | null
   /** RFC 8707 resources the token will be for, each configured; `[]` for the default audience. */
   resources: string[]
+  /** RFC 9449 §10 `dpop_jkt`: the DPoP key the code will be bound to; `null` when absent. */
+  dpopJkt: string | null
 }
 
 /** The `prompt` values of OIDC Core §3.1.2.1. */
@@ -209,6 +214,10 @@ export async function validateAuthorizationRequest(
     if (maxAgeParam !== undefined && !/^\d{1,10}$/.test(maxAgeParam))
       throw new OAuthError('invalid_request', 'max_age must be a non-negative integer (seconds)')
     const maxAge = maxAgeParam === undefined ? null : Number(maxAgeParam)
+    const dpopJkt = param(params, 'dpop_jkt') ?? null
+    // RFC 9449 §10: base64url of a SHA-256 JWK thumbprint (RFC 7638).
+    if (dpopJkt !== null && !DPOP_JKT.test(dpopJkt))
+      throw new OAuthError('invalid_request', 'dpop_jkt must be a base64url SHA-256 JWK thumbprint')
     return {
       client,
       clientId,
@@ -221,6 +230,7 @@ export async function validateAuthorizationRequest(
       prompt,
       maxAge,
       resources,
+      dpopJkt,
     }
   } catch (error) {
     if (error instanceof OAuthError && error.error !== 'temporarily_unavailable')

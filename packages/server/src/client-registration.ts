@@ -31,6 +31,11 @@ export interface ClientRegistrationInput {
    * absent or `null` for the default, RS256.
    */
   idTokenSignedResponseAlg?: SigningAlgorithm | null
+  /**
+   * RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request of the client must carry a DPoP
+   * proof (default false).
+   */
+  dpopBoundAccessTokens?: boolean
   /** A fixed client id (a UUID is generated otherwise): for seeding and provider states. */
   clientId?: string
   /** A fixed secret (32 random bytes hex are generated otherwise): for seeding and provider states. */
@@ -122,6 +127,7 @@ type MetadataKey =
   | 'accessTokenLifetime'
   | 'refreshTokenLifetime'
   | 'idTokenSignedResponseAlg'
+  | 'dpopBoundAccessTokens'
 
 /** The metadata a client registration or update sets, and the scope registry it is checked against. */
 export type ClientMetadataInput = Pick<ClientRegistrationInput, MetadataKey | 'scopeRegistry'>
@@ -173,6 +179,8 @@ function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): Clien
       'refreshTokenLifetime',
     ),
     idTokenSignedResponseAlg: idTokenAlgorithm(input.idTokenSignedResponseAlg),
+    // `undefined` rather than false, so that an update can clear it and a record reads back unchanged.
+    dpopBoundAccessTokens: input.dpopBoundAccessTokens === true ? true : undefined,
   }
 }
 

@@ -1,3 +1,4 @@
+import { DPOP_SIGNING_ALGORITHMS } from '../dpop/proof.js'
 import { GRANT_TYPES } from '../grants/registry.js'
 import type { ServerContext } from '../server-context.js'
 import { ID_TOKEN_SIGNING_ALGORITHMS } from '../tokens.js'
@@ -53,5 +54,6 @@ export function discoveryDocument(
       'email_verified',
     ],
     authorization_response_iss_parameter_supported: true,
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGORITHMS],
   }
 }

@@ -1,40 +1,41 @@
 import { userInfoResponseCodec } from '@pipeshub/models'
-import { bearerChallenge, bearerToken } from '../bearer.js'
+import { bearerChallenge } from '../bearer.js'
+import { dpopChallenge } from '../dpop/challenge.js'
 import { OAuthError, stored } from '../errors.js'
 import type { ServerContext } from '../server-context.js'
+import { presentedAccessToken, type ResourceRequest } from './presented-access-token.js'
 
-/** OIDC UserInfo (OIDC Core §5.3) for a `Bearer` access token carrying `openid`. */
-export type UserInfoEndpoint = (authorization: string | undefined) => Promise<Record<string, unknown>>
+/**
+ * OIDC UserInfo (OIDC Core §5.3) for an access token carrying `openid`: `Bearer` (RFC 6750), or `DPoP`
+ * with a proof for this request (RFC 9449 §7) when the token is DPoP-bound.
+ */
+export type UserInfoEndpoint = (
+  authorization: string | undefined,
+  request?: ResourceRequest,
+) => Promise<Record<string, unknown>>
 
 const REALM = 'pipeshub'
 
-export function createUserInfoEndpoint(context: ServerContext): UserInfoEndpoint {
+/** `url`: the userinfo endpoint as clients call it (the `htu` of their proofs). */
+export function createUserInfoEndpoint(context: ServerContext, url: string): UserInfoEndpoint {
   const { store } = context
-  return async (authorization) => {
-    // RFC 6750 section 3.1: a request without any authentication (or with another scheme) gets only
-    // the challenge, no error code; a Bearer credential that is malformed or fails is invalid_token.
-    if (authorization === undefined || !/^Bearer(?: |$)/i.test(authorization)) {
-      throw new OAuthError('invalid_request', 'a Bearer access token is required', {
-        status: 401,
-        wwwAuthenticate: bearerChallenge({ realm: REALM }),
-        challengeOnly: true,
-      })
-    }
-    const token = bearerToken(authorization)
-    if (token === undefined) {
-      throw new OAuthError('invalid_token', 'the Bearer access token is malformed', {
-        status: 401,
-        wwwAuthenticate: bearerChallenge({ realm: REALM, error: 'invalid_token' }),
-      })
-    }
-    const claims = await context.verifyAccessToken(token)
+  const algs = context.dpop.algorithms
+  return async (authorization, request = { method: 'GET' }) => {
+    const { claims } = await presentedAccessToken(context, authorization, request, {
+      url,
+      realm: REALM,
+    })
     const granted = claims.scope.split(' ')
     if (!granted.includes('openid')) {
+      const bound = claims.cnf?.jkt !== undefined
       throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope', {
         status: 403,
-        wwwAuthenticate: bearerChallenge({ error: 'insufficient_scope', scope: 'openid' }),
+        wwwAuthenticate: bound
+          ? dpopChallenge({ error: 'insufficient_scope', scope: 'openid', algs })
+          : bearerChallenge({ error: 'insufficient_scope', scope: 'openid' }),
       })
     }
+
     const user = await stored(() => store.users.get(claims.sub))
     if (!user) {
       throw new OAuthError('invalid_token', 'the end-user no longer exists', {

@@ -32,7 +32,7 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       return invalidGrant('the authorization code was already used')
     }
 
-    return async ({ params, client }) => {
+    return async ({ params, client, method, dpop }) => {
       const code = required(params, 'code')
       const redirectUri = required(params, 'redirect_uri')
       const verifier = param(params, 'code_verifier')
@@ -61,6 +61,13 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
         if (computed !== record.codeChallenge)
           throw invalidGrant('code_verifier does not match code_challenge')
       }
+      // RFC 9449 §10: a code requested with dpop_jkt is redeemed with a proof of that key only.
+      if (record.dpopJkt != null && dpop?.jkt !== record.dpopJkt)
+        throw invalidGrant(
+          dpop === undefined
+            ? 'the authorization code is bound to a DPoP key: a DPoP proof is required'
+            : 'the DPoP proof key does not match the dpop_jkt of the authorization request',
+        )
       // RFC 8707 section 2.2: the token may be for some of the authorized resources, never for others.
       const resources = resourcePolicies.narrow(record.resources, requestedResources)
       const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
@@ -78,10 +85,20 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
         authTime: record.authTime,
         idToken: scope.includes('openid') ? { nonce: record.nonce, authTime: record.authTime } : undefined,
         resources,
+        dpopJkt: dpop?.jkt,
       })
+      // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's
+      // is bound to its credentials already, and each refresh binds the new access token to its proof.
+      const publicClient = method === 'none' || client.secretHash === null
       const { refreshToken, record: refreshTokenRecord } = tokens.refreshToken(
         client,
-        { familyId, subject: record.subject, scope, authTime: record.authTime },
+        {
+          familyId,
+          subject: record.subject,
+          scope,
+          authTime: record.authTime,
+          dpopJkt: publicClient ? (dpop?.jkt ?? null) : null,
+        },
         { jti, expiresAt: t + lifetime },
         t,
       )
@@ -95,7 +112,7 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       )
       if (consumed.outcome === 'not_found') throw invalidGrant('the authorization code is invalid')
       if (consumed.outcome === 'already_consumed') throw await reused(consumed.code, client.clientId, t)
-      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken)
+      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken, dpop?.jkt)
     }
   },
 }
@@ -151,6 +168,7 @@ export async function issueAuthorizationCode(
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,
       nonce: request.nonce,
+      ...(request.dpopJkt === null ? {} : { dpopJkt: request.dpopJkt }),
       authTime: input.authTime,
       resources: [...request.resources],
       expiresAt: t + context.settings.authorizationCodeLifetime,

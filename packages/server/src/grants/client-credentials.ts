@@ -14,7 +14,7 @@ export const clientCredentialsGrant: Grant<'client_credentials'> = {
       ? new OAuthError('invalid_client_metadata', 'a public client cannot use client_credentials')
       : undefined,
   create({ now, scopeRegistry, resourcePolicies, settings, tokens }) {
-    return async ({ params, client, method }) => {
+    return async ({ params, client, method, dpop }) => {
       if (method === 'none' || client.secretHash === null) {
         throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only')
       }
@@ -46,8 +46,9 @@ export const clientCredentialsGrant: Grant<'client_credentials'> = {
         authTime: undefined,
         idToken: undefined,
         resources,
+        dpopJkt: dpop?.jkt,
       })
-      return tokens.response(accessToken, lifetime, scope, undefined, undefined)
+      return tokens.response(accessToken, lifetime, scope, undefined, undefined, dpop?.jkt)
     }
   },
 }

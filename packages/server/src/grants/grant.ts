@@ -1,5 +1,6 @@
 import type { TokenRequestGrantType, ValidatedOAuthTokenResponse } from '@pipeshub/models'
 import type { TSchema } from 'typebox'
+import type { VerifiedDPoPProof } from '../dpop/proof.js'
 import { OAuthError } from '../errors.js'
 import type { RequestCredentials, RequestParameters } from '../request-parameters.js'
 import type { ServerContext } from '../server-context.js'
@@ -14,8 +15,10 @@ export interface GrantContext extends ServerContext {
 /** A token request (RFC 6749 §3.2) after its client authenticated. */
 export interface GrantRequest {
   readonly params: RequestParameters
-  /** The request's credentials beyond the parameters (its `Authorization` header; a DPoP proof later). */
+  /** The request's credentials beyond the parameters (its `Authorization` and `DPoP` headers). */
   readonly credentials: RequestCredentials
+  /** The request's verified DPoP proof (RFC 9449 §5): the tokens issued get bound to its key. */
+  readonly dpop: VerifiedDPoPProof | undefined
   readonly client: ClientRecord
   /** How the client authenticated (`none` for a public client). */
   readonly method: ClientAuthenticationMethod

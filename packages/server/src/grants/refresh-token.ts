@@ -34,7 +34,7 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
       return invalidGrant('the refresh token was already used; its token family is revoked')
     }
 
-    return async ({ params, client, method }) => {
+    return async ({ params, client, method, dpop }) => {
       const presented = required(params, 'refresh_token')
       const requested = parseScopeParameter(param(params, 'scope'))
       const requestedResources = resourcePolicies.parse(params.resource)
@@ -49,6 +49,14 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
       if (record.rotatedAt !== null && (reusableSince === undefined || record.rotatedAt < reusableSince))
         throw await reused(record, t)
       if (record.expiresAt <= t) throw invalidGrant('the refresh token expired')
+      // RFC 9449 §5: a refresh token bound to a DPoP key works only with a proof of that key.
+      if (record.dpopJkt != null && dpop?.jkt !== record.dpopJkt)
+        throw invalidGrant(
+          dpop === undefined
+            ? 'the refresh token is bound to a DPoP key: a DPoP proof is required'
+            : 'the DPoP proof key does not match the key the refresh token is bound to',
+        )
+      const publicClient = method === 'none' || client.secretHash === null
       if (await isUserDisabled(store, record.subject))
         throw invalidGrant('the user of the refresh token is disabled')
       const scope = requested ?? record.scope
@@ -74,6 +82,7 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
           subject: record.subject,
           scope: record.scope,
           authTime: record.authTime,
+          dpopJkt: record.dpopJkt ?? (publicClient ? (dpop?.jkt ?? null) : null),
         },
         { jti, expiresAt: t + lifetime },
         t,
@@ -88,13 +97,14 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
         authTime: record.authTime,
         idToken: scope.includes('openid') ? { nonce: null, authTime: record.authTime } : undefined,
         resources,
+        dpopJkt: dpop?.jkt,
       })
       const rotated = await stored(() =>
         store.refreshTokens.rotate(tokenHash, t, next, reusableSince === undefined ? {} : { reusableSince }),
       )
       if (rotated.outcome === 'already_rotated') throw await reused(record, t)
       if (rotated.outcome === 'inactive') throw invalidGrant('the refresh token is no longer valid')
-      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken)
+      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken, dpop?.jkt)
     }
   },
 }

@@ -1,4 +1,4 @@
-import type { ValidatedOAuthTokenResponse } from '@pipeshub/models'
+import { DPOP_SCHEME, type ValidatedOAuthTokenResponse } from '@pipeshub/models'
 import { stored } from '../errors.js'
 import { audienceFor } from '../resource-indicators.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
@@ -25,10 +25,15 @@ export interface TokenGrant {
   idToken: { nonce: string | null; authTime: number } | undefined
   /** RFC 8707 resources the access token is for: its `aud` (none: the default audience). */
   resources: readonly string[]
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the access token is bound to (`cnf.jkt`). */
+  dpopJkt?: string | undefined
 }
 
 /** The family a refresh token belongs to: who it was issued for, what for, since when. */
-export type RefreshTokenFamilyMember = Pick<RefreshTokenRecord, 'familyId' | 'subject' | 'scope' | 'authTime'>
+export type RefreshTokenFamilyMember = Pick<
+  RefreshTokenRecord,
+  'familyId' | 'subject' | 'scope' | 'authTime' | 'dpopJkt'
+>
 
 /** Access, ID and refresh tokens of one server: how every grant issues them. */
 export interface TokenMinter {
@@ -44,13 +49,17 @@ export interface TokenMinter {
     accessToken: { jti: string; expiresAt: number },
     t: number,
   ): { refreshToken: string | undefined; record: RefreshTokenRecord | null }
-  /** The token response (RFC 6749 §5.1) as the models shape it. */
+  /**
+   * The token response (RFC 6749 §5.1) as the models shape it; `token_type` is `DPoP` for an access
+   * token bound to `dpopJkt` (RFC 9449 §5).
+   */
   response(
     accessToken: string,
     expiresIn: number,
     scope: readonly string[],
     refreshToken: string | undefined,
     idToken: string | undefined,
+    dpopJkt?: string | undefined,
   ): ValidatedOAuthTokenResponse
 }
 
@@ -77,6 +86,7 @@ export function createTokenMinter(context: ServerContext): TokenMinter {
         scope: input.scope.join(' '),
       }
       if (input.authTime !== undefined) claims.auth_time = input.authTime
+      if (input.dpopJkt !== undefined) claims.cnf = { jkt: input.dpopJkt }
       // A key that cannot be read or created is the store's failure: retryable, like any other.
       return stored(async () => {
         const accessToken = await signAccessToken(signingKeys, claims)
@@ -119,8 +129,9 @@ export function createTokenMinter(context: ServerContext): TokenMinter {
       }
     },
 
-    response(accessToken, expiresIn, scope, refreshToken, idToken) {
-      const body: ValidatedOAuthTokenResponse = { accessToken, tokenType: 'Bearer', expiresIn }
+    response(accessToken, expiresIn, scope, refreshToken, idToken, dpopJkt) {
+      const tokenType = dpopJkt === undefined ? 'Bearer' : DPOP_SCHEME
+      const body: ValidatedOAuthTokenResponse = { accessToken, tokenType, expiresIn }
       if (refreshToken !== undefined) body.refreshToken = refreshToken
       if (scope.length > 0) body.scope = scope.join(' ')
       if (idToken !== undefined) body.idToken = idToken

@@ -42,6 +42,8 @@ export function clientFromRow(row: Row): ClientRecord {
     disabledAt: numOrNull(row.disabled_at),
     webOrigins: JSON.parse(str(row.web_origins)) as string[],
     idTokenSignedResponseAlg: strOrNull(row.id_token_signed_response_alg) as SigningAlgorithm | null,
+    // Optional: present only when set, so a record reads back as it was written.
+    ...(bool(row.dpop_bound_access_tokens) ? { dpopBoundAccessTokens: true } : {}),
   }
 }
 
@@ -60,6 +62,7 @@ export function clientParams(c: ClientRecord) {
     c.disabledAt,
     JSON.stringify(c.webOrigins),
     c.idTokenSignedResponseAlg,
+    c.dpopBoundAccessTokens === true,
   ] as const
 }
 
@@ -132,6 +135,7 @@ export function codeFromRow(row: Row): AuthorizationCodeRecord {
     issuedAccessTokenJti: strOrNull(row.issued_access_token_jti),
     issuedAccessTokenExpiresAt: numOrNull(row.issued_access_token_expires_at),
     issuedFamilyId: strOrNull(row.issued_family_id),
+    ...(row.dpop_jkt == null ? {} : { dpopJkt: str(row.dpop_jkt) }),
   }
 }
 
@@ -153,6 +157,7 @@ export function codeParams(c: AuthorizationCodeRecord) {
     c.issuedAccessTokenExpiresAt,
     c.issuedFamilyId,
     JSON.stringify(c.resources),
+    c.dpopJkt ?? null,
   ] as const
 }
 
@@ -193,6 +198,7 @@ export function refreshTokenFromRow(row: Row): RefreshTokenRecord {
     rotatedAt: numOrNull(row.rotated_at),
     accessTokenJti: strOrNull(row.access_token_jti),
     accessTokenExpiresAt: numOrNull(row.access_token_expires_at),
+    ...(row.dpop_jkt == null ? {} : { dpopJkt: str(row.dpop_jkt) }),
   }
 }
 
@@ -209,6 +215,7 @@ export function refreshTokenParams(t: RefreshTokenRecord) {
     t.rotatedAt,
     t.accessTokenJti,
     t.accessTokenExpiresAt,
+    t.dpopJkt ?? null,
   ] as const
 }
 
@@ -247,14 +254,14 @@ export function sessionFromRow(row: Row): SessionRecord {
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, dpop_bound_access_tokens'
 export const USER_COLUMNS =
   'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =
-  'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id, resources'
+  'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id, resources, dpop_jkt'
 export const FAMILY_COLUMNS = 'family_id, client_id, subject, auth_time, created_at, revoked_at, resources'
 export const REFRESH_TOKEN_COLUMNS =
-  'token_hash, family_id, client_id, subject, scope, auth_time, expires_at, created_at, rotated_at, access_token_jti, access_token_expires_at'
+  'token_hash, family_id, client_id, subject, scope, auth_time, expires_at, created_at, rotated_at, access_token_jti, access_token_expires_at, dpop_jkt'
 export const SIGNING_KEY_COLUMNS = 'kid, alg, private_jwk, public_jwk, created_at, activates_at, expires_at'
 
 /** Whether `key` is a key that `SigningKeyStore.createIfAbsent` treats as present. */
