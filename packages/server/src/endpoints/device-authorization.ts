@@ -35,7 +35,7 @@ export interface PendingDeviceAuthorization {
 /** What the end-user decided on the verification page. */
 export type DeviceAuthorizationUserDecision =
   | { approved: true; subject: string; authTime: number; scope?: readonly string[] }
-  | { approved: false; subject: string; authTime: number }
+  | { approved: false; subject?: string | null; authTime?: number | null }
 
 export interface DeviceAuthorizationEndpoint {
   /** RFC 8628 §3.1-§3.2: authenticates the client and answers the device and user codes. */

@@ -230,8 +230,8 @@ export function createMemoryStore(): Store {
         const found = deviceCodes.get(userCodes.get(userCodeHash) ?? '')
         if (found?.status !== 'pending' || found.expiresAt <= now) return undefined
         found.status = decision.approved ? 'approved' : 'denied'
-        found.subject = decision.subject
-        found.authTime = decision.authTime
+        found.subject = decision.subject ?? null
+        found.authTime = decision.authTime ?? null
         if (decision.approved) found.scope = [...decision.scope]
         found.decidedAt = now
         return copy(found)

@@ -172,8 +172,8 @@ export function createSqlStore(
           first(
             s.decideDeviceCode,
             decision.approved ? 'approved' : 'denied',
-            decision.subject,
-            decision.authTime,
+            decision.subject ?? null,
+            decision.authTime ?? null,
             decision.approved ? joinScope(decision.scope) : null,
             now,
             userCodeHash,

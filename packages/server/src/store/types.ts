@@ -134,7 +134,8 @@ export interface DeviceCodeRecord {
 /** The end-user's decision on a pending device authorization. */
 export type DeviceAuthorizationDecision =
   | { approved: true; subject: string; authTime: number; scope: readonly string[] }
-  | { approved: false; subject: string; authTime: number }
+  /** A denial; who denied is recorded when known (a page may let anyone refuse a code shown to them). */
+  | { approved: false; subject?: string | null; authTime?: number | null }
 
 export type DeviceCodePollResult =
   | { outcome: 'not_found' }
