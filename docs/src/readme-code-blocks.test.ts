@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createAuthorizationServer, hashSecret, registerClient, type Store } from '@pipeshub/server'
@@ -26,12 +26,14 @@ import {
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const REPOSITORY = resolve(PACKAGE_ROOT, '..')
 const TOKEN_SERVER = dirname(fileURLToPath(import.meta.resolve('@pipeshub/token-server/package.json')))
+/** The READMEs of the root, of every folder under `packages/`, `apps/` and `tooling/`, and of `contracts/`. */
 const READMES = [
   'README.md',
-  ...readdirSync(join(REPOSITORY, 'packages'))
-    .map((name) => `packages/${name}/README.md`)
-    .filter((path) => readdirSync(join(REPOSITORY, path, '..')).includes('README.md')),
-  'apps/token-server/README.md',
+  ...['packages', 'apps', 'tooling'].flatMap((folder) =>
+    readdirSync(join(REPOSITORY, folder))
+      .map((name) => `${folder}/${name}/README.md`)
+      .filter((path) => existsSync(join(REPOSITORY, path))),
+  ),
   'contracts/README.md',
 ]
 const BLOCK_TIMEOUT_MS = 30_000
@@ -151,6 +153,7 @@ const FIXTURES: Record<string, (args: string[]) => Promise<void>> = {
 
 function describeReadme(file: string): void {
   const blocks = readmeBlocks(readFileSync(join(REPOSITORY, file), 'utf8'), file)
+  if (blocks.length === 0) return
   describe(file, () => {
     const backgrounds: Background[] = []
     const exported: Record<string, string> = {}

@@ -1,4 +1,9 @@
-import type { IntrospectionResponseWire, ValidatedOAuthTokenResponse } from '@pipeshub/models'
+import {
+  groupScopesByCategory,
+  type IntrospectionResponseWire,
+  type ScopeCatalogueWire,
+  type ValidatedOAuthTokenResponse,
+} from '@pipeshub/models'
 import type { JWK } from 'jose'
 import {
   type AuthorizationRequest,
@@ -33,8 +38,9 @@ import type { ResourcePolicy } from './resource-indicators.js'
 import type { SecurityEventListener } from './security-events.js'
 import { createServerContext, type RefreshTokenPolicy } from './server-context.js'
 import type { SigningKeyManager } from './signing-keys.js'
-import type { SigningAlgorithm, SigningKeyRecord, Store } from './store/types.js'
+import type { SigningAlgorithm, SigningKeyRecord, Store, UserRecord } from './store/types.js'
 import type { IssuedAccessTokenClaims } from './tokens.js'
+import { setUserDisabled } from './user-status.js'
 
 export interface AuthorizationServerOptions {
   /** The issuer identifier (RFC 8414 §2): https URL without query or fragment. */
@@ -105,6 +111,12 @@ export interface AuthorizationServerOptions {
    * disabled or enabled (`SecurityEvent`), for logs and alerts. A listener that throws is ignored.
    */
   onSecurityEvent?: SecurityEventListener
+  /**
+   * Whether an end-user is an administrator of the organisation (default: nobody is). Only
+   * administrators may grant PipesHub's admin-only scopes (`ADMIN_ONLY_SCOPES`, such as `org:admin`);
+   * for anyone else an authorization code carrying one is refused.
+   */
+  isAdministrator?: (user: UserRecord) => boolean | Promise<boolean>
   /** Clock in epoch seconds (default: `Date.now()`), injectable for tests. */
   now?: () => number
 }
@@ -142,6 +154,16 @@ export interface AuthorizationServer {
   validateAuthorizationRequest(params: RequestParameters): Promise<AuthorizationRequest>
   /** Stores a code for an approved request and answers the redirect URL carrying `code`, `state`, `iss`. */
   issueAuthorizationCode(input: IssueAuthorizationCodeInput): Promise<string>
+  /** Whether the end-user `subject` is an administrator of the organisation (`isAdministrator`). */
+  isAdministrator(subject: string): Promise<boolean>
+  /**
+   * The scopes of `scope` the end-user `subject` may not grant (the admin-only ones, unless an
+   * administrator): a consent page leaves them out or refuses the request; `issueAuthorizationCode`
+   * refuses them.
+   */
+  refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
+  /** Every scope the server knows, described and grouped by category (`GET <oauthClients>/scopes`). */
+  scopeCatalogue(): ScopeCatalogueWire
   /** The redirect URL refusing a request (`access_denied` by default). */
   denyAuthorization(request: AuthorizationRequest, error?: string, description?: string): string
   registerClient(input: ClientRegistrationInput): Promise<RegisteredClient>
@@ -152,6 +174,14 @@ export interface AuthorizationServer {
   disableClient(clientId: string): Promise<boolean>
   /** Enables a disabled client again; its unexpired tokens become active again. False when unknown. */
   enableClient(clientId: string): Promise<boolean>
+  /**
+   * Disables an end-user by subject: their authorization codes and refresh tokens answer `invalid_grant`,
+   * their access tokens stop being active (introspection, userinfo). The host's login must refuse them
+   * (`UserRecord.disabledAt`). False when the user is unknown.
+   */
+  disableUser(subject: string): Promise<boolean>
+  /** Enables a disabled user again; their unexpired tokens work again. False when unknown. */
+  enableUser(subject: string): Promise<boolean>
   /**
    * Stores a refresh token (in a new family) for a client and user as if a grant had issued it: for
    * seeding, migrations from another server and contract provider states. Answers the token value.
@@ -209,6 +239,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     verifyAccessToken: (token, verifyOptions) => context.verifyAccessToken(token, verifyOptions?.audience),
     validateAuthorizationRequest: (params) => validateAuthorizationRequest(context, params),
     issueAuthorizationCode: (input) => issueAuthorizationCode(context, input),
+    isAdministrator: (subject) => context.isAdministrator(subject),
+    scopeCatalogue: () => ({ categories: groupScopesByCategory(scopes) }),
+    refusedScopes: (subject, scope) => context.refusedScopes(subject, scope),
     denyAuthorization: (request, error, description) =>
       denyAuthorization(issuer, request, error, description),
     issueRefreshToken: (input) => issueRefreshToken(context, input),
@@ -221,6 +254,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
     disableClient: (clientId) => setClientDisabled(context, clientId, true),
     enableClient: (clientId) => setClientDisabled(context, clientId, false),
+    disableUser: (subject) => setUserDisabled(context, subject, true),
+    enableUser: (subject) => setUserDisabled(context, subject, false),
     purgeExpired: () => purgeExpired(context),
     rotateSigningKeys: () => rotateSigningKeys(context),
     rotateSigningKeysIfDue: (maxAge) => rotateSigningKeys(context, maxAge),

@@ -194,6 +194,19 @@ describe('polling the token endpoint (RFC 8628 §3.4-§3.5)', () => {
       if (r.status === 'rejected') expect(r.reason).toMatchObject({ error: 'invalid_grant' })
   })
 
+  it('answers invalid_grant when the user who approved was disabled before the device polled', async () => {
+    const { clock, server, user, start, poll } = await setup()
+    const device = await start()
+    await server.deviceAuthorization.decide(device.userCode, {
+      approved: true,
+      subject: user.subject,
+      authTime: 1,
+    })
+    expect(await server.disableUser(user.subject)).toBe(true)
+    clock.advance(5)
+    expect(await rejection(poll(device.deviceCode))).toMatchObject({ error: 'invalid_grant', status: 400 })
+  })
+
   it('lets the page grant fewer scopes than requested, never others', async () => {
     const { clock, server, user, start, poll } = await setup()
     const device = await start()

@@ -59,7 +59,6 @@ export {
   type AuthorizationHookContext,
   type OAuth2PluginOptions,
   oauth2Plugin,
-  toOAuthError,
 } from './http/plugin.js'
 export {
   type BearerGuardOptions,
@@ -71,6 +70,7 @@ export {
   type ResourceChallenge,
   resourceMetadataChallenge,
 } from './http/protected-resource.js'
+export { oauthErrorHandler } from './http/responses.js'
 export {
   AuthorizationRedirectResponse,
   AuthorizationRequestQuery,
@@ -81,7 +81,7 @@ export {
 } from './http/route-schemas.js'
 export type { RequestCredentials, RequestParameters } from './request-parameters.js'
 export { RESOURCE_SEPARATOR, type ResourcePolicy } from './resource-indicators.js'
-export { PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
+export { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
 export {
   CLIENT_SECRET_HASH_COST,
   generateClientSecret,
@@ -127,6 +127,7 @@ export type {
   SigningKeyRetirement,
   SigningKeyStore,
   Store,
+  UsedJwtIdStore,
   UserRecord,
   UserStore,
 } from './store/types.js'

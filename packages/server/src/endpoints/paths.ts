@@ -11,6 +11,8 @@ export interface EndpointPaths {
   registration: string
   /** RFC 8628 device authorization endpoint. */
   deviceAuthorization: string
+  /** PipesHub's OAuth app management API (`<it>/scopes`, `<it>/:appId`, ...), when mounted. */
+  oauthClients: string
 }
 
 export const DEFAULT_PREFIX = '/api/v1'
@@ -29,5 +31,6 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
     oauthAuthorizationServer: '/.well-known/oauth-authorization-server',
     registration: `${p}/oauth2/register`,
     deviceAuthorization: `${p}/oauth2/device_authorization`,
+    oauthClients: `${p}/oauth-clients`,
   }
 }

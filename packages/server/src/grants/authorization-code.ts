@@ -8,8 +8,8 @@ import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { AuthorizationCodeRecord } from '../store/types.js'
 import { newJti } from '../tokens.js'
+import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
-import { revokeIssuedTokens } from './issued-token-revocation.js'
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): a code issued by `issueAuthorizationCode` for tokens. */
 export const authorizationCodeGrant: Grant<'authorization_code'> = {
@@ -23,18 +23,11 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
     const { store, now, resourcePolicies, settings, tokens, emit } = context
     const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
 
+    // PipesHub's rule, stricter than RFC 6749 section 4.1.2 (revoke what the code issued): a replayed
+    // code means the code leaked, and whoever holds it may have redeemed it under another grant of
+    // the same user and client too; so every live token of that user at that client goes.
     const reused = async (code: AuthorizationCodeRecord, clientId: string, t: number) => {
-      await stored(() =>
-        revokeIssuedTokens(
-          store,
-          {
-            accessTokenJti: code.issuedAccessTokenJti,
-            accessTokenExpiresAt: code.issuedAccessTokenExpiresAt,
-            familyId: code.issuedFamilyId,
-          },
-          t,
-        ),
-      )
+      await stored(() => store.grants.revoke({ clientId: code.clientId, subject: code.subject }, t))
       emit({ type: 'authorization_code_reuse_detected', clientId })
       return invalidGrant('the authorization code was already used')
     }
@@ -55,6 +48,8 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
         throw invalidGrant('the authorization code is invalid')
       if (record.consumedAt !== null) throw await reused(record, client.clientId, t)
       if (record.expiresAt <= t) throw invalidGrant('the authorization code expired')
+      if (await isUserDisabled(store, record.subject))
+        throw invalidGrant('the user of the authorization code is disabled')
       if (record.redirectUri !== redirectUri)
         throw invalidGrant('redirect_uri does not match the authorization request')
       if (record.codeChallenge === null) {
@@ -132,6 +127,14 @@ export async function issueAuthorizationCode(
     throw new OAuthError('invalid_scope', 'no scope is granted: deny the request instead')
   for (const s of scope) {
     if (!request.scope.includes(s)) throw new OAuthError('invalid_scope', `scope ${s} was not requested`)
+  }
+  const refused = await context.refusedScopes(input.subject, scope)
+  if (refused.length > 0) {
+    throw new OAuthError(
+      'access_denied',
+      `scope ${refused.join(' ')} may be granted by an administrator of the organisation only`,
+      { status: 403 },
+    )
   }
   if (input.code !== undefined && input.code.length < 16) {
     throw new OAuthError('invalid_request', 'a fixed authorization code needs at least 16 characters')

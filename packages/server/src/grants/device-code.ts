@@ -4,6 +4,7 @@ import { OAuthError, stored } from '../errors.js'
 import { required } from '../request-parameters.js'
 import { hashOpaqueToken } from '../secrets.js'
 import { newJti } from '../tokens.js'
+import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
 
 // RFC 6749 §5.2: every error of the token endpoint is a 400, access_denied included (RFC 8628 §3.5).
@@ -39,6 +40,8 @@ export const deviceCodeGrant: Grant<typeof DEVICE_CODE_GRANT_TYPE> = {
         throw pollError('authorization_pending', 'the end-user has not yet approved the request')
 
       const subject = record.subject ?? ''
+      if (await isUserDisabled(store, subject))
+        throw new OAuthError('invalid_grant', 'the user who approved the device code is disabled')
       const authTime = record.authTime ?? t
       const scope = record.scope
       const resources = record.resources

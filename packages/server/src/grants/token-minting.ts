@@ -1,5 +1,5 @@
 import type { ValidatedOAuthTokenResponse } from '@pipeshub/models'
-import { storageFailure } from '../errors.js'
+import { stored } from '../errors.js'
 import { audienceFor } from '../resource-indicators.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
@@ -77,7 +77,8 @@ export function createTokenMinter(context: ServerContext): TokenMinter {
         scope: input.scope.join(' '),
       }
       if (input.authTime !== undefined) claims.auth_time = input.authTime
-      try {
+      // A key that cannot be read or created is the store's failure: retryable, like any other.
+      return stored(async () => {
         const accessToken = await signAccessToken(signingKeys, claims)
         if (!input.idToken) return { accessToken }
         const idToken = await signIdToken(
@@ -96,10 +97,7 @@ export function createTokenMinter(context: ServerContext): TokenMinter {
           input.client.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_ALGORITHM,
         )
         return { accessToken, idToken }
-      } catch (error) {
-        // A key that cannot be read or created is the store's failure: retryable, like any other.
-        throw storageFailure(error)
-      }
+      })
     },
 
     refreshToken(client, family, accessToken, t) {

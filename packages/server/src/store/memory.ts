@@ -34,6 +34,8 @@ export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>()
   const revoked = new Map<string, number>()
   const registrations = new Map<string, ClientRegistrationRecord>()
+  // `kind` NUL `jti` -> when the use may be forgotten.
+  const usedJwtIds = new Map<string, number>()
   // Which token replaced a rotated one (the `replaced_by` column of the SQL stores).
   const replacedBy = new Map<string, string>()
   let closed = false
@@ -199,7 +201,7 @@ export function createMemoryStore(): Store {
         open()
         let count = 0
         for (const [hash, code] of codes) {
-          if (code.expiresAt <= now) {
+          if (code.expiresAt <= now && (code.issuedAccessTokenExpiresAt ?? now) <= now) {
             codes.delete(hash)
             count++
           }
@@ -277,6 +279,29 @@ export function createMemoryStore(): Store {
           if (deviceCode.expiresAt <= now) {
             deviceCodes.delete(hash)
             userCodes.delete(deviceCode.userCodeHash)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    grants: {
+      async revoke({ clientId, subject }, now) {
+        open()
+        const owns = (record: { clientId: string; subject: string }) =>
+          record.clientId === clientId && (subject === undefined || record.subject === subject)
+        const revoke = (jti: string | null, expiresAt: number | null) => {
+          if (jti !== null && expiresAt !== null && expiresAt > now)
+            revoked.set(jti, Math.max(expiresAt, revoked.get(jti) ?? 0))
+        }
+        for (const token of refreshTokens.values())
+          if (owns(token)) revoke(token.accessTokenJti, token.accessTokenExpiresAt)
+        for (const code of codes.values())
+          if (owns(code)) revoke(code.issuedAccessTokenJti, code.issuedAccessTokenExpiresAt)
+        let count = 0
+        for (const family of families.values()) {
+          if (owns(family) && family.revokedAt === null) {
+            family.revokedAt = now
             count++
           }
         }
@@ -465,6 +490,26 @@ export function createMemoryStore(): Store {
         for (const [jti, expiresAt] of revoked) {
           if (expiresAt <= now) {
             revoked.delete(jti)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    usedJwtIds: {
+      async use(kind, jti, expiresAt) {
+        open()
+        const key = `${kind}\u0000${jti}`
+        if (usedJwtIds.has(key)) return false
+        usedJwtIds.set(key, expiresAt)
+        return true
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [key, expiresAt] of usedJwtIds) {
+          if (expiresAt <= now) {
+            usedJwtIds.delete(key)
             count++
           }
         }

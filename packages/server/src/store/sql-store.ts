@@ -158,7 +158,7 @@ export function createSqlStore(
               : { outcome: 'not_found' as const }
           })(),
         ),
-      deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now)),
+      deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now, now)),
     },
     deviceCodes: {
       create: (deviceCode) =>
@@ -262,6 +262,19 @@ export function createSqlStore(
         ),
       deleteExpired: (now) => run(changes(s.deleteExpiredRefreshTokens, now)),
     },
+    grants: {
+      revoke: ({ clientId, subject }, now) =>
+        transaction(
+          (function* () {
+            const owner = subject === undefined ? [clientId] : [clientId, subject]
+            const kind = subject === undefined ? 'Client' : 'UserAtClient'
+            for (const row of yield* rows(s[`accessTokensOf${kind}`], ...owner, now, ...owner, now)) {
+              yield* changes(s.revokeAccessToken, String(row.jti), Number(row.expires_at))
+            }
+            return yield* changes(s[`revokeFamiliesOf${kind}`], now, ...owner)
+          })(),
+        ),
+    },
     signingKeys: {
       list: () => run(rows(s.listSigningKeys)).then((found) => found.map(signingKeyFromRow)),
       create: (key) => run(changes(s.insertSigningKey, ...signingKeyParams(key))).then(() => {}),
@@ -324,6 +337,10 @@ export function createSqlStore(
       revoke: (jti, expiresAt) => run(changes(s.revokeAccessToken, jti, expiresAt)).then(() => {}),
       isRevoked: (jti) => run(first(s.isAccessTokenRevoked, jti)).then((row) => row !== undefined),
       deleteExpired: (now) => run(changes(s.deleteExpiredRevokedAccessTokens, now)),
+    },
+    usedJwtIds: {
+      use: (kind, jti, expiresAt) => run(changes(s.useJwtId, kind, jti, expiresAt)).then((n) => n > 0),
+      deleteExpired: (now) => run(changes(s.deleteExpiredJwtIds, now)),
     },
     seedIfEmpty: (seed) =>
       transaction(

@@ -28,6 +28,20 @@ const updateByKey = (table: string, list: string) => {
   return `UPDATE ${table} SET ${rest.map((column) => `${column} = ?`).join(', ')} WHERE ${key} = ?`
 }
 
+/**
+ * `GrantStore.revoke` for one kind of owner (`owner` is its condition, bound once per occurrence):
+ * the unexpired access tokens its codes and refresh tokens issued (owner, now, owner, now), then its
+ * families (now, owner).
+ */
+const grantRevocation = <K extends string>(kind: K, owner: string) =>
+  ({
+    [`accessTokensOf${kind}`]: `SELECT access_token_jti AS jti, access_token_expires_at AS expires_at FROM oauth_refresh_tokens
+               WHERE ${owner} AND access_token_jti IS NOT NULL AND access_token_expires_at > ?
+             UNION SELECT issued_access_token_jti, issued_access_token_expires_at FROM oauth_authorization_codes
+               WHERE ${owner} AND issued_access_token_jti IS NOT NULL AND issued_access_token_expires_at > ?`,
+    [`revokeFamiliesOf${kind}`]: `UPDATE oauth_refresh_token_families SET revoked_at = ? WHERE ${owner} AND revoked_at IS NULL`,
+  }) as Record<`accessTokensOf${K}` | `revokeFamiliesOf${K}`, string>
+
 function buildStatements(d: SqlDialect) {
   return {
     insertClient: insert('oauth_clients', CLIENT_COLUMNS),
@@ -58,7 +72,12 @@ function buildStatements(d: SqlDialect) {
     /** `consumed_at`, the issued access token's `jti` and expiry, the family, `code_hash`. */
     consumeCode: `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
                WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`,
-    deleteExpiredCodes: 'DELETE FROM oauth_authorization_codes WHERE expires_at <= ?',
+    /**
+     * now, now: an expired code goes once the access token its redemption issued has expired too, so
+     * that revoking a grant (`GrantStore.revoke`) still finds that token.
+     */
+    deleteExpiredCodes:
+      'DELETE FROM oauth_authorization_codes WHERE expires_at <= ? AND (issued_access_token_expires_at IS NULL OR issued_access_token_expires_at <= ?)',
 
     insertDeviceCode: insert('oauth_device_codes', DEVICE_CODE_COLUMNS),
     selectDeviceCode: `SELECT ${DEVICE_CODE_COLUMNS} FROM oauth_device_codes WHERE device_code_hash = ?`,
@@ -97,6 +116,9 @@ function buildStatements(d: SqlDialect) {
     /** The unexpired access tokens issued in a family: `family_id`, now. */
     familyAccessTokens:
       'SELECT access_token_jti, access_token_expires_at FROM oauth_refresh_tokens WHERE family_id = ? AND access_token_jti IS NOT NULL AND access_token_expires_at > ?',
+
+    ...grantRevocation('Client', 'client_id = ?'),
+    ...grantRevocation('UserAtClient', 'client_id = ? AND subject = ?'),
 
     insertRefreshToken: insert('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
     selectRefreshToken: `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
@@ -157,7 +179,14 @@ function buildStatements(d: SqlDialect) {
     isAccessTokenRevoked: 'SELECT 1 AS found FROM oauth_revoked_access_tokens WHERE jti = ?',
     deleteExpiredRevokedAccessTokens: 'DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?',
 
+    /** `kind`, `jti`, `expires_at`: one row changed for the first use only, whatever the concurrency. */
+    useJwtId: d.upsert(insert('oauth_used_jwt_ids', 'kind, jti, expires_at'), ['kind', 'jti'], 'nothing'),
+    deleteExpiredJwtIds: 'DELETE FROM oauth_used_jwt_ids WHERE expires_at <= ?',
+
     ping: 'SELECT 1 AS ok',
+    begin: d.beginWrite,
+    commit: 'COMMIT',
+    rollback: 'ROLLBACK',
 
     /** Instances migrating one schema serialize on it (its parameter: the schema). */
     migrationLock: d.lock('pipeshub_oauth_migrations'),

@@ -61,6 +61,12 @@ export interface UserRecord {
   createdAt: number
   /** When the profile last changed (OIDC `updated_at`); absent or `null` means never since `createdAt`. */
   updatedAt?: number | null | undefined
+  /**
+   * When the user was disabled (epoch seconds); absent or `null` while enabled (migration 11 adds the
+   * column). A disabled user's codes and refresh tokens answer `invalid_grant` and their access tokens
+   * are not active; the host's login must refuse them.
+   */
+  disabledAt?: number | null | undefined
 }
 
 export interface AuthorizationCodeRecord {
@@ -402,6 +408,42 @@ export interface RevokedAccessTokenStore {
   deleteExpired(now: number): Promise<number>
 }
 
+/**
+ * JWT IDs (RFC 7519 §4.1.7 `jti`) that may be used once: DPoP proofs (RFC 9449 §11.1), client
+ * assertions (RFC 7523 §3). Shared by every instance using the store, so a JWT replayed against another
+ * instance is refused too. `kind` keeps the namespaces of different JWTs apart.
+ */
+export interface UsedJwtIdStore {
+  /**
+   * Records the use of `jti` of `kind`, remembered until `expiresAt` (when a JWT carrying it is no
+   * longer accepted anyway). True when this is its first use; false when it was used before and not
+   * purged yet. Atomic across instances: of any number of concurrent calls, exactly one answers true.
+   */
+  use(kind: string, jti: string, expiresAt: number): Promise<boolean>
+  /** Forgets the uses whose `expiresAt` is at or before `now`; answers how many. */
+  deleteExpired(now: number): Promise<number>
+}
+
+/** Whose grants: every grant of a client, or only those of one end-user at it. */
+export interface GrantOwner {
+  clientId: string
+  /** The end-user; absent for every grant of the client. */
+  subject?: string | undefined
+}
+
+/**
+ * The grants (authorization code redemptions and the refresh-token families they start) of a client or
+ * of an end-user at a client, taken as a whole.
+ */
+export interface GrantStore {
+  /**
+   * Revokes every grant of `owner` in one atomic step: each refresh-token family (its refresh tokens
+   * stop being active) and each access token issued by one of its codes or refresh tokens that is
+   * unexpired at `now`. Answers how many families were live before.
+   */
+  revoke(owner: GrantOwner, now: number): Promise<number>
+}
+
 /** What a first start stores (demo clients and users): all of it, or nothing. */
 export interface SeedRecords {
   clients: readonly ClientRecord[]
@@ -419,6 +461,8 @@ export interface Store {
   readonly sessions: SessionStore
   readonly revokedAccessTokens: RevokedAccessTokenStore
   readonly clientRegistrations: ClientRegistrationStore
+  readonly grants: GrantStore
+  readonly usedJwtIds: UsedJwtIdStore
   /**
    * One cheap round trip to the storage (`SELECT 1`): resolves when it answers, rejects when it is
    * closed or unreachable. For readiness probes.

@@ -221,6 +221,63 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await server.disableClient('no-such-client')).toBe(false)
     })
 
+    it("makes a disabled user's codes and refresh tokens invalid_grant and tokens inactive, until enabled", async () => {
+      const server = createAuthorizationServer({ issuer: ISSUER, store, now: manualClock(T).now })
+      const alice = await createUser(store)
+      const { client: web, clientSecret } = await server.registerClient({
+        name: 'web',
+        redirectUris: [REDIRECT_URI],
+        grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+      })
+      const auth = { authorization: basic(web.clientId, clientSecret ?? '') }
+      const granted = await server.token(
+        {
+          grant_type: 'authorization_code',
+          code: await authorizationCodeFor(server, web.clientId),
+          redirect_uri: REDIRECT_URI,
+        },
+        auth,
+      )
+      const pendingCode = await authorizationCodeFor(server, web.clientId)
+      const introspect = (token: string) => server.introspect({ token }, auth)
+      expect(await introspect(granted.refreshToken ?? '')).toMatchObject({ active: true })
+
+      expect(await server.disableUser(alice.subject)).toBe(true)
+      expect((await store.users.get(alice.subject))?.disabledAt).toBe(T)
+      await expect(
+        server.token({ grant_type: 'refresh_token', refresh_token: granted.refreshToken ?? '' }, auth),
+      ).rejects.toMatchObject({
+        error: 'invalid_grant',
+        errorDescription: 'the user of the refresh token is disabled',
+      })
+      await expect(
+        server.token(
+          { grant_type: 'authorization_code', code: pendingCode, redirect_uri: REDIRECT_URI },
+          auth,
+        ),
+      ).rejects.toMatchObject({ error: 'invalid_grant' })
+      expect(await introspect(granted.accessToken)).toEqual({ active: false })
+      expect(await introspect(granted.refreshToken ?? '')).toEqual({ active: false })
+      await expect(server.userinfo(`Bearer ${granted.accessToken}`)).rejects.toMatchObject({
+        error: 'invalid_token',
+        status: 401,
+      })
+      // The client itself is not affected: its own client_credentials tokens stay active.
+      const own = await server.token({ grant_type: 'client_credentials', scope: 'kb:read' }, auth)
+      expect(await introspect(own.accessToken)).toMatchObject({ active: true })
+
+      // Enabling restores what has not expired: nothing was revoked or rotated while disabled.
+      expect(await server.enableUser(alice.subject)).toBe(true)
+      expect((await store.users.get(alice.subject))?.disabledAt ?? null).toBeNull()
+      expect(await introspect(granted.accessToken)).toMatchObject({ active: true, sub: alice.subject })
+      const refreshed = await server.token(
+        { grant_type: 'refresh_token', refresh_token: granted.refreshToken ?? '' },
+        auth,
+      )
+      expect(refreshed.accessToken).toEqual(expect.any(String))
+      expect(await server.disableUser('no-such-user')).toBe(false)
+    })
+
     it('refuses a NUL byte in any parameter as invalid_request before the store, the same on every store', async () => {
       const server = createAuthorizationServer({ issuer: ISSUER, store, now: manualClock(T).now })
       const { client: web, clientSecret } = await server.registerClient({
@@ -626,6 +683,60 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await store.deviceCodes.create(deviceCode({ userCodeHash: old.userCodeHash }))
     })
 
+    it('keeps an expired consumed code until the access token its redemption issued expires', async () => {
+      const record = code({ codeHash: 'redeemed', expiresAt: T + 600 })
+      await store.authorizationCodes.create(record)
+      await store.authorizationCodes.consume('redeemed', T + 1, {
+        accessTokenJti: 'jti-1',
+        accessTokenExpiresAt: T + 3600,
+        familyId: randomUUID(),
+      })
+      expect(await store.authorizationCodes.deleteExpired(T + 600)).toBe(0)
+      expect(await store.authorizationCodes.deleteExpired(T + 3600)).toBe(1)
+      expect(await store.authorizationCodes.get('redeemed')).toBeUndefined()
+    })
+
+    it('revokes every grant of a user at a client, or of a client, in one step and nothing else', async () => {
+      // Redeems a code of `owner`, with a refresh token when `refresh`; answers what it issued.
+      const grant = async (owner: { clientId: string; subject: string }, refresh: boolean) => {
+        const record = code(owner)
+        await store.authorizationCodes.create(record)
+        const familyId = randomUUID()
+        const issued = refreshToken(familyId, { ...owner, accessTokenExpiresAt: T + 900 })
+        const accessTokenJti = randomUUID()
+        await store.authorizationCodes.consume(record.codeHash, T + 1, {
+          accessTokenJti,
+          accessTokenExpiresAt: T + 600,
+          familyId,
+          refreshToken: refresh ? issued : null,
+        })
+        const jtis = refresh ? [accessTokenJti, issued.accessTokenJti ?? ''] : [accessTokenJti]
+        return { familyId, jtis }
+      }
+      const state = async (issued: { familyId: string; jtis: string[] }) => ({
+        revokedAt: (await store.refreshTokens.getFamily(issued.familyId))?.revokedAt,
+        revoked: await Promise.all(issued.jtis.map((jti) => store.revokedAccessTokens.isRevoked(jti))),
+      })
+      const alice = { clientId: 'client-a', subject: 'alice' }
+      const first = await grant(alice, true)
+      const second = await grant(alice, false)
+      const bob = await grant({ clientId: 'client-a', subject: 'bob' }, true)
+      const elsewhere = await grant({ clientId: 'client-b', subject: 'alice' }, true)
+
+      expect(await store.grants.revoke(alice, T + 2)).toBe(2)
+      expect(await state(first)).toEqual({ revokedAt: T + 2, revoked: [true, true] })
+      expect(await state(second)).toEqual({ revokedAt: T + 2, revoked: [true] })
+      expect(await state(bob)).toEqual({ revokedAt: null, revoked: [false, false] })
+      expect(await state(elsewhere)).toEqual({ revokedAt: null, revoked: [false, false] })
+      expect(await store.grants.revoke(alice, T + 3)).toBe(0)
+      expect((await state(first)).revokedAt).toBe(T + 2)
+      expect(await store.grants.revoke({ clientId: 'client-c' }, T + 3)).toBe(0)
+
+      expect(await store.grants.revoke({ clientId: 'client-a' }, T + 4)).toBe(1)
+      expect(await state(bob)).toEqual({ revokedAt: T + 4, revoked: [true, true] })
+      expect(await state(elsewhere)).toEqual({ revokedAt: null, revoked: [false, false] })
+    })
+
     it('rotates a refresh token once; a replay reports the rotated token', async () => {
       const familyId = await newFamily(store)
       const first = refreshToken(familyId)
@@ -934,6 +1045,26 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.revokedAccessTokens.deleteExpired(T + 5)).toBe(0)
       expect(await store.revokedAccessTokens.deleteExpired(T + 10)).toBe(1)
       expect(await store.revokedAccessTokens.isRevoked('jti-a')).toBe(false)
+    })
+
+    it('accepts a JWT ID once per kind until its use expires and is purged', async () => {
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 10)).toBe(true)
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 20)).toBe(false)
+      expect(await store.usedJwtIds.use('client_assertion', 'jti-a', T + 10)).toBe(true)
+      expect(await store.usedJwtIds.use('dpop', 'jti-b', T + 30)).toBe(true)
+      expect(await store.usedJwtIds.deleteExpired(T + 9)).toBe(0)
+      // Not purged yet: still refused even though its time is over.
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 40)).toBe(false)
+      expect(await store.usedJwtIds.deleteExpired(T + 10)).toBe(2)
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 40)).toBe(true)
+      expect(await store.usedJwtIds.use('dpop', 'jti-b', T + 40)).toBe(false)
+    })
+
+    it('lets exactly one of 50 concurrent uses of a JWT ID win', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.usedJwtIds.use('dpop', 'jti-concurrent', T + 60)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
     })
 
     it('answers a ping while open and rejects it once closed', async () => {
