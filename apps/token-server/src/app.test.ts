@@ -274,6 +274,39 @@ describe('login and consent pages', () => {
     expect(await unknownUser.text()).toContain('The username or password is incorrect.')
   })
 
+  it('refuses a disabled user at sign-in and ends the session they had, until enabled', async () => {
+    const fixture = await start()
+    const first = await openLogin(fixture)
+    const signedIn = await first.browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(first.html),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(await signedIn.text()).toContain('Allow access?')
+
+    expect(await fixture.server.authorizationServer.disableUser('user-1')).toBe(true)
+    // The session cookie is still in the browser: the next request shows the login form again.
+    const again = await first.browser.get(first.url)
+    const againHtml = await again.text()
+    expect(againHtml).toContain('<label for="username">Username</label>')
+    const refused = await first.browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(againHtml),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(refused.status).toBe(401)
+    expect(await refused.text()).toContain('The username or password is incorrect.')
+
+    expect(await fixture.server.authorizationServer.enableUser('user-1')).toBe(true)
+    const retry = await openLogin(fixture)
+    const allowed = await retry.browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(retry.html),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(await allowed.text()).toContain('Allow access?')
+  })
+
   it('answers prompt=none without a session with a login_required redirect, never a page', async () => {
     const fixture = await start()
     const url = new URL(

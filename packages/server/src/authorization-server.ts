@@ -31,6 +31,7 @@ import { createServerContext, type RefreshTokenPolicy } from './server-context.j
 import type { SigningKeyManager } from './signing-keys.js'
 import type { SigningAlgorithm, SigningKeyRecord, Store } from './store/types.js'
 import type { IssuedAccessTokenClaims } from './tokens.js'
+import { setUserDisabled } from './user-status.js'
 
 export interface AuthorizationServerOptions {
   /** The issuer identifier (RFC 8414 §2): https URL without query or fragment. */
@@ -134,6 +135,14 @@ export interface AuthorizationServer {
   /** Enables a disabled client again; its unexpired tokens become active again. False when unknown. */
   enableClient(clientId: string): Promise<boolean>
   /**
+   * Disables an end-user by subject: their authorization codes and refresh tokens answer `invalid_grant`,
+   * their access tokens stop being active (introspection, userinfo). The host's login must refuse them
+   * (`UserRecord.disabledAt`). False when the user is unknown.
+   */
+  disableUser(subject: string): Promise<boolean>
+  /** Enables a disabled user again; their unexpired tokens work again. False when unknown. */
+  enableUser(subject: string): Promise<boolean>
+  /**
    * Stores a refresh token (in a new family) for a client and user as if a grant had issued it: for
    * seeding, migrations from another server and contract provider states. Answers the token value.
    */
@@ -199,6 +208,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
     disableClient: (clientId) => setClientDisabled(context, clientId, true),
     enableClient: (clientId) => setClientDisabled(context, clientId, false),
+    disableUser: (subject) => setUserDisabled(context, subject, true),
+    enableUser: (subject) => setUserDisabled(context, subject, false),
     purgeExpired: () => purgeExpired(context),
     rotateSigningKeys: () => rotateSigningKeys(context),
     rotateSigningKeysIfDue: (maxAge) => rotateSigningKeys(context, maxAge),

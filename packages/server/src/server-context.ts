@@ -14,6 +14,7 @@ import type { SecurityEvent, SecurityEventListener } from './security-events.js'
 import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
 import type { ClientRecord, SigningAlgorithm, Store } from './store/types.js'
 import { type IssuedAccessTokenClaims, verifyAccessToken } from './tokens.js'
+import { isUserDisabled } from './user-status.js'
 
 /** When a refresh token is issued with a user's grant. */
 export type RefreshTokenPolicy = 'offline_access' | 'always' | 'never'
@@ -167,6 +168,14 @@ export function createServerContext(options: ServerContextOptions): ServerContex
       const owner = await stored(() => store.clients.get(claims.client_id))
       if (owner && owner.disabledAt !== null) {
         throw invalidTokenError('the client of the access token is disabled')
+      }
+      // So do a disabled end-user's (a client_credentials token's `sub` is its client: no user).
+      if (claims.sub !== claims.client_id && (await isUserDisabled(store, claims.sub))) {
+        throw new OAuthError('invalid_token', 'the user of the access token is disabled', {
+          status: 401,
+          wwwAuthenticate:
+            'Bearer error="invalid_token", error_description="the user of the access token is disabled"',
+        })
       }
       return claims
     },

@@ -100,7 +100,8 @@ export function createInteraction(options: InteractionOptions) {
     const session = await store.sessions.get(sessionKey(sessionId), now())
     if (session === undefined) return undefined
     const user = await store.users.get(session.subject)
-    return user === undefined ? undefined : { user, authTime: session.authTime }
+    // A user disabled since signing in is signed out: the login page, which refuses them, comes next.
+    return user === undefined || user.disabledAt != null ? undefined : { user, authTime: session.authTime }
   }
 
   async function login(
@@ -117,10 +118,17 @@ export function createInteraction(options: InteractionOptions) {
     const user = username === '' ? undefined : await store.users.findByUsername(username)
     const hash = user?.passwordHash ?? (await decoyHash)
     const valid = (await verifySecret(password, hash)) && user !== undefined && user.passwordHash !== null
-    if (!valid || user === undefined) {
+    if (!valid || user === undefined || user.disabledAt != null) {
       // The username is not logged: people type their password into it. The subject is, when known.
+      // A disabled user gets the same page as a wrong password: the status is for the log only.
       const reason =
-        user === undefined ? 'unknown_user' : user.passwordHash === null ? 'no_password' : 'wrong_password'
+        user === undefined
+          ? 'unknown_user'
+          : user.passwordHash === null
+            ? 'no_password'
+            : !valid
+              ? 'wrong_password'
+              : 'user_disabled'
       request.log.warn(
         {
           event: 'login_failed',

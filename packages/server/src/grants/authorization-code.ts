@@ -7,6 +7,7 @@ import { param, required } from '../request-parameters.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { AuthorizationCodeRecord } from '../store/types.js'
+import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): a code issued by `issueAuthorizationCode` for tokens. */
@@ -46,6 +47,8 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
         throw invalidGrant('the authorization code is invalid')
       if (record.consumedAt !== null) throw await reused(record, client.clientId, t)
       if (record.expiresAt <= t) throw invalidGrant('the authorization code expired')
+      if (await isUserDisabled(store, record.subject))
+        throw invalidGrant('the user of the authorization code is disabled')
       if (record.redirectUri !== redirectUri)
         throw invalidGrant('redirect_uri does not match the authorization request')
       if (record.codeChallenge === null) {

@@ -6,6 +6,7 @@ import { assertScopesAllowed, parseScopeParameter } from '../scopes.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { RefreshTokenRecord } from '../store/types.js'
+import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
 import { revokeFamily } from './issued-token-revocation.js'
 
@@ -47,6 +48,8 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
       if (record.rotatedAt !== null && (reusableSince === undefined || record.rotatedAt < reusableSince))
         throw await reused(record, t)
       if (record.expiresAt <= t) throw invalidGrant('the refresh token expired')
+      if (await isUserDisabled(store, record.subject))
+        throw invalidGrant('the user of the refresh token is disabled')
       const scope = requested ?? record.scope
       for (const s of scope) {
         if (!record.scope.includes(s))

@@ -61,8 +61,11 @@ describe('released migrations', () => {
     ])
   })
 
-  it('are numbered 1, 2, 3, ... with no gap or repeat', () => {
+  // Numbers are handed out per task and may land out of order (11 before 9), so a gap is allowed while
+  // the lower number is in flight: each migration applies once, by number, whatever the order.
+  it('are numbered in increasing order from 1, never repeating a number', () => {
     const versions = migrationsFor(sqliteDialect).map((migration) => migration.version)
-    expect(versions).toEqual(versions.map((_, i) => i + 1))
+    expect(versions[0]).toBe(1)
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b))
   })
 })

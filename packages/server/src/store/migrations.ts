@@ -134,6 +134,10 @@ ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
 // OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
 const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
 
+// A disabled end-user keeps their row, consents and grants, like a disabled client (migration 2).
+const userDisabledAt = ({ types: { bigint } }: SqlDialect) =>
+  `ALTER TABLE oauth_users ADD COLUMN disabled_at ${bigint};`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -149,6 +153,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 6, name: 'client_registrations', sql: clientRegistrations },
   { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
+  { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
 ]
 
 /** The migrations as `dialect` runs them. */

@@ -92,6 +92,7 @@ export function userFromRow(row: Row): UserRecord {
     ...(row.given_name == null ? {} : { givenName: str(row.given_name) }),
     ...(row.family_name == null ? {} : { familyName: str(row.family_name) }),
     ...(row.updated_at == null ? {} : { updatedAt: num(row.updated_at) }),
+    ...(row.disabled_at == null ? {} : { disabledAt: num(row.disabled_at) }),
   }
 }
 
@@ -108,6 +109,7 @@ export function userParams(u: UserRecord) {
     u.givenName ?? null,
     u.familyName ?? null,
     u.updatedAt ?? null,
+    u.disabledAt ?? null,
   ] as const
 }
 
@@ -247,7 +249,7 @@ export function sessionFromRow(row: Row): SessionRecord {
 export const CLIENT_COLUMNS =
   'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg'
 export const USER_COLUMNS =
-  'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at'
+  'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =
   'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id, resources'
 export const FAMILY_COLUMNS = 'family_id, client_id, subject, auth_time, created_at, revoked_at, resources'

@@ -61,6 +61,12 @@ export interface UserRecord {
   createdAt: number
   /** When the profile last changed (OIDC `updated_at`); absent or `null` means never since `createdAt`. */
   updatedAt?: number | null | undefined
+  /**
+   * When the user was disabled (epoch seconds); absent or `null` while enabled (migration 11 adds the
+   * column). A disabled user's codes and refresh tokens answer `invalid_grant` and their access tokens
+   * are not active; the host's login must refuse them.
+   */
+  disabledAt?: number | null | undefined
 }
 
 export interface AuthorizationCodeRecord {

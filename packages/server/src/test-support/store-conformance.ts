@@ -199,6 +199,63 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await server.disableClient('no-such-client')).toBe(false)
     })
 
+    it("makes a disabled user's codes and refresh tokens invalid_grant and tokens inactive, until enabled", async () => {
+      const server = createAuthorizationServer({ issuer: ISSUER, store, now: manualClock(T).now })
+      const alice = await createUser(store)
+      const { client: web, clientSecret } = await server.registerClient({
+        name: 'web',
+        redirectUris: [REDIRECT_URI],
+        grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+      })
+      const auth = { authorization: basic(web.clientId, clientSecret ?? '') }
+      const granted = await server.token(
+        {
+          grant_type: 'authorization_code',
+          code: await authorizationCodeFor(server, web.clientId),
+          redirect_uri: REDIRECT_URI,
+        },
+        auth,
+      )
+      const pendingCode = await authorizationCodeFor(server, web.clientId)
+      const introspect = (token: string) => server.introspect({ token }, auth)
+      expect(await introspect(granted.refreshToken ?? '')).toMatchObject({ active: true })
+
+      expect(await server.disableUser(alice.subject)).toBe(true)
+      expect((await store.users.get(alice.subject))?.disabledAt).toBe(T)
+      await expect(
+        server.token({ grant_type: 'refresh_token', refresh_token: granted.refreshToken ?? '' }, auth),
+      ).rejects.toMatchObject({
+        error: 'invalid_grant',
+        errorDescription: 'the user of the refresh token is disabled',
+      })
+      await expect(
+        server.token(
+          { grant_type: 'authorization_code', code: pendingCode, redirect_uri: REDIRECT_URI },
+          auth,
+        ),
+      ).rejects.toMatchObject({ error: 'invalid_grant' })
+      expect(await introspect(granted.accessToken)).toEqual({ active: false })
+      expect(await introspect(granted.refreshToken ?? '')).toEqual({ active: false })
+      await expect(server.userinfo(`Bearer ${granted.accessToken}`)).rejects.toMatchObject({
+        error: 'invalid_token',
+        status: 401,
+      })
+      // The client itself is not affected: its own client_credentials tokens stay active.
+      const own = await server.token({ grant_type: 'client_credentials', scope: 'kb:read' }, auth)
+      expect(await introspect(own.accessToken)).toMatchObject({ active: true })
+
+      // Enabling restores what has not expired: nothing was revoked or rotated while disabled.
+      expect(await server.enableUser(alice.subject)).toBe(true)
+      expect((await store.users.get(alice.subject))?.disabledAt ?? null).toBeNull()
+      expect(await introspect(granted.accessToken)).toMatchObject({ active: true, sub: alice.subject })
+      const refreshed = await server.token(
+        { grant_type: 'refresh_token', refresh_token: granted.refreshToken ?? '' },
+        auth,
+      )
+      expect(refreshed.accessToken).toEqual(expect.any(String))
+      expect(await server.disableUser('no-such-user')).toBe(false)
+    })
+
     it('refuses a NUL byte in any parameter as invalid_request before the store, the same on every store', async () => {
       const server = createAuthorizationServer({ issuer: ISSUER, store, now: manualClock(T).now })
       const { client: web, clientSecret } = await server.registerClient({
