@@ -110,6 +110,7 @@ export type {
   SigningKeyRetirement,
   SigningKeyStore,
   Store,
+  UsedJwtIdStore,
   UserRecord,
   UserStore,
 } from './store/types.js'
