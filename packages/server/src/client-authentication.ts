@@ -41,13 +41,16 @@ function formUrlDecode(value: string): string | undefined {
   }
 }
 
+// One decoder for every request: without `stream`, each `decode` call is complete on its own.
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 function parseBasic(header: string): { clientId: string; clientSecret: string } | undefined {
   const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header)
   if (!match?.[1]) return undefined
   const decoded = Buffer.from(match[1], 'base64')
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(decoded)
+    text = UTF8.decode(decoded)
   } catch {
     return undefined
   }

@@ -116,6 +116,14 @@ export async function issueAuthorizationCode(
   for (const s of scope) {
     if (!request.scope.includes(s)) throw new OAuthError('invalid_scope', `scope ${s} was not requested`)
   }
+  const refused = await context.refusedScopes(input.subject, scope)
+  if (refused.length > 0) {
+    throw new OAuthError(
+      'access_denied',
+      `scope ${refused.join(' ')} may be granted by an administrator of the organisation only`,
+      { status: 403 },
+    )
+  }
   if (input.code !== undefined && input.code.length < 16) {
     throw new OAuthError('invalid_request', 'a fixed authorization code needs at least 16 characters')
   }
