@@ -138,7 +138,11 @@ describe('login and consent pages', () => {
     expect(consent.status).toBe(200)
     const consentHtml = await consent.text()
     expect(consentHtml).toContain('Allow access?')
-    expect(consentHtml).toContain('<code>kb:read</code>')
+    // Scopes in words under their category, never as "Use `kb:read`".
+    expect(consentHtml).toContain('<h2 class="scope-category">Knowledge Base</h2>')
+    expect(consentHtml).toContain('<li>Read the documents and records in your knowledge bases</li>')
+    expect(consentHtml).toContain('<li>Keep this access while you are away, until you take it back</li>')
+    expect(consentHtml).not.toContain('<code>kb:read</code>')
     const sessionCookie = consent.headers
       .getSetCookie()
       .find((cookie) => cookie.startsWith('pipeshub_session='))
@@ -226,7 +230,7 @@ describe('login and consent pages', () => {
       }),
     )
     expect(wider.status).toBe(200)
-    expect(await wider.text()).toContain('<code>kb:write</code>')
+    expect(await wider.text()).toContain('<li>Create and change knowledge bases and their records</li>')
   })
 
   it('redirects with access_denied and the state when the user refuses', async () => {

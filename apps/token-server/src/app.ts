@@ -183,6 +183,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     done()
   })
 
+  const administrators = new Set(config.administrators)
   const authorizationServer = createAuthorizationServer({
     issuer,
     store,
@@ -192,6 +193,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    isAdministrator: (user) => administrators.has(user.username),
     resources: withMcpResource(config.resources, config.mcpResource),
     ...(config.registration
       ? {
@@ -269,6 +271,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   const interaction = createInteraction({
     store,
     authorizePath: paths.authorization,
+    refusedScopes: (subject, scope) => authorizationServer.refusedScopes(subject, scope),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const authorize = async ({
@@ -306,9 +309,10 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
           authorizationServer.denyAuthorization(
             authorizationRequest,
             outcome.error,
-            outcome.error === 'access_denied'
-              ? 'the end-user denied the request'
-              : `prompt=none: ${outcome.error}`,
+            outcome.description ??
+              (outcome.error === 'access_denied'
+                ? 'the end-user denied the request'
+                : `prompt=none: ${outcome.error}`),
           ),
           status,
         )
@@ -316,7 +320,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         return reply
     }
   }
-  await app.register(oauth2Plugin, { authorizationServer, authorize })
+  await app.register(oauth2Plugin, { authorizationServer, authorize, appManagement: true })
   if (config.mcpResource !== undefined) {
     // PipesHub publishes its MCP server's RFC 9728 document on the backend's origin, next to this server.
     await app.register(protectedResourcePlugin, {

@@ -143,6 +143,11 @@ export const TokenServerConfigSchema = Type.Object(
       description:
         'Client ids of resource servers that may introspect any access token (RFC 7662 section 4); other clients only their own tokens.',
     }),
+    administrators: Type.Array(Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7E]+$' }), {
+      maxItems: 1000,
+      description:
+        "Usernames of the organisation's administrators: only they may grant admin-only scopes (org:admin, ...) and manage OAuth apps.",
+    }),
     resources: Type.Array(
       Type.Object(
         {
@@ -226,6 +231,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   keyRotationDays: 30,
   metricsHost: '127.0.0.1',
   introspectionClients: [],
+  administrators: [],
   resources: [],
   registration: false,
   registrationInitialAccessTokens: [],
@@ -273,6 +279,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   metricsPort: { env: 'PIPESHUB_METRICS_PORT', kind: 'integer', doc: '' },
   metricsHost: { env: 'PIPESHUB_METRICS_HOST', kind: 'string', doc: '127.0.0.1' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
+  administrators: { env: 'PIPESHUB_ADMINISTRATORS', kind: 'list', doc: '' },
   resources: { env: 'PIPESHUB_RESOURCES', kind: 'json', doc: '[]' },
   registration: { env: 'PIPESHUB_REGISTRATION', kind: 'boolean', doc: 'false' },
   registrationInitialAccessTokens: {
@@ -472,6 +479,8 @@ function describeExpected(key: ConfigKey): string {
       return 'must be an http(s) URL without fragment'
     case 'introspectionClients':
       return 'must be a comma-separated list of client ids (printable ASCII, no spaces)'
+    case 'administrators':
+      return 'must be a comma-separated list of usernames (printable ASCII, no spaces)'
     case 'resources':
       return 'must be a JSON array of {"resource": "<absolute URI, no fragment>", "scopes"?: [...], "accessTokenLifetime"?: 60-86400}, each resource once'
     default:

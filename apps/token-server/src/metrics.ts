@@ -148,6 +148,7 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         revokedAccessTokens: wrap('revokedAccessTokens', store.revokedAccessTokens),
         clientRegistrations: wrap('clientRegistrations', store.clientRegistrations),
         grants: wrap('grants', store.grants),
+        usedJwtIds: wrap('usedJwtIds', store.usedJwtIds),
         ping: timed('ping', () => store.ping()),
         seedIfEmpty: timed('seedIfEmpty', (seed: Parameters<Store['seedIfEmpty']>[0]) =>
           store.seedIfEmpty(seed),

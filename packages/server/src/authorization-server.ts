@@ -1,4 +1,9 @@
-import type { IntrospectionResponseWire, ValidatedOAuthTokenResponse } from '@pipeshub/models'
+import {
+  groupScopesByCategory,
+  type IntrospectionResponseWire,
+  type ScopeCatalogueWire,
+  type ValidatedOAuthTokenResponse,
+} from '@pipeshub/models'
 import type { JWK } from 'jose'
 import {
   type AuthorizationRequest,
@@ -29,7 +34,7 @@ import type { ResourcePolicy } from './resource-indicators.js'
 import type { SecurityEventListener } from './security-events.js'
 import { createServerContext, type RefreshTokenPolicy } from './server-context.js'
 import type { SigningKeyManager } from './signing-keys.js'
-import type { SigningAlgorithm, SigningKeyRecord, Store } from './store/types.js'
+import type { SigningAlgorithm, SigningKeyRecord, Store, UserRecord } from './store/types.js'
 import type { IssuedAccessTokenClaims } from './tokens.js'
 import { setUserDisabled } from './user-status.js'
 
@@ -92,6 +97,12 @@ export interface AuthorizationServerOptions {
    * disabled or enabled (`SecurityEvent`), for logs and alerts. A listener that throws is ignored.
    */
   onSecurityEvent?: SecurityEventListener
+  /**
+   * Whether an end-user is an administrator of the organisation (default: nobody is). Only
+   * administrators may grant PipesHub's admin-only scopes (`ADMIN_ONLY_SCOPES`, such as `org:admin`);
+   * for anyone else an authorization code carrying one is refused.
+   */
+  isAdministrator?: (user: UserRecord) => boolean | Promise<boolean>
   /** Clock in epoch seconds (default: `Date.now()`), injectable for tests. */
   now?: () => number
 }
@@ -124,6 +135,16 @@ export interface AuthorizationServer {
   validateAuthorizationRequest(params: RequestParameters): Promise<AuthorizationRequest>
   /** Stores a code for an approved request and answers the redirect URL carrying `code`, `state`, `iss`. */
   issueAuthorizationCode(input: IssueAuthorizationCodeInput): Promise<string>
+  /** Whether the end-user `subject` is an administrator of the organisation (`isAdministrator`). */
+  isAdministrator(subject: string): Promise<boolean>
+  /**
+   * The scopes of `scope` the end-user `subject` may not grant (the admin-only ones, unless an
+   * administrator): a consent page leaves them out or refuses the request; `issueAuthorizationCode`
+   * refuses them.
+   */
+  refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
+  /** Every scope the server knows, described and grouped by category (`GET <oauthClients>/scopes`). */
+  scopeCatalogue(): ScopeCatalogueWire
   /** The redirect URL refusing a request (`access_denied` by default). */
   denyAuthorization(request: AuthorizationRequest, error?: string, description?: string): string
   registerClient(input: ClientRegistrationInput): Promise<RegisteredClient>
@@ -196,6 +217,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     verifyAccessToken: (token, verifyOptions) => context.verifyAccessToken(token, verifyOptions?.audience),
     validateAuthorizationRequest: (params) => validateAuthorizationRequest(context, params),
     issueAuthorizationCode: (input) => issueAuthorizationCode(context, input),
+    isAdministrator: (subject) => context.isAdministrator(subject),
+    scopeCatalogue: () => ({ categories: groupScopesByCategory(scopes) }),
+    refusedScopes: (subject, scope) => context.refusedScopes(subject, scope),
     denyAuthorization: (request, error, description) =>
       denyAuthorization(issuer, request, error, description),
     issueRefreshToken: (input) => issueRefreshToken(context, input),

@@ -69,7 +69,7 @@ export {
 } from './http/route-schemas.js'
 export type { RequestCredentials, RequestParameters } from './request-parameters.js'
 export { RESOURCE_SEPARATOR, type ResourcePolicy } from './resource-indicators.js'
-export { PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
+export { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
 export {
   CLIENT_SECRET_HASH_COST,
   generateClientSecret,
@@ -110,6 +110,7 @@ export type {
   SigningKeyRetirement,
   SigningKeyStore,
   Store,
+  UsedJwtIdStore,
   UserRecord,
   UserStore,
 } from './store/types.js'

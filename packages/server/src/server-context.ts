@@ -8,11 +8,11 @@ import {
 import { OAuthError, storageFailure, stored } from './errors.js'
 import { param, type RequestCredentials, type RequestParameters } from './request-parameters.js'
 import { createResourcePolicies, type ResourcePolicies, type ResourcePolicy } from './resource-indicators.js'
-import { PIPESHUB_SCOPES } from './scopes.js'
+import { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES } from './scopes.js'
 import { createSecretVerifier } from './secrets.js'
 import type { SecurityEvent, SecurityEventListener } from './security-events.js'
 import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
-import type { ClientRecord, SigningAlgorithm, Store } from './store/types.js'
+import type { ClientRecord, SigningAlgorithm, Store, UserRecord } from './store/types.js'
 import { type IssuedAccessTokenClaims, verifyAccessToken } from './tokens.js'
 import { isUserDisabled } from './user-status.js'
 
@@ -60,6 +60,10 @@ export interface ServerContext {
    * `audiences`: its `aud` must hold one of them (default: the server's own audience).
    */
   verifyAccessToken(token: string, audiences?: string | readonly string[]): Promise<IssuedAccessTokenClaims>
+  /** Whether the end-user `subject` is an administrator of the organisation (`isAdministrator` option). */
+  isAdministrator(subject: string): Promise<boolean>
+  /** The scopes of `scope` the end-user `subject` may not grant: the admin-only ones, unless an administrator. */
+  refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
 }
 
 /** The options `createServerContext` reads (the server's options, see `AuthorizationServerOptions`). */
@@ -79,6 +83,7 @@ export interface ServerContextOptions {
   introspectionClients?: readonly string[] | undefined
   requireState?: boolean | undefined
   onSecurityEvent?: SecurityEventListener | undefined
+  isAdministrator?: ((user: UserRecord) => boolean | Promise<boolean>) | undefined
   now?: (() => number) | undefined
 }
 
@@ -125,6 +130,12 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     }
   }
   const verifySecretCached = createSecretVerifier()
+  const isAdministrator = async (subject: string) => {
+    const decide = options.isAdministrator
+    if (decide === undefined) return false
+    const user = await stored(() => store.users.get(subject))
+    return user !== undefined && (await decide(user)) === true
+  }
 
   return {
     issuer,
@@ -136,6 +147,11 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     signingKeys,
     settings,
     emit,
+    isAdministrator,
+    async refusedScopes(subject, scope) {
+      const adminOnly = scope.filter((token) => ADMIN_ONLY_SCOPES.includes(token))
+      return adminOnly.length === 0 || (await isAdministrator(subject)) ? [] : adminOnly
+    },
 
     async authenticate(params, credentials) {
       const input: ClientCredentialsInput = {

@@ -30,7 +30,12 @@ export type InteractionOutcome =
   /** The end-user is signed in and consented: issue the code. */
   | { kind: 'approved'; subject: string; authTime: number; scope: string[] }
   /** Redirect to the client with this error: refusal (`access_denied`) or `prompt=none` not satisfiable. */
-  | { kind: 'denied'; error: 'access_denied' | 'login_required' | 'consent_required' }
+  | {
+      kind: 'denied'
+      error: 'access_denied' | 'login_required' | 'consent_required'
+      /** The `error_description` when it is not the usual one for `error`. */
+      description?: string
+    }
   /** A page (login, consent, form error) was sent; nothing more to do. */
   | { kind: 'responded' }
 
@@ -55,6 +60,8 @@ export interface InteractionOptions {
   store: Store
   /** Path of the authorization endpoint; the forms post back to it. */
   authorizePath: string
+  /** The scopes of a request the end-user may not grant (admin-only ones for a non-administrator). */
+  refusedScopes?: (subject: string, scope: readonly string[]) => Promise<string[]>
   now?: () => number
 }
 
@@ -70,6 +77,20 @@ export function createInteraction(options: InteractionOptions) {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000))
   // Compared against when the username is unknown, so that a miss costs the same time as a hit.
   const decoyHash = hashSecret('decoy password that matches nothing')
+
+  /** A request for scopes this end-user may not grant is refused before any consent is asked or kept. */
+  async function refusal(
+    user: UserRecord,
+    scope: readonly string[],
+  ): Promise<InteractionOutcome | undefined> {
+    const refused = (await options.refusedScopes?.(user.subject, scope)) ?? []
+    if (refused.length === 0) return undefined
+    return {
+      kind: 'denied',
+      error: 'access_denied',
+      description: `scope ${refused.join(' ')} may be granted by an administrator of the organisation only`,
+    }
+  }
 
   function send(reply: FastifyReply, status: number, page: string): InteractionOutcome {
     void reply.code(status).headers(PAGE_HEADERS).send(page)
@@ -160,6 +181,8 @@ export function createInteraction(options: InteractionOptions) {
     authTime: number,
   ): Promise<InteractionOutcome> {
     const scope = [...pending.scope]
+    const refused = await refusal(user, scope)
+    if (refused) return refused
     // prompt=consent (OIDC Core section 3.1.2.1) asks again even when the end-user consented before.
     if (!pending.prompt.includes('consent')) {
       const remembered = await store.consents.get(user.subject, pending.client.clientId)
@@ -226,6 +249,8 @@ export function createInteraction(options: InteractionOptions) {
           request.log.info({ event: 'consent_denied', client_id: pending.client.clientId }, 'consent denied')
           return { kind: 'denied', error: 'access_denied' }
         }
+        const refused = await refusal(signedIn.user, pending.scope)
+        if (refused) return refused
         const previous = await store.consents.get(signedIn.user.subject, pending.client.clientId)
         const scope = [...new Set([...(previous?.scope ?? []), ...pending.scope])]
         await store.consents.put({

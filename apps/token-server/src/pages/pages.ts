@@ -1,3 +1,4 @@
+import { groupScopesByCategory } from '@pipeshub/models'
 import { RESOURCE_SEPARATOR } from '@pipeshub/server'
 import { html, layout, type SafeHtml } from './html.js'
 
@@ -47,12 +48,21 @@ ${hiddenInputs(options.hidden)}<label for="username">Username</label>
   })
 }
 
-/** Words for the scopes a person is asked about; unknown scopes are shown by name. */
-const SCOPE_WORDS: Readonly<Record<string, string>> = {
-  openid: 'Confirm your identity',
-  profile: 'See your name and username',
-  email: 'See your email address',
-  offline_access: 'Stay signed in to PipesHub while you are away',
+/**
+ * The scopes a person is asked about, in words, under their category (PipesHub's catalogue); a scope
+ * outside the catalogue has no words and is shown by name under Other.
+ */
+export function scopeList(scopes: readonly string[]): SafeHtml {
+  return html`${groupScopesByCategory(scopes).map(
+    (group) => html`<h2 class="scope-category">${group.category}</h2>
+<ul class="scopes">
+${group.scopes.map((entry) =>
+  entry.category === 'Other'
+    ? html`<li><code>${entry.name}</code></li>\n`
+    : html`<li>${entry.description}</li>\n`,
+)}</ul>
+`,
+  )}`
 }
 
 export interface ConsentPageOptions {
@@ -71,9 +81,7 @@ export function consentPage(options: ConsentPageOptions): string {
 <form method="post" action="${options.action}">
 ${hiddenInputs(options.hidden)}<fieldset>
 <legend>It will be able to:</legend>
-<ul class="scopes">
-${options.scopes.map((scope) => html`<li>${SCOPE_WORDS[scope] ?? 'Use'} <code>${scope}</code></li>\n`)}</ul>
-</fieldset>
+${scopeList(options.scopes)}</fieldset>
 <div class="actions">
 <button type="submit" name="consent" value="denied" class="secondary">Deny</button>
 <button type="submit" name="consent" value="granted" class="primary" autofocus>Allow</button>

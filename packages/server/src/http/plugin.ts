@@ -11,6 +11,7 @@ import { AuthorizationRequestError } from '../authorization-request.js'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { OAuthError } from '../errors.js'
 import { registerOAuthCors } from './cors.js'
+import { oauthAppRoutes } from './oauth-app-routes.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
 import { registrationRoutes } from './registration-routes.js'
 import {
@@ -18,6 +19,7 @@ import {
   JSON_CONTENT_TYPE,
   NO_STORE_HEADERS,
   oauthErrorHandler,
+  requestCredentials,
   sendOAuthError,
 } from './responses.js'
 
@@ -48,6 +50,11 @@ export interface OAuth2PluginOptions {
    * answers CORS itself.
    */
   cors?: boolean
+  /**
+   * Mount PipesHub's OAuth app management API under `paths.oauthClients` (default false): the scope
+   * catalogue, and the administrators' operations on apps.
+   */
+  appManagement?: boolean
   /** Largest accepted request body in bytes (default 16 KiB); larger ones answer `invalid_request` (400). */
   bodyLimit?: number
 }
@@ -189,19 +196,17 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   }
 
   formEndpoint(paths.token, async (request, reply) => {
-    const result = await server.token(parameters(request), { authorization: authorizationHeader(request) })
+    const result = await server.token(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(encodeTokenResponse(result))
   })
 
   formEndpoint(paths.revocation, async (request, reply) => {
-    await server.revoke(parameters(request), { authorization: authorizationHeader(request) })
+    await server.revoke(parameters(request), requestCredentials(request))
     return reply.code(200).send()
   })
 
   formEndpoint(paths.introspection, async (request, reply) => {
-    const result = await server.introspect(parameters(request), {
-      authorization: authorizationHeader(request),
-    })
+    const result = await server.introspect(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(conforming(introspectionResponseCodec, result))
   })
 
@@ -263,6 +268,10 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
       path: paths.registration,
       bodyLimit,
     })
+  }
+
+  if (options.appManagement === true) {
+    await fastify.register(oauthAppRoutes, { authorizationServer: server })
   }
 
   const discovery = async (_request: FastifyRequest, reply: FastifyReply) =>

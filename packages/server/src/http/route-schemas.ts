@@ -1,4 +1,4 @@
-import { ResourceParameter, wireSchemas } from '@pipeshub/models'
+import { ResourceParameter, ScopeCatalogueWire, wireSchemas } from '@pipeshub/models'
 import Type from 'typebox'
 import type { EndpointPaths } from '../endpoints/paths.js'
 
@@ -269,6 +269,14 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     params: clientId,
     response: { 204: { description: 'Deleted.', content: {} }, 401: unauthorized },
     security: [{ registrationToken: [] }],
+  })
+  schemas.set(`get ${paths.oauthClients}/scopes`, {
+    summary: 'The scope catalogue: every scope the server knows, with its description and category',
+    description:
+      "PipesHub's OAuth app management API (present when mounted); public, like discovery's scopes_supported.",
+    tags: ['oauth-apps'],
+    security: PUBLIC,
+    response: { 200: ScopeCatalogueWire },
   })
   return schemas
 }

@@ -30,6 +30,8 @@ export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>()
   const revoked = new Map<string, number>()
   const registrations = new Map<string, ClientRegistrationRecord>()
+  // `kind` NUL `jti` -> when the use may be forgotten.
+  const usedJwtIds = new Map<string, number>()
   // Which token replaced a rotated one (the `replaced_by` column of the SQL stores).
   const replacedBy = new Map<string, string>()
   let closed = false
@@ -408,6 +410,26 @@ export function createMemoryStore(): Store {
         for (const [jti, expiresAt] of revoked) {
           if (expiresAt <= now) {
             revoked.delete(jti)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    usedJwtIds: {
+      async use(kind, jti, expiresAt) {
+        open()
+        const key = `${kind}\u0000${jti}`
+        if (usedJwtIds.has(key)) return false
+        usedJwtIds.set(key, expiresAt)
+        return true
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [key, expiresAt] of usedJwtIds) {
+          if (expiresAt <= now) {
+            usedJwtIds.delete(key)
             count++
           }
         }

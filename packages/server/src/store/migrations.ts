@@ -138,6 +138,22 @@ const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_r
 const userDisabledAt = ({ types: { bigint } }: SqlDialect) =>
   `ALTER TABLE oauth_users ADD COLUMN disabled_at ${bigint};`
 
+// RFC 9449 (DPoP) and RFC 7523: the single-use JWT IDs shared by instances (DPoP proofs, client
+// assertions); a client's dpop_bound_access_tokens (RFC 9449 §5.2); the key thumbprint an authorization
+// code (dpop_jkt, §10) and a public client's refresh token (§5) are bound to.
+const dpop = ({ types: { bigint, boolean: bool, false: falseValue } }: SqlDialect) => `
+CREATE TABLE oauth_used_jwt_ids (
+  kind TEXT NOT NULL,
+  jti TEXT NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  PRIMARY KEY (kind, jti)
+);
+CREATE INDEX oauth_used_jwt_ids_expires_at ON oauth_used_jwt_ids (expires_at);
+ALTER TABLE oauth_clients ADD COLUMN dpop_bound_access_tokens ${bool} NOT NULL DEFAULT ${falseValue};
+ALTER TABLE oauth_authorization_codes ADD COLUMN dpop_jkt TEXT;
+ALTER TABLE oauth_refresh_tokens ADD COLUMN dpop_jkt TEXT;
+`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -154,6 +170,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
   { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
+  { version: 12, name: 'dpop', sql: dpop },
 ]
 
 /** The migrations as `dialect` runs them. */

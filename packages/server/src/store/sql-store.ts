@@ -285,6 +285,10 @@ export function createSqlStore(
       isRevoked: (jti) => run(first(s.isAccessTokenRevoked, jti)).then((row) => row !== undefined),
       deleteExpired: (now) => run(changes(s.deleteExpiredRevokedAccessTokens, now)),
     },
+    usedJwtIds: {
+      use: (kind, jti, expiresAt) => run(changes(s.useJwtId, kind, jti, expiresAt)).then((n) => n > 0),
+      deleteExpired: (now) => run(changes(s.deleteExpiredJwtIds, now)),
+    },
     seedIfEmpty: (seed) =>
       transaction(
         (function* () {

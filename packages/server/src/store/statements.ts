@@ -157,6 +157,10 @@ function buildStatements(d: SqlDialect) {
     isAccessTokenRevoked: 'SELECT 1 AS found FROM oauth_revoked_access_tokens WHERE jti = ?',
     deleteExpiredRevokedAccessTokens: 'DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?',
 
+    /** `kind`, `jti`, `expires_at`: one row changed for the first use only, whatever the concurrency. */
+    useJwtId: d.upsert(insert('oauth_used_jwt_ids', 'kind, jti, expires_at'), ['kind', 'jti'], 'nothing'),
+    deleteExpiredJwtIds: 'DELETE FROM oauth_used_jwt_ids WHERE expires_at <= ?',
+
     ping: 'SELECT 1 AS ok',
     begin: d.beginWrite,
     commit: 'COMMIT',

@@ -334,6 +334,22 @@ export interface RevokedAccessTokenStore {
   deleteExpired(now: number): Promise<number>
 }
 
+/**
+ * JWT IDs (RFC 7519 §4.1.7 `jti`) that may be used once: DPoP proofs (RFC 9449 §11.1), client
+ * assertions (RFC 7523 §3). Shared by every instance using the store, so a JWT replayed against another
+ * instance is refused too. `kind` keeps the namespaces of different JWTs apart.
+ */
+export interface UsedJwtIdStore {
+  /**
+   * Records the use of `jti` of `kind`, remembered until `expiresAt` (when a JWT carrying it is no
+   * longer accepted anyway). True when this is its first use; false when it was used before and not
+   * purged yet. Atomic across instances: of any number of concurrent calls, exactly one answers true.
+   */
+  use(kind: string, jti: string, expiresAt: number): Promise<boolean>
+  /** Forgets the uses whose `expiresAt` is at or before `now`; answers how many. */
+  deleteExpired(now: number): Promise<number>
+}
+
 /** Whose grants: every grant of a client, or only those of one end-user at it. */
 export interface GrantOwner {
   clientId: string
@@ -371,6 +387,7 @@ export interface Store {
   readonly revokedAccessTokens: RevokedAccessTokenStore
   readonly clientRegistrations: ClientRegistrationStore
   readonly grants: GrantStore
+  readonly usedJwtIds: UsedJwtIdStore
   /**
    * One cheap round trip to the storage (`SELECT 1`): resolves when it answers, rejects when it is
    * closed or unreachable. For readiness probes.

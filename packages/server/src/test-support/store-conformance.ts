@@ -863,6 +863,26 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.revokedAccessTokens.isRevoked('jti-a')).toBe(false)
     })
 
+    it('accepts a JWT ID once per kind until its use expires and is purged', async () => {
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 10)).toBe(true)
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 20)).toBe(false)
+      expect(await store.usedJwtIds.use('client_assertion', 'jti-a', T + 10)).toBe(true)
+      expect(await store.usedJwtIds.use('dpop', 'jti-b', T + 30)).toBe(true)
+      expect(await store.usedJwtIds.deleteExpired(T + 9)).toBe(0)
+      // Not purged yet: still refused even though its time is over.
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 40)).toBe(false)
+      expect(await store.usedJwtIds.deleteExpired(T + 10)).toBe(2)
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 40)).toBe(true)
+      expect(await store.usedJwtIds.use('dpop', 'jti-b', T + 40)).toBe(false)
+    })
+
+    it('lets exactly one of 50 concurrent uses of a JWT ID win', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.usedJwtIds.use('dpop', 'jti-concurrent', T + 60)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+    })
+
     it('answers a ping while open and rejects it once closed', async () => {
       await expect(store.ping()).resolves.toBeUndefined()
       await store.close()
