@@ -10,7 +10,11 @@ import {
   denyAuthorization,
   validateAuthorizationRequest,
 } from './authorization-request.js'
-import { type ClientRegistrationInput, type RegisteredClient, registerClient } from './client-registration.js'
+import {
+  type ClientRegistrationInput,
+  type RegisteredClient,
+  registerServerClient,
+} from './client-registration.js'
 import { setClientDisabled } from './client-status.js'
 import {
   type ClientRegistrationEndpoint,
@@ -28,7 +32,6 @@ import { type EndpointPaths, endpointPaths } from './endpoints/paths.js'
 import { createRevocationEndpoint } from './endpoints/revocation.js'
 import { createTokenEndpoint } from './endpoints/token.js'
 import { createUserInfoEndpoint } from './endpoints/userinfo.js'
-import { stored } from './errors.js'
 import { type IssueAuthorizationCodeInput, issueAuthorizationCode } from './grants/authorization-code.js'
 import { type IssueRefreshTokenInput, issueRefreshToken } from './grants/refresh-token.js'
 import { createTokenMinter } from './grants/token-minting.js'
@@ -245,13 +248,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     denyAuthorization: (request, error, description) =>
       denyAuthorization(issuer, request, error, description),
     issueRefreshToken: (input) => issueRefreshToken(context, input),
-    async registerClient(input) {
-      const registered = await registerClient(store, { scopeRegistry: scopes, now: now(), ...input })
-      // A key of the client's ID-token algorithm is published before its first ID token is signed.
-      const idTokenAlg = registered.client.idTokenSignedResponseAlg
-      if (idTokenAlg !== null) await stored(() => signingKeys.signingKey(idTokenAlg))
-      return registered
-    },
+    registerClient: (input) => registerServerClient(context, input),
     disableClient: (clientId) => setClientDisabled(context, clientId, true),
     enableClient: (clientId) => setClientDisabled(context, clientId, false),
     disableUser: (subject) => setUserDisabled(context, subject, true),

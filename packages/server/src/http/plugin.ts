@@ -20,6 +20,7 @@ import {
   JSON_CONTENT_TYPE,
   NO_STORE_HEADERS,
   oauthErrorHandler,
+  requestCredentials,
   sendOAuthError,
 } from './responses.js'
 
@@ -196,7 +197,7 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   }
 
   formEndpoint(paths.token, async (request, reply) => {
-    const result = await server.token(parameters(request), { authorization: authorizationHeader(request) })
+    const result = await server.token(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(encodeTokenResponse(result))
   })
 
@@ -208,14 +209,12 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   })
 
   formEndpoint(paths.revocation, async (request, reply) => {
-    await server.revoke(parameters(request), { authorization: authorizationHeader(request) })
+    await server.revoke(parameters(request), requestCredentials(request))
     return reply.code(200).send()
   })
 
   formEndpoint(paths.introspection, async (request, reply) => {
-    const result = await server.introspect(parameters(request), {
-      authorization: authorizationHeader(request),
-    })
+    const result = await server.introspect(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(conforming(introspectionResponseCodec, result))
   })
 
