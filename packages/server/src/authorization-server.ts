@@ -21,6 +21,10 @@ import {
   createClientRegistrationEndpoint,
   type DynamicRegistrationOptions,
 } from './dynamic-client-registration.js'
+import {
+  createDeviceAuthorizationEndpoint,
+  type DeviceAuthorizationEndpoint,
+} from './endpoints/device-authorization.js'
 import { discoveryDocument } from './endpoints/discovery.js'
 import { createIntrospectionEndpoint } from './endpoints/introspection.js'
 import { createJwksEndpoint } from './endpoints/jwks.js'
@@ -74,6 +78,16 @@ export interface AuthorizationServerOptions {
    * `id_token_signed_response_alg` (OIDC Dynamic Client Registration §2); JWKS holds a key per algorithm.
    */
   signingAlgorithm?: SigningAlgorithm
+  /**
+   * RFC 8628 §3.2 `verification_uri`: the page where people type a device's user code (default
+   * `<baseUrl>/device`, the token server's page); the host application serves it, reading and deciding
+   * pending authorizations with `deviceAuthorization.find` and `.decide`.
+   */
+  deviceVerificationUri?: string
+  /** Seconds a device code and its user code live (default 600, 60-3600). */
+  deviceCodeLifetime?: number
+  /** Seconds a device waits between polls (RFC 8628 §3.2 `interval`, default 5, 1-60). */
+  devicePollingInterval?: number
   /** Seconds a rotated-in key is published before it signs (default 3600). */
   keyPublicationDelay?: number
   /**
@@ -117,6 +131,11 @@ export interface AuthorizationServer {
   readonly signingKeys: SigningKeyManager
   /** The RFC 7591/7592 endpoints when `registration` is configured. */
   readonly registration: ClientRegistrationEndpoint | undefined
+  /**
+   * RFC 8628: the device authorization endpoint (`authorize`), and what the verification page calls:
+   * `find` a pending authorization by its user code, `decide` it once.
+   */
+  readonly deviceAuthorization: DeviceAuthorizationEndpoint
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
   token(params: RequestParameters, credentials: RequestCredentials): Promise<ValidatedOAuthTokenResponse>
   /** RFC 7009 revocation; unknown tokens are ignored, another client's token answers `invalid_request`. */
@@ -212,6 +231,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     registration,
     now,
     token: createTokenEndpoint({ ...context, tokens: createTokenMinter(context) }),
+    deviceAuthorization: createDeviceAuthorizationEndpoint(context, {
+      verificationUri: options.deviceVerificationUri ?? `${baseUrl}/device`,
+    }),
     revoke: createRevocationEndpoint(context),
     introspect: createIntrospectionEndpoint(context),
     userinfo: createUserInfoEndpoint(context),
