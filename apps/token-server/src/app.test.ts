@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -310,6 +311,49 @@ describe('login and consent pages', () => {
     expect(await forged.text()).toContain('This form has expired')
     expect(attacker.cookies.has('pipeshub_session')).toBe(false)
     expect(await fixture.store.consents.get('user-1', fixture.publicClientId)).toBeUndefined()
+  })
+
+  it('refuses a CSRF token computed from the cookie alone: the token is an HMAC under a server key', async () => {
+    const fixture = await start()
+    const { browser, html } = await openLogin(fixture)
+    const binding = browser.cookies.get('pipeshub_csrf') ?? ''
+    expect(binding).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // What anyone holding the cookie can compute: digests of it, and HMACs under guessable keys.
+    const forgeries = [
+      createHash('sha256').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url'),
+      createHash('sha256').update(binding, 'utf8').digest('base64url'),
+      createHmac('sha256', '').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url'),
+      createHmac('sha256', 'csrf').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url'),
+      binding,
+    ]
+    for (const forged of forgeries) {
+      const refused = await browser.postForm(fixture.server.paths.authorization, {
+        ...hiddenFields(html),
+        csrf_token: forged,
+        username: 'alice',
+        password: TEST_PASSWORD,
+      })
+      expect(refused.status).toBe(403)
+      expect(await refused.text()).toContain('This form has expired')
+    }
+    expect(browser.cookies.has('pipeshub_session')).toBe(false)
+    const consent = await browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(html),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(consent.status).toBe(200)
+    const consentHtml = await consent.text()
+    expect(consentHtml).toContain('name="consent"')
+    // The key was made once, in the store, and no page carries it.
+    const key = await fixture.store.serverSecrets.getOrCreate({
+      name: 'csrf',
+      value: 'a candidate that must not replace the key',
+      createdAt: 0,
+    })
+    expect(key.value).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(html).not.toContain(key.value)
+    expect(consentHtml).not.toContain(key.value)
   })
 
   it('marks cookies Secure with the __Host- prefix when a trusted proxy reports https', async () => {

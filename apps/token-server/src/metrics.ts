@@ -146,6 +146,7 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         sessions: wrap('sessions', store.sessions),
         revokedAccessTokens: wrap('revokedAccessTokens', store.revokedAccessTokens),
         clientRegistrations: wrap('clientRegistrations', store.clientRegistrations),
+        serverSecrets: wrap('serverSecrets', store.serverSecrets),
         ping: timed('ping', () => store.ping()),
         seedIfEmpty: timed('seedIfEmpty', (seed: Parameters<Store['seedIfEmpty']>[0]) =>
           store.seedIfEmpty(seed),

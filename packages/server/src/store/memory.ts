@@ -7,6 +7,7 @@ import type {
   ConsentRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
+  ServerSecretRecord,
   SessionRecord,
   SigningKeyRecord,
   Store,
@@ -30,6 +31,7 @@ export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>()
   const revoked = new Map<string, number>()
   const registrations = new Map<string, ClientRegistrationRecord>()
+  const serverSecrets = new Map<string, ServerSecretRecord>()
   // Which token replaced a rotated one (the `replaced_by` column of the SQL stores).
   const replacedBy = new Map<string, string>()
   let closed = false
@@ -389,6 +391,14 @@ export function createMemoryStore(): Store {
           }
         }
         return count
+      },
+    },
+    serverSecrets: {
+      async getOrCreate(candidate) {
+        open()
+        const stored = serverSecrets.get(candidate.name) ?? copy(candidate)
+        serverSecrets.set(stored.name, stored)
+        return copy(stored)
       },
     },
     async seedIfEmpty(seed) {

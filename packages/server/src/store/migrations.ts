@@ -134,6 +134,13 @@ ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
 // OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
 const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
 
+// Secrets the server makes for itself and shares between instances (the key of the CSRF tokens).
+const serverSecrets = ({ types: { bigint } }: SqlDialect) => `CREATE TABLE oauth_server_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at ${bigint} NOT NULL
+);`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -149,6 +156,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 6, name: 'client_registrations', sql: clientRegistrations },
   { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
+  { version: 10, name: 'server_secrets', sql: serverSecrets },
 ]
 
 /** The migrations as `dialect` runs them. */

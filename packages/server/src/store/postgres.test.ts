@@ -42,6 +42,7 @@ describe.runIf(available)('PostgreSQL adapter', () => {
         { version: 6, name: 'client_registrations' },
         { version: 7, name: 'user_profile_claims' },
         { version: 8, name: 'client_id_token_signed_response_alg' },
+        { version: 10, name: 'server_secrets' },
       ])
     } finally {
       await dropSchema(schema)

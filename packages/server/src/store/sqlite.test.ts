@@ -59,6 +59,7 @@ describe('SQLite migrations', () => {
         { version: 6, name: 'client_registrations' },
         { version: 7, name: 'user_profile_claims' },
         { version: 8, name: 'client_id_token_signed_response_alg' },
+        { version: 10, name: 'server_secrets' },
       ])
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()

@@ -135,6 +135,14 @@ function buildStatements(d: SqlDialect) {
     isAccessTokenRevoked: 'SELECT 1 AS found FROM oauth_revoked_access_tokens WHERE jti = ?',
     deleteExpiredRevokedAccessTokens: 'DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?',
 
+    /** `name`, `value`, `created_at`: the first of concurrent inserts stays, the others change nothing. */
+    insertServerSecret: d.upsert(
+      insert('oauth_server_secrets', 'name, value, created_at'),
+      ['name'],
+      'nothing',
+    ),
+    selectServerSecret: 'SELECT name, value, created_at FROM oauth_server_secrets WHERE name = ?',
+
     ping: 'SELECT 1 AS ok',
 
     /** Instances migrating one schema serialize on it (its parameter: the schema). */

@@ -180,6 +180,17 @@ export interface SessionRecord {
   expiresAt: number
 }
 
+/**
+ * A secret the server makes for itself and every instance sharing the store must use alike (the key of
+ * the login pages' CSRF tokens): created once, never changed, never listed.
+ */
+export interface ServerSecretRecord {
+  name: string
+  /** The secret itself (random bytes, base64url). */
+  value: string
+  createdAt: number
+}
+
 export interface ClientStore {
   /** Throws when `clientId` exists. */
   create(client: ClientRecord): Promise<void>
@@ -328,6 +339,15 @@ export interface RevokedAccessTokenStore {
   deleteExpired(now: number): Promise<number>
 }
 
+export interface ServerSecretStore {
+  /**
+   * The secret stored under `candidate.name`; when there is none yet, stores `candidate` and answers it.
+   * Atomic across every instance sharing the store: of concurrent first calls, each answers the one
+   * record stored, and a later call never replaces it.
+   */
+  getOrCreate(candidate: ServerSecretRecord): Promise<ServerSecretRecord>
+}
+
 /** What a first start stores (demo clients and users): all of it, or nothing. */
 export interface SeedRecords {
   clients: readonly ClientRecord[]
@@ -344,6 +364,7 @@ export interface Store {
   readonly sessions: SessionStore
   readonly revokedAccessTokens: RevokedAccessTokenStore
   readonly clientRegistrations: ClientRegistrationStore
+  readonly serverSecrets: ServerSecretStore
   /**
    * One cheap round trip to the storage (`SELECT 1`): resolves when it answers, rejects when it is
    * closed or unreachable. For readiness probes.
