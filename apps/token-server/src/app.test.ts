@@ -5,8 +5,9 @@ import { join } from 'node:path'
 import { wireSchemas } from '@pipeshub/models'
 import { createMemoryStore, registerClient, type Store } from '@pipeshub/server'
 import { openSqliteStore } from '@pipeshub/server/sqlite'
+import { closeAfterEach } from '@pipeshub/test-support/loopback'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import type { TokenServerConfig } from './config.js'
 import {
@@ -29,10 +30,7 @@ interface Fixture {
   confidential: { clientId: string; clientSecret: string }
 }
 
-const running: TokenServer[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()))
-})
+const running = closeAfterEach<TokenServer>()
 
 async function start(overrides: Partial<TokenServerConfig> = {}): Promise<Fixture> {
   const store = createMemoryStore()

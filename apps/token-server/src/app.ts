@@ -29,6 +29,7 @@ import {
   PACKAGE_ROOT,
   type TokenServerConfig,
 } from './config.js'
+import { deferredSchemaCompilers } from './deferred-schema-compilers.js'
 import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
@@ -126,6 +127,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     // Fastify accepts a hop count at run time (proxy-addr); its types only list the other forms.
     trustProxy: fastifyTrustProxy(config.trustProxy) as NonNullable<FastifyServerOptions['trustProxy']>,
     genReqId: generateRequestId,
+    schemaController: deferredSchemaCompilers,
     // One line per request, at its end (below), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     // Keep-alive connections must not hold `close()` open past the requests they carry.

@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net'
 import { errorResponseCodec } from '@pipeshub/models'
 import { createMemoryStore, registerClient, type Store } from '@pipeshub/server'
+import { closeAfterEach } from '@pipeshub/test-support/loopback'
+import { rawHttp } from '@pipeshub/test-support/raw-http'
 import { decodeJwt } from 'jose'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import type { TokenServerConfig } from './config.js'
 import {
@@ -12,16 +14,12 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
-import { rawHttp } from './test-support/raw-http.js'
 import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 
 const ISSUER = 'http://token-server.test'
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 
-const running: TokenServer[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()))
-})
+const running = closeAfterEach<TokenServer>()
 
 /** A token server with a manual clock, a public web client, two confidential clients and a user. */
 async function start(

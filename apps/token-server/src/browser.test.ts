@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createMemoryStore, registerClient } from '@pipeshub/server'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@pipeshub/test-support/chromium'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,11 +9,7 @@ import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import { authorizeUrl, pkcePair, tokenRequest } from './test-support/form-session.js'
 import { createTestUser } from './test-support/users.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
-const available = existsSync(CHROMIUM)
-if (!available && IN_CI) throw new Error(`Chromium is required in CI and was not found at ${CHROMIUM}`)
-if (!available) console.warn(`skipping the browser test: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`)
+const available = chromiumAvailable('the browser test')
 
 const ISSUER = 'http://token-server.test'
 const PASSWORD = 'browser test password'
@@ -49,7 +45,7 @@ describe.runIf(available)('authorization code flow in headless Chromium', () => 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      args: CHROMIUM_ARGS,
     })
   })
 

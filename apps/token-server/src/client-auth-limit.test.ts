@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { createMemoryStore, registerClient } from '@pipeshub/server'
-import { afterEach, describe, expect, it } from 'vitest'
+import { closeAfterEach } from '@pipeshub/test-support/loopback'
+import { describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import type { TokenServerConfig } from './config.js'
 
-const running: TokenServer[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()))
-})
+const running = closeAfterEach<TokenServer>()
 
 async function start(overrides: Partial<TokenServerConfig>) {
   const store = createMemoryStore()

@@ -3,18 +3,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorResponseCodec } from '@pipeshub/models'
 import { type EndpointPaths, registerClient, type Store } from '@pipeshub/server'
+import {
+  dropSchema,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '@pipeshub/test-support/postgres'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTokenServer, testConfig } from './app.js'
 import { openConfiguredStore } from './store.js'
-import { DATABASE_URL, dropSchema, postgresUnavailable, uniqueSchema } from './test-support/postgres.js'
 
-const failure = await postgresUnavailable('the PostgreSQL HTTP fuzz test')
+const available = await postgresAvailable('the PostgreSQL HTTP fuzz test')
 const folder = mkdtempSync(join(tmpdir(), 'pipeshub-fuzz-'))
 const schema = uniqueSchema('token_server_fuzz')
 afterAll(async () => {
   rmSync(folder, { recursive: true, force: true })
-  if (failure === undefined) await dropSchema(schema)
+  if (available) await dropSchema(schema)
 })
 
 const RUNS = 1000
@@ -166,8 +171,8 @@ describe('the token server over HTTP, fuzzed (fast-check)', () => {
     expect([...statuses.keys()].every((status) => status < 500)).toBe(true)
   })
 
-  it.runIf(failure === undefined)('never answers 5xx on PostgreSQL, NUL bytes included', async () => {
-    const store = await openConfiguredStore({ store: `${DATABASE_URL}?schema=${schema}` })
+  it.runIf(available)('never answers 5xx on PostgreSQL, NUL bytes included', async () => {
+    const store = await openConfiguredStore({ store: `${TEST_DATABASE_URL}?schema=${schema}` })
     const { requests } = await fuzz(store)
     expect(requests).toBe(RUNS)
   })

@@ -1,7 +1,7 @@
 import { createMemoryStore, registerClient } from '@pipeshub/server'
 import { describe, expect, it } from 'vitest'
 import { createTokenServer, testConfig } from './app.js'
-import { createLogger, redactUrl } from './logging.js'
+import { createLogger } from './logging.js'
 import {
   authorizeUrl,
   FormSession,
@@ -15,15 +15,6 @@ function captureLines(): { lines: string[]; destination: { write(line: string): 
   const lines: string[] = []
   return { lines, destination: { write: (line: string) => void lines.push(line) } }
 }
-
-describe('redactUrl', () => {
-  it('replaces the values of secret query parameters and keeps the others', () => {
-    expect(redactUrl('/cb?code=abc&state=xyz')).toBe('/cb?code=%5Bredacted%5D&state=xyz')
-    expect(redactUrl('/userinfo?access_token=t0k3n')).toBe('/userinfo?access_token=%5Bredacted%5D')
-    expect(redactUrl('/healthz')).toBe('/healthz')
-    expect(redactUrl('/a?scope=openid')).toBe('/a?scope=openid')
-  })
-})
 
 describe('log redaction', () => {
   it('redacts secret members of logged objects at any of the first levels', () => {
@@ -42,6 +33,30 @@ describe('log redaction', () => {
     for (let index = 1; index <= 6; index++) expect(text).not.toContain(`top-secret-${index}`)
     expect(text).toContain('"grant_type":"refresh_token"')
     expect(text).toContain('[redacted]')
+  })
+
+  it('redacts secrets deeper than four levels, in child bindings, errors and their causes', () => {
+    const { lines, destination } = captureLines()
+    const logger = createLogger({ level: 'info', destination })
+    const cause = Object.assign(new Error('store refused'), { token: 'top-secret-1' })
+    const error = Object.assign(new Error('grant failed', { cause }), {
+      request: { body: { refreshToken: 'top-secret-2' } },
+    })
+    logger
+      .child({ session: { cookie: 'top-secret-3' } })
+      .child({ reqId: 'r-1' })
+      .error({ err: error, a: { b: { c: { d: { e: { client_secret: 'top-secret-4' } } } } } }, 'failed')
+    logger.info({ url: new URL('http://rp.test/cb?code=top-secret-5&state=kept-state') }, 'redirected')
+    const text = lines.join('')
+    for (let index = 1; index <= 5; index++) expect(text).not.toContain(`top-secret-${index}`)
+    const [failed, redirected] = lines.map(
+      (line) => JSON.parse(line) as { reqId?: string; url?: string; err: { message: string; stack: string } },
+    )
+    // The error is still useful: its message, stack and cause are written.
+    expect(failed?.reqId).toBe('r-1')
+    expect(failed?.err.message).toBe('grant failed: store refused')
+    expect(failed?.err.stack).toContain('caused by: Error: store refused')
+    expect(redirected?.url).toContain('state=kept-state')
   })
 
   it('writes no credential, code or token of a whole authorization code flow to the log', async () => {

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '@pipeshub/test-support/postgres'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openConfiguredStore } from './store.js'
 import { killStartedMains, MAIN, startMain } from './test-support/main-process.js'
-import { DATABASE_URL, dropSchema, uniqueSchema } from './test-support/postgres.js'
 
 let folder: string
 
@@ -103,7 +103,7 @@ describe('node dist/main.js', () => {
 
   it('seeds once when two instances start together on an empty PostgreSQL schema: one prints, both serve', async () => {
     const schema = uniqueSchema('token_server_seed')
-    const store = `${DATABASE_URL}?schema=${schema}`
+    const store = `${TEST_DATABASE_URL}?schema=${schema}`
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
         await dropSchema(schema)

@@ -1,13 +1,11 @@
 import { createMemoryStore } from '@pipeshub/server'
-import { afterEach, describe, expect, it } from 'vitest'
+import { closeAfterEach } from '@pipeshub/test-support/loopback'
+import { describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import { createMaintenance } from './maintenance.js'
 
 const DAY = 86_400
-const running: TokenServer[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()))
-})
+const running = closeAfterEach<TokenServer>()
 
 async function start(keyRotationDays: number) {
   let t = 1_800_000_000

@@ -1,7 +1,8 @@
 import { protectedResourceMetadataCodec } from '@pipeshub/models'
 import { createMemoryStore, registerClient } from '@pipeshub/server'
+import { closeAfterEach } from '@pipeshub/test-support/loopback'
 import { decodeJwt } from 'jose'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import type { TokenServerConfig } from './config.js'
 import { PIPESHUB_MCP_SCOPES } from './mcp-resource.js'
@@ -10,10 +11,7 @@ import { tokenRequest } from './test-support/form-session.js'
 const ISSUER = 'http://token-server.test'
 const MCP = 'http://token-server.test/mcp'
 
-const running: TokenServer[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()))
-})
+const running = closeAfterEach<TokenServer>()
 
 async function start(overrides: Partial<TokenServerConfig> = {}) {
   const store = createMemoryStore()

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto'
 import { hashSecret, registerClient } from '@pipeshub/server'
+import {
+  dropSchema,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '@pipeshub/test-support/postgres'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
@@ -11,17 +17,16 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
-import { DATABASE_URL, dropSchema, postgresUnavailable, uniqueSchema } from './test-support/postgres.js'
 
-const failure = await postgresUnavailable('the multi-instance test')
+const available = await postgresAvailable('the multi-instance test')
 
 const ISSUER = 'https://auth.example.test'
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 const PASSWORD = 'shared database password'
 
-describe.runIf(failure === undefined)('two token-server instances on one PostgreSQL schema', () => {
+describe.runIf(available)('two token-server instances on one PostgreSQL schema', () => {
   const schema = uniqueSchema('token_server')
-  const storeUrl = `${DATABASE_URL}?schema=${schema}`
+  const storeUrl = `${TEST_DATABASE_URL}?schema=${schema}`
   let a: TokenServer
   let b: TokenServer
   let urlA: string

@@ -2,7 +2,6 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { PAGE_HEADERS } from './pages/html.js'
 import { errorPage } from './pages/pages.js'
-import { createRedisCounters } from './rate-limit-store.js'
 
 const WINDOW_MS = 60_000
 
@@ -76,10 +75,15 @@ function prefersHtml(request: FastifyRequest): boolean {
  */
 export async function registerRateLimits(app: FastifyInstance, options: RateLimitOptions): Promise<void> {
   const prefix = options.redisKeyPrefix ?? 'pipeshub:rate-limit:'
+  // ioredis loads only when the counters are shared: a single instance does not pay for it at start-up.
   const redis =
     options.redisUrl === undefined
       ? undefined
-      : createRedisCounters({ url: options.redisUrl, keyPrefix: prefix, log: app.log })
+      : (await import('./rate-limit-store.js')).createRedisCounters({
+          url: options.redisUrl,
+          keyPrefix: prefix,
+          log: app.log,
+        })
   if (redis !== undefined) {
     app.addHook('onClose', async () => redis.close())
     // Start counting in Redis from the first request; a Redis that is down delays the start by 2 s at most.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createMemoryStore, registerClient, type Store } from '@pipeshub/server'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { closeAfterEach } from '@pipeshub/test-support/loopback'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import type { TokenServerConfig } from './config.js'
 import { unusedLoopbackPort } from './test-support/ports.js'
@@ -8,10 +9,7 @@ import { deleteRedisKeys, redisAvailable, TEST_REDIS_URL, uniqueRedisPrefix } fr
 
 const available = await redisAvailable()
 const prefixes: string[] = []
-const running: TokenServer[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()))
-})
+const running = closeAfterEach<TokenServer>()
 afterAll(async () => {
   if (available) await Promise.all(prefixes.map(deleteRedisKeys))
 })

@@ -1,10 +1,15 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  dropSchema,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '@pipeshub/test-support/postgres'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openConfiguredStore, postgresOptions } from './store.js'
-import { DATABASE_URL, dropSchema, postgresUnavailable, uniqueSchema } from './test-support/postgres.js'
 
 describe('the SQLite store file', () => {
   it('is created 0600 in a folder created 0700: it holds the private signing keys', async () => {
@@ -40,16 +45,18 @@ describe('postgresOptions (PIPESHUB_STORE=postgres://...)', () => {
   })
 })
 
-const failure = await postgresUnavailable('the PostgreSQL schema test')
+const available = await postgresAvailable('the PostgreSQL schema test')
 
-describe.runIf(failure === undefined)('a PostgreSQL store named with ?options=-csearch_path', () => {
+describe.runIf(available)('a PostgreSQL store named with ?options=-csearch_path', () => {
   const schema = uniqueSchema('token_server_options')
   afterAll(() => dropSchema(schema))
 
   it('puts the tables in that schema, not in public', async () => {
-    const store = await openConfiguredStore({ store: `${DATABASE_URL}?options=-csearch_path%3D${schema}` })
+    const store = await openConfiguredStore({
+      store: `${TEST_DATABASE_URL}?options=-csearch_path%3D${schema}`,
+    })
     await store.close()
-    const admin = new pg.Client({ connectionString: DATABASE_URL })
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
     await admin.connect()
     try {
       const { rows } = await admin.query(

@@ -1,4 +1,5 @@
-import pg from 'pg'
+import { inCI } from '@pipeshub/test-support/ci'
+import { postgresFailure } from '@pipeshub/test-support/postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Pinning } from '../pinning.js'
 import { LoadGenerator, TargetProcess } from '../processes.js'
@@ -8,21 +9,8 @@ import { benchDatabaseUrl } from './pipeshub.js'
 // Unpinned: the test checks that every server works, not how fast.
 const pinning: Pinning = { mode: 'none', reason: 'smoke test' }
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: benchDatabaseUrl(), connectionTimeoutMillis: 3000 })
-  try {
-    await client.connect()
-    await client.query('SELECT 1')
-    return true
-  } catch {
-    return false
-  } finally {
-    await client.end().catch(() => undefined)
-  }
-}
-
-const postgres = await postgresReachable()
-const skipPostgres = !postgres && process.env.CI !== 'true'
+// With CI=true an unreachable PostgreSQL fails its targets' tests instead of skipping them.
+const skipPostgres = (await postgresFailure(benchDatabaseUrl())) !== undefined && !inCI()
 
 describe('every target server process', () => {
   for (const definition of TARGETS) {

@@ -1,15 +1,9 @@
 import type { ServerResponse } from 'node:http'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@pipeshub/test-support/chromium'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OAuthClient } from './oauth-client.js'
-import {
-  assertClientBuilt,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  chromiumMissing,
-  importMap,
-  serveBrowserModule,
-} from './test-support/browser-modules.js'
+import { assertClientBuilt, importMap, serveBrowserModule } from './test-support/browser-modules.js'
 import {
   type LoopbackAuthorizationServer,
   startAuthorizationServer,
@@ -21,7 +15,7 @@ import {
 // TypeBox is not in the map: the client's validators are compiled ahead of time, no schema library loads.
 // The page is served from the authorization server's origin, so no CORS is involved.
 
-const missing = chromiumMissing()
+const missing = !chromiumAvailable('the browser tests of @pipeshub/client')
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">

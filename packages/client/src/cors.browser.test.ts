@@ -1,24 +1,18 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { hashSecret } from '@pipeshub/server'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@pipeshub/test-support/chromium'
 import { createTokenServer, type TokenServer, testConfig } from '@pipeshub/token-server'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  assertClientBuilt,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  chromiumMissing,
-  importMap,
-  serveBrowserModule,
-} from './test-support/browser-modules.js'
+import { assertClientBuilt, importMap, serveBrowserModule } from './test-support/browser-modules.js'
 
 // A single-page app on its own loopback origin runs the code flow with PKCE, a refresh and userinfo
 // against the real token server on another origin, through the built @pipeshub/client: every request
 // to the token server is cross-origin, so each works only if the server answers CORS for the app's
 // registered web origin. A second app on an unregistered origin can read discovery and nothing else.
 
-const missing = chromiumMissing()
+const missing = !chromiumAvailable('the CORS browser tests')
 const PASSWORD = 'cors test password'
 
 /** The app: on first load it starts the authorization request, on the callback it redeems the code. */

@@ -162,3 +162,20 @@ export class ReauthorizationRequiredError extends OAuthClientError {
 export class RefreshTokenPersistenceError extends OAuthClientError {
   override readonly name: string = 'RefreshTokenPersistenceError'
 }
+
+/**
+ * RFC 8628 §3.5 `access_denied`: the end-user refused the device's request on the verification page.
+ * Polling has stopped; the device may start over with a new device authorization.
+ */
+export class DeviceAuthorizationDeniedError extends OAuthError {
+  override readonly name: string = 'DeviceAuthorizationDeniedError'
+}
+
+/**
+ * RFC 8628 §3.5 `expired_token`: the device code expired before the end-user approved it. Also
+ * thrown without asking the server when `expires_in` has passed on the client's clock (`status` and
+ * `response` are then `undefined`). RFC 8628 §3.5: wait for the user before a new device authorization.
+ */
+export class DeviceAuthorizationExpiredError extends OAuthError {
+  override readonly name: string = 'DeviceAuthorizationExpiredError'
+}

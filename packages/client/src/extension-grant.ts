@@ -22,6 +22,7 @@ const DEDICATED_METHOD: Readonly<Record<string, string>> = {
   authorization_code: 'exchangeAuthorizationCode()',
   refresh_token: 'refresh()',
   client_credentials: 'clientCredentials()',
+  'urn:ietf:params:oauth:grant-type:device_code': 'pollDeviceAuthorization()',
 }
 
 /** Parameters the client sets itself: the grant type, and client authentication (RFC 6749 §2.3). */

@@ -1,5 +1,6 @@
 export type {
   AuthorizationServerMetadata,
+  DeviceAuthorizationResponse,
   IdTokenClaims,
   IntrospectionResponse,
   OAuthTokenResponse,
@@ -13,10 +14,14 @@ export {
   type ClientAuthenticationMethod,
   formUrlEncode,
 } from './client-authentication.js'
+export type { DevicePollingEvent, DevicePollingOptions } from './device-polling.js'
 export { type DiscoveredMetadata, type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
+export { type EndSessionParameters, endSessionUrl } from './end-session.js'
 export {
   AuthorizationCallbackError,
   type AuthorizationCallbackFailure,
+  DeviceAuthorizationDeniedError,
+  DeviceAuthorizationExpiredError,
   HttpError,
   IdTokenValidationError,
   NetworkError,
@@ -37,6 +42,7 @@ export {
   type AuthorizationRequest,
   type AuthorizationRequestParameters,
   type ClientCredentialsParameters,
+  type DeviceAuthorizationParameters,
   type IdTokenValidationParameters,
   type IntrospectionParameters,
   OAuthClient,

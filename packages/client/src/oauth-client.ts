@@ -1,5 +1,11 @@
-import type { IdTokenClaims, IntrospectionResponse, UserInfoResponse } from '@pipeshub/models'
+import type {
+  DeviceAuthorizationResponse,
+  IdTokenClaims,
+  IntrospectionResponse,
+  UserInfoResponse,
+} from '@pipeshub/models'
 import {
+  deviceAuthorizationResponseCodec,
   formatScope,
   introspectionResponseCodec,
   parseScope,
@@ -7,7 +13,9 @@ import {
 } from '@pipeshub/models/codecs'
 import { type AuthorizationCallback, checkAuthorizationCallback } from './authorization-callback.js'
 import { applyClientAuthentication, type ClientAuthenticationMethod } from './client-authentication.js'
+import { type DevicePollingOptions, pollUntilAuthorized } from './device-polling.js'
 import { type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
+import { type EndSessionParameters, endSessionUrl } from './end-session.js'
 import { IdTokenValidationError, ResponseValidationError } from './errors.js'
 import {
   type ExtensionGrantOptions,
@@ -73,6 +81,14 @@ export interface AuthorizationRequestParameters {
   /** RFC 8707: the resource server(s) the tokens will be for (the MCP server, an API); repeat it in the code exchange. */
   resource?: Resource | undefined
   /** Further query parameters (`prompt`, `login_hint`, `max_age`, ...); cannot replace the ones above. */
+  extraParameters?: Readonly<Record<string, string>> | undefined
+}
+
+export interface DeviceAuthorizationParameters extends CallOptions {
+  scope?: Scope | undefined
+  /** RFC 8707: the resource server(s) the tokens will be for. */
+  resource?: Resource | undefined
+  /** Further request parameters; cannot replace the ones above or client authentication. */
   extraParameters?: Readonly<Record<string, string>> | undefined
 }
 
@@ -351,6 +367,65 @@ export class OAuthClient {
     )
     await this.#checkIdToken(response, undefined, undefined)
     return response
+  }
+
+  /**
+   * RFC 8628 §3.1-§3.2: starts the device flow. Show the user `userCode` and `verificationUri` (or
+   * `verificationUriComplete` as a link or QR code), then call `pollDeviceAuthorization()` with the
+   * result. The request is authenticated like a token request (a public client sends its `client_id`).
+   */
+  async deviceAuthorization(
+    parameters: DeviceAuthorizationParameters = {},
+  ): Promise<WithRaw<DeviceAuthorizationResponse>> {
+    const url = endpoint(this.metadata, 'deviceAuthorizationEndpoint', 'device_authorization_endpoint')
+    const body = new URLSearchParams(parameters.extraParameters)
+    if (parameters.scope !== undefined) body.set('scope', scopeString(parameters.scope))
+    appendResource(body, parameters.resource)
+    // Retrying is harmless: a device code nobody polls for just expires.
+    const result = await this.#authenticatedPost(url, body, parameters, true)
+    assertOk(result)
+    const { model, raw } = decodeJson(deviceAuthorizationResponseCodec, result)
+    return withRaw(model, raw as Readonly<Record<string, unknown>>)
+  }
+
+  /**
+   * RFC 8628 §3.4-§3.5: polls the token endpoint with the device code until the user has approved,
+   * waiting `interval` seconds (5 when absent) before each poll and 5 more after each `slow_down`.
+   * Resolves with the tokens (an ID token is validated); rejects with `DeviceAuthorizationDeniedError`
+   * (`access_denied`), `DeviceAuthorizationExpiredError` (`expired_token`, or `expires_in` passed), the
+   * `signal`'s reason when aborted, or any other error as usual. A poll is re-sent only after a 429:
+   * a device code is single-use once the tokens are issued.
+   */
+  async pollDeviceAuthorization(
+    authorization: Pick<DeviceAuthorizationResponse, 'deviceCode' | 'expiresIn' | 'interval'>,
+    options: DevicePollingOptions = {},
+  ): Promise<TokenResponse> {
+    if (typeof authorization?.deviceCode !== 'string' || authorization.deviceCode === '')
+      throw new TypeError('authorization.deviceCode is required (the result of deviceAuthorization())')
+    if (!Number.isFinite(authorization.expiresIn) || authorization.expiresIn <= 0)
+      throw new RangeError('authorization.expiresIn must be a number of seconds > 0')
+    const response = await pollUntilAuthorized(
+      authorization,
+      async () => {
+        const body = new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+          device_code: authorization.deviceCode,
+        })
+        return decodeTokenEndpointResponse(await this.#tokenRequest(body, options, 'unprocessed'))
+      },
+      this.#transport.now,
+      options,
+    )
+    await this.#checkIdToken(response, undefined, undefined)
+    return response
+  }
+
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0 §2: the URL of the server's `end_session_endpoint` to send
+   * the browser to, with this client's `client_id` (see `endSessionUrl`).
+   */
+  endSessionUrl(parameters: EndSessionParameters = {}): URL {
+    return endSessionUrl(this.metadata, this.clientId, parameters)
   }
 
   /** RFC 7009: revokes a token. Resolves when the server answered 200 (also for unknown tokens). */

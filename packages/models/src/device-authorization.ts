@@ -2,24 +2,17 @@ import Type, { type Static } from 'typebox'
 import { MAX_SAFE_SECONDS, SCOPE_PATTERN, VSCHAR_PATTERN } from './grammar.js'
 import { ResourceParameter } from './resource-indicator.js'
 
+export {
+  DEFAULT_DEVICE_POLLING_INTERVAL,
+  DEVICE_ACCESS_TOKEN_ERROR_CODES,
+  type DeviceAccessTokenErrorCode,
+  SLOW_DOWN_INTERVAL_INCREMENT,
+} from './device-polling.js'
+
 // RFC 8628, the OAuth 2.0 device authorization grant: a device with no browser (a CLI, a TV) asks for
 // a device code and a user code (§3.1, §3.2), shows the user where to enter the code, then polls the
 // token endpoint with the device code (§3.4) until the user approves or denies on another device.
 // Like the token requests, the request schemas check the parsed form parameters (strings).
-
-/** RFC 8628 §3.5 (and RFC 6749 §5.2): the error codes a polling device receives from the token endpoint. */
-export const DEVICE_ACCESS_TOKEN_ERROR_CODES = [
-  'authorization_pending',
-  'slow_down',
-  'access_denied',
-  'expired_token',
-] as const
-export type DeviceAccessTokenErrorCode = (typeof DEVICE_ACCESS_TOKEN_ERROR_CODES)[number]
-
-/** RFC 8628 §3.2: the polling interval a client uses when the response carries none, in seconds. */
-export const DEFAULT_DEVICE_POLLING_INTERVAL = 5
-/** RFC 8628 §3.5: by how many seconds a client raises its polling interval on each `slow_down`. */
-export const SLOW_DOWN_INTERVAL_INCREMENT = 5
 
 /** RFC 8628 §3.1: a device authorization request. */
 export interface DeviceAuthorizationRequest {

@@ -1,4 +1,14 @@
-import { OAuthError } from './errors.js'
+import { OAuthError, stored } from './errors.js'
+import { CODE_VERIFIER, S256_CHALLENGE } from './pkce.js'
+import {
+  checkCharacters,
+  MAX_PARAMETER_LENGTH,
+  param,
+  type RequestParameters,
+  required,
+} from './request-parameters.js'
+import { assertScopesAllowed, parseScopeParameter } from './scopes.js'
+import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './store/types.js'
 
 /** An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1) that passed validation. */
@@ -104,4 +114,132 @@ export function buildRedirect(redirectUri: string, params: Record<string, string
   for (const [name, value] of Object.entries(params))
     if (value !== undefined) url.searchParams.append(name, value)
   return url.toString()
+}
+
+/**
+ * Validates an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1); throws
+ * `AuthorizationRequestError`, redirectable once the client and its redirect URI are known.
+ */
+export async function validateAuthorizationRequest(
+  context: ServerContext,
+  params: RequestParameters,
+): Promise<AuthorizationRequest> {
+  const { issuer, store, scopeRegistry, resourcePolicies } = context
+  const state = params.state === '' ? undefined : params.state
+  const noRedirect = (error: OAuthError) => new AuthorizationRequestError(error, { issuer, state })
+  let clientId: string
+  let redirectParam: string | undefined
+  try {
+    // Not redirected: the redirect would have to carry the bad value back in `state`.
+    checkCharacters(params)
+    clientId = required(params, 'client_id')
+    redirectParam = param(params, 'redirect_uri')
+  } catch (error) {
+    throw noRedirect(error as OAuthError)
+  }
+  const client = await stored(() => store.clients.get(clientId))
+  if (!client) throw noRedirect(new OAuthError('invalid_request', 'unknown client_id'))
+  // RFC 6749 §4.1.2.1: an invalid client is never redirected to.
+  if (client.disabledAt !== null)
+    throw noRedirect(new OAuthError('invalid_request', 'the client is disabled'))
+  let redirectUri: string
+  if (redirectParam === undefined) {
+    if (client.redirectUris.length !== 1 || !client.redirectUris[0]) {
+      throw noRedirect(new OAuthError('invalid_request', 'redirect_uri is required'))
+    }
+    redirectUri = client.redirectUris[0]
+  } else if (client.redirectUris.includes(redirectParam)) {
+    redirectUri = redirectParam
+  } else {
+    throw noRedirect(new OAuthError('invalid_request', 'redirect_uri is not registered for this client'))
+  }
+  try {
+    const responseType = required(params, 'response_type')
+    if (responseType !== 'code')
+      throw new OAuthError('unsupported_response_type', 'response_type must be code')
+    if (!client.grantTypes.includes('authorization_code')) {
+      throw new OAuthError('unauthorized_client', 'this client may not use the authorization_code grant')
+    }
+    // OIDC Core §3.1.2.6: request objects are not supported, and saying so beats ignoring them.
+    if (param(params, 'request') !== undefined)
+      throw new OAuthError('request_not_supported', 'request objects are not supported')
+    if (param(params, 'request_uri') !== undefined)
+      throw new OAuthError('request_uri_not_supported', 'request_uri is not supported')
+    const responseMode = param(params, 'response_mode')
+    if (responseMode !== undefined && responseMode !== 'query')
+      throw new OAuthError('invalid_request', 'response_mode must be query')
+    if (state !== undefined && state.length > MAX_PARAMETER_LENGTH)
+      throw new OAuthError('invalid_request', 'state is too long')
+    const prompt = parsePrompt(param(params, 'prompt'))
+    const scope = parseScopeParameter(param(params, 'scope'))
+    if (scope === undefined) throw new OAuthError('invalid_scope', 'scope is required')
+    assertScopesAllowed(scope, scopeRegistry, client.scopes)
+    const resources = resourcePolicies.parse(params.resource)
+    resourcePolicies.assertScopesAccepted(resources, scope)
+    const codeChallenge = param(params, 'code_challenge') ?? null
+    let method = (param(params, 'code_challenge_method') ?? null) as string | null
+    if (codeChallenge === null) {
+      if (method !== null)
+        throw new OAuthError('invalid_request', 'code_challenge_method without code_challenge')
+      if (client.secretHash === null)
+        throw new OAuthError('invalid_request', 'PKCE (code_challenge) is required for public clients')
+    } else {
+      // RFC 7636 §4.3: the method defaults to plain.
+      method ??= 'plain'
+      if (method === 'S256') {
+        if (!S256_CHALLENGE.test(codeChallenge))
+          throw new OAuthError('invalid_request', 'code_challenge is not a base64url SHA-256 digest')
+      } else if (method === 'plain') {
+        if (!client.allowPlainPkce)
+          throw new OAuthError('invalid_request', 'code_challenge_method must be S256')
+        if (!CODE_VERIFIER.test(codeChallenge))
+          throw new OAuthError('invalid_request', 'code_challenge is malformed')
+      } else {
+        throw new OAuthError('invalid_request', 'code_challenge_method must be S256')
+      }
+    }
+    // RFC 6749 §4.1.1 recommends state; RFC 9700 §2.1.1 lets an S256 code_challenge carry the CSRF
+    // protection instead (openid-client leaves state out when the server supports PKCE).
+    if (state === undefined && (context.settings.requireState || method !== 'S256'))
+      throw new OAuthError('invalid_request', 'state is required')
+    const nonce = param(params, 'nonce') ?? null
+    if (nonce !== null && nonce.length > 512) throw new OAuthError('invalid_request', 'nonce is too long')
+    const maxAgeParam = param(params, 'max_age')
+    // OIDC Core section 3.1.2.1: a non-negative integer number of seconds.
+    if (maxAgeParam !== undefined && !/^\d{1,10}$/.test(maxAgeParam))
+      throw new OAuthError('invalid_request', 'max_age must be a non-negative integer (seconds)')
+    const maxAge = maxAgeParam === undefined ? null : Number(maxAgeParam)
+    return {
+      client,
+      clientId,
+      redirectUri,
+      scope,
+      state,
+      codeChallenge,
+      codeChallengeMethod: method as 'S256' | 'plain' | null,
+      nonce,
+      prompt,
+      maxAge,
+      resources,
+    }
+  } catch (error) {
+    if (error instanceof OAuthError && error.error !== 'temporarily_unavailable')
+      throw new AuthorizationRequestError(error, { issuer, state, redirectUri })
+    throw error
+  }
+}
+
+/** The redirect URL refusing a request (`access_denied` by default), with `state` and `iss`. */
+export function denyAuthorization(
+  issuer: string,
+  request: AuthorizationRequest,
+  error = 'access_denied',
+  description = 'the end-user denied the request',
+): string {
+  return buildRedirect(request.redirectUri, {
+    error,
+    error_description: description,
+    state: request.state,
+    iss: issuer,
+  })
 }

@@ -1,9 +1,9 @@
 import { OAuthError } from './errors.js'
+import { grantFor, isGrantType } from './grants/registry.js'
 import { PIPESHUB_SCOPES } from './scopes.js'
 import { CLIENT_SECRET_HASH_COST, generateClientId, generateClientSecret, hashSecret } from './secrets.js'
 import type { ClientRecord, GrantType, SigningAlgorithm, Store } from './store/types.js'
-
-const ID_TOKEN_ALGORITHMS: readonly string[] = ['RS256', 'ES256', 'EdDSA']
+import { ID_TOKEN_SIGNING_ALGORITHMS } from './tokens.js'
 
 /** PipesHub's bounds on per-client lifetimes, seconds. */
 export const ACCESS_TOKEN_LIFETIME_BOUNDS = { min: 300, max: 86_400 } as const
@@ -45,8 +45,6 @@ export interface RegisteredClient {
   /** The plain secret, returned once and never stored; absent for public clients. */
   clientSecret?: string
 }
-
-const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'client_credentials', 'refresh_token']
 
 function invalidMetadata(description: string): OAuthError {
   return new OAuthError('invalid_client_metadata', description)
@@ -106,8 +104,10 @@ function checkLifetime(
 
 function idTokenAlgorithm(value: SigningAlgorithm | null | undefined): SigningAlgorithm | null {
   if (value === undefined || value === null) return null
-  if (!ID_TOKEN_ALGORITHMS.includes(value))
-    throw invalidMetadata(`id_token_signed_response_alg must be one of ${ID_TOKEN_ALGORITHMS.join(', ')}`)
+  if (!ID_TOKEN_SIGNING_ALGORITHMS.includes(value))
+    throw invalidMetadata(
+      `id_token_signed_response_alg must be one of ${ID_TOKEN_SIGNING_ALGORITHMS.join(', ')}`,
+    )
   return value
 }
 
@@ -140,14 +140,13 @@ function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): Clien
           : ['client_credentials']),
     ),
   ] as GrantType[]
-  for (const grant of grantTypes) {
-    if (!GRANT_TYPES.includes(grant)) throw invalidMetadata(`unsupported grant type ${grant}`)
+  for (const type of grantTypes) {
+    if (!isGrantType(type)) throw invalidMetadata(`unsupported grant type ${type}`)
   }
-  if (isPublic && grantTypes.includes('client_credentials')) {
-    throw invalidMetadata('a public client cannot use client_credentials')
-  }
-  if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
-    throw new OAuthError('invalid_redirect_uri', 'authorization_code needs at least one redirect URI')
+  // Each grant's own rule (client type, redirect URIs), in the order the client listed its grants.
+  for (const type of grantTypes) {
+    const problem = grantFor(type)?.registrationProblem?.({ isPublic, redirectUris })
+    if (problem) throw problem
   }
   const registry = input.scopeRegistry ?? PIPESHUB_SCOPES
   const scopes = [...new Set(input.scopes ?? registry)]

@@ -62,3 +62,12 @@ export function storageFailure(cause: unknown): OAuthError {
     },
   )
 }
+
+/** Runs a store (or signing) call; any failure that is not already an OAuth error becomes a retryable 503. */
+export async function stored<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw storageFailure(error)
+  }
+}

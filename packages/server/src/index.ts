@@ -1,21 +1,116 @@
-export * from './authorization-request.js'
-export * from './authorization-server.js'
-export * from './client-authentication.js'
-export * from './client-registration.js'
-export * from './errors.js'
-export * from './http/app.js'
-export * from './http/framework-errors.js'
-export * from './http/parameters.js'
-export * from './http/plugin.js'
-export * from './http/protected-resource.js'
-export * from './http/route-schemas.js'
-export * from './jws-signer.js'
-export * from './resource-indicators.js'
-export * from './scopes.js'
-export * from './secrets.js'
-export type * from './security-events.js'
-export * from './signing-keys.js'
-export * from './store/memory.js'
-export { type Migration, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './store/migrations.js'
-export type * from './store/types.js'
-export * from './tokens.js'
+// The public API of @pipeshub/server, by name. The storage adapters are on their own subpaths
+// (`@pipeshub/server/sqlite`, `@pipeshub/server/postgres`); everything not listed here is internal.
+
+// The authorization server and its options
+export {
+  type AuthorizationRequest,
+  AuthorizationRequestError,
+  authenticationTooOld,
+  type PromptValue,
+} from './authorization-request.js'
+export {
+  type AuthorizationServer,
+  type AuthorizationServerOptions,
+  createAuthorizationServer,
+} from './authorization-server.js'
+export type { ClientCredentialsInput } from './client-authentication.js'
+export { claimedClientId } from './client-authentication.js'
+export {
+  ACCESS_TOKEN_LIFETIME_BOUNDS,
+  buildClient,
+  type ClientMetadataInput,
+  type ClientRegistrationInput,
+  REFRESH_TOKEN_LIFETIME_BOUNDS,
+  type RegisteredClient,
+  registerClient,
+  updateClient,
+} from './client-registration.js'
+export type { ClientRegistrationEndpoint, DynamicRegistrationOptions } from './dynamic-client-registration.js'
+export { DEFAULT_PREFIX, type EndpointPaths, endpointPaths } from './endpoints/paths.js'
+export { OAuthError, type OAuthErrorOptions, StorageError } from './errors.js'
+export type { IssueAuthorizationCodeInput } from './grants/authorization-code.js'
+export type { IssueRefreshTokenInput } from './grants/refresh-token.js'
+export type { GrantType } from './grants/registry.js'
+// Fastify: the app, the plugin, what a host sets on its root instance, route schemas for OpenAPI
+export {
+  type AuthorizationServerApp,
+  type AuthorizationServerAppOptions,
+  buildAuthorizationServerApp,
+} from './http/app.js'
+export {
+  oauthClientErrorHandler,
+  oauthFrameworkErrors,
+  oauthNotFoundHandler,
+} from './http/framework-errors.js'
+export {
+  type AuthorizationHook,
+  type AuthorizationHookContext,
+  type OAuth2PluginOptions,
+  oauth2Plugin,
+  toOAuthError,
+} from './http/plugin.js'
+export {
+  type BearerGuardOptions,
+  bearerGuard,
+  type ProtectedResourcePluginOptions,
+  protectedResourceMetadataPath,
+  protectedResourcePlugin,
+  protectedResourceRouteSchema,
+  type ResourceChallenge,
+  resourceMetadataChallenge,
+} from './http/protected-resource.js'
+export {
+  AuthorizationRedirectResponse,
+  AuthorizationRequestQuery,
+  OAuthErrorResponseBody,
+  type OAuthRouteSchema,
+  oauthRouteSchemas,
+  oauthSecuritySchemes,
+} from './http/route-schemas.js'
+export type { RequestCredentials, RequestParameters } from './request-parameters.js'
+export { RESOURCE_SEPARATOR, type ResourcePolicy } from './resource-indicators.js'
+export { PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
+export {
+  CLIENT_SECRET_HASH_COST,
+  generateClientSecret,
+  type HashSecretOptions,
+  hashOpaqueToken,
+  hashSecret,
+  verifySecret,
+} from './secrets.js'
+export type { SecurityEvent, SecurityEventListener } from './security-events.js'
+export type { RefreshTokenPolicy } from './server-context.js'
+export type { ActiveSigningKey, SigningKeyManager } from './signing-keys.js'
+// Storage: the in-memory store and the contract every adapter implements
+export { createMemoryStore } from './store/memory.js'
+export type {
+  AuthorizationCodeRecord,
+  AuthorizationCodeStore,
+  ClientAuthenticationMethod,
+  ClientRecord,
+  ClientRegistrationRecord,
+  ClientRegistrationStore,
+  ClientStore,
+  CodeIssuance,
+  ConsentRecord,
+  ConsentStore,
+  ConsumeCodeResult,
+  RefreshTokenFamilyRecord,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  RevokedAccessTokenStore,
+  RotateRefreshTokenOptions,
+  RotateRefreshTokenResult,
+  SeedRecords,
+  SessionRecord,
+  SessionStore,
+  SigningAlgorithm,
+  SigningKeyAbsence,
+  SigningKeyRecord,
+  SigningKeyRetirement,
+  SigningKeyStore,
+  Store,
+  UserRecord,
+  UserStore,
+} from './store/types.js'
+export type { IssuedAccessTokenClaims } from './tokens.js'

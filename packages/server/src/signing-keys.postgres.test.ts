@@ -1,10 +1,15 @@
+import {
+  dropSchema,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '@pipeshub/test-support/postgres'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { type AuthorizationServerApp, buildAuthorizationServerApp } from './http/app.js'
 import { openPostgresStore } from './store/postgres.js'
 import { basic, ISSUER } from './test-support/fixtures.js'
 import { listen, postForm } from './test-support/http.js'
-import { dropSchema, postgresAvailable, TEST_DATABASE_URL, uniqueSchema } from './test-support/postgres.js'
 
 const pgAvailable = await postgresAvailable()
 const ROUNDS = 3

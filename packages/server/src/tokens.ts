@@ -1,35 +1,29 @@
 import { createHash, randomUUID } from 'node:crypto'
+import type { AccessTokenClaimsWire, IdTokenClaimsWire } from '@pipeshub/models'
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose'
 import { OAuthError } from './errors.js'
 import type { SigningKeyManager } from './signing-keys.js'
 import type { SigningAlgorithm } from './store/types.js'
 
-/** RFC 9068 §2.2 claims of an access token issued here. */
-export interface AccessTokenClaims {
-  iss: string
-  sub: string
-  /** The resource(s) the token is for (RFC 8707), or the server's default audience. */
-  aud: string | string[]
-  client_id: string
-  iat: number
-  exp: number
-  jti: string
-  scope: string
-  auth_time?: number
-}
+/**
+ * RFC 9068 §2.2 claims of an access token issued here: the models' wire shape (snake_case), always with
+ * `scope` (empty when nothing was granted).
+ */
+export type IssuedAccessTokenClaims = AccessTokenClaimsWire & { scope: string }
 
-/** OIDC Core §2 claims of an ID token issued here. */
-export interface IdTokenClaims {
-  iss: string
-  sub: string
+/** OIDC Core §2 claims of an ID token issued here: the models' wire shape, with what this server always sets. */
+export type IssuedIdTokenClaims = IdTokenClaimsWire & {
   aud: string
-  exp: number
-  iat: number
   auth_time: number
-  nonce?: string
   at_hash: string
   azp: string
 }
+
+/** OIDC Dynamic Client Registration §2: ID tokens are RS256 unless the client registered another. */
+export const DEFAULT_ID_TOKEN_ALGORITHM: SigningAlgorithm = 'RS256'
+
+/** The ID-token algorithms a client may register (`id_token_signing_alg_values_supported`). */
+export const ID_TOKEN_SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'ES256', 'EdDSA']
 
 export function newJti(): string {
   return randomUUID()
@@ -43,7 +37,10 @@ export function accessTokenHash(accessToken: string, alg: SigningAlgorithm): str
   return digest.subarray(0, digest.length / 2).toString('base64url')
 }
 
-export async function signAccessToken(keys: SigningKeyManager, claims: AccessTokenClaims): Promise<string> {
+export async function signAccessToken(
+  keys: SigningKeyManager,
+  claims: IssuedAccessTokenClaims,
+): Promise<string> {
   const { signer } = await keys.signingKey()
   return signer.sign('at+jwt', claims)
 }
@@ -51,12 +48,12 @@ export async function signAccessToken(keys: SigningKeyManager, claims: AccessTok
 /** Signs an ID token with the current key of `alg` (OIDC: RS256 unless the client registered another). */
 export async function signIdToken(
   keys: SigningKeyManager,
-  claims: Omit<IdTokenClaims, 'at_hash'>,
+  claims: Omit<IssuedIdTokenClaims, 'at_hash'>,
   accessToken: string,
   alg: SigningAlgorithm,
 ): Promise<string> {
   const { signer } = await keys.signingKey(alg)
-  const payload: IdTokenClaims = { ...claims, at_hash: accessTokenHash(accessToken, signer.alg) }
+  const payload: IssuedIdTokenClaims = { ...claims, at_hash: accessTokenHash(accessToken, signer.alg) }
   return signer.sign('JWT', payload)
 }
 
@@ -76,7 +73,7 @@ export async function verifyAccessToken(
   keys: SigningKeyManager,
   token: string,
   expected: { issuer: string; audience: string | readonly string[]; now: number; alg: SigningAlgorithm },
-): Promise<AccessTokenClaims> {
+): Promise<IssuedAccessTokenClaims> {
   const invalid = (description: string, cause?: unknown) =>
     new OAuthError('invalid_token', description, {
       status: 401,
@@ -109,7 +106,7 @@ export async function verifyAccessToken(
     ) {
       throw invalid('the access token lacks required claims')
     }
-    return payload as unknown as AccessTokenClaims
+    return payload as unknown as IssuedAccessTokenClaims
   } catch (error) {
     if (error instanceof OAuthError) throw error
     if (error instanceof errors.JWTExpired) throw invalid('the access token expired', error)

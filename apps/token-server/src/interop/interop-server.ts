@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SigningAlgorithm } from '@pipeshub/server'
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '@pipeshub/test-support/postgres'
 import { createTokenServer, type TokenServer, testConfig } from '../app.js'
 import { openConfiguredStore } from '../store.js'
-import { DATABASE_URL, dropSchema, uniqueSchema } from '../test-support/postgres.js'
 import { createTestUser } from '../test-support/users.js'
 
 export type InteropStore = 'sqlite' | 'postgres'
@@ -57,7 +57,7 @@ export async function startInteropServer(
     dispose = () => rm(folder, { recursive: true, force: true })
   } else {
     const schema = uniqueSchema(`interop_${alg.toLowerCase()}`)
-    storeUrl = `${DATABASE_URL}?schema=${schema}`
+    storeUrl = `${TEST_DATABASE_URL}?schema=${schema}`
     dispose = () => dropSchema(schema)
   }
   const config = testConfig({ store: storeUrl, signingAlg: alg })

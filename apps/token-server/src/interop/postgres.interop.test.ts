@@ -1,9 +1,9 @@
+import { postgresAvailable } from '@pipeshub/test-support/postgres'
 import { describe } from 'vitest'
-import { postgresUnavailable } from '../test-support/postgres.js'
 import { interopSuite } from './suite.js'
 
 // With CI=true an unreachable PostgreSQL throws here: the suite fails, it never skips.
-const failure = await postgresUnavailable('the PostgreSQL interop suite')
+const available = await postgresAvailable('the PostgreSQL interop suite')
 
 // openid-client and oauth4webapi against the real token server on a PostgreSQL schema, per algorithm.
-describe.runIf(failure === undefined)('interop on PostgreSQL', () => interopSuite('postgres'))
+describe.runIf(available)('interop on PostgreSQL', () => interopSuite('postgres'))

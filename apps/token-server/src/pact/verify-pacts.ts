@@ -25,13 +25,26 @@ export interface VerificationOutcome {
   readonly passed: boolean
   readonly interactions: readonly InteractionResult[]
   readonly failures: readonly VerificationFailure[]
+  /** Failures of pending pacts (from a broker with pending enabled): reported, not failing the run. */
+  readonly pendingFailures: readonly VerificationFailure[]
+  /** What the broker said about each pact it selected (why it was selected, pending or not). */
+  readonly notices: readonly string[]
   /** pact-core's whole JSON report, for the test output when something fails. */
   readonly report: string
 }
 
 interface PactCoreReport {
   errors?: Array<{ interaction?: string; mismatch?: unknown }>
+  pendingErrors?: Array<{ interaction?: string; mismatch?: unknown }>
+  notices?: Array<{ text?: string }>
   interactionResults?: Array<{ description?: string; result?: unknown }>
+}
+
+function failureOf(error: { interaction?: string; mismatch?: unknown }): VerificationFailure {
+  return {
+    interaction: error.interaction ?? '(unknown interaction)',
+    detail: JSON.stringify(error.mismatch ?? error),
+  }
 }
 
 function outcomeOf(passed: boolean, report: string): VerificationOutcome {
@@ -39,7 +52,8 @@ function outcomeOf(passed: boolean, report: string): VerificationOutcome {
   try {
     parsed = JSON.parse(report) as PactCoreReport
   } catch {
-    return { passed, interactions: [], failures: [{ interaction: '(verifier)', detail: report }], report }
+    const failures = [{ interaction: '(verifier)', detail: report }]
+    return { passed, interactions: [], failures, pendingFailures: [], notices: [], report }
   }
   return {
     passed,
@@ -47,10 +61,9 @@ function outcomeOf(passed: boolean, report: string): VerificationOutcome {
       description: result.description ?? '',
       passed: result.result === 'OK',
     })),
-    failures: (parsed.errors ?? []).map((error) => ({
-      interaction: error.interaction ?? '(unknown interaction)',
-      detail: JSON.stringify(error.mismatch ?? error),
-    })),
+    failures: (parsed.errors ?? []).map(failureOf),
+    pendingFailures: (parsed.pendingErrors ?? []).map(failureOf),
+    notices: (parsed.notices ?? []).map((notice) => notice.text ?? ''),
     report,
   }
 }
@@ -93,24 +106,49 @@ export async function verifyPacts(
 }
 
 /**
- * Verifier options for the opt-in Pact Broker flow: the pacts come from the broker (the consumer's
- * latest on this branch unless PACT_CONSUMER_VERSION_SELECTORS says otherwise) and the results are
- * published back, with the git SHA as the provider version and the branch.
+ * The consumer versions a provider build verifies (docs.pact.io "recommended configuration"): the
+ * latest pact of each consumer's main branch, the latest of a consumer branch named like the
+ * provider's (coordinated feature work), and every consumer version currently deployed or released
+ * (so the provider cannot break what runs in an environment, which is what record-deployment tells
+ * the broker).
+ */
+export const BROKER_CONSUMER_VERSION_SELECTORS: readonly ConsumerVersionSelector[] = [
+  { mainBranch: true },
+  { matchingBranch: true },
+  { deployedOrReleased: true },
+]
+
+/**
+ * Work-in-progress pacts published since this date are verified too, as pending: a consumer's feature
+ * branch gets its verification result without the provider naming the branch, and a failure does not
+ * fail the provider's build. The date WIP verification was turned on (PACT_INCLUDE_WIP_PACTS_SINCE
+ * overrides it; an empty value turns WIP off).
+ */
+export const INCLUDE_WIP_PACTS_SINCE = '2026-12-01'
+
+/**
+ * Verifier options for the opt-in Pact Broker flow: the pacts come from the broker
+ * (`BROKER_CONSUMER_VERSION_SELECTORS` unless PACT_CONSUMER_VERSION_SELECTORS says otherwise), with
+ * pending pacts (a pact this provider's branch never verified cannot fail the build) and WIP pacts,
+ * and the results are published back, with the git SHA as the provider version and the branch.
  */
 export function brokerVerifierOptions(broker: BrokerSettings, env = process.env): Partial<VerifierOptions> {
   const selectors = env.PACT_CONSUMER_VERSION_SELECTORS
+  const wipSince = env.PACT_INCLUDE_WIP_PACTS_SINCE ?? INCLUDE_WIP_PACTS_SINCE
   const options: Partial<VerifierOptions> = {
     pactUrls: [],
     pactBrokerUrl: broker.baseUrl,
     consumerVersionSelectors:
-      selectors === undefined
-        ? [{ branch: broker.branch }]
+      selectors === undefined || selectors === ''
+        ? [...BROKER_CONSUMER_VERSION_SELECTORS]
         : (JSON.parse(selectors) as ConsumerVersionSelector[]),
+    enablePending: true,
     publishVerificationResult: true,
     providerVersion: broker.version,
     providerVersionBranch: broker.branch,
     failIfNoPactsFound: true,
   }
+  if (wipSince !== '') options.includeWipPactsSince = wipSince
   if (broker.token !== undefined) options.pactBrokerToken = broker.token
   if (broker.username !== undefined) options.pactBrokerUsername = broker.username
   if (broker.password !== undefined) options.pactBrokerPassword = broker.password

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { serviceAvailable } from '@pipeshub/test-support/ci'
 import { Redis } from 'ioredis'
 
 /** The Redis the tests use: 127.0.0.1:6379 (override with PIPESHUB_TEST_REDIS_URL). */
@@ -24,12 +25,7 @@ export async function redisAvailable(): Promise<boolean> {
   } finally {
     redis.disconnect()
   }
-  if (failure === undefined) return true
-  if (process.env.CI === 'true' || process.env.CI === '1') {
-    throw new Error(`Redis at ${TEST_REDIS_URL} is required in CI: ${failure}`)
-  }
-  console.warn(`skipping Redis tests: ${TEST_REDIS_URL} unreachable (${failure})`)
-  return false
+  return serviceAvailable(`Redis at ${TEST_REDIS_URL}`, failure, 'the Redis tests')
 }
 
 /** A key prefix no other test run uses, so that parallel runs never share counters. */

@@ -6,24 +6,6 @@ import { fileURLToPath } from 'node:url'
 // The built ESM of @pipeshub/client and of its dependencies, served to a real browser through an
 // import map, with no bundler: what a page loading the published package gets.
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-/** Flags for Chromium on these machines (no GPU, no sandbox, no calls home). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-]
-
-/** True when Chromium is missing; with `CI=true` a missing Chromium fails instead of skipping. */
-export function chromiumMissing(): boolean {
-  const missing = !existsSync(CHROMIUM)
-  if (missing && process.env.CI === 'true') {
-    throw new Error(`Chromium is required with CI=true but ${CHROMIUM} does not exist`)
-  }
-  return missing
-}
-
 export const clientDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const packageDir = (from: string, name: string) => realpathSync(join(from, 'node_modules', name))
 const modelsDir = packageDir(clientDir, '@pipeshub/models')

@@ -38,6 +38,23 @@ export const SERVICE_CLIENT = {
   clientSecret: randomBytes(24).toString('base64url'),
   clientAuthentication: 'client_secret_post',
 } as const
+/** Where the confidential client's browser lands after logout (registered `post_logout_redirect_uris`). */
+export const POST_LOGOUT_REDIRECT_URI = 'http://127.0.0.1/signed-out'
+
+/** Public device clients (RFC 8628): a TV app, one whose device codes live 4 s, one polled under a rate guard. */
+export const DEVICE_CLIENT = { clientId: 'pipeshub-cli' } as const
+export const SHORT_LIVED_DEVICE_CLIENT = { clientId: 'tv-short-lived' } as const
+export const RATE_GUARDED_DEVICE_CLIENT = { clientId: 'tv-rate-guarded' } as const
+/** Lifetime of the short-lived client's device codes, in seconds. */
+export const SHORT_DEVICE_CODE_TTL = 4
+/**
+ * node-oidc-provider never answers `slow_down` itself (9.x defines `errors.SlowDown` but its
+ * device_code grant does not throw it), so a polling guard in front of it, as an API gateway would
+ * run, answers RFC 8628 §3.5 `slow_down` to the rate-guarded client's first poll of a device code and
+ * to any poll less than this many seconds after the previous one.
+ */
+export const DEVICE_POLL_GAP_SECONDS = 8
+
 /** Lifetimes in seconds (node-oidc-provider's defaults, written out so the tests can rely on them). */
 export const TTL = {
   AccessToken: 3600,
@@ -48,6 +65,7 @@ export const TTL = {
   Interaction: 600,
   Session: 3600,
   Grant: 14 * 24 * 3600,
+  DeviceCode: 600,
 } as const
 
 /** ID token algorithm per client (node-oidc-provider's default, RS256, for the confidential client). */
@@ -63,6 +81,8 @@ export interface RunningOidcProvider {
   readonly provider: Provider
   /** `server_error`s node-oidc-provider reported (a test expects none). */
   readonly serverErrors: readonly Error[]
+  /** How many `slow_down` answers the polling guard gave. */
+  readonly slowDowns: () => number
   close(): Promise<void>
 }
 
@@ -89,6 +109,7 @@ function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configura
         client_secret: CONFIDENTIAL_CLIENT.clientSecret,
         token_endpoint_auth_method: 'client_secret_basic',
         redirect_uris: [REDIRECT_URI],
+        post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
         response_types: ['code'],
         grant_types: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT],
         scope: 'openid profile email offline_access api:read api:write',
@@ -112,6 +133,17 @@ function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configura
           grant_types: ['authorization_code'],
           id_token_signed_response_alg: client.idTokenSigningAlgorithm,
           scope: 'openid',
+        }),
+      ),
+      ...[DEVICE_CLIENT, SHORT_LIVED_DEVICE_CLIENT, RATE_GUARDED_DEVICE_CLIENT].map(
+        (client): ClientMetadata => ({
+          client_id: client.clientId,
+          token_endpoint_auth_method: 'none',
+          application_type: 'native',
+          redirect_uris: [],
+          response_types: [],
+          grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+          scope: 'openid profile offline_access',
         }),
       ),
       {
@@ -159,10 +191,16 @@ function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configura
         },
       },
       userinfo: { enabled: true },
+      deviceFlow: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
     },
     // PKCE for every client, not only the public ones (node-oidc-provider accepts only S256).
     pkce: { required: () => true },
-    ttl: { ...TTL },
+    ttl: {
+      ...TTL,
+      DeviceCode: (_ctx, _token, client) =>
+        client.clientId === SHORT_LIVED_DEVICE_CLIENT.clientId ? SHORT_DEVICE_CODE_TTL : TTL.DeviceCode,
+    },
     // Every refresh rotates: a consumed refresh token presented again revokes the grant.
     rotateRefreshToken: true,
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => `/interaction/${interaction.uid}` },
@@ -176,6 +214,42 @@ function readForm(request: IncomingMessage): Promise<URLSearchParams> {
     request.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))))
     request.on('error', reject)
   })
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => resolve(Buffer.concat(chunks)))
+    request.on('error', reject)
+  })
+}
+
+/**
+ * The polling guard (see `DEVICE_POLL_GAP_SECONDS`): reads a token request's body, answers
+ * `slow_down` when the rate-guarded client polls too early, and otherwise hands the request on with
+ * its body already read (node-oidc-provider then takes it from `request.body`).
+ */
+function devicePollingGuard(lastPoll: Map<string, number>, onSlowDown: () => void) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
+    const body = await readBody(request)
+    ;(request as IncomingMessage & { body?: Buffer }).body = body
+    const form = new URLSearchParams(body.toString('utf8'))
+    const deviceCode = form.get('device_code')
+    if (
+      form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:device_code' ||
+      form.get('client_id') !== RATE_GUARDED_DEVICE_CLIENT.clientId ||
+      deviceCode === null
+    )
+      return false
+    const now = Date.now()
+    const previous = lastPoll.get(deviceCode)
+    lastPoll.set(deviceCode, now)
+    if (previous !== undefined && now - previous >= DEVICE_POLL_GAP_SECONDS * 1000) return false
+    onSlowDown()
+    json(response, 400, { error: 'slow_down', error_description: 'polling too fast: back off' })
+    return true
+  }
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
@@ -269,7 +343,7 @@ function registerTokenExchange(provider: Provider): void {
  * node-oidc-provider (the `oidc-provider` package) on 127.0.0.1 and a free port, configured as an
  * independent authorization server for `@pipeshub/client`: a confidential, a public and a service
  * client, PKCE S256 required, refresh tokens rotated, revocation, introspection and userinfo on,
- * and a token exchange grant. Its issuer must be known before it is built, so the node:http server
+ * a token exchange grant, the device flow (RFC 8628) for three device clients and RP-initiated logout. Its issuer must be known before it is built, so the node:http server
  * listens first and then hands every request to the provider (or to the interaction pages).
  */
 export async function startOidcProvider(): Promise<RunningOidcProvider> {
@@ -286,7 +360,20 @@ export async function startOidcProvider(): Promise<RunningOidcProvider> {
   const serverErrors: Error[] = []
   provider.on('server_error', (_ctx: unknown, error: Error) => serverErrors.push(error))
   const callback = provider.callback()
+  let slowDowns = 0
+  const guard = devicePollingGuard(new Map(), () => slowDowns++)
   handle = (request, response) => {
+    if (request.method === 'POST' && request.url === '/token') {
+      guard(request, response)
+        .then((answered) => {
+          if (!answered) callback(request, response)
+        })
+        .catch((error: unknown) => {
+          serverErrors.push(error as Error)
+          if (!response.headersSent) json(response, 500, { error: 'server_error' })
+        })
+      return
+    }
     if (request.url?.startsWith('/interaction/')) {
       interaction(provider, request, response).catch((error: unknown) => {
         serverErrors.push(error as Error)
@@ -301,6 +388,7 @@ export async function startOidcProvider(): Promise<RunningOidcProvider> {
     issuer,
     provider,
     serverErrors,
+    slowDowns: () => slowDowns,
     async close() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -2,6 +2,12 @@
 // wire schemas, with no schema library at run time (the entry point a browser bundle imports). The
 // package's main entry has the same codecs with their TypeBox schemas attached. The client writes DPoP
 // proofs and client assertions, so their claim codecs are here too.
+export {
+  DEFAULT_DEVICE_POLLING_INTERVAL,
+  DEVICE_ACCESS_TOKEN_ERROR_CODES,
+  type DeviceAccessTokenErrorCode,
+  SLOW_DOWN_INTERVAL_INCREMENT,
+} from '../device-polling.js'
 export { formatScope, parseScope } from '../grammar.js'
 export {
   copyResource,

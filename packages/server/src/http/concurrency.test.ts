@@ -1,6 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  dropSchema,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '@pipeshub/test-support/postgres'
 import { describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../store/memory.js'
 import { openPostgresStore } from '../store/postgres.js'
@@ -8,7 +14,6 @@ import { openSqliteStore } from '../store/sqlite.js'
 import type { Store } from '../store/types.js'
 import { authorizationCodeFor, basic, createUser, ISSUER, REDIRECT_URI } from '../test-support/fixtures.js'
 import { listen, postForm } from '../test-support/http.js'
-import { dropSchema, postgresAvailable, TEST_DATABASE_URL, uniqueSchema } from '../test-support/postgres.js'
 import { type AuthorizationServerApp, buildAuthorizationServerApp } from './app.js'
 
 const CONCURRENCY = 50

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import { errorResponseCodec } from '@pipeshub/models'
+import { type RawResponse, rawHttp } from '@pipeshub/test-support/raw-http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../store/memory.js'
 import { ISSUER } from '../test-support/fixtures.js'
-import { type RawResponse, rawHttp } from '../test-support/raw-http.js'
 import { type AuthorizationServerApp, buildAuthorizationServerApp } from './app.js'
 
 let app: AuthorizationServerApp | undefined

@@ -1,6 +1,6 @@
 import { ResourceParameter, wireSchemas } from '@pipeshub/models'
 import Type from 'typebox'
-import type { EndpointPaths } from '../authorization-server.js'
+import type { EndpointPaths } from '../endpoints/paths.js'
 
 /**
  * The route schema of one endpoint the plugin mounts: Fastify's schema members (`body`, `querystring`,

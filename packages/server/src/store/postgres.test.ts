@@ -1,6 +1,11 @@
+import {
+  dropSchema,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '@pipeshub/test-support/postgres'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { dropSchema, postgresAvailable, TEST_DATABASE_URL, uniqueSchema } from '../test-support/postgres.js'
 import { describeStoreConformance } from '../test-support/store-conformance.js'
 import { openPostgresStore } from './postgres.js'
 

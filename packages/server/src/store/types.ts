@@ -4,7 +4,7 @@
  * refresh tokens are atomic inside the adapter, so that several server instances can share one store.
  */
 
-export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token'
+export type GrantType = import('../grants/registry.js').GrantType
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
 export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256'
 

@@ -1,0 +1,201 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createAuthorizationServer, hashSecret, registerClient, type Store } from '@pipeshub/server'
+import { openSqliteStore } from '@pipeshub/server/sqlite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type ReadmeBlock, readmeBlocks } from './readme-blocks.js'
+import {
+  type Background,
+  type RunOptions,
+  runBlock,
+  runnableKind,
+  type Substitutions,
+  startBackground,
+  startBackgroundBlock,
+} from './run-block.js'
+
+/*
+ * Every code block of the READMEs runs here, against a token server (`node dist/main.js`) this test
+ * starts on a fresh SQLite file, so the documentation cannot rot: shell blocks from the repository root,
+ * JS/TS blocks as modules importing the built workspace packages. Example hosts are replaced by the
+ * test's servers. A block that is not run says why (`no-run <reason>`, see `readme-blocks.ts`); a block
+ * the test cannot run and that does not say so fails.
+ */
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const REPOSITORY = resolve(PACKAGE_ROOT, '..')
+const TOKEN_SERVER = dirname(fileURLToPath(import.meta.resolve('@pipeshub/token-server/package.json')))
+const READMES = [
+  'README.md',
+  ...readdirSync(join(REPOSITORY, 'packages'))
+    .map((name) => `packages/${name}/README.md`)
+    .filter((path) => readdirSync(join(REPOSITORY, path, '..')).includes('README.md')),
+  'apps/token-server/README.md',
+  'contracts/README.md',
+]
+const BLOCK_TIMEOUT_MS = 30_000
+const PASSWORD = 'correct horse battery staple'
+
+let workDir: string
+let tokenServer: Background
+let store: Store
+let substitutions: Substitutions
+let env: NodeJS.ProcessEnv
+/** The client the admin CLI examples act on (`<client_id>`). */
+let cliClientId: string
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const address = server.address()
+  await new Promise<void>((done) => server.close(() => done()))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+/** The environment of every block, without this process's own `PIPESHUB_*` settings. */
+function cleanEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('PIPESHUB_') && name !== 'NODE_OPTIONS'),
+  )
+}
+
+beforeAll(async () => {
+  // Inside the package, so that the blocks' imports resolve the workspace packages as a user's would.
+  mkdirSync(join(PACKAGE_ROOT, '.run'), { recursive: true })
+  workDir = mkdtempSync(join(PACKAGE_ROOT, '.run', 'run-'))
+  const database = join(workDir, 'token-server.db')
+  const serverEnv = {
+    ...cleanEnvironment(),
+    PIPESHUB_STORE: `sqlite:${database}`,
+    PIPESHUB_PORT: '0',
+    PIPESHUB_SEED_DEMO: 'false',
+    PIPESHUB_REGISTRATION: 'true',
+    PIPESHUB_LOG_LEVEL: 'info',
+    PIPESHUB_LOG_FORMAT: 'json',
+  }
+  tokenServer = await startBackground(
+    process.execPath,
+    [join(TOKEN_SERVER, 'dist/main.js')],
+    { cwd: workDir, env: serverEnv },
+    /"msg":"token server ready"/,
+    BLOCK_TIMEOUT_MS,
+  )
+  const issuer = (JSON.parse(tokenServer.line) as { issuer: string }).issuer
+
+  store = openSqliteStore({ path: database })
+  const docsClient = await registerClient(store, {
+    name: 'docs test',
+    grantTypes: ['client_credentials', 'refresh_token'],
+  })
+  cliClientId = (
+    await registerClient(store, { name: 'docs test (admin CLI)', grantTypes: ['client_credentials'] })
+  ).client.clientId
+  await store.users.create({
+    subject: 'docs-user',
+    username: 'docs-user',
+    passwordHash: await hashSecret(PASSWORD),
+    name: 'Docs User',
+    email: null,
+    emailVerified: false,
+    createdAt: Math.floor(Date.now() / 1000),
+  })
+  // The token manager's example starts from a refresh token a sign-in gave earlier.
+  const refreshToken = await createAuthorizationServer({ issuer, store }).issueRefreshToken({
+    clientId: docsClient.client.clientId,
+    subject: 'docs-user',
+    scope: ['kb:read', 'offline_access'],
+  })
+
+  const examplePort = await freePort()
+  substitutions = [
+    ['https://pipeshub.example.com', issuer],
+    ['http://127.0.0.1:8787', issuer],
+    ['127.0.0.1:4000', `127.0.0.1:${examplePort}`],
+    ['port: 4000', `port: ${examplePort}`],
+    ['<client_id>', cliClientId],
+  ]
+  env = {
+    ...cleanEnvironment(),
+    NODE_NO_WARNINGS: '1',
+    PIPESHUB_STORE: `sqlite:${database}`,
+    CLIENT_ID: docsClient.client.clientId,
+    CLIENT_SECRET: docsClient.clientSecret ?? '',
+    REFRESH_TOKEN: refreshToken,
+    PASSWORD,
+  }
+})
+
+afterAll(async () => {
+  await tokenServer?.stop()
+  await store?.close()
+  if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true })
+})
+
+/** Named preparations a README asks for with `<!-- docs-test fixture <name> <args> -->`. */
+const FIXTURES: Record<string, (args: string[]) => Promise<void>> = {
+  /** `consent <username>`: the user consented to `<client_id>`, so the consent commands have one. */
+  async consent([username]) {
+    const user = await store.users.findByUsername(username ?? '')
+    if (user === undefined) throw new Error(`fixture consent: no user ${username}`)
+    await store.consents.put({
+      subject: user.subject,
+      clientId: cliClientId,
+      scope: ['openid'],
+      grantedAt: 0,
+    })
+  },
+}
+
+function describeReadme(file: string): void {
+  const blocks = readmeBlocks(readFileSync(join(REPOSITORY, file), 'utf8'), file)
+  describe(file, () => {
+    const backgrounds: Background[] = []
+    const exported: Record<string, string> = {}
+    afterAll(async () => {
+      await Promise.all(backgrounds.map((background) => background.stop()))
+    })
+    const options = (): RunOptions => ({
+      workDir,
+      shellCwd: REPOSITORY,
+      env: { ...env, ...exported },
+      substitutions,
+      timeoutMs: BLOCK_TIMEOUT_MS,
+    })
+
+    for (const block of blocks) {
+      const title = `${file}:${block.line} (${block.language || 'no language'})`
+      if (block.noRun !== undefined) {
+        it.skip(`${title}: not run, ${block.noRun}`, () => {})
+        continue
+      }
+      it(title, async () => {
+        expect(
+          runnableKind(block),
+          `a ${block.language || 'plain'} block cannot run: make it runnable or mark it \`no-run <reason>\``,
+        ).toBeDefined()
+        for (const [name, ...args] of block.fixtures) {
+          const fixture = FIXTURES[name ?? '']
+          if (fixture === undefined) throw new Error(`unknown fixture ${name}`)
+          await fixture(args)
+        }
+        if (block.background) {
+          const started = await startBackgroundBlock(block, options())
+          backgrounds.push(started.background)
+          Object.assign(exported, started.exported)
+          return
+        }
+        const run = await runBlock(block, options())
+        expect(run.exitCode, failure(block, run.stdout, run.stderr)).toBe(0)
+      })
+    }
+  })
+}
+
+function failure(block: ReadmeBlock, stdout: string, stderr: string): string {
+  return `${block.file}:${block.line} failed\n--- stdout\n${stdout}\n--- stderr\n${stderr}`
+}
+
+for (const file of READMES) describeReadme(file)

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    // The blocks spawn Node and the token server on a loaded machine; these only bound a hung block.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+})

@@ -1,0 +1,57 @@
+import { GRANT_TYPES } from '../grants/registry.js'
+import type { ServerContext } from '../server-context.js'
+import { ID_TOKEN_SIGNING_ALGORITHMS } from '../tokens.js'
+import type { EndpointPaths } from './paths.js'
+
+/**
+ * RFC 8414 / OpenID Connect Discovery metadata (one document for both well-known paths); `baseUrl`
+ * prefixes each endpoint path, `registration` says whether RFC 7591 registration is offered.
+ */
+export function discoveryDocument(
+  context: Pick<ServerContext, 'issuer' | 'scopes'>,
+  paths: EndpointPaths,
+  baseUrl: string,
+  registration: boolean,
+): Record<string, unknown> {
+  const url = (path: string) => `${baseUrl}${path}`
+  return {
+    issuer: context.issuer,
+    authorization_endpoint: url(paths.authorization),
+    token_endpoint: url(paths.token),
+    jwks_uri: url(paths.jwks),
+    userinfo_endpoint: url(paths.userinfo),
+    revocation_endpoint: url(paths.revocation),
+    introspection_endpoint: url(paths.introspection),
+    ...(registration ? { registration_endpoint: url(paths.registration) } : {}),
+    scopes_supported: [...context.scopes],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    // OpenID Connect Discovery §3: request_uri_parameter_supported defaults to true, so say false.
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    grant_types_supported: [...GRANT_TYPES],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+    subject_types_supported: ['public'],
+    // OpenID Connect Discovery §3: RS256 must be listed; it is the default of every client.
+    id_token_signing_alg_values_supported: [...ID_TOKEN_SIGNING_ALGORITHMS],
+    claims_supported: [
+      'iss',
+      'sub',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'nonce',
+      'at_hash',
+      'azp',
+      'name',
+      'preferred_username',
+      'email',
+      'email_verified',
+    ],
+    authorization_response_iss_parameter_supported: true,
+  }
+}

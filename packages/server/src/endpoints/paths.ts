@@ -1,0 +1,30 @@
+export interface EndpointPaths {
+  authorization: string
+  token: string
+  revocation: string
+  introspection: string
+  userinfo: string
+  jwks: string
+  openidConfiguration: string
+  oauthAuthorizationServer: string
+  /** RFC 7591 registration endpoint; a client's configuration endpoint (RFC 7592) is `<it>/<client_id>`. */
+  registration: string
+}
+
+export const DEFAULT_PREFIX = '/api/v1'
+
+/** Where the plugin mounts each endpoint: under `prefix`, the well-known documents at the root. */
+export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
+  const p = prefix.replace(/\/+$/, '')
+  return {
+    authorization: `${p}/oauth2/authorize`,
+    token: `${p}/oauth2/token`,
+    revocation: `${p}/oauth2/revoke`,
+    introspection: `${p}/oauth2/introspect`,
+    userinfo: `${p}/oauth2/userinfo`,
+    jwks: '/.well-known/jwks.json',
+    openidConfiguration: '/.well-known/openid-configuration',
+    oauthAuthorizationServer: '/.well-known/oauth-authorization-server',
+    registration: `${p}/oauth2/register`,
+  }
+}

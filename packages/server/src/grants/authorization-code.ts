@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto'
+import { AuthorizationCodeTokenRequestWire } from '@pipeshub/models'
+import { type AuthorizationRequest, buildRedirect } from '../authorization-request.js'
+import { OAuthError, stored } from '../errors.js'
+import { CODE_VERIFIER, s256 } from '../pkce.js'
+import { param, required } from '../request-parameters.js'
+import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
+import type { ServerContext } from '../server-context.js'
+import type { AuthorizationCodeRecord } from '../store/types.js'
+import { newJti } from '../tokens.js'
+import { type Grant, requireGrant } from './grant.js'
+import { revokeIssuedTokens } from './issued-token-revocation.js'
+
+/** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): a code issued by `issueAuthorizationCode` for tokens. */
+export const authorizationCodeGrant: Grant<'authorization_code'> = {
+  type: 'authorization_code',
+  parameters: AuthorizationCodeTokenRequestWire,
+  registrationProblem: ({ redirectUris }) =>
+    redirectUris.length === 0
+      ? new OAuthError('invalid_redirect_uri', 'authorization_code needs at least one redirect URI')
+      : undefined,
+  create(context) {
+    const { store, now, resourcePolicies, settings, tokens, emit } = context
+    const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
+
+    const reused = async (code: AuthorizationCodeRecord, clientId: string, t: number) => {
+      await stored(() =>
+        revokeIssuedTokens(
+          store,
+          {
+            accessTokenJti: code.issuedAccessTokenJti,
+            accessTokenExpiresAt: code.issuedAccessTokenExpiresAt,
+            familyId: code.issuedFamilyId,
+          },
+          t,
+        ),
+      )
+      emit({ type: 'authorization_code_reuse_detected', clientId })
+      return invalidGrant('the authorization code was already used')
+    }
+
+    return async ({ params, client }) => {
+      const code = required(params, 'code')
+      const redirectUri = required(params, 'redirect_uri')
+      const verifier = param(params, 'code_verifier')
+      if (verifier !== undefined && !CODE_VERIFIER.test(verifier)) {
+        throw new OAuthError('invalid_request', 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~]')
+      }
+      const requestedResources = resourcePolicies.parse(params.resource)
+      requireGrant(client.grantTypes, 'authorization_code')
+      const codeHash = hashOpaqueToken(code)
+      const t = now()
+      const record = await stored(() => store.authorizationCodes.get(codeHash))
+      if (!record || record.clientId !== client.clientId)
+        throw invalidGrant('the authorization code is invalid')
+      if (record.consumedAt !== null) throw await reused(record, client.clientId, t)
+      if (record.expiresAt <= t) throw invalidGrant('the authorization code expired')
+      if (record.redirectUri !== redirectUri)
+        throw invalidGrant('redirect_uri does not match the authorization request')
+      if (record.codeChallenge === null) {
+        if (verifier !== undefined)
+          throw invalidGrant('code_verifier sent for a code issued without code_challenge')
+      } else {
+        if (verifier === undefined) throw invalidGrant('code_verifier is required')
+        const computed = record.codeChallengeMethod === 'plain' ? verifier : s256(verifier)
+        if (computed !== record.codeChallenge)
+          throw invalidGrant('code_verifier does not match code_challenge')
+      }
+      // RFC 8707 section 2.2: the token may be for some of the authorized resources, never for others.
+      const resources = resourcePolicies.narrow(record.resources, requestedResources)
+      const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
+      const jti = newJti()
+      const familyId = randomUUID()
+      const scope = record.scope
+      // Sign before the atomic step, so nothing can fail between consuming the code and answering.
+      const { accessToken, idToken } = await tokens.sign({
+        client,
+        subject: record.subject,
+        scope,
+        jti,
+        iat: t,
+        exp: t + lifetime,
+        authTime: record.authTime,
+        idToken: scope.includes('openid') ? { nonce: record.nonce, authTime: record.authTime } : undefined,
+        resources,
+      })
+      const { refreshToken, record: refreshTokenRecord } = tokens.refreshToken(
+        client,
+        { familyId, subject: record.subject, scope, authTime: record.authTime },
+        { jti, expiresAt: t + lifetime },
+        t,
+      )
+      const consumed = await stored(() =>
+        store.authorizationCodes.consume(codeHash, t, {
+          accessTokenJti: jti,
+          accessTokenExpiresAt: t + lifetime,
+          familyId,
+          refreshToken: refreshTokenRecord,
+        }),
+      )
+      if (consumed.outcome === 'not_found') throw invalidGrant('the authorization code is invalid')
+      if (consumed.outcome === 'already_consumed') throw await reused(consumed.code, client.clientId, t)
+      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken)
+    }
+  },
+}
+
+export interface IssueAuthorizationCodeInput {
+  request: AuthorizationRequest
+  /** The authenticated end-user. */
+  subject: string
+  /** Granted scopes, a subset of the requested ones (default: all requested). */
+  scope?: readonly string[]
+  /** When the end-user authenticated, epoch seconds. */
+  authTime: number
+  /** A fixed code value (at least 16 characters) for seeding and contract provider states; random otherwise. */
+  code?: string
+}
+
+/**
+ * Stores a code for an approved authorization request (RFC 6749 §4.1.2) and answers the redirect URL
+ * carrying `code`, `state` and `iss` (RFC 9207).
+ */
+export async function issueAuthorizationCode(
+  context: ServerContext,
+  input: IssueAuthorizationCodeInput,
+): Promise<string> {
+  const { request } = input
+  const scope = input.scope === undefined ? request.scope : [...new Set(input.scope)]
+  // A grant of no scope would answer a token response without `scope` to a request that named some.
+  if (scope.length === 0)
+    throw new OAuthError('invalid_scope', 'no scope is granted: deny the request instead')
+  for (const s of scope) {
+    if (!request.scope.includes(s)) throw new OAuthError('invalid_scope', `scope ${s} was not requested`)
+  }
+  if (input.code !== undefined && input.code.length < 16) {
+    throw new OAuthError('invalid_request', 'a fixed authorization code needs at least 16 characters')
+  }
+  const code = input.code ?? generateOpaqueToken()
+  const t = context.now()
+  await stored(() =>
+    context.store.authorizationCodes.create({
+      codeHash: hashOpaqueToken(code),
+      clientId: request.clientId,
+      subject: input.subject,
+      redirectUri: request.redirectUri,
+      scope,
+      codeChallenge: request.codeChallenge,
+      codeChallengeMethod: request.codeChallengeMethod,
+      nonce: request.nonce,
+      authTime: input.authTime,
+      resources: [...request.resources],
+      expiresAt: t + context.settings.authorizationCodeLifetime,
+      createdAt: t,
+      consumedAt: null,
+      issuedAccessTokenJti: null,
+      issuedAccessTokenExpiresAt: null,
+      issuedFamilyId: null,
+    }),
+  )
+  return buildRedirect(request.redirectUri, { code, state: request.state, iss: context.issuer })
+}

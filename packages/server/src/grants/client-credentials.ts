@@ -1,0 +1,53 @@
+import { ClientCredentialsTokenRequestWire } from '@pipeshub/models'
+import { OAuthError } from '../errors.js'
+import { param } from '../request-parameters.js'
+import { assertScopesAllowed, parseScopeParameter, USER_ONLY_SCOPES } from '../scopes.js'
+import { newJti } from '../tokens.js'
+import { type Grant, requireGrant } from './grant.js'
+
+/** RFC 6749 §4.4: a confidential client obtaining an access token on its own behalf. */
+export const clientCredentialsGrant: Grant<'client_credentials'> = {
+  type: 'client_credentials',
+  parameters: ClientCredentialsTokenRequestWire,
+  registrationProblem: ({ isPublic }) =>
+    isPublic
+      ? new OAuthError('invalid_client_metadata', 'a public client cannot use client_credentials')
+      : undefined,
+  create({ now, scopeRegistry, resourcePolicies, settings, tokens }) {
+    return async ({ params, client, method }) => {
+      if (method === 'none' || client.secretHash === null) {
+        throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only')
+      }
+      requireGrant(client.grantTypes, 'client_credentials')
+      const requested = parseScopeParameter(param(params, 'scope'))
+      // PipesHub drops the scopes that need an end-user instead of refusing the request.
+      const scope = (requested ?? client.scopes).filter((s) => !USER_ONLY_SCOPES.includes(s))
+      assertScopesAllowed(scope, scopeRegistry, client.scopes)
+      // A token for nothing is no answer to a request for something (RFC 6749 section 3.3: fail the request).
+      if (scope.length === 0) {
+        throw new OAuthError(
+          'invalid_scope',
+          requested === undefined
+            ? 'the client has no scope it may request without an end-user'
+            : 'none of the requested scopes can be granted without an end-user',
+        )
+      }
+      const resources = resourcePolicies.parse(params.resource)
+      resourcePolicies.assertScopesAccepted(resources, scope)
+      const t = now()
+      const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
+      const { accessToken } = await tokens.sign({
+        client,
+        subject: client.clientId,
+        scope,
+        jti: newJti(),
+        iat: t,
+        exp: t + lifetime,
+        authTime: undefined,
+        idToken: undefined,
+        resources,
+      })
+      return tokens.response(accessToken, lifetime, scope, undefined, undefined)
+    }
+  },
+}

@@ -1,0 +1,185 @@
+import {
+  type AuthenticatedClient,
+  authenticateClient,
+  type ClientCredentialsInput,
+  claimedClientId,
+} from './client-authentication.js'
+import { OAuthError, storageFailure, stored } from './errors.js'
+import { param, type RequestCredentials, type RequestParameters } from './request-parameters.js'
+import { createResourcePolicies, type ResourcePolicies, type ResourcePolicy } from './resource-indicators.js'
+import { PIPESHUB_SCOPES } from './scopes.js'
+import { createSecretVerifier } from './secrets.js'
+import type { SecurityEvent, SecurityEventListener } from './security-events.js'
+import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
+import type { ClientRecord, SigningAlgorithm, Store } from './store/types.js'
+import { type IssuedAccessTokenClaims, verifyAccessToken } from './tokens.js'
+
+/** When a refresh token is issued with a user's grant. */
+export type RefreshTokenPolicy = 'offline_access' | 'always' | 'never'
+
+/** The settings every grant and endpoint reads, with the defaults filled in. */
+export interface ServerSettings {
+  /** `aud` of access tokens that name no resource. */
+  readonly audience: string
+  /** Every audience a token issued here may carry: introspection and revocation know them all. */
+  readonly everyAudience: readonly string[]
+  /** Signing algorithm of access tokens. */
+  readonly alg: SigningAlgorithm
+  readonly authorizationCodeLifetime: number
+  readonly refreshTokenPolicy: RefreshTokenPolicy
+  readonly refreshTokenReuseInterval: number
+  readonly introspectionClients: ReadonlySet<string>
+  readonly requireState: boolean
+  accessTokenLifetime(client: ClientRecord): number
+  refreshTokenLifetime(client: ClientRecord): number
+}
+
+/**
+ * What the grants and endpoints of one server share: its identity, store, clock, scopes, resources,
+ * keys, settings, and the checks every endpoint makes the same way (client authentication, access-token
+ * verification). Built once per server by `createServerContext`.
+ */
+export interface ServerContext {
+  readonly issuer: string
+  readonly store: Store
+  readonly now: () => number
+  /** Every scope the server knows, in catalogue order. */
+  readonly scopes: readonly string[]
+  readonly scopeRegistry: ReadonlySet<string>
+  readonly resourcePolicies: ResourcePolicies
+  readonly signingKeys: SigningKeyManager
+  readonly settings: ServerSettings
+  /** Tells the `onSecurityEvent` listener; a listener that throws changes no answer. */
+  emit(event: SecurityEvent): void
+  /** RFC 6749 §2.3 client authentication of a token, revocation or introspection request. */
+  authenticate(params: RequestParameters, credentials: RequestCredentials): Promise<AuthenticatedClient>
+  /**
+   * Verifies an access token issued here and still active (not revoked, its client not disabled);
+   * `audiences`: its `aud` must hold one of them (default: the server's own audience).
+   */
+  verifyAccessToken(token: string, audiences?: string | readonly string[]): Promise<IssuedAccessTokenClaims>
+}
+
+/** The options `createServerContext` reads (the server's options, see `AuthorizationServerOptions`). */
+export interface ServerContextOptions {
+  issuer: string
+  store: Store
+  scopes?: readonly string[] | undefined
+  accessTokenAudience?: string | undefined
+  resources?: readonly ResourcePolicy[] | undefined
+  accessTokenLifetime?: number | undefined
+  refreshTokenLifetime?: number | undefined
+  authorizationCodeLifetime?: number | undefined
+  signingAlgorithm?: SigningAlgorithm | undefined
+  keyPublicationDelay?: number | undefined
+  refreshTokenReuseInterval?: number | undefined
+  refreshTokenPolicy?: RefreshTokenPolicy | undefined
+  introspectionClients?: readonly string[] | undefined
+  requireState?: boolean | undefined
+  onSecurityEvent?: SecurityEventListener | undefined
+  now?: (() => number) | undefined
+}
+
+export function createServerContext(options: ServerContextOptions): ServerContext {
+  const issuer = options.issuer.replace(/\/+$/, '')
+  const store = options.store
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000))
+  const scopes = options.scopes ?? PIPESHUB_SCOPES
+  const audience = options.accessTokenAudience ?? issuer
+  const resourcePolicies = createResourcePolicies(options.resources)
+  const defaultAccessLifetime = options.accessTokenLifetime ?? 3600
+  const defaultRefreshLifetime = options.refreshTokenLifetime ?? 30 * 86_400
+  const alg = options.signingAlgorithm ?? 'ES256'
+  const reuseInterval = options.refreshTokenReuseInterval ?? 0
+  if (!Number.isInteger(reuseInterval) || reuseInterval < 0 || reuseInterval > 300) {
+    throw new RangeError('refreshTokenReuseInterval must be an integer from 0 to 300 seconds')
+  }
+  const signingKeys = createSigningKeyManager({
+    store,
+    alg,
+    now,
+    publicationDelay: options.keyPublicationDelay ?? 3600,
+    // Longest token signed by a key: the longest access/ID token lifetime a client may have.
+    retention: Math.max(86_400, defaultAccessLifetime),
+  })
+  const settings: ServerSettings = {
+    audience,
+    everyAudience: [audience, ...resourcePolicies.resources],
+    alg,
+    authorizationCodeLifetime: options.authorizationCodeLifetime ?? 600,
+    refreshTokenPolicy: options.refreshTokenPolicy ?? 'offline_access',
+    refreshTokenReuseInterval: reuseInterval,
+    introspectionClients: new Set(options.introspectionClients ?? []),
+    requireState: options.requireState === true,
+    accessTokenLifetime: (client) => client.accessTokenLifetime ?? defaultAccessLifetime,
+    refreshTokenLifetime: (client) => client.refreshTokenLifetime ?? defaultRefreshLifetime,
+  }
+
+  const emit = (event: SecurityEvent) => {
+    try {
+      options.onSecurityEvent?.(event)
+    } catch {
+      // Observability must not change an answer.
+    }
+  }
+  const verifySecretCached = createSecretVerifier()
+
+  return {
+    issuer,
+    store,
+    now,
+    scopes,
+    scopeRegistry: new Set(scopes),
+    resourcePolicies,
+    signingKeys,
+    settings,
+    emit,
+
+    async authenticate(params, credentials) {
+      const input: ClientCredentialsInput = {
+        authorization: credentials.authorization === '' ? undefined : credentials.authorization,
+        clientId: param(params, 'client_id'),
+        clientSecret: param(params, 'client_secret'),
+      }
+      try {
+        return await authenticateClient(store, input, verifySecretCached)
+      } catch (error) {
+        if (error instanceof OAuthError && error.error === 'invalid_client') {
+          emit({
+            type: 'client_authentication_failed',
+            clientId: claimedClientId(input),
+            reason: error.errorDescription ?? 'invalid_client',
+          })
+        }
+        throw storageFailure(error)
+      }
+    },
+
+    async verifyAccessToken(token, audiences = audience) {
+      const claims = await verifyAccessToken(signingKeys, token, {
+        issuer,
+        audience: audiences,
+        now: now(),
+        alg,
+      }).catch((error) => {
+        throw storageFailure(error)
+      })
+      if (await stored(() => store.revokedAccessTokens.isRevoked(claims.jti))) {
+        throw new OAuthError('invalid_token', 'the access token was revoked', {
+          status: 401,
+          wwwAuthenticate: 'Bearer error="invalid_token", error_description="the access token was revoked"',
+        })
+      }
+      // A disabled client's tokens stop being active (RFC 7662 §2.2) without being revoked one by one.
+      const owner = await stored(() => store.clients.get(claims.client_id))
+      if (owner && owner.disabledAt !== null) {
+        throw new OAuthError('invalid_token', 'the client of the access token is disabled', {
+          status: 401,
+          wwwAuthenticate:
+            'Bearer error="invalid_token", error_description="the client of the access token is disabled"',
+        })
+      }
+      return claims
+    },
+  }
+}
