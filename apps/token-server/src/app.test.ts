@@ -75,6 +75,16 @@ async function openLogin(fixture: Fixture, scope = 'openid profile offline_acces
   return { browser, pkce, state, url, page, html: await page.text() }
 }
 
+/** Posts the login form of `html` as alice, with `fields` replacing its own. */
+function signIn(fixture: Fixture, browser: FormSession, html: string, fields: Record<string, string> = {}) {
+  return browser.postForm(fixture.server.paths.authorization, {
+    ...hiddenFields(html),
+    username: 'alice',
+    password: TEST_PASSWORD,
+    ...fields,
+  })
+}
+
 describe('health and readiness', () => {
   it('answers /healthz while the process runs and /readyz while the store answers', async () => {
     const fixture = await start()
@@ -325,21 +335,12 @@ describe('login and consent pages', () => {
       binding,
     ]
     for (const forged of forgeries) {
-      const refused = await browser.postForm(fixture.server.paths.authorization, {
-        ...hiddenFields(html),
-        csrf_token: forged,
-        username: 'alice',
-        password: TEST_PASSWORD,
-      })
+      const refused = await signIn(fixture, browser, html, { csrf_token: forged })
       expect(refused.status).toBe(403)
       expect(await refused.text()).toContain('This form has expired')
     }
     expect(browser.cookies.has('pipeshub_session')).toBe(false)
-    const consent = await browser.postForm(fixture.server.paths.authorization, {
-      ...hiddenFields(html),
-      username: 'alice',
-      password: TEST_PASSWORD,
-    })
+    const consent = await signIn(fixture, browser, html)
     expect(consent.status).toBe(200)
     const consentHtml = await consent.text()
     expect(consentHtml).toContain('name="consent"')
