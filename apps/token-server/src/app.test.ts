@@ -149,7 +149,11 @@ describe('login and consent pages', () => {
     expect(consent.status).toBe(200)
     const consentHtml = await consent.text()
     expect(consentHtml).toContain('Allow access?')
-    expect(consentHtml).toContain('<code>kb:read</code>')
+    // Scopes in words under their category, never as "Use `kb:read`".
+    expect(consentHtml).toContain('<h2 class="scope-category">Knowledge Base</h2>')
+    expect(consentHtml).toContain('<li>Read the documents and records in your knowledge bases</li>')
+    expect(consentHtml).toContain('<li>Keep this access while you are away, until you take it back</li>')
+    expect(consentHtml).not.toContain('<code>kb:read</code>')
     const sessionCookie = consent.headers
       .getSetCookie()
       .find((cookie) => cookie.startsWith('pipeshub_session='))
@@ -237,7 +241,7 @@ describe('login and consent pages', () => {
       }),
     )
     expect(wider.status).toBe(200)
-    expect(await wider.text()).toContain('<code>kb:write</code>')
+    expect(await wider.text()).toContain('<li>Create and change knowledge bases and their records</li>')
   })
 
   it('redirects with access_denied and the state when the user refuses', async () => {
@@ -283,6 +287,39 @@ describe('login and consent pages', () => {
     })
     expect(unknownUser.status).toBe(401)
     expect(await unknownUser.text()).toContain('The username or password is incorrect.')
+  })
+
+  it('refuses a disabled user at sign-in and ends the session they had, until enabled', async () => {
+    const fixture = await start()
+    const first = await openLogin(fixture)
+    const signedIn = await first.browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(first.html),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(await signedIn.text()).toContain('Allow access?')
+
+    expect(await fixture.server.authorizationServer.disableUser('user-1')).toBe(true)
+    // The session cookie is still in the browser: the next request shows the login form again.
+    const again = await first.browser.get(first.url)
+    const againHtml = await again.text()
+    expect(againHtml).toContain('<label for="username">Username</label>')
+    const refused = await first.browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(againHtml),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(refused.status).toBe(401)
+    expect(await refused.text()).toContain('The username or password is incorrect.')
+
+    expect(await fixture.server.authorizationServer.enableUser('user-1')).toBe(true)
+    const retry = await openLogin(fixture)
+    const allowed = await retry.browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(retry.html),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(await allowed.text()).toContain('Allow access?')
   })
 
   it('answers prompt=none without a session with a login_required redirect, never a page', async () => {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { errorResponseCodec } from '@pipeshub/models'
 import { createMemoryStore, registerClient, type Store } from '@pipeshub/server'
 import { closeAfterEach } from '@pipeshub/test-support/loopback'
+import { MALFORMED_TOKEN_REQUESTS } from '@pipeshub/test-support/malformed-http'
 import { rawHttp } from '@pipeshub/test-support/raw-http'
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
@@ -240,21 +241,7 @@ describe('every response is OAuth-shaped or a page', () => {
     expect(page.body).toContain('Page not found')
   })
 
-  const clientErrors: Array<[string, string]> = [
-    [
-      'a 20 KB Authorization header',
-      `POST /api/v1/oauth2/token HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${'a'.repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`,
-    ],
-    [
-      'Content-Length: abc',
-      'POST /api/v1/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: abc\r\n\r\ngrant_type=x',
-    ],
-    [
-      'a body longer than its Content-Length',
-      'POST /api/v1/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\ngrant_type=client_credentials',
-    ],
-  ]
-  for (const [name, request] of clientErrors) {
+  for (const [name, request] of MALFORMED_TOKEN_REQUESTS) {
     it(`answers invalid_request 400 for ${name}`, async () => {
       const fixture = await start()
       const responses = await rawHttp(fixture.port, request)

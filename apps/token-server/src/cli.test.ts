@@ -178,6 +178,77 @@ describe('pipeshub-token-server CLI', () => {
     expect(cli(['clients', 'enable', '00000000-0000-4000-8000-000000000000']).code).toBe(1)
   })
 
+  it('disables a user so that their refresh token fails, and enables them again', async () => {
+    expect(
+      cli(['users', 'create', '--username', 'carol', '--password-stdin'], {
+        input: 'a long enough password\n',
+      }).code,
+    ).toBe(0)
+    const created = cli([
+      'clients',
+      'create',
+      '--name',
+      'Carol app',
+      '--grant',
+      'authorization_code',
+      '--grant',
+      'refresh_token',
+      '--redirect-uri',
+      'http://127.0.0.1:9/callback',
+      '--scope',
+      'kb:read offline_access',
+    ])
+    const clientId = field(created.stdout, 'client_id')
+    const clientSecret = field(created.stdout, 'client_secret')
+    const store = openSqliteStore({ path: databaseFile })
+    const server = await createTokenServer({
+      config: testConfig(),
+      store,
+      issuer: 'http://token-server.test',
+    })
+    try {
+      const carol = await store.users.findByUsername('carol')
+      let refreshToken = await server.authorizationServer.issueRefreshToken({
+        clientId,
+        subject: carol?.subject ?? '',
+        scope: ['kb:read', 'offline_access'],
+      })
+      const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+      const refresh = () =>
+        tokenRequest(
+          `${baseUrl}${server.paths.token}`,
+          { grant_type: 'refresh_token', refresh_token: refreshToken },
+          { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+        )
+      const status = () =>
+        (JSON.parse(cli(['users', 'list', '--json']).stdout) as Array<Record<string, unknown>>).find(
+          (user) => user.username === 'carol',
+        )
+      expect(status()).toMatchObject({ status: 'active', can_sign_in: true })
+
+      const disabled = cli(['users', 'disable', 'carol'])
+      expect(disabled.code).toBe(0)
+      expect(disabled.stdout.trim()).toBe('user carol disabled')
+      expect(disabled.stderr).toContain('"event":"user_disabled"')
+      expect(status()).toMatchObject({ status: 'disabled', can_sign_in: false })
+      const refused = await refresh()
+      expect(refused.status).toBe(400)
+      expect(refused.body).toMatchObject({ error: 'invalid_grant' })
+
+      expect(cli(['users', 'enable', 'carol']).code).toBe(0)
+      expect(status()).toMatchObject({ status: 'active', can_sign_in: true })
+      const refreshed = await refresh()
+      expect(refreshed.status).toBe(200)
+      refreshToken = String(refreshed.body.refresh_token)
+      expect(refreshToken).not.toBe('undefined')
+    } finally {
+      await server.close()
+    }
+    const unknown = cli(['users', 'disable', 'nobody'])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr.trim()).toBe('pipeshub-token-server: no user nobody')
+  })
+
   it('fails with exit code 1 and one line for an unknown client', () => {
     const result = cli(['clients', 'rotate-secret', '00000000-0000-4000-8000-000000000000'])
     expect(result.code).toBe(1)

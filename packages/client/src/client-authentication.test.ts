@@ -46,22 +46,23 @@ describe('client_secret_basic round trip', () => {
 })
 
 describe('applyClientAuthentication', () => {
-  it('client_secret_post puts id and secret in the body and sends no Authorization header', () => {
+  it('client_secret_post puts id and secret in the body and sends no Authorization header', async () => {
     const headers: Record<string, string> = {}
     const body = new URLSearchParams({ grant_type: 'client_credentials' })
-    applyClientAuthentication(
+    await applyClientAuthentication(
       { clientId: 'id', clientSecret: 's e', method: 'client_secret_post' },
       headers,
       body,
+      Date.now(),
     )
     expect(headers).toEqual({})
     expect(body.toString()).toBe('grant_type=client_credentials&client_id=id&client_secret=s+e')
   })
 
-  it('none identifies a public client by client_id alone', () => {
+  it('none identifies a public client by client_id alone', async () => {
     const headers: Record<string, string> = {}
     const body = new URLSearchParams()
-    applyClientAuthentication({ clientId: 'public-app', method: 'none' }, headers, body)
+    await applyClientAuthentication({ clientId: 'public-app', method: 'none' }, headers, body, Date.now())
     expect(headers).toEqual({})
     expect(body.toString()).toBe('client_id=public-app')
   })

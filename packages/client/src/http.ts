@@ -1,4 +1,5 @@
 import { errorResponseCodec, type ValidationIssue } from '@pipeshub/models/codecs'
+import type { DPoPKey } from './dpop.js'
 import { HttpError, NetworkError, OAuthError, ResponseValidationError, TimeoutError } from './errors.js'
 import { isRetryableStatus, parseRetryAfter, type ResolvedRetryOptions, retryDelayMs } from './retry.js'
 import { parseWwwAuthenticate } from './www-authenticate.js'
@@ -23,11 +24,32 @@ export interface Transport {
   readonly now: () => number
 }
 
+/** What one attempt sends; `HttpRequest.prepare` makes a new one for every attempt. */
+export interface PreparedRequest {
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: URLSearchParams | string | undefined
+}
+
 export interface HttpRequest {
   readonly url: URL
-  readonly method: 'GET' | 'POST'
+  readonly method: string
   readonly headers: Readonly<Record<string, string>>
-  readonly body?: URLSearchParams | undefined
+  readonly body?: URLSearchParams | string | undefined
+  /**
+   * Builds the headers and body of each attempt, replacing `headers` and `body`: what a request
+   * carries that is single-use (a DPoP proof's `jti`, a client assertion's `jti`) is made anew for
+   * every attempt, or the server would refuse the retry as a replay.
+   */
+  readonly prepare?: (() => Promise<PreparedRequest>) | undefined
+  /**
+   * The DPoP key of the request's proof: every `DPoP-Nonce` the server sends is kept in it, and a
+   * response that asks for a nonce (`use_dpop_nonce`, RFC 9449 §8 at an authorization server, §9 at a
+   * resource server) is answered once more with a proof carrying it. The server refused the first
+   * request without acting on it, so this holds for single-use input too.
+   */
+  readonly dpop?: DPoPKey | undefined
+  /** `false`: the body is left unread for the caller (`HttpResponse.text` is empty). Default true. */
+  readonly readBody?: boolean | undefined
   /**
    * When the request may be sent again: `true` after network errors, 429 and 5xx; `'unprocessed'`
    * only after a 429, which the server answers without acting on the request (RFC 6585 §4), for
@@ -40,8 +62,28 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   readonly response: Response
-  /** The whole body, read once. */
+  /** The whole body, read once (empty when the request said `readBody: false`). */
   readonly text: string
+}
+
+/**
+ * RFC 9449 §8 (an authorization server: 400 with `use_dpop_nonce`) or §9 (a resource server: 401 with
+ * a DPoP challenge whose error is `use_dpop_nonce`), with the nonce to use in `DPoP-Nonce`.
+ */
+export function asksForDPoPNonce(response: Response, text: string): boolean {
+  if (response.headers.get('dpop-nonce') === null) return false
+  if (response.status === 401) {
+    return parseWwwAuthenticate(response.headers.get('www-authenticate')).some(
+      (challenge) => challenge.scheme === 'dpop' && challenge.parameters.error === 'use_dpop_nonce',
+    )
+  }
+  if (response.status !== 400) return false
+  const json = parseJson(text)
+  return (
+    json.ok &&
+    errorResponseCodec.safeDecode(json.value).ok &&
+    (json.value as { error: string }).error === 'use_dpop_nonce'
+  )
 }
 
 const MAX_ERROR_BODY = 4096
@@ -112,7 +154,7 @@ export async function send(
     request.retryable === true
       ? isRetryableStatus(status)
       : request.retryable === 'unprocessed' && status === 429
-  const body = request.body?.toString()
+  let nonceRetried = false
   // Why an abort happened decides what the caller sees: its own reason, or our TimeoutError.
   const aborted = (cause: unknown): unknown => {
     if (call.signal?.aborted) return call.signal.reason
@@ -120,18 +162,21 @@ export async function send(
   }
   try {
     for (let attempt = 1; ; attempt++) {
+      const prepared: PreparedRequest = request.prepare === undefined ? request : await request.prepare()
+      // Preparing is asynchronous (signing): the call may have been aborted meanwhile.
+      if (signal.aborted) throw aborted(signal.reason)
       let response: Response
-      let text: string
+      let text = ''
       try {
         const init: RequestInit = {
           method: request.method,
-          headers: request.headers,
+          headers: prepared.headers,
           signal,
           redirect: 'manual',
         }
-        if (body !== undefined) init.body = body
+        if (prepared.body !== undefined) init.body = prepared.body.toString()
         response = await transport.fetch(request.url.href, init)
-        text = await response.text()
+        if (request.readBody !== false) text = await response.text()
       } catch (error) {
         if (signal.aborted) throw aborted(error)
         if (attempt >= maxAttempts || request.retryable !== true)
@@ -141,6 +186,16 @@ export async function send(
           throw aborted(reason)
         })
         continue
+      }
+      if (request.dpop !== undefined) {
+        request.dpop.rememberNonce(request.url, response.headers.get('dpop-nonce'))
+        // One more proof, with the nonce; a second demand for one is the caller's to see.
+        if (!nonceRetried && asksForDPoPNonce(response, text)) {
+          nonceRetried = true
+          if (request.readBody === false) await response.body?.cancel()
+          attempt--
+          continue
+        }
       }
       if (attempt < maxAttempts && mayRetry(response.status)) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), transport.now())

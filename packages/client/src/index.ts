@@ -4,11 +4,16 @@ export type {
   IdTokenClaims,
   IntrospectionResponse,
   OAuthTokenResponse,
+  PushedAuthorizationResponse,
   UserInfoResponse,
   ValidatedOAuthTokenResponse,
   ValidationIssue,
 } from '@pipeshub/models'
 export type { AuthorizationCallback } from './authorization-callback.js'
+export {
+  CLIENT_ASSERTION_LIFETIME_SECONDS,
+  type PrivateKeyJwtOptions,
+} from './client-assertion.js'
 export {
   basicAuthorizationHeader,
   type ClientAuthenticationMethod,
@@ -16,6 +21,7 @@ export {
 } from './client-authentication.js'
 export type { DevicePollingEvent, DevicePollingOptions } from './device-polling.js'
 export { type DiscoveredMetadata, type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
+export { accessTokenHashForDPoP, DPoPKey, type DPoPProofRequest, dpopTargetUri } from './dpop.js'
 export { type EndSessionParameters, endSessionUrl } from './end-session.js'
 export {
   AuthorizationCallbackError,
@@ -37,6 +43,7 @@ export type { ExtensionGrantOptions, ExtensionGrantParameters } from './extensio
 export type { CallOptions, FetchLike } from './http.js'
 export { DEFAULT_ID_TOKEN_ALGORITHMS } from './id-token.js'
 export {
+  type AccessTokenCredential,
   type AuthorizationCallbackParameters,
   type AuthorizationCodeParameters,
   type AuthorizationRequest,
@@ -47,6 +54,9 @@ export {
   type IntrospectionParameters,
   OAuthClient,
   type OAuthClientOptions,
+  type ProtectedResourceRequest,
+  type PushedAuthorizationRequest,
+  type PushedAuthorizationRequestParameters,
   type RefreshParameters,
   type RevocationParameters,
   type Scope,

@@ -177,7 +177,7 @@ describe('error responses', () => {
       clientAuthentication: 'client_secret_jwt',
     } as unknown as OAuthClientOptions
     expect(() => new OAuthClient(options)).toThrow(
-      'clientAuthentication must be client_secret_basic, client_secret_post, none; got client_secret_jwt',
+      'clientAuthentication must be client_secret_basic, client_secret_post, private_key_jwt, none; got client_secret_jwt',
     )
   })
 })

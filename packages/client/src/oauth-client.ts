@@ -8,13 +8,17 @@ import {
   deviceAuthorizationResponseCodec,
   formatScope,
   introspectionResponseCodec,
+  isDPoPTokenType,
   parseScope,
+  pushedAuthorizationResponseCodec,
   userInfoResponseCodec,
 } from '@pipeshub/models/codecs'
 import { type AuthorizationCallback, checkAuthorizationCallback } from './authorization-callback.js'
+import { ClientAssertionSigner, type PrivateKeyJwtOptions } from './client-assertion.js'
 import { applyClientAuthentication, type ClientAuthenticationMethod } from './client-authentication.js'
 import { type DevicePollingOptions, pollUntilAuthorized } from './device-polling.js'
 import { type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
+import type { DPoPKey } from './dpop.js'
 import { type EndSessionParameters, endSessionUrl } from './end-session.js'
 import { IdTokenValidationError, ResponseValidationError } from './errors.js'
 import {
@@ -28,6 +32,7 @@ import {
   decodeJson,
   type HttpRequest,
   type HttpResponse,
+  type PreparedRequest,
   send,
   type Transport,
 } from './http.js'
@@ -49,8 +54,22 @@ export interface OAuthClientOptions extends TransportOptions {
   clientId: string
   /** The client secret of a confidential client. */
   clientSecret?: string | undefined
-  /** Default: `client_secret_basic` when there is a secret, else `none` (a public client). */
+  /**
+   * `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): the client authenticates with a JWT
+   * signed by this key, registered with the server as its public JWK. No secret is ever sent.
+   */
+  privateKeyJwt?: PrivateKeyJwtOptions | undefined
+  /**
+   * Default: `client_secret_basic` when there is a secret, `private_key_jwt` with `privateKeyJwt`,
+   * else `none` (a public client).
+   */
   clientAuthentication?: ClientAuthenticationMethod | undefined
+  /**
+   * DPoP (RFC 9449): proofs of possession of this key go with every token and PAR request, the server
+   * binds the tokens it issues to the key (`token_type: DPoP`), and `userinfo` and
+   * `fetchProtectedResource` present them with a proof. `DPoPKey.generate()` makes one.
+   */
+  dpop?: DPoPKey | undefined
   /** Clock skew allowed when checking ID token times, in seconds. Default 60. */
   clockToleranceSeconds?: number | undefined
   /**
@@ -84,6 +103,9 @@ export interface AuthorizationRequestParameters {
   extraParameters?: Readonly<Record<string, string>> | undefined
 }
 
+/** `pushAuthorizationRequest`'s parameters: the authorization request's, and the call's. */
+export interface PushedAuthorizationRequestParameters extends AuthorizationRequestParameters, CallOptions {}
+
 export interface DeviceAuthorizationParameters extends CallOptions {
   scope?: Scope | undefined
   /** RFC 8707: the resource server(s) the tokens will be for. */
@@ -103,6 +125,30 @@ export interface AuthorizationRequest {
   readonly redirectUri: string
   /** The RFC 8707 resources requested (empty when none): pass them to the code exchange. */
   readonly resource: readonly string[]
+}
+
+/** An authorization request pushed to the server first (RFC 9126): `url` carries only its `request_uri`. */
+export interface PushedAuthorizationRequest extends AuthorizationRequest {
+  /** The single-use reference the server gave for the pushed parameters (RFC 9126 §2.2). */
+  readonly requestUri: string
+  /** Seconds within which the user agent must reach `url`. */
+  readonly expiresIn: number
+}
+
+/** An access token and its type, as a `TokenResponse` carries them (pass the response itself). */
+export interface AccessTokenCredential {
+  readonly accessToken: string
+  /** `Bearer` or `DPoP` (RFC 9449 §5). Default: `DPoP` when the client has a DPoP key, else `Bearer`. */
+  readonly tokenType?: string | undefined
+}
+
+/** `fetchProtectedResource`'s request: `fetch`'s, minus what the client decides (redirects, the signal). */
+export interface ProtectedResourceRequest extends CallOptions {
+  /** Default `GET`. */
+  method?: string | undefined
+  headers?: Readonly<Record<string, string>> | undefined
+  /** A body that can be sent twice (the DPoP nonce retry resends it). */
+  body?: string | URLSearchParams | undefined
 }
 
 export interface AuthorizationCallbackParameters {
@@ -184,8 +230,18 @@ function endpoint(metadata: ServerMetadata, name: keyof ServerMetadata, wireName
 const CLIENT_AUTHENTICATION_METHODS: readonly string[] = [
   'client_secret_basic',
   'client_secret_post',
+  'private_key_jwt',
   'none',
 ] satisfies readonly ClientAuthenticationMethod[]
+
+function defaultClientAuthentication(options: OAuthClientOptions): ClientAuthenticationMethod {
+  if (options.clientSecret !== undefined) return 'client_secret_basic'
+  return options.privateKeyJwt === undefined ? 'none' : 'private_key_jwt'
+}
+
+function credentialOf(credential: string | AccessTokenCredential): AccessTokenCredential {
+  return typeof credential === 'string' ? { accessToken: credential } : credential
+}
 
 /**
  * An OAuth 2.0 / OpenID Connect client of one authorization server. Every response is validated
@@ -196,6 +252,8 @@ export class OAuthClient {
   readonly clientId: string
   readonly clientAuthentication: ClientAuthenticationMethod
   readonly #clientSecret: string | undefined
+  readonly #assertionSigner: ClientAssertionSigner | undefined
+  readonly #dpop: DPoPKey | undefined
   readonly #transport: Transport
   readonly #clockToleranceSeconds: number
   readonly #idTokenAlgorithms: readonly string[]
@@ -208,16 +266,34 @@ export class OAuthClient {
     this.metadata = options.metadata
     this.clientId = options.clientId
     this.#clientSecret = options.clientSecret
-    this.clientAuthentication =
-      options.clientAuthentication ?? (options.clientSecret === undefined ? 'none' : 'client_secret_basic')
+    this.clientAuthentication = options.clientAuthentication ?? defaultClientAuthentication(options)
     // A method this client does not implement would otherwise send no credentials at all.
     if (!CLIENT_AUTHENTICATION_METHODS.includes(this.clientAuthentication)) {
       throw new TypeError(
         `clientAuthentication must be ${CLIENT_AUTHENTICATION_METHODS.join(', ')}; got ${String(this.clientAuthentication)}`,
       )
     }
-    if (this.clientAuthentication !== 'none' && options.clientSecret === undefined) {
+    if (this.clientAuthentication === 'private_key_jwt') {
+      if (options.privateKeyJwt === undefined) throw new TypeError('private_key_jwt needs privateKeyJwt.key')
+      this.#assertionSigner = new ClientAssertionSigner(
+        options.clientId,
+        options.metadata.issuer,
+        options.privateKeyJwt,
+      )
+    } else if (this.clientAuthentication !== 'none' && options.clientSecret === undefined) {
       throw new TypeError(`${this.clientAuthentication} needs a clientSecret`)
+    }
+    this.#dpop = options.dpop
+    const dpopAlgorithms = options.metadata.dpopSigningAlgValuesSupported
+    // RFC 9449 §5.1: a proof in an algorithm the server does not list would be refused on every request.
+    if (
+      this.#dpop !== undefined &&
+      dpopAlgorithms !== undefined &&
+      !dpopAlgorithms.includes(this.#dpop.algorithm)
+    ) {
+      throw new TypeError(
+        `the server does not accept DPoP proofs signed ${this.#dpop.algorithm} (dpop_signing_alg_values_supported: ${dpopAlgorithms.join(', ')})`,
+      )
     }
     this.#transport = createTransport(options)
     this.#clockToleranceSeconds = options.clockToleranceSeconds ?? 60
@@ -244,7 +320,7 @@ export class OAuthClient {
     body.set('grant_type', 'client_credentials')
     if (parameters.scope !== undefined) body.set('scope', scopeString(parameters.scope))
     appendResource(body, parameters.resource)
-    return decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, true))
+    return this.#decodeTokens(await this.#tokenRequest(body, parameters, true))
   }
 
   /**
@@ -254,7 +330,64 @@ export class OAuthClient {
   async createAuthorizationRequest(
     parameters: AuthorizationRequestParameters,
   ): Promise<AuthorizationRequest> {
+    if (this.metadata.requirePushedAuthorizationRequests === true) {
+      throw new TypeError(
+        'the server accepts only pushed authorization requests (require_pushed_authorization_requests): use pushAuthorizationRequest',
+      )
+    }
     const url = endpoint(this.metadata, 'authorizationEndpoint', 'authorization_endpoint')
+    const { query, request } = await this.#authorizationParameters(parameters)
+    // RFC 9449 §10: binds the authorization code to the DPoP key, so only its holder can redeem it.
+    if (this.#dpop !== undefined) query.set('dpop_jkt', this.#dpop.thumbprint)
+    // RFC 6749 §3.1: the endpoint URL may carry its own query, which must be kept.
+    for (const name of new Set(query.keys())) url.searchParams.delete(name)
+    for (const [name, value] of query) url.searchParams.append(name, value)
+    return { url, ...request }
+  }
+
+  /**
+   * RFC 9126: pushes the authorization request (the same parameters as `createAuthorizationRequest`,
+   * PKCE S256, state and nonce) to the server's pushed authorization request endpoint, authenticated
+   * like a token request and, with a DPoP key, with a proof that binds the code to it (RFC 9449
+   * §10.1). The URL to send the user agent to then carries only `client_id` and the `request_uri` the
+   * server answered (RFC 9126 §4): the parameters never travel through the browser.
+   */
+  async pushAuthorizationRequest(
+    parameters: PushedAuthorizationRequestParameters,
+  ): Promise<PushedAuthorizationRequest> {
+    const parEndpoint = endpoint(
+      this.metadata,
+      'pushedAuthorizationRequestEndpoint',
+      'pushed_authorization_request_endpoint',
+    )
+    const url = endpoint(this.metadata, 'authorizationEndpoint', 'authorization_endpoint')
+    const { query, request } = await this.#authorizationParameters(parameters)
+    // A fresh request_uri per attempt is harmless: retried like an idempotent request.
+    const result = await this.#authenticatedPost(parEndpoint, query, parameters, true, true)
+    assertOk(result)
+    if (result.response.status !== 201) {
+      throw new ResponseValidationError(
+        pushedAuthorizationResponseCodec.name,
+        [
+          {
+            path: '',
+            keyword: 'status',
+            message: `must be 201 Created (RFC 9126 §2.2), got ${result.response.status}`,
+          },
+        ],
+        { status: result.response.status, response: result.response },
+      )
+    }
+    const { model } = decodeJson(pushedAuthorizationResponseCodec, result)
+    for (const name of ['client_id', 'request_uri']) url.searchParams.delete(name)
+    url.searchParams.append('client_id', this.clientId)
+    url.searchParams.append('request_uri', model.requestUri)
+    return { url, ...request, requestUri: model.requestUri, expiresIn: model.expiresIn }
+  }
+
+  async #authorizationParameters(
+    parameters: AuthorizationRequestParameters,
+  ): Promise<{ query: URLSearchParams; request: Omit<AuthorizationRequest, 'url'> }> {
     const state = parameters.state ?? randomToken()
     const nonce = parameters.nonce ?? randomToken()
     const codeVerifier = parameters.codeVerifier ?? generateCodeVerifier()
@@ -269,17 +402,18 @@ export class OAuthClient {
     query.set('code_challenge', codeChallenge)
     query.set('code_challenge_method', 'S256')
     appendResource(query, parameters.resource)
-    // RFC 6749 §3.1: the endpoint URL may carry its own query, which must be kept.
-    for (const name of new Set(query.keys())) url.searchParams.delete(name)
-    for (const [name, value] of query) url.searchParams.append(name, value)
+    // RFC 9126 §2.1: a pushed request must not itself refer to a request_uri.
+    query.delete('request_uri')
     return {
-      url,
-      state,
-      nonce,
-      codeVerifier,
-      codeChallenge,
-      redirectUri: parameters.redirectUri,
-      resource: query.getAll('resource'),
+      query,
+      request: {
+        state,
+        nonce,
+        codeVerifier,
+        codeChallenge,
+        redirectUri: parameters.redirectUri,
+        resource: query.getAll('resource'),
+      },
     }
   }
 
@@ -311,7 +445,7 @@ export class OAuthClient {
       code_verifier: parameters.codeVerifier,
     })
     appendResource(body, parameters.resource)
-    const response = decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, false))
+    const response = this.#decodeTokens(await this.#tokenRequest(body, parameters, false))
     // OIDC Core §3.1.3.3: a code flow that granted openid returns an ID token; its absence would
     // silently skip the nonce check the caller asked for.
     if (
@@ -339,7 +473,7 @@ export class OAuthClient {
     appendResource(body, parameters.resource)
     // A rotating refresh token is single-use: after a lost response or a 5xx the server may have
     // rotated it, and presenting it again revokes its whole family (RFC 9700 §4.14).
-    const response = decodeTokenEndpointResponse(await this.#tokenRequest(body, parameters, 'unprocessed'))
+    const response = this.#decodeTokens(await this.#tokenRequest(body, parameters, 'unprocessed'))
     await this.#checkIdToken(response, undefined, undefined)
     if (response.idTokenClaims !== undefined && parameters.originalIdTokenClaims !== undefined) {
       checkRefreshedIdToken(parameters.originalIdTokenClaims, response.idTokenClaims)
@@ -362,7 +496,7 @@ export class OAuthClient {
     options: ExtensionGrantOptions = {},
   ): Promise<TokenResponse> {
     const body = extensionGrantBody(grantType, parameters)
-    const response = decodeTokenEndpointResponse(
+    const response = this.#decodeTokens(
       await this.#tokenRequest(body, options, options.idempotent === true ? true : 'unprocessed'),
     )
     await this.#checkIdToken(response, undefined, undefined)
@@ -382,7 +516,7 @@ export class OAuthClient {
     if (parameters.scope !== undefined) body.set('scope', scopeString(parameters.scope))
     appendResource(body, parameters.resource)
     // Retrying is harmless: a device code nobody polls for just expires.
-    const result = await this.#authenticatedPost(url, body, parameters, true)
+    const result = await this.#authenticatedPost(url, body, parameters, true, false)
     assertOk(result)
     const { model, raw } = decodeJson(deviceAuthorizationResponseCodec, result)
     return withRaw(model, raw as Readonly<Record<string, unknown>>)
@@ -411,7 +545,7 @@ export class OAuthClient {
           grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
           device_code: authorization.deviceCode,
         })
-        return decodeTokenEndpointResponse(await this.#tokenRequest(body, options, 'unprocessed'))
+        return this.#decodeTokens(await this.#tokenRequest(body, options, 'unprocessed'))
       },
       this.#transport.now,
       options,
@@ -433,7 +567,7 @@ export class OAuthClient {
     const url = endpoint(this.metadata, 'revocationEndpoint', 'revocation_endpoint')
     const body = new URLSearchParams({ token: parameters.token })
     if (parameters.tokenTypeHint !== undefined) body.set('token_type_hint', parameters.tokenTypeHint)
-    assertOk(await this.#authenticatedPost(url, body, parameters, true))
+    assertOk(await this.#authenticatedPost(url, body, parameters, true, false))
   }
 
   /** RFC 7662: the state of a token. An inactive token resolves to `{ active: false }`, never throws. */
@@ -441,26 +575,31 @@ export class OAuthClient {
     const url = endpoint(this.metadata, 'introspectionEndpoint', 'introspection_endpoint')
     const body = new URLSearchParams({ token: parameters.token })
     if (parameters.tokenTypeHint !== undefined) body.set('token_type_hint', parameters.tokenTypeHint)
-    const result = await this.#authenticatedPost(url, body, parameters, true)
+    const result = await this.#authenticatedPost(url, body, parameters, true, false)
     assertOk(result)
     const { model, raw } = decodeJson(introspectionResponseCodec, result)
     return withRaw(model, raw as Readonly<Record<string, unknown>>)
   }
 
-  /** OIDC Core §5.3: the claims about the End-User an access token with `openid` may read. */
+  /**
+   * OIDC Core §5.3: the claims about the End-User an access token with `openid` may read. Pass the
+   * token response (or `{ accessToken, tokenType }`): a DPoP-bound token goes with a proof (RFC 9449 §7).
+   */
   async userinfo(
-    accessToken: string,
+    accessToken: string | AccessTokenCredential,
     parameters: UserInfoParameters = {},
   ): Promise<WithRaw<UserInfoResponse>> {
     const url = endpoint(this.metadata, 'userinfoEndpoint', 'userinfo_endpoint')
     const result = await send(
       this.#transport,
-      {
+      this.#resourceRequest(
         url,
-        method: 'GET',
-        headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
-        retryable: true,
-      },
+        'GET',
+        credentialOf(accessToken),
+        { accept: 'application/json' },
+        undefined,
+        true,
+      ),
       parameters,
     )
     assertOk(result)
@@ -473,6 +612,74 @@ export class OAuthClient {
       )
     }
     return withRaw(model, raw as Readonly<Record<string, unknown>>)
+  }
+
+  /**
+   * A request to a protected resource with an access token (RFC 6750 §2.1, or RFC 9449 §7 for a
+   * DPoP-bound token: `Authorization: DPoP`, a proof with `ath`, and one retry when the resource server
+   * asks for a nonce, §9). Resolves with the resource server's response whatever its status, body
+   * unread; not retried otherwise (the request may not be idempotent). Redirects are not followed.
+   */
+  async fetchProtectedResource(
+    url: string | URL,
+    accessToken: string | AccessTokenCredential,
+    request: ProtectedResourceRequest = {},
+  ): Promise<Response> {
+    const target = new URL(url)
+    const { response } = await send(
+      this.#transport,
+      {
+        ...this.#resourceRequest(
+          target,
+          request.method ?? 'GET',
+          credentialOf(accessToken),
+          request.headers ?? {},
+          request.body,
+          false,
+        ),
+        readBody: false,
+      },
+      request,
+    )
+    return response
+  }
+
+  #resourceRequest(
+    url: URL,
+    method: string,
+    credential: AccessTokenCredential,
+    headers: Readonly<Record<string, string>>,
+    body: string | URLSearchParams | undefined,
+    retryable: boolean,
+  ): HttpRequest {
+    const dpop = this.#dpop
+    const bound =
+      credential.tokenType === undefined ? dpop !== undefined : isDPoPTokenType(credential.tokenType)
+    if (!bound || dpop === undefined) {
+      if (bound)
+        throw new TypeError('a DPoP-bound access token needs the DPoP key it is bound to (options.dpop)')
+      return {
+        url,
+        method,
+        headers: { ...headers, authorization: `Bearer ${credential.accessToken}` },
+        body,
+        retryable,
+      }
+    }
+    const prepare = async (): Promise<PreparedRequest> => ({
+      headers: {
+        ...headers,
+        authorization: `DPoP ${credential.accessToken}`,
+        dpop: await dpop.proof({
+          method,
+          url,
+          accessToken: credential.accessToken,
+          now: this.#transport.now(),
+        }),
+      },
+      body,
+    })
+    return { url, method, headers, body, retryable, prepare, dpop }
   }
 
   /**
@@ -510,6 +717,11 @@ export class OAuthClient {
     )
   }
 
+  /** A token response; `DPoP` tokens are accepted when this client has a DPoP key (RFC 9449 §5). */
+  #decodeTokens(result: HttpResponse): TokenResponse {
+    return decodeTokenEndpointResponse(result, { dpop: this.#dpop !== undefined })
+  }
+
   #tokenRequest(
     body: URLSearchParams,
     call: CallOptions,
@@ -520,27 +732,43 @@ export class OAuthClient {
       body,
       call,
       retryable,
+      true,
     ).then((result) => {
       assertOk(result)
       return result
     })
   }
 
+  /**
+   * A POST to an endpoint that authenticates the client. With `withDPoP` (the token and PAR endpoints,
+   * RFC 9449 §§5, 10.1) and a DPoP key, each attempt carries a new proof.
+   */
   #authenticatedPost(
     url: URL,
     body: URLSearchParams,
     call: CallOptions,
     retryable: HttpRequest['retryable'],
+    withDPoP: boolean,
   ): Promise<HttpResponse> {
-    const headers: Record<string, string> = {
+    const base: Record<string, string> = {
       accept: 'application/json',
       'content-type': 'application/x-www-form-urlencoded',
     }
-    applyClientAuthentication(
-      { clientId: this.clientId, clientSecret: this.#clientSecret, method: this.clientAuthentication },
-      headers,
-      body,
-    )
-    return send(this.#transport, { url, method: 'POST', headers, body, retryable }, call)
+    const dpop = withDPoP ? this.#dpop : undefined
+    const credentials = {
+      clientId: this.clientId,
+      clientSecret: this.#clientSecret,
+      method: this.clientAuthentication,
+      assertionSigner: this.#assertionSigner,
+    }
+    const prepare = async (): Promise<PreparedRequest> => {
+      const headers = { ...base }
+      const attemptBody = new URLSearchParams(body)
+      const now = this.#transport.now()
+      await applyClientAuthentication(credentials, headers, attemptBody, now)
+      if (dpop !== undefined) headers.dpop = await dpop.proof({ method: 'POST', url, now })
+      return { headers, body: attemptBody }
+    }
+    return send(this.#transport, { url, method: 'POST', headers: base, body, retryable, prepare, dpop }, call)
   }
 }

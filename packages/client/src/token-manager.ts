@@ -1,6 +1,6 @@
 import type { IdTokenClaims } from '@pipeshub/models'
 import { OAuthError, ReauthorizationRequiredError, RefreshTokenPersistenceError } from './errors.js'
-import type { OAuthClient, RefreshParameters, Scope } from './oauth-client.js'
+import type { OAuthClient, ProtectedResourceRequest, RefreshParameters, Scope } from './oauth-client.js'
 import type { TokenResponse } from './token-response.js'
 
 /**
@@ -13,8 +13,12 @@ export type TokenManagerGrant =
   | { readonly refreshToken: string; readonly originalIdTokenClaims?: IdTokenClaims | undefined }
 
 export interface TokenManagerOptions {
-  /** The client that talks to the token endpoint (only `clientCredentials` and `refresh` are used). */
-  client: Pick<OAuthClient, 'clientCredentials' | 'refresh'>
+  /**
+   * The client that talks to the token endpoint (`clientCredentials` and `refresh`), and presents the
+   * tokens in `fetchProtectedResource`. With a DPoP key, every request it makes carries a proof.
+   */
+  client: Pick<OAuthClient, 'clientCredentials' | 'refresh'> &
+    Partial<Pick<OAuthClient, 'fetchProtectedResource'>>
   grant: TokenManagerGrant
   /** Scope to request (client credentials) or to narrow to (refresh). */
   scope?: Scope | undefined
@@ -52,6 +56,8 @@ export class TokenManager {
   #originalIdTokenClaims: IdTokenClaims | undefined
   /** An already-settled promise of the current token: the cached path allocates nothing. */
   #current: Promise<string> | undefined
+  /** The token type of the current token (`Bearer`, or `DPoP` when bound to the client's key). */
+  #currentType: { readonly accessToken: string; readonly tokenType: string } | undefined
   #refreshAt = NEVER
   #inflight: Promise<string> | undefined
   #ended: ReauthorizationRequiredError | undefined
@@ -91,6 +97,21 @@ export class TokenManager {
       inflight.then(settle, settle)
     }
     return this.#inflight
+  }
+
+  /**
+   * A request to a protected resource with the current access token, presented as its type requires
+   * (a DPoP-bound one with a proof, RFC 9449 §7; else as a Bearer token), through the client's
+   * `fetchProtectedResource`. Resolves with the resource server's response, whatever its status.
+   */
+  async fetchProtectedResource(url: string | URL, request: ProtectedResourceRequest = {}): Promise<Response> {
+    const client = this.#client
+    if (client.fetchProtectedResource === undefined)
+      throw new TypeError("the token manager's client has no fetchProtectedResource (an OAuthClient has)")
+    const accessToken = await this.getAccessToken()
+    const current = this.#currentType
+    const tokenType = current?.accessToken === accessToken ? current.tokenType : undefined
+    return client.fetchProtectedResource(url, { accessToken, tokenType }, request)
   }
 
   /** Forgets the cached access token (say, a resource server rejected it); the next call gets a new one. */
@@ -179,6 +200,7 @@ export class TokenManager {
     }
     const lifetimeMs = (response.expiresIn ?? this.#defaultLifetimeSeconds) * 1000
     this.#current = Promise.resolve(response.accessToken)
+    this.#currentType = { accessToken: response.accessToken, tokenType: response.tokenType }
     // A lifetime shorter than twice the skew refreshes at half-life instead of on every call.
     this.#refreshAt = requestedAt + Math.max(lifetimeMs - this.#skewMs, lifetimeMs / 2)
     return response.accessToken

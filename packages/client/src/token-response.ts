@@ -1,5 +1,5 @@
 import type { IdTokenClaims, OAuthTokenResponseWire, ValidatedOAuthTokenResponse } from '@pipeshub/models'
-import { isBearerTokenType, tokenResponseCodec } from '@pipeshub/models/codecs'
+import { isBearerTokenType, isDPoPTokenType, tokenResponseCodec } from '@pipeshub/models/codecs'
 import { ResponseValidationError } from './errors.js'
 import { decodeJson, type HttpResponse } from './http.js'
 
@@ -15,13 +15,31 @@ export type TokenResponse = ValidatedOAuthTokenResponse & {
   readonly idTokenClaims?: IdTokenClaims | undefined
 }
 
-/** Validates a 2xx token endpoint body; only Bearer tokens are accepted (RFC 6750). */
-export function decodeTokenEndpointResponse(result: HttpResponse): TokenResponse {
+/**
+ * Validates a 2xx token endpoint body. Bearer tokens (RFC 6750) are accepted, and DPoP-bound ones
+ * (RFC 9449 §5) when the client proves a DPoP key: any other type is one the client cannot present.
+ * A server that does not support DPoP ignores the proof and answers Bearer (RFC 9449 §5), which is kept.
+ */
+export function decodeTokenEndpointResponse(
+  result: HttpResponse,
+  options: { readonly dpop?: boolean | undefined } = {},
+): TokenResponse {
   const { model, raw } = decodeJson(tokenResponseCodec, result)
-  if (!isBearerTokenType(model.tokenType)) {
+  const accepted =
+    isBearerTokenType(model.tokenType) || (options.dpop === true && isDPoPTokenType(model.tokenType))
+  if (!accepted) {
     throw new ResponseValidationError(
       tokenResponseCodec.name,
-      [{ path: '/token_type', keyword: 'const', message: 'must be Bearer (case-insensitive)' }],
+      [
+        {
+          path: '/token_type',
+          keyword: 'const',
+          message:
+            options.dpop === true
+              ? 'must be Bearer or DPoP (case-insensitive)'
+              : 'must be Bearer (case-insensitive); a DPoP token needs a client with a DPoP key',
+        },
+      ],
       { status: result.response.status, response: result.response },
     )
   }

@@ -18,6 +18,16 @@ export interface AuthenticatedClient {
   method: ClientAuthenticationMethod
 }
 
+/**
+ * The client authentication methods of the token, revocation and introspection endpoints (RFC 7591 §2
+ * names), as discovery lists them; `none` is a public client, which introspection refuses.
+ */
+export const CLIENT_AUTHENTICATION_METHODS: readonly ClientAuthenticationMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+]
+
 const REALM = 'Basic realm="pipeshub", charset="UTF-8"'
 /** The one description of a failed credential check (unknown id, wrong secret, wrong kind of client). */
 const AUTHENTICATION_FAILED = 'client authentication failed'
@@ -31,13 +41,16 @@ function formUrlDecode(value: string): string | undefined {
   }
 }
 
+// One decoder for every request: without `stream`, each `decode` call is complete on its own.
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 function parseBasic(header: string): { clientId: string; clientSecret: string } | undefined {
   const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header)
   if (!match?.[1]) return undefined
   const decoded = Buffer.from(match[1], 'base64')
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(decoded)
+    text = UTF8.decode(decoded)
   } catch {
     return undefined
   }

@@ -7,8 +7,9 @@ import {
   clientRegistrationResponseCodec,
   parseScope,
 } from '@pipeshub/models'
+import { bearerToken as bearer, invalidTokenError as invalidToken } from './bearer.js'
 import { buildClient } from './client-registration.js'
-import { OAuthError, storageFailure } from './errors.js'
+import { OAuthError, stored } from './errors.js'
 import { generateOpaqueToken, hashOpaqueToken } from './secrets.js'
 import type { ClientRecord, ClientRegistrationRecord, Store } from './store/types.js'
 
@@ -53,26 +54,6 @@ interface EndpointContext {
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest()
 
-/** RFC 7591 §3.2.2 / RFC 6750 §3.1 errors of these endpoints. */
-const invalidToken = (description: string) =>
-  new OAuthError('invalid_token', description, {
-    status: 401,
-    wwwAuthenticate: `Bearer error="invalid_token", error_description="${description}"`,
-  })
-
-function bearer(authorization: string | undefined): string | undefined {
-  if (authorization === undefined) return undefined
-  return /^Bearer[ ]+([\x21-\x7E]+)[ ]*$/i.exec(authorization)?.[1]
-}
-
-async function stored<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call()
-  } catch (error) {
-    throw storageFailure(error)
-  }
-}
-
 /** Validates registration metadata (schema, then the rules across members), with the RFC's errors. */
 function decodeMetadata(body: unknown, extra: readonly string[]): ClientMetadata {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -108,11 +89,7 @@ export function createClientRegistrationEndpoint(
     if (initialTokens.length === 0) return
     const token = bearer(authorization)
     if (token === undefined) {
-      throw new OAuthError('invalid_token', 'registration needs an initial access token', {
-        status: 401,
-        wwwAuthenticate:
-          'Bearer error="invalid_token", error_description="registration needs an initial access token"',
-      })
+      throw invalidToken('registration needs an initial access token')
     }
     const presented = sha256(token)
     if (!initialTokens.some((expected) => timingSafeEqual(expected, presented)))

@@ -25,7 +25,19 @@ export {
   registerClient,
   updateClient,
 } from './client-registration.js'
+export {
+  formatUserCode,
+  generateUserCode,
+  normalizeUserCode,
+  USER_CODE_ALPHABET,
+} from './device-user-code.js'
 export type { ClientRegistrationEndpoint, DynamicRegistrationOptions } from './dynamic-client-registration.js'
+export type {
+  DeviceAuthorizationEndpoint,
+  DeviceAuthorizationOptions,
+  DeviceAuthorizationUserDecision,
+  PendingDeviceAuthorization,
+} from './endpoints/device-authorization.js'
 export { DEFAULT_PREFIX, type EndpointPaths, endpointPaths } from './endpoints/paths.js'
 export { OAuthError, type OAuthErrorOptions, StorageError } from './errors.js'
 export type { IssueAuthorizationCodeInput } from './grants/authorization-code.js'
@@ -47,7 +59,6 @@ export {
   type AuthorizationHookContext,
   type OAuth2PluginOptions,
   oauth2Plugin,
-  toOAuthError,
 } from './http/plugin.js'
 export {
   type BearerGuardOptions,
@@ -59,6 +70,7 @@ export {
   type ResourceChallenge,
   resourceMetadataChallenge,
 } from './http/protected-resource.js'
+export { oauthErrorHandler } from './http/responses.js'
 export {
   AuthorizationRedirectResponse,
   AuthorizationRequestQuery,
@@ -69,7 +81,7 @@ export {
 } from './http/route-schemas.js'
 export type { RequestCredentials, RequestParameters } from './request-parameters.js'
 export { RESOURCE_SEPARATOR, type ResourcePolicy } from './resource-indicators.js'
-export { PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
+export { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
 export {
   CLIENT_SECRET_HASH_COST,
   generateClientSecret,
@@ -95,6 +107,11 @@ export type {
   ConsentRecord,
   ConsentStore,
   ConsumeCodeResult,
+  DeviceAuthorizationDecision,
+  DeviceAuthorizationStatus,
+  DeviceCodePollResult,
+  DeviceCodeRecord,
+  DeviceCodeStore,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   RefreshTokenStore,
@@ -110,6 +127,7 @@ export type {
   SigningKeyRetirement,
   SigningKeyStore,
   Store,
+  UsedJwtIdStore,
   UserRecord,
   UserStore,
 } from './store/types.js'

@@ -2,16 +2,21 @@ import { stored } from './errors.js'
 import type { ServerContext } from './server-context.js'
 import type { SigningKeyRecord } from './store/types.js'
 
-/** Deletes expired codes, refresh tokens, sessions and revoked-token entries; answers how many. */
+/**
+ * Deletes expired codes, refresh tokens, sessions, revoked-token entries and used JWT IDs; answers how
+ * many.
+ */
 export function purgeExpired(context: Pick<ServerContext, 'store' | 'now'>): Promise<number> {
   const { store } = context
   const t = context.now()
   return stored(async () => {
     const counts = await Promise.all([
       store.authorizationCodes.deleteExpired(t),
+      store.deviceCodes.deleteExpired(t),
       store.refreshTokens.deleteExpired(t),
       store.sessions.deleteExpired(t),
       store.revokedAccessTokens.deleteExpired(t),
+      store.usedJwtIds.deleteExpired(t),
     ])
     return counts.reduce((a, b) => a + b, 0)
   })

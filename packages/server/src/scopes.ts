@@ -1,47 +1,15 @@
+import { PIPESHUB_SCOPE_CATALOGUE, SCOPE_PATTERN, SCOPE_TOKEN_PATTERN } from '@pipeshub/models'
 import { OAuthError } from './errors.js'
 
-/** PipesHub's scope catalogue (backend module `oauth_provider`). */
-export const PIPESHUB_SCOPES: readonly string[] = [
-  'org:read',
-  'org:write',
-  'org:admin',
-  'user:read',
-  'user:write',
-  'user:invite',
-  'user:delete',
-  'usergroup:read',
-  'usergroup:write',
-  'team:read',
-  'team:write',
-  'kb:read',
-  'kb:write',
-  'kb:delete',
-  'kb:upload',
-  'semantic:read',
-  'semantic:write',
-  'semantic:delete',
-  'conversation:read',
-  'conversation:write',
-  'conversation:chat',
-  'agent:read',
-  'agent:write',
-  'agent:execute',
-  'skill:read',
-  'skill:write',
-  'connector:read',
-  'connector:write',
-  'connector:sync',
-  'connector:delete',
-  'config:read',
-  'config:write',
-  'crawl:read',
-  'crawl:write',
-  'crawl:delete',
-  'openid',
-  'profile',
-  'email',
-  'offline_access',
-]
+/** PipesHub's scope catalogue (backend module `oauth_provider`), by name, from `@pipeshub/models`. */
+export const PIPESHUB_SCOPES: readonly string[] = Object.freeze(
+  PIPESHUB_SCOPE_CATALOGUE.map((entry) => entry.name),
+)
+
+/** PipesHub's scopes only an administrator of the organisation may grant or hold. */
+export const ADMIN_ONLY_SCOPES: readonly string[] = Object.freeze(
+  PIPESHUB_SCOPE_CATALOGUE.filter((entry) => entry.adminOnly).map((entry) => entry.name),
+)
 
 /** Scopes that only make sense with an end-user; `client_credentials` drops them. */
 export const USER_ONLY_SCOPES: readonly string[] = ['openid', 'profile', 'email', 'offline_access']
@@ -49,9 +17,9 @@ export const USER_ONLY_SCOPES: readonly string[] = ['openid', 'profile', 'email'
 /** Longest scope parameter accepted, in characters; longer ones answer `invalid_scope`. */
 export const MAX_SCOPE_LENGTH = 4096
 
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+const SCOPE_TOKEN = new RegExp(SCOPE_TOKEN_PATTERN)
 /** RFC 6749 section 3.3: `scope = scope-token *( SP scope-token )`, one space between tokens, none around. */
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/
+const SCOPE = new RegExp(SCOPE_PATTERN)
 
 /**
  * Parses a `scope` request parameter (RFC 6749 section 3.3) into distinct scope tokens, refusing anything

@@ -1,3 +1,4 @@
+import { invalidTokenError } from './bearer.js'
 import {
   type AuthenticatedClient,
   authenticateClient,
@@ -7,12 +8,13 @@ import {
 import { OAuthError, storageFailure, stored } from './errors.js'
 import { param, type RequestCredentials, type RequestParameters } from './request-parameters.js'
 import { createResourcePolicies, type ResourcePolicies, type ResourcePolicy } from './resource-indicators.js'
-import { PIPESHUB_SCOPES } from './scopes.js'
+import { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES } from './scopes.js'
 import { createSecretVerifier } from './secrets.js'
 import type { SecurityEvent, SecurityEventListener } from './security-events.js'
 import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
-import type { ClientRecord, SigningAlgorithm, Store } from './store/types.js'
+import type { ClientRecord, SigningAlgorithm, Store, UserRecord } from './store/types.js'
 import { type IssuedAccessTokenClaims, verifyAccessToken } from './tokens.js'
+import { isUserDisabled } from './user-status.js'
 
 /** When a refresh token is issued with a user's grant. */
 export type RefreshTokenPolicy = 'offline_access' | 'always' | 'never'
@@ -26,6 +28,10 @@ export interface ServerSettings {
   /** Signing algorithm of access tokens. */
   readonly alg: SigningAlgorithm
   readonly authorizationCodeLifetime: number
+  /** RFC 8628: lifetime of a device code and its user code, seconds. */
+  readonly deviceCodeLifetime: number
+  /** RFC 8628 §3.2 `interval`: seconds a device waits between polls. */
+  readonly devicePollingInterval: number
   readonly refreshTokenPolicy: RefreshTokenPolicy
   readonly refreshTokenReuseInterval: number
   readonly introspectionClients: ReadonlySet<string>
@@ -58,6 +64,10 @@ export interface ServerContext {
    * `audiences`: its `aud` must hold one of them (default: the server's own audience).
    */
   verifyAccessToken(token: string, audiences?: string | readonly string[]): Promise<IssuedAccessTokenClaims>
+  /** Whether the end-user `subject` is an administrator of the organisation (`isAdministrator` option). */
+  isAdministrator(subject: string): Promise<boolean>
+  /** The scopes of `scope` the end-user `subject` may not grant: the admin-only ones, unless an administrator. */
+  refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
 }
 
 /** The options `createServerContext` reads (the server's options, see `AuthorizationServerOptions`). */
@@ -70,6 +80,8 @@ export interface ServerContextOptions {
   accessTokenLifetime?: number | undefined
   refreshTokenLifetime?: number | undefined
   authorizationCodeLifetime?: number | undefined
+  deviceCodeLifetime?: number | undefined
+  devicePollingInterval?: number | undefined
   signingAlgorithm?: SigningAlgorithm | undefined
   keyPublicationDelay?: number | undefined
   refreshTokenReuseInterval?: number | undefined
@@ -77,6 +89,7 @@ export interface ServerContextOptions {
   introspectionClients?: readonly string[] | undefined
   requireState?: boolean | undefined
   onSecurityEvent?: SecurityEventListener | undefined
+  isAdministrator?: ((user: UserRecord) => boolean | Promise<boolean>) | undefined
   now?: (() => number) | undefined
 }
 
@@ -94,6 +107,14 @@ export function createServerContext(options: ServerContextOptions): ServerContex
   if (!Number.isInteger(reuseInterval) || reuseInterval < 0 || reuseInterval > 300) {
     throw new RangeError('refreshTokenReuseInterval must be an integer from 0 to 300 seconds')
   }
+  const deviceCodeLifetime = options.deviceCodeLifetime ?? 600
+  if (!Number.isInteger(deviceCodeLifetime) || deviceCodeLifetime < 60 || deviceCodeLifetime > 3600) {
+    throw new RangeError('deviceCodeLifetime must be an integer from 60 to 3600 seconds')
+  }
+  const devicePollingInterval = options.devicePollingInterval ?? 5
+  if (!Number.isInteger(devicePollingInterval) || devicePollingInterval < 1 || devicePollingInterval > 60) {
+    throw new RangeError('devicePollingInterval must be an integer from 1 to 60 seconds')
+  }
   const signingKeys = createSigningKeyManager({
     store,
     alg,
@@ -107,6 +128,8 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     everyAudience: [audience, ...resourcePolicies.resources],
     alg,
     authorizationCodeLifetime: options.authorizationCodeLifetime ?? 600,
+    deviceCodeLifetime,
+    devicePollingInterval,
     refreshTokenPolicy: options.refreshTokenPolicy ?? 'offline_access',
     refreshTokenReuseInterval: reuseInterval,
     introspectionClients: new Set(options.introspectionClients ?? []),
@@ -123,6 +146,12 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     }
   }
   const verifySecretCached = createSecretVerifier()
+  const isAdministrator = async (subject: string) => {
+    const decide = options.isAdministrator
+    if (decide === undefined) return false
+    const user = await stored(() => store.users.get(subject))
+    return user !== undefined && (await decide(user)) === true
+  }
 
   return {
     issuer,
@@ -134,6 +163,11 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     signingKeys,
     settings,
     emit,
+    isAdministrator,
+    async refusedScopes(subject, scope) {
+      const adminOnly = scope.filter((token) => ADMIN_ONLY_SCOPES.includes(token))
+      return adminOnly.length === 0 || (await isAdministrator(subject)) ? [] : adminOnly
+    },
 
     async authenticate(params, credentials) {
       const input: ClientCredentialsInput = {
@@ -156,27 +190,23 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     },
 
     async verifyAccessToken(token, audiences = audience) {
-      const claims = await verifyAccessToken(signingKeys, token, {
-        issuer,
-        audience: audiences,
-        now: now(),
-        alg,
-      }).catch((error) => {
-        throw storageFailure(error)
-      })
+      const claims = await stored(() =>
+        verifyAccessToken(signingKeys, token, { issuer, audience: audiences, now: now(), alg }),
+      )
       if (await stored(() => store.revokedAccessTokens.isRevoked(claims.jti))) {
-        throw new OAuthError('invalid_token', 'the access token was revoked', {
-          status: 401,
-          wwwAuthenticate: 'Bearer error="invalid_token", error_description="the access token was revoked"',
-        })
+        throw invalidTokenError('the access token was revoked')
       }
       // A disabled client's tokens stop being active (RFC 7662 §2.2) without being revoked one by one.
       const owner = await stored(() => store.clients.get(claims.client_id))
       if (owner && owner.disabledAt !== null) {
-        throw new OAuthError('invalid_token', 'the client of the access token is disabled', {
+        throw invalidTokenError('the client of the access token is disabled')
+      }
+      // So do a disabled end-user's (a client_credentials token's `sub` is its client: no user).
+      if (claims.sub !== claims.client_id && (await isUserDisabled(store, claims.sub))) {
+        throw new OAuthError('invalid_token', 'the user of the access token is disabled', {
           status: 401,
           wwwAuthenticate:
-            'Bearer error="invalid_token", error_description="the client of the access token is disabled"',
+            'Bearer error="invalid_token", error_description="the user of the access token is disabled"',
         })
       }
       return claims

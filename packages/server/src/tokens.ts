@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { AccessTokenClaimsWire, IdTokenClaimsWire } from '@pipeshub/models'
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose'
+import { invalidTokenError } from './bearer.js'
 import { OAuthError } from './errors.js'
 import type { SigningKeyManager } from './signing-keys.js'
 import type { SigningAlgorithm } from './store/types.js'
@@ -74,22 +75,17 @@ export async function verifyAccessToken(
   token: string,
   expected: { issuer: string; audience: string | readonly string[]; now: number; alg: SigningAlgorithm },
 ): Promise<IssuedAccessTokenClaims> {
-  const invalid = (description: string, cause?: unknown) =>
-    new OAuthError('invalid_token', description, {
-      status: 401,
-      wwwAuthenticate: `Bearer error="invalid_token", error_description="${description}"`,
-      cause,
-    })
-  if (!looksLikeJwt(token)) throw invalid('the access token is malformed')
+  if (!looksLikeJwt(token)) throw invalidTokenError('the access token is malformed')
   let kid: string | undefined
   try {
     kid = decodeProtectedHeader(token).kid
   } catch (error) {
-    throw invalid('the access token is malformed', error)
+    throw invalidTokenError('the access token is malformed', error)
   }
-  if (typeof kid !== 'string') throw invalid('the access token names no key')
+  if (typeof kid !== 'string') throw invalidTokenError('the access token names no key')
   const key = await keys.verificationKey(kid)
-  if (!key || key.alg !== expected.alg) throw invalid('the access token was signed by an unknown key')
+  if (!key || key.alg !== expected.alg)
+    throw invalidTokenError('the access token was signed by an unknown key')
   try {
     const { payload } = await jwtVerify(token, key.key, {
       algorithms: [key.alg],
@@ -104,12 +100,12 @@ export async function verifyAccessToken(
       typeof payload.jti !== 'string' ||
       typeof payload.sub !== 'string'
     ) {
-      throw invalid('the access token lacks required claims')
+      throw invalidTokenError('the access token lacks required claims')
     }
     return payload as unknown as IssuedAccessTokenClaims
   } catch (error) {
     if (error instanceof OAuthError) throw error
-    if (error instanceof errors.JWTExpired) throw invalid('the access token expired', error)
-    throw invalid('the access token is invalid', error)
+    if (error instanceof errors.JWTExpired) throw invalidTokenError('the access token expired', error)
+    throw invalidTokenError('the access token is invalid', error)
   }
 }

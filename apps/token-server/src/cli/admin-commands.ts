@@ -25,7 +25,8 @@ export function userView(user: UserRecord) {
     name: user.name,
     email: user.email,
     email_verified: user.emailVerified,
-    can_sign_in: user.passwordHash !== null,
+    status: user.disabledAt == null ? 'active' : 'disabled',
+    can_sign_in: user.passwordHash !== null && user.disabledAt == null,
     created_at: new Date(user.createdAt * 1000).toISOString(),
   }
 }

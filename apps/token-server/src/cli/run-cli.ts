@@ -51,6 +51,9 @@ Commands:
   users list [--json]             List end-users
   users set-password <username> --password-stdin
                                   Replace a user's password (read from standard input)
+  users disable <username>        Disable an end-user: they cannot sign in, their refresh tokens and
+                                  codes fail (invalid_grant), their access tokens stop being active
+  users enable <username>         Enable a disabled end-user again
   users delete <username>         Delete an end-user
   consents list <username> [--json]
                                   The consents a user gave, per client
@@ -181,6 +184,26 @@ async function clientsSetDisabled(
     if (!known) throw new Error(`no client ${clientId}`)
   })
   io.stdout(`client ${clientId} ${disabled ? 'disabled' : 'enabled'}`)
+}
+
+async function usersSetDisabled(
+  config: TokenServerConfig,
+  username: string,
+  disabled: boolean,
+  io: CliIo,
+): Promise<void> {
+  await withStore(config, async (store) => {
+    const user = await store.users.findByUsername(username)
+    if (user === undefined) throw new Error(`no user ${username}`)
+    const server = createAuthorizationServer({
+      issuer: issuerFor(config),
+      store,
+      onSecurityEvent: securityEvents(io),
+    })
+    const known = disabled ? await server.disableUser(user.subject) : await server.enableUser(user.subject)
+    if (!known) throw new Error(`no user ${username}`)
+  })
+  io.stdout(`user ${username} ${disabled ? 'disabled' : 'enabled'}`)
 }
 
 async function clientsRotateSecret(config: TokenServerConfig, clientId: string, io: CliIo): Promise<void> {
@@ -349,7 +372,11 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         const users = await withStore(config, listUsers)
         if (values.json) printJson(io, users)
         else if (users.length === 0) io.stdout('No users.')
-        else for (const user of users) io.stdout(`${user.username}  ${user.subject}  ${user.email ?? ''}`)
+        else {
+          for (const user of users) {
+            io.stdout(`${user.username}  ${user.subject}  ${user.status.padEnd(8)}  ${user.email ?? ''}`)
+          }
+        }
         break
       }
       case 'users set-password': {
@@ -359,6 +386,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         io.stdout(`password of ${username} replaced`)
         break
       }
+      case 'users disable':
+        await usersSetDisabled(config, requireArgument(argument, '<username>'), true, io)
+        break
+      case 'users enable':
+        await usersSetDisabled(config, requireArgument(argument, '<username>'), false, io)
+        break
       case 'users delete': {
         const username = requireArgument(argument, '<username>')
         await withStore(config, (store) => deleteUser(store, username))

@@ -6,6 +6,7 @@ import {
   ACCOUNT,
   CONFIDENTIAL_CLIENT,
   POST_LOGOUT_REDIRECT_URI,
+  PRIVATE_KEY_JWT_CLIENT,
   REDIRECT_URI,
   type RunningOidcProvider,
   startOidcProvider,
@@ -94,5 +95,48 @@ describe('the README examples against node-oidc-provider', () => {
     expect(new URL(visit.location ?? '').searchParams.get('state')).toBe(
       new URL(redirected ?? '').searchParams.get('state'),
     )
+  })
+
+  /** The user's browser: goes to the authorization URL, signs in, consents, and hands back the callback. */
+  const sendUserTo = async (url: URL) =>
+    (await new UserAgent(REDIRECT_URI).authorize(url, { login: ACCOUNT.sub, consent: 'allow' })).callback
+
+  it('Pushed authorization requests (RFC 9126): the code flow through a request_uri, private_key_jwt', async () => {
+    const client = await pipeshubClient.OAuthClient.fromIssuer(op.issuer, {
+      clientId: PRIVATE_KEY_JWT_CLIENT.clientId,
+      privateKeyJwt: { key: op.privateKeyJwtKey, keyId: PRIVATE_KEY_JWT_CLIENT.keyId },
+    })
+    const block = exampleAfter('## Pushed authorization requests (RFC 9126)').replace(
+      'https://app.example.com/callback',
+      REDIRECT_URI,
+    )
+    let tokens: pipeshubClient.TokenResponse | undefined
+    await run(`${block}\nreport(tokens)`, { client, sendUserTo, report: (t: typeof tokens) => (tokens = t) })
+    expect(tokens).toMatchObject({ tokenType: 'Bearer', scope: 'openid profile offline_access' })
+    expect(tokens?.idTokenClaims).toMatchObject({ sub: ACCOUNT.sub })
+  })
+
+  it('Client authentication with a private key (private_key_jwt, RFC 7523): client credentials', async () => {
+    let accessToken: string | undefined
+    await run(
+      `${exampleAfter('## Client authentication with a private key (`private_key_jwt`, RFC 7523)')}\nreport(accessToken)`,
+      {
+        issuer: op.issuer,
+        privateKey: op.privateKeyJwtKey,
+        report: (token: string) => (accessToken = token),
+      },
+    )
+    expect(accessToken).toEqual(expect.any(String))
+  })
+
+  it('Sender-constrained tokens (DPoP, RFC 9449): DPoP tokens, userinfo, refresh and a resource request with proofs', async () => {
+    const printed: string[] = []
+    const console = { log: (...values: unknown[]) => printed.push(values.join(' ')) }
+    const block = exampleAfter('## Sender-constrained tokens (DPoP, RFC 9449)').replace(
+      'https://api.example.com/items',
+      `${op.issuer}/me`,
+    )
+    await run(block, { issuer: op.issuer, redirectUri: REDIRECT_URI, sendUserTo, console })
+    expect(printed).toEqual(['DPoP', `${ACCOUNT.sub} 200`])
   })
 })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { exportJWK, generateKeyPair } from 'jose'
+import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import Provider, {
   type ClientMetadata,
   type Configuration,
@@ -38,6 +38,14 @@ export const SERVICE_CLIENT = {
   clientSecret: randomBytes(24).toString('base64url'),
   clientAuthentication: 'client_secret_post',
 } as const
+/**
+ * A client that authenticates with private_key_jwt (RFC 7523 §2.2) and must push its authorization
+ * requests (RFC 9126 §6); its ES256 key pair is made at start (`RunningOidcProvider.privateKeyJwtKey`).
+ */
+export const PRIVATE_KEY_JWT_CLIENT = { clientId: 'private-key-jwt', keyId: 'pkjwt-1' } as const
+/** A public client whose access tokens are always DPoP-bound (RFC 9449 §5.2 `dpop_bound_access_tokens`). */
+export const DPOP_CLIENT = { clientId: 'dpop-spa' } as const
+
 /** Where the confidential client's browser lands after logout (registered `post_logout_redirect_uris`). */
 export const POST_LOGOUT_REDIRECT_URI = 'http://127.0.0.1/signed-out'
 
@@ -79,6 +87,8 @@ export const ALGORITHM_CLIENTS = (['ES256', 'PS256', 'Ed25519'] as const).map((a
 export interface RunningOidcProvider {
   readonly issuer: string
   readonly provider: Provider
+  /** The private key of `PRIVATE_KEY_JWT_CLIENT`, whose public JWK the provider has registered. */
+  readonly privateKeyJwtKey: CryptoKey
   /** `server_error`s node-oidc-provider reported (a test expects none). */
   readonly serverErrors: readonly Error[]
   /** How many `slow_down` answers the polling guard gave. */
@@ -101,9 +111,30 @@ async function signingKeys() {
   return keys
 }
 
-function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configuration {
+function configuration(keys: Awaited<ReturnType<typeof signingKeys>>, clientJwk: JWK): Configuration {
   return {
     clients: [
+      {
+        client_id: PRIVATE_KEY_JWT_CLIENT.clientId,
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'ES256',
+        jwks: { keys: [{ ...clientJwk, kid: PRIVATE_KEY_JWT_CLIENT.keyId, use: 'sig', alg: 'ES256' }] },
+        require_pushed_authorization_requests: true,
+        redirect_uris: [REDIRECT_URI],
+        response_types: ['code'],
+        grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+        scope: 'openid profile offline_access api:read',
+      },
+      {
+        client_id: DPOP_CLIENT.clientId,
+        token_endpoint_auth_method: 'none',
+        dpop_bound_access_tokens: true,
+        redirect_uris: [REDIRECT_URI],
+        response_types: ['code'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        id_token_signed_response_alg: 'ES256',
+        scope: 'openid profile offline_access',
+      },
       {
         client_id: CONFIDENTIAL_CLIENT.clientId,
         client_secret: CONFIDENTIAL_CLIENT.clientSecret,
@@ -191,6 +222,9 @@ function configuration(keys: Awaited<ReturnType<typeof signingKeys>>): Configura
         },
       },
       userinfo: { enabled: true },
+      // RFC 9449 §8: a nonce in every proof, so every DPoP exchange first meets use_dpop_nonce.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
+      pushedAuthorizationRequests: { enabled: true },
       deviceFlow: { enabled: true },
       rpInitiatedLogout: { enabled: true },
     },
@@ -355,7 +389,11 @@ export async function startOidcProvider(): Promise<RunningOidcProvider> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   const issuer = `http://127.0.0.1:${port}`
-  const provider = new Provider(issuer, configuration(await signingKeys()))
+  const clientKey = await generateKeyPair('ES256')
+  const provider = new Provider(
+    issuer,
+    configuration(await signingKeys(), await exportJWK(clientKey.publicKey)),
+  )
   registerTokenExchange(provider)
   const serverErrors: Error[] = []
   provider.on('server_error', (_ctx: unknown, error: Error) => serverErrors.push(error))
@@ -387,6 +425,7 @@ export async function startOidcProvider(): Promise<RunningOidcProvider> {
   return {
     issuer,
     provider,
+    privateKeyJwtKey: clientKey.privateKey,
     serverErrors,
     slowDowns: () => slowDowns,
     async close() {

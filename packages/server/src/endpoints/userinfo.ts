@@ -1,9 +1,12 @@
 import { userInfoResponseCodec } from '@pipeshub/models'
+import { bearerChallenge, bearerToken } from '../bearer.js'
 import { OAuthError, stored } from '../errors.js'
 import type { ServerContext } from '../server-context.js'
 
 /** OIDC UserInfo (OIDC Core §5.3) for a `Bearer` access token carrying `openid`. */
 export type UserInfoEndpoint = (authorization: string | undefined) => Promise<Record<string, unknown>>
+
+const REALM = 'pipeshub'
 
 export function createUserInfoEndpoint(context: ServerContext): UserInfoEndpoint {
   const { store } = context
@@ -13,30 +16,30 @@ export function createUserInfoEndpoint(context: ServerContext): UserInfoEndpoint
     if (authorization === undefined || !/^Bearer(?: |$)/i.test(authorization)) {
       throw new OAuthError('invalid_request', 'a Bearer access token is required', {
         status: 401,
-        wwwAuthenticate: 'Bearer realm="pipeshub"',
+        wwwAuthenticate: bearerChallenge({ realm: REALM }),
         challengeOnly: true,
       })
     }
-    const match = /^Bearer[ ]+([\x21-\x7E]+)[ ]*$/i.exec(authorization)
-    if (!match?.[1]) {
+    const token = bearerToken(authorization)
+    if (token === undefined) {
       throw new OAuthError('invalid_token', 'the Bearer access token is malformed', {
         status: 401,
-        wwwAuthenticate: 'Bearer realm="pipeshub", error="invalid_token"',
+        wwwAuthenticate: bearerChallenge({ realm: REALM, error: 'invalid_token' }),
       })
     }
-    const claims = await context.verifyAccessToken(match[1])
+    const claims = await context.verifyAccessToken(token)
     const granted = claims.scope.split(' ')
     if (!granted.includes('openid')) {
       throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope', {
         status: 403,
-        wwwAuthenticate: 'Bearer error="insufficient_scope", scope="openid"',
+        wwwAuthenticate: bearerChallenge({ error: 'insufficient_scope', scope: 'openid' }),
       })
     }
     const user = await stored(() => store.users.get(claims.sub))
     if (!user) {
       throw new OAuthError('invalid_token', 'the end-user no longer exists', {
         status: 401,
-        wwwAuthenticate: 'Bearer error="invalid_token"',
+        wwwAuthenticate: bearerChallenge({ error: 'invalid_token' }),
       })
     }
     // `user_id` always: PipesHub's SDK requires it (the same value as `sub`).

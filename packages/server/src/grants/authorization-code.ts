@@ -7,9 +7,8 @@ import { param, required } from '../request-parameters.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { AuthorizationCodeRecord } from '../store/types.js'
-import { newJti } from '../tokens.js'
+import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
-import { revokeIssuedTokens } from './issued-token-revocation.js'
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): a code issued by `issueAuthorizationCode` for tokens. */
 export const authorizationCodeGrant: Grant<'authorization_code'> = {
@@ -20,21 +19,14 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       ? new OAuthError('invalid_redirect_uri', 'authorization_code needs at least one redirect URI')
       : undefined,
   create(context) {
-    const { store, now, resourcePolicies, settings, tokens, emit } = context
+    const { store, now, resourcePolicies, tokens, emit } = context
     const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
 
+    // PipesHub's rule, stricter than RFC 6749 section 4.1.2 (revoke what the code issued): a replayed
+    // code means the code leaked, and whoever holds it may have redeemed it under another grant of
+    // the same user and client too; so every live token of that user at that client goes.
     const reused = async (code: AuthorizationCodeRecord, clientId: string, t: number) => {
-      await stored(() =>
-        revokeIssuedTokens(
-          store,
-          {
-            accessTokenJti: code.issuedAccessTokenJti,
-            accessTokenExpiresAt: code.issuedAccessTokenExpiresAt,
-            familyId: code.issuedFamilyId,
-          },
-          t,
-        ),
-      )
+      await stored(() => store.grants.revoke({ clientId: code.clientId, subject: code.subject }, t))
       emit({ type: 'authorization_code_reuse_detected', clientId })
       return invalidGrant('the authorization code was already used')
     }
@@ -55,6 +47,8 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
         throw invalidGrant('the authorization code is invalid')
       if (record.consumedAt !== null) throw await reused(record, client.clientId, t)
       if (record.expiresAt <= t) throw invalidGrant('the authorization code expired')
+      if (await isUserDisabled(store, record.subject))
+        throw invalidGrant('the user of the authorization code is disabled')
       if (record.redirectUri !== redirectUri)
         throw invalidGrant('redirect_uri does not match the authorization request')
       if (record.codeChallenge === null) {
@@ -68,39 +62,28 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       }
       // RFC 8707 section 2.2: the token may be for some of the authorized resources, never for others.
       const resources = resourcePolicies.narrow(record.resources, requestedResources)
-      const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
-      const jti = newJti()
       const familyId = randomUUID()
-      const scope = record.scope
+      const { scope, subject, authTime } = record
       // Sign before the atomic step, so nothing can fail between consuming the code and answering.
-      const { accessToken, idToken } = await tokens.sign({
-        client,
-        subject: record.subject,
-        scope,
-        jti,
-        iat: t,
-        exp: t + lifetime,
-        authTime: record.authTime,
-        idToken: scope.includes('openid') ? { nonce: record.nonce, authTime: record.authTime } : undefined,
-        resources,
-      })
+      const user = { authTime, nonce: record.nonce }
+      const signed = await tokens.sign({ client, subject, scope, resources, issuedAt: t, user })
       const { refreshToken, record: refreshTokenRecord } = tokens.refreshToken(
         client,
-        { familyId, subject: record.subject, scope, authTime: record.authTime },
-        { jti, expiresAt: t + lifetime },
+        { familyId, subject, scope, authTime },
+        signed,
         t,
       )
       const consumed = await stored(() =>
         store.authorizationCodes.consume(codeHash, t, {
-          accessTokenJti: jti,
-          accessTokenExpiresAt: t + lifetime,
+          accessTokenJti: signed.jti,
+          accessTokenExpiresAt: signed.expiresAt,
           familyId,
           refreshToken: refreshTokenRecord,
         }),
       )
       if (consumed.outcome === 'not_found') throw invalidGrant('the authorization code is invalid')
       if (consumed.outcome === 'already_consumed') throw await reused(consumed.code, client.clientId, t)
-      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken)
+      return tokens.response(signed, scope, refreshToken)
     }
   },
 }
@@ -132,6 +115,14 @@ export async function issueAuthorizationCode(
     throw new OAuthError('invalid_scope', 'no scope is granted: deny the request instead')
   for (const s of scope) {
     if (!request.scope.includes(s)) throw new OAuthError('invalid_scope', `scope ${s} was not requested`)
+  }
+  const refused = await context.refusedScopes(input.subject, scope)
+  if (refused.length > 0) {
+    throw new OAuthError(
+      'access_denied',
+      `scope ${refused.join(' ')} may be granted by an administrator of the organisation only`,
+      { status: 403 },
+    )
   }
   if (input.code !== undefined && input.code.length < 16) {
     throw new OAuthError('invalid_request', 'a fixed authorization code needs at least 16 characters')

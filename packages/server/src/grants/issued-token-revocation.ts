@@ -8,7 +8,7 @@ export interface IssuedTokens {
 }
 
 /**
- * Revokes what a grant issued (a reused authorization code, a reused refresh token, RFC 7009
+ * Revokes what a grant issued (a reused refresh token, RFC 7009
  * revocation of a refresh token): its access token, its refresh-token family and every access token
  * issued with a member of that family (RFC 9700 §4.14.2). Store failures propagate.
  */

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { errorResponseCodec } from '@pipeshub/models'
+import { MALFORMED_TOKEN_REQUESTS } from '@pipeshub/test-support/malformed-http'
 import { type RawResponse, rawHttp } from '@pipeshub/test-support/raw-http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../store/memory.js'
@@ -47,22 +48,7 @@ describe('what Fastify and Node answer before any route runs is OAuth-shaped', (
     }
   })
 
-  const clientErrors: Array<[string, string]> = [
-    [
-      'a 20 KB Authorization header',
-      `POST /api/v1/oauth2/token HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${'a'.repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`,
-    ],
-    [
-      'a Content-Length that is not a number',
-      'POST /api/v1/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: abc\r\n\r\ngrant_type=x',
-    ],
-    [
-      'a body longer than its Content-Length',
-      'POST /api/v1/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\ngrant_type=client_credentials',
-    ],
-    ['a request line that is not HTTP', 'HELLO\r\n\r\n'],
-  ]
-  for (const [name, request] of clientErrors) {
+  for (const [name, request] of MALFORMED_TOKEN_REQUESTS) {
     it(`answers invalid_request 400 for ${name}`, async () => {
       const { port } = await listening()
       const responses: RawResponse[] = await rawHttp(port, request)

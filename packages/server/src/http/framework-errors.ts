@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import { errorResponseCodec } from '@pipeshub/models'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { JSON_CONTENT_TYPE, NO_STORE_HEADERS } from './responses.js'
 
 /**
  * Handlers for what Fastify and Node answer before any route or plugin runs: a URL that does not decode
@@ -15,8 +16,6 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
  *
  * Every answer is `invalid_request` with `Cache-Control: no-store`; status 400, 404 for unknown paths.
  */
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
-
 function errorBody(description: string): string {
   return JSON.stringify(
     errorResponseCodec.encode({ error: 'invalid_request', errorDescription: description }),
@@ -33,11 +32,7 @@ export function oauthFrameworkErrors(
     error.code === 'FST_ERR_BAD_URL'
       ? 'the request path contains a malformed percent-encoding'
       : 'the request could not be routed'
-  return reply
-    .code(400)
-    .headers(NO_STORE)
-    .type('application/json; charset=utf-8')
-    .send(errorBody(description))
+  return reply.code(400).headers(NO_STORE_HEADERS).type(JSON_CONTENT_TYPE).send(errorBody(description))
 }
 
 /**
@@ -56,7 +51,7 @@ export function oauthClientErrorHandler(error: Error & { code?: string }, socket
     const body = errorBody(description)
     socket.write(
       'HTTP/1.1 400 Bad Request\r\n' +
-        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Type: ${JSON_CONTENT_TYPE}\r\n` +
         'Cache-Control: no-store\r\n' +
         'Pragma: no-cache\r\n' +
         'Connection: close\r\n' +
@@ -68,9 +63,5 @@ export function oauthClientErrorHandler(error: Error & { code?: string }, socket
 
 /** A root not-found handler (`app.setNotFoundHandler(oauthNotFoundHandler)`): 404 `invalid_request`. */
 export function oauthNotFoundHandler(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return reply
-    .code(404)
-    .headers(NO_STORE)
-    .type('application/json; charset=utf-8')
-    .send(errorBody('unknown endpoint'))
+  return reply.code(404).headers(NO_STORE_HEADERS).type(JSON_CONTENT_TYPE).send(errorBody('unknown endpoint'))
 }

@@ -1,19 +1,28 @@
 import {
   authorizationServerMetadataCodec,
+  deviceAuthorizationResponseCodec,
   encodeTokenResponse,
-  errorResponseCodec,
   introspectionResponseCodec,
   jsonWebKeySetCodec,
   userInfoResponseCodec,
 } from '@pipeshub/models'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
 import type { AuthorizationRequest } from '../authorization-request.js'
 import { AuthorizationRequestError } from '../authorization-request.js'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { OAuthError } from '../errors.js'
 import { registerOAuthCors } from './cors.js'
+import { oauthAppRoutes } from './oauth-app-routes.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
 import { registrationRoutes } from './registration-routes.js'
+import {
+  authorizationHeader,
+  JSON_CONTENT_TYPE,
+  NO_STORE_HEADERS,
+  oauthErrorHandler,
+  requestCredentials,
+  sendOAuthError,
+} from './responses.js'
 
 /** What the host application's login/consent hook receives for a valid authorization request. */
 export interface AuthorizationHookContext {
@@ -42,43 +51,13 @@ export interface OAuth2PluginOptions {
    * answers CORS itself.
    */
   cors?: boolean
+  /**
+   * Mount PipesHub's OAuth app management API under `paths.oauthClients` (default false): the scope
+   * catalogue, and the administrators' operations on apps.
+   */
+  appManagement?: boolean
   /** Largest accepted request body in bytes (default 16 KiB); larger ones answer `invalid_request` (400). */
   bodyLimit?: number
-}
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
-
-function sendError(reply: FastifyReply, error: OAuthError): FastifyReply {
-  if (error.wwwAuthenticate !== undefined) reply.header('www-authenticate', error.wwwAuthenticate)
-  if (error.status === 503) reply.header('retry-after', '1')
-  if (error.challengeOnly) return reply.code(error.status).send()
-  const body = errorResponseCodec.encode({ error: error.error, errorDescription: error.errorDescription })
-  return reply.code(error.status).type('application/json; charset=utf-8').send(body)
-}
-
-/** Turns anything thrown in the plugin's scope into an RFC 6749 §5.2 error; never a 500, never a stack. */
-export function toOAuthError(error: unknown): OAuthError {
-  if (error instanceof OAuthError) return error
-  const fastifyError = error as Partial<FastifyError>
-  switch (fastifyError.code) {
-    // RFC 6749 section 5.2: invalid_request is a 400, whatever HTTP would call the cause.
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new OAuthError('invalid_request', 'the request body is too large')
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new OAuthError('invalid_request', 'unsupported content type')
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new OAuthError('invalid_request', 'the request body does not match its Content-Length')
-    default:
-      break
-  }
-  const status = fastifyError.statusCode
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new OAuthError('invalid_request', 'the request is malformed')
-  }
-  return new OAuthError('temporarily_unavailable', 'the request could not be completed, retry later', {
-    status: 503,
-    cause: error,
-  })
 }
 
 /**
@@ -121,14 +100,9 @@ function queryParameters(request: FastifyRequest): ParameterMap {
   return params
 }
 
-function authorizationHeader(request: FastifyRequest): string | undefined {
-  const value = request.headers.authorization
-  return value === undefined || value === '' ? undefined : value
-}
-
 /**
  * The Fastify plugin mounting PipesHub's OAuth routes of one `AuthorizationServer`: token, authorize,
- * revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
+ * device authorization, revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
  * parsers and error handlers stay inside its own scope and leave the host application's alone.
  */
 export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2PluginOptions): Promise<void> {
@@ -172,19 +146,14 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     )
   })
 
-  fastify.setErrorHandler((error, request, reply) => {
-    const oauthError = toOAuthError(error)
-    if (oauthError.status >= 500) request.log.error({ err: error }, 'oauth2 request failed')
-    reply.headers(NO_STORE)
-    return sendError(reply, oauthError)
-  })
+  fastify.setErrorHandler(oauthErrorHandler)
   // A catch-all route, not setNotFoundHandler: that one is per prefix and would collide with the host's.
   const oauth2Base = paths.token.slice(0, paths.token.lastIndexOf('/'))
   fastify.all(`${oauth2Base}/*`, async (_request, reply) =>
-    sendError(reply, new OAuthError('invalid_request', 'unknown endpoint', { status: 404 })),
+    sendOAuthError(reply, new OAuthError('invalid_request', 'unknown endpoint', { status: 404 })),
   )
   fastify.addHook('onSend', async (request, reply, payload) => {
-    if (!request.url.startsWith('/.well-known/')) reply.headers(NO_STORE)
+    if (!request.url.startsWith('/.well-known/')) reply.headers(NO_STORE_HEADERS)
     return payload
   })
 
@@ -201,7 +170,7 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
       schema: { hide: true } as FastifySchema,
       handler: async (_request, reply) => {
         reply.header('allow', allowed.join(', '))
-        return sendError(
+        return sendOAuthError(
           reply,
           new OAuthError('invalid_request', `this endpoint accepts ${allowed.join(' and ')} only`, {
             status: 405,
@@ -228,20 +197,25 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   }
 
   formEndpoint(paths.token, async (request, reply) => {
-    const result = await server.token(parameters(request), { authorization: authorizationHeader(request) })
-    return reply.type('application/json; charset=utf-8').send(encodeTokenResponse(result))
+    const result = await server.token(parameters(request), requestCredentials(request))
+    return reply.type(JSON_CONTENT_TYPE).send(encodeTokenResponse(result))
+  })
+
+  formEndpoint(paths.deviceAuthorization, async (request, reply) => {
+    const result = await server.deviceAuthorization.authorize(parameters(request), {
+      authorization: authorizationHeader(request),
+    })
+    return reply.type('application/json; charset=utf-8').send(deviceAuthorizationResponseCodec.encode(result))
   })
 
   formEndpoint(paths.revocation, async (request, reply) => {
-    await server.revoke(parameters(request), { authorization: authorizationHeader(request) })
+    await server.revoke(parameters(request), requestCredentials(request))
     return reply.code(200).send()
   })
 
   formEndpoint(paths.introspection, async (request, reply) => {
-    const result = await server.introspect(parameters(request), {
-      authorization: authorizationHeader(request),
-    })
-    return reply.type('application/json; charset=utf-8').send(conforming(introspectionResponseCodec, result))
+    const result = await server.introspect(parameters(request), requestCredentials(request))
+    return reply.type(JSON_CONTENT_TYPE).send(conforming(introspectionResponseCodec, result))
   })
 
   fastify.route({
@@ -249,7 +223,7 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     url: paths.userinfo,
     handler: async (request, reply) => {
       const claims = await server.userinfo(authorizationHeader(request))
-      return reply.type('application/json; charset=utf-8').send(conforming(userInfoResponseCodec, claims))
+      return reply.type(JSON_CONTENT_TYPE).send(conforming(userInfoResponseCodec, claims))
     },
   })
   otherMethods(paths.userinfo, ['GET', 'POST'])
@@ -304,17 +278,21 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     })
   }
 
+  if (options.appManagement === true) {
+    await fastify.register(oauthAppRoutes, { authorizationServer: server })
+  }
+
   const discovery = async (_request: FastifyRequest, reply: FastifyReply) =>
     reply
       .header('cache-control', 'public, max-age=300')
-      .type('application/json; charset=utf-8')
+      .type(JSON_CONTENT_TYPE)
       .send(conforming(authorizationServerMetadataCodec, server.metadata()))
   fastify.get(paths.openidConfiguration, discovery)
   fastify.get(paths.oauthAuthorizationServer, discovery)
   fastify.get(paths.jwks, async (_request, reply) =>
     reply
       .header('cache-control', 'public, max-age=300')
-      .type('application/json; charset=utf-8')
+      .type(JSON_CONTENT_TYPE)
       .send(conforming(jsonWebKeySetCodec, await server.jwks())),
   )
 }

@@ -5,7 +5,9 @@ import {
   wireSchemas,
 } from '@pipeshub/models'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { bearerChallenge } from '../bearer.js'
 import { OAuthError } from '../errors.js'
+import { JSON_CONTENT_TYPE } from './responses.js'
 import type { OAuthRouteSchema } from './route-schemas.js'
 
 /** What a resource server answers in `WWW-Authenticate` when a request lacks a good access token. */
@@ -19,22 +21,12 @@ export interface ResourceChallenge {
   scope?: string | undefined
 }
 
-/** A quoted-string (RFC 9110 §5.6.4) of a header parameter; characters outside it become `'`. */
-function quoted(value: string): string {
-  return `"${value.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, "'")}"`
-}
-
 /**
  * The `WWW-Authenticate` value of RFC 9728 §5.1: a Bearer challenge carrying `resource_metadata`, so a
  * client that knows only the resource's URL finds the authorization server from a 401.
  */
 export function resourceMetadataChallenge(challenge: ResourceChallenge): string {
-  const parameters = [`resource_metadata=${quoted(challenge.resourceMetadata)}`]
-  if (challenge.error !== undefined) parameters.push(`error=${quoted(challenge.error)}`)
-  if (challenge.errorDescription !== undefined)
-    parameters.push(`error_description=${quoted(challenge.errorDescription)}`)
-  if (challenge.scope !== undefined) parameters.push(`scope=${quoted(challenge.scope)}`)
-  return `Bearer ${parameters.join(', ')}`
+  return bearerChallenge(challenge)
 }
 
 /** The path `protectedResourcePlugin` serves the document of `resource` at (RFC 9728 §3.1). */
@@ -78,7 +70,7 @@ export async function protectedResourcePlugin(
     reply
       .header('cache-control', cacheControl)
       .header('access-control-allow-origin', '*')
-      .type('application/json; charset=utf-8')
+      .type(JSON_CONTENT_TYPE)
       .send(body),
   )
 }

@@ -3,14 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } fro
 import type { ClientRegistrationEndpoint } from '../dynamic-client-registration.js'
 import { OAuthError } from '../errors.js'
 import { parseJsonObjectBody } from './parameters.js'
-
-function authorizationHeader(request: FastifyRequest): string | undefined {
-  const value = request.headers.authorization
-  return value === undefined || value === '' ? undefined : value
-}
+import { authorizationHeader, JSON_CONTENT_TYPE } from './responses.js'
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send(body)
+  return reply.code(status).type(JSON_CONTENT_TYPE).send(body)
 }
 
 /**
@@ -62,7 +58,7 @@ export async function registrationRoutes(
     reply
       .code(405)
       .header('allow', allow)
-      .type('application/json; charset=utf-8')
+      .type(JSON_CONTENT_TYPE)
       .send(
         errorResponseCodec.encode({
           error: 'invalid_request',

@@ -23,6 +23,8 @@ export interface SqlDialect {
   ): string
   /** The value the refused insert carried for `column`, inside the `set` of `upsert`. */
   excluded(column: string): string
+  /** Starts a transaction that writes (SQLite: takes the database's write lock at once). */
+  readonly beginWrite: string
   /** Appended to a SELECT that must lock the rows it reads until the transaction ends. */
   readonly forUpdate: string
   /**
@@ -49,6 +51,8 @@ export const sqliteDialect: SqlDialect = {
   greatest: (a, b) => `MAX(${a}, ${b})`,
   upsert: onConflict,
   excluded: (column) => `excluded.${column}`,
+  // IMMEDIATE: a transaction that reads before it writes cannot fail to upgrade its lock halfway.
+  beginWrite: 'BEGIN IMMEDIATE',
   forUpdate: '',
   lock: () => undefined,
 }
@@ -64,6 +68,7 @@ export const postgresDialect: SqlDialect = {
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   upsert: onConflict,
   excluded: (column) => `excluded.${column}`,
+  beginWrite: 'BEGIN',
   forUpdate: ' FOR UPDATE',
   lock: (name) => `SELECT pg_advisory_xact_lock(hashtext('${name}'), hashtext(?))`,
 }

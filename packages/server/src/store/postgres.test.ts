@@ -7,6 +7,8 @@ import {
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { describeStoreConformance } from '../test-support/store-conformance.js'
+import { postgresDialect } from './dialect.js'
+import { migrationsFor } from './migrations.js'
 import { openPostgresStore } from './postgres.js'
 
 const available = await postgresAvailable()
@@ -24,6 +26,23 @@ describe.runIf(available)('PostgreSQL adapter', () => {
     }
   })
 
+  it('lets exactly one of two instances on one schema record a JWT ID, 50 tries in all', async () => {
+    const schema = uniqueSchema()
+    const stores = [
+      await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, max: 10 }),
+      await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, max: 10 }),
+    ]
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => stores[i % 2]?.usedJwtIds.use('dpop', 'shared', 2 ** 40)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+    } finally {
+      await Promise.all(stores.map((store) => store.close()))
+      await dropSchema(schema)
+    }
+  })
+
   it('migrates once when two instances open the same schema at the same time', async () => {
     const schema = uniqueSchema()
     try {
@@ -38,17 +57,7 @@ describe.runIf(available)('PostgreSQL adapter', () => {
       await client.connect()
       const { rows } = await client.query(`SELECT version, name FROM "${schema}".pipeshub_oauth_migrations`)
       await client.end()
-      expect(rows).toEqual([
-        { version: 1, name: 'initial' },
-        { version: 2, name: 'client_disabled_at' },
-        { version: 3, name: 'client_web_origins' },
-        { version: 4, name: 'refresh_token_replaced_by' },
-        { version: 5, name: 'grant_resources' },
-        { version: 6, name: 'client_registrations' },
-        { version: 7, name: 'user_profile_claims' },
-        { version: 8, name: 'client_id_token_signed_response_alg' },
-        { version: 10, name: 'server_secrets' },
-      ])
+      expect(rows).toEqual(migrationsFor(postgresDialect).map(({ version, name }) => ({ version, name })))
     } finally {
       await dropSchema(schema)
     }

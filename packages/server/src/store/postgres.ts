@@ -62,15 +62,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     return undefined
   }
   const onPool = executor(pool)
+  const s = statementsFor(postgresDialect)
   const transaction = async <T>(operation: Operation<T>): Promise<T> => {
     const client = await pool.connect()
     try {
-      await client.query('BEGIN')
+      await client.query(s.begin)
       const result = await runAsync(operation, executor(client))
-      await client.query('COMMIT')
+      await client.query(s.commit)
       return result
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
+      await client.query(s.rollback).catch(() => {})
       throw error
     } finally {
       client.release()
@@ -99,7 +100,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ),
     async ping() {
       if (closed) throw new StorageError('the PostgreSQL store is closed')
-      await runAsync(first(statementsFor(postgresDialect).ping), onPool)
+      await runAsync(first(s.ping), onPool)
     },
     async close() {
       if (closed) return

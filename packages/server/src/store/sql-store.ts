@@ -7,6 +7,8 @@ import {
   codeFromRow,
   codeParams,
   consentFromRow,
+  deviceCodeFromRow,
+  deviceCodeParams,
   familyFromRow,
   familyParams,
   joinScope,
@@ -158,7 +160,58 @@ export function createSqlStore(
               : { outcome: 'not_found' as const }
           })(),
         ),
-      deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now)),
+      deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now, now)),
+    },
+    deviceCodes: {
+      create: (deviceCode) =>
+        run(changes(s.insertDeviceCode, ...deviceCodeParams(deviceCode))).then(() => {}),
+      get: (deviceCodeHash) =>
+        run(first(s.selectDeviceCode, deviceCodeHash)).then((row) => row && deviceCodeFromRow(row)),
+      findPendingByUserCode: (userCodeHash, now) =>
+        run(first(s.selectPendingDeviceCode, userCodeHash, now)).then((row) => row && deviceCodeFromRow(row)),
+      decide: (userCodeHash, now, decision) =>
+        run(
+          first(
+            s.decideDeviceCode,
+            decision.approved ? 'approved' : 'denied',
+            decision.subject ?? null,
+            decision.authTime ?? null,
+            decision.approved ? joinScope(decision.scope) : null,
+            now,
+            userCodeHash,
+            now,
+          ),
+        ).then((row) => row && deviceCodeFromRow(row)),
+      poll: (deviceCodeHash, now) =>
+        run(first(s.pollDeviceCode, now, now, now, deviceCodeHash)).then((row) => {
+          if (!row) return { outcome: 'not_found' as const }
+          const deviceCode = deviceCodeFromRow(row)
+          return Number(row.last_poll_slowed) === 1
+            ? { outcome: 'slow_down' as const, deviceCode }
+            : { outcome: 'polled' as const, deviceCode }
+        }),
+      consume: (deviceCodeHash, now, issuance) =>
+        transaction(
+          (function* () {
+            const row = yield* first(s.consumeDeviceCode, now, issuance.familyId, deviceCodeHash)
+            if (!row) return false
+            const deviceCode = deviceCodeFromRow(row)
+            yield* changes(
+              s.insertCodeFamily,
+              issuance.familyId,
+              deviceCode.clientId,
+              deviceCode.subject ?? '',
+              deviceCode.authTime ?? now,
+              now,
+              JSON.stringify(deviceCode.resources),
+            )
+            if (issuance.refreshToken) {
+              yield* changes(s.insertRefreshToken, ...refreshTokenParams(issuance.refreshToken))
+            }
+            return true
+          })(),
+        ),
+      deleteExpired: (now) => run(changes(s.deleteExpiredDeviceCodes, now)),
     },
     refreshTokens: {
       createFamily: (family) => run(changes(s.insertFamily, ...familyParams(family))).then(() => {}),
@@ -210,6 +263,19 @@ export function createSqlStore(
           })(),
         ),
       deleteExpired: (now) => run(changes(s.deleteExpiredRefreshTokens, now)),
+    },
+    grants: {
+      revoke: ({ clientId, subject }, now) =>
+        transaction(
+          (function* () {
+            const owner = subject === undefined ? [clientId] : [clientId, subject]
+            const kind = subject === undefined ? 'Client' : 'UserAtClient'
+            for (const row of yield* rows(s[`accessTokensOf${kind}`], ...owner, now, ...owner, now)) {
+              yield* changes(s.revokeAccessToken, String(row.jti), Number(row.expires_at))
+            }
+            return yield* changes(s[`revokeFamiliesOf${kind}`], now, ...owner)
+          })(),
+        ),
     },
     signingKeys: {
       list: () => run(rows(s.listSigningKeys)).then((found) => found.map(signingKeyFromRow)),
@@ -286,6 +352,10 @@ export function createSqlStore(
             return serverSecretFromRow(row)
           })(),
         ),
+    },
+    usedJwtIds: {
+      use: (kind, jti, expiresAt) => run(changes(s.useJwtId, kind, jti, expiresAt)).then((n) => n > 0),
+      deleteExpired: (now) => run(changes(s.deleteExpiredJwtIds, now)),
     },
     seedIfEmpty: (seed) =>
       transaction(

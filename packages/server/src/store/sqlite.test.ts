@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
 import { describeStoreConformance } from '../test-support/store-conformance.js'
-import { SQLITE_MIGRATIONS } from './migrations.js'
+import { sqliteDialect } from './dialect.js'
+import { migrationsFor } from './migrations.js'
 import { openSqliteStore } from './sqlite.js'
 
 describeStoreConformance('sqlite', async () => {
@@ -50,17 +51,9 @@ describe('SQLite migrations', () => {
       expect(await second.sessions.get('s', 2)).toBeDefined()
       await second.close()
       const db = new DatabaseSync(path)
-      expect(db.prepare('SELECT version, name FROM pipeshub_oauth_migrations').all()).toEqual([
-        { version: 1, name: 'initial' },
-        { version: 2, name: 'client_disabled_at' },
-        { version: 3, name: 'client_web_origins' },
-        { version: 4, name: 'refresh_token_replaced_by' },
-        { version: 5, name: 'grant_resources' },
-        { version: 6, name: 'client_registrations' },
-        { version: 7, name: 'user_profile_claims' },
-        { version: 8, name: 'client_id_token_signed_response_alg' },
-        { version: 10, name: 'server_secrets' },
-      ])
+      expect(db.prepare('SELECT version, name FROM pipeshub_oauth_migrations').all()).toEqual(
+        migrationsFor(sqliteDialect).map(({ version, name }) => ({ version, name })),
+      )
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
       db.close()
     } finally {
@@ -76,7 +69,7 @@ describe('SQLite migrations', () => {
       db.exec(
         'CREATE TABLE pipeshub_oauth_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
       )
-      db.exec(SQLITE_MIGRATIONS[0]?.sql ?? '')
+      db.exec(migrationsFor(sqliteDialect)[0]?.sql ?? '')
       db.exec("INSERT INTO pipeshub_oauth_migrations VALUES (1, 'initial', 1)")
       db.exec(
         `INSERT INTO oauth_clients (client_id, secret_hash, name, redirect_uris, grant_types, scopes, created_at)
@@ -91,6 +84,23 @@ describe('SQLite migrations', () => {
       })
       await store.close()
     } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('SQLite single-use JWT IDs across instances', () => {
+  it('lets exactly one of two stores on one database file record a JWT ID, 50 tries in all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipeshub-oauth-'))
+    const path = join(dir, 'oauth.db')
+    const stores = [openSqliteStore({ path }), openSqliteStore({ path })]
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => stores[i % 2]?.usedJwtIds.use('dpop', 'shared', 2 ** 40)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+    } finally {
+      await Promise.all(stores.map((store) => store.close()))
       rmSync(dir, { recursive: true, force: true })
     }
   })

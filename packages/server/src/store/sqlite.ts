@@ -62,14 +62,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     if (call.kind === 'rows') return prepared.all(...params) as Row[]
     return Number(prepared.run(...params).changes)
   }
+  const s = statementsFor(sqliteDialect)
   const transactionSync = <T>(operation: Operation<T>): T => {
-    statement('BEGIN IMMEDIATE').run()
+    statement(s.begin).run()
     try {
       const result = runSync(operation, execute)
-      statement('COMMIT').run()
+      statement(s.commit).run()
       return result
     } catch (error) {
-      statement('ROLLBACK').run()
+      statement(s.rollback).run()
       throw error
     }
   }
@@ -106,7 +107,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ),
     ping: () =>
       guard(() => {
-        statement(statementsFor(sqliteDialect).ping).get()
+        statement(s.ping).get()
       }),
     async close() {
       if (closed) return

@@ -2,6 +2,7 @@ import type { SqlDialect } from './dialect.js'
 import {
   CLIENT_COLUMNS,
   CODE_COLUMNS,
+  DEVICE_CODE_COLUMNS,
   FAMILY_COLUMNS,
   REFRESH_TOKEN_COLUMNS,
   REGISTRATION_COLUMNS,
@@ -26,6 +27,20 @@ const updateByKey = (table: string, list: string) => {
   const [key, ...rest] = columns(list)
   return `UPDATE ${table} SET ${rest.map((column) => `${column} = ?`).join(', ')} WHERE ${key} = ?`
 }
+
+/**
+ * `GrantStore.revoke` for one kind of owner (`owner` is its condition, bound once per occurrence):
+ * the unexpired access tokens its codes and refresh tokens issued (owner, now, owner, now), then its
+ * families (now, owner).
+ */
+const grantRevocation = <K extends string>(kind: K, owner: string) =>
+  ({
+    [`accessTokensOf${kind}`]: `SELECT access_token_jti AS jti, access_token_expires_at AS expires_at FROM oauth_refresh_tokens
+               WHERE ${owner} AND access_token_jti IS NOT NULL AND access_token_expires_at > ?
+             UNION SELECT issued_access_token_jti, issued_access_token_expires_at FROM oauth_authorization_codes
+               WHERE ${owner} AND issued_access_token_jti IS NOT NULL AND issued_access_token_expires_at > ?`,
+    [`revokeFamiliesOf${kind}`]: `UPDATE oauth_refresh_token_families SET revoked_at = ? WHERE ${owner} AND revoked_at IS NULL`,
+  }) as Record<`accessTokensOf${K}` | `revokeFamiliesOf${K}`, string>
 
 function buildStatements(d: SqlDialect) {
   return {
@@ -57,7 +72,33 @@ function buildStatements(d: SqlDialect) {
     /** `consumed_at`, the issued access token's `jti` and expiry, the family, `code_hash`. */
     consumeCode: `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
                WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`,
-    deleteExpiredCodes: 'DELETE FROM oauth_authorization_codes WHERE expires_at <= ?',
+    /**
+     * now, now: an expired code goes once the access token its redemption issued has expired too, so
+     * that revoking a grant (`GrantStore.revoke`) still finds that token.
+     */
+    deleteExpiredCodes:
+      'DELETE FROM oauth_authorization_codes WHERE expires_at <= ? AND (issued_access_token_expires_at IS NULL OR issued_access_token_expires_at <= ?)',
+
+    insertDeviceCode: insert('oauth_device_codes', DEVICE_CODE_COLUMNS),
+    selectDeviceCode: `SELECT ${DEVICE_CODE_COLUMNS} FROM oauth_device_codes WHERE device_code_hash = ?`,
+    /** `user_code_hash`, now. */
+    selectPendingDeviceCode: `SELECT ${DEVICE_CODE_COLUMNS} FROM oauth_device_codes WHERE user_code_hash = ? AND status = 'pending' AND expires_at > ?`,
+    /** status, subject, auth_time, scope (NULL keeps it), decided_at, `user_code_hash`, now: only a pending, unexpired code. */
+    decideDeviceCode: `UPDATE oauth_device_codes SET status = ?, subject = ?, auth_time = ?, scope = COALESCE(?, scope), decided_at = ?
+               WHERE user_code_hash = ? AND status = 'pending' AND expires_at > ? RETURNING ${DEVICE_CODE_COLUMNS}`,
+    /**
+     * now, now, now, `device_code_hash`. One statement: every SET reads the row as it was, so the poll's
+     * verdict (`last_poll_slowed`) and the raised interval come from the previous poll, atomically.
+     */
+    pollDeviceCode: `UPDATE oauth_device_codes SET
+                 poll_interval = CASE WHEN status = 'pending' AND ? - COALESCE(last_polled_at, created_at) < poll_interval - 1 THEN poll_interval + 5 ELSE poll_interval END,
+                 last_poll_slowed = CASE WHEN status = 'pending' AND ? - COALESCE(last_polled_at, created_at) < poll_interval - 1 THEN 1 ELSE 0 END,
+                 last_polled_at = ?
+               WHERE device_code_hash = ? RETURNING ${DEVICE_CODE_COLUMNS}, last_poll_slowed`,
+    /** consumed_at, issued_family_id, `device_code_hash`: only an approved code, once. */
+    consumeDeviceCode: `UPDATE oauth_device_codes SET status = 'consumed', consumed_at = ?, issued_family_id = ?
+               WHERE device_code_hash = ? AND status = 'approved' RETURNING ${DEVICE_CODE_COLUMNS}`,
+    deleteExpiredDeviceCodes: 'DELETE FROM oauth_device_codes WHERE expires_at <= ?',
 
     insertFamily: d.upsert(insert('oauth_refresh_token_families', FAMILY_COLUMNS), ['family_id'], 'nothing'),
     /** The family a consumed code starts: as `insertFamily`, never revoked. */
@@ -75,6 +116,9 @@ function buildStatements(d: SqlDialect) {
     /** The unexpired access tokens issued in a family: `family_id`, now. */
     familyAccessTokens:
       'SELECT access_token_jti, access_token_expires_at FROM oauth_refresh_tokens WHERE family_id = ? AND access_token_jti IS NOT NULL AND access_token_expires_at > ?',
+
+    ...grantRevocation('Client', 'client_id = ?'),
+    ...grantRevocation('UserAtClient', 'client_id = ? AND subject = ?'),
 
     insertRefreshToken: insert('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
     selectRefreshToken: `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
@@ -142,8 +186,14 @@ function buildStatements(d: SqlDialect) {
       'nothing',
     ),
     selectServerSecret: 'SELECT name, value, created_at FROM oauth_server_secrets WHERE name = ?',
+    /** `kind`, `jti`, `expires_at`: one row changed for the first use only, whatever the concurrency. */
+    useJwtId: d.upsert(insert('oauth_used_jwt_ids', 'kind, jti, expires_at'), ['kind', 'jti'], 'nothing'),
+    deleteExpiredJwtIds: 'DELETE FROM oauth_used_jwt_ids WHERE expires_at <= ?',
 
     ping: 'SELECT 1 AS ok',
+    begin: d.beginWrite,
+    commit: 'COMMIT',
+    rollback: 'ROLLBACK',
 
     /** Instances migrating one schema serialize on it (its parameter: the schema). */
     migrationLock: d.lock('pipeshub_oauth_migrations'),

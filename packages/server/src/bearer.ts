@@ -1,0 +1,47 @@
+import { OAuthError } from './errors.js'
+
+/** The parameters of a `Bearer` challenge (RFC 6750 §3, RFC 9728 §5.1), in the order they are written. */
+export interface BearerChallengeParameters {
+  realm?: string | undefined
+  /** RFC 9728 §5.1: the URL of the protected resource's metadata document. */
+  resourceMetadata?: string | undefined
+  /** RFC 6750 §3.1 error code; omitted when the request carried no credentials at all. */
+  error?: string | undefined
+  errorDescription?: string | undefined
+  /** The scope the resource needs (RFC 6750 §3), e.g. with `insufficient_scope`. */
+  scope?: string | undefined
+}
+
+/** A quoted-string (RFC 9110 §5.6.4) of a header parameter; characters outside it become `'`. */
+function quoted(value: string): string {
+  return `"${value.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, "'")}"`
+}
+
+/** The `WWW-Authenticate` value of a Bearer challenge: `Bearer realm="...", error="...", ...`. */
+export function bearerChallenge(parameters: BearerChallengeParameters): string {
+  const written = [
+    ['realm', parameters.realm],
+    ['resource_metadata', parameters.resourceMetadata],
+    ['error', parameters.error],
+    ['error_description', parameters.errorDescription],
+    ['scope', parameters.scope],
+  ]
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => `${name}=${quoted(value)}`)
+  return written.length === 0 ? 'Bearer' : `Bearer ${written.join(', ')}`
+}
+
+/** RFC 6750 §3.1 `invalid_token` (401) with its challenge naming the description. */
+export function invalidTokenError(description: string, cause?: unknown): OAuthError {
+  return new OAuthError('invalid_token', description, {
+    status: 401,
+    wwwAuthenticate: bearerChallenge({ error: 'invalid_token', errorDescription: description }),
+    cause,
+  })
+}
+
+/** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), or `undefined`. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined
+  return /^Bearer[ ]+([\x21-\x7E]+)[ ]*$/i.exec(authorization)?.[1]
+}
