@@ -7,6 +7,7 @@ import type {
   GrantType,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
+  ServerSecretRecord,
   SessionRecord,
   SigningAlgorithm,
   SigningKeyAbsence,
@@ -288,6 +289,10 @@ export function sessionFromRow(row: Row): SessionRecord {
     authTime: num(row.auth_time),
     expiresAt: num(row.expires_at),
   }
+}
+
+export function serverSecretFromRow(row: Row): ServerSecretRecord {
+  return { name: str(row.name), value: str(row.value), createdAt: num(row.created_at) }
 }
 
 export const CLIENT_COLUMNS =
