@@ -7,9 +7,8 @@ import { param, required } from '../request-parameters.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { AuthorizationCodeRecord } from '../store/types.js'
-import { newJti } from '../tokens.js'
 import { isUserDisabled } from '../user-status.js'
-import { type Grant, requireGrant } from './grant.js'
+import { type Grant, refreshTokenBinding, requireGrant } from './grant.js'
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): a code issued by `issueAuthorizationCode` for tokens. */
 export const authorizationCodeGrant: Grant<'authorization_code'> = {
@@ -20,7 +19,7 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       ? new OAuthError('invalid_redirect_uri', 'authorization_code needs at least one redirect URI')
       : undefined,
   create(context) {
-    const { store, now, resourcePolicies, settings, tokens, emit } = context
+    const { store, now, resourcePolicies, tokens, emit } = context
     const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
 
     // PipesHub's rule, stricter than RFC 6749 section 4.1.2 (revoke what the code issued): a replayed
@@ -70,49 +69,29 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
         )
       // RFC 8707 section 2.2: the token may be for some of the authorized resources, never for others.
       const resources = resourcePolicies.narrow(record.resources, requestedResources)
-      const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
-      const jti = newJti()
       const familyId = randomUUID()
-      const scope = record.scope
+      const { scope, subject, authTime } = record
       // Sign before the atomic step, so nothing can fail between consuming the code and answering.
-      const { accessToken, idToken } = await tokens.sign({
-        client,
-        subject: record.subject,
-        scope,
-        jti,
-        iat: t,
-        exp: t + lifetime,
-        authTime: record.authTime,
-        idToken: scope.includes('openid') ? { nonce: record.nonce, authTime: record.authTime } : undefined,
-        resources,
-        dpopJkt: dpop?.jkt,
-      })
-      // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's
-      // is bound to its credentials already, and each refresh binds the new access token to its proof.
-      const publicClient = method === 'none' || client.secretHash === null
+      const user = { authTime, nonce: record.nonce }
+      const dpopJkt = dpop?.jkt
+      const signed = await tokens.sign({ client, subject, scope, resources, issuedAt: t, user, dpopJkt })
       const { refreshToken, record: refreshTokenRecord } = tokens.refreshToken(
         client,
-        {
-          familyId,
-          subject: record.subject,
-          scope,
-          authTime: record.authTime,
-          dpopJkt: publicClient ? (dpop?.jkt ?? null) : null,
-        },
-        { jti, expiresAt: t + lifetime },
+        { familyId, subject, scope, authTime, dpopJkt: refreshTokenBinding(client, method, dpop) },
+        signed,
         t,
       )
       const consumed = await stored(() =>
         store.authorizationCodes.consume(codeHash, t, {
-          accessTokenJti: jti,
-          accessTokenExpiresAt: t + lifetime,
+          accessTokenJti: signed.jti,
+          accessTokenExpiresAt: signed.expiresAt,
           familyId,
           refreshToken: refreshTokenRecord,
         }),
       )
       if (consumed.outcome === 'not_found') throw invalidGrant('the authorization code is invalid')
       if (consumed.outcome === 'already_consumed') throw await reused(consumed.code, client.clientId, t)
-      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken, dpop?.jkt)
+      return tokens.response(signed, scope, refreshToken)
     }
   },
 }

@@ -59,3 +59,16 @@ export function requireGrant(registered: readonly string[], grant: string): void
     throw new OAuthError('unauthorized_client', `this client may not use the ${grant} grant`)
   }
 }
+
+/**
+ * RFC 9449 §5: the DPoP key a refresh token issued now is bound to. A public client's refresh token is
+ * bound to the key of the request's proof (its only credential); a confidential client's is bound to
+ * its client authentication, and each refresh binds the new access token to that request's proof.
+ */
+export function refreshTokenBinding(
+  client: ClientRecord,
+  method: ClientAuthenticationMethod,
+  dpop: VerifiedDPoPProof | undefined,
+): string | null {
+  return method === 'none' || client.secretHash === null ? (dpop?.jkt ?? null) : null
+}

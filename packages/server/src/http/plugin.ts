@@ -1,5 +1,6 @@
 import {
   authorizationServerMetadataCodec,
+  deviceAuthorizationResponseCodec,
   encodeTokenResponse,
   introspectionResponseCodec,
   jsonWebKeySetCodec,
@@ -20,6 +21,7 @@ import {
   JSON_CONTENT_TYPE,
   NO_STORE_HEADERS,
   oauthErrorHandler,
+  requestCredentials,
   sendOAuthError,
 } from './responses.js'
 
@@ -101,7 +103,7 @@ function queryParameters(request: FastifyRequest): ParameterMap {
 
 /**
  * The Fastify plugin mounting PipesHub's OAuth routes of one `AuthorizationServer`: token, authorize,
- * revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
+ * device authorization, revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
  * parsers and error handlers stay inside its own scope and leave the host application's alone.
  */
 export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2PluginOptions): Promise<void> {
@@ -151,9 +153,10 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   fastify.all(`${oauth2Base}/*`, async (_request, reply) =>
     sendOAuthError(reply, new OAuthError('invalid_request', 'unknown endpoint', { status: 404 })),
   )
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  // Callback form: no promise per response.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (!request.url.startsWith('/.well-known/')) reply.headers(NO_STORE_HEADERS)
-    return payload
+    done(null, payload)
   })
 
   /** 405 with `Allow` for every other method, OPTIONS included (HEAD follows GET where GET exists). */
@@ -203,23 +206,25 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   }
 
   formEndpoint(paths.token, async (request, reply) => {
-    const result = await server.token(parameters(request), {
-      authorization: authorizationHeader(request),
-      dpop: dpopHeader(request),
-    })
+    const result = await server.token(parameters(request), requestCredentials(request))
     await withDPoPNonce(reply)
     return reply.type(JSON_CONTENT_TYPE).send(encodeTokenResponse(result))
   })
 
+  formEndpoint(paths.deviceAuthorization, async (request, reply) => {
+    const result = await server.deviceAuthorization.authorize(parameters(request), {
+      authorization: authorizationHeader(request),
+    })
+    return reply.type('application/json; charset=utf-8').send(deviceAuthorizationResponseCodec.encode(result))
+  })
+
   formEndpoint(paths.revocation, async (request, reply) => {
-    await server.revoke(parameters(request), { authorization: authorizationHeader(request) })
+    await server.revoke(parameters(request), requestCredentials(request))
     return reply.code(200).send()
   })
 
   formEndpoint(paths.introspection, async (request, reply) => {
-    const result = await server.introspect(parameters(request), {
-      authorization: authorizationHeader(request),
-    })
+    const result = await server.introspect(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(conforming(introspectionResponseCodec, result))
   })
 
