@@ -193,6 +193,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    requirePushedAuthorizationRequests: config.requirePushedAuthorizationRequests,
+    pushedAuthorizationRequestLifetime: config.parTtl,
     isAdministrator: (user) => administrators.has(user.username),
     resources: withMcpResource(config.resources, config.mcpResource),
     ...(config.registration
@@ -219,6 +221,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     redisUrl: config.redisUrl,
     redisKeyPrefix: config.redisKeyPrefix,
     tokenPath: paths.token,
+    pushedAuthorizationRequestPath: paths.pushedAuthorizationRequest,
     clientAuthPaths: [paths.revocation, paths.introspection],
     loginPath: paths.authorization,
     registrationPerMinute: config.rateLimitRegistration,

@@ -29,6 +29,11 @@ export interface RateLimitOptions {
   redisKeyPrefix?: string
   /** Route URL of the token endpoint (as registered). */
   tokenPath: string
+  /**
+   * Route URL of the pushed authorization request endpoint (RFC 9126): it authenticates clients like the
+   * token endpoint, so it shares the token endpoint's limits.
+   */
+  pushedAuthorizationRequestPath?: string | undefined
   /** Route URLs of the other endpoints that authenticate clients (revocation, introspection). */
   clientAuthPaths: readonly string[]
   /** Route URL and method that receive the login form. */
@@ -109,13 +114,13 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url
     if (request.method !== 'POST' || route === undefined) return
-    const authenticatesClient = route === options.tokenPath || options.clientAuthPaths.includes(route)
+    const isToken = route === options.tokenPath || route === options.pushedAuthorizationRequestPath
+    const authenticatesClient = isToken || options.clientAuthPaths.includes(route)
     if (authenticatesClient) {
       // Before the client's secret is hashed: a source that keeps failing costs no CPU at all.
       const refusal = await failures.admit(request)
       if (refusal !== undefined) return limited(request, reply, 'client_authentication', refusal)
     }
-    const isToken = route === options.tokenPath
     const isLogin =
       route === options.loginPath && request.method === options.loginMethod && isLoginPost(request)
     if (!isToken && !isLogin) return

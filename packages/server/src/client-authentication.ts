@@ -1,3 +1,4 @@
+import { isPublicClient } from './client-kind.js'
 import { OAuthError } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
 import { verifySecret } from './secrets.js'
@@ -111,7 +112,7 @@ export async function authenticateClient(
   }
   const client = await store.clients.get(input.clientId)
   // One description whatever failed: the answer must not tell which client ids exist.
-  if (!client || client.secretHash !== null || client.disabledAt !== null) throw fail(AUTHENTICATION_FAILED)
+  if (!client || !isPublicClient(client) || client.disabledAt !== null) throw fail(AUTHENTICATION_FAILED)
   return { client, method: 'none' }
 }
 

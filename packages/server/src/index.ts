@@ -13,6 +13,7 @@ export {
   type AuthorizationServerOptions,
   createAuthorizationServer,
 } from './authorization-server.js'
+export { CLIENT_ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME } from './client-assertion.js'
 export type { ClientCredentialsInput } from './client-authentication.js'
 export { claimedClientId } from './client-authentication.js'
 export {
@@ -92,9 +93,12 @@ export type {
   ClientRegistrationStore,
   ClientStore,
   CodeIssuance,
+  ClientJwks,
   ConsentRecord,
   ConsentStore,
   ConsumeCodeResult,
+  PushedAuthorizationRequestRecord,
+  PushedAuthorizationRequestStore,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   RefreshTokenStore,

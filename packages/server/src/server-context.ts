@@ -32,6 +32,15 @@ export interface ServerSettings {
   readonly refreshTokenReuseInterval: number
   readonly introspectionClients: ReadonlySet<string>
   readonly requireState: boolean
+  /** RFC 9126 §5: every authorization request must be pushed. */
+  readonly requirePushedAuthorizationRequests: boolean
+  /** Seconds a pushed request's `request_uri` is valid for (`expires_in`, RFC 9126 §2.2). */
+  readonly pushedAuthorizationRequestLifetime: number
+  /**
+   * Seconds a pushed request stays usable once the user agent brought its `request_uri`: the login and
+   * consent re-post it, and the code is issued (which consumes it) at the end.
+   */
+  readonly pushedAuthorizationInteractionLifetime: number
   accessTokenLifetime(client: ClientRecord): number
   refreshTokenLifetime(client: ClientRecord): number
 }
@@ -82,6 +91,8 @@ export interface ServerContextOptions {
   refreshTokenPolicy?: RefreshTokenPolicy | undefined
   introspectionClients?: readonly string[] | undefined
   requireState?: boolean | undefined
+  requirePushedAuthorizationRequests?: boolean | undefined
+  pushedAuthorizationRequestLifetime?: number | undefined
   onSecurityEvent?: SecurityEventListener | undefined
   isAdministrator?: ((user: UserRecord) => boolean | Promise<boolean>) | undefined
   now?: (() => number) | undefined
@@ -109,6 +120,10 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     // Longest token signed by a key: the longest access/ID token lifetime a client may have.
     retention: Math.max(86_400, defaultAccessLifetime),
   })
+  const parLifetime = options.pushedAuthorizationRequestLifetime ?? 60
+  if (!Number.isInteger(parLifetime) || parLifetime < 5 || parLifetime > 600) {
+    throw new RangeError('pushedAuthorizationRequestLifetime must be an integer from 5 to 600 seconds')
+  }
   const settings: ServerSettings = {
     audience,
     everyAudience: [audience, ...resourcePolicies.resources],
@@ -118,6 +133,9 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     refreshTokenReuseInterval: reuseInterval,
     introspectionClients: new Set(options.introspectionClients ?? []),
     requireState: options.requireState === true,
+    requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
+    pushedAuthorizationRequestLifetime: parLifetime,
+    pushedAuthorizationInteractionLifetime: 600,
     accessTokenLifetime: (client) => client.accessTokenLifetime ?? defaultAccessLifetime,
     refreshTokenLifetime: (client) => client.refreshTokenLifetime ?? defaultRefreshLifetime,
   }

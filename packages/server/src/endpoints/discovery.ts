@@ -9,7 +9,7 @@ import type { EndpointPaths } from './paths.js'
  * prefixes each endpoint path, `registration` says whether RFC 7591 registration is offered.
  */
 export function discoveryDocument(
-  context: Pick<ServerContext, 'issuer' | 'scopes'>,
+  context: Pick<ServerContext, 'issuer' | 'scopes' | 'settings'>,
   paths: EndpointPaths,
   baseUrl: string,
   registration: boolean,
@@ -19,6 +19,8 @@ export function discoveryDocument(
     issuer: context.issuer,
     authorization_endpoint: url(paths.authorization),
     token_endpoint: url(paths.token),
+    pushed_authorization_request_endpoint: url(paths.pushedAuthorizationRequest),
+    require_pushed_authorization_requests: context.settings.requirePushedAuthorizationRequests,
     jwks_uri: url(paths.jwks),
     userinfo_endpoint: url(paths.userinfo),
     revocation_endpoint: url(paths.revocation),
