@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OAuthClient } from './oauth-client.js'
-import { type LoopbackAuthorizationServer, startAuthorizationServer, USER } from './test-support/loopback-server.js'
+import {
+  type LoopbackAuthorizationServer,
+  startAuthorizationServer,
+  USER,
+} from './test-support/loopback-server.js'
 
 // RFC 9126 end to end: @pipeshub/client's pushAuthorizationRequest() against the real @pipeshub/server.
 
@@ -40,7 +44,10 @@ describe('pushed authorization requests against the real @pipeshub/server', () =
   it('discovers the endpoint, pushes, signs in through a URL carrying only client_id and request_uri', async () => {
     const client = await OAuthClient.fromIssuer(server.issuer, web)
     expect(client.metadata.pushedAuthorizationRequestEndpoint).toBe(`${server.issuer}/api/v1/oauth2/par`)
-    const request = await client.pushAuthorizationRequest({ redirectUri: REDIRECT_URI, scope: 'openid kb:read' })
+    const request = await client.pushAuthorizationRequest({
+      redirectUri: REDIRECT_URI,
+      scope: 'openid kb:read',
+    })
     expect(request.expiresIn).toBe(60)
     expect([...request.url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri'])
     const response = await follow(request.url)

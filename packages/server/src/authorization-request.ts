@@ -10,9 +10,9 @@ import {
   required,
 } from './request-parameters.js'
 import { assertScopesAllowed, parseScopeParameter } from './scopes.js'
+import { hashOpaqueToken } from './secrets.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './store/types.js'
-import { hashOpaqueToken } from './secrets.js'
 
 /** An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1) that passed validation. */
 export interface AuthorizationRequest {

@@ -100,19 +100,15 @@ export async function verifyClientAssertion(
       : [client.tokenEndpointAuthSigningAlg]
   let claims: Record<string, unknown>
   try {
-    const verified = await jwtVerify(
-      assertion,
-      createLocalJWKSet(client.jwks as unknown as JSONWebKeySet),
-      {
-        algorithms,
-        issuer: client.clientId,
-        subject: client.clientId,
-        audience: [...options.audiences],
-        requiredClaims: ['exp', 'jti'],
-        currentDate: new Date(options.now * 1000),
-        clockTolerance: CLOCK_SKEW,
-      },
-    )
+    const verified = await jwtVerify(assertion, createLocalJWKSet(client.jwks as unknown as JSONWebKeySet), {
+      algorithms,
+      issuer: client.clientId,
+      subject: client.clientId,
+      audience: [...options.audiences],
+      requiredClaims: ['exp', 'jti'],
+      currentDate: new Date(options.now * 1000),
+      clockTolerance: CLOCK_SKEW,
+    })
     claims = verified.payload as Record<string, unknown>
   } catch {
     throw fail(ASSERTION_FAILED)

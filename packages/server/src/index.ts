@@ -26,7 +26,19 @@ export {
   registerClient,
   updateClient,
 } from './client-registration.js'
+export {
+  formatUserCode,
+  generateUserCode,
+  normalizeUserCode,
+  USER_CODE_ALPHABET,
+} from './device-user-code.js'
 export type { ClientRegistrationEndpoint, DynamicRegistrationOptions } from './dynamic-client-registration.js'
+export type {
+  DeviceAuthorizationEndpoint,
+  DeviceAuthorizationOptions,
+  DeviceAuthorizationUserDecision,
+  PendingDeviceAuthorization,
+} from './endpoints/device-authorization.js'
 export { DEFAULT_PREFIX, type EndpointPaths, endpointPaths } from './endpoints/paths.js'
 export { OAuthError, type OAuthErrorOptions, StorageError } from './errors.js'
 export type { IssueAuthorizationCodeInput } from './grants/authorization-code.js'
@@ -88,15 +100,20 @@ export type {
   AuthorizationCodeRecord,
   AuthorizationCodeStore,
   ClientAuthenticationMethod,
+  ClientJwks,
   ClientRecord,
   ClientRegistrationRecord,
   ClientRegistrationStore,
   ClientStore,
   CodeIssuance,
-  ClientJwks,
   ConsentRecord,
   ConsentStore,
   ConsumeCodeResult,
+  DeviceAuthorizationDecision,
+  DeviceAuthorizationStatus,
+  DeviceCodePollResult,
+  DeviceCodeRecord,
+  DeviceCodeStore,
   PushedAuthorizationRequestRecord,
   PushedAuthorizationRequestStore,
   RefreshTokenFamilyRecord,

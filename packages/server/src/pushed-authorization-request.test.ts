@@ -50,15 +50,17 @@ describe('pushed authorization request endpoint (RFC 9126 section 2)', () => {
   it('takes its lifetime from pushedAuthorizationRequestLifetime', async () => {
     const { push } = await setUp({ pushedAuthorizationRequestLifetime: 30 })
     expect((await push()).expiresIn).toBe(30)
-    expect(() => testServer(createMemoryStore(), manualClock(), { pushedAuthorizationRequestLifetime: 0 })).toThrow(
-      RangeError,
-    )
+    expect(() =>
+      testServer(createMemoryStore(), manualClock(), { pushedAuthorizationRequestLifetime: 0 }),
+    ).toThrow(RangeError)
   })
 
   it('authenticates the client as the token endpoint does: a wrong secret is invalid_client, 401 (section 2.1)', async () => {
     const { server, client, parameters } = await setUp()
     const error = await refused(
-      server.pushAuthorizationRequest(parameters, { authorization: basic(client.clientId, 'wrong secret value') }),
+      server.pushAuthorizationRequest(parameters, {
+        authorization: basic(client.clientId, 'wrong secret value'),
+      }),
     )
     expect(error.error).toBe('invalid_client')
     expect(error.status).toBe(401)
@@ -151,7 +153,9 @@ describe('authorization request with request_uri (RFC 9126 section 4)', () => {
     const first = await server.validateAuthorizationRequest(front)
     // The login page re-posts the same parameters: still the same request until the code is issued.
     const again = await server.validateAuthorizationRequest(front)
-    const location = new URL(await server.issueAuthorizationCode({ request: first, subject: 'u', authTime: 1 }))
+    const location = new URL(
+      await server.issueAuthorizationCode({ request: first, subject: 'u', authTime: 1 }),
+    )
     expect(location.searchParams.get('state')).toBe('state-1')
     const second = await refused(server.issueAuthorizationCode({ request: again, subject: 'u', authTime: 1 }))
     expect(second.error).toBe('invalid_request_uri')
@@ -179,7 +183,11 @@ describe('authorization request with request_uri (RFC 9126 section 4)', () => {
     await server.validateAuthorizationRequest(front)
     clock.advance(300)
     const request = await server.validateAuthorizationRequest(front)
-    expect(new URL(await server.issueAuthorizationCode({ request, subject: 'u', authTime: 1 })).searchParams.has('code')).toBe(true)
+    expect(
+      new URL(await server.issueAuthorizationCode({ request, subject: 'u', authTime: 1 })).searchParams.has(
+        'code',
+      ),
+    ).toBe(true)
 
     const other = await push()
     await server.validateAuthorizationRequest({ client_id: client.clientId, request_uri: other.requestUri })
@@ -228,7 +236,8 @@ describe('require_pushed_authorization_requests (RFC 9126 sections 5 and 6)', ()
     expect(new URL(error.redirectTo() ?? '').searchParams.get('error')).toBe('invalid_request')
     const { requestUri } = await push()
     expect(
-      (await server.validateAuthorizationRequest({ client_id: client.clientId, request_uri: requestUri })).clientId,
+      (await server.validateAuthorizationRequest({ client_id: client.clientId, request_uri: requestUri }))
+        .clientId,
     ).toBe(client.clientId)
   })
 
@@ -245,9 +254,9 @@ describe('require_pushed_authorization_requests (RFC 9126 sections 5 and 6)', ()
       redirectUris: [REDIRECT_URI],
       scopes: ['openid', 'kb:read'],
     })
-    expect((await server.validateAuthorizationRequest({ ...parameters, client_id: other.clientId })).clientId).toBe(
-      other.clientId,
-    )
+    expect(
+      (await server.validateAuthorizationRequest({ ...parameters, client_id: other.clientId })).clientId,
+    ).toBe(other.clientId)
   })
 
   it('publishes pushed_authorization_request_endpoint in discovery', async () => {

@@ -26,6 +26,7 @@ export function discoveryDocument(
     revocation_endpoint: url(paths.revocation),
     introspection_endpoint: url(paths.introspection),
     ...(registration ? { registration_endpoint: url(paths.registration) } : {}),
+    device_authorization_endpoint: url(paths.deviceAuthorization),
     scopes_supported: [...context.scopes],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],

@@ -1,5 +1,6 @@
 import {
   authorizationServerMetadataCodec,
+  deviceAuthorizationResponseCodec,
   encodeTokenResponse,
   introspectionResponseCodec,
   jsonWebKeySetCodec,
@@ -102,7 +103,7 @@ function queryParameters(request: FastifyRequest): ParameterMap {
 
 /**
  * The Fastify plugin mounting PipesHub's OAuth routes of one `AuthorizationServer`: token, authorize,
- * revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
+ * device authorization, revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
  * parsers and error handlers stay inside its own scope and leave the host application's alone.
  */
 export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2PluginOptions): Promise<void> {
@@ -208,6 +209,13 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
       .code(201)
       .type(JSON_CONTENT_TYPE)
       .send(conforming(pushedAuthorizationResponseCodec, pushedAuthorizationResponseCodec.encode(result)))
+  })
+
+  formEndpoint(paths.deviceAuthorization, async (request, reply) => {
+    const result = await server.deviceAuthorization.authorize(parameters(request), {
+      authorization: authorizationHeader(request),
+    })
+    return reply.type('application/json; charset=utf-8').send(deviceAuthorizationResponseCodec.encode(result))
   })
 
   formEndpoint(paths.revocation, async (request, reply) => {
