@@ -229,10 +229,19 @@ export interface AuthorizationServer {
  * endpoint through the registry) put together over one shared context. It holds no OAuth logic itself.
  */
 export function createAuthorizationServer(options: AuthorizationServerOptions): AuthorizationServer {
-  const context = createServerContext(options)
-  const { issuer, store, now, scopes, signingKeys } = context
   const paths = endpointPaths(options.prefix)
-  const baseUrl = (options.baseUrl ?? issuer).replace(/\/+$/, '')
+  const baseUrl = (options.baseUrl ?? options.issuer).replace(/\/+$/, '')
+  const context = createServerContext({
+    ...options,
+    assertionAudiences: [
+      paths.token,
+      paths.pushedAuthorizationRequest,
+      paths.revocation,
+      paths.introspection,
+      paths.deviceAuthorization,
+    ].map((path) => `${baseUrl}${path}`),
+  })
+  const { issuer, store, now, scopes, signingKeys } = context
   const registration =
     options.registration === undefined
       ? undefined

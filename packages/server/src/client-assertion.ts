@@ -1,4 +1,3 @@
-import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@pipeshub/models'
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify } from 'jose'
 import { OAuthError } from './errors.js'
 import type { ClientJwks, ClientRecord, Store } from './store/types.js'
@@ -123,4 +122,3 @@ export async function verifyClientAssertion(
     throw fail(ASSERTION_FAILED)
 }
 
-export { JWT_BEARER_CLIENT_ASSERTION_TYPE }

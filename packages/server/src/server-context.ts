@@ -102,6 +102,11 @@ export interface ServerContextOptions {
   onSecurityEvent?: SecurityEventListener | undefined
   isAdministrator?: ((user: UserRecord) => boolean | Promise<boolean>) | undefined
   now?: (() => number) | undefined
+  /**
+   * What a client assertion's `aud` may be besides the issuer: the URLs of the endpoints that
+   * authenticate clients (RFC 7523 §3; RFC 9126 §2 adds the pushed authorization request endpoint).
+   */
+  assertionAudiences?: readonly string[] | undefined
 }
 
 export function createServerContext(options: ServerContextOptions): ServerContext {
@@ -164,6 +169,7 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     }
   }
   const verifySecretCached = createSecretVerifier()
+  const assertionAudiences = [issuer, ...(options.assertionAudiences ?? [])]
   const isAdministrator = async (subject: string) => {
     const decide = options.isAdministrator
     if (decide === undefined) return false
@@ -192,9 +198,14 @@ export function createServerContext(options: ServerContextOptions): ServerContex
         authorization: credentials.authorization === '' ? undefined : credentials.authorization,
         clientId: param(params, 'client_id'),
         clientSecret: param(params, 'client_secret'),
+        clientAssertionType: param(params, 'client_assertion_type'),
+        clientAssertion: params.client_assertion === '' ? undefined : params.client_assertion,
       }
       try {
-        return await authenticateClient(store, input, verifySecretCached)
+        return await authenticateClient(store, input, verifySecretCached, {
+          audiences: assertionAudiences,
+          now: now(),
+        })
       } catch (error) {
         if (error instanceof OAuthError && error.error === 'invalid_client') {
           emit({
