@@ -145,10 +145,20 @@ describe('private_key_jwt client authentication (RFC 7523 section 2.2 and 3, OID
 
   it('pins the algorithm: none, HS256 keyed with the public key, and an unregistered alg are refused', async () => {
     // The registered keys name no alg: only the pinned token_endpoint_auth_signing_alg decides.
-    const { assertion, token, first, client } = await setUp({ alg: 'RS256', pinned: 'RS256', algMember: false })
+    const { assertion, token, first, client } = await setUp({
+      alg: 'RS256',
+      pinned: 'RS256',
+      algMember: false,
+    })
     await token(await assertion())
     const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', kid: 'key-1' })).toString('base64url')}.${Buffer.from(
-      JSON.stringify({ iss: client.clientId, sub: client.clientId, aud: ISSUER, exp: 1_800_000_060, jti: 'n' }),
+      JSON.stringify({
+        iss: client.clientId,
+        sub: client.clientId,
+        aud: ISSUER,
+        exp: 1_800_000_060,
+        jti: 'n',
+      }),
     ).toString('base64url')}.`
     await refusedAssertion(token(unsigned))
     const hmac = await new SignJWT({
@@ -178,7 +188,10 @@ describe('private_key_jwt client authentication (RFC 7523 section 2.2 and 3, OID
     const signed = await assertion()
     const base = { grant_type: 'client_credentials', client_assertion: signed }
     for (const [params, credentials] of [
-      [{ ...base, client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE, client_secret: 'x'.repeat(20) }, {}],
+      [
+        { ...base, client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE, client_secret: 'x'.repeat(20) },
+        {},
+      ],
       [
         { ...base, client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE },
         { authorization: basic(client.clientId, 'x'.repeat(20)) },

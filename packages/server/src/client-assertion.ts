@@ -121,4 +121,3 @@ export async function verifyClientAssertion(
   if (!(await store.usedJwtIds.use('client_assertion', `${client.clientId}\u0000${jti}`, exp + CLOCK_SKEW)))
     throw fail(ASSERTION_FAILED)
 }
-

@@ -150,7 +150,10 @@ async function authenticateWithAssertion(
   if (input.clientAssertion === undefined || input.clientAssertionType === undefined)
     throw new OAuthError('invalid_request', 'client_assertion and client_assertion_type go together')
   if (input.clientAssertionType !== JWT_BEARER_CLIENT_ASSERTION_TYPE)
-    throw new OAuthError('invalid_request', `client_assertion_type must be ${JWT_BEARER_CLIENT_ASSERTION_TYPE}`)
+    throw new OAuthError(
+      'invalid_request',
+      `client_assertion_type must be ${JWT_BEARER_CLIENT_ASSERTION_TYPE}`,
+    )
   if (assertionContext === undefined) throw fail(ASSERTION_FAILED)
   // RFC 7521 §4.2: client_id is optional; when present it must be the assertion's client.
   const clientId = assertedClientId(input.clientAssertion)
