@@ -9,6 +9,7 @@ import type {
   PushedAuthorizationRequestRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
+  ServerSecretRecord,
   SessionRecord,
   SigningAlgorithm,
   SigningKeyAbsence,
@@ -321,6 +322,10 @@ export function pushedRequestParams(r: PushedAuthorizationRequestRecord) {
     r.createdAt,
     r.firstUsedAt,
   ] as const
+}
+
+export function serverSecretFromRow(row: Row): ServerSecretRecord {
+  return { name: str(row.name), value: str(row.value), createdAt: num(row.created_at) }
 }
 
 export const CLIENT_COLUMNS =
