@@ -1,5 +1,6 @@
 import type { TokenRequestGrantType, ValidatedOAuthTokenResponse } from '@pipeshub/models'
 import type { TSchema } from 'typebox'
+import { isPublicClient } from '../client-kind.js'
 import type { VerifiedDPoPProof } from '../dpop/proof.js'
 import { OAuthError } from '../errors.js'
 import type { RequestCredentials, RequestParameters } from '../request-parameters.js'
@@ -70,5 +71,5 @@ export function refreshTokenBinding(
   method: ClientAuthenticationMethod,
   dpop: VerifiedDPoPProof | undefined,
 ): string | null {
-  return method === 'none' || client.secretHash === null ? (dpop?.jkt ?? null) : null
+  return method === 'none' || isPublicClient(client) ? (dpop?.jkt ?? null) : null
 }
