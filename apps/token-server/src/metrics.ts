@@ -146,6 +146,7 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         sessions: wrap('sessions', store.sessions),
         revokedAccessTokens: wrap('revokedAccessTokens', store.revokedAccessTokens),
         clientRegistrations: wrap('clientRegistrations', store.clientRegistrations),
+        personalAccessTokens: wrap('personalAccessTokens', store.personalAccessTokens),
         grants: wrap('grants', store.grants),
         ping: timed('ping', () => store.ping()),
         seedIfEmpty: timed('seedIfEmpty', (seed: Parameters<Store['seedIfEmpty']>[0]) =>

@@ -2,7 +2,10 @@ import { stored } from './errors.js'
 import type { ServerContext } from './server-context.js'
 import type { SigningKeyRecord } from './store/types.js'
 
-/** Deletes expired codes, refresh tokens, sessions and revoked-token entries; answers how many. */
+/**
+ * Deletes expired codes, refresh tokens, sessions, revoked-token entries and personal access tokens;
+ * answers how many.
+ */
 export function purgeExpired(context: Pick<ServerContext, 'store' | 'now'>): Promise<number> {
   const { store } = context
   const t = context.now()
@@ -12,6 +15,7 @@ export function purgeExpired(context: Pick<ServerContext, 'store' | 'now'>): Pro
       store.refreshTokens.deleteExpired(t),
       store.sessions.deleteExpired(t),
       store.revokedAccessTokens.deleteExpired(t),
+      store.personalAccessTokens.deleteExpired(t),
     ])
     return counts.reduce((a, b) => a + b, 0)
   })

@@ -61,8 +61,11 @@ describe('released migrations', () => {
     ])
   })
 
-  it('are numbered 1, 2, 3, ... with no gap or repeat', () => {
+  // Numbers are handed out ahead to work landing in any order: a later number may land before an
+  // earlier one (a gap for a while), never twice, never out of order in the list.
+  it('are numbered in increasing order, each number once', () => {
     const versions = migrationsFor(sqliteDialect).map((migration) => migration.version)
-    expect(versions).toEqual(versions.map((_, i) => i + 1))
+    expect(versions.slice(0, 8)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b))
   })
 })

@@ -134,6 +134,20 @@ ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
 // OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
 const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
 
+// Personal access tokens of end-users (the value's SHA-256 only), listed per user.
+const personalAccessTokens = ({
+  types: { bigint },
+}: SqlDialect) => `CREATE TABLE oauth_personal_access_tokens (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  created_at ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL
+);
+CREATE INDEX oauth_personal_access_tokens_subject ON oauth_personal_access_tokens (subject, created_at);`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -149,6 +163,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 6, name: 'client_registrations', sql: clientRegistrations },
   { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
+  { version: 14, name: 'personal_access_tokens', sql: personalAccessTokens },
 ]
 
 /** The migrations as `dialect` runs them. */

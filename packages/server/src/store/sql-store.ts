@@ -9,6 +9,8 @@ import {
   familyFromRow,
   familyParams,
   joinScope,
+  personalAccessTokenFromRow,
+  personalAccessTokenParams,
   refreshTokenFromRow,
   refreshTokenParams,
   registrationFromRow,
@@ -284,6 +286,29 @@ export function createSqlStore(
       revoke: (jti, expiresAt) => run(changes(s.revokeAccessToken, jti, expiresAt)).then(() => {}),
       isRevoked: (jti) => run(first(s.isAccessTokenRevoked, jti)).then((row) => row !== undefined),
       deleteExpired: (now) => run(changes(s.deleteExpiredRevokedAccessTokens, now)),
+    },
+    personalAccessTokens: {
+      create: (token, maxLive) =>
+        transaction(
+          (function* () {
+            // The user's row is the lock: two creations for one user cannot both see room for one more.
+            if (!(yield* first(s.lockUserForTokens, token.subject))) return 'unknown_user' as const
+            const counted = yield* first(s.countLivePersonalAccessTokens, token.subject, token.createdAt)
+            if (Number(counted?.live ?? 0) >= maxLive) return 'limit_reached' as const
+            yield* changes(s.insertPersonalAccessToken, ...personalAccessTokenParams(token))
+            return 'created' as const
+          })(),
+        ),
+      getByHash: (tokenHash) =>
+        run(first(s.selectPersonalAccessToken, tokenHash)).then(
+          (row) => row && personalAccessTokenFromRow(row),
+        ),
+      list: (subject, now) =>
+        run(rows(s.listPersonalAccessTokens, subject, now)).then((found) =>
+          found.map(personalAccessTokenFromRow),
+        ),
+      revoke: (subject, id) => run(deleted(s.deletePersonalAccessToken, id, subject)),
+      deleteExpired: (now) => run(changes(s.deleteExpiredPersonalAccessTokens, now)),
     },
     seedIfEmpty: (seed) =>
       transaction(

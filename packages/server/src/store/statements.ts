@@ -3,6 +3,7 @@ import {
   CLIENT_COLUMNS,
   CODE_COLUMNS,
   FAMILY_COLUMNS,
+  PERSONAL_ACCESS_TOKEN_COLUMNS,
   REFRESH_TOKEN_COLUMNS,
   REGISTRATION_COLUMNS,
   SIGNING_KEY_COLUMNS,
@@ -156,6 +157,19 @@ function buildStatements(d: SqlDialect) {
     }),
     isAccessTokenRevoked: 'SELECT 1 AS found FROM oauth_revoked_access_tokens WHERE jti = ?',
     deleteExpiredRevokedAccessTokens: 'DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?',
+
+    /** The user a token is created for, locked: concurrent creations for one user count one by one. */
+    lockUserForTokens: `SELECT subject FROM oauth_users WHERE subject = ?${d.forUpdate}`,
+    /** `subject`, now. */
+    countLivePersonalAccessTokens:
+      'SELECT COUNT(*) AS live FROM oauth_personal_access_tokens WHERE subject = ? AND expires_at > ?',
+    insertPersonalAccessToken: insert('oauth_personal_access_tokens', PERSONAL_ACCESS_TOKEN_COLUMNS),
+    selectPersonalAccessToken: `SELECT ${PERSONAL_ACCESS_TOKEN_COLUMNS} FROM oauth_personal_access_tokens WHERE token_hash = ?`,
+    /** `subject`, now. */
+    listPersonalAccessTokens: `SELECT ${PERSONAL_ACCESS_TOKEN_COLUMNS} FROM oauth_personal_access_tokens WHERE subject = ? AND expires_at > ? ORDER BY created_at, id`,
+    /** `id`, `subject`. */
+    deletePersonalAccessToken: 'DELETE FROM oauth_personal_access_tokens WHERE id = ? AND subject = ?',
+    deleteExpiredPersonalAccessTokens: 'DELETE FROM oauth_personal_access_tokens WHERE expires_at <= ?',
 
     ping: 'SELECT 1 AS ok',
     begin: d.beginWrite,
