@@ -6,14 +6,20 @@ import {
   claimedClientId,
 } from './client-authentication.js'
 import { OAuthError, storageFailure, stored } from './errors.js'
+import { isPersonalAccessToken, verifyPersonalAccessToken } from './personal-access-tokens.js'
 import { param, type RequestCredentials, type RequestParameters } from './request-parameters.js'
 import { createResourcePolicies, type ResourcePolicies, type ResourcePolicy } from './resource-indicators.js'
 import { PIPESHUB_SCOPES } from './scopes.js'
 import { createSecretVerifier } from './secrets.js'
 import type { SecurityEvent, SecurityEventListener } from './security-events.js'
 import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
-import type { ClientRecord, SigningAlgorithm, Store } from './store/types.js'
-import { type IssuedAccessTokenClaims, verifyAccessToken } from './tokens.js'
+import type { ClientRecord, PersonalAccessTokenRecord, SigningAlgorithm, Store } from './store/types.js'
+import { type IssuedAccessTokenClaims, verifyAccessToken as verifySignedAccessToken } from './tokens.js'
+
+/** A Bearer token this server issued and that is active: an access token (JWT) or a personal access token. */
+export type VerifiedBearerToken =
+  | { type: 'access_token'; subject: string; scope: string[]; claims: IssuedAccessTokenClaims }
+  | { type: 'personal_access_token'; subject: string; scope: string[]; token: PersonalAccessTokenRecord }
 
 /** When a refresh token is issued with a user's grant. */
 export type RefreshTokenPolicy = 'offline_access' | 'always' | 'never'
@@ -59,6 +65,11 @@ export interface ServerContext {
    * `audiences`: its `aud` must hold one of them (default: the server's own audience).
    */
   verifyAccessToken(token: string, audiences?: string | readonly string[]): Promise<IssuedAccessTokenClaims>
+  /**
+   * As `verifyAccessToken`, and a personal access token is accepted too when `audiences` holds the
+   * server's own audience (personal access tokens are for this server's API, not other resources).
+   */
+  verifyBearerToken(token: string, audiences?: string | readonly string[]): Promise<VerifiedBearerToken>
 }
 
 /** The options `createServerContext` reads (the server's options, see `AuthorizationServerOptions`). */
@@ -125,6 +136,24 @@ export function createServerContext(options: ServerContextOptions): ServerContex
   }
   const verifySecretCached = createSecretVerifier()
 
+  const verifyAccessToken = async (
+    token: string,
+    audiences: string | readonly string[] = audience,
+  ): Promise<IssuedAccessTokenClaims> => {
+    const claims = await stored(() =>
+      verifySignedAccessToken(signingKeys, token, { issuer, audience: audiences, now: now(), alg }),
+    )
+    if (await stored(() => store.revokedAccessTokens.isRevoked(claims.jti))) {
+      throw invalidTokenError('the access token was revoked')
+    }
+    // A disabled client's tokens stop being active (RFC 7662 §2.2) without being revoked one by one.
+    const owner = await stored(() => store.clients.get(claims.client_id))
+    if (owner && owner.disabledAt !== null) {
+      throw invalidTokenError('the client of the access token is disabled')
+    }
+    return claims
+  }
+
   return {
     issuer,
     store,
@@ -156,19 +185,18 @@ export function createServerContext(options: ServerContextOptions): ServerContex
       }
     },
 
-    async verifyAccessToken(token, audiences = audience) {
-      const claims = await stored(() =>
-        verifyAccessToken(signingKeys, token, { issuer, audience: audiences, now: now(), alg }),
-      )
-      if (await stored(() => store.revokedAccessTokens.isRevoked(claims.jti))) {
-        throw invalidTokenError('the access token was revoked')
+    verifyAccessToken,
+
+    async verifyBearerToken(token, audiences = audience) {
+      if (isPersonalAccessToken(token)) {
+        if (!(typeof audiences === 'string' ? [audiences] : audiences).includes(audience))
+          throw invalidTokenError('a personal access token is not for this resource')
+        const record = await verifyPersonalAccessToken(store, token, now())
+        return { type: 'personal_access_token', subject: record.subject, scope: record.scope, token: record }
       }
-      // A disabled client's tokens stop being active (RFC 7662 §2.2) without being revoked one by one.
-      const owner = await stored(() => store.clients.get(claims.client_id))
-      if (owner && owner.disabledAt !== null) {
-        throw invalidTokenError('the client of the access token is disabled')
-      }
-      return claims
+      const claims = await verifyAccessToken(token, audiences)
+      const scope = claims.scope === '' ? [] : claims.scope.split(' ')
+      return { type: 'access_token', subject: claims.sub, scope, claims }
     },
   }
 }

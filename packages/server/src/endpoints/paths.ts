@@ -9,6 +9,8 @@ export interface EndpointPaths {
   oauthAuthorizationServer: string
   /** RFC 7591 registration endpoint; a client's configuration endpoint (RFC 7592) is `<it>/<client_id>`. */
   registration: string
+  /** The end-user's personal access tokens (list, create); one of them is `<it>/<id>` (revoke). */
+  personalAccessTokens: string
 }
 
 export const DEFAULT_PREFIX = '/api/v1'
@@ -26,5 +28,6 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
     openidConfiguration: '/.well-known/openid-configuration',
     oauthAuthorizationServer: '/.well-known/oauth-authorization-server',
     registration: `${p}/oauth2/register`,
+    personalAccessTokens: `${p}/personal-access-tokens`,
   }
 }

@@ -12,6 +12,7 @@ import type { AuthorizationServer } from '../authorization-server.js'
 import { OAuthError } from '../errors.js'
 import { registerOAuthCors } from './cors.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
+import { personalAccessTokenRoutes } from './personal-access-token-routes.js'
 import { registrationRoutes } from './registration-routes.js'
 import {
   authorizationHeader,
@@ -261,6 +262,14 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     await fastify.register(registrationRoutes, {
       endpoint: server.registration,
       path: paths.registration,
+      bodyLimit,
+    })
+  }
+
+  if (server.personalAccessTokens !== undefined) {
+    await fastify.register(personalAccessTokenRoutes, {
+      endpoint: server.personalAccessTokens,
+      path: paths.personalAccessTokens,
       bodyLimit,
     })
   }
