@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -74,6 +75,16 @@ async function openLogin(fixture: Fixture, scope = 'openid profile offline_acces
   return { browser, pkce, state, url, page, html: await page.text() }
 }
 
+/** Posts the login form of `html` as alice, with `fields` replacing its own. */
+function signIn(fixture: Fixture, browser: FormSession, html: string, fields: Record<string, string> = {}) {
+  return browser.postForm(fixture.server.paths.authorization, {
+    ...hiddenFields(html),
+    username: 'alice',
+    password: TEST_PASSWORD,
+    ...fields,
+  })
+}
+
 describe('health and readiness', () => {
   it('answers /healthz while the process runs and /readyz while the store answers', async () => {
     const fixture = await start()
@@ -138,7 +149,11 @@ describe('login and consent pages', () => {
     expect(consent.status).toBe(200)
     const consentHtml = await consent.text()
     expect(consentHtml).toContain('Allow access?')
-    expect(consentHtml).toContain('<code>kb:read</code>')
+    // Scopes in words under their category, never as "Use `kb:read`".
+    expect(consentHtml).toContain('<h2 class="scope-category">Knowledge Base</h2>')
+    expect(consentHtml).toContain('<li>Read the documents and records in your knowledge bases</li>')
+    expect(consentHtml).toContain('<li>Keep this access while you are away, until you take it back</li>')
+    expect(consentHtml).not.toContain('<code>kb:read</code>')
     const sessionCookie = consent.headers
       .getSetCookie()
       .find((cookie) => cookie.startsWith('pipeshub_session='))
@@ -226,7 +241,7 @@ describe('login and consent pages', () => {
       }),
     )
     expect(wider.status).toBe(200)
-    expect(await wider.text()).toContain('<code>kb:write</code>')
+    expect(await wider.text()).toContain('<li>Create and change knowledge bases and their records</li>')
   })
 
   it('redirects with access_denied and the state when the user refuses', async () => {
@@ -274,6 +289,39 @@ describe('login and consent pages', () => {
     expect(await unknownUser.text()).toContain('The username or password is incorrect.')
   })
 
+  it('refuses a disabled user at sign-in and ends the session they had, until enabled', async () => {
+    const fixture = await start()
+    const first = await openLogin(fixture)
+    const signedIn = await first.browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(first.html),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(await signedIn.text()).toContain('Allow access?')
+
+    expect(await fixture.server.authorizationServer.disableUser('user-1')).toBe(true)
+    // The session cookie is still in the browser: the next request shows the login form again.
+    const again = await first.browser.get(first.url)
+    const againHtml = await again.text()
+    expect(againHtml).toContain('<label for="username">Username</label>')
+    const refused = await first.browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(againHtml),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(refused.status).toBe(401)
+    expect(await refused.text()).toContain('The username or password is incorrect.')
+
+    expect(await fixture.server.authorizationServer.enableUser('user-1')).toBe(true)
+    const retry = await openLogin(fixture)
+    const allowed = await retry.browser.postForm(fixture.server.paths.authorization, {
+      ...hiddenFields(retry.html),
+      username: 'alice',
+      password: TEST_PASSWORD,
+    })
+    expect(await allowed.text()).toContain('Allow access?')
+  })
+
   it('answers prompt=none without a session with a login_required redirect, never a page', async () => {
     const fixture = await start()
     const url = new URL(
@@ -308,6 +356,40 @@ describe('login and consent pages', () => {
     expect(await forged.text()).toContain('This form has expired')
     expect(attacker.cookies.has('pipeshub_session')).toBe(false)
     expect(await fixture.store.consents.get('user-1', fixture.publicClientId)).toBeUndefined()
+  })
+
+  it('refuses a CSRF token computed from the cookie alone: the token is an HMAC under a server key', async () => {
+    const fixture = await start()
+    const { browser, html } = await openLogin(fixture)
+    const binding = browser.cookies.get('pipeshub_csrf') ?? ''
+    expect(binding).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // What anyone holding the cookie can compute: digests of it, and HMACs under guessable keys.
+    const forgeries = [
+      createHash('sha256').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url'),
+      createHash('sha256').update(binding, 'utf8').digest('base64url'),
+      createHmac('sha256', '').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url'),
+      createHmac('sha256', 'csrf').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url'),
+      binding,
+    ]
+    for (const forged of forgeries) {
+      const refused = await signIn(fixture, browser, html, { csrf_token: forged })
+      expect(refused.status).toBe(403)
+      expect(await refused.text()).toContain('This form has expired')
+    }
+    expect(browser.cookies.has('pipeshub_session')).toBe(false)
+    const consent = await signIn(fixture, browser, html)
+    expect(consent.status).toBe(200)
+    const consentHtml = await consent.text()
+    expect(consentHtml).toContain('name="consent"')
+    // The key was made once, in the store, and no page carries it.
+    const key = await fixture.store.serverSecrets.getOrCreate({
+      name: 'csrf',
+      value: 'a candidate that must not replace the key',
+      createdAt: 0,
+    })
+    expect(key.value).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(html).not.toContain(key.value)
+    expect(consentHtml).not.toContain(key.value)
   })
 
   it('marks cookies Secure with the __Host- prefix when a trusted proxy reports https', async () => {

@@ -32,6 +32,7 @@ import {
 import { deferredSchemaCompilers } from './deferred-schema-compilers.js'
 import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
+import { DEVICE_VERIFICATION_PATH, deviceVerificationRoutes } from './interaction/device-verification.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogger, generateRequestId, logSecurityEvent } from './logging.js'
 import { mcpResourceMetadata, REGISTRATION_SCOPES, withMcpResource } from './mcp-resource.js'
@@ -164,11 +165,13 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   })
   // Errors of this app's own routes (the plugin has its own handler in its scope) are OAuth-shaped too.
   app.setErrorHandler(oauthErrorHandler)
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks that do not wait for anything take Fastify's callback form: no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     request.log.debug({ req: request }, 'incoming request')
+    done()
   })
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
         req: request,
@@ -178,8 +181,10 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
       },
       'request completed',
     )
+    done()
   })
 
+  const administrators = new Set(config.administrators)
   const authorizationServer = createAuthorizationServer({
     issuer,
     store,
@@ -189,6 +194,9 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    requirePushedAuthorizationRequests: config.requirePushedAuthorizationRequests,
+    pushedAuthorizationRequestLifetime: config.parTtl,
+    isAdministrator: (user) => administrators.has(user.username),
     resources: withMcpResource(config.resources, config.mcpResource),
     ...(config.registration
       ? {
@@ -214,7 +222,10 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     redisUrl: config.redisUrl,
     redisKeyPrefix: config.redisKeyPrefix,
     tokenPath: paths.token,
-    clientAuthPaths: [paths.revocation, paths.introspection],
+    pushedAuthorizationRequestPath: paths.pushedAuthorizationRequest,
+    clientAuthPaths: [paths.revocation, paths.introspection, paths.deviceAuthorization],
+    deviceAuthorizationPath: paths.deviceAuthorization,
+    deviceVerificationPath: DEVICE_VERIFICATION_PATH,
     loginPath: paths.authorization,
     registrationPerMinute: config.rateLimitRegistration,
     registrationPaths: config.registration ? [paths.registration, `${paths.registration}/:clientId`] : [],
@@ -222,10 +233,11 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   })
 
   // The plugin answers JSON errors; a person in a browser gets a page instead, without the details.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.routeOptions.url !== paths.authorization || reply.statusCode < 400) return payload
-    if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload
-    if (!prefersHtml(request.headers.accept)) return payload
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.routeOptions.url !== paths.authorization || reply.statusCode < 400) return done(null, payload)
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json'))
+      return done(null, payload)
+    if (!prefersHtml(request.headers.accept)) return done(null, payload)
     let description = 'The request could not be processed.'
     try {
       const body = JSON.parse(String(payload)) as { error_description?: unknown }
@@ -235,7 +247,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
       // Not the plugin's JSON: keep the generic text.
     }
     reply.headers(PAGE_HEADERS)
-    return errorPage({ title: 'This sign-in link does not work', message: description })
+    done(null, errorPage({ title: 'This sign-in link does not work', message: description }))
   })
 
   await registerHealthRoutes(app, {
@@ -265,6 +277,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   const interaction = createInteraction({
     store,
     authorizePath: paths.authorization,
+    refusedScopes: (subject, scope) => authorizationServer.refusedScopes(subject, scope),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const authorize = async ({
@@ -302,9 +315,10 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
           authorizationServer.denyAuthorization(
             authorizationRequest,
             outcome.error,
-            outcome.error === 'access_denied'
-              ? 'the end-user denied the request'
-              : `prompt=none: ${outcome.error}`,
+            outcome.description ??
+              (outcome.error === 'access_denied'
+                ? 'the end-user denied the request'
+                : `prompt=none: ${outcome.error}`),
           ),
           status,
         )
@@ -312,7 +326,16 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         return reply
     }
   }
-  await app.register(oauth2Plugin, { authorizationServer, authorize })
+  await app.register(oauth2Plugin, { authorizationServer, authorize, appManagement: true })
+  // RFC 8628 §3.3: the device verification page, with the same login and consent pages posting to it.
+  await app.register(deviceVerificationRoutes, {
+    authorizationServer,
+    interaction: createInteraction({
+      store,
+      authorizePath: DEVICE_VERIFICATION_PATH,
+      ...(options.now === undefined ? {} : { now: options.now }),
+    }),
+  })
   if (config.mcpResource !== undefined) {
     // PipesHub publishes its MCP server's RFC 9728 document on the backend's origin, next to this server.
     await app.register(protectedResourcePlugin, {

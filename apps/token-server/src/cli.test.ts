@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { verifySecret } from '@pipeshub/server'
 import { openSqliteStore } from '@pipeshub/server/sqlite'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenServer, testConfig } from './app.js'
 import { PACKAGE_ROOT } from './config.js'
@@ -113,6 +114,74 @@ describe('pipeshub-token-server CLI', () => {
     expect(token.body.scope).toBe('org:read')
   })
 
+  it('registers a private_key_jwt client from a --jwks file, which then authenticates with an assertion', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
+    const jwksFile = join(folder, 'client-jwks.json')
+    writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'cli-key' }] }))
+    const created = cli([
+      'clients',
+      'create',
+      '--name',
+      'Keyed service',
+      '--scope',
+      'org:read',
+      '--grant',
+      'client_credentials',
+      '--require-par',
+      '--jwks',
+      jwksFile,
+      '--token-endpoint-auth-signing-alg',
+      'ES256',
+    ])
+    expect(created.code).toBe(0)
+    expect(created.stdout).not.toContain('client_secret')
+    const clientId = field(created.stdout, 'client_id')
+    const listed = JSON.parse(cli(['clients', 'list', '--json']).stdout) as Array<Record<string, unknown>>
+    expect(listed.find((client) => client.client_id === clientId)).toMatchObject({
+      type: 'confidential',
+      token_endpoint_auth_method: 'private_key_jwt',
+      require_pushed_authorization_requests: true,
+    })
+
+    const issuer = 'http://token-server.test'
+    const assertion = await new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'cli-key' })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(issuer)
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(privateKey)
+    const store = openSqliteStore({ path: databaseFile })
+    const server = await createTokenServer({ config: testConfig(), store, issuer })
+    try {
+      const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+      const token = await tokenRequest(`${baseUrl}${server.paths.token}`, {
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      })
+      expect(token.status).toBe(200)
+      expect(token.body.scope).toBe('org:read')
+    } finally {
+      await server.close()
+    }
+
+    writeFileSync(jwksFile, JSON.stringify({ keys: [await exportJWK(privateKey)] }))
+    const refused = cli([
+      'clients',
+      'create',
+      '--name',
+      'Leaky',
+      '--grant',
+      'client_credentials',
+      '--jwks',
+      jwksFile,
+    ])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('jwks must hold public keys only')
+  })
+
   it('registers the web origins of a browser app, and refuses one that is not an origin', () => {
     const created = cli([
       'clients',
@@ -176,6 +245,77 @@ describe('pipeshub-token-server CLI', () => {
     expect(status()).toEqual(before)
     expect((await clientCredentials(clientId, clientSecret)).status).toBe(200)
     expect(cli(['clients', 'enable', '00000000-0000-4000-8000-000000000000']).code).toBe(1)
+  })
+
+  it('disables a user so that their refresh token fails, and enables them again', async () => {
+    expect(
+      cli(['users', 'create', '--username', 'carol', '--password-stdin'], {
+        input: 'a long enough password\n',
+      }).code,
+    ).toBe(0)
+    const created = cli([
+      'clients',
+      'create',
+      '--name',
+      'Carol app',
+      '--grant',
+      'authorization_code',
+      '--grant',
+      'refresh_token',
+      '--redirect-uri',
+      'http://127.0.0.1:9/callback',
+      '--scope',
+      'kb:read offline_access',
+    ])
+    const clientId = field(created.stdout, 'client_id')
+    const clientSecret = field(created.stdout, 'client_secret')
+    const store = openSqliteStore({ path: databaseFile })
+    const server = await createTokenServer({
+      config: testConfig(),
+      store,
+      issuer: 'http://token-server.test',
+    })
+    try {
+      const carol = await store.users.findByUsername('carol')
+      let refreshToken = await server.authorizationServer.issueRefreshToken({
+        clientId,
+        subject: carol?.subject ?? '',
+        scope: ['kb:read', 'offline_access'],
+      })
+      const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+      const refresh = () =>
+        tokenRequest(
+          `${baseUrl}${server.paths.token}`,
+          { grant_type: 'refresh_token', refresh_token: refreshToken },
+          { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+        )
+      const status = () =>
+        (JSON.parse(cli(['users', 'list', '--json']).stdout) as Array<Record<string, unknown>>).find(
+          (user) => user.username === 'carol',
+        )
+      expect(status()).toMatchObject({ status: 'active', can_sign_in: true })
+
+      const disabled = cli(['users', 'disable', 'carol'])
+      expect(disabled.code).toBe(0)
+      expect(disabled.stdout.trim()).toBe('user carol disabled')
+      expect(disabled.stderr).toContain('"event":"user_disabled"')
+      expect(status()).toMatchObject({ status: 'disabled', can_sign_in: false })
+      const refused = await refresh()
+      expect(refused.status).toBe(400)
+      expect(refused.body).toMatchObject({ error: 'invalid_grant' })
+
+      expect(cli(['users', 'enable', 'carol']).code).toBe(0)
+      expect(status()).toMatchObject({ status: 'active', can_sign_in: true })
+      const refreshed = await refresh()
+      expect(refreshed.status).toBe(200)
+      refreshToken = String(refreshed.body.refresh_token)
+      expect(refreshToken).not.toBe('undefined')
+    } finally {
+      await server.close()
+    }
+    const unknown = cli(['users', 'disable', 'nobody'])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr.trim()).toBe('pipeshub-token-server: no user nobody')
   })
 
   it('fails with exit code 1 and one line for an unknown client', () => {

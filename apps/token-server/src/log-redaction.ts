@@ -33,9 +33,18 @@ function normalised(name: string): string {
 const SECRET_NAMES = new Set<string>([...SECRET_PARAMETERS, ...SECRET_HEADERS].map(normalised))
 const QUERY_SECRETS = new Set<string>(SECRET_PARAMETERS)
 
+// Member names are mostly the code's own (`route`, `statusCode`, `reqId`): each is normalised once.
+// Bounded, as names can come from logged data.
+const KNOWN_NAMES = new Map<string, boolean>()
+const MAX_KNOWN_NAMES = 1024
+
 /** Whether a member, parameter or header of this name holds a credential. */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAMES.has(name) || SECRET_NAMES.has(normalised(name))
+  const known = KNOWN_NAMES.get(name)
+  if (known !== undefined) return known
+  const secret = SECRET_NAMES.has(normalised(name))
+  if (KNOWN_NAMES.size < MAX_KNOWN_NAMES) KNOWN_NAMES.set(name, secret)
+  return secret
 }
 
 /** Replaces secret query parameters of a URL (path + query) by `[redacted]`. */

@@ -116,6 +116,8 @@ const SECURITY_MESSAGES: Record<SecurityEvent['type'], string> = {
   signing_key_rotated: 'signing key rotated: published now, signs after the publication delay',
   client_disabled: 'client disabled',
   client_enabled: 'client enabled',
+  user_disabled: 'user disabled',
+  user_enabled: 'user enabled',
 }
 
 /** A security event as one structured entry: `event` is its type, members snake_case, no secret. */
@@ -125,7 +127,8 @@ export function logSecurityEvent(log: Pick<Logger, 'warn' | 'info'>, event: Secu
   for (const [name, value] of Object.entries(fields)) {
     entry[name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)] = value
   }
-  const level = type === 'signing_key_rotated' || type === 'client_enabled' ? 'info' : 'warn'
+  const level =
+    type === 'signing_key_rotated' || type === 'client_enabled' || type === 'user_enabled' ? 'info' : 'warn'
   log[level](entry, SECURITY_MESSAGES[type])
 }
 

@@ -1,5 +1,5 @@
 import type { ProtectedResourceMetadata } from '@pipeshub/models'
-import { PIPESHUB_SCOPES, type ResourcePolicy } from '@pipeshub/server'
+import { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES, type ResourcePolicy } from '@pipeshub/server'
 
 /** The scopes PipesHub's MCP server asks for by default (its `scopes_supported`). */
 export const PIPESHUB_MCP_SCOPES: readonly string[] = [
@@ -17,19 +17,6 @@ export const PIPESHUB_MCP_SCOPES: readonly string[] = [
   'agent:read',
   'agent:execute',
   'connector:read',
-]
-
-/** PipesHub's scopes only an organisation's admin may hold: never given to a self-registered client. */
-export const ADMIN_ONLY_SCOPES: readonly string[] = [
-  'org:write',
-  'org:admin',
-  'user:invite',
-  'user:delete',
-  'usergroup:write',
-  'team:write',
-  'config:write',
-  'crawl:write',
-  'crawl:delete',
 ]
 
 /** What a dynamically registered client (an MCP client, an agent) may ask for: PipesHub's scopes but the admin-only ones. */

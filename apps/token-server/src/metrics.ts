@@ -1,6 +1,7 @@
-import { claimedClientId, type EndpointPaths, type Store } from '@pipeshub/server'
+import type { EndpointPaths, Store } from '@pipeshub/server'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { namedClientId } from './request-client-id.js'
 
 /** Seconds; from a fast cached token response to a slow scrypt client authentication or a store outage. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -140,6 +141,7 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         clients: wrap('clients', store.clients),
         users: wrap('users', store.users),
         authorizationCodes: wrap('authorizationCodes', store.authorizationCodes),
+        deviceCodes: wrap('deviceCodes', store.deviceCodes),
         refreshTokens: wrap('refreshTokens', store.refreshTokens),
         signingKeys: wrap('signingKeys', store.signingKeys),
         consents: wrap('consents', store.consents),
@@ -147,7 +149,10 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         revokedAccessTokens: wrap('revokedAccessTokens', store.revokedAccessTokens),
         clientRegistrations: wrap('clientRegistrations', store.clientRegistrations),
         personalAccessTokens: wrap('personalAccessTokens', store.personalAccessTokens),
+        serverSecrets: wrap('serverSecrets', store.serverSecrets),
         grants: wrap('grants', store.grants),
+        usedJwtIds: wrap('usedJwtIds', store.usedJwtIds),
+        pushedAuthorizationRequests: wrap('pushedAuthorizationRequests', store.pushedAuthorizationRequests),
         ping: timed('ping', () => store.ping()),
         seedIfEmpty: timed('seedIfEmpty', (seed: Parameters<Store['seedIfEmpty']>[0]) =>
           store.seedIfEmpty(seed),
@@ -158,9 +163,11 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
 
     observe(app, paths) {
       const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched'
-      app.addHook('onSend', async (request, reply, payload) => {
-        if (reply.statusCode < 400 || typeof payload !== 'string') return payload
-        if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload
+      // Callback-form hooks: no promise per request.
+      app.addHook('onSend', (request, reply, payload, done) => {
+        if (reply.statusCode < 400 || typeof payload !== 'string') return done(null, payload)
+        if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json'))
+          return done(null, payload)
         try {
           const error = (JSON.parse(payload) as { error?: unknown }).error
           if (typeof error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(error))
@@ -168,9 +175,9 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         } catch {
           // Not an OAuth error body.
         }
-        return payload
+        done(null, payload)
       })
-      app.addHook('onResponse', async (request, reply) => {
+      app.addHook('onResponse', (request, reply, done) => {
         const route = routeOf(request)
         const status = reply.statusCode
         requests.inc({ route, method: request.method, status: String(status) })
@@ -182,15 +189,13 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         if (route === paths.token && request.method === 'POST' && status === 200) {
           const body = (request.body ?? {}) as Record<string, unknown>
           const grantType = typeof body.grant_type === 'string' ? body.grant_type : ''
-          const clientId = claimedClientId({
-            authorization: request.headers.authorization,
-            clientId: typeof body.client_id === 'string' ? body.client_id : undefined,
-          })
+          const clientId = namedClientId(request)
           tokensIssued.inc({
             grant_type: GRANT_TYPES.has(grantType) ? grantType : 'other',
             client_id: clientId ?? 'unknown',
           })
         }
+        done()
       })
     },
 

@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { PAGE_HEADERS } from './pages/html.js'
 import { errorPage } from './pages/pages.js'
+import { namedClientId } from './request-client-id.js'
 
 const WINDOW_MS = 60_000
 
@@ -11,28 +12,6 @@ export function rateLimitedBody(retryAfterSeconds: number): { error: string; err
     error: 'temporarily_unavailable',
     error_description: `too many requests, retry after ${retryAfterSeconds} seconds`,
   }
-}
-
-/** The client id a token request names: HTTP Basic user-id (RFC 6749 §2.3.1), else `client_id` in the body. */
-export function requestedClientId(request: FastifyRequest): string | undefined {
-  const authorization = request.headers.authorization
-  if (typeof authorization === 'string' && /^basic /i.test(authorization)) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8')
-    const colon = decoded.indexOf(':')
-    if (colon > 0) {
-      try {
-        return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '))
-      } catch {
-        return undefined
-      }
-    }
-  }
-  const body = request.body
-  if (typeof body === 'object' && body !== null && 'client_id' in body) {
-    const clientId = (body as { client_id: unknown }).client_id
-    if (typeof clientId === 'string' && clientId !== '' && clientId.length <= 256) return clientId
-  }
-  return undefined
 }
 
 export interface RateLimitOptions {
@@ -50,8 +29,20 @@ export interface RateLimitOptions {
   redisKeyPrefix?: string
   /** Route URL of the token endpoint (as registered). */
   tokenPath: string
+  /**
+   * Route URL of the pushed authorization request endpoint (RFC 9126): it authenticates clients like the
+   * token endpoint, so it shares the token endpoint's limits.
+   */
+  pushedAuthorizationRequestPath?: string | undefined
   /** Route URLs of the other endpoints that authenticate clients (revocation, introspection). */
   clientAuthPaths: readonly string[]
+  /** RFC 8628 device authorization endpoint: limited like the token endpoint, per client (else per IP). */
+  deviceAuthorizationPath?: string | undefined
+  /**
+   * RFC 8628 §5.1: the device verification page, where a user code is a short secret; every request to
+   * it counts against the login limit of its IP, so that codes cannot be guessed at speed.
+   */
+  deviceVerificationPath?: string | undefined
   /** Route URL and method that receive the login form. */
   loginPath: string
   loginMethod: string
@@ -95,7 +86,7 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     max: options.tokenPerMinute,
     timeWindow: WINDOW_MS,
     keyGenerator: (request: FastifyRequest) => {
-      const clientId = requestedClientId(request)
+      const clientId = namedClientId(request)
       // Every limiter shares the plugin's counter store: keys are prefixed per limit.
       return clientId === undefined ? `token:ip:${request.ip}` : `token:client:${clientId}`
     },
@@ -104,6 +95,19 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     max: options.loginPerMinute,
     timeWindow: WINDOW_MS,
     keyGenerator: (request: FastifyRequest) => `login:ip:${request.ip}`,
+  })
+  const deviceLimiter = app.createRateLimit({
+    max: options.tokenPerMinute,
+    timeWindow: WINDOW_MS,
+    keyGenerator: (request: FastifyRequest) => {
+      const clientId = namedClientId(request)
+      return clientId === undefined ? `device:ip:${request.ip}` : `device:client:${clientId}`
+    },
+  })
+  const verificationLimiter = app.createRateLimit({
+    max: options.loginPerMinute,
+    timeWindow: WINDOW_MS,
+    keyGenerator: (request: FastifyRequest) => `device-verification:ip:${request.ip}`,
   })
   const failures = createFailureLimit(app, options)
 
@@ -129,14 +133,25 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url
+    // A user code arrives in a GET too (verification_uri_complete, the code form).
+    if (route !== undefined && route === options.deviceVerificationPath) {
+      const limit = await verificationLimiter(request)
+      if (limit.isAllowed || !limit.isExceeded) return
+      return limited(request, reply, 'login', limit.ttlInSeconds)
+    }
     if (request.method !== 'POST' || route === undefined) return
-    const authenticatesClient = route === options.tokenPath || options.clientAuthPaths.includes(route)
+    const isToken = route === options.tokenPath || route === options.pushedAuthorizationRequestPath
+    const authenticatesClient = isToken || options.clientAuthPaths.includes(route)
     if (authenticatesClient) {
       // Before the client's secret is hashed: a source that keeps failing costs no CPU at all.
       const refusal = await failures.admit(request)
       if (refusal !== undefined) return limited(request, reply, 'client_authentication', refusal)
     }
-    const isToken = route === options.tokenPath
+    if (route === options.deviceAuthorizationPath) {
+      const limit = await deviceLimiter(request)
+      if (limit.isAllowed || !limit.isExceeded) return
+      return limited(request, reply, 'token', limit.ttlInSeconds)
+    }
     const isLogin =
       route === options.loginPath && request.method === options.loginMethod && isLoginPost(request)
     if (!isToken && !isLogin) return
@@ -144,8 +159,11 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     if (limit.isAllowed || !limit.isExceeded) return
     return limited(request, reply, isToken ? 'token' : 'login', limit.ttlInSeconds)
   })
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    await failures.settle(request, reply.statusCode)
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    // Most requests were not admitted by the failure limit (other routes): no promise for them.
+    const settling = failures.settle(request, reply.statusCode)
+    if (settling === undefined) return done()
+    settling.then(done, done)
   })
 
   const registrationPaths = options.registrationPaths ?? []
@@ -214,11 +232,13 @@ function createFailureLimit(app: FastifyInstance, options: RateLimitOptions) {
       ;(request as unknown as Record<symbol, boolean>)[ADMITTED] = true
       return undefined
     },
-    async settle(request: FastifyRequest, status: number): Promise<void> {
-      if ((request as unknown as Record<symbol, boolean>)[ADMITTED] !== true) return
+    /** Undefined when there is nothing to wait for (the common case: no failure to count). */
+    settle(request: FastifyRequest, status: number): Promise<unknown> | undefined {
+      if ((request as unknown as Record<symbol, boolean>)[ADMITTED] !== true) return undefined
       release(request.ip)
       // These endpoints answer 401 only for invalid_client.
-      if (status === 401) await Promise.all([perSource(request), total(request)])
+      if (status === 401) return Promise.all([perSource(request), total(request)])
+      return undefined
     },
   }
 }

@@ -55,7 +55,7 @@ export async function startDeployable(grant: Grant): Promise<RunningTarget> {
       return {
         port: config.port,
         scenario,
-        notes: `apps/token-server as \`npm start\` runs it: SQLite file (WAL), logs at info on stdout to a file, token rate limit ${RATE_LIMIT.toLocaleString('en-US')}/min per client, ${config.signingAlg} JWT access tokens`,
+        notes: `apps/token-server as \`npm start\` runs it: compile cache on, SQLite file (WAL), logs at info on stdout to a file, token rate limit ${RATE_LIMIT.toLocaleString('en-US')}/min per client, ${config.signingAlg} JWT access tokens`,
         prepare,
         close: async () => {
           await server.close()

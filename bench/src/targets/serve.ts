@@ -4,8 +4,15 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
+import { enableCompileCache } from 'node:module'
 import type { TargetCommand, TargetMessage } from '../protocol.js'
 import type { RunningTarget } from './target.js'
+
+/** The token server's modules load as its `main.js` loads them: with Node's compile cache on. */
+async function deployable(): Promise<typeof import('./deployable.js')> {
+  enableCompileCache()
+  return import('./deployable.js')
+}
 
 async function start(id: string): Promise<RunningTarget> {
   switch (id) {
@@ -24,11 +31,11 @@ async function start(id: string): Promise<RunningTarget> {
     case 'oauth2-server-refresh':
       return (await import('./node-oauth2-server.js')).startNodeOauth2Server('refresh_token')
     case 'deployable-cc':
-      return (await import('./deployable.js')).startDeployable('client_credentials')
+      return (await deployable()).startDeployable('client_credentials')
     case 'deployable-refresh':
-      return (await import('./deployable.js')).startDeployable('refresh_token')
+      return (await deployable()).startDeployable('refresh_token')
     case 'deployable-code':
-      return (await import('./deployable.js')).startDeployable('authorization_code')
+      return (await deployable()).startDeployable('authorization_code')
     case 'pipeshub-cc-es256':
       return (await import('./pipeshub.js')).startPipeshub({
         grant: 'client_credentials',

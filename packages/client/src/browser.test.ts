@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@pipeshub/test-support/chromium'
+import { calculateJwkThumbprint, EmbeddedJWK, type JWK, jwtVerify } from 'jose'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OAuthClient } from './oauth-client.js'
@@ -21,7 +22,19 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <script type="importmap">${JSON.stringify(importMap())}</script>
 <script type="module">
-  import { OAuthClient, OAuthError } from '@pipeshub/client'
+  import { DPoPKey, OAuthClient, OAuthError } from '@pipeshub/client'
+  window.dpopProof = async ({ issuer, clientId, clientSecret }) => {
+    // RFC 9449 in the page: a pair whose private key WebCrypto will not export, a proof signed with it,
+    // and a token request carrying one (this server ignores DPoP and answers Bearer, RFC 9449 §5).
+    const generated = await DPoPKey.generate()
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])
+    const exportRefused = await crypto.subtle.exportKey('jwk', pair.privateKey).then(() => false, () => true)
+    const dpop = await DPoPKey.fromKeyPair(pair)
+    const proof = await dpop.proof({ method: 'POST', url: new URL(issuer + '/token?x=1'), accessToken: 'at' })
+    const client = await OAuthClient.fromIssuer(issuer, { clientId, clientSecret, dpop })
+    const tokens = await client.clientCredentials({ scope: 'kb:read' })
+    return { generatedAlgorithm: generated.algorithm, exportRefused, proof, thumbprint: dpop.thumbprint, tokenType: tokens.tokenType }
+  }
   window.proof = async ({ issuer, clientId, clientSecret, webClientId, idToken }) => {
     // jose and WebCrypto in the page: the issuer's JWKS fetched, the ES256 signature checked.
     const webClient = await OAuthClient.fromIssuer(issuer, { clientId: webClientId })
@@ -143,5 +156,39 @@ describe.skipIf(missing)(`in headless Chromium (${CHROMIUM})`, () => {
       aud: web.client.clientId,
       sub: USER.subject,
     })
+  })
+
+  it('makes DPoP proofs in the page with a key WebCrypto will not export (RFC 9449 §4)', {
+    timeout: 60_000,
+  }, async () => {
+    const { client, clientSecret } = await server.app.authorizationServer.registerClient({
+      name: 'browser dpop proof',
+      grantTypes: ['client_credentials'],
+      scopes: ['kb:read'],
+    })
+    const page = await browser.newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await page.goto(`${server.issuer}/__browser__/index.html`)
+    await page.waitForFunction(() => 'dpopProof' in window, undefined, { timeout: 30_000 })
+    const result = await page.evaluate(
+      (args) =>
+        (
+          window as unknown as { dpopProof(a: typeof args): Promise<Record<string, string | boolean>> }
+        ).dpopProof(args),
+      { issuer: server.issuer, clientId: client.clientId, clientSecret: clientSecret ?? '' },
+    )
+    expect(pageErrors).toEqual([])
+    expect(result.generatedAlgorithm).toBe('ES256')
+    expect(result.exportRefused).toBe(true)
+    const { payload, protectedHeader } = await jwtVerify(result.proof as string, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+    })
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256' } })
+    expect(protectedHeader.jwk).not.toHaveProperty('d')
+    expect(await calculateJwkThumbprint(protectedHeader.jwk as JWK)).toBe(result.thumbprint)
+    expect(payload).toMatchObject({ htm: 'POST', htu: `${server.issuer}/token` })
+    expect(payload.ath).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(result.tokenType).toBe('Bearer')
   })
 })

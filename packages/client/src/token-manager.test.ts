@@ -230,3 +230,33 @@ describe('token manager', () => {
     ).toThrow(RangeError)
   })
 })
+
+describe('token manager: fetchProtectedResource', () => {
+  it('presents the current token as the type the server issued it with (Bearer here), one token request for many calls', async () => {
+    const { client, requests } = setup([tokenEndpoint({ expiresIn: 300 }), json(200, { ok: true })])
+    const manager = createTokenManager({ client, grant: 'client_credentials' })
+    for (let i = 0; i < 3; i++) {
+      const response = await manager.fetchProtectedResource('https://rs.example/items')
+      expect(response.status).toBe(200)
+    }
+    expect(requests.map((request) => new URL(request.url).pathname)).toEqual([
+      '/token',
+      '/items',
+      '/items',
+      '/items',
+    ])
+    expect(requests[1]?.headers.get('authorization')).toBe('Bearer at-1')
+    expect(requests[1]?.headers.get('dpop')).toBeNull()
+  })
+
+  it('needs a client that can fetch protected resources', async () => {
+    const manager = createTokenManager({
+      client: {
+        clientCredentials: () => Promise.reject(new Error('unused')),
+        refresh: () => Promise.reject(new Error('unused')),
+      },
+      grant: 'client_credentials',
+    })
+    await expect(manager.fetchProtectedResource('https://rs.example/')).rejects.toThrow(TypeError)
+  })
+})

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { accessTokenClaimsCodec, MAX_SAFE_SECONDS } from './index.js'
+import { accessTokenClaimsCodec } from './index.js'
+import { nonEmptyBoundaries, numericDateBoundaries } from './test-support/claim-boundaries.js'
 import { confirmationBoundaries, EXAMPLE_JKT } from './test-support/confirmation.js'
 import { describeRoundTrips } from './test-support/round-trips.js'
 import { describeWireFields, type MemberBoundaries } from './test-support/wire-fields.js'
 
-const numericDate: MemberBoundaries = {
-  accept: [0, 1764237600, MAX_SAFE_SECONDS],
-  reject: [
-    { value: -1, keyword: 'minimum' },
-    { value: 1764237600.5, keyword: 'type' },
-    { value: '1764237600', keyword: 'type' },
-    { value: MAX_SAFE_SECONDS + 1, keyword: 'maximum' },
-  ],
-}
-const nonEmpty: MemberBoundaries = {
-  accept: ['x', 'https://auth.pipeshub.example'],
-  reject: [
-    { value: '', keyword: 'minLength' },
-    { value: 1, keyword: 'type' },
-  ],
-}
+const numericDate = numericDateBoundaries(1764237600)
+const nonEmpty = nonEmptyBoundaries('https://auth.pipeshub.example')
 const audience: MemberBoundaries = {
   accept: ['https://api.pipeshub.example', ['https://api.pipeshub.example'], ['a', 'b']],
   reject: [

@@ -3,26 +3,13 @@ import {
   CLIENT_AUTHENTICATION_METHODS,
   clientAssertionClaimsCodec,
   JWT_BEARER_CLIENT_ASSERTION_TYPE,
-  MAX_SAFE_SECONDS,
 } from './index.js'
+import { nonEmptyBoundaries, numericDateBoundaries } from './test-support/claim-boundaries.js'
 import { describeRoundTrips } from './test-support/round-trips.js'
-import { describeWireFields, type MemberBoundaries } from './test-support/wire-fields.js'
+import { describeWireFields } from './test-support/wire-fields.js'
 
-const nonEmpty: MemberBoundaries = {
-  accept: ['s6BhdRkqt3', 'https://client.example.com'],
-  reject: [
-    { value: '', keyword: 'minLength' },
-    { value: 1, keyword: 'type' },
-  ],
-}
-const numericDate: MemberBoundaries = {
-  accept: [0, 1311281970, MAX_SAFE_SECONDS],
-  reject: [
-    { value: -1, keyword: 'minimum' },
-    { value: 1311281970.5, keyword: 'type' },
-    { value: '1311281970', keyword: 'type' },
-  ],
-}
+const nonEmpty = nonEmptyBoundaries('s6BhdRkqt3', 'https://client.example.com')
+const numericDate = numericDateBoundaries(1311281970)
 
 const full = {
   iss: 's6BhdRkqt3',

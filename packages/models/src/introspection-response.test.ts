@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { introspectionResponseCodec, MAX_SAFE_SECONDS } from './index.js'
+import { introspectionResponseCodec } from './index.js'
+import { nonEmptyBoundaries, numericDateBoundaries } from './test-support/claim-boundaries.js'
 import { confirmationBoundaries, EXAMPLE_JKT } from './test-support/confirmation.js'
 import { describeRoundTrips } from './test-support/round-trips.js'
-import { describeWireFields, type MemberBoundaries } from './test-support/wire-fields.js'
+import { describeWireFields } from './test-support/wire-fields.js'
 
-const numericDate: MemberBoundaries = {
-  accept: [0, 1419356238, MAX_SAFE_SECONDS],
-  reject: [
-    { value: -1, keyword: 'minimum' },
-    { value: 1419356238.5, keyword: 'type' },
-    { value: '1419356238', keyword: 'type' },
-    { value: MAX_SAFE_SECONDS + 1, keyword: 'maximum' },
-  ],
-}
-const nonEmpty: MemberBoundaries = {
-  accept: ['x', 'Z5O3upPC88QrAjx00dis'],
-  reject: [
-    { value: '', keyword: 'minLength' },
-    { value: 5, keyword: 'type' },
-  ],
-}
+const numericDate = numericDateBoundaries(1419356238)
+const nonEmpty = nonEmptyBoundaries('Z5O3upPC88QrAjx00dis')
 
 describeWireFields(introspectionResponseCodec, {
   full: {

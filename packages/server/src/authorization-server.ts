@@ -1,25 +1,39 @@
-import type { IntrospectionResponseWire, ValidatedOAuthTokenResponse } from '@pipeshub/models'
+import {
+  groupScopesByCategory,
+  type IntrospectionResponseWire,
+  type PushedAuthorizationResponse,
+  type ScopeCatalogueWire,
+  type ValidatedOAuthTokenResponse,
+} from '@pipeshub/models'
 import type { JWK } from 'jose'
 import {
   type AuthorizationRequest,
   denyAuthorization,
   validateAuthorizationRequest,
 } from './authorization-request.js'
-import { type ClientRegistrationInput, type RegisteredClient, registerClient } from './client-registration.js'
+import {
+  type ClientRegistrationInput,
+  type RegisteredClient,
+  registerServerClient,
+} from './client-registration.js'
 import { setClientDisabled } from './client-status.js'
 import {
   type ClientRegistrationEndpoint,
   createClientRegistrationEndpoint,
   type DynamicRegistrationOptions,
 } from './dynamic-client-registration.js'
+import {
+  createDeviceAuthorizationEndpoint,
+  type DeviceAuthorizationEndpoint,
+} from './endpoints/device-authorization.js'
 import { discoveryDocument } from './endpoints/discovery.js'
 import { createIntrospectionEndpoint } from './endpoints/introspection.js'
 import { createJwksEndpoint } from './endpoints/jwks.js'
 import { type EndpointPaths, endpointPaths } from './endpoints/paths.js'
+import { createPushedAuthorizationRequestEndpoint } from './endpoints/pushed-authorization-request.js'
 import { createRevocationEndpoint } from './endpoints/revocation.js'
 import { createTokenEndpoint } from './endpoints/token.js'
 import { createUserInfoEndpoint } from './endpoints/userinfo.js'
-import { stored } from './errors.js'
 import { type IssueAuthorizationCodeInput, issueAuthorizationCode } from './grants/authorization-code.js'
 import { type IssueRefreshTokenInput, issueRefreshToken } from './grants/refresh-token.js'
 import { createTokenMinter } from './grants/token-minting.js'
@@ -34,8 +48,9 @@ import type { ResourcePolicy } from './resource-indicators.js'
 import type { SecurityEventListener } from './security-events.js'
 import { createServerContext, type RefreshTokenPolicy, type VerifiedBearerToken } from './server-context.js'
 import type { SigningKeyManager } from './signing-keys.js'
-import type { SigningAlgorithm, SigningKeyRecord, Store } from './store/types.js'
+import type { SigningAlgorithm, SigningKeyRecord, Store, UserRecord } from './store/types.js'
 import type { IssuedAccessTokenClaims } from './tokens.js'
+import { setUserDisabled } from './user-status.js'
 
 export interface AuthorizationServerOptions {
   /** The issuer identifier (RFC 8414 §2): https URL without query or fragment. */
@@ -75,6 +90,16 @@ export interface AuthorizationServerOptions {
    * `id_token_signed_response_alg` (OIDC Dynamic Client Registration §2); JWKS holds a key per algorithm.
    */
   signingAlgorithm?: SigningAlgorithm
+  /**
+   * RFC 8628 §3.2 `verification_uri`: the page where people type a device's user code (default
+   * `<baseUrl>/device`, the token server's page); the host application serves it, reading and deciding
+   * pending authorizations with `deviceAuthorization.find` and `.decide`.
+   */
+  deviceVerificationUri?: string
+  /** Seconds a device code and its user code live (default 600, 60-3600). */
+  deviceCodeLifetime?: number
+  /** Seconds a device waits between polls (RFC 8628 §3.2 `interval`, default 5, 1-60). */
+  devicePollingInterval?: number
   /** Seconds a rotated-in key is published before it signs (default 3600). */
   keyPublicationDelay?: number
   /**
@@ -97,10 +122,23 @@ export interface AuthorizationServerOptions {
    */
   requireState?: boolean
   /**
+   * RFC 9126 §5: refuse every authorization request that was not pushed to the pushed authorization
+   * request endpoint (default false; a client can require it for itself, `requirePushedAuthorizationRequests`).
+   */
+  requirePushedAuthorizationRequests?: boolean
+  /** Seconds a pushed request's `request_uri` is valid for, 5-600 (default 60, RFC 9126 §2.2 `expires_in`). */
+  pushedAuthorizationRequestLifetime?: number
+  /**
    * Told about failed client authentications, refresh-token and code reuse, key rotations and clients
    * disabled or enabled (`SecurityEvent`), for logs and alerts. A listener that throws is ignored.
    */
   onSecurityEvent?: SecurityEventListener
+  /**
+   * Whether an end-user is an administrator of the organisation (default: nobody is). Only
+   * administrators may grant PipesHub's admin-only scopes (`ADMIN_ONLY_SCOPES`, such as `org:admin`);
+   * for anyone else an authorization code carrying one is refused.
+   */
+  isAdministrator?: (user: UserRecord) => boolean | Promise<boolean>
   /** Clock in epoch seconds (default: `Date.now()`), injectable for tests. */
   now?: () => number
 }
@@ -112,10 +150,24 @@ export interface AuthorizationServer {
   readonly signingKeys: SigningKeyManager
   /** The RFC 7591/7592 endpoints when `registration` is configured. */
   readonly registration: ClientRegistrationEndpoint | undefined
+  /**
+   * RFC 8628: the device authorization endpoint (`authorize`), and what the verification page calls:
+   * `find` a pending authorization by its user code, `decide` it once.
+   */
+  readonly deviceAuthorization: DeviceAuthorizationEndpoint
   /** The personal-access-token API, unless `personalAccessTokens: false`. */
   readonly personalAccessTokens: PersonalAccessTokenEndpoint | undefined
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
   token(params: RequestParameters, credentials: RequestCredentials): Promise<ValidatedOAuthTokenResponse>
+  /**
+   * The pushed authorization request endpoint (RFC 9126 §2): authenticates the client as the token
+   * endpoint does, validates the request as the authorization endpoint does, and answers its
+   * single-use `request_uri`.
+   */
+  pushAuthorizationRequest(
+    params: RequestParameters,
+    credentials: RequestCredentials,
+  ): Promise<PushedAuthorizationResponse>
   /** RFC 7009 revocation; unknown tokens are ignored, another client's token answers `invalid_request`. */
   revoke(params: RequestParameters, credentials: RequestCredentials): Promise<void>
   /** RFC 7662 introspection, for authenticated clients. */
@@ -140,6 +192,16 @@ export interface AuthorizationServer {
   validateAuthorizationRequest(params: RequestParameters): Promise<AuthorizationRequest>
   /** Stores a code for an approved request and answers the redirect URL carrying `code`, `state`, `iss`. */
   issueAuthorizationCode(input: IssueAuthorizationCodeInput): Promise<string>
+  /** Whether the end-user `subject` is an administrator of the organisation (`isAdministrator`). */
+  isAdministrator(subject: string): Promise<boolean>
+  /**
+   * The scopes of `scope` the end-user `subject` may not grant (the admin-only ones, unless an
+   * administrator): a consent page leaves them out or refuses the request; `issueAuthorizationCode`
+   * refuses them.
+   */
+  refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
+  /** Every scope the server knows, described and grouped by category (`GET <oauthClients>/scopes`). */
+  scopeCatalogue(): ScopeCatalogueWire
   /** The redirect URL refusing a request (`access_denied` by default). */
   denyAuthorization(request: AuthorizationRequest, error?: string, description?: string): string
   registerClient(input: ClientRegistrationInput): Promise<RegisteredClient>
@@ -150,6 +212,14 @@ export interface AuthorizationServer {
   disableClient(clientId: string): Promise<boolean>
   /** Enables a disabled client again; its unexpired tokens become active again. False when unknown. */
   enableClient(clientId: string): Promise<boolean>
+  /**
+   * Disables an end-user by subject: their authorization codes and refresh tokens answer `invalid_grant`,
+   * their access tokens stop being active (introspection, userinfo). The host's login must refuse them
+   * (`UserRecord.disabledAt`). False when the user is unknown.
+   */
+  disableUser(subject: string): Promise<boolean>
+  /** Enables a disabled user again; their unexpired tokens work again. False when unknown. */
+  enableUser(subject: string): Promise<boolean>
   /**
    * Stores a refresh token (in a new family) for a client and user as if a grant had issued it: for
    * seeding, migrations from another server and contract provider states. Answers the token value.
@@ -176,10 +246,19 @@ export interface AuthorizationServer {
  * endpoint through the registry) put together over one shared context. It holds no OAuth logic itself.
  */
 export function createAuthorizationServer(options: AuthorizationServerOptions): AuthorizationServer {
-  const context = createServerContext(options)
-  const { issuer, store, now, scopes, signingKeys } = context
   const paths = endpointPaths(options.prefix)
-  const baseUrl = (options.baseUrl ?? issuer).replace(/\/+$/, '')
+  const baseUrl = (options.baseUrl ?? options.issuer).replace(/\/+$/, '')
+  const context = createServerContext({
+    ...options,
+    assertionAudiences: [
+      paths.token,
+      paths.pushedAuthorizationRequest,
+      paths.revocation,
+      paths.introspection,
+      paths.deviceAuthorization,
+    ].map((path) => `${baseUrl}${path}`),
+  })
+  const { issuer, store, now, scopes, signingKeys } = context
   const registration =
     options.registration === undefined
       ? undefined
@@ -200,6 +279,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         : createPersonalAccessTokenEndpoint(context, options.personalAccessTokens),
     now,
     token: createTokenEndpoint({ ...context, tokens: createTokenMinter(context) }),
+    pushAuthorizationRequest: createPushedAuthorizationRequestEndpoint(context),
+    deviceAuthorization: createDeviceAuthorizationEndpoint(context, {
+      verificationUri: options.deviceVerificationUri ?? `${baseUrl}/device`,
+    }),
     revoke: createRevocationEndpoint(context),
     introspect: createIntrospectionEndpoint(context),
     userinfo: createUserInfoEndpoint(context),
@@ -209,18 +292,17 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     verifyBearerToken: (token, verifyOptions) => context.verifyBearerToken(token, verifyOptions?.audience),
     validateAuthorizationRequest: (params) => validateAuthorizationRequest(context, params),
     issueAuthorizationCode: (input) => issueAuthorizationCode(context, input),
+    isAdministrator: (subject) => context.isAdministrator(subject),
+    scopeCatalogue: () => ({ categories: groupScopesByCategory(scopes) }),
+    refusedScopes: (subject, scope) => context.refusedScopes(subject, scope),
     denyAuthorization: (request, error, description) =>
       denyAuthorization(issuer, request, error, description),
     issueRefreshToken: (input) => issueRefreshToken(context, input),
-    async registerClient(input) {
-      const registered = await registerClient(store, { scopeRegistry: scopes, now: now(), ...input })
-      // A key of the client's ID-token algorithm is published before its first ID token is signed.
-      const idTokenAlg = registered.client.idTokenSignedResponseAlg
-      if (idTokenAlg !== null) await stored(() => signingKeys.signingKey(idTokenAlg))
-      return registered
-    },
+    registerClient: (input) => registerServerClient(context, input),
     disableClient: (clientId) => setClientDisabled(context, clientId, true),
     enableClient: (clientId) => setClientDisabled(context, clientId, false),
+    disableUser: (subject) => setUserDisabled(context, subject, true),
+    enableUser: (subject) => setUserDisabled(context, subject, false),
     purgeExpired: () => purgeExpired(context),
     rotateSigningKeys: () => rotateSigningKeys(context),
     rotateSigningKeysIfDue: (maxAge) => rotateSigningKeys(context, maxAge),

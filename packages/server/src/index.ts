@@ -13,6 +13,7 @@ export {
   type AuthorizationServerOptions,
   createAuthorizationServer,
 } from './authorization-server.js'
+export { CLIENT_ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME } from './client-assertion.js'
 export type { ClientCredentialsInput } from './client-authentication.js'
 export { claimedClientId } from './client-authentication.js'
 export {
@@ -25,7 +26,19 @@ export {
   registerClient,
   updateClient,
 } from './client-registration.js'
+export {
+  formatUserCode,
+  generateUserCode,
+  normalizeUserCode,
+  USER_CODE_ALPHABET,
+} from './device-user-code.js'
 export type { ClientRegistrationEndpoint, DynamicRegistrationOptions } from './dynamic-client-registration.js'
+export type {
+  DeviceAuthorizationEndpoint,
+  DeviceAuthorizationOptions,
+  DeviceAuthorizationUserDecision,
+  PendingDeviceAuthorization,
+} from './endpoints/device-authorization.js'
 export { DEFAULT_PREFIX, type EndpointPaths, endpointPaths } from './endpoints/paths.js'
 export { OAuthError, type OAuthErrorOptions, StorageError } from './errors.js'
 export type { IssueAuthorizationCodeInput } from './grants/authorization-code.js'
@@ -74,7 +87,7 @@ export {
 } from './personal-access-tokens.js'
 export type { RequestCredentials, RequestParameters } from './request-parameters.js'
 export { RESOURCE_SEPARATOR, type ResourcePolicy } from './resource-indicators.js'
-export { PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
+export { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
 export {
   CLIENT_SECRET_HASH_COST,
   generateClientSecret,
@@ -92,6 +105,7 @@ export type {
   AuthorizationCodeRecord,
   AuthorizationCodeStore,
   ClientAuthenticationMethod,
+  ClientJwks,
   ClientRecord,
   ClientRegistrationRecord,
   ClientRegistrationStore,
@@ -101,8 +115,15 @@ export type {
   ConsentStore,
   ConsumeCodeResult,
   CreatePersonalAccessTokenResult,
+  DeviceAuthorizationDecision,
+  DeviceAuthorizationStatus,
+  DeviceCodePollResult,
+  DeviceCodeRecord,
+  DeviceCodeStore,
   PersonalAccessTokenRecord,
   PersonalAccessTokenStore,
+  PushedAuthorizationRequestRecord,
+  PushedAuthorizationRequestStore,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   RefreshTokenStore,
@@ -118,6 +139,7 @@ export type {
   SigningKeyRetirement,
   SigningKeyStore,
   Store,
+  UsedJwtIdStore,
   UserRecord,
   UserStore,
 } from './store/types.js'

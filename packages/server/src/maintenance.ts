@@ -3,8 +3,8 @@ import type { ServerContext } from './server-context.js'
 import type { SigningKeyRecord } from './store/types.js'
 
 /**
- * Deletes expired codes, refresh tokens, sessions, revoked-token entries and personal access tokens;
- * answers how many.
+ * Deletes expired codes, refresh tokens, sessions, revoked-token entries, used JWT IDs and personal
+ * access tokens; answers how many.
  */
 export function purgeExpired(context: Pick<ServerContext, 'store' | 'now'>): Promise<number> {
   const { store } = context
@@ -12,9 +12,12 @@ export function purgeExpired(context: Pick<ServerContext, 'store' | 'now'>): Pro
   return stored(async () => {
     const counts = await Promise.all([
       store.authorizationCodes.deleteExpired(t),
+      store.deviceCodes.deleteExpired(t),
       store.refreshTokens.deleteExpired(t),
       store.sessions.deleteExpired(t),
       store.revokedAccessTokens.deleteExpired(t),
+      store.usedJwtIds.deleteExpired(t),
+      store.pushedAuthorizationRequests.deleteExpired(t),
       store.personalAccessTokens.deleteExpired(t),
     ])
     return counts.reduce((a, b) => a + b, 0)

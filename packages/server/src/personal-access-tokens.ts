@@ -53,7 +53,7 @@ export function newPersonalAccessTokenValue(): string {
 }
 
 /**
- * The stored token a value names, if it is live at `now` and its user still exists; any failure is
+ * The stored token a value names, if it is live at `now` and its user exists and is enabled; any failure is
  * `invalid_token` (RFC 6750 §3.1).
  */
 export async function verifyPersonalAccessToken(
@@ -65,8 +65,11 @@ export async function verifyPersonalAccessToken(
   const record = await stored(() => store.personalAccessTokens.getByHash(hashOpaqueToken(token)))
   if (!record) throw invalidTokenError('the personal access token is unknown or revoked')
   if (record.expiresAt <= now) throw invalidTokenError('the personal access token expired')
-  if (!(await stored(() => store.users.get(record.subject))))
-    throw invalidTokenError('the end-user of the personal access token no longer exists')
+  const user = await stored(() => store.users.get(record.subject))
+  if (!user) throw invalidTokenError('the end-user of the personal access token no longer exists')
+  // A disabled end-user's tokens stop being active, these too; enabling them brings them back.
+  if (user.disabledAt != null)
+    throw invalidTokenError('the end-user of the personal access token is disabled')
   return record
 }
 
@@ -142,6 +145,10 @@ export function createPersonalAccessTokenEndpoint(
           'invalid_scope',
           `the access token creating it does not hold: ${beyond.join(' ')}`,
         )
+      // Admin-only scopes stay an administrator's, whatever the creating token carries.
+      const adminOnly = await context.refusedScopes(subject, scope)
+      if (adminOnly.length > 0)
+        throw new OAuthError('invalid_scope', `only an administrator may hold: ${adminOnly.join(' ')}`)
       const t = now()
       const value = newPersonalAccessTokenValue()
       const record: PersonalAccessTokenRecord = {

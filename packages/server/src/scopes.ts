@@ -1,48 +1,15 @@
-import { SCOPE_PATTERN, SCOPE_TOKEN_PATTERN } from '@pipeshub/models'
+import { PIPESHUB_SCOPE_CATALOGUE, SCOPE_PATTERN, SCOPE_TOKEN_PATTERN } from '@pipeshub/models'
 import { OAuthError } from './errors.js'
 
-/** PipesHub's scope catalogue (backend module `oauth_provider`). */
-export const PIPESHUB_SCOPES: readonly string[] = [
-  'org:read',
-  'org:write',
-  'org:admin',
-  'user:read',
-  'user:write',
-  'user:invite',
-  'user:delete',
-  'usergroup:read',
-  'usergroup:write',
-  'team:read',
-  'team:write',
-  'kb:read',
-  'kb:write',
-  'kb:delete',
-  'kb:upload',
-  'semantic:read',
-  'semantic:write',
-  'semantic:delete',
-  'conversation:read',
-  'conversation:write',
-  'conversation:chat',
-  'agent:read',
-  'agent:write',
-  'agent:execute',
-  'skill:read',
-  'skill:write',
-  'connector:read',
-  'connector:write',
-  'connector:sync',
-  'connector:delete',
-  'config:read',
-  'config:write',
-  'crawl:read',
-  'crawl:write',
-  'crawl:delete',
-  'openid',
-  'profile',
-  'email',
-  'offline_access',
-]
+/** PipesHub's scope catalogue (backend module `oauth_provider`), by name, from `@pipeshub/models`. */
+export const PIPESHUB_SCOPES: readonly string[] = Object.freeze(
+  PIPESHUB_SCOPE_CATALOGUE.map((entry) => entry.name),
+)
+
+/** PipesHub's scopes only an administrator of the organisation may grant or hold. */
+export const ADMIN_ONLY_SCOPES: readonly string[] = Object.freeze(
+  PIPESHUB_SCOPE_CATALOGUE.filter((entry) => entry.adminOnly).map((entry) => entry.name),
+)
 
 /** Scopes that only make sense with an end-user; `client_credentials` drops them. */
 export const USER_ONLY_SCOPES: readonly string[] = ['openid', 'profile', 'email', 'offline_access']

@@ -16,5 +16,7 @@ export type SecurityEvent =
   | { type: 'signing_key_rotated'; kid: string; alg: string; activatesAt: number }
   | { type: 'client_disabled'; clientId: string }
   | { type: 'client_enabled'; clientId: string }
+  | { type: 'user_disabled'; subject: string }
+  | { type: 'user_enabled'; subject: string }
 
 export type SecurityEventListener = (event: SecurityEvent) => void

@@ -9,12 +9,19 @@ import { OAuthError, storageFailure, stored } from './errors.js'
 import { isPersonalAccessToken, verifyPersonalAccessToken } from './personal-access-tokens.js'
 import { param, type RequestCredentials, type RequestParameters } from './request-parameters.js'
 import { createResourcePolicies, type ResourcePolicies, type ResourcePolicy } from './resource-indicators.js'
-import { PIPESHUB_SCOPES } from './scopes.js'
+import { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES } from './scopes.js'
 import { createSecretVerifier } from './secrets.js'
 import type { SecurityEvent, SecurityEventListener } from './security-events.js'
 import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
-import type { ClientRecord, PersonalAccessTokenRecord, SigningAlgorithm, Store } from './store/types.js'
-import { type IssuedAccessTokenClaims, verifyAccessToken as verifySignedAccessToken } from './tokens.js'
+import type {
+  ClientRecord,
+  PersonalAccessTokenRecord,
+  SigningAlgorithm,
+  Store,
+  UserRecord,
+} from './store/types.js'
+import { type IssuedAccessTokenClaims, verifyAccessToken } from './tokens.js'
+import { isUserDisabled } from './user-status.js'
 
 /** A Bearer token this server issued and that is active: an access token (JWT) or a personal access token. */
 export type VerifiedBearerToken =
@@ -33,10 +40,23 @@ export interface ServerSettings {
   /** Signing algorithm of access tokens. */
   readonly alg: SigningAlgorithm
   readonly authorizationCodeLifetime: number
+  /** RFC 8628: lifetime of a device code and its user code, seconds. */
+  readonly deviceCodeLifetime: number
+  /** RFC 8628 §3.2 `interval`: seconds a device waits between polls. */
+  readonly devicePollingInterval: number
   readonly refreshTokenPolicy: RefreshTokenPolicy
   readonly refreshTokenReuseInterval: number
   readonly introspectionClients: ReadonlySet<string>
   readonly requireState: boolean
+  /** RFC 9126 §5: every authorization request must be pushed. */
+  readonly requirePushedAuthorizationRequests: boolean
+  /** Seconds a pushed request's `request_uri` is valid for (`expires_in`, RFC 9126 §2.2). */
+  readonly pushedAuthorizationRequestLifetime: number
+  /**
+   * Seconds a pushed request stays usable once the user agent brought its `request_uri`: the login and
+   * consent re-post it, and the code is issued (which consumes it) at the end.
+   */
+  readonly pushedAuthorizationInteractionLifetime: number
   accessTokenLifetime(client: ClientRecord): number
   refreshTokenLifetime(client: ClientRecord): number
 }
@@ -70,6 +90,10 @@ export interface ServerContext {
    * server's own audience (personal access tokens are for this server's API, not other resources).
    */
   verifyBearerToken(token: string, audiences?: string | readonly string[]): Promise<VerifiedBearerToken>
+  /** Whether the end-user `subject` is an administrator of the organisation (`isAdministrator` option). */
+  isAdministrator(subject: string): Promise<boolean>
+  /** The scopes of `scope` the end-user `subject` may not grant: the admin-only ones, unless an administrator. */
+  refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
 }
 
 /** The options `createServerContext` reads (the server's options, see `AuthorizationServerOptions`). */
@@ -82,14 +106,24 @@ export interface ServerContextOptions {
   accessTokenLifetime?: number | undefined
   refreshTokenLifetime?: number | undefined
   authorizationCodeLifetime?: number | undefined
+  deviceCodeLifetime?: number | undefined
+  devicePollingInterval?: number | undefined
   signingAlgorithm?: SigningAlgorithm | undefined
   keyPublicationDelay?: number | undefined
   refreshTokenReuseInterval?: number | undefined
   refreshTokenPolicy?: RefreshTokenPolicy | undefined
   introspectionClients?: readonly string[] | undefined
   requireState?: boolean | undefined
+  requirePushedAuthorizationRequests?: boolean | undefined
+  pushedAuthorizationRequestLifetime?: number | undefined
   onSecurityEvent?: SecurityEventListener | undefined
+  isAdministrator?: ((user: UserRecord) => boolean | Promise<boolean>) | undefined
   now?: (() => number) | undefined
+  /**
+   * What a client assertion's `aud` may be besides the issuer: the URLs of the endpoints that
+   * authenticate clients (RFC 7523 §3; RFC 9126 §2 adds the pushed authorization request endpoint).
+   */
+  assertionAudiences?: readonly string[] | undefined
 }
 
 export function createServerContext(options: ServerContextOptions): ServerContext {
@@ -106,6 +140,14 @@ export function createServerContext(options: ServerContextOptions): ServerContex
   if (!Number.isInteger(reuseInterval) || reuseInterval < 0 || reuseInterval > 300) {
     throw new RangeError('refreshTokenReuseInterval must be an integer from 0 to 300 seconds')
   }
+  const deviceCodeLifetime = options.deviceCodeLifetime ?? 600
+  if (!Number.isInteger(deviceCodeLifetime) || deviceCodeLifetime < 60 || deviceCodeLifetime > 3600) {
+    throw new RangeError('deviceCodeLifetime must be an integer from 60 to 3600 seconds')
+  }
+  const devicePollingInterval = options.devicePollingInterval ?? 5
+  if (!Number.isInteger(devicePollingInterval) || devicePollingInterval < 1 || devicePollingInterval > 60) {
+    throw new RangeError('devicePollingInterval must be an integer from 1 to 60 seconds')
+  }
   const signingKeys = createSigningKeyManager({
     store,
     alg,
@@ -114,15 +156,24 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     // Longest token signed by a key: the longest access/ID token lifetime a client may have.
     retention: Math.max(86_400, defaultAccessLifetime),
   })
+  const parLifetime = options.pushedAuthorizationRequestLifetime ?? 60
+  if (!Number.isInteger(parLifetime) || parLifetime < 5 || parLifetime > 600) {
+    throw new RangeError('pushedAuthorizationRequestLifetime must be an integer from 5 to 600 seconds')
+  }
   const settings: ServerSettings = {
     audience,
     everyAudience: [audience, ...resourcePolicies.resources],
     alg,
     authorizationCodeLifetime: options.authorizationCodeLifetime ?? 600,
+    deviceCodeLifetime,
+    devicePollingInterval,
     refreshTokenPolicy: options.refreshTokenPolicy ?? 'offline_access',
     refreshTokenReuseInterval: reuseInterval,
     introspectionClients: new Set(options.introspectionClients ?? []),
     requireState: options.requireState === true,
+    requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
+    pushedAuthorizationRequestLifetime: parLifetime,
+    pushedAuthorizationInteractionLifetime: 600,
     accessTokenLifetime: (client) => client.accessTokenLifetime ?? defaultAccessLifetime,
     refreshTokenLifetime: (client) => client.refreshTokenLifetime ?? defaultRefreshLifetime,
   }
@@ -135,26 +186,15 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     }
   }
   const verifySecretCached = createSecretVerifier()
-
-  const verifyAccessToken = async (
-    token: string,
-    audiences: string | readonly string[] = audience,
-  ): Promise<IssuedAccessTokenClaims> => {
-    const claims = await stored(() =>
-      verifySignedAccessToken(signingKeys, token, { issuer, audience: audiences, now: now(), alg }),
-    )
-    if (await stored(() => store.revokedAccessTokens.isRevoked(claims.jti))) {
-      throw invalidTokenError('the access token was revoked')
-    }
-    // A disabled client's tokens stop being active (RFC 7662 §2.2) without being revoked one by one.
-    const owner = await stored(() => store.clients.get(claims.client_id))
-    if (owner && owner.disabledAt !== null) {
-      throw invalidTokenError('the client of the access token is disabled')
-    }
-    return claims
+  const assertionAudiences = [issuer, ...(options.assertionAudiences ?? [])]
+  const isAdministrator = async (subject: string) => {
+    const decide = options.isAdministrator
+    if (decide === undefined) return false
+    const user = await stored(() => store.users.get(subject))
+    return user !== undefined && (await decide(user)) === true
   }
 
-  return {
+  const context: ServerContext = {
     issuer,
     store,
     now,
@@ -164,15 +204,25 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     signingKeys,
     settings,
     emit,
+    isAdministrator,
+    async refusedScopes(subject, scope) {
+      const adminOnly = scope.filter((token) => ADMIN_ONLY_SCOPES.includes(token))
+      return adminOnly.length === 0 || (await isAdministrator(subject)) ? [] : adminOnly
+    },
 
     async authenticate(params, credentials) {
       const input: ClientCredentialsInput = {
         authorization: credentials.authorization === '' ? undefined : credentials.authorization,
         clientId: param(params, 'client_id'),
         clientSecret: param(params, 'client_secret'),
+        clientAssertionType: param(params, 'client_assertion_type'),
+        clientAssertion: params.client_assertion === '' ? undefined : params.client_assertion,
       }
       try {
-        return await authenticateClient(store, input, verifySecretCached)
+        return await authenticateClient(store, input, verifySecretCached, {
+          audiences: assertionAudiences,
+          now: now(),
+        })
       } catch (error) {
         if (error instanceof OAuthError && error.error === 'invalid_client') {
           emit({
@@ -185,7 +235,28 @@ export function createServerContext(options: ServerContextOptions): ServerContex
       }
     },
 
-    verifyAccessToken,
+    async verifyAccessToken(token, audiences = audience) {
+      const claims = await stored(() =>
+        verifyAccessToken(signingKeys, token, { issuer, audience: audiences, now: now(), alg }),
+      )
+      if (await stored(() => store.revokedAccessTokens.isRevoked(claims.jti))) {
+        throw invalidTokenError('the access token was revoked')
+      }
+      // A disabled client's tokens stop being active (RFC 7662 §2.2) without being revoked one by one.
+      const owner = await stored(() => store.clients.get(claims.client_id))
+      if (owner && owner.disabledAt !== null) {
+        throw invalidTokenError('the client of the access token is disabled')
+      }
+      // So do a disabled end-user's (a client_credentials token's `sub` is its client: no user).
+      if (claims.sub !== claims.client_id && (await isUserDisabled(store, claims.sub))) {
+        throw new OAuthError('invalid_token', 'the user of the access token is disabled', {
+          status: 401,
+          wwwAuthenticate:
+            'Bearer error="invalid_token", error_description="the user of the access token is disabled"',
+        })
+      }
+      return claims
+    },
 
     async verifyBearerToken(token, audiences = audience) {
       if (isPersonalAccessToken(token)) {
@@ -194,9 +265,10 @@ export function createServerContext(options: ServerContextOptions): ServerContex
         const record = await verifyPersonalAccessToken(store, token, now())
         return { type: 'personal_access_token', subject: record.subject, scope: record.scope, token: record }
       }
-      const claims = await verifyAccessToken(token, audiences)
+      const claims = await context.verifyAccessToken(token, audiences)
       const scope = claims.scope === '' ? [] : claims.scope.split(' ')
       return { type: 'access_token', subject: claims.sub, scope, claims }
     },
   }
+  return context
 }

@@ -5,12 +5,11 @@ import { PAGE_HEADERS } from '../pages/html.js'
 import { consentPage, loginPage } from '../pages/pages.js'
 import {
   clearSessionCookie,
-  csrfTokenFor,
+  createCsrfProtection,
   issueSessionCookie,
   readSessionCookie,
   SESSION_LIFETIME,
   sessionKey,
-  verifyCsrfToken,
 } from './browser-session.js'
 
 /** An authorization request the library has already validated (client, redirect URI, scope, PKCE). */
@@ -24,13 +23,20 @@ export interface PendingAuthorization {
   prompt: readonly PromptValue[]
   /** The request's `max_age` in seconds (OIDC Core section 3.1.2.1), `null` when absent. */
   maxAge: number | null
+  /** RFC 8628: the user code of the device this is for, shown on the consent page (§5.4). */
+  deviceUserCode?: string | undefined
 }
 
 export type InteractionOutcome =
   /** The end-user is signed in and consented: issue the code. */
   | { kind: 'approved'; subject: string; authTime: number; scope: string[] }
   /** Redirect to the client with this error: refusal (`access_denied`) or `prompt=none` not satisfiable. */
-  | { kind: 'denied'; error: 'access_denied' | 'login_required' | 'consent_required' }
+  | {
+      kind: 'denied'
+      error: 'access_denied' | 'login_required' | 'consent_required'
+      /** The `error_description` when it is not the usual one for `error`. */
+      description?: string
+    }
   /** A page (login, consent, form error) was sent; nothing more to do. */
   | { kind: 'responded' }
 
@@ -55,6 +61,8 @@ export interface InteractionOptions {
   store: Store
   /** Path of the authorization endpoint; the forms post back to it. */
   authorizePath: string
+  /** The scopes of a request the end-user may not grant (admin-only ones for a non-administrator). */
+  refusedScopes?: (subject: string, scope: readonly string[]) => Promise<string[]>
   now?: () => number
 }
 
@@ -70,21 +78,36 @@ export function createInteraction(options: InteractionOptions) {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000))
   // Compared against when the username is unknown, so that a miss costs the same time as a hit.
   const decoyHash = hashSecret('decoy password that matches nothing')
+  const csrf = createCsrfProtection(store, now)
+
+  /** A request for scopes this end-user may not grant is refused before any consent is asked or kept. */
+  async function refusal(
+    user: UserRecord,
+    scope: readonly string[],
+  ): Promise<InteractionOutcome | undefined> {
+    const refused = (await options.refusedScopes?.(user.subject, scope)) ?? []
+    if (refused.length === 0) return undefined
+    return {
+      kind: 'denied',
+      error: 'access_denied',
+      description: `scope ${refused.join(' ')} may be granted by an administrator of the organisation only`,
+    }
+  }
 
   function send(reply: FastifyReply, status: number, page: string): InteractionOutcome {
     void reply.code(status).headers(PAGE_HEADERS).send(page)
     return { kind: 'responded' }
   }
 
-  function renderLogin(
+  async function renderLogin(
     request: FastifyRequest,
     reply: FastifyReply,
     pending: PendingAuthorization,
     status = 200,
     username?: string,
     error?: string,
-  ): InteractionOutcome {
-    const hidden = { ...pending.parameters, csrf_token: csrfTokenFor(request, reply) }
+  ): Promise<InteractionOutcome> {
+    const hidden = { ...pending.parameters, csrf_token: await csrf.tokenFor(request, reply) }
     return send(
       reply,
       status,
@@ -100,7 +123,8 @@ export function createInteraction(options: InteractionOptions) {
     const session = await store.sessions.get(sessionKey(sessionId), now())
     if (session === undefined) return undefined
     const user = await store.users.get(session.subject)
-    return user === undefined ? undefined : { user, authTime: session.authTime }
+    // A user disabled since signing in is signed out: the login page, which refuses them, comes next.
+    return user === undefined || user.disabledAt != null ? undefined : { user, authTime: session.authTime }
   }
 
   async function login(
@@ -111,16 +135,23 @@ export function createInteraction(options: InteractionOptions) {
   ): Promise<InteractionOutcome> {
     const username = typeof form.username === 'string' ? form.username.trim().slice(0, 256) : ''
     const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : ''
-    if (!verifyCsrfToken(request, form.csrf_token)) {
+    if (!(await csrf.verify(request, form.csrf_token))) {
       return renderLogin(request, reply, pending, 403, username, FORM_EXPIRED)
     }
     const user = username === '' ? undefined : await store.users.findByUsername(username)
     const hash = user?.passwordHash ?? (await decoyHash)
     const valid = (await verifySecret(password, hash)) && user !== undefined && user.passwordHash !== null
-    if (!valid || user === undefined) {
+    if (!valid || user === undefined || user.disabledAt != null) {
       // The username is not logged: people type their password into it. The subject is, when known.
+      // A disabled user gets the same page as a wrong password: the status is for the log only.
       const reason =
-        user === undefined ? 'unknown_user' : user.passwordHash === null ? 'no_password' : 'wrong_password'
+        user === undefined
+          ? 'unknown_user'
+          : user.passwordHash === null
+            ? 'no_password'
+            : !valid
+              ? 'wrong_password'
+              : 'user_disabled'
       request.log.warn(
         {
           event: 'login_failed',
@@ -152,6 +183,8 @@ export function createInteraction(options: InteractionOptions) {
     authTime: number,
   ): Promise<InteractionOutcome> {
     const scope = [...pending.scope]
+    const refused = await refusal(user, scope)
+    if (refused) return refused
     // prompt=consent (OIDC Core section 3.1.2.1) asks again even when the end-user consented before.
     if (!pending.prompt.includes('consent')) {
       const remembered = await store.consents.get(user.subject, pending.client.clientId)
@@ -162,7 +195,7 @@ export function createInteraction(options: InteractionOptions) {
     if (pending.prompt.includes('none')) {
       return { kind: 'denied', error: 'consent_required' }
     }
-    const hidden = { ...pending.parameters, csrf_token: csrfTokenFor(request, reply) }
+    const hidden = { ...pending.parameters, csrf_token: await csrf.tokenFor(request, reply) }
     return send(
       reply,
       200,
@@ -172,6 +205,7 @@ export function createInteraction(options: InteractionOptions) {
         clientName: pending.client.name,
         userName: user.name ?? user.username,
         scopes: scope,
+        deviceUserCode: pending.deviceUserCode,
       }),
     )
   }
@@ -211,13 +245,15 @@ export function createInteraction(options: InteractionOptions) {
         return renderLogin(request, reply, pending)
       }
       if (decision && form !== undefined) {
-        if (!verifyCsrfToken(request, form.csrf_token)) {
+        if (!(await csrf.verify(request, form.csrf_token))) {
           return renderLogin(request, reply, pending, 403, signedIn.user.username, FORM_EXPIRED)
         }
         if (form.consent === 'denied') {
           request.log.info({ event: 'consent_denied', client_id: pending.client.clientId }, 'consent denied')
           return { kind: 'denied', error: 'access_denied' }
         }
+        const refused = await refusal(signedIn.user, pending.scope)
+        if (refused) return refused
         const previous = await store.consents.get(signedIn.user.subject, pending.client.clientId)
         const scope = [...new Set([...(previous?.scope ?? []), ...pending.scope])]
         await store.consents.put({

@@ -58,7 +58,8 @@ button.secondary{background:transparent;color:var(--accent)}
 .error{border:1px solid var(--danger);color:var(--danger);border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem}
 fieldset{border:0;padding:0;margin:0}
 legend{font-weight:600}
-ul.scopes{padding-left:1.2rem;margin:.5rem 0 0}
+h2.scope-category{font-size:.95rem;font-weight:600;margin:1rem 0 0;color:var(--muted)}
+ul.scopes{padding-left:1.2rem;margin:.25rem 0 0}
 ul.scopes code{font-size:.9em}
 pre{overflow-x:auto;padding:.75rem;border:1px solid var(--border);border-radius:8px;font-size:.85rem}
 dd{margin:0 0 .5rem;word-break:break-all}

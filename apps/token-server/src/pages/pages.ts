@@ -1,3 +1,4 @@
+import { groupScopesByCategory } from '@pipeshub/models'
 import { RESOURCE_SEPARATOR } from '@pipeshub/server'
 import { html, layout, type SafeHtml } from './html.js'
 
@@ -47,12 +48,21 @@ ${hiddenInputs(options.hidden)}<label for="username">Username</label>
   })
 }
 
-/** Words for the scopes a person is asked about; unknown scopes are shown by name. */
-const SCOPE_WORDS: Readonly<Record<string, string>> = {
-  openid: 'Confirm your identity',
-  profile: 'See your name and username',
-  email: 'See your email address',
-  offline_access: 'Stay signed in to PipesHub while you are away',
+/**
+ * The scopes a person is asked about, in words, under their category (PipesHub's catalogue); a scope
+ * outside the catalogue has no words and is shown by name under Other.
+ */
+export function scopeList(scopes: readonly string[]): SafeHtml {
+  return html`${groupScopesByCategory(scopes).map(
+    (group) => html`<h2 class="scope-category">${group.category}</h2>
+<ul class="scopes">
+${group.scopes.map((entry) =>
+  entry.category === 'Other'
+    ? html`<li><code>${entry.name}</code></li>\n`
+    : html`<li>${entry.description}</li>\n`,
+)}</ul>
+`,
+  )}`
 }
 
 export interface ConsentPageOptions {
@@ -61,6 +71,8 @@ export interface ConsentPageOptions {
   clientName: string
   userName: string
   scopes: readonly string[]
+  /** RFC 8628 §5.4: the user code of a device asking for access, which the person checks against the device. */
+  deviceUserCode?: string | undefined
 }
 
 export function consentPage(options: ConsentPageOptions): string {
@@ -68,12 +80,15 @@ export function consentPage(options: ConsentPageOptions): string {
     title: 'Allow access',
     body: html`<h1>Allow access?</h1>
 <p class="lead"><strong>${options.clientName}</strong> wants to access your PipesHub account (signed in as ${options.userName}).</p>
-<form method="post" action="${options.action}">
+${
+  options.deviceUserCode === undefined
+    ? html``
+    : html`<p class="device-code">Allow only if your device shows the code <strong id="device-user-code">${options.deviceUserCode}</strong>. If you did not start this on a device of yours, deny.</p>
+`
+}<form method="post" action="${options.action}">
 ${hiddenInputs(options.hidden)}<fieldset>
 <legend>It will be able to:</legend>
-<ul class="scopes">
-${options.scopes.map((scope) => html`<li>${SCOPE_WORDS[scope] ?? 'Use'} <code>${scope}</code></li>\n`)}</ul>
-</fieldset>
+${scopeList(options.scopes)}</fieldset>
 <div class="actions">
 <button type="submit" name="consent" value="denied" class="secondary">Deny</button>
 <button type="submit" name="consent" value="granted" class="primary" autofocus>Allow</button>
@@ -81,6 +96,49 @@ ${options.scopes.map((scope) => html`<li>${SCOPE_WORDS[scope] ?? 'Use'} <code>${
 </form>
 <p class="muted">You can change your mind later; the application only gets what is listed above.</p>`,
   })
+}
+
+export interface UserCodePageOptions {
+  action: string
+  /** What the person typed, shown again after an error. */
+  userCode?: string | undefined
+  error?: string | undefined
+}
+
+/** RFC 8628 §3.3: where a person types the code their device shows. */
+export function userCodePage(options: UserCodePageOptions): string {
+  const invalid = options.error !== undefined
+  return layout({
+    title: 'Connect a device',
+    body: html`<h1>Connect a device</h1>
+<p class="lead">Enter the code shown on your device.</p>
+${errorBox(options.error)}
+<form method="get" action="${options.action}" novalidate>
+<label for="user_code">Code</label>
+<input type="text" id="user_code" name="user_code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required placeholder="XXXX-XXXX" maxlength="32" value="${options.userCode ?? ''}"${invalid ? html` aria-invalid="true" aria-describedby="form-error"` : html``} autofocus>
+<div class="actions"><button type="submit" class="primary">Continue</button></div>
+</form>`,
+  })
+}
+
+export interface DeviceResultPageOptions {
+  approved: boolean
+  clientName: string
+}
+
+/** The end of the verification: the person goes back to the device, which gets its tokens (or not). */
+export function deviceResultPage(options: DeviceResultPageOptions): string {
+  return options.approved
+    ? layout({
+        title: 'Device connected',
+        body: html`<h1>Device connected</h1>
+<p class="lead" role="status"><strong>${options.clientName}</strong> can now access your account. You can close this page and return to your device.</p>`,
+      })
+    : layout({
+        title: 'Request denied',
+        body: html`<h1>Request denied</h1>
+<p class="lead" role="status"><strong>${options.clientName}</strong> was not given access. You can close this page.</p>`,
+      })
 }
 
 export interface ErrorPageOptions {

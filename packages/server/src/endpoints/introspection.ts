@@ -10,6 +10,7 @@ import {
 import { hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import { type IssuedAccessTokenClaims, looksLikeJwt } from '../tokens.js'
+import { isUserDisabled } from '../user-status.js'
 
 /** RFC 7662 introspection, for authenticated clients: the §2.2 response, snake_case. */
 export type IntrospectionEndpoint = (
@@ -101,6 +102,7 @@ export function createIntrospectionEndpoint(context: ServerContext): Introspecti
     }
     const family = await stored(() => store.refreshTokens.getFamily(record.familyId))
     if (!family || family.revokedAt !== null) return { active: false }
+    if (await isUserDisabled(store, record.subject)) return { active: false }
     return withUser(
       {
         active: true,

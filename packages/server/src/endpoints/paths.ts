@@ -1,6 +1,8 @@
 export interface EndpointPaths {
   authorization: string
   token: string
+  /** RFC 9126 pushed authorization request endpoint. */
+  pushedAuthorizationRequest: string
   revocation: string
   introspection: string
   userinfo: string
@@ -9,6 +11,10 @@ export interface EndpointPaths {
   oauthAuthorizationServer: string
   /** RFC 7591 registration endpoint; a client's configuration endpoint (RFC 7592) is `<it>/<client_id>`. */
   registration: string
+  /** RFC 8628 device authorization endpoint. */
+  deviceAuthorization: string
+  /** PipesHub's OAuth app management API (`<it>/scopes`, `<it>/:appId`, ...), when mounted. */
+  oauthClients: string
   /** The end-user's personal access tokens (list, create); one of them is `<it>/<id>` (revoke). */
   personalAccessTokens: string
 }
@@ -21,6 +27,7 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
   return {
     authorization: `${p}/oauth2/authorize`,
     token: `${p}/oauth2/token`,
+    pushedAuthorizationRequest: `${p}/oauth2/par`,
     revocation: `${p}/oauth2/revoke`,
     introspection: `${p}/oauth2/introspect`,
     userinfo: `${p}/oauth2/userinfo`,
@@ -28,6 +35,8 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
     openidConfiguration: '/.well-known/openid-configuration',
     oauthAuthorizationServer: '/.well-known/oauth-authorization-server',
     registration: `${p}/oauth2/register`,
+    deviceAuthorization: `${p}/oauth2/device_authorization`,
+    oauthClients: `${p}/oauth-clients`,
     personalAccessTokens: `${p}/personal-access-tokens`,
   }
 }

@@ -7,7 +7,7 @@ import { param, required } from '../request-parameters.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { AuthorizationCodeRecord } from '../store/types.js'
-import { newJti } from '../tokens.js'
+import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): a code issued by `issueAuthorizationCode` for tokens. */
@@ -19,7 +19,7 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       ? new OAuthError('invalid_redirect_uri', 'authorization_code needs at least one redirect URI')
       : undefined,
   create(context) {
-    const { store, now, resourcePolicies, settings, tokens, emit } = context
+    const { store, now, resourcePolicies, tokens, emit } = context
     const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
 
     // PipesHub's rule, stricter than RFC 6749 section 4.1.2 (revoke what the code issued): a replayed
@@ -47,6 +47,8 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
         throw invalidGrant('the authorization code is invalid')
       if (record.consumedAt !== null) throw await reused(record, client.clientId, t)
       if (record.expiresAt <= t) throw invalidGrant('the authorization code expired')
+      if (await isUserDisabled(store, record.subject))
+        throw invalidGrant('the user of the authorization code is disabled')
       if (record.redirectUri !== redirectUri)
         throw invalidGrant('redirect_uri does not match the authorization request')
       if (record.codeChallenge === null) {
@@ -60,39 +62,28 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       }
       // RFC 8707 section 2.2: the token may be for some of the authorized resources, never for others.
       const resources = resourcePolicies.narrow(record.resources, requestedResources)
-      const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
-      const jti = newJti()
       const familyId = randomUUID()
-      const scope = record.scope
+      const { scope, subject, authTime } = record
       // Sign before the atomic step, so nothing can fail between consuming the code and answering.
-      const { accessToken, idToken } = await tokens.sign({
-        client,
-        subject: record.subject,
-        scope,
-        jti,
-        iat: t,
-        exp: t + lifetime,
-        authTime: record.authTime,
-        idToken: scope.includes('openid') ? { nonce: record.nonce, authTime: record.authTime } : undefined,
-        resources,
-      })
+      const user = { authTime, nonce: record.nonce }
+      const signed = await tokens.sign({ client, subject, scope, resources, issuedAt: t, user })
       const { refreshToken, record: refreshTokenRecord } = tokens.refreshToken(
         client,
-        { familyId, subject: record.subject, scope, authTime: record.authTime },
-        { jti, expiresAt: t + lifetime },
+        { familyId, subject, scope, authTime },
+        signed,
         t,
       )
       const consumed = await stored(() =>
         store.authorizationCodes.consume(codeHash, t, {
-          accessTokenJti: jti,
-          accessTokenExpiresAt: t + lifetime,
+          accessTokenJti: signed.jti,
+          accessTokenExpiresAt: signed.expiresAt,
           familyId,
           refreshToken: refreshTokenRecord,
         }),
       )
       if (consumed.outcome === 'not_found') throw invalidGrant('the authorization code is invalid')
       if (consumed.outcome === 'already_consumed') throw await reused(consumed.code, client.clientId, t)
-      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken)
+      return tokens.response(signed, scope, refreshToken)
     }
   },
 }
@@ -125,11 +116,27 @@ export async function issueAuthorizationCode(
   for (const s of scope) {
     if (!request.scope.includes(s)) throw new OAuthError('invalid_scope', `scope ${s} was not requested`)
   }
+  const refused = await context.refusedScopes(input.subject, scope)
+  if (refused.length > 0) {
+    throw new OAuthError(
+      'access_denied',
+      `scope ${refused.join(' ')} may be granted by an administrator of the organisation only`,
+      { status: 403 },
+    )
+  }
   if (input.code !== undefined && input.code.length < 16) {
     throw new OAuthError('invalid_request', 'a fixed authorization code needs at least 16 characters')
   }
   const code = input.code ?? generateOpaqueToken()
   const t = context.now()
+  // RFC 9126 §4: the pushed request is used once, by the code it ends in (a reload of the login page
+  // before that is the same request, which §7.3 allows).
+  const requestUriHash = request.requestUriHash
+  if (
+    requestUriHash !== null &&
+    !(await stored(() => context.store.pushedAuthorizationRequests.consume(requestUriHash, t)))
+  )
+    throw new OAuthError('invalid_request_uri', 'request_uri is unknown, expired or already used')
   await stored(() =>
     context.store.authorizationCodes.create({
       codeHash: hashOpaqueToken(code),

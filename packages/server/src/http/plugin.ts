@@ -1,8 +1,10 @@
 import {
   authorizationServerMetadataCodec,
+  deviceAuthorizationResponseCodec,
   encodeTokenResponse,
   introspectionResponseCodec,
   jsonWebKeySetCodec,
+  pushedAuthorizationResponseCodec,
   userInfoResponseCodec,
 } from '@pipeshub/models'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
@@ -11,6 +13,7 @@ import { AuthorizationRequestError } from '../authorization-request.js'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { OAuthError } from '../errors.js'
 import { registerOAuthCors } from './cors.js'
+import { oauthAppRoutes } from './oauth-app-routes.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
 import { personalAccessTokenRoutes } from './personal-access-token-routes.js'
 import { registrationRoutes } from './registration-routes.js'
@@ -19,6 +22,7 @@ import {
   JSON_CONTENT_TYPE,
   NO_STORE_HEADERS,
   oauthErrorHandler,
+  requestCredentials,
   sendOAuthError,
 } from './responses.js'
 
@@ -49,6 +53,11 @@ export interface OAuth2PluginOptions {
    * answers CORS itself.
    */
   cors?: boolean
+  /**
+   * Mount PipesHub's OAuth app management API under `paths.oauthClients` (default false): the scope
+   * catalogue, and the administrators' operations on apps.
+   */
+  appManagement?: boolean
   /** Largest accepted request body in bytes (default 16 KiB); larger ones answer `invalid_request` (400). */
   bodyLimit?: number
 }
@@ -95,7 +104,7 @@ function queryParameters(request: FastifyRequest): ParameterMap {
 
 /**
  * The Fastify plugin mounting PipesHub's OAuth routes of one `AuthorizationServer`: token, authorize,
- * revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
+ * device authorization, revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
  * parsers and error handlers stay inside its own scope and leave the host application's alone.
  */
 export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2PluginOptions): Promise<void> {
@@ -145,9 +154,10 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   fastify.all(`${oauth2Base}/*`, async (_request, reply) =>
     sendOAuthError(reply, new OAuthError('invalid_request', 'unknown endpoint', { status: 404 })),
   )
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  // Callback form: no promise per response.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (!request.url.startsWith('/.well-known/')) reply.headers(NO_STORE_HEADERS)
-    return payload
+    done(null, payload)
   })
 
   /** 405 with `Allow` for every other method, OPTIONS included (HEAD follows GET where GET exists). */
@@ -190,19 +200,33 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   }
 
   formEndpoint(paths.token, async (request, reply) => {
-    const result = await server.token(parameters(request), { authorization: authorizationHeader(request) })
+    const result = await server.token(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(encodeTokenResponse(result))
   })
 
+  formEndpoint(paths.pushedAuthorizationRequest, async (request, reply) => {
+    const result = await server.pushAuthorizationRequest(parameters(request), requestCredentials(request))
+    // RFC 9126 §2.2: 201 Created.
+    return reply
+      .code(201)
+      .type(JSON_CONTENT_TYPE)
+      .send(conforming(pushedAuthorizationResponseCodec, pushedAuthorizationResponseCodec.encode(result)))
+  })
+
+  formEndpoint(paths.deviceAuthorization, async (request, reply) => {
+    const result = await server.deviceAuthorization.authorize(parameters(request), {
+      authorization: authorizationHeader(request),
+    })
+    return reply.type('application/json; charset=utf-8').send(deviceAuthorizationResponseCodec.encode(result))
+  })
+
   formEndpoint(paths.revocation, async (request, reply) => {
-    await server.revoke(parameters(request), { authorization: authorizationHeader(request) })
+    await server.revoke(parameters(request), requestCredentials(request))
     return reply.code(200).send()
   })
 
   formEndpoint(paths.introspection, async (request, reply) => {
-    const result = await server.introspect(parameters(request), {
-      authorization: authorizationHeader(request),
-    })
+    const result = await server.introspect(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(conforming(introspectionResponseCodec, result))
   })
 
@@ -264,6 +288,10 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
       path: paths.registration,
       bodyLimit,
     })
+  }
+
+  if (options.appManagement === true) {
+    await fastify.register(oauthAppRoutes, { authorizationServer: server })
   }
 
   if (server.personalAccessTokens !== undefined) {

@@ -13,7 +13,7 @@ describe('oauthRouteSchemas', () => {
       issuer: ISSUER,
       store: createMemoryStore(),
       prefix: '/auth',
-      // With registration configured, so that its routes are mounted too.
+      // With registration configured and app management mounted, so that their routes are mounted too.
       registration: {},
     })
     const app = Fastify()
@@ -25,7 +25,7 @@ describe('oauthRouteSchemas', () => {
       if (route.url.includes('*')) return
       for (const method of methods) if (method !== 'HEAD') mounted.add(`${method.toLowerCase()} ${route.url}`)
     })
-    await app.register(oauth2Plugin, { authorizationServer })
+    await app.register(oauth2Plugin, { authorizationServer, appManagement: true })
     await app.ready()
     const schemas = oauthRouteSchemas(authorizationServer.paths)
     expect([...schemas.keys()].sort()).toEqual([...mounted].sort())

@@ -1,4 +1,4 @@
-import { ResourceParameter, wireSchemas } from '@pipeshub/models'
+import { ResourceParameter, ScopeCatalogueWire, wireSchemas } from '@pipeshub/models'
 import Type from 'typebox'
 import type { EndpointPaths } from '../endpoints/paths.js'
 
@@ -91,7 +91,9 @@ const challengeHeader = (scheme: string) => ({
 
 /** Authorization request parameters (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1). */
 export const AuthorizationRequestQuery = Type.Object({
-  response_type: Type.Literal('code', { description: 'Only the authorization code flow.' }),
+  response_type: Type.Literal('code', {
+    description: 'Only the authorization code flow (not sent with request_uri).',
+  }),
   client_id: Type.String({ description: 'The client identifier.' }),
   redirect_uri: Type.Optional(
     Type.String({ description: 'A redirect URI registered for the client (exact match).' }),
@@ -120,6 +122,18 @@ export const AuthorizationRequestQuery = Type.Object({
   ),
 })
 
+/**
+ * The pushed authorization request (RFC 9126 §2.1): the authorization request parameters, and the
+ * client's authentication as at the token endpoint.
+ */
+export const PushedAuthorizationRequestBody = Type.Object({
+  ...AuthorizationRequestQuery.properties,
+  client_id: Type.Optional(
+    Type.String({ description: 'The client identifier; optional with HTTP Basic, which names it.' }),
+  ),
+  client_secret: Type.Optional(Type.String({ description: 'client_secret_post (RFC 6749 §2.3.1).' })),
+})
+
 /** The redirect to the client that ends an authorization request (RFC 6749 §4.1.2, RFC 9207). */
 export const AuthorizationRedirectResponse = {
   description:
@@ -138,7 +152,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
   schemas.set(`post ${paths.token}`, {
     summary: 'Token endpoint (RFC 6749 §3.2)',
     description:
-      'client_credentials, authorization_code (PKCE) and refresh_token grants; client authentication by HTTP Basic, body, or none for public clients.',
+      'client_credentials, authorization_code (PKCE), refresh_token and device_code (RFC 8628) grants; client authentication by HTTP Basic, body, or none for public clients.',
     tags: ['oauth2'],
     security: CLIENT_AUTHENTICATION,
     body: wireSchemas.TokenRequest,
@@ -150,7 +164,67 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       },
       400: {
         description:
-          'invalid_request (also for another content type, an oversized or malformed body), invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type.',
+          'invalid_request (also for another content type, an oversized or malformed body), invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type; for the device_code grant also authorization_pending, slow_down, access_denied, expired_token (RFC 8628 §3.5).',
+        content: { 'application/json': { schema: error } },
+      },
+      401: {
+        description: 'invalid_client: the client authentication failed.',
+        content: { 'application/json': { schema: error } },
+        headers: challengeHeader('Basic'),
+      },
+      405: {
+        description: 'invalid_request: another method than POST (the Allow header names POST).',
+        content: { 'application/json': { schema: error } },
+      },
+      503: error,
+    },
+  })
+  schemas.set(`post ${paths.deviceAuthorization}`, {
+    summary: 'Device authorization endpoint (RFC 8628 §3.1)',
+    description:
+      'A device without a browser asks for a device code and a user code; the end-user approves at verification_uri, the device polls the token endpoint with grant_type urn:ietf:params:oauth:grant-type:device_code.',
+    tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
+    body: wireSchemas.DeviceAuthorizationRequest,
+    response: {
+      200: {
+        description: 'The device authorization response (RFC 8628 §3.2).',
+        content: { 'application/json': { schema: wireSchemas.DeviceAuthorizationResponse } },
+        headers: NoStoreResponseHeaders,
+      },
+      400: {
+        description: 'invalid_request, invalid_scope, invalid_target, unauthorized_client (RFC 8628 §3.2).',
+        content: { 'application/json': { schema: error } },
+      },
+      401: {
+        description: 'invalid_client: the client authentication failed.',
+        content: { 'application/json': { schema: error } },
+        headers: challengeHeader('Basic'),
+      },
+      405: {
+        description: 'invalid_request: another method than POST (the Allow header names POST).',
+        content: { 'application/json': { schema: error } },
+      },
+      503: error,
+    },
+  })
+  schemas.set(`post ${paths.pushedAuthorizationRequest}`, {
+    summary: 'Pushed authorization request endpoint (RFC 9126 §2)',
+    description:
+      'The authorization request, pushed with client authentication as at the token endpoint; the answer is a single-use request_uri for the authorization endpoint (client_id and request_uri only). A request_uri inside the pushed request is refused.',
+    tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
+    consumes: ['application/x-www-form-urlencoded'],
+    body: PushedAuthorizationRequestBody,
+    response: {
+      201: {
+        description: 'The request_uri and its lifetime (RFC 9126 §2.2).',
+        content: { 'application/json': { schema: wireSchemas.PushedAuthorizationResponse } },
+        headers: NoStoreResponseHeaders,
+      },
+      400: {
+        description:
+          "The authorization endpoint's errors, as a body (RFC 9126 §2.3): invalid_request, invalid_scope, unauthorized_client, unsupported_response_type, invalid_target.",
         content: { 'application/json': { schema: error } },
       },
       401: {
@@ -275,6 +349,14 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     params: clientId,
     response: { 204: { description: 'Deleted.', content: {} }, 401: unauthorized },
     security: [{ registrationToken: [] }],
+  })
+  schemas.set(`get ${paths.oauthClients}/scopes`, {
+    summary: 'The scope catalogue: every scope the server knows, with its description and category',
+    description:
+      "PipesHub's OAuth app management API (present when mounted); public, like discovery's scopes_supported.",
+    tags: ['oauth-apps'],
+    security: PUBLIC,
+    response: { 200: ScopeCatalogueWire },
   })
   const bearerRefused = {
     description:

@@ -5,9 +5,12 @@ import type {
   ClientRecord,
   ClientRegistrationRecord,
   ConsentRecord,
+  DeviceCodeRecord,
   PersonalAccessTokenRecord,
+  PushedAuthorizationRequestRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
+  ServerSecretRecord,
   SessionRecord,
   SigningKeyRecord,
   Store,
@@ -24,6 +27,9 @@ export function createMemoryStore(): Store {
   const clients = new Map<string, ClientRecord>()
   const users = new Map<string, UserRecord>()
   const codes = new Map<string, AuthorizationCodeRecord>()
+  const deviceCodes = new Map<string, DeviceCodeRecord>()
+  // The user code's hash -> the device code's hash (the UNIQUE index of the SQL stores).
+  const userCodes = new Map<string, string>()
   const families = new Map<string, RefreshTokenFamilyRecord>()
   const refreshTokens = new Map<string, RefreshTokenRecord>()
   const keys = new Map<string, SigningKeyRecord>()
@@ -32,6 +38,10 @@ export function createMemoryStore(): Store {
   const revoked = new Map<string, number>()
   const registrations = new Map<string, ClientRegistrationRecord>()
   const personalAccessTokens = new Map<string, PersonalAccessTokenRecord>()
+  const serverSecrets = new Map<string, ServerSecretRecord>()
+  // `kind` NUL `jti` -> when the use may be forgotten.
+  const usedJwtIds = new Map<string, number>()
+  const pushedRequests = new Map<string, PushedAuthorizationRequestRecord>()
   // Which token replaced a rotated one (the `replaced_by` column of the SQL stores).
   const replacedBy = new Map<string, string>()
   let closed = false
@@ -205,6 +215,82 @@ export function createMemoryStore(): Store {
         return count
       },
     },
+    deviceCodes: {
+      async create(deviceCode) {
+        open()
+        if (deviceCodes.has(deviceCode.deviceCodeHash) || userCodes.has(deviceCode.userCodeHash))
+          throw new StorageError('device code exists')
+        deviceCodes.set(deviceCode.deviceCodeHash, copy(deviceCode))
+        userCodes.set(deviceCode.userCodeHash, deviceCode.deviceCodeHash)
+      },
+      async get(deviceCodeHash) {
+        open()
+        const found = deviceCodes.get(deviceCodeHash)
+        return found && copy(found)
+      },
+      async findPendingByUserCode(userCodeHash, now) {
+        open()
+        const found = deviceCodes.get(userCodes.get(userCodeHash) ?? '')
+        return found && found.status === 'pending' && found.expiresAt > now ? copy(found) : undefined
+      },
+      async decide(userCodeHash, now, decision) {
+        open()
+        const found = deviceCodes.get(userCodes.get(userCodeHash) ?? '')
+        if (found?.status !== 'pending' || found.expiresAt <= now) return undefined
+        found.status = decision.approved ? 'approved' : 'denied'
+        found.subject = decision.subject ?? null
+        found.authTime = decision.authTime ?? null
+        if (decision.approved) found.scope = [...decision.scope]
+        found.decidedAt = now
+        return copy(found)
+      },
+      async poll(deviceCodeHash, now) {
+        open()
+        const found = deviceCodes.get(deviceCodeHash)
+        if (!found) return { outcome: 'not_found' }
+        const tooSoon =
+          found.status === 'pending' && now - (found.lastPolledAt ?? found.createdAt) < found.interval - 1
+        if (tooSoon) found.interval += 5
+        found.lastPolledAt = now
+        return { outcome: tooSoon ? 'slow_down' : 'polled', deviceCode: copy(found) }
+      },
+      async consume(deviceCodeHash, now, issuance) {
+        open()
+        const found = deviceCodes.get(deviceCodeHash)
+        if (found?.status !== 'approved') return false
+        const refreshToken = issuance.refreshToken ?? null
+        if (refreshToken && refreshTokens.has(refreshToken.tokenHash))
+          throw new StorageError('refresh token exists')
+        found.status = 'consumed'
+        found.consumedAt = now
+        found.issuedFamilyId = issuance.familyId
+        if (!families.has(issuance.familyId)) {
+          families.set(issuance.familyId, {
+            familyId: issuance.familyId,
+            clientId: found.clientId,
+            subject: found.subject ?? '',
+            authTime: found.authTime ?? now,
+            createdAt: now,
+            revokedAt: null,
+            resources: [...found.resources],
+          })
+        }
+        if (refreshToken) refreshTokens.set(refreshToken.tokenHash, copy(refreshToken))
+        return true
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [hash, deviceCode] of deviceCodes) {
+          if (deviceCode.expiresAt <= now) {
+            deviceCodes.delete(hash)
+            userCodes.delete(deviceCode.userCodeHash)
+            count++
+          }
+        }
+        return count
+      },
+    },
     grants: {
       async revoke({ clientId, subject }, now) {
         open()
@@ -218,6 +304,14 @@ export function createMemoryStore(): Store {
           if (owns(token)) revoke(token.accessTokenJti, token.accessTokenExpiresAt)
         for (const code of codes.values())
           if (owns(code)) revoke(code.issuedAccessTokenJti, code.issuedAccessTokenExpiresAt)
+        for (const deviceCode of deviceCodes.values()) {
+          const owned =
+            deviceCode.clientId === clientId && (subject === undefined || deviceCode.subject === subject)
+          if (owned && (deviceCode.status === 'pending' || deviceCode.status === 'approved')) {
+            deviceCode.status = 'denied'
+            deviceCode.decidedAt = now
+          }
+        }
         let count = 0
         for (const family of families.values()) {
           if (owns(family) && family.revokedAt === null) {
@@ -410,6 +504,70 @@ export function createMemoryStore(): Store {
         for (const [jti, expiresAt] of revoked) {
           if (expiresAt <= now) {
             revoked.delete(jti)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    serverSecrets: {
+      async getOrCreate(candidate) {
+        open()
+        const stored = serverSecrets.get(candidate.name) ?? copy(candidate)
+        serverSecrets.set(stored.name, stored)
+        return copy(stored)
+      },
+    },
+    usedJwtIds: {
+      async use(kind, jti, expiresAt) {
+        open()
+        const key = `${kind}\u0000${jti}`
+        if (usedJwtIds.has(key)) return false
+        usedJwtIds.set(key, expiresAt)
+        return true
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [key, expiresAt] of usedJwtIds) {
+          if (expiresAt <= now) {
+            usedJwtIds.delete(key)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    pushedAuthorizationRequests: {
+      async create(record) {
+        open()
+        if (pushedRequests.has(record.requestUriHash))
+          throw new StorageError('duplicate pushed authorization request')
+        pushedRequests.set(record.requestUriHash, copy(record))
+      },
+      async resolve(requestUriHash, now, interactionExpiresAt) {
+        open()
+        const record = pushedRequests.get(requestUriHash)
+        if (!record || record.expiresAt <= now) return undefined
+        if (record.firstUsedAt === null) {
+          record.firstUsedAt = now
+          record.expiresAt = interactionExpiresAt
+        }
+        return copy(record)
+      },
+      async consume(requestUriHash, now) {
+        open()
+        const record = pushedRequests.get(requestUriHash)
+        if (!record || record.expiresAt <= now) return false
+        pushedRequests.delete(requestUriHash)
+        return true
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [hash, record] of pushedRequests) {
+          if (record.expiresAt <= now) {
+            pushedRequests.delete(hash)
             count++
           }
         }

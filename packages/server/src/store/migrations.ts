@@ -134,6 +134,70 @@ ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
 // OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
 const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
 
+// RFC 8628: device authorizations, their user code (hashed, unique) and the end-user's decision.
+const deviceCodes = ({ types: { bigint } }: SqlDialect) => `CREATE TABLE oauth_device_codes (
+  device_code_hash TEXT PRIMARY KEY,
+  user_code_hash TEXT NOT NULL UNIQUE,
+  client_id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  resources TEXT NOT NULL,
+  poll_interval INTEGER NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  created_at ${bigint} NOT NULL,
+  last_polled_at ${bigint},
+  last_poll_slowed INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  subject TEXT,
+  auth_time ${bigint},
+  decided_at ${bigint},
+  consumed_at ${bigint},
+  issued_family_id TEXT
+);
+CREATE INDEX oauth_device_codes_expires_at ON oauth_device_codes (expires_at);`
+
+// Secrets the server makes for itself and shares between instances (the key of the CSRF tokens).
+const serverSecrets = ({ types: { bigint } }: SqlDialect) => `CREATE TABLE oauth_server_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at ${bigint} NOT NULL
+);`
+// A disabled end-user keeps their row, consents and grants, like a disabled client (migration 2).
+const userDisabledAt = ({ types: { bigint } }: SqlDialect) =>
+  `ALTER TABLE oauth_users ADD COLUMN disabled_at ${bigint};`
+
+// RFC 9449 (DPoP) and RFC 7523: the single-use JWT IDs shared by instances (DPoP proofs, client
+// assertions); a client's dpop_bound_access_tokens (RFC 9449 §5.2); the key thumbprint an authorization
+// code (dpop_jkt, §10) and a public client's refresh token (§5) are bound to.
+const dpop = ({ types: { bigint, boolean: bool, false: falseValue } }: SqlDialect) => `
+CREATE TABLE oauth_used_jwt_ids (
+  kind TEXT NOT NULL,
+  jti TEXT NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  PRIMARY KEY (kind, jti)
+);
+CREATE INDEX oauth_used_jwt_ids_expires_at ON oauth_used_jwt_ids (expires_at);
+ALTER TABLE oauth_clients ADD COLUMN dpop_bound_access_tokens ${bool} NOT NULL DEFAULT ${falseValue};
+ALTER TABLE oauth_authorization_codes ADD COLUMN dpop_jkt TEXT;
+ALTER TABLE oauth_refresh_tokens ADD COLUMN dpop_jkt TEXT;
+`
+
+// RFC 9126: pushed authorization requests, shared by instances; a client's require_pushed_authorization_requests.
+// RFC 7523 §2.2: a client's public keys (inline JWKS) and its pinned client-assertion algorithm.
+const parAndPrivateKeyJwt = ({ types: { bigint, boolean: bool, false: falseValue } }: SqlDialect) => `
+CREATE TABLE oauth_pushed_authorization_requests (
+  request_uri_hash TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES oauth_clients (client_id) ON DELETE CASCADE,
+  parameters TEXT NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  created_at ${bigint} NOT NULL,
+  first_used_at ${bigint}
+);
+CREATE INDEX oauth_pushed_authorization_requests_expires_at ON oauth_pushed_authorization_requests (expires_at);
+ALTER TABLE oauth_clients ADD COLUMN require_pushed_authorization_requests ${bool} NOT NULL DEFAULT ${falseValue};
+ALTER TABLE oauth_clients ADD COLUMN jwks TEXT;
+ALTER TABLE oauth_clients ADD COLUMN token_endpoint_auth_signing_alg TEXT;
+`
+
 // Personal access tokens of end-users (the value's SHA-256 only), listed per user.
 const personalAccessTokens = ({
   types: { bigint },
@@ -163,7 +227,12 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 6, name: 'client_registrations', sql: clientRegistrations },
   { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
+  { version: 9, name: 'device_codes', sql: deviceCodes },
+  { version: 10, name: 'server_secrets', sql: serverSecrets },
+  { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
+  { version: 12, name: 'dpop', sql: dpop },
   { version: 14, name: 'personal_access_tokens', sql: personalAccessTokens },
+  { version: 15, name: 'par_and_private_key_jwt', sql: parAndPrivateKeyJwt },
 ]
 
 /** The migrations as `dialect` runs them. */

@@ -26,6 +26,23 @@ describe.runIf(available)('PostgreSQL adapter', () => {
     }
   })
 
+  it('lets exactly one of two instances on one schema record a JWT ID, 50 tries in all', async () => {
+    const schema = uniqueSchema()
+    const stores = [
+      await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, max: 10 }),
+      await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, max: 10 }),
+    ]
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => stores[i % 2]?.usedJwtIds.use('dpop', 'shared', 2 ** 40)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+    } finally {
+      await Promise.all(stores.map((store) => store.close()))
+      await dropSchema(schema)
+    }
+  })
+
   it('migrates once when two instances open the same schema at the same time', async () => {
     const schema = uniqueSchema()
     try {

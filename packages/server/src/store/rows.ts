@@ -1,12 +1,16 @@
 import type {
   AuthorizationCodeRecord,
+  ClientJwks,
   ClientRecord,
   ClientRegistrationRecord,
   ConsentRecord,
+  DeviceCodeRecord,
   GrantType,
   PersonalAccessTokenRecord,
+  PushedAuthorizationRequestRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
+  ServerSecretRecord,
   SessionRecord,
   SigningAlgorithm,
   SigningKeyAbsence,
@@ -43,6 +47,9 @@ export function clientFromRow(row: Row): ClientRecord {
     disabledAt: numOrNull(row.disabled_at),
     webOrigins: JSON.parse(str(row.web_origins)) as string[],
     idTokenSignedResponseAlg: strOrNull(row.id_token_signed_response_alg) as SigningAlgorithm | null,
+    requirePushedAuthorizationRequests: bool(row.require_pushed_authorization_requests),
+    jwks: row.jwks === null || row.jwks === undefined ? null : (JSON.parse(str(row.jwks)) as ClientJwks),
+    tokenEndpointAuthSigningAlg: strOrNull(row.token_endpoint_auth_signing_alg),
   }
 }
 
@@ -61,6 +68,9 @@ export function clientParams(c: ClientRecord) {
     c.disabledAt,
     JSON.stringify(c.webOrigins),
     c.idTokenSignedResponseAlg,
+    c.requirePushedAuthorizationRequests,
+    c.jwks === null ? null : JSON.stringify(c.jwks),
+    c.tokenEndpointAuthSigningAlg,
   ] as const
 }
 
@@ -93,6 +103,7 @@ export function userFromRow(row: Row): UserRecord {
     ...(row.given_name == null ? {} : { givenName: str(row.given_name) }),
     ...(row.family_name == null ? {} : { familyName: str(row.family_name) }),
     ...(row.updated_at == null ? {} : { updatedAt: num(row.updated_at) }),
+    ...(row.disabled_at == null ? {} : { disabledAt: num(row.disabled_at) }),
   }
 }
 
@@ -109,6 +120,7 @@ export function userParams(u: UserRecord) {
     u.givenName ?? null,
     u.familyName ?? null,
     u.updatedAt ?? null,
+    u.disabledAt ?? null,
   ] as const
 }
 
@@ -152,6 +164,49 @@ export function codeParams(c: AuthorizationCodeRecord) {
     c.issuedAccessTokenExpiresAt,
     c.issuedFamilyId,
     JSON.stringify(c.resources),
+  ] as const
+}
+
+export function deviceCodeFromRow(row: Row): DeviceCodeRecord {
+  const status = str(row.status)
+  return {
+    deviceCodeHash: str(row.device_code_hash),
+    userCodeHash: str(row.user_code_hash),
+    clientId: str(row.client_id),
+    scope: splitScope(row.scope),
+    resources: JSON.parse(str(row.resources)) as string[],
+    interval: num(row.poll_interval),
+    expiresAt: num(row.expires_at),
+    createdAt: num(row.created_at),
+    lastPolledAt: numOrNull(row.last_polled_at),
+    status:
+      status === 'approved' || status === 'denied' || status === 'consumed' ? status : ('pending' as const),
+    subject: strOrNull(row.subject),
+    authTime: numOrNull(row.auth_time),
+    decidedAt: numOrNull(row.decided_at),
+    consumedAt: numOrNull(row.consumed_at),
+    issuedFamilyId: strOrNull(row.issued_family_id),
+  }
+}
+
+/** The parameters of `insertDeviceCode`, in `DEVICE_CODE_COLUMNS` order (`last_poll_slowed` starts 0). */
+export function deviceCodeParams(d: DeviceCodeRecord) {
+  return [
+    d.deviceCodeHash,
+    d.userCodeHash,
+    d.clientId,
+    joinScope(d.scope),
+    JSON.stringify(d.resources),
+    d.interval,
+    d.expiresAt,
+    d.createdAt,
+    d.lastPolledAt,
+    d.status,
+    d.subject,
+    d.authTime,
+    d.decidedAt,
+    d.consumedAt,
+    d.issuedFamilyId,
   ] as const
 }
 
@@ -245,12 +300,43 @@ export function sessionFromRow(row: Row): SessionRecord {
   }
 }
 
+export const PUSHED_REQUEST_COLUMNS =
+  'request_uri_hash, client_id, parameters, expires_at, created_at, first_used_at'
+
+export function pushedRequestFromRow(row: Row): PushedAuthorizationRequestRecord {
+  return {
+    requestUriHash: str(row.request_uri_hash),
+    clientId: str(row.client_id),
+    parameters: JSON.parse(str(row.parameters)) as Record<string, string>,
+    expiresAt: num(row.expires_at),
+    createdAt: num(row.created_at),
+    firstUsedAt: numOrNull(row.first_used_at),
+  }
+}
+
+export function pushedRequestParams(r: PushedAuthorizationRequestRecord) {
+  return [
+    r.requestUriHash,
+    r.clientId,
+    JSON.stringify(r.parameters),
+    r.expiresAt,
+    r.createdAt,
+    r.firstUsedAt,
+  ] as const
+}
+
+export function serverSecretFromRow(row: Row): ServerSecretRecord {
+  return { name: str(row.name), value: str(row.value), createdAt: num(row.created_at) }
+}
+
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg'
 export const USER_COLUMNS =
-  'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at'
+  'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =
   'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id, resources'
+export const DEVICE_CODE_COLUMNS =
+  'device_code_hash, user_code_hash, client_id, scope, resources, poll_interval, expires_at, created_at, last_polled_at, status, subject, auth_time, decided_at, consumed_at, issued_family_id'
 export const FAMILY_COLUMNS = 'family_id, client_id, subject, auth_time, created_at, revoked_at, resources'
 export const REFRESH_TOKEN_COLUMNS =
   'token_hash, family_id, client_id, subject, scope, auth_time, expires_at, created_at, rotated_at, access_token_jti, access_token_expires_at'

@@ -1,3 +1,4 @@
+import { StorageError } from '../errors.js'
 import type { SqlDialect } from './dialect.js'
 import { migrationsFor } from './migrations.js'
 import {
@@ -6,15 +7,20 @@ import {
   codeFromRow,
   codeParams,
   consentFromRow,
+  deviceCodeFromRow,
+  deviceCodeParams,
   familyFromRow,
   familyParams,
   joinScope,
   personalAccessTokenFromRow,
   personalAccessTokenParams,
+  pushedRequestFromRow,
+  pushedRequestParams,
   refreshTokenFromRow,
   refreshTokenParams,
   registrationFromRow,
   registrationParams,
+  serverSecretFromRow,
   sessionFromRow,
   signingKeyFromRow,
   signingKeyParams,
@@ -160,6 +166,57 @@ export function createSqlStore(
         ),
       deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now, now)),
     },
+    deviceCodes: {
+      create: (deviceCode) =>
+        run(changes(s.insertDeviceCode, ...deviceCodeParams(deviceCode))).then(() => {}),
+      get: (deviceCodeHash) =>
+        run(first(s.selectDeviceCode, deviceCodeHash)).then((row) => row && deviceCodeFromRow(row)),
+      findPendingByUserCode: (userCodeHash, now) =>
+        run(first(s.selectPendingDeviceCode, userCodeHash, now)).then((row) => row && deviceCodeFromRow(row)),
+      decide: (userCodeHash, now, decision) =>
+        run(
+          first(
+            s.decideDeviceCode,
+            decision.approved ? 'approved' : 'denied',
+            decision.subject ?? null,
+            decision.authTime ?? null,
+            decision.approved ? joinScope(decision.scope) : null,
+            now,
+            userCodeHash,
+            now,
+          ),
+        ).then((row) => row && deviceCodeFromRow(row)),
+      poll: (deviceCodeHash, now) =>
+        run(first(s.pollDeviceCode, now, now, now, deviceCodeHash)).then((row) => {
+          if (!row) return { outcome: 'not_found' as const }
+          const deviceCode = deviceCodeFromRow(row)
+          return Number(row.last_poll_slowed) === 1
+            ? { outcome: 'slow_down' as const, deviceCode }
+            : { outcome: 'polled' as const, deviceCode }
+        }),
+      consume: (deviceCodeHash, now, issuance) =>
+        transaction(
+          (function* () {
+            const row = yield* first(s.consumeDeviceCode, now, issuance.familyId, deviceCodeHash)
+            if (!row) return false
+            const deviceCode = deviceCodeFromRow(row)
+            yield* changes(
+              s.insertCodeFamily,
+              issuance.familyId,
+              deviceCode.clientId,
+              deviceCode.subject ?? '',
+              deviceCode.authTime ?? now,
+              now,
+              JSON.stringify(deviceCode.resources),
+            )
+            if (issuance.refreshToken) {
+              yield* changes(s.insertRefreshToken, ...refreshTokenParams(issuance.refreshToken))
+            }
+            return true
+          })(),
+        ),
+      deleteExpired: (now) => run(changes(s.deleteExpiredDeviceCodes, now)),
+    },
     refreshTokens: {
       createFamily: (family) => run(changes(s.insertFamily, ...familyParams(family))).then(() => {}),
       getFamily: (familyId) => run(first(s.selectFamily, familyId)).then((row) => row && familyFromRow(row)),
@@ -220,6 +277,7 @@ export function createSqlStore(
             for (const row of yield* rows(s[`accessTokensOf${kind}`], ...owner, now, ...owner, now)) {
               yield* changes(s.revokeAccessToken, String(row.jti), Number(row.expires_at))
             }
+            yield* changes(s[`denyDeviceCodesOf${kind}`], now, ...owner)
             return yield* changes(s[`revokeFamiliesOf${kind}`], now, ...owner)
           })(),
         ),
@@ -286,6 +344,37 @@ export function createSqlStore(
       revoke: (jti, expiresAt) => run(changes(s.revokeAccessToken, jti, expiresAt)).then(() => {}),
       isRevoked: (jti) => run(first(s.isAccessTokenRevoked, jti)).then((row) => row !== undefined),
       deleteExpired: (now) => run(changes(s.deleteExpiredRevokedAccessTokens, now)),
+    },
+    serverSecrets: {
+      getOrCreate: (candidate) =>
+        transaction(
+          (function* () {
+            // A concurrent insert of the same name waits for the first to commit, then inserts nothing;
+            // the read after it sees the committed row (a statement's snapshot starts with it).
+            yield* changes(s.insertServerSecret, candidate.name, candidate.value, candidate.createdAt)
+            const row = yield* first(s.selectServerSecret, candidate.name)
+            if (!row) throw new StorageError(`the server secret ${candidate.name} was not stored`)
+            return serverSecretFromRow(row)
+          })(),
+        ),
+    },
+    usedJwtIds: {
+      use: (kind, jti, expiresAt) => run(changes(s.useJwtId, kind, jti, expiresAt)).then((n) => n > 0),
+      deleteExpired: (now) => run(changes(s.deleteExpiredJwtIds, now)),
+    },
+    pushedAuthorizationRequests: {
+      create: (record) => run(changes(s.insertPushedRequest, ...pushedRequestParams(record))).then(() => {}),
+      resolve: (requestUriHash, now, interactionExpiresAt) =>
+        transaction(
+          (function* () {
+            yield* changes(s.firstUsePushedRequest, now, interactionExpiresAt, requestUriHash, now)
+            const row = yield* first(s.selectPushedRequest, requestUriHash, now)
+            return row && pushedRequestFromRow(row)
+          })(),
+        ),
+      consume: (requestUriHash, now) =>
+        run(changes(s.consumePushedRequest, requestUriHash, now)).then((n) => n > 0),
+      deleteExpired: (now) => run(changes(s.deleteExpiredPushedRequests, now)),
     },
     personalAccessTokens: {
       create: (token, maxLive) =>

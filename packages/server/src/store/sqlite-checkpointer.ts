@@ -34,26 +34,50 @@ parentPort.once('message', () => {
 /** How long `close` waits for the thread to finish its checkpoint before terminating it. */
 const CLOSE_GRACE_MS = 2000
 
-export function startSqliteCheckpointer(path: string, intervalMs: number): SqliteCheckpointer {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs } })
-  // Never keeps the process alive, and a failed worker only means SQLite checkpoints on its own again.
-  worker.unref()
-  worker.on('error', () => {})
+/**
+ * The thread starts this long after the store opens: booting it (an isolate, `node:sqlite`) costs as
+ * much CPU as a tenth of the process's start, which would otherwise delay the first answers; until then
+ * the request connection's own automatic checkpoint bounds the log, as it does should the thread fail.
+ */
+const START_DELAY_MS = 1000
+
+export function startSqliteCheckpointer(
+  path: string,
+  intervalMs: number,
+  startDelayMs = START_DELAY_MS,
+): SqliteCheckpointer {
+  let worker: Worker | undefined
+  let closed = false
   let exited = false
-  const exit = new Promise<void>((resolve) => {
-    worker.once('exit', () => {
-      exited = true
-      resolve()
+  let exit: Promise<void> = Promise.resolve()
+  const start = () => {
+    const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs } })
+    // Never keeps the process alive, and a failed worker only means SQLite checkpoints on its own again.
+    thread.unref()
+    thread.on('error', () => {})
+    exit = new Promise<void>((resolve) => {
+      thread.once('exit', () => {
+        exited = true
+        resolve()
+      })
     })
-  })
+    worker = thread
+  }
+  const delay = setTimeout(() => {
+    if (!closed) start()
+  }, startDelayMs)
+  delay.unref()
   return {
     async close() {
-      if (exited) return
+      closed = true
+      clearTimeout(delay)
+      if (worker === undefined || exited) return
       // Held open until the thread has closed its connection, so a caller awaiting close() is not left
       // with a process that exits under it.
       worker.ref()
       worker.postMessage('close')
-      const grace = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS)
+      const running = worker
+      const grace = setTimeout(() => void running.terminate(), CLOSE_GRACE_MS)
       grace.unref()
       await exit
       clearTimeout(grace)

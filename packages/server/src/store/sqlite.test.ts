@@ -88,3 +88,20 @@ describe('SQLite migrations', () => {
     }
   })
 })
+
+describe('SQLite single-use JWT IDs across instances', () => {
+  it('lets exactly one of two stores on one database file record a JWT ID, 50 tries in all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipeshub-oauth-'))
+    const path = join(dir, 'oauth.db')
+    const stores = [openSqliteStore({ path }), openSqliteStore({ path })]
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => stores[i % 2]?.usedJwtIds.use('dpop', 'shared', 2 ** 40)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+    } finally {
+      await Promise.all(stores.map((store) => store.close()))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

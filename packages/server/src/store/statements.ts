@@ -2,8 +2,10 @@ import type { SqlDialect } from './dialect.js'
 import {
   CLIENT_COLUMNS,
   CODE_COLUMNS,
+  DEVICE_CODE_COLUMNS,
   FAMILY_COLUMNS,
   PERSONAL_ACCESS_TOKEN_COLUMNS,
+  PUSHED_REQUEST_COLUMNS,
   REFRESH_TOKEN_COLUMNS,
   REGISTRATION_COLUMNS,
   SIGNING_KEY_COLUMNS,
@@ -40,7 +42,9 @@ const grantRevocation = <K extends string>(kind: K, owner: string) =>
              UNION SELECT issued_access_token_jti, issued_access_token_expires_at FROM oauth_authorization_codes
                WHERE ${owner} AND issued_access_token_jti IS NOT NULL AND issued_access_token_expires_at > ?`,
     [`revokeFamiliesOf${kind}`]: `UPDATE oauth_refresh_token_families SET revoked_at = ? WHERE ${owner} AND revoked_at IS NULL`,
-  }) as Record<`accessTokensOf${K}` | `revokeFamiliesOf${K}`, string>
+    /** RFC 8628: its device codes not yet redeemed are denied (now, owner): none can start a grant later. */
+    [`denyDeviceCodesOf${kind}`]: `UPDATE oauth_device_codes SET status = 'denied', decided_at = ? WHERE ${owner} AND status IN ('pending', 'approved')`,
+  }) as Record<`accessTokensOf${K}` | `revokeFamiliesOf${K}` | `denyDeviceCodesOf${K}`, string>
 
 function buildStatements(d: SqlDialect) {
   return {
@@ -78,6 +82,27 @@ function buildStatements(d: SqlDialect) {
      */
     deleteExpiredCodes:
       'DELETE FROM oauth_authorization_codes WHERE expires_at <= ? AND (issued_access_token_expires_at IS NULL OR issued_access_token_expires_at <= ?)',
+
+    insertDeviceCode: insert('oauth_device_codes', DEVICE_CODE_COLUMNS),
+    selectDeviceCode: `SELECT ${DEVICE_CODE_COLUMNS} FROM oauth_device_codes WHERE device_code_hash = ?`,
+    /** `user_code_hash`, now. */
+    selectPendingDeviceCode: `SELECT ${DEVICE_CODE_COLUMNS} FROM oauth_device_codes WHERE user_code_hash = ? AND status = 'pending' AND expires_at > ?`,
+    /** status, subject, auth_time, scope (NULL keeps it), decided_at, `user_code_hash`, now: only a pending, unexpired code. */
+    decideDeviceCode: `UPDATE oauth_device_codes SET status = ?, subject = ?, auth_time = ?, scope = COALESCE(?, scope), decided_at = ?
+               WHERE user_code_hash = ? AND status = 'pending' AND expires_at > ? RETURNING ${DEVICE_CODE_COLUMNS}`,
+    /**
+     * now, now, now, `device_code_hash`. One statement: every SET reads the row as it was, so the poll's
+     * verdict (`last_poll_slowed`) and the raised interval come from the previous poll, atomically.
+     */
+    pollDeviceCode: `UPDATE oauth_device_codes SET
+                 poll_interval = CASE WHEN status = 'pending' AND ? - COALESCE(last_polled_at, created_at) < poll_interval - 1 THEN poll_interval + 5 ELSE poll_interval END,
+                 last_poll_slowed = CASE WHEN status = 'pending' AND ? - COALESCE(last_polled_at, created_at) < poll_interval - 1 THEN 1 ELSE 0 END,
+                 last_polled_at = ?
+               WHERE device_code_hash = ? RETURNING ${DEVICE_CODE_COLUMNS}, last_poll_slowed`,
+    /** consumed_at, issued_family_id, `device_code_hash`: only an approved code, once. */
+    consumeDeviceCode: `UPDATE oauth_device_codes SET status = 'consumed', consumed_at = ?, issued_family_id = ?
+               WHERE device_code_hash = ? AND status = 'approved' RETURNING ${DEVICE_CODE_COLUMNS}`,
+    deleteExpiredDeviceCodes: 'DELETE FROM oauth_device_codes WHERE expires_at <= ?',
 
     insertFamily: d.upsert(insert('oauth_refresh_token_families', FAMILY_COLUMNS), ['family_id'], 'nothing'),
     /** The family a consumed code starts: as `insertFamily`, never revoked. */
@@ -157,6 +182,28 @@ function buildStatements(d: SqlDialect) {
     }),
     isAccessTokenRevoked: 'SELECT 1 AS found FROM oauth_revoked_access_tokens WHERE jti = ?',
     deleteExpiredRevokedAccessTokens: 'DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?',
+
+    /** `name`, `value`, `created_at`: the first of concurrent inserts stays, the others change nothing. */
+    insertServerSecret: d.upsert(
+      insert('oauth_server_secrets', 'name, value, created_at'),
+      ['name'],
+      'nothing',
+    ),
+    selectServerSecret: 'SELECT name, value, created_at FROM oauth_server_secrets WHERE name = ?',
+    /** `kind`, `jti`, `expires_at`: one row changed for the first use only, whatever the concurrency. */
+    useJwtId: d.upsert(insert('oauth_used_jwt_ids', 'kind, jti, expires_at'), ['kind', 'jti'], 'nothing'),
+    deleteExpiredJwtIds: 'DELETE FROM oauth_used_jwt_ids WHERE expires_at <= ?',
+
+    insertPushedRequest: insert('oauth_pushed_authorization_requests', PUSHED_REQUEST_COLUMNS),
+    /** now, the interaction's expiry, `request_uri_hash`, now: the first resolution only. */
+    firstUsePushedRequest:
+      'UPDATE oauth_pushed_authorization_requests SET first_used_at = ?, expires_at = ? WHERE request_uri_hash = ? AND first_used_at IS NULL AND expires_at > ?',
+    /** `request_uri_hash`, now. */
+    selectPushedRequest: `SELECT ${PUSHED_REQUEST_COLUMNS} FROM oauth_pushed_authorization_requests WHERE request_uri_hash = ? AND expires_at > ?`,
+    /** `request_uri_hash`, now. */
+    consumePushedRequest:
+      'DELETE FROM oauth_pushed_authorization_requests WHERE request_uri_hash = ? AND expires_at > ?',
+    deleteExpiredPushedRequests: 'DELETE FROM oauth_pushed_authorization_requests WHERE expires_at <= ?',
 
     /** The user a token is created for, locked: concurrent creations for one user count one by one. */
     lockUserForTokens: `SELECT subject FROM oauth_users WHERE subject = ?${d.forUpdate}`,

@@ -5,7 +5,11 @@
  */
 
 export type GrantType = import('../grants/registry.js').GrantType
-export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+export type ClientAuthenticationMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'none'
 export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256'
 
 export interface ClientRecord {
@@ -42,6 +46,26 @@ export interface ClientRecord {
    * ID tokens; `null` for the default, RS256.
    */
   idTokenSignedResponseAlg: SigningAlgorithm | null
+  /**
+   * RFC 9126 §6: the client's authorization requests must be pushed (`require_pushed_authorization_requests`
+   * client metadata); false: as the server's setting says. Migration 15.
+   */
+  requirePushedAuthorizationRequests: boolean
+  /**
+   * The client's public keys (RFC 7591 `jwks`): with them and no secret it authenticates with
+   * `private_key_jwt` (RFC 7523 §2.2); `null` for other clients. Migration 15.
+   */
+  jwks: ClientJwks | null
+  /**
+   * `token_endpoint_auth_signing_alg` (RFC 7591 §2): the one algorithm its client assertions may use;
+   * `null`: any asymmetric algorithm the server supports.
+   */
+  tokenEndpointAuthSigningAlg: string | null
+}
+
+/** A client's JSON Web Key Set (RFC 7517 §5): public keys only. */
+export interface ClientJwks {
+  keys: Array<Record<string, unknown>>
 }
 
 export interface UserRecord {
@@ -61,6 +85,12 @@ export interface UserRecord {
   createdAt: number
   /** When the profile last changed (OIDC `updated_at`); absent or `null` means never since `createdAt`. */
   updatedAt?: number | null | undefined
+  /**
+   * When the user was disabled (epoch seconds); absent or `null` while enabled (migration 11 adds the
+   * column). A disabled user's codes and refresh tokens answer `invalid_grant` and their access tokens
+   * are not active; the host's login must refuse them.
+   */
+  disabledAt?: number | null | undefined
 }
 
 export interface AuthorizationCodeRecord {
@@ -100,6 +130,48 @@ export type ConsumeCodeResult =
   | { outcome: 'consumed'; code: AuthorizationCodeRecord }
   | { outcome: 'already_consumed'; code: AuthorizationCodeRecord }
   | { outcome: 'not_found' }
+
+/** Where a device authorization (RFC 8628) stands: waiting for the end-user, decided, or redeemed. */
+export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'consumed'
+
+/** An RFC 8628 device authorization: its device code, its user code and the end-user's decision. */
+export interface DeviceCodeRecord {
+  /** SHA-256 (base64url) of the device code; the code itself is never stored. */
+  deviceCodeHash: string
+  /** SHA-256 (base64url) of the normalized user code (`XXXXXXXX`, no dash); unique among stored codes. */
+  userCodeHash: string
+  clientId: string
+  /** The scope requested, then (once approved) the scope the end-user granted. */
+  scope: string[]
+  /** RFC 8707 resource indicators requested; `[]` for the server's default audience. */
+  resources: string[]
+  /** Seconds the device waits between polls: the `interval` answered, raised by 5 at each `slow_down`. */
+  interval: number
+  expiresAt: number
+  createdAt: number
+  /** The previous poll of the token endpoint, `null` before the first. */
+  lastPolledAt: number | null
+  status: DeviceAuthorizationStatus
+  /** The end-user who approved (or denied), once decided. */
+  subject: string | null
+  authTime: number | null
+  decidedAt: number | null
+  consumedAt: number | null
+  /** The refresh-token family the redemption started, once consumed. */
+  issuedFamilyId: string | null
+}
+
+/** The end-user's decision on a pending device authorization. */
+export type DeviceAuthorizationDecision =
+  | { approved: true; subject: string; authTime: number; scope: readonly string[] }
+  /** A denial; who denied is recorded when known (a page may let anyone refuse a code shown to them). */
+  | { approved: false; subject?: string | null; authTime?: number | null }
+
+export type DeviceCodePollResult =
+  | { outcome: 'not_found' }
+  /** The poll came sooner than `interval` after the previous one (or the issuance) of a pending code. */
+  | { outcome: 'slow_down'; deviceCode: DeviceCodeRecord }
+  | { outcome: 'polled'; deviceCode: DeviceCodeRecord }
 
 /** A refresh-token family: every token rotated from one grant. Revoking it revokes them all. */
 export interface RefreshTokenFamilyRecord {
@@ -178,6 +250,17 @@ export interface SessionRecord {
   subject: string
   authTime: number
   expiresAt: number
+}
+
+/**
+ * A secret the server makes for itself and every instance sharing the store must use alike (the key of
+ * the login pages' CSRF tokens): created once, never changed, never listed.
+ */
+export interface ServerSecretRecord {
+  name: string
+  /** The secret itself (random bytes, base64url). */
+  value: string
+  createdAt: number
 }
 
 /**
@@ -275,6 +358,38 @@ export interface AuthorizationCodeStore {
   deleteExpired(now: number): Promise<number>
 }
 
+/** RFC 8628 device authorizations. Every state change is one atomic step, whatever the concurrency. */
+export interface DeviceCodeStore {
+  /** Throws `StorageError` when the device code or the user code is already stored. */
+  create(deviceCode: DeviceCodeRecord): Promise<void>
+  get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined>
+  /** The pending, unexpired authorization of a user code (the verification page's lookup). */
+  findPendingByUserCode(userCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined>
+  /**
+   * Records the end-user's decision if and only if the authorization is still pending and unexpired at
+   * `now`: exactly one of any number of concurrent decisions wins. Answers the decided record, or
+   * `undefined` when there was nothing pending to decide.
+   */
+  decide(
+    userCodeHash: string,
+    now: number,
+    decision: DeviceAuthorizationDecision,
+  ): Promise<DeviceCodeRecord | undefined>
+  /**
+   * Records a poll of the token endpoint at `now`. A pending code polled sooner than `interval - 1`
+   * seconds after its previous poll (or its issuance; the second of slack absorbs whole-second clocks)
+   * answers `slow_down` and its interval grows by 5 seconds for every later poll (RFC 8628 §3.5).
+   */
+  poll(deviceCodeHash: string, now: number): Promise<DeviceCodePollResult>
+  /**
+   * Marks an approved code consumed, and creates the issuance's refresh-token family (and refresh token)
+   * in the same atomic step, if and only if it was approved and not consumed: exactly one of any number
+   * of concurrent calls gets `true`. A failure leaves the code approved.
+   */
+  consume(deviceCodeHash: string, now: number, issuance: CodeIssuance): Promise<boolean>
+  deleteExpired(now: number): Promise<number>
+}
+
 export interface RefreshTokenStore {
   /** Creates the family when absent. */
   createFamily(family: RefreshTokenFamilyRecord): Promise<void>
@@ -362,6 +477,72 @@ export interface RevokedAccessTokenStore {
   deleteExpired(now: number): Promise<number>
 }
 
+export interface ServerSecretStore {
+  /**
+   * The secret stored under `candidate.name`; when there is none yet, stores `candidate` and answers it.
+   * Atomic across every instance sharing the store: of concurrent first calls, each answers the one
+   * record stored, and a later call never replaces it.
+   */
+  getOrCreate(candidate: ServerSecretRecord): Promise<ServerSecretRecord>
+}
+
+/**
+ * JWT IDs (RFC 7519 §4.1.7 `jti`) that may be used once: DPoP proofs (RFC 9449 §11.1), client
+ * assertions (RFC 7523 §3). Shared by every instance using the store, so a JWT replayed against another
+ * instance is refused too. `kind` keeps the namespaces of different JWTs apart.
+ */
+export interface UsedJwtIdStore {
+  /**
+   * Records the use of `jti` of `kind`, remembered until `expiresAt` (when a JWT carrying it is no
+   * longer accepted anyway). True when this is its first use; false when it was used before and not
+   * purged yet. Atomic across instances: of any number of concurrent calls, exactly one answers true.
+   */
+  use(kind: string, jti: string, expiresAt: number): Promise<boolean>
+  /** Forgets the uses whose `expiresAt` is at or before `now`; answers how many. */
+  deleteExpired(now: number): Promise<number>
+}
+
+/**
+ * An authorization request pushed to the pushed authorization request endpoint (RFC 9126 §2), kept until
+ * the user agent brings its `request_uri` and the code is issued, or until it expires.
+ */
+export interface PushedAuthorizationRequestRecord {
+  /** SHA-256 (base64url) of the `request_uri`; the URI itself is never stored. */
+  requestUriHash: string
+  clientId: string
+  /** The pushed authorization request parameters (client authentication parameters left out). */
+  parameters: Record<string, string>
+  /** Until the user agent first brings it: the `expires_in` the client was told; then the interaction's. */
+  expiresAt: number
+  createdAt: number
+  /** When the user agent first brought the `request_uri`; `null` until then. */
+  firstUsedAt: number | null
+}
+
+/**
+ * Pushed authorization requests (RFC 9126), shared by every instance using the store: the instance that
+ * answered the push and the one the user agent reaches may differ.
+ */
+export interface PushedAuthorizationRequestStore {
+  create(record: PushedAuthorizationRequestRecord): Promise<void>
+  /**
+   * The unexpired request of `requestUriHash`. Its first resolution sets `firstUsedAt` to `now` and
+   * extends its expiry to `interactionExpiresAt`, so that the end-user's login, which re-posts the
+   * `request_uri`, is not bound by the short `expires_in`; later ones change nothing.
+   */
+  resolve(
+    requestUriHash: string,
+    now: number,
+    interactionExpiresAt: number,
+  ): Promise<PushedAuthorizationRequestRecord | undefined>
+  /**
+   * Deletes the unexpired request of `requestUriHash` (its code is being issued): true for exactly one of
+   * any number of concurrent calls, false when it expired, was consumed or never existed.
+   */
+  consume(requestUriHash: string, now: number): Promise<boolean>
+  deleteExpired(now: number): Promise<number>
+}
+
 /** Whose grants: every grant of a client, or only those of one end-user at it. */
 export interface GrantOwner {
   clientId: string
@@ -376,8 +557,10 @@ export interface GrantOwner {
 export interface GrantStore {
   /**
    * Revokes every grant of `owner` in one atomic step: each refresh-token family (its refresh tokens
-   * stop being active) and each access token issued by one of its codes or refresh tokens that is
-   * unexpired at `now`. Answers how many families were live before.
+   * stop being active), each access token issued by one of its codes or refresh tokens that is
+   * unexpired at `now`, and each of its device codes not yet redeemed (RFC 8628: denied, so no poll
+   * starts a grant later; a client's revocation covers its pending ones too). Answers how many
+   * families were live before.
    */
   revoke(owner: GrantOwner, now: number): Promise<number>
 }
@@ -392,14 +575,18 @@ export interface Store {
   readonly clients: ClientStore
   readonly users: UserStore
   readonly authorizationCodes: AuthorizationCodeStore
+  readonly deviceCodes: DeviceCodeStore
   readonly refreshTokens: RefreshTokenStore
   readonly signingKeys: SigningKeyStore
   readonly consents: ConsentStore
   readonly sessions: SessionStore
   readonly revokedAccessTokens: RevokedAccessTokenStore
   readonly clientRegistrations: ClientRegistrationStore
+  readonly serverSecrets: ServerSecretStore
   readonly grants: GrantStore
   readonly personalAccessTokens: PersonalAccessTokenStore
+  readonly usedJwtIds: UsedJwtIdStore
+  readonly pushedAuthorizationRequests: PushedAuthorizationRequestStore
   /**
    * One cheap round trip to the storage (`SELECT 1`): resolves when it answers, rejects when it is
    * closed or unreachable. For readiness probes.

@@ -6,6 +6,7 @@ import type { OAuthError } from '../errors.js'
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
+  DeviceCodeRecord,
   PersonalAccessTokenRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -36,6 +37,9 @@ function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
     disabledAt: null,
     webOrigins: ['https://app.example'],
     idTokenSignedResponseAlg: null,
+    requirePushedAuthorizationRequests: false,
+    jwks: null,
+    tokenEndpointAuthSigningAlg: null,
     ...overrides,
   }
 }
@@ -57,6 +61,27 @@ function code(overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCo
     consumedAt: null,
     issuedAccessTokenJti: null,
     issuedAccessTokenExpiresAt: null,
+    issuedFamilyId: null,
+    ...overrides,
+  }
+}
+
+function deviceCode(overrides: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord {
+  return {
+    deviceCodeHash: randomUUID(),
+    userCodeHash: randomUUID(),
+    clientId: 'client-1',
+    scope: ['openid', 'offline_access'],
+    resources: ['https://mcp.example.com/mcp'],
+    interval: 5,
+    expiresAt: T + 600,
+    createdAt: T,
+    lastPolledAt: null,
+    status: 'pending',
+    subject: null,
+    authTime: null,
+    decidedAt: null,
+    consumedAt: null,
     issuedFamilyId: null,
     ...overrides,
   }
@@ -226,6 +251,63 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       )
       expect(refreshed.accessToken).toEqual(expect.any(String))
       expect(await server.disableClient('no-such-client')).toBe(false)
+    })
+
+    it("makes a disabled user's codes and refresh tokens invalid_grant and tokens inactive, until enabled", async () => {
+      const server = createAuthorizationServer({ issuer: ISSUER, store, now: manualClock(T).now })
+      const alice = await createUser(store)
+      const { client: web, clientSecret } = await server.registerClient({
+        name: 'web',
+        redirectUris: [REDIRECT_URI],
+        grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+      })
+      const auth = { authorization: basic(web.clientId, clientSecret ?? '') }
+      const granted = await server.token(
+        {
+          grant_type: 'authorization_code',
+          code: await authorizationCodeFor(server, web.clientId),
+          redirect_uri: REDIRECT_URI,
+        },
+        auth,
+      )
+      const pendingCode = await authorizationCodeFor(server, web.clientId)
+      const introspect = (token: string) => server.introspect({ token }, auth)
+      expect(await introspect(granted.refreshToken ?? '')).toMatchObject({ active: true })
+
+      expect(await server.disableUser(alice.subject)).toBe(true)
+      expect((await store.users.get(alice.subject))?.disabledAt).toBe(T)
+      await expect(
+        server.token({ grant_type: 'refresh_token', refresh_token: granted.refreshToken ?? '' }, auth),
+      ).rejects.toMatchObject({
+        error: 'invalid_grant',
+        errorDescription: 'the user of the refresh token is disabled',
+      })
+      await expect(
+        server.token(
+          { grant_type: 'authorization_code', code: pendingCode, redirect_uri: REDIRECT_URI },
+          auth,
+        ),
+      ).rejects.toMatchObject({ error: 'invalid_grant' })
+      expect(await introspect(granted.accessToken)).toEqual({ active: false })
+      expect(await introspect(granted.refreshToken ?? '')).toEqual({ active: false })
+      await expect(server.userinfo(`Bearer ${granted.accessToken}`)).rejects.toMatchObject({
+        error: 'invalid_token',
+        status: 401,
+      })
+      // The client itself is not affected: its own client_credentials tokens stay active.
+      const own = await server.token({ grant_type: 'client_credentials', scope: 'kb:read' }, auth)
+      expect(await introspect(own.accessToken)).toMatchObject({ active: true })
+
+      // Enabling restores what has not expired: nothing was revoked or rotated while disabled.
+      expect(await server.enableUser(alice.subject)).toBe(true)
+      expect((await store.users.get(alice.subject))?.disabledAt ?? null).toBeNull()
+      expect(await introspect(granted.accessToken)).toMatchObject({ active: true, sub: alice.subject })
+      const refreshed = await server.token(
+        { grant_type: 'refresh_token', refresh_token: granted.refreshToken ?? '' },
+        auth,
+      )
+      expect(refreshed.accessToken).toEqual(expect.any(String))
+      expect(await server.disableUser('no-such-user')).toBe(false)
     })
 
     it('refuses a NUL byte in any parameter as invalid_request before the store, the same on every store', async () => {
@@ -471,6 +553,168 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.authorizationCodes.get('new')).toBeDefined()
     })
 
+    it('stores a device authorization and finds it by user code only while pending and unexpired (RFC 8628)', async () => {
+      const record = deviceCode()
+      await store.deviceCodes.create(record)
+      expect(await store.deviceCodes.get(record.deviceCodeHash)).toEqual(record)
+      expect(await store.deviceCodes.findPendingByUserCode(record.userCodeHash, T + 1)).toEqual(record)
+      expect(await store.deviceCodes.findPendingByUserCode(record.userCodeHash, T + 600)).toBeUndefined()
+      expect(await store.deviceCodes.findPendingByUserCode('unknown', T)).toBeUndefined()
+      // A user code names one authorization: a second one with it is refused, the first kept.
+      await expect(
+        store.deviceCodes.create(deviceCode({ userCodeHash: record.userCodeHash })),
+      ).rejects.toThrow()
+      expect(await store.deviceCodes.get(record.deviceCodeHash)).toEqual(record)
+      await store.deviceCodes.decide(record.userCodeHash, T + 1, {
+        approved: false,
+        subject: 'u',
+        authTime: T,
+      })
+      expect(await store.deviceCodes.findPendingByUserCode(record.userCodeHash, T + 1)).toBeUndefined()
+    })
+
+    it('records one decision on a device authorization: exactly one of 50 concurrent decisions wins', async () => {
+      const record = deviceCode()
+      await store.deviceCodes.create(record)
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.deviceCodes.decide(
+            record.userCodeHash,
+            T + 1,
+            i % 2 === 0
+              ? { approved: true, subject: `user-${i}`, authTime: T, scope: ['openid'] }
+              : { approved: false, subject: `user-${i}`, authTime: T },
+          ),
+        ),
+      )
+      const winners = results.filter((r) => r !== undefined)
+      expect(winners).toHaveLength(1)
+      const stored = await store.deviceCodes.get(record.deviceCodeHash)
+      expect(stored).toEqual(winners[0])
+      expect(stored).toMatchObject({ decidedAt: T + 1, authTime: T })
+      expect(stored?.status === 'approved' ? stored.scope : record.scope).toEqual(
+        stored?.status === 'approved' ? ['openid'] : ['openid', 'offline_access'],
+      )
+      // An expired authorization cannot be decided.
+      const late = deviceCode({ expiresAt: T + 5 })
+      await store.deviceCodes.create(late)
+      expect(
+        await store.deviceCodes.decide(late.userCodeHash, T + 5, {
+          approved: false,
+          subject: 'u',
+          authTime: T,
+        }),
+      ).toBeUndefined()
+      expect((await store.deviceCodes.get(late.deviceCodeHash))?.status).toBe('pending')
+    })
+
+    it('answers slow_down to a pending device code polled too soon, raising its interval by 5 for good', async () => {
+      const record = deviceCode({ interval: 5 })
+      const deviceCodeOnTime = deviceCode({ interval: 5 })
+      await store.deviceCodes.create(record)
+      await store.deviceCodes.create(deviceCodeOnTime)
+      // interval - 1 seconds after issuance is soon enough (whole-second clocks), one less is too soon.
+      expect((await store.deviceCodes.poll(record.deviceCodeHash, T + 3)).outcome).toBe('slow_down')
+      expect((await store.deviceCodes.poll(deviceCodeOnTime.deviceCodeHash, T + 4)).outcome).toBe('polled')
+      const slowed = await store.deviceCodes.get(record.deviceCodeHash)
+      expect(slowed).toMatchObject({ interval: 10, lastPolledAt: T + 3 })
+      expect((await store.deviceCodes.poll(record.deviceCodeHash, T + 11)).outcome).toBe('slow_down')
+      expect(await store.deviceCodes.get(record.deviceCodeHash)).toMatchObject({ interval: 15 })
+      expect(await store.deviceCodes.poll(record.deviceCodeHash, T + 25)).toMatchObject({
+        outcome: 'polled',
+        deviceCode: { interval: 15, lastPolledAt: T + 25, status: 'pending' },
+      })
+      expect(await store.deviceCodes.poll('unknown', T)).toEqual({ outcome: 'not_found' })
+      // A decided code is answered, however fast it is polled.
+      const approved = deviceCode({ status: 'approved', subject: 'user-1', authTime: T, decidedAt: T })
+      await store.deviceCodes.create(approved)
+      expect(await store.deviceCodes.poll(approved.deviceCodeHash, T)).toMatchObject({
+        outcome: 'polled',
+        deviceCode: { interval: 5, status: 'approved' },
+      })
+    })
+
+    it('lets exactly one of 50 concurrent polls slow down when they all come too soon after one poll', async () => {
+      const record = deviceCode({ interval: 5 })
+      await store.deviceCodes.create(record)
+      expect((await store.deviceCodes.poll(record.deviceCodeHash, T + 5)).outcome).toBe('polled')
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.deviceCodes.poll(record.deviceCodeHash, T + 10)),
+      )
+      // The first of them is on time; each later one comes 0 s after its predecessor and slows down.
+      expect(results.filter((r) => r.outcome === 'polled')).toHaveLength(1)
+      expect(results.filter((r) => r.outcome === 'slow_down')).toHaveLength(49)
+      expect((await store.deviceCodes.get(record.deviceCodeHash))?.interval).toBe(5 + 49 * 5)
+    })
+
+    it('consumes an approved device code exactly once of 50 concurrent tries, with its family and refresh token', async () => {
+      const record = deviceCode({ status: 'approved', subject: 'user-1', authTime: T - 10, decidedAt: T })
+      await store.deviceCodes.create(record)
+      const familyIds = Array.from({ length: 50 }, () => randomUUID())
+      const results = await Promise.all(
+        familyIds.map((familyId, i) =>
+          store.deviceCodes.consume(record.deviceCodeHash, T + 1, {
+            accessTokenJti: `jti-${i}`,
+            accessTokenExpiresAt: T + 600,
+            familyId,
+            refreshToken: refreshToken(familyId, { clientId: record.clientId }),
+          }),
+        ),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+      const winner = familyIds[results.indexOf(true)] as string
+      expect(await store.deviceCodes.get(record.deviceCodeHash)).toMatchObject({
+        status: 'consumed',
+        consumedAt: T + 1,
+        issuedFamilyId: winner,
+      })
+      expect(await store.refreshTokens.getFamily(winner)).toMatchObject({
+        clientId: 'client-1',
+        subject: 'user-1',
+        authTime: T - 10,
+        resources: record.resources,
+        revokedAt: null,
+      })
+      for (const familyId of familyIds.filter((id) => id !== winner))
+        expect(await store.refreshTokens.getFamily(familyId)).toBeUndefined()
+    })
+
+    it('consumes only approved device codes, and rolls back when its refresh token cannot be stored', async () => {
+      const issuance = { accessTokenJti: 'jti-1', accessTokenExpiresAt: T + 600, familyId: randomUUID() }
+      for (const status of ['pending', 'denied'] as const) {
+        const record = deviceCode({ status })
+        await store.deviceCodes.create(record)
+        expect(await store.deviceCodes.consume(record.deviceCodeHash, T + 1, issuance)).toBe(false)
+        expect(await store.deviceCodes.get(record.deviceCodeHash)).toEqual(record)
+      }
+      expect(await store.deviceCodes.consume('unknown', T, issuance)).toBe(false)
+      const familyId = randomUUID()
+      const taken = refreshToken(await newFamily(store))
+      await store.refreshTokens.create(taken)
+      const approved = deviceCode({ status: 'approved', subject: 'user-1', authTime: T, decidedAt: T })
+      await store.deviceCodes.create(approved)
+      await expect(
+        store.deviceCodes.consume(approved.deviceCodeHash, T + 1, {
+          accessTokenJti: 'jti-2',
+          accessTokenExpiresAt: T + 600,
+          familyId,
+          refreshToken: { ...taken, familyId },
+        }),
+      ).rejects.toThrow()
+      expect(await store.deviceCodes.get(approved.deviceCodeHash)).toEqual(approved)
+    })
+
+    it('deletes expired device codes only, and frees their user codes', async () => {
+      const old = deviceCode({ expiresAt: T })
+      const live = deviceCode({ expiresAt: T + 600 })
+      await store.deviceCodes.create(old)
+      await store.deviceCodes.create(live)
+      expect(await store.deviceCodes.deleteExpired(T)).toBe(1)
+      expect(await store.deviceCodes.get(old.deviceCodeHash)).toBeUndefined()
+      expect(await store.deviceCodes.get(live.deviceCodeHash)).toEqual(live)
+      await store.deviceCodes.create(deviceCode({ userCodeHash: old.userCodeHash }))
+    })
+
     it('keeps an expired consumed code until the access token its redemption issued expires', async () => {
       const record = code({ codeHash: 'redeemed', expiresAt: T + 600 })
       await store.authorizationCodes.create(record)
@@ -482,6 +726,35 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.authorizationCodes.deleteExpired(T + 600)).toBe(0)
       expect(await store.authorizationCodes.deleteExpired(T + 3600)).toBe(1)
       expect(await store.authorizationCodes.get('redeemed')).toBeUndefined()
+    })
+
+    it('denies the device codes not yet redeemed of a user at a client, or of a client, when their grants are revoked', async () => {
+      const approved = (subject: string, clientId = 'client-a') =>
+        deviceCode({ clientId, status: 'approved', subject, authTime: T, decidedAt: T })
+      const alice = approved('alice')
+      const bob = approved('bob')
+      const pending = deviceCode({ clientId: 'client-a' })
+      const elsewhere = approved('alice', 'client-b')
+      for (const record of [alice, bob, pending, elsewhere]) await store.deviceCodes.create(record)
+      await store.grants.revoke({ clientId: 'client-a', subject: 'alice' }, T + 1)
+      expect(await store.deviceCodes.get(alice.deviceCodeHash)).toMatchObject({
+        status: 'denied',
+        decidedAt: T + 1,
+      })
+      expect(await store.deviceCodes.get(bob.deviceCodeHash)).toEqual(bob)
+      expect(await store.deviceCodes.get(pending.deviceCodeHash)).toEqual(pending)
+      expect(await store.deviceCodes.get(elsewhere.deviceCodeHash)).toEqual(elsewhere)
+      await store.grants.revoke({ clientId: 'client-a' }, T + 2)
+      expect((await store.deviceCodes.get(bob.deviceCodeHash))?.status).toBe('denied')
+      expect((await store.deviceCodes.get(pending.deviceCodeHash))?.status).toBe('denied')
+      expect(
+        await store.deviceCodes.consume(bob.deviceCodeHash, T + 3, {
+          accessTokenJti: 'jti-1',
+          accessTokenExpiresAt: T + 600,
+          familyId: randomUUID(),
+        }),
+      ).toBe(false)
+      expect(await store.deviceCodes.get(elsewhere.deviceCodeHash)).toEqual(elsewhere)
     })
 
     it('revokes every grant of a user at a client, or of a client, in one step and nothing else', async () => {
@@ -730,6 +1003,22 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.seedIfEmpty(seed(99))).toBe(false)
     })
 
+    it('creates a server secret once: concurrent first callers all get the one stored, later ones too', async () => {
+      const candidate = (n: number) => ({ name: 'csrf', value: `secret-${n}`, createdAt: T + n })
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, n) => store.serverSecrets.getOrCreate(candidate(n))),
+      )
+      const stored = results[0]
+      expect(stored?.value).toMatch(/^secret-\d+$/)
+      expect(stored).toEqual(candidate(Number(stored?.value.slice('secret-'.length))))
+      expect(results.filter((result) => JSON.stringify(result) !== JSON.stringify(stored))).toEqual([])
+      expect(await store.serverSecrets.getOrCreate(candidate(99))).toEqual(stored)
+      // Each name has its own secret.
+      const other = { name: 'other', value: 'another secret', createdAt: T }
+      expect(await store.serverSecrets.getOrCreate(other)).toEqual(other)
+      expect(await store.serverSecrets.getOrCreate(candidate(100))).toEqual(stored)
+    })
+
     it('keeps signing keys and their expiry', async () => {
       const key = {
         kid: 'k1',
@@ -833,6 +1122,61 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.revokedAccessTokens.deleteExpired(T + 5)).toBe(0)
       expect(await store.revokedAccessTokens.deleteExpired(T + 10)).toBe(1)
       expect(await store.revokedAccessTokens.isRevoked('jti-a')).toBe(false)
+    })
+
+    it('accepts a JWT ID once per kind until its use expires and is purged', async () => {
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 10)).toBe(true)
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 20)).toBe(false)
+      expect(await store.usedJwtIds.use('client_assertion', 'jti-a', T + 10)).toBe(true)
+      expect(await store.usedJwtIds.use('dpop', 'jti-b', T + 30)).toBe(true)
+      expect(await store.usedJwtIds.deleteExpired(T + 9)).toBe(0)
+      // Not purged yet: still refused even though its time is over.
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 40)).toBe(false)
+      expect(await store.usedJwtIds.deleteExpired(T + 10)).toBe(2)
+      expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 40)).toBe(true)
+      expect(await store.usedJwtIds.use('dpop', 'jti-b', T + 40)).toBe(false)
+    })
+
+    it('lets exactly one of 50 concurrent uses of a JWT ID win', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.usedJwtIds.use('dpop', 'jti-concurrent', T + 60)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+    })
+
+    it('keeps a pushed authorization request until it is consumed once or expires, extended on first use', async () => {
+      const c = client()
+      await store.clients.create(c)
+      const record = {
+        requestUriHash: 'par-hash-a',
+        clientId: c.clientId,
+        parameters: { client_id: c.clientId, scope: 'openid kb:read', state: 'é' },
+        expiresAt: T + 60,
+        createdAt: T,
+        firstUsedAt: null,
+      }
+      await store.pushedAuthorizationRequests.create(record)
+      await store.pushedAuthorizationRequests.create({ ...record, requestUriHash: 'par-hash-b' })
+      await expect(store.pushedAuthorizationRequests.create(record)).rejects.toThrow()
+      expect(await store.pushedAuthorizationRequests.resolve('unknown', T, T + 600)).toBeUndefined()
+      // The first resolution extends it to the interaction's expiry; later ones change nothing.
+      expect(await store.pushedAuthorizationRequests.resolve('par-hash-a', T + 59, T + 659)).toEqual({
+        ...record,
+        expiresAt: T + 659,
+        firstUsedAt: T + 59,
+      })
+      expect(
+        (await store.pushedAuthorizationRequests.resolve('par-hash-a', T + 100, T + 9999))?.expiresAt,
+      ).toBe(T + 659)
+      // Never brought within expires_in: gone.
+      expect(await store.pushedAuthorizationRequests.resolve('par-hash-b', T + 60, T + 660)).toBeUndefined()
+      expect(await store.pushedAuthorizationRequests.consume('par-hash-b', T + 60)).toBe(false)
+      expect(await store.pushedAuthorizationRequests.deleteExpired(T + 60)).toBe(1)
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.pushedAuthorizationRequests.consume('par-hash-a', T + 200)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+      expect(await store.pushedAuthorizationRequests.resolve('par-hash-a', T + 200, T + 800)).toBeUndefined()
     })
 
     it("keeps personal access tokens by hash, lists each user's live ones oldest first, revokes by owner", async () => {
