@@ -302,6 +302,14 @@ export function createMemoryStore(): Store {
           if (owns(token)) revoke(token.accessTokenJti, token.accessTokenExpiresAt)
         for (const code of codes.values())
           if (owns(code)) revoke(code.issuedAccessTokenJti, code.issuedAccessTokenExpiresAt)
+        for (const deviceCode of deviceCodes.values()) {
+          const owned =
+            deviceCode.clientId === clientId && (subject === undefined || deviceCode.subject === subject)
+          if (owned && (deviceCode.status === 'pending' || deviceCode.status === 'approved')) {
+            deviceCode.status = 'denied'
+            deviceCode.decidedAt = now
+          }
+        }
         let count = 0
         for (const family of families.values()) {
           if (owns(family) && family.revokedAt === null) {

@@ -275,6 +275,7 @@ export function createSqlStore(
             for (const row of yield* rows(s[`accessTokensOf${kind}`], ...owner, now, ...owner, now)) {
               yield* changes(s.revokeAccessToken, String(row.jti), Number(row.expires_at))
             }
+            yield* changes(s[`denyDeviceCodesOf${kind}`], now, ...owner)
             return yield* changes(s[`revokeFamiliesOf${kind}`], now, ...owner)
           })(),
         ),

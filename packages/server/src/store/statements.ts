@@ -41,7 +41,9 @@ const grantRevocation = <K extends string>(kind: K, owner: string) =>
              UNION SELECT issued_access_token_jti, issued_access_token_expires_at FROM oauth_authorization_codes
                WHERE ${owner} AND issued_access_token_jti IS NOT NULL AND issued_access_token_expires_at > ?`,
     [`revokeFamiliesOf${kind}`]: `UPDATE oauth_refresh_token_families SET revoked_at = ? WHERE ${owner} AND revoked_at IS NULL`,
-  }) as Record<`accessTokensOf${K}` | `revokeFamiliesOf${K}`, string>
+    /** RFC 8628: its device codes not yet redeemed are denied (now, owner): none can start a grant later. */
+    [`denyDeviceCodesOf${kind}`]: `UPDATE oauth_device_codes SET status = 'denied', decided_at = ? WHERE ${owner} AND status IN ('pending', 'approved')`,
+  }) as Record<`accessTokensOf${K}` | `revokeFamiliesOf${K}` | `denyDeviceCodesOf${K}`, string>
 
 function buildStatements(d: SqlDialect) {
   return {

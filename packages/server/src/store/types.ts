@@ -523,8 +523,10 @@ export interface GrantOwner {
 export interface GrantStore {
   /**
    * Revokes every grant of `owner` in one atomic step: each refresh-token family (its refresh tokens
-   * stop being active) and each access token issued by one of its codes or refresh tokens that is
-   * unexpired at `now`. Answers how many families were live before.
+   * stop being active), each access token issued by one of its codes or refresh tokens that is
+   * unexpired at `now`, and each of its device codes not yet redeemed (RFC 8628: denied, so no poll
+   * starts a grant later; a client's revocation covers its pending ones too). Answers how many
+   * families were live before.
    */
   revoke(owner: GrantOwner, now: number): Promise<number>
 }

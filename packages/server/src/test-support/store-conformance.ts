@@ -699,6 +699,35 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.authorizationCodes.get('redeemed')).toBeUndefined()
     })
 
+    it('denies the device codes not yet redeemed of a user at a client, or of a client, when their grants are revoked', async () => {
+      const approved = (subject: string, clientId = 'client-a') =>
+        deviceCode({ clientId, status: 'approved', subject, authTime: T, decidedAt: T })
+      const alice = approved('alice')
+      const bob = approved('bob')
+      const pending = deviceCode({ clientId: 'client-a' })
+      const elsewhere = approved('alice', 'client-b')
+      for (const record of [alice, bob, pending, elsewhere]) await store.deviceCodes.create(record)
+      await store.grants.revoke({ clientId: 'client-a', subject: 'alice' }, T + 1)
+      expect(await store.deviceCodes.get(alice.deviceCodeHash)).toMatchObject({
+        status: 'denied',
+        decidedAt: T + 1,
+      })
+      expect(await store.deviceCodes.get(bob.deviceCodeHash)).toEqual(bob)
+      expect(await store.deviceCodes.get(pending.deviceCodeHash)).toEqual(pending)
+      expect(await store.deviceCodes.get(elsewhere.deviceCodeHash)).toEqual(elsewhere)
+      await store.grants.revoke({ clientId: 'client-a' }, T + 2)
+      expect((await store.deviceCodes.get(bob.deviceCodeHash))?.status).toBe('denied')
+      expect((await store.deviceCodes.get(pending.deviceCodeHash))?.status).toBe('denied')
+      expect(
+        await store.deviceCodes.consume(bob.deviceCodeHash, T + 3, {
+          accessTokenJti: 'jti-1',
+          accessTokenExpiresAt: T + 600,
+          familyId: randomUUID(),
+        }),
+      ).toBe(false)
+      expect(await store.deviceCodes.get(elsewhere.deviceCodeHash)).toEqual(elsewhere)
+    })
+
     it('revokes every grant of a user at a client, or of a client, in one step and nothing else', async () => {
       // Redeems a code of `owner`, with a refresh token when `refresh`; answers what it issued.
       const grant = async (owner: { clientId: string; subject: string }, refresh: boolean) => {
