@@ -13,6 +13,7 @@ export {
   type AuthorizationServerOptions,
   createAuthorizationServer,
 } from './authorization-server.js'
+export { CLIENT_ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME } from './client-assertion.js'
 export type { ClientCredentialsInput } from './client-authentication.js'
 export { claimedClientId } from './client-authentication.js'
 export {
@@ -99,6 +100,7 @@ export type {
   AuthorizationCodeRecord,
   AuthorizationCodeStore,
   ClientAuthenticationMethod,
+  ClientJwks,
   ClientRecord,
   ClientRegistrationRecord,
   ClientRegistrationStore,
@@ -112,6 +114,8 @@ export type {
   DeviceCodePollResult,
   DeviceCodeRecord,
   DeviceCodeStore,
+  PushedAuthorizationRequestRecord,
+  PushedAuthorizationRequestStore,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   RefreshTokenStore,

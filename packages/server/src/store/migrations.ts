@@ -181,6 +181,23 @@ ALTER TABLE oauth_authorization_codes ADD COLUMN dpop_jkt TEXT;
 ALTER TABLE oauth_refresh_tokens ADD COLUMN dpop_jkt TEXT;
 `
 
+// RFC 9126: pushed authorization requests, shared by instances; a client's require_pushed_authorization_requests.
+// RFC 7523 §2.2: a client's public keys (inline JWKS) and its pinned client-assertion algorithm.
+const parAndPrivateKeyJwt = ({ types: { bigint, boolean: bool, false: falseValue } }: SqlDialect) => `
+CREATE TABLE oauth_pushed_authorization_requests (
+  request_uri_hash TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES oauth_clients (client_id) ON DELETE CASCADE,
+  parameters TEXT NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  created_at ${bigint} NOT NULL,
+  first_used_at ${bigint}
+);
+CREATE INDEX oauth_pushed_authorization_requests_expires_at ON oauth_pushed_authorization_requests (expires_at);
+ALTER TABLE oauth_clients ADD COLUMN require_pushed_authorization_requests ${bool} NOT NULL DEFAULT ${falseValue};
+ALTER TABLE oauth_clients ADD COLUMN jwks TEXT;
+ALTER TABLE oauth_clients ADD COLUMN token_endpoint_auth_signing_alg TEXT;
+`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -200,6 +217,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 10, name: 'server_secrets', sql: serverSecrets },
   { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
   { version: 12, name: 'dpop', sql: dpop },
+  { version: 15, name: 'par_and_private_key_jwt', sql: parAndPrivateKeyJwt },
 ]
 
 /** The migrations as `dialect` runs them. */
