@@ -2,8 +2,7 @@ import { bearerChallenge } from '../bearer.js'
 import { dpopChallenge, resourceDPoPError } from '../dpop/challenge.js'
 import { DPoPProofError } from '../dpop/proof.js'
 import { OAuthError } from '../errors.js'
-import type { ServerContext } from '../server-context.js'
-import type { IssuedAccessTokenClaims } from '../tokens.js'
+import type { ServerContext, VerifiedBearerToken } from '../server-context.js'
 
 /** What a request to a protected resource carries besides its `Authorization` header. */
 export interface ResourceRequest {
@@ -16,18 +15,18 @@ export interface ResourceRequest {
 const TOKEN = /^(?:Bearer|DPoP)[ ]+([\x21-\x7E]+)[ ]*$/i
 
 /**
- * The access token a resource request presents, verified: `Authorization: Bearer` for a Bearer token
- * (RFC 6750 §2.1), `Authorization: DPoP` with a proof of its key (`htm`, `htu` = `url`, `ath`) for a
+ * The access token (or personal access token) a resource request presents, verified:
+ * `Authorization: Bearer` for a Bearer token (RFC 6750 §2.1), `Authorization: DPoP` with a proof of its key (`htm`, `htu` = `url`, `ath`) for a
  * DPoP-bound one (RFC 9449 §7.1). A bound token presented as Bearer is refused (§7.2), as is a Bearer
  * token presented as DPoP. Failures are 401 with the challenge of the scheme: `Bearer`, or `DPoP` with
  * `algs` and `DPoP-Nonce` when a nonce is due.
  */
 export async function presentedAccessToken(
-  context: Pick<ServerContext, 'dpop' | 'verifyAccessToken'>,
+  context: Pick<ServerContext, 'dpop' | 'verifyBearerToken'>,
   authorization: string | undefined,
   request: ResourceRequest,
   expected: { url: string; realm?: string | undefined; audiences?: string | readonly string[] | undefined },
-): Promise<{ token: string; claims: IssuedAccessTokenClaims }> {
+): Promise<VerifiedBearerToken> {
   const algs = context.dpop.algorithms
   const { realm } = expected
   const scheme = /^(Bearer|DPoP)(?: |$)/i.exec(authorization ?? '')?.[1]?.toLowerCase()
@@ -50,15 +49,16 @@ export async function presentedAccessToken(
     })
   const token = TOKEN.exec(authorization)?.[1]
   if (token === undefined) throw invalidToken('the access token is malformed')
-  let claims: IssuedAccessTokenClaims
+  let verified: VerifiedBearerToken
   try {
-    claims = await context.verifyAccessToken(token, expected.audiences)
+    verified = await context.verifyBearerToken(token, expected.audiences)
   } catch (error) {
     if (dpop && error instanceof OAuthError && error.error === 'invalid_token')
       throw invalidToken(error.errorDescription)
     throw error
   }
-  const jkt = claims.cnf?.jkt
+  // A personal access token is never DPoP-bound.
+  const jkt = verified.type === 'access_token' ? verified.claims.cnf?.jkt : undefined
   if (!dpop) {
     if (jkt !== undefined)
       throw new OAuthError(
@@ -74,7 +74,7 @@ export async function presentedAccessToken(
           }),
         },
       )
-    return { token, claims }
+    return verified
   }
   if (jkt === undefined) throw invalidToken('the access token is not DPoP-bound: present it as Bearer')
   const refused = (description: string) =>
@@ -91,5 +91,5 @@ export async function presentedAccessToken(
   }
   if (proof === undefined) throw refused('a DPoP proof is required with a DPoP-bound access token')
   if (proof.jkt !== jkt) throw refused('the DPoP proof key is not the key the access token is bound to')
-  return { token, claims }
+  return verified
 }

@@ -1,5 +1,5 @@
 import { userInfoResponseCodec } from '@pipeshub/models'
-import { bearerChallenge } from '../bearer.js'
+import { BEARER_REALM, bearerChallenge } from '../bearer.js'
 import { dpopChallenge } from '../dpop/challenge.js'
 import { OAuthError, stored } from '../errors.js'
 import type { ServerContext } from '../server-context.js'
@@ -14,20 +14,16 @@ export type UserInfoEndpoint = (
   request?: ResourceRequest,
 ) => Promise<Record<string, unknown>>
 
-const REALM = 'pipeshub'
-
 /** `url`: the userinfo endpoint as clients call it (the `htu` of their proofs). */
 export function createUserInfoEndpoint(context: ServerContext, url: string): UserInfoEndpoint {
   const { store } = context
   const algs = context.dpop.algorithms
   return async (authorization, request = { method: 'GET' }) => {
-    const { claims } = await presentedAccessToken(context, authorization, request, {
-      url,
-      realm: REALM,
-    })
-    const granted = claims.scope.split(' ')
+    // A personal access token of the user is a Bearer access token too.
+    const bearer = await presentedAccessToken(context, authorization, request, { url, realm: BEARER_REALM })
+    const granted = bearer.scope
     if (!granted.includes('openid')) {
-      const bound = claims.cnf?.jkt !== undefined
+      const bound = bearer.type === 'access_token' && bearer.claims.cnf?.jkt !== undefined
       throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope', {
         status: 403,
         wwwAuthenticate: bound
@@ -35,8 +31,7 @@ export function createUserInfoEndpoint(context: ServerContext, url: string): Use
           : bearerChallenge({ error: 'insufficient_scope', scope: 'openid' }),
       })
     }
-
-    const user = await stored(() => store.users.get(claims.sub))
+    const user = await stored(() => store.users.get(bearer.subject))
     if (!user) {
       throw new OAuthError('invalid_token', 'the end-user no longer exists', {
         status: 401,
