@@ -13,6 +13,8 @@ import {
   familyFromRow,
   familyParams,
   joinScope,
+  personalAccessTokenFromRow,
+  personalAccessTokenParams,
   pushedRequestFromRow,
   pushedRequestParams,
   refreshTokenFromRow,
@@ -415,6 +417,29 @@ export function createSqlStore(
       consume: (requestUriHash, now) =>
         run(changes(s.consumePushedRequest, requestUriHash, now)).then((n) => n > 0),
       deleteExpired: (now) => run(changes(s.deleteExpiredPushedRequests, now)),
+    },
+    personalAccessTokens: {
+      create: (token, maxLive) =>
+        transaction(
+          (function* () {
+            // The user's row is the lock: two creations for one user cannot both see room for one more.
+            if (!(yield* first(s.lockUserForTokens, token.subject))) return 'unknown_user' as const
+            const counted = yield* first(s.countLivePersonalAccessTokens, token.subject, token.createdAt)
+            if (Number(counted?.live ?? 0) >= maxLive) return 'limit_reached' as const
+            yield* changes(s.insertPersonalAccessToken, ...personalAccessTokenParams(token))
+            return 'created' as const
+          })(),
+        ),
+      getByHash: (tokenHash) =>
+        run(first(s.selectPersonalAccessToken, tokenHash)).then(
+          (row) => row && personalAccessTokenFromRow(row),
+        ),
+      list: (subject, now) =>
+        run(rows(s.listPersonalAccessTokens, subject, now)).then((found) =>
+          found.map(personalAccessTokenFromRow),
+        ),
+      revoke: (subject, id) => run(deleted(s.deletePersonalAccessToken, id, subject)),
+      deleteExpired: (now) => run(changes(s.deleteExpiredPersonalAccessTokens, now)),
     },
     seedIfEmpty: (seed) =>
       transaction(

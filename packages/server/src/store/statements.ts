@@ -4,6 +4,7 @@ import {
   CODE_COLUMNS,
   DEVICE_CODE_COLUMNS,
   FAMILY_COLUMNS,
+  PERSONAL_ACCESS_TOKEN_COLUMNS,
   PUSHED_REQUEST_COLUMNS,
   REFRESH_TOKEN_COLUMNS,
   REGISTRATION_COLUMNS,
@@ -246,6 +247,19 @@ function buildStatements(d: SqlDialect) {
     consumePushedRequest:
       'DELETE FROM oauth_pushed_authorization_requests WHERE request_uri_hash = ? AND expires_at > ?',
     deleteExpiredPushedRequests: 'DELETE FROM oauth_pushed_authorization_requests WHERE expires_at <= ?',
+
+    /** The user a token is created for, locked: concurrent creations for one user count one by one. */
+    lockUserForTokens: `SELECT subject FROM oauth_users WHERE subject = ?${d.forUpdate}`,
+    /** `subject`, now. */
+    countLivePersonalAccessTokens:
+      'SELECT COUNT(*) AS live FROM oauth_personal_access_tokens WHERE subject = ? AND expires_at > ?',
+    insertPersonalAccessToken: insert('oauth_personal_access_tokens', PERSONAL_ACCESS_TOKEN_COLUMNS),
+    selectPersonalAccessToken: `SELECT ${PERSONAL_ACCESS_TOKEN_COLUMNS} FROM oauth_personal_access_tokens WHERE token_hash = ?`,
+    /** `subject`, now. */
+    listPersonalAccessTokens: `SELECT ${PERSONAL_ACCESS_TOKEN_COLUMNS} FROM oauth_personal_access_tokens WHERE subject = ? AND expires_at > ? ORDER BY created_at, id`,
+    /** `id`, `subject`. */
+    deletePersonalAccessToken: 'DELETE FROM oauth_personal_access_tokens WHERE id = ? AND subject = ?',
+    deleteExpiredPersonalAccessTokens: 'DELETE FROM oauth_personal_access_tokens WHERE expires_at <= ?',
 
     ping: 'SELECT 1 AS ok',
     begin: d.beginWrite,
