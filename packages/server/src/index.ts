@@ -1,6 +1,8 @@
 // The public API of @pipeshub/server, by name. The storage adapters are on their own subpaths
 // (`@pipeshub/server/sqlite`, `@pipeshub/server/postgres`); everything not listed here is internal.
 
+export { APP_MANAGEMENT_SCOPE } from './administrator-authentication.js'
+export { type AppManagement, oauthAppView } from './app-management.js'
 // The authorization server and its options
 export {
   type AuthorizationRequest,
@@ -95,6 +97,9 @@ export type {
   ConsentRecord,
   ConsentStore,
   ConsumeCodeResult,
+  GrantOwner,
+  GrantStore,
+  LiveToken,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   RefreshTokenStore,

@@ -4,6 +4,7 @@ import type {
   ClientRegistrationRecord,
   ConsentRecord,
   GrantType,
+  LiveToken,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   SessionRecord,
@@ -42,6 +43,12 @@ export function clientFromRow(row: Row): ClientRecord {
     disabledAt: numOrNull(row.disabled_at),
     webOrigins: JSON.parse(str(row.web_origins)) as string[],
     idTokenSignedResponseAlg: strOrNull(row.id_token_signed_response_alg) as SigningAlgorithm | null,
+    // Absent when unset, as a record written without them has them.
+    ...(row.description == null ? {} : { description: str(row.description) }),
+    ...(row.logo_url == null ? {} : { logoUrl: str(row.logo_url) }),
+    ...(row.homepage_url == null ? {} : { homepageUrl: str(row.homepage_url) }),
+    ...(row.privacy_policy_url == null ? {} : { privacyPolicyUrl: str(row.privacy_policy_url) }),
+    ...(row.tokens_revoked_at == null ? {} : { tokensRevokedAt: num(row.tokens_revoked_at) }),
   }
 }
 
@@ -60,6 +67,11 @@ export function clientParams(c: ClientRecord) {
     c.disabledAt,
     JSON.stringify(c.webOrigins),
     c.idTokenSignedResponseAlg,
+    c.description ?? null,
+    c.logoUrl ?? null,
+    c.homepageUrl ?? null,
+    c.privacyPolicyUrl ?? null,
+    c.tokensRevokedAt ?? null,
   ] as const
 }
 
@@ -246,8 +258,20 @@ export function sessionFromRow(row: Row): SessionRecord {
   }
 }
 
+export function liveTokenFromRow(row: Row): LiveToken {
+  return {
+    tokenType: str(row.token_type) as LiveToken['tokenType'],
+    grantId: str(row.family_id),
+    clientId: str(row.client_id),
+    subject: str(row.subject),
+    scope: splitScope(row.scope),
+    issuedAt: num(row.issued_at),
+    expiresAt: num(row.expires_at),
+  }
+}
+
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at'
 export const USER_COLUMNS =
   'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =
