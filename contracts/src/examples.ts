@@ -35,6 +35,11 @@ export const EXAMPLE = {
   refreshToken: 'rt_Lm4RzQ2v8Xo1bK7yT3wN9pC5aE0sG6hJ',
   rotatedRefreshToken: 'rt_Pq7Wd3Ft9Yh2Jk5Lz8Xc1Vb4Nm6As0Df',
   authorizationCode: 'ac_Vx3Kp9Tq2Lm7Rz4Wy8Bn1Cd6Fh5Gj0Ss',
+  /** RFC 8628 §3.2: a device code, the user code people type, and where they type it. */
+  deviceCode: 'dc_Hj8Ks2Qw5Er9Ty3Ui7Op1As4Df6Gh0Jk',
+  userCode: 'WDJB-MJHT',
+  deviceCodeLifetime: 600,
+  devicePollingInterval: 5,
   /** An extension grant type (RFC 6749 §4.5) the provider does not support: `unsupported_grant_type`. */
   unsupportedGrantType: 'urn:example:unsupported',
   /** An opaque string the provider never issued, for the inactive introspection outcome. */

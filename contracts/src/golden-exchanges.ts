@@ -26,6 +26,7 @@ const TOKEN_REQUESTS: Readonly<Record<string, GoldenId>> = {
   authorization_code: GOLDEN.authorizationCodeTokenRequest,
   client_credentials: GOLDEN.clientCredentialsTokenRequest,
   refresh_token: GOLDEN.refreshTokenRequest,
+  'urn:ietf:params:oauth:grant-type:device_code': GOLDEN.deviceAccessTokenRequest,
 }
 
 function parseRequest(exchange: WireExchange): Record<string, unknown> {
@@ -61,6 +62,14 @@ function goldenFor(
       if (ok) return { request: grant, response: GOLDEN.tokenResponse, covered: true }
       return { response: failed ? GOLDEN.errorResponse : undefined, covered: failed }
     }
+    case `POST ${ROUTES.deviceAuthorization}`:
+      if (ok)
+        return {
+          request: GOLDEN.deviceAuthorizationRequest,
+          response: GOLDEN.deviceAuthorizationResponse,
+          covered: true,
+        }
+      return { response: failed ? GOLDEN.errorResponse : undefined, covered: failed }
     case `POST ${ROUTES.revocation}`:
       if (ok) return { request: GOLDEN.revocationRequest, response: GOLDEN.revocationResponse, covered: true }
       return { response: failed ? GOLDEN.errorResponse : undefined, covered: failed }

@@ -2,6 +2,9 @@ import {
   authorizationCodeTokenRequestCodec,
   authorizationServerMetadataCodec,
   clientCredentialsTokenRequestCodec,
+  deviceAuthorizationRequestCodec,
+  deviceAuthorizationResponseCodec,
+  deviceCodeTokenRequestCodec,
   errorResponseCodec,
   introspectionRequestCodec,
   introspectionResponseCodec,
@@ -41,6 +44,9 @@ const CODECS: Readonly<Record<Exclude<GoldenId, typeof GOLDEN.revocationResponse
   [GOLDEN.dpopTokenResponse]: tokenResponseCodec,
   [GOLDEN.dpopIntrospectionResponse]: introspectionResponseCodec,
   [GOLDEN.useDpopNonceErrorResponse]: errorResponseCodec,
+  [GOLDEN.deviceAuthorizationRequest]: deviceAuthorizationRequestCodec,
+  [GOLDEN.deviceAuthorizationResponse]: deviceAuthorizationResponseCodec,
+  [GOLDEN.deviceAccessTokenRequest]: deviceCodeTokenRequestCodec,
 } as Readonly<Record<Exclude<GoldenId, typeof GOLDEN.revocationResponse>, Codec>>
 
 it('names every golden fixture file, and every file is a fixture', () => {

@@ -71,6 +71,9 @@ export const GOLDEN = {
   dpopTokenResponse: 'rfc9449-5-dpop-token-response',
   dpopIntrospectionResponse: 'rfc9449-6.2-introspection-response',
   useDpopNonceErrorResponse: 'rfc9449-8-use-dpop-nonce-error-response',
+  deviceAuthorizationRequest: 'rfc8628-3.1-device-authorization-request',
+  deviceAuthorizationResponse: 'rfc8628-3.2-device-authorization-response',
+  deviceAccessTokenRequest: 'rfc8628-3.4-device-access-token-request',
 } as const
 
 export type GoldenId = (typeof GOLDEN)[keyof typeof GOLDEN]

@@ -23,6 +23,10 @@ export const STATES = {
   refreshTokenRotated: 'a refresh token was already rotated',
   /** The client holds an active access token, with `scope` granted. */
   accessTokenIssued: 'an access token was issued to the client',
+  /** RFC 8628: the client's device authorization for `scope` waits for the end-user (polls are pending). */
+  deviceAuthorizationPending: 'a device authorization is pending for the client',
+  /** RFC 8628: the end-user approved the client's device authorization for `scope`; its interval passed. */
+  deviceAuthorizationApproved: 'a device authorization was approved for the client',
 } as const
 
 export type ProviderStateName = (typeof STATES)[keyof typeof STATES]
@@ -68,6 +72,14 @@ export const AccessTokenParams = Type.Object({
 })
 export type AccessTokenParams = Static<typeof AccessTokenParams>
 
+/** Parameters of `STATES.deviceAuthorizationPending` and `STATES.deviceAuthorizationApproved`. */
+export const DeviceAuthorizationParams = Type.Object({
+  clientId: text('The client the device authorization belongs to.'),
+  subject: text('The end-user who approves it on the verification page.'),
+  scope: text('The requested (and approved) scope, space-delimited.'),
+})
+export type DeviceAuthorizationParams = Static<typeof DeviceAuthorizationParams>
+
 /** The parameter schema of every state, by name: the provider checks what the pact hands it. */
 export const PROVIDER_STATE_PARAMS = {
   [STATES.confidentialClientExists]: ConfidentialClientParams,
@@ -76,6 +88,8 @@ export const PROVIDER_STATE_PARAMS = {
   [STATES.refreshTokenIssued]: RefreshTokenParams,
   [STATES.refreshTokenRotated]: RefreshTokenParams,
   [STATES.accessTokenIssued]: AccessTokenParams,
+  [STATES.deviceAuthorizationPending]: DeviceAuthorizationParams,
+  [STATES.deviceAuthorizationApproved]: DeviceAuthorizationParams,
 } as const
 
 /** The parameters of every state, by name. */
@@ -107,6 +121,8 @@ export const INJECTED = {
   refreshToken: 'refreshToken',
   /** Answered by `STATES.accessTokenIssued`. */
   accessToken: 'accessToken',
+  /** Answered by the device authorization states: the device code the device polls with. */
+  deviceCode: 'deviceCode',
 } as const
 
 export type InjectedName = (typeof INJECTED)[keyof typeof INJECTED]

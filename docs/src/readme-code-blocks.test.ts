@@ -1,8 +1,17 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createAuthorizationServer, hashSecret, registerClient, type Store } from '@pipeshub/server'
+import {
+  type AuthorizationServer,
+  bearerGuard,
+  createAuthorizationServer,
+  hashSecret,
+  protectedResourcePlugin,
+  registerClient,
+  type Store,
+} from '@pipeshub/server'
 import { openSqliteStore } from '@pipeshub/server/sqlite'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ReadmeBlock, readmeBlocks } from './readme-blocks.js'
 import {
@@ -46,6 +55,9 @@ let substitutions: Substitutions
 let env: NodeJS.ProcessEnv
 /** The client the admin CLI examples act on (`<client_id>`). */
 let cliClientId: string
+let authorizationServer: AuthorizationServer
+let issuer: string
+const resourceServers: FastifyInstance[] = []
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net')
@@ -85,7 +97,7 @@ beforeAll(async () => {
     /"msg":"token server ready"/,
     BLOCK_TIMEOUT_MS,
   )
-  const issuer = (JSON.parse(tokenServer.line) as { issuer: string }).issuer
+  issuer = (JSON.parse(tokenServer.line) as { issuer: string }).issuer
 
   store = openSqliteStore({ path: database })
   const docsClient = await registerClient(store, {
@@ -105,7 +117,8 @@ beforeAll(async () => {
     createdAt: Math.floor(Date.now() / 1000),
   })
   // The token manager's example starts from a refresh token a sign-in gave earlier.
-  const refreshToken = await createAuthorizationServer({ issuer, store }).issueRefreshToken({
+  authorizationServer = createAuthorizationServer({ issuer, store })
+  const refreshToken = await authorizationServer.issueRefreshToken({
     clientId: docsClient.client.clientId,
     subject: 'docs-user',
     scope: ['kb:read', 'offline_access'],
@@ -131,13 +144,17 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  await Promise.all(resourceServers.map((server) => server.close()))
   await tokenServer?.stop()
   await store?.close()
   if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true })
 })
 
-/** Named preparations a README asks for with `<!-- docs-test fixture <name> <args> -->`. */
-const FIXTURES: Record<string, (args: string[]) => Promise<void>> = {
+/**
+ * Named preparations a README asks for with `<!-- docs-test fixture <name> <args> -->`; one may answer
+ * placeholders to replace in that block only.
+ */
+const FIXTURES: Record<string, (args: string[]) => Promise<Substitutions | undefined>> = {
   /** `consent <username>`: the user consented to `<client_id>`, so the consent commands have one. */
   async consent([username]) {
     const user = await store.users.findByUsername(username ?? '')
@@ -148,6 +165,33 @@ const FIXTURES: Record<string, (args: string[]) => Promise<void>> = {
       scope: ['openid'],
       grantedAt: 0,
     })
+    return undefined
+  },
+  /**
+   * `resource-server <example origin>`: an RFC 9728 resource server on loopback in place of the example
+   * origin, naming the test's token server, its `/mcp` guarded by tokens from it.
+   */
+  async 'resource-server'([exampleOrigin]) {
+    // The metadata names the resource's own URL, so the port is chosen first.
+    const origin = `http://127.0.0.1:${await freePort()}`
+    const resource = `${origin}/mcp`
+    const server = Fastify()
+    resourceServers.push(server)
+    await server.register(protectedResourcePlugin, {
+      metadata: { resource, authorizationServers: [issuer], bearerMethodsSupported: ['header'] },
+    })
+    server.post(
+      '/mcp',
+      {
+        preHandler: bearerGuard({
+          resource,
+          verifyAccessToken: (token) => authorizationServer.verifyAccessToken(token, { audience: resource }),
+        }),
+      },
+      async () => ({ ok: true }),
+    )
+    await server.listen({ host: '127.0.0.1', port: Number(new URL(origin).port) })
+    return [[exampleOrigin ?? '', origin]]
   },
 }
 
@@ -179,18 +223,20 @@ function describeReadme(file: string): void {
           runnableKind(block),
           `a ${block.language || 'plain'} block cannot run: make it runnable or mark it \`no-run <reason>\``,
         ).toBeDefined()
+        const local: Array<readonly [string, string]> = []
         for (const [name, ...args] of block.fixtures) {
           const fixture = FIXTURES[name ?? '']
           if (fixture === undefined) throw new Error(`unknown fixture ${name}`)
-          await fixture(args)
+          local.push(...((await fixture(args)) ?? []))
         }
+        const blockOptions = { ...options(), substitutions: [...local, ...substitutions] }
         if (block.background) {
-          const started = await startBackgroundBlock(block, options())
+          const started = await startBackgroundBlock(block, blockOptions)
           backgrounds.push(started.background)
           Object.assign(exported, started.exported)
           return
         }
-        const run = await runBlock(block, options())
+        const run = await runBlock(block, blockOptions)
         expect(run.exitCode, failure(block, run.stdout, run.stderr)).toBe(0)
       })
     }

@@ -32,6 +32,7 @@ import {
 import { deferredSchemaCompilers } from './deferred-schema-compilers.js'
 import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
+import { DEVICE_VERIFICATION_PATH, deviceVerificationRoutes } from './interaction/device-verification.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogger, generateRequestId, logSecurityEvent } from './logging.js'
 import { mcpResourceMetadata, REGISTRATION_SCOPES, withMcpResource } from './mcp-resource.js'
@@ -219,7 +220,9 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     redisUrl: config.redisUrl,
     redisKeyPrefix: config.redisKeyPrefix,
     tokenPath: paths.token,
-    clientAuthPaths: [paths.revocation, paths.introspection],
+    clientAuthPaths: [paths.revocation, paths.introspection, paths.deviceAuthorization],
+    deviceAuthorizationPath: paths.deviceAuthorization,
+    deviceVerificationPath: DEVICE_VERIFICATION_PATH,
     loginPath: paths.authorization,
     registrationPerMinute: config.rateLimitRegistration,
     registrationPaths: config.registration ? [paths.registration, `${paths.registration}/:clientId`] : [],
@@ -321,6 +324,15 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     }
   }
   await app.register(oauth2Plugin, { authorizationServer, authorize, appManagement: true })
+  // RFC 8628 §3.3: the device verification page, with the same login and consent pages posting to it.
+  await app.register(deviceVerificationRoutes, {
+    authorizationServer,
+    interaction: createInteraction({
+      store,
+      authorizePath: DEVICE_VERIFICATION_PATH,
+      ...(options.now === undefined ? {} : { now: options.now }),
+    }),
+  })
   if (config.mcpResource !== undefined) {
     // PipesHub publishes its MCP server's RFC 9728 document on the backend's origin, next to this server.
     await app.register(protectedResourcePlugin, {

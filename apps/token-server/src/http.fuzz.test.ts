@@ -12,6 +12,7 @@ import {
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTokenServer, testConfig } from './app.js'
+import { DEVICE_VERIFICATION_PATH } from './interaction/device-verification.js'
 import { openConfiguredStore } from './store.js'
 
 const available = await postgresAvailable('the PostgreSQL HTTP fuzz test')
@@ -44,8 +45,13 @@ const NAMES = [
   'password',
   'max_age',
   'prompt',
+  'device_code',
+  'user_code',
+  'consent',
 ]
 const VALUES = [
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'BCDF-GHJK',
   'client_credentials',
   'authorization_code',
   'refresh_token',
@@ -87,6 +93,8 @@ function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
       paths.introspection,
       paths.authorization,
       paths.userinfo,
+      paths.deviceAuthorization,
+      DEVICE_VERIFICATION_PATH,
     ),
     method: fc.constantFrom('POST', 'POST', 'GET'),
     kind: fc.constantFrom('form', 'json', 'raw'),
@@ -114,7 +122,12 @@ function encodeForm(fields: Array<[string, string]>): string {
 async function fuzz(store: Store): Promise<{ requests: number; statuses: Map<number, number> }> {
   const { client, clientSecret } = await registerClient(store, {
     name: 'Fuzzed',
-    grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
+    grantTypes: [
+      'client_credentials',
+      'authorization_code',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ],
     redirectUris: ['http://127.0.0.1:9/cb'],
   })
   const server = await createTokenServer({ config: testConfig(), store, issuer: 'http://127.0.0.1:9' })
@@ -148,6 +161,15 @@ async function fuzz(store: Store): Promise<{ requests: number; statuses: Map<num
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
         expect(response.status, `${input.method} ${input.path}: ${text}`).toBeLessThan(500)
         if (input.path === server.paths.token) expect(response.headers.get('cache-control')).toBe('no-store')
+        if (input.path === DEVICE_VERIFICATION_PATH) {
+          // The verification page answers people with HTML; what the HTTP layer refuses before any
+          // route (a request line too long for the headers limit) is a JSON RFC 6749 §5.2 body.
+          const type = response.headers.get('content-type') ?? ''
+          if (type.startsWith('application/json'))
+            expect(errorResponseCodec.validate(JSON.parse(text)), text).toEqual([])
+          else expect(type).toMatch(/^text\/html/)
+          return
+        }
         if (response.status >= 400 && text !== '') {
           // Every error with a body is an RFC 6749 section 5.2 body (a 401 challenge alone has none).
           expect(errorResponseCodec.validate(JSON.parse(text)), text).toEqual([])

@@ -141,6 +141,7 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         clients: wrap('clients', store.clients),
         users: wrap('users', store.users),
         authorizationCodes: wrap('authorizationCodes', store.authorizationCodes),
+        deviceCodes: wrap('deviceCodes', store.deviceCodes),
         refreshTokens: wrap('refreshTokens', store.refreshTokens),
         signingKeys: wrap('signingKeys', store.signingKeys),
         consents: wrap('consents', store.consents),

@@ -31,6 +31,13 @@ export interface RateLimitOptions {
   tokenPath: string
   /** Route URLs of the other endpoints that authenticate clients (revocation, introspection). */
   clientAuthPaths: readonly string[]
+  /** RFC 8628 device authorization endpoint: limited like the token endpoint, per client (else per IP). */
+  deviceAuthorizationPath?: string | undefined
+  /**
+   * RFC 8628 §5.1: the device verification page, where a user code is a short secret; every request to
+   * it counts against the login limit of its IP, so that codes cannot be guessed at speed.
+   */
+  deviceVerificationPath?: string | undefined
   /** Route URL and method that receive the login form. */
   loginPath: string
   loginMethod: string
@@ -84,6 +91,19 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     timeWindow: WINDOW_MS,
     keyGenerator: (request: FastifyRequest) => `login:ip:${request.ip}`,
   })
+  const deviceLimiter = app.createRateLimit({
+    max: options.tokenPerMinute,
+    timeWindow: WINDOW_MS,
+    keyGenerator: (request: FastifyRequest) => {
+      const clientId = namedClientId(request)
+      return clientId === undefined ? `device:ip:${request.ip}` : `device:client:${clientId}`
+    },
+  })
+  const verificationLimiter = app.createRateLimit({
+    max: options.loginPerMinute,
+    timeWindow: WINDOW_MS,
+    keyGenerator: (request: FastifyRequest) => `device-verification:ip:${request.ip}`,
+  })
   const failures = createFailureLimit(app, options)
 
   const limited = (
@@ -108,12 +128,23 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url
+    // A user code arrives in a GET too (verification_uri_complete, the code form).
+    if (route !== undefined && route === options.deviceVerificationPath) {
+      const limit = await verificationLimiter(request)
+      if (limit.isAllowed || !limit.isExceeded) return
+      return limited(request, reply, 'login', limit.ttlInSeconds)
+    }
     if (request.method !== 'POST' || route === undefined) return
     const authenticatesClient = route === options.tokenPath || options.clientAuthPaths.includes(route)
     if (authenticatesClient) {
       // Before the client's secret is hashed: a source that keeps failing costs no CPU at all.
       const refusal = await failures.admit(request)
       if (refusal !== undefined) return limited(request, reply, 'client_authentication', refusal)
+    }
+    if (route === options.deviceAuthorizationPath) {
+      const limit = await deviceLimiter(request)
+      if (limit.isAllowed || !limit.isExceeded) return
+      return limited(request, reply, 'token', limit.ttlInSeconds)
     }
     const isToken = route === options.tokenPath
     const isLogin =

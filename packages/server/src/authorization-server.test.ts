@@ -721,7 +721,7 @@ describe('token endpoint parameters', () => {
       'unsupported_grant_type',
     )
     expect(
-      (await rejection(server.token({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code' }, auth)))
+      (await rejection(server.token({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }, auth)))
         .error,
     ).toBe('unsupported_grant_type')
   })

@@ -12,13 +12,21 @@ import {
   denyAuthorization,
   validateAuthorizationRequest,
 } from './authorization-request.js'
-import { type ClientRegistrationInput, type RegisteredClient, registerClient } from './client-registration.js'
+import {
+  type ClientRegistrationInput,
+  type RegisteredClient,
+  registerServerClient,
+} from './client-registration.js'
 import { setClientDisabled } from './client-status.js'
 import {
   type ClientRegistrationEndpoint,
   createClientRegistrationEndpoint,
   type DynamicRegistrationOptions,
 } from './dynamic-client-registration.js'
+import {
+  createDeviceAuthorizationEndpoint,
+  type DeviceAuthorizationEndpoint,
+} from './endpoints/device-authorization.js'
 import { discoveryDocument } from './endpoints/discovery.js'
 import { createIntrospectionEndpoint } from './endpoints/introspection.js'
 import { createJwksEndpoint } from './endpoints/jwks.js'
@@ -26,7 +34,6 @@ import { type EndpointPaths, endpointPaths } from './endpoints/paths.js'
 import { createRevocationEndpoint } from './endpoints/revocation.js'
 import { createTokenEndpoint } from './endpoints/token.js'
 import { createUserInfoEndpoint } from './endpoints/userinfo.js'
-import { stored } from './errors.js'
 import { type IssueAuthorizationCodeInput, issueAuthorizationCode } from './grants/authorization-code.js'
 import { type IssueRefreshTokenInput, issueRefreshToken } from './grants/refresh-token.js'
 import { createTokenMinter } from './grants/token-minting.js'
@@ -73,6 +80,16 @@ export interface AuthorizationServerOptions {
    * `id_token_signed_response_alg` (OIDC Dynamic Client Registration §2); JWKS holds a key per algorithm.
    */
   signingAlgorithm?: SigningAlgorithm
+  /**
+   * RFC 8628 §3.2 `verification_uri`: the page where people type a device's user code (default
+   * `<baseUrl>/device`, the token server's page); the host application serves it, reading and deciding
+   * pending authorizations with `deviceAuthorization.find` and `.decide`.
+   */
+  deviceVerificationUri?: string
+  /** Seconds a device code and its user code live (default 600, 60-3600). */
+  deviceCodeLifetime?: number
+  /** Seconds a device waits between polls (RFC 8628 §3.2 `interval`, default 5, 1-60). */
+  devicePollingInterval?: number
   /** Seconds a rotated-in key is published before it signs (default 3600). */
   keyPublicationDelay?: number
   /**
@@ -116,6 +133,11 @@ export interface AuthorizationServer {
   readonly signingKeys: SigningKeyManager
   /** The RFC 7591/7592 endpoints when `registration` is configured. */
   readonly registration: ClientRegistrationEndpoint | undefined
+  /**
+   * RFC 8628: the device authorization endpoint (`authorize`), and what the verification page calls:
+   * `find` a pending authorization by its user code, `decide` it once.
+   */
+  readonly deviceAuthorization: DeviceAuthorizationEndpoint
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
   token(params: RequestParameters, credentials: RequestCredentials): Promise<ValidatedOAuthTokenResponse>
   /** RFC 7009 revocation; unknown tokens are ignored, another client's token answers `invalid_request`. */
@@ -220,6 +242,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     registration,
     now,
     token: createTokenEndpoint({ ...context, tokens: createTokenMinter(context) }),
+    deviceAuthorization: createDeviceAuthorizationEndpoint(context, {
+      verificationUri: options.deviceVerificationUri ?? `${baseUrl}/device`,
+    }),
     revoke: createRevocationEndpoint(context),
     introspect: createIntrospectionEndpoint(context),
     userinfo: createUserInfoEndpoint(context),
@@ -236,13 +261,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     denyAuthorization: (request, error, description) =>
       denyAuthorization(issuer, request, error, description),
     issueRefreshToken: (input) => issueRefreshToken(context, input),
-    async registerClient(input) {
-      const registered = await registerClient(store, { scopeRegistry: scopes, now: now(), ...input })
-      // A key of the client's ID-token algorithm is published before its first ID token is signed.
-      const idTokenAlg = registered.client.idTokenSignedResponseAlg
-      if (idTokenAlg !== null) await stored(() => signingKeys.signingKey(idTokenAlg))
-      return registered
-    },
+    registerClient: (input) => registerServerClient(context, input),
     disableClient: (clientId) => setClientDisabled(context, clientId, true),
     enableClient: (clientId) => setClientDisabled(context, clientId, false),
     disableUser: (subject) => setUserDisabled(context, subject, true),

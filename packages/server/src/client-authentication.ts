@@ -18,6 +18,16 @@ export interface AuthenticatedClient {
   method: ClientAuthenticationMethod
 }
 
+/**
+ * The client authentication methods of the token, revocation and introspection endpoints (RFC 7591 §2
+ * names), as discovery lists them; `none` is a public client, which introspection refuses.
+ */
+export const CLIENT_AUTHENTICATION_METHODS: readonly ClientAuthenticationMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+]
+
 const REALM = 'Basic realm="pipeshub", charset="UTF-8"'
 /** The one description of a failed credential check (unknown id, wrong secret, wrong kind of client). */
 const AUTHENTICATION_FAILED = 'client authentication failed'

@@ -1,7 +1,8 @@
-import { OAuthError } from './errors.js'
+import { OAuthError, stored } from './errors.js'
 import { grantFor, isGrantType } from './grants/registry.js'
 import { PIPESHUB_SCOPES } from './scopes.js'
 import { CLIENT_SECRET_HASH_COST, generateClientId, generateClientSecret, hashSecret } from './secrets.js'
+import type { ServerContext } from './server-context.js'
 import type { ClientRecord, GrantType, SigningAlgorithm, Store } from './store/types.js'
 import { ID_TOKEN_SIGNING_ALGORITHMS } from './tokens.js'
 
@@ -273,5 +274,23 @@ export async function registerClient(
 ): Promise<RegisteredClient> {
   const registered = await buildClient(input)
   await store.clients.create(registered.client)
+  return registered
+}
+
+/**
+ * Registers a client of one server: its scopes checked against the server's, and a key of its ID-token
+ * algorithm published before its first ID token is signed.
+ */
+export async function registerServerClient(
+  context: Pick<ServerContext, 'store' | 'now' | 'scopes' | 'signingKeys'>,
+  input: ClientRegistrationInput,
+): Promise<RegisteredClient> {
+  const registered = await registerClient(context.store, {
+    scopeRegistry: context.scopes,
+    now: context.now(),
+    ...input,
+  })
+  const idTokenAlg = registered.client.idTokenSignedResponseAlg
+  if (idTokenAlg !== null) await stored(() => context.signingKeys.signingKey(idTokenAlg))
   return registered
 }

@@ -27,7 +27,19 @@ export {
   registerClient,
   updateClient,
 } from './client-registration.js'
+export {
+  formatUserCode,
+  generateUserCode,
+  normalizeUserCode,
+  USER_CODE_ALPHABET,
+} from './device-user-code.js'
 export type { ClientRegistrationEndpoint, DynamicRegistrationOptions } from './dynamic-client-registration.js'
+export type {
+  DeviceAuthorizationEndpoint,
+  DeviceAuthorizationOptions,
+  DeviceAuthorizationUserDecision,
+  PendingDeviceAuthorization,
+} from './endpoints/device-authorization.js'
 export { DEFAULT_PREFIX, type EndpointPaths, endpointPaths } from './endpoints/paths.js'
 export { OAuthError, type OAuthErrorOptions, StorageError } from './errors.js'
 export type { IssueAuthorizationCodeInput } from './grants/authorization-code.js'
@@ -100,6 +112,11 @@ export type {
   GrantOwner,
   GrantStore,
   LiveToken,
+  DeviceAuthorizationDecision,
+  DeviceAuthorizationStatus,
+  DeviceCodePollResult,
+  DeviceCodeRecord,
+  DeviceCodeStore,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   RefreshTokenStore,

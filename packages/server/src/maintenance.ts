@@ -12,6 +12,7 @@ export function purgeExpired(context: Pick<ServerContext, 'store' | 'now'>): Pro
   return stored(async () => {
     const counts = await Promise.all([
       store.authorizationCodes.deleteExpired(t),
+      store.deviceCodes.deleteExpired(t),
       store.refreshTokens.deleteExpired(t),
       store.sessions.deleteExpired(t),
       store.revokedAccessTokens.deleteExpired(t),

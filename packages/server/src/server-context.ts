@@ -28,6 +28,10 @@ export interface ServerSettings {
   /** Signing algorithm of access tokens. */
   readonly alg: SigningAlgorithm
   readonly authorizationCodeLifetime: number
+  /** RFC 8628: lifetime of a device code and its user code, seconds. */
+  readonly deviceCodeLifetime: number
+  /** RFC 8628 §3.2 `interval`: seconds a device waits between polls. */
+  readonly devicePollingInterval: number
   readonly refreshTokenPolicy: RefreshTokenPolicy
   readonly refreshTokenReuseInterval: number
   readonly introspectionClients: ReadonlySet<string>
@@ -76,6 +80,8 @@ export interface ServerContextOptions {
   accessTokenLifetime?: number | undefined
   refreshTokenLifetime?: number | undefined
   authorizationCodeLifetime?: number | undefined
+  deviceCodeLifetime?: number | undefined
+  devicePollingInterval?: number | undefined
   signingAlgorithm?: SigningAlgorithm | undefined
   keyPublicationDelay?: number | undefined
   refreshTokenReuseInterval?: number | undefined
@@ -101,6 +107,14 @@ export function createServerContext(options: ServerContextOptions): ServerContex
   if (!Number.isInteger(reuseInterval) || reuseInterval < 0 || reuseInterval > 300) {
     throw new RangeError('refreshTokenReuseInterval must be an integer from 0 to 300 seconds')
   }
+  const deviceCodeLifetime = options.deviceCodeLifetime ?? 600
+  if (!Number.isInteger(deviceCodeLifetime) || deviceCodeLifetime < 60 || deviceCodeLifetime > 3600) {
+    throw new RangeError('deviceCodeLifetime must be an integer from 60 to 3600 seconds')
+  }
+  const devicePollingInterval = options.devicePollingInterval ?? 5
+  if (!Number.isInteger(devicePollingInterval) || devicePollingInterval < 1 || devicePollingInterval > 60) {
+    throw new RangeError('devicePollingInterval must be an integer from 1 to 60 seconds')
+  }
   const signingKeys = createSigningKeyManager({
     store,
     alg,
@@ -114,6 +128,8 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     everyAudience: [audience, ...resourcePolicies.resources],
     alg,
     authorizationCodeLifetime: options.authorizationCodeLifetime ?? 600,
+    deviceCodeLifetime,
+    devicePollingInterval,
     refreshTokenPolicy: options.refreshTokenPolicy ?? 'offline_access',
     refreshTokenReuseInterval: reuseInterval,
     introspectionClients: new Set(options.introspectionClients ?? []),

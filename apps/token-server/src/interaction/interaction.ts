@@ -24,6 +24,8 @@ export interface PendingAuthorization {
   prompt: readonly PromptValue[]
   /** The request's `max_age` in seconds (OIDC Core section 3.1.2.1), `null` when absent. */
   maxAge: number | null
+  /** RFC 8628: the user code of the device this is for, shown on the consent page (§5.4). */
+  deviceUserCode?: string | undefined
 }
 
 export type InteractionOutcome =
@@ -203,6 +205,7 @@ export function createInteraction(options: InteractionOptions) {
         clientName: pending.client.name,
         userName: user.name ?? user.username,
         scopes: scope,
+        deviceUserCode: pending.deviceUserCode,
       }),
     )
   }

@@ -38,6 +38,8 @@ export interface InteropServer {
   readonly publicClientId: string
   /** `client_credentials` only. */
   readonly service: RegisteredConfidentialClient
+  /** Public device client (RFC 8628 device_code + refresh_token). */
+  readonly deviceClientId: string
   close(): Promise<void>
 }
 
@@ -82,6 +84,13 @@ export async function startInteropServer(
     grantTypes: ['client_credentials'],
     scopes: ['kb:read', 'kb:write'],
   })
+  const deviceClient = await authorizationServer.registerClient({
+    name: 'Interop TV',
+    public: true,
+    redirectUris: [],
+    grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+    scopes: ['openid', 'profile', 'offline_access', 'kb:read'],
+  })
   await createTestUser(store)
   const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
   const local = (url: string | URL) => {
@@ -100,6 +109,7 @@ export async function startInteropServer(
     confidential: { clientId: confidential.client.clientId, clientSecret: confidential.clientSecret ?? '' },
     publicClientId: publicClient.client.clientId,
     service: { clientId: service.client.clientId, clientSecret: service.clientSecret ?? '' },
+    deviceClientId: deviceClient.client.clientId,
     async close() {
       try {
         await server.close()

@@ -54,3 +54,39 @@ export async function authorizeAsEndUser(
   }
   throw new Error(`no redirect back to the client after ${pages.join(', ')}`)
 }
+
+/**
+ * RFC 8628 §3.3 as the end-user: opens a device's `verification_uri_complete` on the verification page,
+ * signs in and answers the consent page, which shows the user code. Answers the last page's HTML.
+ */
+export async function verifyDeviceAsEndUser(
+  interop: InteropServer,
+  verificationUriComplete: string,
+  options: { consent?: 'granted' | 'denied' } = {},
+): Promise<{ pages: PageShown[]; html: string }> {
+  const session = new FormSession(interop.baseUrl)
+  const action = new URL(verificationUriComplete).pathname
+  const pages: PageShown[] = []
+  let response = await session.get(interop.local(verificationUriComplete))
+  for (let step = 0; step < 3; step++) {
+    const html = await response.text()
+    if (response.status !== 200) throw new Error(`the verification page answered ${response.status}: ${html}`)
+    if (html.includes('name="password"')) {
+      pages.push('login')
+      response = await session.postForm(action, {
+        ...hiddenFields(html),
+        username: 'alice',
+        password: TEST_PASSWORD,
+      })
+    } else if (html.includes('name="consent"')) {
+      pages.push('consent')
+      response = await session.postForm(action, {
+        ...hiddenFields(html),
+        consent: options.consent ?? 'granted',
+      })
+    } else {
+      return { pages, html }
+    }
+  }
+  throw new Error(`the verification did not end after ${pages.join(', ')}`)
+}

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest'
 import { FormSession } from '../test-support/form-session.js'
 import { expectedAtHash } from './at-hash.js'
 import { INTEROP_ISSUER, type InteropServer, REDIRECT_URI, USER_SCOPE } from './interop-server.js'
-import { authorizeAsEndUser } from './login-and-consent.js'
+import { authorizeAsEndUser, verifyDeviceAsEndUser } from './login-and-consent.js'
 
 type Configure = (config: client.Configuration) => void
 
@@ -325,5 +325,49 @@ export function openidClientSteps(interop: () => InteropServer): void {
       }),
     )
     expect(error.error).toBe('invalid_grant')
+  })
+
+  // RFC 8628 with openid-client's own device flow functions. Its polling waits the server's interval
+  // (5 s) before each poll, so the device steps run once per store, with the ES256 server.
+  it('device authorization grant: initiateDeviceAuthorization, the verification page, pollDeviceAuthorizationGrant', async (context) => {
+    if (interop().alg !== 'ES256') return context.skip()
+    const config = await discover(interop().deviceClientId, client.None())
+    expect(config.serverMetadata().device_authorization_endpoint).toBe(
+      `${INTEROP_ISSUER}${interop().server.paths.deviceAuthorization}`,
+    )
+    const device = await client.initiateDeviceAuthorization(config, {
+      scope: 'openid profile offline_access',
+    })
+    expect(device.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/)
+    expect(device.interval).toBe(5)
+    const polling = client.pollDeviceAuthorizationGrant(config, device)
+    const visit = await verifyDeviceAsEndUser(interop(), device.verification_uri_complete ?? '')
+    expect(visit.pages).toEqual(['login', 'consent'])
+    expect(visit.html).toContain('Device connected')
+    const tokens = await polling
+    expect(tokens.token_type).toBe('bearer')
+    expect(tokens.scope).toBe('openid profile offline_access')
+    expect(tokens.refresh_token).toBeDefined()
+    expect(tokens.claims()).toMatchObject({
+      iss: INTEROP_ISSUER,
+      sub: 'user-1',
+      aud: interop().deviceClientId,
+    })
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '')
+    expect(refreshed.scope).toBe('openid profile offline_access')
+  })
+
+  it('device authorization grant: a denial on the verification page ends openid-client’s polling with access_denied', async (context) => {
+    if (interop().alg !== 'ES256') return context.skip()
+    const config = await discover(interop().deviceClientId, client.None())
+    const device = await client.initiateDeviceAuthorization(config, { scope: 'openid' })
+    const polling = responseError(client.pollDeviceAuthorizationGrant(config, device))
+    const visit = await verifyDeviceAsEndUser(interop(), device.verification_uri_complete ?? '', {
+      consent: 'denied',
+    })
+    expect(visit.html).toContain('Request denied')
+    const error = await polling
+    expect(error.error).toBe('access_denied')
+    expect(error.status).toBe(400)
   })
 }

@@ -4,6 +4,7 @@ import {
   type AuthorizationCodeParams,
   basicAuthorization,
   type ConfidentialClientParams,
+  type DeviceAuthorizationParams,
   INJECTED,
   type ProviderStateChange,
   providerStateParams,
@@ -81,6 +82,14 @@ export class ProviderStates {
         const tokens = await this.#redeem(grant, await this.#issueCode(grant))
         return { [INJECTED.accessToken]: tokens.accessToken }
       }
+      case STATES.deviceAuthorizationPending:
+        return {
+          [INJECTED.deviceCode]: await this.#deviceCode(providerStateParams(change.state, params), false),
+        }
+      case STATES.deviceAuthorizationApproved:
+        return {
+          [INJECTED.deviceCode]: await this.#deviceCode(providerStateParams(change.state, params), true),
+        }
       default:
         throw new Error(`unknown provider state "${change.state}"`)
     }
@@ -158,6 +167,29 @@ export class ProviderStates {
       },
       { authorization: this.#authorization(params.clientId) },
     )
+  }
+
+  /**
+   * A device authorization through the device authorization endpoint's logic, approved (or not) as the
+   * verification page decides it; then the device's interval passes, so its poll comes on time.
+   */
+  async #deviceCode(params: DeviceAuthorizationParams, approved: boolean): Promise<string> {
+    const server = this.#server.authorizationServer
+    await this.#user(params.subject)
+    const device = await server.deviceAuthorization.authorize(
+      { scope: params.scope },
+      { authorization: this.#authorization(params.clientId) },
+    )
+    if (approved) {
+      const decided = await server.deviceAuthorization.decide(device.userCode, {
+        approved: true,
+        subject: params.subject,
+        authTime: server.now(),
+      })
+      if (!decided) throw new Error('the device authorization could not be approved')
+    }
+    this.#clock.advance(device.interval ?? 5)
+    return device.deviceCode
   }
 
   /** Tokens come from a redeemed code; the consumer does not care how that code was obtained. */

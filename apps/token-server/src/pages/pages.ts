@@ -71,6 +71,8 @@ export interface ConsentPageOptions {
   clientName: string
   userName: string
   scopes: readonly string[]
+  /** RFC 8628 §5.4: the user code of a device asking for access, which the person checks against the device. */
+  deviceUserCode?: string | undefined
 }
 
 export function consentPage(options: ConsentPageOptions): string {
@@ -78,7 +80,12 @@ export function consentPage(options: ConsentPageOptions): string {
     title: 'Allow access',
     body: html`<h1>Allow access?</h1>
 <p class="lead"><strong>${options.clientName}</strong> wants to access your PipesHub account (signed in as ${options.userName}).</p>
-<form method="post" action="${options.action}">
+${
+  options.deviceUserCode === undefined
+    ? html``
+    : html`<p class="device-code">Allow only if your device shows the code <strong id="device-user-code">${options.deviceUserCode}</strong>. If you did not start this on a device of yours, deny.</p>
+`
+}<form method="post" action="${options.action}">
 ${hiddenInputs(options.hidden)}<fieldset>
 <legend>It will be able to:</legend>
 ${scopeList(options.scopes)}</fieldset>
@@ -89,6 +96,49 @@ ${scopeList(options.scopes)}</fieldset>
 </form>
 <p class="muted">You can change your mind later; the application only gets what is listed above.</p>`,
   })
+}
+
+export interface UserCodePageOptions {
+  action: string
+  /** What the person typed, shown again after an error. */
+  userCode?: string | undefined
+  error?: string | undefined
+}
+
+/** RFC 8628 §3.3: where a person types the code their device shows. */
+export function userCodePage(options: UserCodePageOptions): string {
+  const invalid = options.error !== undefined
+  return layout({
+    title: 'Connect a device',
+    body: html`<h1>Connect a device</h1>
+<p class="lead">Enter the code shown on your device.</p>
+${errorBox(options.error)}
+<form method="get" action="${options.action}" novalidate>
+<label for="user_code">Code</label>
+<input type="text" id="user_code" name="user_code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required placeholder="XXXX-XXXX" maxlength="32" value="${options.userCode ?? ''}"${invalid ? html` aria-invalid="true" aria-describedby="form-error"` : html``} autofocus>
+<div class="actions"><button type="submit" class="primary">Continue</button></div>
+</form>`,
+  })
+}
+
+export interface DeviceResultPageOptions {
+  approved: boolean
+  clientName: string
+}
+
+/** The end of the verification: the person goes back to the device, which gets its tokens (or not). */
+export function deviceResultPage(options: DeviceResultPageOptions): string {
+  return options.approved
+    ? layout({
+        title: 'Device connected',
+        body: html`<h1>Device connected</h1>
+<p class="lead" role="status"><strong>${options.clientName}</strong> can now access your account. You can close this page and return to your device.</p>`,
+      })
+    : layout({
+        title: 'Request denied',
+        body: html`<h1>Request denied</h1>
+<p class="lead" role="status"><strong>${options.clientName}</strong> was not given access. You can close this page.</p>`,
+      })
 }
 
 export interface ErrorPageOptions {

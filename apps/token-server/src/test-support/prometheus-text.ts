@@ -35,7 +35,9 @@ export function parsePrometheusText(text: string): { samples: Sample[]; types: M
     const raw = match[3] as string
     const value =
       raw === '+Inf' ? Number.POSITIVE_INFINITY : raw === '-Inf' ? Number.NEGATIVE_INFINITY : Number(raw)
-    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad sample value: ${line}`)
+    // Prometheus parses values with Go's ParseFloat, which takes NaN in any case; prom-client writes
+    // `Nan` for a gauge with no observation yet (an event-loop histogram just after start).
+    if (Number.isNaN(value) && !/^nan$/i.test(raw)) throw new Error(`bad sample value: ${line}`)
     samples.push({ name: match[1] as string, labels, value })
   }
   return { samples, types }

@@ -34,7 +34,12 @@ export const CONFIDENTIAL_CLIENT: ConfidentialClientParams = {
   clientSecret: EXAMPLE.clientSecret,
   scopes: EXAMPLE.scopes.user.split(' '),
   redirectUris: [EXAMPLE.redirectUri],
-  grantTypes: ['authorization_code', 'client_credentials', 'refresh_token'],
+  grantTypes: [
+    'authorization_code',
+    'client_credentials',
+    'refresh_token',
+    'urn:ietf:params:oauth:grant-type:device_code',
+  ],
 }
 
 /** A pact whose provider has the example confidential client registered. */

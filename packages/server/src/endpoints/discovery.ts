@@ -1,3 +1,4 @@
+import { CLIENT_AUTHENTICATION_METHODS } from '../client-authentication.js'
 import { GRANT_TYPES } from '../grants/registry.js'
 import type { ServerContext } from '../server-context.js'
 import { ID_TOKEN_SIGNING_ALGORITHMS } from '../tokens.js'
@@ -23,6 +24,7 @@ export function discoveryDocument(
     revocation_endpoint: url(paths.revocation),
     introspection_endpoint: url(paths.introspection),
     ...(registration ? { registration_endpoint: url(paths.registration) } : {}),
+    device_authorization_endpoint: url(paths.deviceAuthorization),
     scopes_supported: [...context.scopes],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
@@ -30,9 +32,9 @@ export function discoveryDocument(
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     grant_types_supported: [...GRANT_TYPES],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTHENTICATION_METHODS],
+    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTHENTICATION_METHODS],
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTHENTICATION_METHODS.filter((m) => m !== 'none'),
     code_challenge_methods_supported: ['S256'],
     subject_types_supported: ['public'],
     // OpenID Connect Discovery §3: RS256 must be listed; it is the default of every client.

@@ -9,6 +9,8 @@ export interface EndpointPaths {
   oauthAuthorizationServer: string
   /** RFC 7591 registration endpoint; a client's configuration endpoint (RFC 7592) is `<it>/<client_id>`. */
   registration: string
+  /** RFC 8628 device authorization endpoint. */
+  deviceAuthorization: string
   /** PipesHub's OAuth app management API (`<it>/scopes`, `<it>/:appId`, ...), when mounted. */
   oauthClients: string
 }
@@ -28,6 +30,7 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
     openidConfiguration: '/.well-known/openid-configuration',
     oauthAuthorizationServer: '/.well-known/oauth-authorization-server',
     registration: `${p}/oauth2/register`,
+    deviceAuthorization: `${p}/oauth2/device_authorization`,
     oauthClients: `${p}/oauth-clients`,
   }
 }

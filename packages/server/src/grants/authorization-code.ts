@@ -7,7 +7,6 @@ import { param, required } from '../request-parameters.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { AuthorizationCodeRecord } from '../store/types.js'
-import { newJti } from '../tokens.js'
 import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
 
@@ -20,7 +19,7 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       ? new OAuthError('invalid_redirect_uri', 'authorization_code needs at least one redirect URI')
       : undefined,
   create(context) {
-    const { store, now, resourcePolicies, settings, tokens, emit } = context
+    const { store, now, resourcePolicies, tokens, emit } = context
     const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
 
     // PipesHub's rule, stricter than RFC 6749 section 4.1.2 (revoke what the code issued): a replayed
@@ -63,39 +62,28 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       }
       // RFC 8707 section 2.2: the token may be for some of the authorized resources, never for others.
       const resources = resourcePolicies.narrow(record.resources, requestedResources)
-      const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
-      const jti = newJti()
       const familyId = randomUUID()
-      const scope = record.scope
+      const { scope, subject, authTime } = record
       // Sign before the atomic step, so nothing can fail between consuming the code and answering.
-      const { accessToken, idToken } = await tokens.sign({
-        client,
-        subject: record.subject,
-        scope,
-        jti,
-        iat: t,
-        exp: t + lifetime,
-        authTime: record.authTime,
-        idToken: scope.includes('openid') ? { nonce: record.nonce, authTime: record.authTime } : undefined,
-        resources,
-      })
+      const user = { authTime, nonce: record.nonce }
+      const signed = await tokens.sign({ client, subject, scope, resources, issuedAt: t, user })
       const { refreshToken, record: refreshTokenRecord } = tokens.refreshToken(
         client,
-        { familyId, subject: record.subject, scope, authTime: record.authTime },
-        { jti, expiresAt: t + lifetime },
+        { familyId, subject, scope, authTime },
+        signed,
         t,
       )
       const consumed = await stored(() =>
         store.authorizationCodes.consume(codeHash, t, {
-          accessTokenJti: jti,
-          accessTokenExpiresAt: t + lifetime,
+          accessTokenJti: signed.jti,
+          accessTokenExpiresAt: signed.expiresAt,
           familyId,
           refreshToken: refreshTokenRecord,
         }),
       )
       if (consumed.outcome === 'not_found') throw invalidGrant('the authorization code is invalid')
       if (consumed.outcome === 'already_consumed') throw await reused(consumed.code, client.clientId, t)
-      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken)
+      return tokens.response(signed, scope, refreshToken)
     }
   },
 }

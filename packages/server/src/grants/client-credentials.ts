@@ -2,7 +2,6 @@ import { ClientCredentialsTokenRequestWire } from '@pipeshub/models'
 import { OAuthError } from '../errors.js'
 import { param } from '../request-parameters.js'
 import { assertScopesAllowed, parseScopeParameter, USER_ONLY_SCOPES } from '../scopes.js'
-import { newJti } from '../tokens.js'
 import { type Grant, requireGrant } from './grant.js'
 
 /** RFC 6749 §4.4: a confidential client obtaining an access token on its own behalf. */
@@ -13,7 +12,7 @@ export const clientCredentialsGrant: Grant<'client_credentials'> = {
     isPublic
       ? new OAuthError('invalid_client_metadata', 'a public client cannot use client_credentials')
       : undefined,
-  create({ now, scopeRegistry, resourcePolicies, settings, tokens }) {
+  create({ now, scopeRegistry, resourcePolicies, tokens }) {
     return async ({ params, client, method }) => {
       if (method === 'none' || client.secretHash === null) {
         throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only')
@@ -35,19 +34,14 @@ export const clientCredentialsGrant: Grant<'client_credentials'> = {
       const resources = resourcePolicies.parse(params.resource)
       resourcePolicies.assertScopesAccepted(resources, scope)
       const t = now()
-      const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
-      const { accessToken } = await tokens.sign({
+      const signed = await tokens.sign({
         client,
         subject: client.clientId,
         scope,
-        jti: newJti(),
-        iat: t,
-        exp: t + lifetime,
-        authTime: undefined,
-        idToken: undefined,
         resources,
+        issuedAt: t,
       })
-      return tokens.response(accessToken, lifetime, scope, undefined, undefined)
+      return tokens.response(signed, scope, undefined)
     }
   },
 }

@@ -6,7 +6,6 @@ import { assertScopesAllowed, parseScopeParameter } from '../scopes.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { RefreshTokenRecord } from '../store/types.js'
-import { newJti } from '../tokens.js'
 import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
 import { revokeFamily } from './issued-token-revocation.js'
@@ -19,8 +18,8 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
   type: 'refresh_token',
   parameters: RefreshTokenRequestWire,
   create(context) {
-    const { store, now, resourcePolicies, settings, tokens, emit } = context
-    const reuseInterval = settings.refreshTokenReuseInterval
+    const { store, now, resourcePolicies, tokens, emit } = context
+    const reuseInterval = context.settings.refreshTokenReuseInterval
     const invalidGrant = (description: string) => new OAuthError('invalid_grant', description)
 
     const reused = async (record: RefreshTokenRecord, t: number) => {
@@ -63,38 +62,23 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
           : ((await stored(() => store.refreshTokens.getFamily(record.familyId)))?.resources ?? [])
       // RFC 8707 section 2.2: a refresh may ask for any subset of the resources of the grant.
       const resources = resourcePolicies.narrow(granted, requestedResources)
-      const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
-      const jti = newJti()
+      const { familyId, subject, authTime } = record
+      const user = { authTime, nonce: null }
+      const signed = await tokens.sign({ client, subject, scope, resources, issuedAt: t, user })
       // RFC 6749 §6: only the access token narrows; the new refresh token keeps the scope of the one
       // presented, so a narrower request (even one without offline_access) never loses the grant.
       const { refreshToken, record: next } = tokens.refreshToken(
         client,
-        {
-          familyId: record.familyId,
-          subject: record.subject,
-          scope: record.scope,
-          authTime: record.authTime,
-        },
-        { jti, expiresAt: t + lifetime },
+        { familyId, subject, scope: record.scope, authTime },
+        signed,
         t,
       )
-      const { accessToken, idToken } = await tokens.sign({
-        client,
-        subject: record.subject,
-        scope,
-        jti,
-        iat: t,
-        exp: t + lifetime,
-        authTime: record.authTime,
-        idToken: scope.includes('openid') ? { nonce: null, authTime: record.authTime } : undefined,
-        resources,
-      })
       const rotated = await stored(() =>
         store.refreshTokens.rotate(tokenHash, t, next, reusableSince === undefined ? {} : { reusableSince }),
       )
       if (rotated.outcome === 'already_rotated') throw await reused(record, t)
       if (rotated.outcome === 'inactive') throw invalidGrant('the refresh token is no longer valid')
-      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken)
+      return tokens.response(signed, scope, refreshToken)
     }
   },
 }

@@ -1,6 +1,7 @@
 import type { TokenRequestGrantType } from '@pipeshub/models'
 import { authorizationCodeGrant } from './authorization-code.js'
 import { clientCredentialsGrant } from './client-credentials.js'
+import { deviceCodeGrant } from './device-code.js'
 import type { Grant } from './grant.js'
 import { refreshTokenGrant } from './refresh-token.js'
 
@@ -13,6 +14,7 @@ const GRANTS = [
   authorizationCodeGrant,
   clientCredentialsGrant,
   refreshTokenGrant,
+  deviceCodeGrant,
 ] as const satisfies readonly Grant<TokenRequestGrantType>[]
 
 /** A grant type this server supports (what a client may register, what the store keeps). */

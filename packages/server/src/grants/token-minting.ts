@@ -7,6 +7,7 @@ import type { ClientRecord, RefreshTokenRecord } from '../store/types.js'
 import {
   DEFAULT_ID_TOKEN_ALGORITHM,
   type IssuedAccessTokenClaims,
+  newJti,
   signAccessToken,
   signIdToken,
 } from '../tokens.js'
@@ -16,15 +17,24 @@ export interface TokenGrant {
   client: ClientRecord
   subject: string
   scope: readonly string[]
-  jti: string
-  iat: number
-  exp: number
-  /** When the end-user authenticated (`auth_time`); absent for a client acting on its own behalf. */
-  authTime: number | undefined
-  /** Present when an ID token is issued with the access token (OIDC Core §3.1.3.3). */
-  idToken: { nonce: string | null; authTime: number } | undefined
   /** RFC 8707 resources the access token is for: its `aud` (none: the default audience). */
   resources: readonly string[]
+  /** `iat`, epoch seconds; the tokens live the client's access-token lifetime, or their resources' shorter one. */
+  issuedAt: number
+  /**
+   * The end-user of a user's grant: `auth_time` goes into the access token, and an ID token is issued
+   * when the scope holds `openid` (OIDC Core §3.1.3.3). Absent for a client acting on its own behalf.
+   */
+  user?: { authTime: number; nonce: string | null } | undefined
+}
+
+/** The signed tokens of one grant, and the access token's identity for what the store records. */
+export interface SignedTokens {
+  accessToken: string
+  idToken: string | undefined
+  jti: string
+  expiresAt: number
+  expiresIn: number
 }
 
 /** The family a refresh token belongs to: who it was issued for, what for, since when. */
@@ -32,8 +42,8 @@ export type RefreshTokenFamilyMember = Pick<RefreshTokenRecord, 'familyId' | 'su
 
 /** Access, ID and refresh tokens of one server: how every grant issues them. */
 export interface TokenMinter {
-  /** Signs the access token (RFC 9068) and, when asked, the ID token bound to it (`at_hash`). */
-  sign(grant: TokenGrant): Promise<{ accessToken: string; idToken?: string }>
+  /** Signs the access token (RFC 9068) and, for a user's `openid` grant, the ID token bound to it (`at_hash`). */
+  sign(grant: TokenGrant): Promise<SignedTokens>
   /**
    * The refresh token a grant earns (when the client may refresh and the policy issues one), with the
    * record that stores it: a new member of `family`, bound to the client and to the access token.
@@ -46,16 +56,14 @@ export interface TokenMinter {
   ): { refreshToken: string | undefined; record: RefreshTokenRecord | null }
   /** The token response (RFC 6749 §5.1) as the models shape it. */
   response(
-    accessToken: string,
-    expiresIn: number,
+    signed: SignedTokens,
     scope: readonly string[],
     refreshToken: string | undefined,
-    idToken: string | undefined,
   ): ValidatedOAuthTokenResponse
 }
 
 export function createTokenMinter(context: ServerContext): TokenMinter {
-  const { issuer, signingKeys, settings } = context
+  const { issuer, signingKeys, settings, resourcePolicies } = context
 
   const wantsRefreshToken = (client: ClientRecord, scope: readonly string[]) => {
     if (!client.grantTypes.includes('refresh_token')) return false
@@ -66,37 +74,42 @@ export function createTokenMinter(context: ServerContext): TokenMinter {
 
   return {
     async sign(input) {
+      const jti = newJti()
+      const lifetime = resourcePolicies.lifetime(input.resources, settings.accessTokenLifetime(input.client))
+      const exp = input.issuedAt + lifetime
       const claims: IssuedAccessTokenClaims = {
         iss: issuer,
         sub: input.subject,
         aud: audienceFor(input.resources, settings.audience),
         client_id: input.client.clientId,
-        iat: input.iat,
-        exp: input.exp,
-        jti: input.jti,
+        iat: input.issuedAt,
+        exp,
+        jti,
         scope: input.scope.join(' '),
       }
-      if (input.authTime !== undefined) claims.auth_time = input.authTime
+      const { user } = input
+      if (user !== undefined) claims.auth_time = user.authTime
+      const signed = { idToken: undefined, jti, expiresAt: exp, expiresIn: lifetime }
       // A key that cannot be read or created is the store's failure: retryable, like any other.
       return stored(async () => {
         const accessToken = await signAccessToken(signingKeys, claims)
-        if (!input.idToken) return { accessToken }
+        if (user === undefined || !input.scope.includes('openid')) return { ...signed, accessToken }
         const idToken = await signIdToken(
           signingKeys,
           {
             iss: issuer,
             sub: input.subject,
             aud: input.client.clientId,
-            exp: input.exp,
-            iat: input.iat,
-            auth_time: input.idToken.authTime,
+            exp,
+            iat: input.issuedAt,
+            auth_time: user.authTime,
             azp: input.client.clientId,
-            ...(input.idToken.nonce === null ? {} : { nonce: input.idToken.nonce }),
+            ...(user.nonce === null ? {} : { nonce: user.nonce }),
           },
           accessToken,
           input.client.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_ALGORITHM,
         )
-        return { accessToken, idToken }
+        return { ...signed, accessToken, idToken }
       })
     },
 
@@ -119,7 +132,7 @@ export function createTokenMinter(context: ServerContext): TokenMinter {
       }
     },
 
-    response(accessToken, expiresIn, scope, refreshToken, idToken) {
+    response({ accessToken, expiresIn, idToken }, scope, refreshToken) {
       const body: ValidatedOAuthTokenResponse = { accessToken, tokenType: 'Bearer', expiresIn }
       if (refreshToken !== undefined) body.refreshToken = refreshToken
       if (scope.length > 0) body.scope = scope.join(' ')

@@ -1,5 +1,6 @@
 import {
   authorizationServerMetadataCodec,
+  deviceAuthorizationResponseCodec,
   encodeTokenResponse,
   introspectionResponseCodec,
   jsonWebKeySetCodec,
@@ -19,6 +20,7 @@ import {
   JSON_CONTENT_TYPE,
   NO_STORE_HEADERS,
   oauthErrorHandler,
+  requestCredentials,
   sendOAuthError,
 } from './responses.js'
 
@@ -100,7 +102,7 @@ function queryParameters(request: FastifyRequest): ParameterMap {
 
 /**
  * The Fastify plugin mounting PipesHub's OAuth routes of one `AuthorizationServer`: token, authorize,
- * revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
+ * device authorization, revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
  * parsers and error handlers stay inside its own scope and leave the host application's alone.
  */
 export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2PluginOptions): Promise<void> {
@@ -195,19 +197,24 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   }
 
   formEndpoint(paths.token, async (request, reply) => {
-    const result = await server.token(parameters(request), { authorization: authorizationHeader(request) })
+    const result = await server.token(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(encodeTokenResponse(result))
   })
 
+  formEndpoint(paths.deviceAuthorization, async (request, reply) => {
+    const result = await server.deviceAuthorization.authorize(parameters(request), {
+      authorization: authorizationHeader(request),
+    })
+    return reply.type('application/json; charset=utf-8').send(deviceAuthorizationResponseCodec.encode(result))
+  })
+
   formEndpoint(paths.revocation, async (request, reply) => {
-    await server.revoke(parameters(request), { authorization: authorizationHeader(request) })
+    await server.revoke(parameters(request), requestCredentials(request))
     return reply.code(200).send()
   })
 
   formEndpoint(paths.introspection, async (request, reply) => {
-    const result = await server.introspect(parameters(request), {
-      authorization: authorizationHeader(request),
-    })
+    const result = await server.introspect(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(conforming(introspectionResponseCodec, result))
   })
 

@@ -1,6 +1,7 @@
 import { errorResponseCodec } from '@pipeshub/models'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { OAuthError } from '../errors.js'
+import type { RequestCredentials } from '../request-parameters.js'
 
 /** The response of a token-endpoint-like answer: never cached (RFC 6749 §5.1, and Pragma for HTTP/1.0). */
 export const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
@@ -46,6 +47,11 @@ export function toOAuthError(error: unknown): OAuthError {
 export function authorizationHeader(request: FastifyRequest): string | undefined {
   const value = request.headers.authorization
   return value === undefined || value === '' ? undefined : value
+}
+
+/** What a token, revocation or introspection request carries besides its parameters. */
+export function requestCredentials(request: FastifyRequest): RequestCredentials {
+  return { authorization: authorizationHeader(request) }
 }
 
 /**

@@ -143,7 +143,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
   schemas.set(`post ${paths.token}`, {
     summary: 'Token endpoint (RFC 6749 §3.2)',
     description:
-      'client_credentials, authorization_code (PKCE) and refresh_token grants; client authentication by HTTP Basic, body, or none for public clients.',
+      'client_credentials, authorization_code (PKCE), refresh_token and device_code (RFC 8628) grants; client authentication by HTTP Basic, body, or none for public clients.',
     tags: ['oauth2'],
     security: CLIENT_AUTHENTICATION,
     body: wireSchemas.TokenRequest,
@@ -155,7 +155,36 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       },
       400: {
         description:
-          'invalid_request (also for another content type, an oversized or malformed body), invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type.',
+          'invalid_request (also for another content type, an oversized or malformed body), invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type; for the device_code grant also authorization_pending, slow_down, access_denied, expired_token (RFC 8628 §3.5).',
+        content: { 'application/json': { schema: error } },
+      },
+      401: {
+        description: 'invalid_client: the client authentication failed.',
+        content: { 'application/json': { schema: error } },
+        headers: challengeHeader('Basic'),
+      },
+      405: {
+        description: 'invalid_request: another method than POST (the Allow header names POST).',
+        content: { 'application/json': { schema: error } },
+      },
+      503: error,
+    },
+  })
+  schemas.set(`post ${paths.deviceAuthorization}`, {
+    summary: 'Device authorization endpoint (RFC 8628 §3.1)',
+    description:
+      'A device without a browser asks for a device code and a user code; the end-user approves at verification_uri, the device polls the token endpoint with grant_type urn:ietf:params:oauth:grant-type:device_code.',
+    tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
+    body: wireSchemas.DeviceAuthorizationRequest,
+    response: {
+      200: {
+        description: 'The device authorization response (RFC 8628 §3.2).',
+        content: { 'application/json': { schema: wireSchemas.DeviceAuthorizationResponse } },
+        headers: NoStoreResponseHeaders,
+      },
+      400: {
+        description: 'invalid_request, invalid_scope, invalid_target, unauthorized_client (RFC 8628 §3.2).',
         content: { 'application/json': { schema: error } },
       },
       401: {

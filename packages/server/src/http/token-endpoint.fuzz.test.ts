@@ -1,4 +1,4 @@
-import { errorResponseCodec, tokenResponseCodec } from '@pipeshub/models'
+import { deviceAuthorizationResponseCodec, errorResponseCodec, tokenResponseCodec } from '@pipeshub/models'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../store/memory.js'
@@ -8,6 +8,9 @@ import { type AuthorizationServerApp, buildAuthorizationServerApp } from './app.
 let app: AuthorizationServerApp
 let authorization: string
 let clientId: string
+let deviceClientId: string
+/** A device code the fuzzed polls may hit (pending: its polls answer slow_down or authorization_pending). */
+let deviceCode: string
 
 beforeAll(async () => {
   app = await buildAuthorizationServerApp({ issuer: ISSUER, store: createMemoryStore(), bodyLimit: 4096 })
@@ -18,6 +21,19 @@ beforeAll(async () => {
   })
   clientId = client.clientId
   authorization = basic(client.clientId, clientSecret ?? '')
+  const device = await app.authorizationServer.registerClient({
+    name: 'fuzzed TV',
+    public: true,
+    redirectUris: [],
+    grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+  })
+  deviceClientId = device.client.clientId
+  deviceCode = (
+    await app.authorizationServer.deviceAuthorization.authorize(
+      { client_id: deviceClientId, scope: 'openid' },
+      {},
+    )
+  ).deviceCode
 })
 afterAll(async () => {
   await app.close()
@@ -32,6 +48,8 @@ const NAMES = [
   'scope',
   'client_id',
   'client_secret',
+  'device_code',
+  'resource',
   'x',
 ]
 const VALUES = [
@@ -39,6 +57,7 @@ const VALUES = [
   'authorization_code',
   'refresh_token',
   'password',
+  'urn:ietf:params:oauth:grant-type:device_code',
   '',
   'openid',
   'kb:read',
@@ -70,16 +89,26 @@ const contentType = fc.constantFrom(
   'application/octet-stream',
 )
 const credentials = fc.constantFrom<'basic' | 'none' | 'garbage'>('basic', 'none', 'garbage')
+/** Some bodies name the device client and its live device code, so the fuzz reaches the device grant. */
+const withDevice = (body: string | Buffer, device: boolean) =>
+  device && typeof body === 'string'
+    ? `${body}&client_id=${deviceClientId}&device_code=${encodeURIComponent(deviceCode)}`
+    : body
 
 describe('token endpoint under arbitrary input', () => {
   it('answers only a valid token response or an RFC 6749 §5.2 error, never a 500, always no-store', async () => {
     await fc.assert(
-      fc.asyncProperty(rawBody, contentType, credentials, async (body, type, auth) => {
+      fc.asyncProperty(rawBody, contentType, credentials, fc.boolean(), async (body, type, auth, device) => {
         const headers: Record<string, string> = { 'content-type': type }
         if (auth === 'basic') headers.authorization = authorization
         if (auth === 'garbage')
           headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
-        const res = await app.inject({ method: 'POST', url: '/api/v1/oauth2/token', headers, payload: body })
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/oauth2/token',
+          headers,
+          payload: withDevice(body, device),
+        })
         expect(res.statusCode).toBeLessThan(500)
         expect(res.headers['cache-control']).toBe('no-store')
         const json = res.json()
@@ -109,6 +138,30 @@ describe('token endpoint under arbitrary input', () => {
         },
       ),
       { numRuns: 200, seed: 7 },
+    )
+  })
+
+  it('device authorization endpoint: a valid RFC 8628 §3.2 response or an RFC 6749 §5.2 error, never a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(rawBody, contentType, credentials, fc.boolean(), async (body, type, auth, device) => {
+        const headers: Record<string, string> = { 'content-type': type }
+        if (auth === 'basic') headers.authorization = authorization
+        if (auth === 'garbage')
+          headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
+        const payload = device && typeof body === 'string' ? `${body}&client_id=${deviceClientId}` : body
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/oauth2/device_authorization',
+          headers,
+          payload,
+        })
+        expect(res.statusCode).toBeLessThan(500)
+        expect(res.headers['cache-control']).toBe('no-store')
+        const json = res.json()
+        if (res.statusCode === 200) expect(deviceAuthorizationResponseCodec.check(json)).toBe(true)
+        else expect(errorResponseCodec.check(json)).toBe(true)
+      }),
+      { numRuns: 300, seed: 20261202 },
     )
   })
 })

@@ -6,6 +6,7 @@ import type {
   ClientRegistrationRecord,
   ConsentRecord,
   LiveToken,
+  DeviceCodeRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   SessionRecord,
@@ -24,6 +25,9 @@ export function createMemoryStore(): Store {
   const clients = new Map<string, ClientRecord>()
   const users = new Map<string, UserRecord>()
   const codes = new Map<string, AuthorizationCodeRecord>()
+  const deviceCodes = new Map<string, DeviceCodeRecord>()
+  // The user code's hash -> the device code's hash (the UNIQUE index of the SQL stores).
+  const userCodes = new Map<string, string>()
   const families = new Map<string, RefreshTokenFamilyRecord>()
   const refreshTokens = new Map<string, RefreshTokenRecord>()
   const keys = new Map<string, SigningKeyRecord>()
@@ -200,6 +204,82 @@ export function createMemoryStore(): Store {
         for (const [hash, code] of codes) {
           if (code.expiresAt <= now && (code.issuedAccessTokenExpiresAt ?? now) <= now) {
             codes.delete(hash)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    deviceCodes: {
+      async create(deviceCode) {
+        open()
+        if (deviceCodes.has(deviceCode.deviceCodeHash) || userCodes.has(deviceCode.userCodeHash))
+          throw new StorageError('device code exists')
+        deviceCodes.set(deviceCode.deviceCodeHash, copy(deviceCode))
+        userCodes.set(deviceCode.userCodeHash, deviceCode.deviceCodeHash)
+      },
+      async get(deviceCodeHash) {
+        open()
+        const found = deviceCodes.get(deviceCodeHash)
+        return found && copy(found)
+      },
+      async findPendingByUserCode(userCodeHash, now) {
+        open()
+        const found = deviceCodes.get(userCodes.get(userCodeHash) ?? '')
+        return found && found.status === 'pending' && found.expiresAt > now ? copy(found) : undefined
+      },
+      async decide(userCodeHash, now, decision) {
+        open()
+        const found = deviceCodes.get(userCodes.get(userCodeHash) ?? '')
+        if (found?.status !== 'pending' || found.expiresAt <= now) return undefined
+        found.status = decision.approved ? 'approved' : 'denied'
+        found.subject = decision.subject ?? null
+        found.authTime = decision.authTime ?? null
+        if (decision.approved) found.scope = [...decision.scope]
+        found.decidedAt = now
+        return copy(found)
+      },
+      async poll(deviceCodeHash, now) {
+        open()
+        const found = deviceCodes.get(deviceCodeHash)
+        if (!found) return { outcome: 'not_found' }
+        const tooSoon =
+          found.status === 'pending' && now - (found.lastPolledAt ?? found.createdAt) < found.interval - 1
+        if (tooSoon) found.interval += 5
+        found.lastPolledAt = now
+        return { outcome: tooSoon ? 'slow_down' : 'polled', deviceCode: copy(found) }
+      },
+      async consume(deviceCodeHash, now, issuance) {
+        open()
+        const found = deviceCodes.get(deviceCodeHash)
+        if (found?.status !== 'approved') return false
+        const refreshToken = issuance.refreshToken ?? null
+        if (refreshToken && refreshTokens.has(refreshToken.tokenHash))
+          throw new StorageError('refresh token exists')
+        found.status = 'consumed'
+        found.consumedAt = now
+        found.issuedFamilyId = issuance.familyId
+        if (!families.has(issuance.familyId)) {
+          families.set(issuance.familyId, {
+            familyId: issuance.familyId,
+            clientId: found.clientId,
+            subject: found.subject ?? '',
+            authTime: found.authTime ?? now,
+            createdAt: now,
+            revokedAt: null,
+            resources: [...found.resources],
+          })
+        }
+        if (refreshToken) refreshTokens.set(refreshToken.tokenHash, copy(refreshToken))
+        return true
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [hash, deviceCode] of deviceCodes) {
+          if (deviceCode.expiresAt <= now) {
+            deviceCodes.delete(hash)
+            userCodes.delete(deviceCode.userCodeHash)
             count++
           }
         }

@@ -134,6 +134,27 @@ ALTER TABLE oauth_users ADD COLUMN updated_at ${bigint};
 // OIDC Dynamic Client Registration §2: a client may ask for another ID-token algorithm than RS256.
 const clientIdTokenAlg = `ALTER TABLE oauth_clients ADD COLUMN id_token_signed_response_alg TEXT;`
 
+// RFC 8628: device authorizations, their user code (hashed, unique) and the end-user's decision.
+const deviceCodes = ({ types: { bigint } }: SqlDialect) => `CREATE TABLE oauth_device_codes (
+  device_code_hash TEXT PRIMARY KEY,
+  user_code_hash TEXT NOT NULL UNIQUE,
+  client_id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  resources TEXT NOT NULL,
+  poll_interval INTEGER NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  created_at ${bigint} NOT NULL,
+  last_polled_at ${bigint},
+  last_poll_slowed INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  subject TEXT,
+  auth_time ${bigint},
+  decided_at ${bigint},
+  consumed_at ${bigint},
+  issued_family_id TEXT
+);
+CREATE INDEX oauth_device_codes_expires_at ON oauth_device_codes (expires_at);`
+
 // A disabled end-user keeps their row, consents and grants, like a disabled client (migration 2).
 const userDisabledAt = ({ types: { bigint } }: SqlDialect) =>
   `ALTER TABLE oauth_users ADD COLUMN disabled_at ${bigint};`
@@ -185,6 +206,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 6, name: 'client_registrations', sql: clientRegistrations },
   { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
+  { version: 9, name: 'device_codes', sql: deviceCodes },
   { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
   { version: 12, name: 'dpop', sql: dpop },
   { version: 13, name: 'app_metadata', sql: appMetadata },

@@ -3,6 +3,7 @@ import type {
   ClientRecord,
   ClientRegistrationRecord,
   ConsentRecord,
+  DeviceCodeRecord,
   GrantType,
   LiveToken,
   RefreshTokenFamilyRecord,
@@ -168,6 +169,49 @@ export function codeParams(c: AuthorizationCodeRecord) {
   ] as const
 }
 
+export function deviceCodeFromRow(row: Row): DeviceCodeRecord {
+  const status = str(row.status)
+  return {
+    deviceCodeHash: str(row.device_code_hash),
+    userCodeHash: str(row.user_code_hash),
+    clientId: str(row.client_id),
+    scope: splitScope(row.scope),
+    resources: JSON.parse(str(row.resources)) as string[],
+    interval: num(row.poll_interval),
+    expiresAt: num(row.expires_at),
+    createdAt: num(row.created_at),
+    lastPolledAt: numOrNull(row.last_polled_at),
+    status:
+      status === 'approved' || status === 'denied' || status === 'consumed' ? status : ('pending' as const),
+    subject: strOrNull(row.subject),
+    authTime: numOrNull(row.auth_time),
+    decidedAt: numOrNull(row.decided_at),
+    consumedAt: numOrNull(row.consumed_at),
+    issuedFamilyId: strOrNull(row.issued_family_id),
+  }
+}
+
+/** The parameters of `insertDeviceCode`, in `DEVICE_CODE_COLUMNS` order (`last_poll_slowed` starts 0). */
+export function deviceCodeParams(d: DeviceCodeRecord) {
+  return [
+    d.deviceCodeHash,
+    d.userCodeHash,
+    d.clientId,
+    joinScope(d.scope),
+    JSON.stringify(d.resources),
+    d.interval,
+    d.expiresAt,
+    d.createdAt,
+    d.lastPolledAt,
+    d.status,
+    d.subject,
+    d.authTime,
+    d.decidedAt,
+    d.consumedAt,
+    d.issuedFamilyId,
+  ] as const
+}
+
 export function familyFromRow(row: Row): RefreshTokenFamilyRecord {
   return {
     familyId: str(row.family_id),
@@ -276,6 +320,8 @@ export const USER_COLUMNS =
   'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =
   'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id, resources'
+export const DEVICE_CODE_COLUMNS =
+  'device_code_hash, user_code_hash, client_id, scope, resources, poll_interval, expires_at, created_at, last_polled_at, status, subject, auth_time, decided_at, consumed_at, issued_family_id'
 export const FAMILY_COLUMNS = 'family_id, client_id, subject, auth_time, created_at, revoked_at, resources'
 export const REFRESH_TOKEN_COLUMNS =
   'token_hash, family_id, client_id, subject, scope, auth_time, expires_at, created_at, rotated_at, access_token_jti, access_token_expires_at'

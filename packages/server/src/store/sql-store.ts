@@ -6,6 +6,8 @@ import {
   codeFromRow,
   codeParams,
   consentFromRow,
+  deviceCodeFromRow,
+  deviceCodeParams,
   familyFromRow,
   familyParams,
   joinScope,
@@ -158,6 +160,57 @@ export function createSqlStore(
           })(),
         ),
       deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now, now)),
+    },
+    deviceCodes: {
+      create: (deviceCode) =>
+        run(changes(s.insertDeviceCode, ...deviceCodeParams(deviceCode))).then(() => {}),
+      get: (deviceCodeHash) =>
+        run(first(s.selectDeviceCode, deviceCodeHash)).then((row) => row && deviceCodeFromRow(row)),
+      findPendingByUserCode: (userCodeHash, now) =>
+        run(first(s.selectPendingDeviceCode, userCodeHash, now)).then((row) => row && deviceCodeFromRow(row)),
+      decide: (userCodeHash, now, decision) =>
+        run(
+          first(
+            s.decideDeviceCode,
+            decision.approved ? 'approved' : 'denied',
+            decision.subject ?? null,
+            decision.authTime ?? null,
+            decision.approved ? joinScope(decision.scope) : null,
+            now,
+            userCodeHash,
+            now,
+          ),
+        ).then((row) => row && deviceCodeFromRow(row)),
+      poll: (deviceCodeHash, now) =>
+        run(first(s.pollDeviceCode, now, now, now, deviceCodeHash)).then((row) => {
+          if (!row) return { outcome: 'not_found' as const }
+          const deviceCode = deviceCodeFromRow(row)
+          return Number(row.last_poll_slowed) === 1
+            ? { outcome: 'slow_down' as const, deviceCode }
+            : { outcome: 'polled' as const, deviceCode }
+        }),
+      consume: (deviceCodeHash, now, issuance) =>
+        transaction(
+          (function* () {
+            const row = yield* first(s.consumeDeviceCode, now, issuance.familyId, deviceCodeHash)
+            if (!row) return false
+            const deviceCode = deviceCodeFromRow(row)
+            yield* changes(
+              s.insertCodeFamily,
+              issuance.familyId,
+              deviceCode.clientId,
+              deviceCode.subject ?? '',
+              deviceCode.authTime ?? now,
+              now,
+              JSON.stringify(deviceCode.resources),
+            )
+            if (issuance.refreshToken) {
+              yield* changes(s.insertRefreshToken, ...refreshTokenParams(issuance.refreshToken))
+            }
+            return true
+          })(),
+        ),
+      deleteExpired: (now) => run(changes(s.deleteExpiredDeviceCodes, now)),
     },
     refreshTokens: {
       createFamily: (family) => run(changes(s.insertFamily, ...familyParams(family))).then(() => {}),

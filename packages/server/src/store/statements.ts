@@ -2,6 +2,7 @@ import type { SqlDialect } from './dialect.js'
 import {
   CLIENT_COLUMNS,
   CODE_COLUMNS,
+  DEVICE_CODE_COLUMNS,
   FAMILY_COLUMNS,
   REFRESH_TOKEN_COLUMNS,
   REGISTRATION_COLUMNS,
@@ -96,6 +97,27 @@ function buildStatements(d: SqlDialect) {
      */
     deleteExpiredCodes:
       'DELETE FROM oauth_authorization_codes WHERE expires_at <= ? AND (issued_access_token_expires_at IS NULL OR issued_access_token_expires_at <= ?)',
+
+    insertDeviceCode: insert('oauth_device_codes', DEVICE_CODE_COLUMNS),
+    selectDeviceCode: `SELECT ${DEVICE_CODE_COLUMNS} FROM oauth_device_codes WHERE device_code_hash = ?`,
+    /** `user_code_hash`, now. */
+    selectPendingDeviceCode: `SELECT ${DEVICE_CODE_COLUMNS} FROM oauth_device_codes WHERE user_code_hash = ? AND status = 'pending' AND expires_at > ?`,
+    /** status, subject, auth_time, scope (NULL keeps it), decided_at, `user_code_hash`, now: only a pending, unexpired code. */
+    decideDeviceCode: `UPDATE oauth_device_codes SET status = ?, subject = ?, auth_time = ?, scope = COALESCE(?, scope), decided_at = ?
+               WHERE user_code_hash = ? AND status = 'pending' AND expires_at > ? RETURNING ${DEVICE_CODE_COLUMNS}`,
+    /**
+     * now, now, now, `device_code_hash`. One statement: every SET reads the row as it was, so the poll's
+     * verdict (`last_poll_slowed`) and the raised interval come from the previous poll, atomically.
+     */
+    pollDeviceCode: `UPDATE oauth_device_codes SET
+                 poll_interval = CASE WHEN status = 'pending' AND ? - COALESCE(last_polled_at, created_at) < poll_interval - 1 THEN poll_interval + 5 ELSE poll_interval END,
+                 last_poll_slowed = CASE WHEN status = 'pending' AND ? - COALESCE(last_polled_at, created_at) < poll_interval - 1 THEN 1 ELSE 0 END,
+                 last_polled_at = ?
+               WHERE device_code_hash = ? RETURNING ${DEVICE_CODE_COLUMNS}, last_poll_slowed`,
+    /** consumed_at, issued_family_id, `device_code_hash`: only an approved code, once. */
+    consumeDeviceCode: `UPDATE oauth_device_codes SET status = 'consumed', consumed_at = ?, issued_family_id = ?
+               WHERE device_code_hash = ? AND status = 'approved' RETURNING ${DEVICE_CODE_COLUMNS}`,
+    deleteExpiredDeviceCodes: 'DELETE FROM oauth_device_codes WHERE expires_at <= ?',
 
     insertFamily: d.upsert(insert('oauth_refresh_token_families', FAMILY_COLUMNS), ['family_id'], 'nothing'),
     /** The family a consumed code starts: as `insertFamily`, never revoked. */

@@ -120,6 +120,48 @@ export type ConsumeCodeResult =
   | { outcome: 'already_consumed'; code: AuthorizationCodeRecord }
   | { outcome: 'not_found' }
 
+/** Where a device authorization (RFC 8628) stands: waiting for the end-user, decided, or redeemed. */
+export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'consumed'
+
+/** An RFC 8628 device authorization: its device code, its user code and the end-user's decision. */
+export interface DeviceCodeRecord {
+  /** SHA-256 (base64url) of the device code; the code itself is never stored. */
+  deviceCodeHash: string
+  /** SHA-256 (base64url) of the normalized user code (`XXXXXXXX`, no dash); unique among stored codes. */
+  userCodeHash: string
+  clientId: string
+  /** The scope requested, then (once approved) the scope the end-user granted. */
+  scope: string[]
+  /** RFC 8707 resource indicators requested; `[]` for the server's default audience. */
+  resources: string[]
+  /** Seconds the device waits between polls: the `interval` answered, raised by 5 at each `slow_down`. */
+  interval: number
+  expiresAt: number
+  createdAt: number
+  /** The previous poll of the token endpoint, `null` before the first. */
+  lastPolledAt: number | null
+  status: DeviceAuthorizationStatus
+  /** The end-user who approved (or denied), once decided. */
+  subject: string | null
+  authTime: number | null
+  decidedAt: number | null
+  consumedAt: number | null
+  /** The refresh-token family the redemption started, once consumed. */
+  issuedFamilyId: string | null
+}
+
+/** The end-user's decision on a pending device authorization. */
+export type DeviceAuthorizationDecision =
+  | { approved: true; subject: string; authTime: number; scope: readonly string[] }
+  /** A denial; who denied is recorded when known (a page may let anyone refuse a code shown to them). */
+  | { approved: false; subject?: string | null; authTime?: number | null }
+
+export type DeviceCodePollResult =
+  | { outcome: 'not_found' }
+  /** The poll came sooner than `interval` after the previous one (or the issuance) of a pending code. */
+  | { outcome: 'slow_down'; deviceCode: DeviceCodeRecord }
+  | { outcome: 'polled'; deviceCode: DeviceCodeRecord }
+
 /** A refresh-token family: every token rotated from one grant. Revoking it revokes them all. */
 export interface RefreshTokenFamilyRecord {
   familyId: string
@@ -257,6 +299,38 @@ export interface AuthorizationCodeStore {
    * `resources`, so a reuse can revoke it, and a failure leaves the code unconsumed.
    */
   consume(codeHash: string, now: number, issuance: CodeIssuance): Promise<ConsumeCodeResult>
+  deleteExpired(now: number): Promise<number>
+}
+
+/** RFC 8628 device authorizations. Every state change is one atomic step, whatever the concurrency. */
+export interface DeviceCodeStore {
+  /** Throws `StorageError` when the device code or the user code is already stored. */
+  create(deviceCode: DeviceCodeRecord): Promise<void>
+  get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined>
+  /** The pending, unexpired authorization of a user code (the verification page's lookup). */
+  findPendingByUserCode(userCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined>
+  /**
+   * Records the end-user's decision if and only if the authorization is still pending and unexpired at
+   * `now`: exactly one of any number of concurrent decisions wins. Answers the decided record, or
+   * `undefined` when there was nothing pending to decide.
+   */
+  decide(
+    userCodeHash: string,
+    now: number,
+    decision: DeviceAuthorizationDecision,
+  ): Promise<DeviceCodeRecord | undefined>
+  /**
+   * Records a poll of the token endpoint at `now`. A pending code polled sooner than `interval - 1`
+   * seconds after its previous poll (or its issuance; the second of slack absorbs whole-second clocks)
+   * answers `slow_down` and its interval grows by 5 seconds for every later poll (RFC 8628 §3.5).
+   */
+  poll(deviceCodeHash: string, now: number): Promise<DeviceCodePollResult>
+  /**
+   * Marks an approved code consumed, and creates the issuance's refresh-token family (and refresh token)
+   * in the same atomic step, if and only if it was approved and not consumed: exactly one of any number
+   * of concurrent calls gets `true`. A failure leaves the code approved.
+   */
+  consume(deviceCodeHash: string, now: number, issuance: CodeIssuance): Promise<boolean>
   deleteExpired(now: number): Promise<number>
 }
 
@@ -411,6 +485,7 @@ export interface Store {
   readonly clients: ClientStore
   readonly users: UserStore
   readonly authorizationCodes: AuthorizationCodeStore
+  readonly deviceCodes: DeviceCodeStore
   readonly refreshTokens: RefreshTokenStore
   readonly signingKeys: SigningKeyStore
   readonly consents: ConsentStore

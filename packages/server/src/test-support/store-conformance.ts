@@ -6,6 +6,7 @@ import type { OAuthError } from '../errors.js'
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
+  DeviceCodeRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
   Store,
@@ -56,6 +57,27 @@ function code(overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCo
     consumedAt: null,
     issuedAccessTokenJti: null,
     issuedAccessTokenExpiresAt: null,
+    issuedFamilyId: null,
+    ...overrides,
+  }
+}
+
+function deviceCode(overrides: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord {
+  return {
+    deviceCodeHash: randomUUID(),
+    userCodeHash: randomUUID(),
+    clientId: 'client-1',
+    scope: ['openid', 'offline_access'],
+    resources: ['https://mcp.example.com/mcp'],
+    interval: 5,
+    expiresAt: T + 600,
+    createdAt: T,
+    lastPolledAt: null,
+    status: 'pending',
+    subject: null,
+    authTime: null,
+    decidedAt: null,
+    consumedAt: null,
     issuedFamilyId: null,
     ...overrides,
   }
@@ -507,6 +529,168 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.authorizationCodes.deleteExpired(T)).toBe(1)
       expect(await store.authorizationCodes.get('old')).toBeUndefined()
       expect(await store.authorizationCodes.get('new')).toBeDefined()
+    })
+
+    it('stores a device authorization and finds it by user code only while pending and unexpired (RFC 8628)', async () => {
+      const record = deviceCode()
+      await store.deviceCodes.create(record)
+      expect(await store.deviceCodes.get(record.deviceCodeHash)).toEqual(record)
+      expect(await store.deviceCodes.findPendingByUserCode(record.userCodeHash, T + 1)).toEqual(record)
+      expect(await store.deviceCodes.findPendingByUserCode(record.userCodeHash, T + 600)).toBeUndefined()
+      expect(await store.deviceCodes.findPendingByUserCode('unknown', T)).toBeUndefined()
+      // A user code names one authorization: a second one with it is refused, the first kept.
+      await expect(
+        store.deviceCodes.create(deviceCode({ userCodeHash: record.userCodeHash })),
+      ).rejects.toThrow()
+      expect(await store.deviceCodes.get(record.deviceCodeHash)).toEqual(record)
+      await store.deviceCodes.decide(record.userCodeHash, T + 1, {
+        approved: false,
+        subject: 'u',
+        authTime: T,
+      })
+      expect(await store.deviceCodes.findPendingByUserCode(record.userCodeHash, T + 1)).toBeUndefined()
+    })
+
+    it('records one decision on a device authorization: exactly one of 50 concurrent decisions wins', async () => {
+      const record = deviceCode()
+      await store.deviceCodes.create(record)
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.deviceCodes.decide(
+            record.userCodeHash,
+            T + 1,
+            i % 2 === 0
+              ? { approved: true, subject: `user-${i}`, authTime: T, scope: ['openid'] }
+              : { approved: false, subject: `user-${i}`, authTime: T },
+          ),
+        ),
+      )
+      const winners = results.filter((r) => r !== undefined)
+      expect(winners).toHaveLength(1)
+      const stored = await store.deviceCodes.get(record.deviceCodeHash)
+      expect(stored).toEqual(winners[0])
+      expect(stored).toMatchObject({ decidedAt: T + 1, authTime: T })
+      expect(stored?.status === 'approved' ? stored.scope : record.scope).toEqual(
+        stored?.status === 'approved' ? ['openid'] : ['openid', 'offline_access'],
+      )
+      // An expired authorization cannot be decided.
+      const late = deviceCode({ expiresAt: T + 5 })
+      await store.deviceCodes.create(late)
+      expect(
+        await store.deviceCodes.decide(late.userCodeHash, T + 5, {
+          approved: false,
+          subject: 'u',
+          authTime: T,
+        }),
+      ).toBeUndefined()
+      expect((await store.deviceCodes.get(late.deviceCodeHash))?.status).toBe('pending')
+    })
+
+    it('answers slow_down to a pending device code polled too soon, raising its interval by 5 for good', async () => {
+      const record = deviceCode({ interval: 5 })
+      const deviceCodeOnTime = deviceCode({ interval: 5 })
+      await store.deviceCodes.create(record)
+      await store.deviceCodes.create(deviceCodeOnTime)
+      // interval - 1 seconds after issuance is soon enough (whole-second clocks), one less is too soon.
+      expect((await store.deviceCodes.poll(record.deviceCodeHash, T + 3)).outcome).toBe('slow_down')
+      expect((await store.deviceCodes.poll(deviceCodeOnTime.deviceCodeHash, T + 4)).outcome).toBe('polled')
+      const slowed = await store.deviceCodes.get(record.deviceCodeHash)
+      expect(slowed).toMatchObject({ interval: 10, lastPolledAt: T + 3 })
+      expect((await store.deviceCodes.poll(record.deviceCodeHash, T + 11)).outcome).toBe('slow_down')
+      expect(await store.deviceCodes.get(record.deviceCodeHash)).toMatchObject({ interval: 15 })
+      expect(await store.deviceCodes.poll(record.deviceCodeHash, T + 25)).toMatchObject({
+        outcome: 'polled',
+        deviceCode: { interval: 15, lastPolledAt: T + 25, status: 'pending' },
+      })
+      expect(await store.deviceCodes.poll('unknown', T)).toEqual({ outcome: 'not_found' })
+      // A decided code is answered, however fast it is polled.
+      const approved = deviceCode({ status: 'approved', subject: 'user-1', authTime: T, decidedAt: T })
+      await store.deviceCodes.create(approved)
+      expect(await store.deviceCodes.poll(approved.deviceCodeHash, T)).toMatchObject({
+        outcome: 'polled',
+        deviceCode: { interval: 5, status: 'approved' },
+      })
+    })
+
+    it('lets exactly one of 50 concurrent polls slow down when they all come too soon after one poll', async () => {
+      const record = deviceCode({ interval: 5 })
+      await store.deviceCodes.create(record)
+      expect((await store.deviceCodes.poll(record.deviceCodeHash, T + 5)).outcome).toBe('polled')
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.deviceCodes.poll(record.deviceCodeHash, T + 10)),
+      )
+      // The first of them is on time; each later one comes 0 s after its predecessor and slows down.
+      expect(results.filter((r) => r.outcome === 'polled')).toHaveLength(1)
+      expect(results.filter((r) => r.outcome === 'slow_down')).toHaveLength(49)
+      expect((await store.deviceCodes.get(record.deviceCodeHash))?.interval).toBe(5 + 49 * 5)
+    })
+
+    it('consumes an approved device code exactly once of 50 concurrent tries, with its family and refresh token', async () => {
+      const record = deviceCode({ status: 'approved', subject: 'user-1', authTime: T - 10, decidedAt: T })
+      await store.deviceCodes.create(record)
+      const familyIds = Array.from({ length: 50 }, () => randomUUID())
+      const results = await Promise.all(
+        familyIds.map((familyId, i) =>
+          store.deviceCodes.consume(record.deviceCodeHash, T + 1, {
+            accessTokenJti: `jti-${i}`,
+            accessTokenExpiresAt: T + 600,
+            familyId,
+            refreshToken: refreshToken(familyId, { clientId: record.clientId }),
+          }),
+        ),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+      const winner = familyIds[results.indexOf(true)] as string
+      expect(await store.deviceCodes.get(record.deviceCodeHash)).toMatchObject({
+        status: 'consumed',
+        consumedAt: T + 1,
+        issuedFamilyId: winner,
+      })
+      expect(await store.refreshTokens.getFamily(winner)).toMatchObject({
+        clientId: 'client-1',
+        subject: 'user-1',
+        authTime: T - 10,
+        resources: record.resources,
+        revokedAt: null,
+      })
+      for (const familyId of familyIds.filter((id) => id !== winner))
+        expect(await store.refreshTokens.getFamily(familyId)).toBeUndefined()
+    })
+
+    it('consumes only approved device codes, and rolls back when its refresh token cannot be stored', async () => {
+      const issuance = { accessTokenJti: 'jti-1', accessTokenExpiresAt: T + 600, familyId: randomUUID() }
+      for (const status of ['pending', 'denied'] as const) {
+        const record = deviceCode({ status })
+        await store.deviceCodes.create(record)
+        expect(await store.deviceCodes.consume(record.deviceCodeHash, T + 1, issuance)).toBe(false)
+        expect(await store.deviceCodes.get(record.deviceCodeHash)).toEqual(record)
+      }
+      expect(await store.deviceCodes.consume('unknown', T, issuance)).toBe(false)
+      const familyId = randomUUID()
+      const taken = refreshToken(await newFamily(store))
+      await store.refreshTokens.create(taken)
+      const approved = deviceCode({ status: 'approved', subject: 'user-1', authTime: T, decidedAt: T })
+      await store.deviceCodes.create(approved)
+      await expect(
+        store.deviceCodes.consume(approved.deviceCodeHash, T + 1, {
+          accessTokenJti: 'jti-2',
+          accessTokenExpiresAt: T + 600,
+          familyId,
+          refreshToken: { ...taken, familyId },
+        }),
+      ).rejects.toThrow()
+      expect(await store.deviceCodes.get(approved.deviceCodeHash)).toEqual(approved)
+    })
+
+    it('deletes expired device codes only, and frees their user codes', async () => {
+      const old = deviceCode({ expiresAt: T })
+      const live = deviceCode({ expiresAt: T + 600 })
+      await store.deviceCodes.create(old)
+      await store.deviceCodes.create(live)
+      expect(await store.deviceCodes.deleteExpired(T)).toBe(1)
+      expect(await store.deviceCodes.get(old.deviceCodeHash)).toBeUndefined()
+      expect(await store.deviceCodes.get(live.deviceCodeHash)).toEqual(live)
+      await store.deviceCodes.create(deviceCode({ userCodeHash: old.userCodeHash }))
     })
 
     it('keeps an expired consumed code until the access token its redemption issued expires', async () => {
