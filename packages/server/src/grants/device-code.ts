@@ -3,7 +3,6 @@ import { DEVICE_CODE_GRANT_TYPE, DeviceCodeTokenRequestWire } from '@pipeshub/mo
 import { OAuthError, stored } from '../errors.js'
 import { required } from '../request-parameters.js'
 import { hashOpaqueToken } from '../secrets.js'
-import { newJti } from '../tokens.js'
 import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
 
@@ -19,7 +18,7 @@ const pollError = (code: string, description: string) => new OAuthError(code, de
 export const deviceCodeGrant: Grant<typeof DEVICE_CODE_GRANT_TYPE> = {
   type: DEVICE_CODE_GRANT_TYPE,
   parameters: DeviceCodeTokenRequestWire,
-  create({ store, now, resourcePolicies, settings, tokens }) {
+  create({ store, now, tokens }) {
     return async ({ params, client }) => {
       const deviceCode = required(params, 'device_code')
       requireGrant(client.grantTypes, DEVICE_CODE_GRANT_TYPE)
@@ -44,38 +43,32 @@ export const deviceCodeGrant: Grant<typeof DEVICE_CODE_GRANT_TYPE> = {
         throw new OAuthError('invalid_grant', 'the user who approved the device code is disabled')
       const authTime = record.authTime ?? t
       const scope = record.scope
-      const resources = record.resources
-      const lifetime = resourcePolicies.lifetime(resources, settings.accessTokenLifetime(client))
-      const jti = newJti()
       const familyId = randomUUID()
       // Sign before the atomic step, so nothing can fail between consuming the code and answering.
-      const { accessToken, idToken } = await tokens.sign({
+      const signed = await tokens.sign({
         client,
         subject,
         scope,
-        jti,
-        iat: t,
-        exp: t + lifetime,
-        authTime,
-        idToken: scope.includes('openid') ? { nonce: null, authTime } : undefined,
-        resources,
+        resources: record.resources,
+        issuedAt: t,
+        user: { authTime, nonce: null },
       })
       const { refreshToken, record: refreshTokenRecord } = tokens.refreshToken(
         client,
         { familyId, subject, scope, authTime },
-        { jti, expiresAt: t + lifetime },
+        signed,
         t,
       )
       const consumed = await stored(() =>
         store.deviceCodes.consume(hash, t, {
-          accessTokenJti: jti,
-          accessTokenExpiresAt: t + lifetime,
+          accessTokenJti: signed.jti,
+          accessTokenExpiresAt: signed.expiresAt,
           familyId,
           refreshToken: refreshTokenRecord,
         }),
       )
       if (!consumed) throw new OAuthError('invalid_grant', 'the device code was already used')
-      return tokens.response(accessToken, lifetime, scope, refreshToken, idToken)
+      return tokens.response(signed, scope, refreshToken)
     }
   },
 }

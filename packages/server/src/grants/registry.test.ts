@@ -37,7 +37,7 @@ describe('the grant registry', () => {
     )
     expect(error.error).toBe('unsupported_grant_type')
     expect(error.errorDescription).toBe(
-      'grant_type must be authorization_code, client_credentials or refresh_token',
+      'grant_type must be authorization_code, client_credentials, refresh_token or urn:ietf:params:oauth:grant-type:device_code',
     )
   })
 
