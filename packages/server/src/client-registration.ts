@@ -114,6 +114,7 @@ function checkAppUrl(value: string | null | undefined, name: string): string | n
 
 function checkDescription(value: string | null | undefined): string | null {
   if (value === undefined || value === null || value.trim() === '') return null
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
   if (value.length > 1000 || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value))
     throw invalidMetadata('description must be at most 1000 characters, without control characters')
   return value

@@ -35,7 +35,10 @@ const STORES: Array<[string, () => Promise<{ store: Store; dispose(): Promise<vo
       const store = openSqliteStore({ path: join(dir, 'oauth.db') })
       return {
         store,
-        dispose: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })),
+        dispose: async () => {
+          await store.close()
+          rmSync(dir, { recursive: true, force: true })
+        },
       }
     },
   ],
@@ -46,7 +49,13 @@ const STORES: Array<[string, () => Promise<{ store: Store; dispose(): Promise<vo
           async () => {
             const schema = uniqueSchema()
             const store = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, max: 5 })
-            return { store, dispose: async () => (await store.close(), await dropSchema(schema)) }
+            return {
+              store,
+              dispose: async () => {
+                await store.close()
+                await dropSchema(schema)
+              },
+            }
           },
         ] as [string, () => Promise<{ store: Store; dispose(): Promise<void> }>],
       ]
@@ -351,6 +360,13 @@ describe.each(STORES)('OAuth app management API (%s)', (_name, open) => {
       ['PUT', `${APPS}/${before[0]?.clientId}`, {}, 400, 'invalid_request'],
       ['PUT', `${APPS}/${before[0]?.clientId}`, { name: '' }, 400, 'invalid_request'],
       ['PUT', `${APPS}/unknown`, { name: 'y' }, 404, 'invalid_request'],
+      [
+        'POST',
+        APPS,
+        { name: 'x', allowedScopes: ['kb:read'], description: 'bell\u0007' },
+        400,
+        'invalid_client_metadata',
+      ],
       ['GET', `${APPS}/${'x'.repeat(90)}`, undefined, 404, 'invalid_request'],
       ['GET', `${APPS}/%00`, undefined, 404, 'invalid_request'],
       ['POST', `${APPS}/unknown/suspend`, undefined, 404, 'invalid_request'],

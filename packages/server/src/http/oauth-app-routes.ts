@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { authenticateAdministrator } from '../administrator-authentication.js'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { OAuthError } from '../errors.js'
 import { parseJsonObjectBody } from './parameters.js'
