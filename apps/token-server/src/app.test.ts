@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -72,6 +73,16 @@ async function openLogin(fixture: Fixture, scope = 'openid profile offline_acces
   })
   const page = await browser.get(url)
   return { browser, pkce, state, url, page, html: await page.text() }
+}
+
+/** Posts the login form of `html` as alice, with `fields` replacing its own. */
+function signIn(fixture: Fixture, browser: FormSession, html: string, fields: Record<string, string> = {}) {
+  return browser.postForm(fixture.server.paths.authorization, {
+    ...hiddenFields(html),
+    username: 'alice',
+    password: TEST_PASSWORD,
+    ...fields,
+  })
 }
 
 describe('health and readiness', () => {
@@ -345,6 +356,40 @@ describe('login and consent pages', () => {
     expect(await forged.text()).toContain('This form has expired')
     expect(attacker.cookies.has('pipeshub_session')).toBe(false)
     expect(await fixture.store.consents.get('user-1', fixture.publicClientId)).toBeUndefined()
+  })
+
+  it('refuses a CSRF token computed from the cookie alone: the token is an HMAC under a server key', async () => {
+    const fixture = await start()
+    const { browser, html } = await openLogin(fixture)
+    const binding = browser.cookies.get('pipeshub_csrf') ?? ''
+    expect(binding).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // What anyone holding the cookie can compute: digests of it, and HMACs under guessable keys.
+    const forgeries = [
+      createHash('sha256').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url'),
+      createHash('sha256').update(binding, 'utf8').digest('base64url'),
+      createHmac('sha256', '').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url'),
+      createHmac('sha256', 'csrf').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url'),
+      binding,
+    ]
+    for (const forged of forgeries) {
+      const refused = await signIn(fixture, browser, html, { csrf_token: forged })
+      expect(refused.status).toBe(403)
+      expect(await refused.text()).toContain('This form has expired')
+    }
+    expect(browser.cookies.has('pipeshub_session')).toBe(false)
+    const consent = await signIn(fixture, browser, html)
+    expect(consent.status).toBe(200)
+    const consentHtml = await consent.text()
+    expect(consentHtml).toContain('name="consent"')
+    // The key was made once, in the store, and no page carries it.
+    const key = await fixture.store.serverSecrets.getOrCreate({
+      name: 'csrf',
+      value: 'a candidate that must not replace the key',
+      createdAt: 0,
+    })
+    expect(key.value).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(html).not.toContain(key.value)
+    expect(consentHtml).not.toContain(key.value)
   })
 
   it('marks cookies Secure with the __Host- prefix when a trusted proxy reports https', async () => {

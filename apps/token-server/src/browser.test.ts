@@ -92,7 +92,9 @@ describe.runIf(available)('authorization code flow in headless Chromium', () => 
     await page.getByLabel('Password').fill(PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await expect.poll(() => page.title()).toBe('Allow access · PipesHub')
-    expect(await page.getByRole('listitem').allTextContents()).toContain('Use kb:read')
+    expect(await page.getByRole('listitem').allTextContents()).toContain(
+      'Read the documents and records in your knowledge bases',
+    )
 
     await Promise.all([
       page.waitForURL((url) => url.href.startsWith(redirectUri)),

@@ -157,7 +157,11 @@ describe('log redaction', () => {
         refreshedRefreshToken: String(refreshed.body.refresh_token),
         sessionCookie: browser.cookies.get('pipeshub_session') ?? 'missing-session-cookie',
         csrfCookie: browser.cookies.get('pipeshub_csrf') ?? 'missing-csrf-cookie',
+        csrfKey: (
+          await store.serverSecrets.getOrCreate({ name: 'csrf', value: 'no key was made', createdAt: 0 })
+        ).value,
       }
+      expect(secrets.csrfKey).not.toBe('no key was made')
       const text = lines.join('')
       expect(lines.length).toBeGreaterThan(10)
       for (const [name, secret] of Object.entries(secrets)) {

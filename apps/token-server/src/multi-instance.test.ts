@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { hashSecret, registerClient } from '@pipeshub/server'
 import {
   dropSchema,
@@ -46,6 +47,79 @@ describe.runIf(available)('two token-server instances on one PostgreSQL schema',
     await a?.close()
     await b?.close()
     await dropSchema(schema)
+  })
+
+  it('accepts at each instance the login and consent forms the other rendered: one CSRF key for both', async () => {
+    const client = await registerClient(a.store, {
+      name: 'Forms app',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      scopes: ['openid'],
+    })
+    await a.store.users.create({
+      subject: 'user-forms',
+      username: 'erin',
+      passwordHash: await hashSecret(PASSWORD),
+      name: 'Erin',
+      email: null,
+      emailVerified: false,
+      createdAt: 0,
+    })
+    const request = (baseUrl: string) =>
+      authorizeUrl({
+        baseUrl,
+        authorizePath: a.paths.authorization,
+        clientId: client.client.clientId,
+        redirectUri: REDIRECT_URI,
+        scope: 'openid',
+        challenge: pkcePair().challenge,
+      })
+    const moveTo = (from: FormSession, baseUrl: string) => {
+      const moved = new FormSession(baseUrl)
+      for (const [name, value] of from.cookies) moved.cookies.set(name, value)
+      return moved
+    }
+    // The first forms of both instances, at the same moment: each would make the key if none existed.
+    const atA = new FormSession(urlA)
+    const atB = new FormSession(urlB)
+    const [pageOfA, pageOfB] = await Promise.all([atA.get(request(urlA)), atB.get(request(urlB))])
+    const formOfA = hiddenFields(await pageOfA.text())
+    const formOfB = hiddenFields(await pageOfB.text())
+
+    // A's login form, posted to B: B renders the consent form, which A accepts.
+    const login = { username: 'erin', password: PASSWORD }
+    const browserAtB = moveTo(atA, urlB)
+    const consent = await browserAtB.postForm(b.paths.authorization, { ...formOfA, ...login })
+    expect(consent.status).toBe(200)
+    const consentForm = hiddenFields(await consent.text())
+    const backAtA = moveTo(browserAtB, urlA)
+    const approved = await backAtA.postForm(a.paths.authorization, { ...consentForm, consent: 'granted' })
+    expect(approved.status).toBe(303)
+    expect(new URL(approved.headers.get('location') ?? '').searchParams.get('code')).not.toBeNull()
+
+    // B's login form, posted to A: signed in, and the consent given above is remembered.
+    const fromB = await moveTo(atB, urlA).postForm(a.paths.authorization, { ...formOfB, ...login })
+    expect(fromB.status).toBe(303)
+    expect(new URL(fromB.headers.get('location') ?? '').searchParams.get('code')).not.toBeNull()
+
+    // Without the key, the cookie alone makes no token either instance accepts.
+    const binding = atB.cookies.get('pipeshub_csrf') ?? ''
+    const forged = createHash('sha256').update(`pipeshub-csrf:${binding}`, 'utf8').digest('base64url')
+    for (const url of [urlA, urlB]) {
+      const refused = await moveTo(atB, url).postForm(a.paths.authorization, {
+        ...formOfB,
+        csrf_token: forged,
+        ...login,
+      })
+      expect(refused.status).toBe(403)
+    }
+    const candidate = { name: 'csrf', value: 'not the key', createdAt: 0 }
+    const [keyOfA, keyOfB] = await Promise.all([
+      a.store.serverSecrets.getOrCreate(candidate),
+      b.store.serverSecrets.getOrCreate(candidate),
+    ])
+    expect(keyOfA.value).not.toBe('not the key')
+    expect(keyOfB).toEqual(keyOfA)
   })
 
   it('serves at B a client created through A; first tokens issued at once at A and B verify at the other', async () => {

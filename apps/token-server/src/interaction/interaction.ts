@@ -5,12 +5,11 @@ import { PAGE_HEADERS } from '../pages/html.js'
 import { consentPage, loginPage } from '../pages/pages.js'
 import {
   clearSessionCookie,
-  csrfTokenFor,
+  createCsrfProtection,
   issueSessionCookie,
   readSessionCookie,
   SESSION_LIFETIME,
   sessionKey,
-  verifyCsrfToken,
 } from './browser-session.js'
 
 /** An authorization request the library has already validated (client, redirect URI, scope, PKCE). */
@@ -79,6 +78,7 @@ export function createInteraction(options: InteractionOptions) {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000))
   // Compared against when the username is unknown, so that a miss costs the same time as a hit.
   const decoyHash = hashSecret('decoy password that matches nothing')
+  const csrf = createCsrfProtection(store, now)
 
   /** A request for scopes this end-user may not grant is refused before any consent is asked or kept. */
   async function refusal(
@@ -99,15 +99,15 @@ export function createInteraction(options: InteractionOptions) {
     return { kind: 'responded' }
   }
 
-  function renderLogin(
+  async function renderLogin(
     request: FastifyRequest,
     reply: FastifyReply,
     pending: PendingAuthorization,
     status = 200,
     username?: string,
     error?: string,
-  ): InteractionOutcome {
-    const hidden = { ...pending.parameters, csrf_token: csrfTokenFor(request, reply) }
+  ): Promise<InteractionOutcome> {
+    const hidden = { ...pending.parameters, csrf_token: await csrf.tokenFor(request, reply) }
     return send(
       reply,
       status,
@@ -135,7 +135,7 @@ export function createInteraction(options: InteractionOptions) {
   ): Promise<InteractionOutcome> {
     const username = typeof form.username === 'string' ? form.username.trim().slice(0, 256) : ''
     const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : ''
-    if (!verifyCsrfToken(request, form.csrf_token)) {
+    if (!(await csrf.verify(request, form.csrf_token))) {
       return renderLogin(request, reply, pending, 403, username, FORM_EXPIRED)
     }
     const user = username === '' ? undefined : await store.users.findByUsername(username)
@@ -195,7 +195,7 @@ export function createInteraction(options: InteractionOptions) {
     if (pending.prompt.includes('none')) {
       return { kind: 'denied', error: 'consent_required' }
     }
-    const hidden = { ...pending.parameters, csrf_token: csrfTokenFor(request, reply) }
+    const hidden = { ...pending.parameters, csrf_token: await csrf.tokenFor(request, reply) }
     return send(
       reply,
       200,
@@ -245,7 +245,7 @@ export function createInteraction(options: InteractionOptions) {
         return renderLogin(request, reply, pending)
       }
       if (decision && form !== undefined) {
-        if (!verifyCsrfToken(request, form.csrf_token)) {
+        if (!(await csrf.verify(request, form.csrf_token))) {
           return renderLogin(request, reply, pending, 403, signedIn.user.username, FORM_EXPIRED)
         }
         if (form.consent === 'denied') {

@@ -101,37 +101,10 @@ export class UserAgent {
 
   /** Goes to `url` and answers every prompt until the server redirects to the redirect URI. */
   async authorize(url: URL, choices: UserAgentChoices): Promise<UserAgentTrip> {
-    const prompts: string[] = []
-    let next = url
-    let response = await this.#request(next)
-    for (let hop = 0; hop < MAX_HOPS; hop++) {
-      if (response.status >= 300 && response.status < 400) {
-        await response.arrayBuffer()
-        const location = response.headers.get('location')
-        if (location === null) throw new Error(`${response.status} without a Location from ${next.href}`)
-        if (location.startsWith(this.#redirectUri)) return { callback: location, prompts }
-        next = new URL(location, next)
-        response = await this.#request(next)
-        continue
-      }
-      const text = await response.text()
-      if (response.status !== 200 || !next.pathname.startsWith('/interaction/')) {
-        throw new Error(`${next.href} answered ${response.status}: ${text.slice(0, 500)}`)
-      }
-      const { prompt } = JSON.parse(text) as { prompt: string }
-      prompts.push(prompt)
-      const form =
-        prompt === 'login'
-          ? new URLSearchParams({ login: choices.login })
-          : new URLSearchParams({ decision: choices.consent })
-      next = new URL(`${next.pathname}/${prompt}`, next)
-      response = await this.#request(next, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form,
-      })
-    }
-    throw new Error(`no redirect to ${this.#redirectUri} after ${MAX_HOPS} hops`)
+    const visit = await this.visit(url, choices, [this.#redirectUri])
+    if (visit.location === undefined)
+      throw new Error(`no redirect to ${this.#redirectUri}: ${(visit.page ?? '').slice(0, 500)}`)
+    return { callback: visit.location, prompts: visit.prompts }
   }
 
   /**

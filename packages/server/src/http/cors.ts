@@ -70,39 +70,42 @@ export async function registerOAuthCors(
     }
   }
 
+  const optionsFor = async (request: FastifyRequest, origin: string): Promise<FastifyCorsOptions> => {
+    // A preflight of discovery or JWKS lands on @fastify/cors's own `OPTIONS *` route: match the path.
+    switch (request.url.split('?', 1)[0]) {
+      case paths.openidConfiguration:
+      case paths.oauthAuthorizationServer:
+      case paths.jwks:
+        return { origin: '*', methods: 'GET', maxAge: PREFLIGHT_MAX_AGE, strictPreflight: false }
+      case paths.token:
+      case paths.revocation:
+        return credentialed(
+          request,
+          origin,
+          () =>
+            claimedClientId({
+              authorization: request.headers.authorization,
+              clientId: (request.body as ParameterMap | undefined)?.client_id,
+            }),
+          'POST',
+        )
+      case paths.userinfo:
+        return credentialed(request, origin, () => bearerClientId(request.headers.authorization), 'GET, POST')
+      default:
+        return DENY
+    }
+  }
+
   await fastify.register(cors, {
     hook: 'preHandler',
-    delegator: async (request: FastifyRequest): Promise<FastifyCorsOptions> => {
+    // Callback form: a request without Origin (every server-to-server call) is answered without a promise.
+    delegator: (request: FastifyRequest, callback) => {
       const origin = request.headers.origin
-      if (origin === undefined) return DENY
-      // A preflight of discovery or JWKS lands on @fastify/cors's own `OPTIONS *` route: match the path.
-      switch (request.url.split('?', 1)[0]) {
-        case paths.openidConfiguration:
-        case paths.oauthAuthorizationServer:
-        case paths.jwks:
-          return { origin: '*', methods: 'GET', maxAge: PREFLIGHT_MAX_AGE, strictPreflight: false }
-        case paths.token:
-        case paths.revocation:
-          return credentialed(
-            request,
-            origin,
-            () =>
-              claimedClientId({
-                authorization: request.headers.authorization,
-                clientId: (request.body as ParameterMap | undefined)?.client_id,
-              }),
-            'POST',
-          )
-        case paths.userinfo:
-          return credentialed(
-            request,
-            origin,
-            () => bearerClientId(request.headers.authorization),
-            'GET, POST',
-          )
-        default:
-          return DENY
-      }
+      if (origin === undefined) return callback(null, DENY)
+      optionsFor(request, origin).then(
+        (options) => callback(null, options),
+        (error: Error) => callback(error),
+      )
     },
   })
 }

@@ -152,9 +152,10 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   fastify.all(`${oauth2Base}/*`, async (_request, reply) =>
     sendOAuthError(reply, new OAuthError('invalid_request', 'unknown endpoint', { status: 404 })),
   )
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  // Callback form: no promise per response.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (!request.url.startsWith('/.well-known/')) reply.headers(NO_STORE_HEADERS)
-    return payload
+    done(null, payload)
   })
 
   /** 405 with `Allow` for every other method, OPTIONS included (HEAD follows GET where GET exists). */

@@ -9,6 +9,7 @@ import type {
   LiveToken,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
+  ServerSecretRecord,
   SessionRecord,
   SigningKeyRecord,
   Store,
@@ -35,6 +36,7 @@ export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>()
   const revoked = new Map<string, number>()
   const registrations = new Map<string, ClientRegistrationRecord>()
+  const serverSecrets = new Map<string, ServerSecretRecord>()
   // `kind` NUL `jti` -> when the use may be forgotten.
   const usedJwtIds = new Map<string, number>()
   // Which token replaced a rotated one (the `replaced_by` column of the SQL stores).
@@ -542,6 +544,14 @@ export function createMemoryStore(): Store {
           }
         }
         return count
+      },
+    },
+    serverSecrets: {
+      async getOrCreate(candidate) {
+        open()
+        const stored = serverSecrets.get(candidate.name) ?? copy(candidate)
+        serverSecrets.set(stored.name, stored)
+        return copy(stored)
       },
     },
     usedJwtIds: {

@@ -155,6 +155,12 @@ const deviceCodes = ({ types: { bigint } }: SqlDialect) => `CREATE TABLE oauth_d
 );
 CREATE INDEX oauth_device_codes_expires_at ON oauth_device_codes (expires_at);`
 
+// Secrets the server makes for itself and shares between instances (the key of the CSRF tokens).
+const serverSecrets = ({ types: { bigint } }: SqlDialect) => `CREATE TABLE oauth_server_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at ${bigint} NOT NULL
+);`
 // A disabled end-user keeps their row, consents and grants, like a disabled client (migration 2).
 const userDisabledAt = ({ types: { bigint } }: SqlDialect) =>
   `ALTER TABLE oauth_users ADD COLUMN disabled_at ${bigint};`
@@ -207,6 +213,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 7, name: 'user_profile_claims', sql: userProfileClaims },
   { version: 8, name: 'client_id_token_signed_response_alg', sql: clientIdTokenAlg },
   { version: 9, name: 'device_codes', sql: deviceCodes },
+  { version: 10, name: 'server_secrets', sql: serverSecrets },
   { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
   { version: 12, name: 'dpop', sql: dpop },
   { version: 13, name: 'app_metadata', sql: appMetadata },

@@ -8,6 +8,7 @@ import type {
   LiveToken,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
+  ServerSecretRecord,
   SessionRecord,
   SigningAlgorithm,
   SigningKeyAbsence,
@@ -312,6 +313,10 @@ export function liveTokenFromRow(row: Row): LiveToken {
     issuedAt: num(row.issued_at),
     expiresAt: num(row.expires_at),
   }
+}
+
+export function serverSecretFromRow(row: Row): ServerSecretRecord {
+  return { name: str(row.name), value: str(row.value), createdAt: num(row.created_at) }
 }
 
 export const CLIENT_COLUMNS =

@@ -1,3 +1,4 @@
+import { StorageError } from '../errors.js'
 import type { SqlDialect } from './dialect.js'
 import { migrationsFor } from './migrations.js'
 import {
@@ -16,6 +17,7 @@ import {
   refreshTokenParams,
   registrationFromRow,
   registrationParams,
+  serverSecretFromRow,
   sessionFromRow,
   signingKeyFromRow,
   signingKeyParams,
@@ -345,6 +347,19 @@ export function createSqlStore(
       revoke: (jti, expiresAt) => run(changes(s.revokeAccessToken, jti, expiresAt)).then(() => {}),
       isRevoked: (jti) => run(first(s.isAccessTokenRevoked, jti)).then((row) => row !== undefined),
       deleteExpired: (now) => run(changes(s.deleteExpiredRevokedAccessTokens, now)),
+    },
+    serverSecrets: {
+      getOrCreate: (candidate) =>
+        transaction(
+          (function* () {
+            // A concurrent insert of the same name waits for the first to commit, then inserts nothing;
+            // the read after it sees the committed row (a statement's snapshot starts with it).
+            yield* changes(s.insertServerSecret, candidate.name, candidate.value, candidate.createdAt)
+            const row = yield* first(s.selectServerSecret, candidate.name)
+            if (!row) throw new StorageError(`the server secret ${candidate.name} was not stored`)
+            return serverSecretFromRow(row)
+          })(),
+        ),
     },
     usedJwtIds: {
       use: (kind, jti, expiresAt) => run(changes(s.useJwtId, kind, jti, expiresAt)).then((n) => n > 0),

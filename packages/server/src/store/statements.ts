@@ -198,6 +198,13 @@ function buildStatements(d: SqlDialect) {
     isAccessTokenRevoked: 'SELECT 1 AS found FROM oauth_revoked_access_tokens WHERE jti = ?',
     deleteExpiredRevokedAccessTokens: 'DELETE FROM oauth_revoked_access_tokens WHERE expires_at <= ?',
 
+    /** `name`, `value`, `created_at`: the first of concurrent inserts stays, the others change nothing. */
+    insertServerSecret: d.upsert(
+      insert('oauth_server_secrets', 'name, value, created_at'),
+      ['name'],
+      'nothing',
+    ),
+    selectServerSecret: 'SELECT name, value, created_at FROM oauth_server_secrets WHERE name = ?',
     /** `kind`, `jti`, `expires_at`: one row changed for the first use only, whatever the concurrency. */
     useJwtId: d.upsert(insert('oauth_used_jwt_ids', 'kind, jti, expires_at'), ['kind', 'jti'], 'nothing'),
     deleteExpiredJwtIds: 'DELETE FROM oauth_used_jwt_ids WHERE expires_at <= ?',

@@ -241,6 +241,17 @@ export interface SessionRecord {
   expiresAt: number
 }
 
+/**
+ * A secret the server makes for itself and every instance sharing the store must use alike (the key of
+ * the login pages' CSRF tokens): created once, never changed, never listed.
+ */
+export interface ServerSecretRecord {
+  name: string
+  /** The secret itself (random bytes, base64url). */
+  value: string
+  createdAt: number
+}
+
 export interface ClientStore {
   /** Throws when `clientId` exists. */
   create(client: ClientRecord): Promise<void>
@@ -421,6 +432,15 @@ export interface RevokedAccessTokenStore {
   deleteExpired(now: number): Promise<number>
 }
 
+export interface ServerSecretStore {
+  /**
+   * The secret stored under `candidate.name`; when there is none yet, stores `candidate` and answers it.
+   * Atomic across every instance sharing the store: of concurrent first calls, each answers the one
+   * record stored, and a later call never replaces it.
+   */
+  getOrCreate(candidate: ServerSecretRecord): Promise<ServerSecretRecord>
+}
+
 /**
  * JWT IDs (RFC 7519 §4.1.7 `jti`) that may be used once: DPoP proofs (RFC 9449 §11.1), client
  * assertions (RFC 7523 §3). Shared by every instance using the store, so a JWT replayed against another
@@ -492,6 +512,7 @@ export interface Store {
   readonly sessions: SessionStore
   readonly revokedAccessTokens: RevokedAccessTokenStore
   readonly clientRegistrations: ClientRegistrationStore
+  readonly serverSecrets: ServerSecretStore
   readonly grants: GrantStore
   readonly usedJwtIds: UsedJwtIdStore
   /**

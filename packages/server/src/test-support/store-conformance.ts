@@ -1045,6 +1045,22 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.seedIfEmpty(seed(99))).toBe(false)
     })
 
+    it('creates a server secret once: concurrent first callers all get the one stored, later ones too', async () => {
+      const candidate = (n: number) => ({ name: 'csrf', value: `secret-${n}`, createdAt: T + n })
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, n) => store.serverSecrets.getOrCreate(candidate(n))),
+      )
+      const stored = results[0]
+      expect(stored?.value).toMatch(/^secret-\d+$/)
+      expect(stored).toEqual(candidate(Number(stored?.value.slice('secret-'.length))))
+      expect(results.filter((result) => JSON.stringify(result) !== JSON.stringify(stored))).toEqual([])
+      expect(await store.serverSecrets.getOrCreate(candidate(99))).toEqual(stored)
+      // Each name has its own secret.
+      const other = { name: 'other', value: 'another secret', createdAt: T }
+      expect(await store.serverSecrets.getOrCreate(other)).toEqual(other)
+      expect(await store.serverSecrets.getOrCreate(candidate(100))).toEqual(stored)
+    })
+
     it('keeps signing keys and their expiry', async () => {
       const key = {
         kid: 'k1',
