@@ -194,6 +194,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    requirePushedAuthorizationRequests: config.requirePushedAuthorizationRequests,
+    pushedAuthorizationRequestLifetime: config.parTtl,
     isAdministrator: (user) => administrators.has(user.username),
     resources: withMcpResource(config.resources, config.mcpResource),
     ...(config.registration
@@ -220,6 +222,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     redisUrl: config.redisUrl,
     redisKeyPrefix: config.redisKeyPrefix,
     tokenPath: paths.token,
+    pushedAuthorizationRequestPath: paths.pushedAuthorizationRequest,
     clientAuthPaths: [paths.revocation, paths.introspection, paths.deviceAuthorization],
     deviceAuthorizationPath: paths.deviceAuthorization,
     deviceVerificationPath: DEVICE_VERIFICATION_PATH,

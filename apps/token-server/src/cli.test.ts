@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { verifySecret } from '@pipeshub/server'
 import { openSqliteStore } from '@pipeshub/server/sqlite'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenServer, testConfig } from './app.js'
 import { PACKAGE_ROOT } from './config.js'
@@ -111,6 +112,74 @@ describe('pipeshub-token-server CLI', () => {
     const token = await clientCredentials(clientId, clientSecret)
     expect(token.status).toBe(200)
     expect(token.body.scope).toBe('org:read')
+  })
+
+  it('registers a private_key_jwt client from a --jwks file, which then authenticates with an assertion', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
+    const jwksFile = join(folder, 'client-jwks.json')
+    writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'cli-key' }] }))
+    const created = cli([
+      'clients',
+      'create',
+      '--name',
+      'Keyed service',
+      '--scope',
+      'org:read',
+      '--grant',
+      'client_credentials',
+      '--require-par',
+      '--jwks',
+      jwksFile,
+      '--token-endpoint-auth-signing-alg',
+      'ES256',
+    ])
+    expect(created.code).toBe(0)
+    expect(created.stdout).not.toContain('client_secret')
+    const clientId = field(created.stdout, 'client_id')
+    const listed = JSON.parse(cli(['clients', 'list', '--json']).stdout) as Array<Record<string, unknown>>
+    expect(listed.find((client) => client.client_id === clientId)).toMatchObject({
+      type: 'confidential',
+      token_endpoint_auth_method: 'private_key_jwt',
+      require_pushed_authorization_requests: true,
+    })
+
+    const issuer = 'http://token-server.test'
+    const assertion = await new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'cli-key' })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(issuer)
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(privateKey)
+    const store = openSqliteStore({ path: databaseFile })
+    const server = await createTokenServer({ config: testConfig(), store, issuer })
+    try {
+      const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+      const token = await tokenRequest(`${baseUrl}${server.paths.token}`, {
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      })
+      expect(token.status).toBe(200)
+      expect(token.body.scope).toBe('org:read')
+    } finally {
+      await server.close()
+    }
+
+    writeFileSync(jwksFile, JSON.stringify({ keys: [await exportJWK(privateKey)] }))
+    const refused = cli([
+      'clients',
+      'create',
+      '--name',
+      'Leaky',
+      '--grant',
+      'client_credentials',
+      '--jwks',
+      jwksFile,
+    ])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('jwks must hold public keys only')
   })
 
   it('registers the web origins of a browser app, and refuses one that is not an origin', () => {

@@ -44,6 +44,14 @@ export const TokenServerConfigSchema = Type.Object(
         'Seconds a confidential client may retry a refresh with the token it already rotated (lost answer); 0 turns it off.',
     }),
     codeTtl: Type.Integer({ minimum: 30, maximum: 600, description: 'Authorization code lifetime, s.' }),
+    parTtl: Type.Integer({
+      minimum: 5,
+      maximum: 600,
+      description: 'Lifetime of a pushed authorization request_uri (RFC 9126 expires_in), s.',
+    }),
+    requirePushedAuthorizationRequests: Type.Boolean({
+      description: 'RFC 9126: refuse authorization requests that were not pushed (every client).',
+    }),
     signingAlg: Type.Union([Type.Literal('ES256'), Type.Literal('EdDSA'), Type.Literal('RS256')]),
     trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1 }), Type.String({ minLength: 1 })], {
       description:
@@ -212,6 +220,8 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   refreshTokenTtl: 30 * 24 * 3600,
   refreshTokenReuseInterval: 30,
   codeTtl: 600,
+  parTtl: 60,
+  requirePushedAuthorizationRequests: false,
   signingAlg: 'ES256',
   trustProxy: false,
   logLevel: 'info',
@@ -250,6 +260,12 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   refreshTokenTtl: { env: 'PIPESHUB_REFRESH_TOKEN_TTL', kind: 'integer', doc: '2592000' },
   refreshTokenReuseInterval: { env: 'PIPESHUB_REFRESH_TOKEN_REUSE_INTERVAL', kind: 'integer', doc: '30' },
   codeTtl: { env: 'PIPESHUB_CODE_TTL', kind: 'integer', doc: '600' },
+  parTtl: { env: 'PIPESHUB_PAR_TTL', kind: 'integer', doc: '60' },
+  requirePushedAuthorizationRequests: {
+    env: 'PIPESHUB_REQUIRE_PUSHED_AUTHORIZATION_REQUESTS',
+    kind: 'boolean',
+    doc: 'false',
+  },
   signingAlg: { env: 'PIPESHUB_SIGNING_ALG', kind: 'string', doc: 'ES256' },
   trustProxy: { env: 'PIPESHUB_TRUST_PROXY', kind: 'trustProxy', doc: 'false' },
   logLevel: { env: 'PIPESHUB_LOG_LEVEL', kind: 'string', doc: 'info' },

@@ -151,6 +151,7 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         serverSecrets: wrap('serverSecrets', store.serverSecrets),
         grants: wrap('grants', store.grants),
         usedJwtIds: wrap('usedJwtIds', store.usedJwtIds),
+        pushedAuthorizationRequests: wrap('pushedAuthorizationRequests', store.pushedAuthorizationRequests),
         ping: timed('ping', () => store.ping()),
         seedIfEmpty: timed('seedIfEmpty', (seed: Parameters<Store['seedIfEmpty']>[0]) =>
           store.seedIfEmpty(seed),

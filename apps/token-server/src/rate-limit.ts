@@ -29,6 +29,11 @@ export interface RateLimitOptions {
   redisKeyPrefix?: string
   /** Route URL of the token endpoint (as registered). */
   tokenPath: string
+  /**
+   * Route URL of the pushed authorization request endpoint (RFC 9126): it authenticates clients like the
+   * token endpoint, so it shares the token endpoint's limits.
+   */
+  pushedAuthorizationRequestPath?: string | undefined
   /** Route URLs of the other endpoints that authenticate clients (revocation, introspection). */
   clientAuthPaths: readonly string[]
   /** RFC 8628 device authorization endpoint: limited like the token endpoint, per client (else per IP). */
@@ -135,7 +140,8 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
       return limited(request, reply, 'login', limit.ttlInSeconds)
     }
     if (request.method !== 'POST' || route === undefined) return
-    const authenticatesClient = route === options.tokenPath || options.clientAuthPaths.includes(route)
+    const isToken = route === options.tokenPath || route === options.pushedAuthorizationRequestPath
+    const authenticatesClient = isToken || options.clientAuthPaths.includes(route)
     if (authenticatesClient) {
       // Before the client's secret is hashed: a source that keeps failing costs no CPU at all.
       const refusal = await failures.admit(request)
@@ -146,7 +152,6 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
       if (limit.isAllowed || !limit.isExceeded) return
       return limited(request, reply, 'token', limit.ttlInSeconds)
     }
-    const isToken = route === options.tokenPath
     const isLogin =
       route === options.loginPath && request.method === options.loginMethod && isLoginPost(request)
     if (!isToken && !isLogin) return

@@ -10,6 +10,7 @@ import {
 import type { TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { type ClientMetadataInput, registerClient, updateClient } from './client-registration.js'
+import { isPublicClient } from './client-kind.js'
 import { setClientDisabled } from './client-status.js'
 import { OAuthError, stored } from './errors.js'
 import type { GrantType } from './grants/registry.js'
@@ -55,7 +56,7 @@ export function oauthAppView(client: ClientRecord): OAuthAppWire {
     webOrigins: [...client.webOrigins],
     allowedGrantTypes: [...client.grantTypes],
     allowedScopes: [...client.scopes],
-    isConfidential: client.secretHash !== null,
+    isConfidential: !isPublicClient(client),
     status: client.disabledAt === null ? 'active' : 'suspended',
     createdAt: iso(client.createdAt),
   }
@@ -150,7 +151,12 @@ export function createAppManagement(context: ServerContext): AppManagement {
     async regenerateSecret(appId) {
       const client = await find(appId)
       if (client.secretHash === null) {
-        throw new OAuthError('invalid_request', 'a public app has no secret to regenerate')
+        throw new OAuthError(
+          'invalid_request',
+          isPublicClient(client)
+            ? 'a public app has no secret to regenerate'
+            : 'this app authenticates with its keys (private_key_jwt): it has no secret',
+        )
       }
       const clientSecret = generateClientSecret()
       const secretHash = await hashSecret(clientSecret, { cost: CLIENT_SECRET_HASH_COST })

@@ -91,10 +91,13 @@ describe('request objects (OpenID Connect Core section 3.1.2.6, Discovery sectio
     expect(new URL(error.redirectTo() ?? '').searchParams.get('error')).toBe('request_not_supported')
   })
 
-  it('answers request_uri_not_supported to a request_uri parameter', async () => {
+  it('answers invalid_request_uri, unredirected, to a request_uri it did not issue (RFC 9126 section 4)', async () => {
     const { request } = await webApp()
     const error = await refusal(request({ request_uri: 'urn:ietf:params:oauth:request_uri:abc' }))
-    expect(error.error).toBe('request_uri_not_supported')
+    expect(error.error).toBe('invalid_request_uri')
+    expect(error.redirectTo()).toBeUndefined()
+    const remote = await refusal(request({ request_uri: 'https://client.example/request.jwt' }))
+    expect(remote.error).toBe('invalid_request_uri')
   })
 
   it('publishes request_parameter_supported and request_uri_parameter_supported as false', () => {

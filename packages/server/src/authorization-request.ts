@@ -1,3 +1,5 @@
+import { REQUEST_URI_URN_PREFIX } from '@pipeshub/models'
+import { isPublicClient } from './client-kind.js'
 import { OAuthError, stored } from './errors.js'
 import { CODE_VERIFIER, S256_CHALLENGE } from './pkce.js'
 import {
@@ -8,6 +10,7 @@ import {
   required,
 } from './request-parameters.js'
 import { assertScopesAllowed, parseScopeParameter } from './scopes.js'
+import { hashOpaqueToken } from './secrets.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './store/types.js'
 
@@ -39,6 +42,11 @@ export interface AuthorizationRequest {
   maxAge: number | null
   /** RFC 8707 resources the token will be for, each configured; `[]` for the default audience. */
   resources: string[]
+  /**
+   * RFC 9126: the hash of the `request_uri` the request came by, `null` for a request sent through the
+   * user agent. The pushed request is consumed when its code is issued.
+   */
+  requestUriHash: string | null
 }
 
 /** The `prompt` values of OIDC Core §3.1.2.1. */
@@ -123,8 +131,16 @@ export function buildRedirect(redirectUri: string, params: Record<string, string
 export async function validateAuthorizationRequest(
   context: ServerContext,
   params: RequestParameters,
+  how: RequestDelivery = { kind: 'front_channel' },
 ): Promise<AuthorizationRequest> {
   const { issuer, store, scopeRegistry, resourcePolicies } = context
+  if (how.kind === 'front_channel' && params.request_uri !== undefined && params.request_uri !== '') {
+    const pushed = await resolvePushedRequest(context, params)
+    return validateAuthorizationRequest(context, pushed.parameters, {
+      kind: 'request_uri',
+      requestUriHash: pushed.requestUriHash,
+    })
+  }
   const state = params.state === '' ? undefined : params.state
   const noRedirect = (error: OAuthError) => new AuthorizationRequestError(error, { issuer, state })
   let clientId: string
@@ -163,8 +179,17 @@ export async function validateAuthorizationRequest(
     // OIDC Core §3.1.2.6: request objects are not supported, and saying so beats ignoring them.
     if (param(params, 'request') !== undefined)
       throw new OAuthError('request_not_supported', 'request objects are not supported')
+    // RFC 9126 §2.1: a pushed request cannot itself point to another one.
     if (param(params, 'request_uri') !== undefined)
-      throw new OAuthError('request_uri_not_supported', 'request_uri is not supported')
+      throw new OAuthError('invalid_request', 'request_uri is not allowed in a pushed authorization request')
+    if (
+      how.kind === 'front_channel' &&
+      (context.settings.requirePushedAuthorizationRequests || client.requirePushedAuthorizationRequests)
+    )
+      throw new OAuthError(
+        'invalid_request',
+        'authorization requests of this client must be pushed (require_pushed_authorization_requests)',
+      )
     const responseMode = param(params, 'response_mode')
     if (responseMode !== undefined && responseMode !== 'query')
       throw new OAuthError('invalid_request', 'response_mode must be query')
@@ -181,7 +206,7 @@ export async function validateAuthorizationRequest(
     if (codeChallenge === null) {
       if (method !== null)
         throw new OAuthError('invalid_request', 'code_challenge_method without code_challenge')
-      if (client.secretHash === null)
+      if (isPublicClient(client))
         throw new OAuthError('invalid_request', 'PKCE (code_challenge) is required for public clients')
     } else {
       // RFC 7636 §4.3: the method defaults to plain.
@@ -221,12 +246,59 @@ export async function validateAuthorizationRequest(
       prompt,
       maxAge,
       resources,
+      requestUriHash: how.kind === 'request_uri' ? how.requestUriHash : null,
     }
   } catch (error) {
     if (error instanceof OAuthError && error.error !== 'temporarily_unavailable')
       throw new AuthorizationRequestError(error, { issuer, state, redirectUri })
     throw error
   }
+}
+
+/**
+ * How an authorization request arrived: through the user agent, pushed by the authenticated client
+ * `clientId` (RFC 9126 §2.1), or resolved from the `request_uri` of a pushed one (RFC 9126 §4).
+ */
+export type RequestDelivery =
+  | { kind: 'front_channel' }
+  | { kind: 'pushed'; clientId: string }
+  | { kind: 'request_uri'; requestUriHash: string }
+
+/**
+ * The pushed request a front-channel `client_id` + `request_uri` names (RFC 9126 §4): unknown, expired,
+ * consumed or another client's is `invalid_request_uri`, never redirected (the redirect URI is in the
+ * pushed request, which cannot be trusted to be this client's).
+ */
+async function resolvePushedRequest(
+  context: ServerContext,
+  params: RequestParameters,
+): Promise<{ parameters: RequestParameters; requestUriHash: string }> {
+  const { issuer } = context
+  const fail = (error: OAuthError) => new AuthorizationRequestError(error, { issuer })
+  let clientId: string
+  let requestUri: string
+  try {
+    checkCharacters(params)
+    clientId = required(params, 'client_id')
+    requestUri = required(params, 'request_uri')
+  } catch (error) {
+    throw fail(error as OAuthError)
+  }
+  if (!requestUri.startsWith(REQUEST_URI_URN_PREFIX))
+    throw fail(new OAuthError('invalid_request_uri', 'request_uri was not issued by this server'))
+  const requestUriHash = hashOpaqueToken(requestUri)
+  const t = context.now()
+  const pushed = await stored(() =>
+    context.store.pushedAuthorizationRequests.resolve(
+      requestUriHash,
+      t,
+      t + context.settings.pushedAuthorizationInteractionLifetime,
+    ),
+  )
+  // One answer for unknown, expired, used and another client's: it must not confirm a guessed URI.
+  if (!pushed || pushed.clientId !== clientId)
+    throw fail(new OAuthError('invalid_request_uri', 'request_uri is unknown, expired or already used'))
+  return { parameters: pushed.parameters, requestUriHash }
 }
 
 /** The redirect URL refusing a request (`access_denied` by default), with `state` and `iss`. */

@@ -1,6 +1,7 @@
 import {
   groupScopesByCategory,
   type IntrospectionResponseWire,
+  type PushedAuthorizationResponse,
   type ScopeCatalogueWire,
   type ValidatedOAuthTokenResponse,
 } from '@pipeshub/models'
@@ -31,6 +32,7 @@ import { discoveryDocument } from './endpoints/discovery.js'
 import { createIntrospectionEndpoint } from './endpoints/introspection.js'
 import { createJwksEndpoint } from './endpoints/jwks.js'
 import { type EndpointPaths, endpointPaths } from './endpoints/paths.js'
+import { createPushedAuthorizationRequestEndpoint } from './endpoints/pushed-authorization-request.js'
 import { createRevocationEndpoint } from './endpoints/revocation.js'
 import { createTokenEndpoint } from './endpoints/token.js'
 import { createUserInfoEndpoint } from './endpoints/userinfo.js'
@@ -112,6 +114,13 @@ export interface AuthorizationServerOptions {
    */
   requireState?: boolean
   /**
+   * RFC 9126 §5: refuse every authorization request that was not pushed to the pushed authorization
+   * request endpoint (default false; a client can require it for itself, `requirePushedAuthorizationRequests`).
+   */
+  requirePushedAuthorizationRequests?: boolean
+  /** Seconds a pushed request's `request_uri` is valid for, 5-600 (default 60, RFC 9126 §2.2 `expires_in`). */
+  pushedAuthorizationRequestLifetime?: number
+  /**
    * Told about failed client authentications, refresh-token and code reuse, key rotations and clients
    * disabled or enabled (`SecurityEvent`), for logs and alerts. A listener that throws is ignored.
    */
@@ -140,6 +149,15 @@ export interface AuthorizationServer {
   readonly deviceAuthorization: DeviceAuthorizationEndpoint
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
   token(params: RequestParameters, credentials: RequestCredentials): Promise<ValidatedOAuthTokenResponse>
+  /**
+   * The pushed authorization request endpoint (RFC 9126 §2): authenticates the client as the token
+   * endpoint does, validates the request as the authorization endpoint does, and answers its
+   * single-use `request_uri`.
+   */
+  pushAuthorizationRequest(
+    params: RequestParameters,
+    credentials: RequestCredentials,
+  ): Promise<PushedAuthorizationResponse>
   /** RFC 7009 revocation; unknown tokens are ignored, another client's token answers `invalid_request`. */
   revoke(params: RequestParameters, credentials: RequestCredentials): Promise<void>
   /** RFC 7662 introspection, for authenticated clients. */
@@ -222,10 +240,19 @@ export interface AuthorizationServer {
  * endpoint through the registry) put together over one shared context. It holds no OAuth logic itself.
  */
 export function createAuthorizationServer(options: AuthorizationServerOptions): AuthorizationServer {
-  const context = createServerContext(options)
-  const { issuer, store, now, scopes, signingKeys } = context
   const paths = endpointPaths(options.prefix)
-  const baseUrl = (options.baseUrl ?? issuer).replace(/\/+$/, '')
+  const baseUrl = (options.baseUrl ?? options.issuer).replace(/\/+$/, '')
+  const context = createServerContext({
+    ...options,
+    assertionAudiences: [
+      paths.token,
+      paths.pushedAuthorizationRequest,
+      paths.revocation,
+      paths.introspection,
+      paths.deviceAuthorization,
+    ].map((path) => `${baseUrl}${path}`),
+  })
+  const { issuer, store, now, scopes, signingKeys } = context
   const registration =
     options.registration === undefined
       ? undefined
@@ -242,6 +269,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     registration,
     now,
     token: createTokenEndpoint({ ...context, tokens: createTokenMinter(context) }),
+    pushAuthorizationRequest: createPushedAuthorizationRequestEndpoint(context),
     deviceAuthorization: createDeviceAuthorizationEndpoint(context, {
       verificationUri: options.deviceVerificationUri ?? `${baseUrl}/device`,
     }),

@@ -1,3 +1,6 @@
+import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@pipeshub/models'
+import { ASSERTION_FAILED, assertedClientId, verifyClientAssertion } from './client-assertion.js'
+import { isPublicClient } from './client-kind.js'
 import { OAuthError } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
 import { verifySecret } from './secrets.js'
@@ -8,6 +11,17 @@ export interface ClientCredentialsInput {
   authorization?: string | undefined
   clientId?: string | undefined
   clientSecret?: string | undefined
+  /** RFC 7521 §4.2 `client_assertion_type`. */
+  clientAssertionType?: string | undefined
+  /** RFC 7521 §4.2 `client_assertion`: for `private_key_jwt`, a JWT signed by the client (RFC 7523 §2.2). */
+  clientAssertion?: string | undefined
+}
+
+/** Where a client assertion is checked: the audiences it may name and the time. */
+export interface AssertionContext {
+  /** The issuer and the URLs of the endpoints that authenticate clients (RFC 7523 §3, RFC 9126 §2). */
+  audiences: readonly string[]
+  now: number
 }
 
 /** Compares a presented secret with a stored hash (`verifySecret`, or a caching `createSecretVerifier()`). */
@@ -25,6 +39,7 @@ export interface AuthenticatedClient {
 export const CLIENT_AUTHENTICATION_METHODS: readonly ClientAuthenticationMethod[] = [
   'client_secret_basic',
   'client_secret_post',
+  'private_key_jwt',
   'none',
 ]
 
@@ -71,12 +86,15 @@ function parseBasic(header: string): { clientId: string; clientSecret: string } 
 export function claimedClientId(input: ClientCredentialsInput): string | undefined {
   const header = input.authorization
   if (header !== undefined && /^Basic(\s|$)/i.test(header)) return parseBasic(header)?.clientId
+  if (input.clientId === undefined && input.clientAssertion !== undefined)
+    return assertedClientId(input.clientAssertion)
   return input.clientId === '' ? undefined : input.clientId
 }
 
 /**
  * Authenticates the client of a token, revocation or introspection request: `client_secret_basic`,
- * `client_secret_post`, or `none` for a public client. Using more than one method is `invalid_request`;
+ * `client_secret_post`, `private_key_jwt` (RFC 7523 §2.2, with `assertionContext`), or `none` for a
+ * public client. Using more than one method is `invalid_request`;
  * every authentication failure is `invalid_client` (401, with `WWW-Authenticate: Basic` when Basic was
  * used), including a disabled client (RFC 6749 §5.2: "client authentication failed"). A secret is checked even for an unknown client id so that timing does not reveal which ids exist.
  */
@@ -84,12 +102,19 @@ export async function authenticateClient(
   store: Store,
   input: ClientCredentialsInput,
   verify: SecretVerifier = verifySecret,
+  assertionContext?: AssertionContext,
 ): Promise<AuthenticatedClient> {
   const header = input.authorization
   const usesBasic = header !== undefined && /^Basic(\s|$)/i.test(header)
   const challenge = usesBasic ? { wwwAuthenticate: REALM } : {}
   const fail = (description: string) =>
     new OAuthError('invalid_client', description, { status: 401, ...challenge })
+
+  if (input.clientAssertion !== undefined || input.clientAssertionType !== undefined) {
+    if (usesBasic || input.clientSecret !== undefined)
+      throw new OAuthError('invalid_request', 'the client used more than one authentication method')
+    return authenticateWithAssertion(store, input, fail, assertionContext)
+  }
 
   if (usesBasic) {
     if (input.clientSecret !== undefined) {
@@ -111,8 +136,35 @@ export async function authenticateClient(
   }
   const client = await store.clients.get(input.clientId)
   // One description whatever failed: the answer must not tell which client ids exist.
-  if (!client || client.secretHash !== null || client.disabledAt !== null) throw fail(AUTHENTICATION_FAILED)
+  if (!client || !isPublicClient(client) || client.disabledAt !== null) throw fail(AUTHENTICATION_FAILED)
   return { client, method: 'none' }
+}
+
+/** RFC 7523 §2.2 `private_key_jwt`: the client is the assertion's issuer, proven by its signature. */
+async function authenticateWithAssertion(
+  store: Store,
+  input: ClientCredentialsInput,
+  fail: (description: string) => OAuthError,
+  assertionContext: AssertionContext | undefined,
+): Promise<AuthenticatedClient> {
+  if (input.clientAssertion === undefined || input.clientAssertionType === undefined)
+    throw new OAuthError('invalid_request', 'client_assertion and client_assertion_type go together')
+  if (input.clientAssertionType !== JWT_BEARER_CLIENT_ASSERTION_TYPE)
+    throw new OAuthError(
+      'invalid_request',
+      `client_assertion_type must be ${JWT_BEARER_CLIENT_ASSERTION_TYPE}`,
+    )
+  if (assertionContext === undefined) throw fail(ASSERTION_FAILED)
+  // RFC 7521 §4.2: client_id is optional; when present it must be the assertion's client.
+  const clientId = assertedClientId(input.clientAssertion)
+  if (clientId === undefined || (input.clientId !== undefined && input.clientId !== clientId))
+    throw fail(ASSERTION_FAILED)
+  const client = await store.clients.get(clientId)
+  if (!client || client.jwks === null) throw fail(ASSERTION_FAILED)
+  await verifyClientAssertion(store, client, input.clientAssertion, assertionContext, fail)
+  // Checked after the signature, as for a secret: only the key holder learns the client is disabled.
+  if (client.disabledAt !== null) throw fail('the client is disabled')
+  return { client, method: 'private_key_jwt' }
 }
 
 // A fixed, valid hash so that an unknown client costs the same scrypt work as a known one.

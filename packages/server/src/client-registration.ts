@@ -1,9 +1,11 @@
+import { CLIENT_ASSERTION_ALGORITHMS, checkClientJwks } from './client-assertion.js'
+import { isPublicClient } from './client-kind.js'
 import { OAuthError, stored } from './errors.js'
 import { grantFor, isGrantType } from './grants/registry.js'
 import { PIPESHUB_SCOPES } from './scopes.js'
 import { CLIENT_SECRET_HASH_COST, generateClientId, generateClientSecret, hashSecret } from './secrets.js'
 import type { ServerContext } from './server-context.js'
-import type { ClientRecord, GrantType, SigningAlgorithm, Store } from './store/types.js'
+import type { ClientJwks, ClientRecord, GrantType, SigningAlgorithm, Store } from './store/types.js'
 import { ID_TOKEN_SIGNING_ALGORITHMS } from './tokens.js'
 
 /** PipesHub's bounds on per-client lifetimes, seconds. */
@@ -38,6 +40,15 @@ export interface ClientRegistrationInput {
   logoUrl?: string | null
   homepageUrl?: string | null
   privacyPolicyUrl?: string | null
+  /** RFC 9126 §6: the client's authorization requests must be pushed (default false). */
+  requirePushedAuthorizationRequests?: boolean
+  /**
+   * The client's public keys (RFC 7591 `jwks`): the client gets no secret and authenticates with
+   * `private_key_jwt` (RFC 7523 §2.2). Not with `public`.
+   */
+  jwks?: ClientJwks | null
+  /** `token_endpoint_auth_signing_alg` (RFC 7591 §2): pins its client assertions to one algorithm. */
+  tokenEndpointAuthSigningAlg?: string | null
   /** A fixed client id (a UUID is generated otherwise): for seeding and provider states. */
   clientId?: string
   /** A fixed secret (32 random bytes hex are generated otherwise): for seeding and provider states. */
@@ -156,6 +167,9 @@ type MetadataKey =
   | 'logoUrl'
   | 'homepageUrl'
   | 'privacyPolicyUrl'
+  | 'requirePushedAuthorizationRequests'
+  | 'jwks'
+  | 'tokenEndpointAuthSigningAlg'
 
 /** The metadata a client registration or update sets, and the scope registry it is checked against. */
 export type ClientMetadataInput = Pick<ClientRegistrationInput, MetadataKey | 'scopeRegistry'>
@@ -211,7 +225,19 @@ function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): Clien
     logoUrl: checkAppUrl(input.logoUrl, 'logoUrl'),
     homepageUrl: checkAppUrl(input.homepageUrl, 'homepageUrl'),
     privacyPolicyUrl: checkAppUrl(input.privacyPolicyUrl, 'privacyPolicyUrl'),
+    requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests === true,
+    jwks: input.jwks === undefined || input.jwks === null ? null : checkClientJwks(input.jwks),
+    tokenEndpointAuthSigningAlg: assertionAlgorithm(input.tokenEndpointAuthSigningAlg),
   }
+}
+
+function assertionAlgorithm(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null
+  if (!CLIENT_ASSERTION_ALGORITHMS.includes(value))
+    throw invalidMetadata(
+      `token_endpoint_auth_signing_alg must be one of ${CLIENT_ASSERTION_ALGORITHMS.join(', ')}`,
+    )
+  return value
 }
 
 const APP_METADATA = ['description', 'logoUrl', 'homepageUrl', 'privacyPolicyUrl'] as const
@@ -232,7 +258,12 @@ export async function buildClient(input: ClientRegistrationInput): Promise<Regis
   if (clientId === '' || clientId.length > 200 || /[^\x20-\x7E]/.test(clientId)) {
     throw invalidMetadata('a client id is 1-200 printable ASCII characters')
   }
-  const clientSecret = isPublic ? undefined : (input.clientSecret ?? generateClientSecret())
+  const usesKeys = metadata.jwks !== null
+  if (usesKeys && isPublic) throw invalidMetadata('a public client cannot register jwks')
+  if (usesKeys && input.clientSecret !== undefined)
+    throw invalidMetadata('a client with jwks authenticates with private_key_jwt: it has no secret')
+  // A client with keys is confidential, but proves it with an assertion (RFC 7523 §2.2), not a secret.
+  const clientSecret = isPublic || usesKeys ? undefined : (input.clientSecret ?? generateClientSecret())
   if (clientSecret !== undefined && clientSecret.length < 16)
     throw invalidMetadata('a client secret needs at least 16 characters')
   const client: ClientRecord = withoutEmptyAppMetadata({
@@ -261,8 +292,11 @@ export async function updateClient(
   const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))
   const metadata = validatedMetadata(
     { ...current, ...defined } as ClientMetadataInput,
-    current.secretHash === null,
+    isPublicClient(current),
   )
+  // The kind of authentication stays: keys neither appear on nor vanish from a client by an update.
+  if ((current.jwks === null) !== (metadata.jwks === null))
+    throw invalidMetadata('jwks can be replaced but neither added to nor removed from a client')
   const updated = withoutEmptyAppMetadata({ ...current, ...metadata })
   if (!(await store.clients.update(updated))) return undefined
   return updated

@@ -15,6 +15,7 @@ export {
   type AuthorizationServerOptions,
   createAuthorizationServer,
 } from './authorization-server.js'
+export { CLIENT_ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME } from './client-assertion.js'
 export type { ClientCredentialsInput } from './client-authentication.js'
 export { claimedClientId } from './client-authentication.js'
 export {
@@ -101,6 +102,7 @@ export type {
   AuthorizationCodeRecord,
   AuthorizationCodeStore,
   ClientAuthenticationMethod,
+  ClientJwks,
   ClientRecord,
   ClientRegistrationRecord,
   ClientRegistrationStore,
@@ -117,6 +119,8 @@ export type {
   GrantOwner,
   GrantStore,
   LiveToken,
+  PushedAuthorizationRequestRecord,
+  PushedAuthorizationRequestStore,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   RefreshTokenStore,

@@ -17,6 +17,7 @@ export function purgeExpired(context: Pick<ServerContext, 'store' | 'now'>): Pro
       store.sessions.deleteExpired(t),
       store.revokedAccessTokens.deleteExpired(t),
       store.usedJwtIds.deleteExpired(t),
+      store.pushedAuthorizationRequests.deleteExpired(t),
     ])
     return counts.reduce((a, b) => a + b, 0)
   })

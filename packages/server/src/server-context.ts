@@ -36,6 +36,15 @@ export interface ServerSettings {
   readonly refreshTokenReuseInterval: number
   readonly introspectionClients: ReadonlySet<string>
   readonly requireState: boolean
+  /** RFC 9126 §5: every authorization request must be pushed. */
+  readonly requirePushedAuthorizationRequests: boolean
+  /** Seconds a pushed request's `request_uri` is valid for (`expires_in`, RFC 9126 §2.2). */
+  readonly pushedAuthorizationRequestLifetime: number
+  /**
+   * Seconds a pushed request stays usable once the user agent brought its `request_uri`: the login and
+   * consent re-post it, and the code is issued (which consumes it) at the end.
+   */
+  readonly pushedAuthorizationInteractionLifetime: number
   accessTokenLifetime(client: ClientRecord): number
   refreshTokenLifetime(client: ClientRecord): number
 }
@@ -88,9 +97,16 @@ export interface ServerContextOptions {
   refreshTokenPolicy?: RefreshTokenPolicy | undefined
   introspectionClients?: readonly string[] | undefined
   requireState?: boolean | undefined
+  requirePushedAuthorizationRequests?: boolean | undefined
+  pushedAuthorizationRequestLifetime?: number | undefined
   onSecurityEvent?: SecurityEventListener | undefined
   isAdministrator?: ((user: UserRecord) => boolean | Promise<boolean>) | undefined
   now?: (() => number) | undefined
+  /**
+   * What a client assertion's `aud` may be besides the issuer: the URLs of the endpoints that
+   * authenticate clients (RFC 7523 §3; RFC 9126 §2 adds the pushed authorization request endpoint).
+   */
+  assertionAudiences?: readonly string[] | undefined
 }
 
 export function createServerContext(options: ServerContextOptions): ServerContext {
@@ -123,6 +139,10 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     // Longest token signed by a key: the longest access/ID token lifetime a client may have.
     retention: Math.max(86_400, defaultAccessLifetime),
   })
+  const parLifetime = options.pushedAuthorizationRequestLifetime ?? 60
+  if (!Number.isInteger(parLifetime) || parLifetime < 5 || parLifetime > 600) {
+    throw new RangeError('pushedAuthorizationRequestLifetime must be an integer from 5 to 600 seconds')
+  }
   const settings: ServerSettings = {
     audience,
     everyAudience: [audience, ...resourcePolicies.resources],
@@ -134,6 +154,9 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     refreshTokenReuseInterval: reuseInterval,
     introspectionClients: new Set(options.introspectionClients ?? []),
     requireState: options.requireState === true,
+    requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
+    pushedAuthorizationRequestLifetime: parLifetime,
+    pushedAuthorizationInteractionLifetime: 600,
     accessTokenLifetime: (client) => client.accessTokenLifetime ?? defaultAccessLifetime,
     refreshTokenLifetime: (client) => client.refreshTokenLifetime ?? defaultRefreshLifetime,
   }
@@ -146,6 +169,7 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     }
   }
   const verifySecretCached = createSecretVerifier()
+  const assertionAudiences = [issuer, ...(options.assertionAudiences ?? [])]
   const isAdministrator = async (subject: string) => {
     const decide = options.isAdministrator
     if (decide === undefined) return false
@@ -174,9 +198,14 @@ export function createServerContext(options: ServerContextOptions): ServerContex
         authorization: credentials.authorization === '' ? undefined : credentials.authorization,
         clientId: param(params, 'client_id'),
         clientSecret: param(params, 'client_secret'),
+        clientAssertionType: param(params, 'client_assertion_type'),
+        clientAssertion: params.client_assertion === '' ? undefined : params.client_assertion,
       }
       try {
-        return await authenticateClient(store, input, verifySecretCached)
+        return await authenticateClient(store, input, verifySecretCached, {
+          audiences: assertionAudiences,
+          now: now(),
+        })
       } catch (error) {
         if (error instanceof OAuthError && error.error === 'invalid_client') {
           emit({

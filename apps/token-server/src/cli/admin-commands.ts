@@ -5,7 +5,10 @@ export function clientView(client: ClientRecord) {
   return {
     client_id: client.clientId,
     name: client.name,
-    type: client.secretHash === null ? 'public' : 'confidential',
+    type: client.secretHash === null && client.jwks === null ? 'public' : 'confidential',
+    token_endpoint_auth_method:
+      client.jwks !== null ? 'private_key_jwt' : client.secretHash === null ? 'none' : 'client_secret_basic',
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     status: client.disabledAt === null ? 'active' : 'disabled',
     grant_types: client.grantTypes,
     redirect_uris: client.redirectUris,

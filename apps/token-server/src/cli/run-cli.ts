@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
   type AppManagement,
+  type ClientJwks,
   createAuthorizationServer,
   type GrantType,
   hashSecret,
@@ -29,8 +30,13 @@ const USAGE = `Usage: pipeshub-token-server <command> [options]
 
 Commands:
   clients create --name <name> [--public] [--redirect-uri <uri>]... [--web-origin <origin>]...
-                 [--grant <type>]... [--scope "<a b>"]
+                 [--grant <type>]... [--scope "<a b>"] [--require-par]
+                 [--jwks <file> [--token-endpoint-auth-signing-alg <alg>]]
                                   Register a client; prints its id and (confidential) secret once.
+                                  --require-par: its authorization requests must be pushed (RFC 9126)
+                                  --jwks: a JWK Set file of its public keys; it gets no secret and
+                                  authenticates with private_key_jwt (RFC 7523), optionally pinned
+                                  to one algorithm
                                   --web-origin: origin of a browser app (https://app.example.com)
                                   the token, revocation and userinfo endpoints answer CORS for
   clients list [--json]           List clients (with scopes, redirect URIs, web origins)
@@ -102,6 +108,9 @@ const OPTIONS = {
   username: { type: 'string' },
   email: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  'require-par': { type: 'boolean' },
+  jwks: { type: 'string' },
+  'token-endpoint-auth-signing-alg': { type: 'string' },
   'access-token-ttl': { type: 'string' },
   'refresh-token-ttl': { type: 'string' },
 } as const
@@ -122,9 +131,27 @@ function requireArgument(value: string | undefined, what: string): string {
   return value
 }
 
+/** A JWK Set file, parsed; the registration checks its keys. */
+function readJwksFile(path: string): ClientJwks {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch {
+    throw new UsageError(`cannot read the --jwks file ${path}`)
+  }
+  try {
+    return JSON.parse(text) as ClientJwks
+  } catch {
+    throw new UsageError(`the --jwks file ${path} is not JSON`)
+  }
+}
+
 async function clientsCreate(config: TokenServerConfig, values: Values, io: CliIo): Promise<void> {
   const name = requireArgument(values.name, '--name')
   const scopes = values.scope?.split(' ').filter((scope) => scope !== '')
+  const jwks = values.jwks === undefined ? undefined : readJwksFile(values.jwks)
+  if (jwks === undefined && values['token-endpoint-auth-signing-alg'] !== undefined)
+    throw new UsageError('--token-endpoint-auth-signing-alg needs --jwks')
   const registered = await withStore(config, (store) =>
     registerClient(store, {
       name,
@@ -133,6 +160,11 @@ async function clientsCreate(config: TokenServerConfig, values: Values, io: CliI
       webOrigins: values['web-origin'] ?? [],
       ...(values.grant ? { grantTypes: values.grant as GrantType[] } : {}),
       ...(scopes ? { scopes } : {}),
+      requirePushedAuthorizationRequests: values['require-par'] === true,
+      ...(jwks === undefined ? {} : { jwks }),
+      ...(values['token-endpoint-auth-signing-alg'] === undefined
+        ? {}
+        : { tokenEndpointAuthSigningAlg: values['token-endpoint-auth-signing-alg'] }),
     }),
   )
   io.stdout(`client_id:      ${registered.client.clientId}`)

@@ -1,3 +1,4 @@
+import { CLIENT_ASSERTION_ALGORITHMS } from '../client-assertion.js'
 import { CLIENT_AUTHENTICATION_METHODS } from '../client-authentication.js'
 import { GRANT_TYPES } from '../grants/registry.js'
 import type { ServerContext } from '../server-context.js'
@@ -9,7 +10,7 @@ import type { EndpointPaths } from './paths.js'
  * prefixes each endpoint path, `registration` says whether RFC 7591 registration is offered.
  */
 export function discoveryDocument(
-  context: Pick<ServerContext, 'issuer' | 'scopes'>,
+  context: Pick<ServerContext, 'issuer' | 'scopes' | 'settings'>,
   paths: EndpointPaths,
   baseUrl: string,
   registration: boolean,
@@ -19,6 +20,8 @@ export function discoveryDocument(
     issuer: context.issuer,
     authorization_endpoint: url(paths.authorization),
     token_endpoint: url(paths.token),
+    pushed_authorization_request_endpoint: url(paths.pushedAuthorizationRequest),
+    require_pushed_authorization_requests: context.settings.requirePushedAuthorizationRequests,
     jwks_uri: url(paths.jwks),
     userinfo_endpoint: url(paths.userinfo),
     revocation_endpoint: url(paths.revocation),
@@ -33,8 +36,12 @@ export function discoveryDocument(
     request_uri_parameter_supported: false,
     grant_types_supported: [...GRANT_TYPES],
     token_endpoint_auth_methods_supported: [...CLIENT_AUTHENTICATION_METHODS],
+    // RFC 8414 §2: required when private_key_jwt is listed; `none` never is.
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTHENTICATION_METHODS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTHENTICATION_METHODS.filter((m) => m !== 'none'),
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     code_challenge_methods_supported: ['S256'],
     subject_types_supported: ['public'],
     // OpenID Connect Discovery §3: RS256 must be listed; it is the default of every client.

@@ -1,6 +1,8 @@
 export interface EndpointPaths {
   authorization: string
   token: string
+  /** RFC 9126 pushed authorization request endpoint. */
+  pushedAuthorizationRequest: string
   revocation: string
   introspection: string
   userinfo: string
@@ -23,6 +25,7 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
   return {
     authorization: `${p}/oauth2/authorize`,
     token: `${p}/oauth2/token`,
+    pushedAuthorizationRequest: `${p}/oauth2/par`,
     revocation: `${p}/oauth2/revoke`,
     introspection: `${p}/oauth2/introspect`,
     userinfo: `${p}/oauth2/userinfo`,

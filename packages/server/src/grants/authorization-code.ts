@@ -129,6 +129,14 @@ export async function issueAuthorizationCode(
   }
   const code = input.code ?? generateOpaqueToken()
   const t = context.now()
+  // RFC 9126 §4: the pushed request is used once, by the code it ends in (a reload of the login page
+  // before that is the same request, which §7.3 allows).
+  const requestUriHash = request.requestUriHash
+  if (
+    requestUriHash !== null &&
+    !(await stored(() => context.store.pushedAuthorizationRequests.consume(requestUriHash, t)))
+  )
+    throw new OAuthError('invalid_request_uri', 'request_uri is unknown, expired or already used')
   await stored(() =>
     context.store.authorizationCodes.create({
       codeHash: hashOpaqueToken(code),

@@ -1,4 +1,5 @@
 import { ClientCredentialsTokenRequestWire } from '@pipeshub/models'
+import { isPublicClient } from '../client-kind.js'
 import { OAuthError } from '../errors.js'
 import { param } from '../request-parameters.js'
 import { assertScopesAllowed, parseScopeParameter, USER_ONLY_SCOPES } from '../scopes.js'
@@ -14,7 +15,7 @@ export const clientCredentialsGrant: Grant<'client_credentials'> = {
       : undefined,
   create({ now, scopeRegistry, resourcePolicies, tokens }) {
     return async ({ params, client, method }) => {
-      if (method === 'none' || client.secretHash === null) {
+      if (method === 'none' || isPublicClient(client)) {
         throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only')
       }
       requireGrant(client.grantTypes, 'client_credentials')

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { RefreshTokenRequestWire } from '@pipeshub/models'
+import { isPublicClient } from '../client-kind.js'
 import { OAuthError, stored } from '../errors.js'
 import { param, required } from '../request-parameters.js'
 import { assertScopesAllowed, parseScopeParameter } from '../scopes.js'
@@ -44,7 +45,7 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
       if (!record || record.clientId !== client.clientId) throw invalidGrant('the refresh token is invalid')
       // Only a client that proved its secret may retry: a public client's token alone proves nothing.
       const reusableSince =
-        reuseInterval > 0 && method !== 'none' && client.secretHash !== null ? t - reuseInterval : undefined
+        reuseInterval > 0 && method !== 'none' && !isPublicClient(client) ? t - reuseInterval : undefined
       if (record.rotatedAt !== null && (reusableSince === undefined || record.rotatedAt < reusableSince))
         throw await reused(record, t)
       if (record.expiresAt <= t) throw invalidGrant('the refresh token expired')

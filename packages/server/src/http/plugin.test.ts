@@ -453,17 +453,27 @@ describe('discovery and JWKS', () => {
         'urn:ietf:params:oauth:grant-type:device_code',
       ],
       device_authorization_endpoint: `${ISSUER}/api/v1/oauth2/device_authorization`,
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      token_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'none',
+      ],
+      pushed_authorization_request_endpoint: `${ISSUER}/api/v1/oauth2/par`,
+      require_pushed_authorization_requests: false,
       code_challenge_methods_supported: ['S256'],
       response_types_supported: ['code'],
     })
-    // No JWT client authentication (private_key_jwt, client_secret_jwt) is offered, so no alg list for it.
+    // RFC 8414 section 2: private_key_jwt is listed, so each endpoint's algorithm list is too, without
+    // none or any HMAC algorithm (client_secret_jwt is not offered).
     for (const member of [
       'token_endpoint_auth_signing_alg_values_supported',
       'revocation_endpoint_auth_signing_alg_values_supported',
       'introspection_endpoint_auth_signing_alg_values_supported',
     ]) {
-      expect(oidc.json()).not.toHaveProperty(member)
+      const algs = oidc.json()[member] as string[]
+      expect(algs).toContain('ES256')
+      expect(algs.filter((alg) => alg === 'none' || alg.startsWith('HS'))).toEqual([])
     }
   })
 

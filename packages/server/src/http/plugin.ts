@@ -4,6 +4,7 @@ import {
   encodeTokenResponse,
   introspectionResponseCodec,
   jsonWebKeySetCodec,
+  pushedAuthorizationResponseCodec,
   userInfoResponseCodec,
 } from '@pipeshub/models'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
@@ -200,6 +201,15 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   formEndpoint(paths.token, async (request, reply) => {
     const result = await server.token(parameters(request), requestCredentials(request))
     return reply.type(JSON_CONTENT_TYPE).send(encodeTokenResponse(result))
+  })
+
+  formEndpoint(paths.pushedAuthorizationRequest, async (request, reply) => {
+    const result = await server.pushAuthorizationRequest(parameters(request), requestCredentials(request))
+    // RFC 9126 §2.2: 201 Created.
+    return reply
+      .code(201)
+      .type(JSON_CONTENT_TYPE)
+      .send(conforming(pushedAuthorizationResponseCodec, pushedAuthorizationResponseCodec.encode(result)))
   })
 
   formEndpoint(paths.deviceAuthorization, async (request, reply) => {

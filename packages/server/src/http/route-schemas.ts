@@ -96,7 +96,9 @@ const challengeHeader = (scheme: string) => ({
 
 /** Authorization request parameters (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1). */
 export const AuthorizationRequestQuery = Type.Object({
-  response_type: Type.Literal('code', { description: 'Only the authorization code flow.' }),
+  response_type: Type.Literal('code', {
+    description: 'Only the authorization code flow (not sent with request_uri).',
+  }),
   client_id: Type.String({ description: 'The client identifier.' }),
   redirect_uri: Type.Optional(
     Type.String({ description: 'A redirect URI registered for the client (exact match).' }),
@@ -123,6 +125,18 @@ export const AuthorizationRequestQuery = Type.Object({
   prompt: Type.Optional(
     Type.String({ description: '`login` forces a new sign-in; `none` never shows a page.' }),
   ),
+})
+
+/**
+ * The pushed authorization request (RFC 9126 §2.1): the authorization request parameters, and the
+ * client's authentication as at the token endpoint.
+ */
+export const PushedAuthorizationRequestBody = Type.Object({
+  ...AuthorizationRequestQuery.properties,
+  client_id: Type.Optional(
+    Type.String({ description: 'The client identifier; optional with HTTP Basic, which names it.' }),
+  ),
+  client_secret: Type.Optional(Type.String({ description: 'client_secret_post (RFC 6749 §2.3.1).' })),
 })
 
 /** The redirect to the client that ends an authorization request (RFC 6749 §4.1.2, RFC 9207). */
@@ -185,6 +199,37 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       },
       400: {
         description: 'invalid_request, invalid_scope, invalid_target, unauthorized_client (RFC 8628 §3.2).',
+        content: { 'application/json': { schema: error } },
+      },
+      401: {
+        description: 'invalid_client: the client authentication failed.',
+        content: { 'application/json': { schema: error } },
+        headers: challengeHeader('Basic'),
+      },
+      405: {
+        description: 'invalid_request: another method than POST (the Allow header names POST).',
+        content: { 'application/json': { schema: error } },
+      },
+      503: error,
+    },
+  })
+  schemas.set(`post ${paths.pushedAuthorizationRequest}`, {
+    summary: 'Pushed authorization request endpoint (RFC 9126 §2)',
+    description:
+      'The authorization request, pushed with client authentication as at the token endpoint; the answer is a single-use request_uri for the authorization endpoint (client_id and request_uri only). A request_uri inside the pushed request is refused.',
+    tags: ['oauth2'],
+    security: CLIENT_AUTHENTICATION,
+    consumes: ['application/x-www-form-urlencoded'],
+    body: PushedAuthorizationRequestBody,
+    response: {
+      201: {
+        description: 'The request_uri and its lifetime (RFC 9126 §2.2).',
+        content: { 'application/json': { schema: wireSchemas.PushedAuthorizationResponse } },
+        headers: NoStoreResponseHeaders,
+      },
+      400: {
+        description:
+          "The authorization endpoint's errors, as a body (RFC 9126 §2.3): invalid_request, invalid_scope, unauthorized_client, unsupported_response_type, invalid_target.",
         content: { 'application/json': { schema: error } },
       },
       401: {

@@ -7,6 +7,7 @@ import type {
   ConsentRecord,
   DeviceCodeRecord,
   LiveToken,
+  PushedAuthorizationRequestRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   ServerSecretRecord,
@@ -39,6 +40,7 @@ export function createMemoryStore(): Store {
   const serverSecrets = new Map<string, ServerSecretRecord>()
   // `kind` NUL `jti` -> when the use may be forgotten.
   const usedJwtIds = new Map<string, number>()
+  const pushedRequests = new Map<string, PushedAuthorizationRequestRecord>()
   // Which token replaced a rotated one (the `replaced_by` column of the SQL stores).
   const replacedBy = new Map<string, string>()
   let closed = false
@@ -301,6 +303,14 @@ export function createMemoryStore(): Store {
           if (owns(token)) revoke(token.accessTokenJti, token.accessTokenExpiresAt)
         for (const code of codes.values())
           if (owns(code)) revoke(code.issuedAccessTokenJti, code.issuedAccessTokenExpiresAt)
+        for (const deviceCode of deviceCodes.values()) {
+          const owned =
+            deviceCode.clientId === clientId && (subject === undefined || deviceCode.subject === subject)
+          if (owned && (deviceCode.status === 'pending' || deviceCode.status === 'approved')) {
+            deviceCode.status = 'denied'
+            deviceCode.decidedAt = now
+          }
+        }
         let count = 0
         for (const family of families.values()) {
           if (owns(family) && family.revokedAt === null) {
@@ -568,6 +578,42 @@ export function createMemoryStore(): Store {
         for (const [key, expiresAt] of usedJwtIds) {
           if (expiresAt <= now) {
             usedJwtIds.delete(key)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    pushedAuthorizationRequests: {
+      async create(record) {
+        open()
+        if (pushedRequests.has(record.requestUriHash))
+          throw new StorageError('duplicate pushed authorization request')
+        pushedRequests.set(record.requestUriHash, copy(record))
+      },
+      async resolve(requestUriHash, now, interactionExpiresAt) {
+        open()
+        const record = pushedRequests.get(requestUriHash)
+        if (!record || record.expiresAt <= now) return undefined
+        if (record.firstUsedAt === null) {
+          record.firstUsedAt = now
+          record.expiresAt = interactionExpiresAt
+        }
+        return copy(record)
+      },
+      async consume(requestUriHash, now) {
+        open()
+        const record = pushedRequests.get(requestUriHash)
+        if (!record || record.expiresAt <= now) return false
+        pushedRequests.delete(requestUriHash)
+        return true
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [hash, record] of pushedRequests) {
+          if (record.expiresAt <= now) {
+            pushedRequests.delete(hash)
             count++
           }
         }

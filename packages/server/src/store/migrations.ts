@@ -197,6 +197,23 @@ CREATE INDEX oauth_authorization_codes_owner ON oauth_authorization_codes (clien
 CREATE INDEX oauth_consents_client ON oauth_consents (client_id);
 `
 
+// RFC 9126: pushed authorization requests, shared by instances; a client's require_pushed_authorization_requests.
+// RFC 7523 §2.2: a client's public keys (inline JWKS) and its pinned client-assertion algorithm.
+const parAndPrivateKeyJwt = ({ types: { bigint, boolean: bool, false: falseValue } }: SqlDialect) => `
+CREATE TABLE oauth_pushed_authorization_requests (
+  request_uri_hash TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES oauth_clients (client_id) ON DELETE CASCADE,
+  parameters TEXT NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  created_at ${bigint} NOT NULL,
+  first_used_at ${bigint}
+);
+CREATE INDEX oauth_pushed_authorization_requests_expires_at ON oauth_pushed_authorization_requests (expires_at);
+ALTER TABLE oauth_clients ADD COLUMN require_pushed_authorization_requests ${bool} NOT NULL DEFAULT ${falseValue};
+ALTER TABLE oauth_clients ADD COLUMN jwks TEXT;
+ALTER TABLE oauth_clients ADD COLUMN token_endpoint_auth_signing_alg TEXT;
+`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -217,6 +234,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
   { version: 12, name: 'dpop', sql: dpop },
   { version: 13, name: 'app_metadata', sql: appMetadata },
+  { version: 15, name: 'par_and_private_key_jwt', sql: parAndPrivateKeyJwt },
 ]
 
 /** The migrations as `dialect` runs them. */

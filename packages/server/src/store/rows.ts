@@ -1,11 +1,13 @@
 import type {
   AuthorizationCodeRecord,
+  ClientJwks,
   ClientRecord,
   ClientRegistrationRecord,
   ConsentRecord,
   DeviceCodeRecord,
   GrantType,
   LiveToken,
+  PushedAuthorizationRequestRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
   ServerSecretRecord,
@@ -45,6 +47,9 @@ export function clientFromRow(row: Row): ClientRecord {
     disabledAt: numOrNull(row.disabled_at),
     webOrigins: JSON.parse(str(row.web_origins)) as string[],
     idTokenSignedResponseAlg: strOrNull(row.id_token_signed_response_alg) as SigningAlgorithm | null,
+    requirePushedAuthorizationRequests: bool(row.require_pushed_authorization_requests),
+    jwks: row.jwks === null || row.jwks === undefined ? null : (JSON.parse(str(row.jwks)) as ClientJwks),
+    tokenEndpointAuthSigningAlg: strOrNull(row.token_endpoint_auth_signing_alg),
     // Absent when unset, as a record written without them has them.
     ...(row.description == null ? {} : { description: str(row.description) }),
     ...(row.logo_url == null ? {} : { logoUrl: str(row.logo_url) }),
@@ -69,6 +74,9 @@ export function clientParams(c: ClientRecord) {
     c.disabledAt,
     JSON.stringify(c.webOrigins),
     c.idTokenSignedResponseAlg,
+    c.requirePushedAuthorizationRequests,
+    c.jwks === null ? null : JSON.stringify(c.jwks),
+    c.tokenEndpointAuthSigningAlg,
     c.description ?? null,
     c.logoUrl ?? null,
     c.homepageUrl ?? null,
@@ -315,12 +323,37 @@ export function liveTokenFromRow(row: Row): LiveToken {
   }
 }
 
+export const PUSHED_REQUEST_COLUMNS =
+  'request_uri_hash, client_id, parameters, expires_at, created_at, first_used_at'
+
+export function pushedRequestFromRow(row: Row): PushedAuthorizationRequestRecord {
+  return {
+    requestUriHash: str(row.request_uri_hash),
+    clientId: str(row.client_id),
+    parameters: JSON.parse(str(row.parameters)) as Record<string, string>,
+    expiresAt: num(row.expires_at),
+    createdAt: num(row.created_at),
+    firstUsedAt: numOrNull(row.first_used_at),
+  }
+}
+
+export function pushedRequestParams(r: PushedAuthorizationRequestRecord) {
+  return [
+    r.requestUriHash,
+    r.clientId,
+    JSON.stringify(r.parameters),
+    r.expiresAt,
+    r.createdAt,
+    r.firstUsedAt,
+  ] as const
+}
+
 export function serverSecretFromRow(row: Row): ServerSecretRecord {
   return { name: str(row.name), value: str(row.value), createdAt: num(row.created_at) }
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at'
 export const USER_COLUMNS =
   'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =

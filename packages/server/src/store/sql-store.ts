@@ -13,6 +13,8 @@ import {
   familyParams,
   joinScope,
   liveTokenFromRow,
+  pushedRequestFromRow,
+  pushedRequestParams,
   refreshTokenFromRow,
   refreshTokenParams,
   registrationFromRow,
@@ -274,6 +276,7 @@ export function createSqlStore(
             for (const row of yield* rows(s[`accessTokensOf${kind}`], ...owner, now, ...owner, now)) {
               yield* changes(s.revokeAccessToken, String(row.jti), Number(row.expires_at))
             }
+            yield* changes(s[`denyDeviceCodesOf${kind}`], now, ...owner)
             return yield* changes(s[`revokeFamiliesOf${kind}`], now, ...owner)
           })(),
         ),
@@ -364,6 +367,20 @@ export function createSqlStore(
     usedJwtIds: {
       use: (kind, jti, expiresAt) => run(changes(s.useJwtId, kind, jti, expiresAt)).then((n) => n > 0),
       deleteExpired: (now) => run(changes(s.deleteExpiredJwtIds, now)),
+    },
+    pushedAuthorizationRequests: {
+      create: (record) => run(changes(s.insertPushedRequest, ...pushedRequestParams(record))).then(() => {}),
+      resolve: (requestUriHash, now, interactionExpiresAt) =>
+        transaction(
+          (function* () {
+            yield* changes(s.firstUsePushedRequest, now, interactionExpiresAt, requestUriHash, now)
+            const row = yield* first(s.selectPushedRequest, requestUriHash, now)
+            return row && pushedRequestFromRow(row)
+          })(),
+        ),
+      consume: (requestUriHash, now) =>
+        run(changes(s.consumePushedRequest, requestUriHash, now)).then((n) => n > 0),
+      deleteExpired: (now) => run(changes(s.deleteExpiredPushedRequests, now)),
     },
     seedIfEmpty: (seed) =>
       transaction(

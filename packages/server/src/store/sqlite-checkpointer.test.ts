@@ -23,6 +23,9 @@ async function seed(store: Store) {
     disabledAt: null,
     webOrigins: [],
     idTokenSignedResponseAlg: null,
+    requirePushedAuthorizationRequests: false,
+    jwks: null,
+    tokenEndpointAuthSigningAlg: null,
   })
   await store.refreshTokens.createFamily({
     familyId: 'f1',

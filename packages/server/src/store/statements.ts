@@ -4,6 +4,7 @@ import {
   CODE_COLUMNS,
   DEVICE_CODE_COLUMNS,
   FAMILY_COLUMNS,
+  PUSHED_REQUEST_COLUMNS,
   REFRESH_TOKEN_COLUMNS,
   REGISTRATION_COLUMNS,
   SIGNING_KEY_COLUMNS,
@@ -208,6 +209,17 @@ function buildStatements(d: SqlDialect) {
     /** `kind`, `jti`, `expires_at`: one row changed for the first use only, whatever the concurrency. */
     useJwtId: d.upsert(insert('oauth_used_jwt_ids', 'kind, jti, expires_at'), ['kind', 'jti'], 'nothing'),
     deleteExpiredJwtIds: 'DELETE FROM oauth_used_jwt_ids WHERE expires_at <= ?',
+
+    insertPushedRequest: insert('oauth_pushed_authorization_requests', PUSHED_REQUEST_COLUMNS),
+    /** now, the interaction's expiry, `request_uri_hash`, now: the first resolution only. */
+    firstUsePushedRequest:
+      'UPDATE oauth_pushed_authorization_requests SET first_used_at = ?, expires_at = ? WHERE request_uri_hash = ? AND first_used_at IS NULL AND expires_at > ?',
+    /** `request_uri_hash`, now. */
+    selectPushedRequest: `SELECT ${PUSHED_REQUEST_COLUMNS} FROM oauth_pushed_authorization_requests WHERE request_uri_hash = ? AND expires_at > ?`,
+    /** `request_uri_hash`, now. */
+    consumePushedRequest:
+      'DELETE FROM oauth_pushed_authorization_requests WHERE request_uri_hash = ? AND expires_at > ?',
+    deleteExpiredPushedRequests: 'DELETE FROM oauth_pushed_authorization_requests WHERE expires_at <= ?',
 
     ping: 'SELECT 1 AS ok',
     begin: d.beginWrite,

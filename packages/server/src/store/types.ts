@@ -5,7 +5,11 @@
  */
 
 export type GrantType = import('../grants/registry.js').GrantType
-export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+export type ClientAuthenticationMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'none'
 export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256'
 
 export interface ClientRecord {
@@ -55,6 +59,26 @@ export interface ClientRecord {
    * time are inactive (client_credentials ones too); absent or `null` when never.
    */
   tokensRevokedAt?: number | null | undefined
+  /**
+   * RFC 9126 §6: the client's authorization requests must be pushed (`require_pushed_authorization_requests`
+   * client metadata); false: as the server's setting says. Migration 15.
+   */
+  requirePushedAuthorizationRequests: boolean
+  /**
+   * The client's public keys (RFC 7591 `jwks`): with them and no secret it authenticates with
+   * `private_key_jwt` (RFC 7523 §2.2); `null` for other clients. Migration 15.
+   */
+  jwks: ClientJwks | null
+  /**
+   * `token_endpoint_auth_signing_alg` (RFC 7591 §2): the one algorithm its client assertions may use;
+   * `null`: any asymmetric algorithm the server supports.
+   */
+  tokenEndpointAuthSigningAlg: string | null
+}
+
+/** A client's JSON Web Key Set (RFC 7517 §5): public keys only. */
+export interface ClientJwks {
+  keys: Array<Record<string, unknown>>
 }
 
 export interface UserRecord {
@@ -457,6 +481,47 @@ export interface UsedJwtIdStore {
   deleteExpired(now: number): Promise<number>
 }
 
+/**
+ * An authorization request pushed to the pushed authorization request endpoint (RFC 9126 §2), kept until
+ * the user agent brings its `request_uri` and the code is issued, or until it expires.
+ */
+export interface PushedAuthorizationRequestRecord {
+  /** SHA-256 (base64url) of the `request_uri`; the URI itself is never stored. */
+  requestUriHash: string
+  clientId: string
+  /** The pushed authorization request parameters (client authentication parameters left out). */
+  parameters: Record<string, string>
+  /** Until the user agent first brings it: the `expires_in` the client was told; then the interaction's. */
+  expiresAt: number
+  createdAt: number
+  /** When the user agent first brought the `request_uri`; `null` until then. */
+  firstUsedAt: number | null
+}
+
+/**
+ * Pushed authorization requests (RFC 9126), shared by every instance using the store: the instance that
+ * answered the push and the one the user agent reaches may differ.
+ */
+export interface PushedAuthorizationRequestStore {
+  create(record: PushedAuthorizationRequestRecord): Promise<void>
+  /**
+   * The unexpired request of `requestUriHash`. Its first resolution sets `firstUsedAt` to `now` and
+   * extends its expiry to `interactionExpiresAt`, so that the end-user's login, which re-posts the
+   * `request_uri`, is not bound by the short `expires_in`; later ones change nothing.
+   */
+  resolve(
+    requestUriHash: string,
+    now: number,
+    interactionExpiresAt: number,
+  ): Promise<PushedAuthorizationRequestRecord | undefined>
+  /**
+   * Deletes the unexpired request of `requestUriHash` (its code is being issued): true for exactly one of
+   * any number of concurrent calls, false when it expired, was consumed or never existed.
+   */
+  consume(requestUriHash: string, now: number): Promise<boolean>
+  deleteExpired(now: number): Promise<number>
+}
+
 /** Whose grants: every grant of a client, or only those of one end-user at it. */
 export interface GrantOwner {
   clientId: string
@@ -471,8 +536,10 @@ export interface GrantOwner {
 export interface GrantStore {
   /**
    * Revokes every grant of `owner` in one atomic step: each refresh-token family (its refresh tokens
-   * stop being active) and each access token issued by one of its codes or refresh tokens that is
-   * unexpired at `now`. Answers how many families were live before.
+   * stop being active), each access token issued by one of its codes or refresh tokens that is
+   * unexpired at `now`, and each of its device codes not yet redeemed (RFC 8628: denied, so no poll
+   * starts a grant later; a client's revocation covers its pending ones too). Answers how many
+   * families were live before.
    */
   revoke(owner: GrantOwner, now: number): Promise<number>
   /**
@@ -515,6 +582,7 @@ export interface Store {
   readonly serverSecrets: ServerSecretStore
   readonly grants: GrantStore
   readonly usedJwtIds: UsedJwtIdStore
+  readonly pushedAuthorizationRequests: PushedAuthorizationRequestStore
   /**
    * One cheap round trip to the storage (`SELECT 1`): resolves when it answers, rejects when it is
    * closed or unreachable. For readiness probes.

@@ -36,6 +36,9 @@ function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
     disabledAt: null,
     webOrigins: ['https://app.example'],
     idTokenSignedResponseAlg: null,
+    requirePushedAuthorizationRequests: false,
+    jwks: null,
+    tokenEndpointAuthSigningAlg: null,
     ...overrides,
   }
 }
@@ -706,6 +709,35 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.authorizationCodes.get('redeemed')).toBeUndefined()
     })
 
+    it('denies the device codes not yet redeemed of a user at a client, or of a client, when their grants are revoked', async () => {
+      const approved = (subject: string, clientId = 'client-a') =>
+        deviceCode({ clientId, status: 'approved', subject, authTime: T, decidedAt: T })
+      const alice = approved('alice')
+      const bob = approved('bob')
+      const pending = deviceCode({ clientId: 'client-a' })
+      const elsewhere = approved('alice', 'client-b')
+      for (const record of [alice, bob, pending, elsewhere]) await store.deviceCodes.create(record)
+      await store.grants.revoke({ clientId: 'client-a', subject: 'alice' }, T + 1)
+      expect(await store.deviceCodes.get(alice.deviceCodeHash)).toMatchObject({
+        status: 'denied',
+        decidedAt: T + 1,
+      })
+      expect(await store.deviceCodes.get(bob.deviceCodeHash)).toEqual(bob)
+      expect(await store.deviceCodes.get(pending.deviceCodeHash)).toEqual(pending)
+      expect(await store.deviceCodes.get(elsewhere.deviceCodeHash)).toEqual(elsewhere)
+      await store.grants.revoke({ clientId: 'client-a' }, T + 2)
+      expect((await store.deviceCodes.get(bob.deviceCodeHash))?.status).toBe('denied')
+      expect((await store.deviceCodes.get(pending.deviceCodeHash))?.status).toBe('denied')
+      expect(
+        await store.deviceCodes.consume(bob.deviceCodeHash, T + 3, {
+          accessTokenJti: 'jti-1',
+          accessTokenExpiresAt: T + 600,
+          familyId: randomUUID(),
+        }),
+      ).toBe(false)
+      expect(await store.deviceCodes.get(elsewhere.deviceCodeHash)).toEqual(elsewhere)
+    })
+
     it('revokes every grant of a user at a client, or of a client, in one step and nothing else', async () => {
       // Redeems a code of `owner`, with a refresh token when `refresh`; answers what it issued.
       const grant = async (owner: { clientId: string; subject: string }, refresh: boolean) => {
@@ -1184,6 +1216,41 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         Array.from({ length: 50 }, () => store.usedJwtIds.use('dpop', 'jti-concurrent', T + 60)),
       )
       expect(results.filter(Boolean)).toHaveLength(1)
+    })
+
+    it('keeps a pushed authorization request until it is consumed once or expires, extended on first use', async () => {
+      const c = client()
+      await store.clients.create(c)
+      const record = {
+        requestUriHash: 'par-hash-a',
+        clientId: c.clientId,
+        parameters: { client_id: c.clientId, scope: 'openid kb:read', state: 'é' },
+        expiresAt: T + 60,
+        createdAt: T,
+        firstUsedAt: null,
+      }
+      await store.pushedAuthorizationRequests.create(record)
+      await store.pushedAuthorizationRequests.create({ ...record, requestUriHash: 'par-hash-b' })
+      await expect(store.pushedAuthorizationRequests.create(record)).rejects.toThrow()
+      expect(await store.pushedAuthorizationRequests.resolve('unknown', T, T + 600)).toBeUndefined()
+      // The first resolution extends it to the interaction's expiry; later ones change nothing.
+      expect(await store.pushedAuthorizationRequests.resolve('par-hash-a', T + 59, T + 659)).toEqual({
+        ...record,
+        expiresAt: T + 659,
+        firstUsedAt: T + 59,
+      })
+      expect(
+        (await store.pushedAuthorizationRequests.resolve('par-hash-a', T + 100, T + 9999))?.expiresAt,
+      ).toBe(T + 659)
+      // Never brought within expires_in: gone.
+      expect(await store.pushedAuthorizationRequests.resolve('par-hash-b', T + 60, T + 660)).toBeUndefined()
+      expect(await store.pushedAuthorizationRequests.consume('par-hash-b', T + 60)).toBe(false)
+      expect(await store.pushedAuthorizationRequests.deleteExpired(T + 60)).toBe(1)
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.pushedAuthorizationRequests.consume('par-hash-a', T + 200)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+      expect(await store.pushedAuthorizationRequests.resolve('par-hash-a', T + 200, T + 800)).toBeUndefined()
     })
 
     it('answers a ping while open and rejects it once closed', async () => {
