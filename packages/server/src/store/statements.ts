@@ -33,7 +33,8 @@ const updateByKey = (table: string, list: string) => {
  * `GrantStore` statements for one kind of owner (`owner(table)` is its condition on `table`'s columns,
  * bound once per occurrence). `accessTokensOf`: the unexpired access tokens its codes and refresh
  * tokens issued (owner, now, owner, now); `revokeFamiliesOf`: (now, owner); `liveTokensOf`: its live
- * refresh tokens and unrevoked access tokens of live families (owner, now, three times).
+ * refresh tokens and unrevoked access tokens of live families (owner, now, three times);
+ * `denyDeviceCodesOf`: (now, owner).
  */
 const grantStatements = <K extends string>(kind: K, owner: (table: string) => string) => {
   const liveFamily = (column: string) =>
@@ -59,7 +60,12 @@ const grantStatements = <K extends string>(kind: K, owner: (table: string) => st
                  AND ${liveFamily('c.issued_family_id')} AND ${notRevoked('c.issued_access_token_jti')}
                  AND NOT EXISTS (SELECT 1 FROM oauth_refresh_tokens x WHERE x.access_token_jti = c.issued_access_token_jti)
              ORDER BY issued_at, token_type, family_id`,
-  } as Record<`accessTokensOf${K}` | `revokeFamiliesOf${K}` | `liveTokensOf${K}`, string>
+    /** RFC 8628: its device codes not yet redeemed are denied (now, owner): none can start a grant later. */
+    [`denyDeviceCodesOf${kind}`]: `UPDATE oauth_device_codes SET status = 'denied', decided_at = ? WHERE ${owner('oauth_device_codes')} AND status IN ('pending', 'approved')`,
+  } as Record<
+    `accessTokensOf${K}` | `revokeFamiliesOf${K}` | `liveTokensOf${K}` | `denyDeviceCodesOf${K}`,
+    string
+  >
 }
 
 function buildStatements(d: SqlDialect) {
