@@ -16,6 +16,11 @@ export const EXAMPLE = {
   /** Shorter than RFC 7636 §4.1's 43 characters: a malformed request (`invalid_request`). */
   malformedCodeVerifier: 'too-short-verifier',
   nonce: 'n-0S6_WzA2Mj',
+  /** RFC 6749 §4.1.1 `state`, fixed: the pact must be identical on every run. */
+  state: 'af0ifjsldkj',
+  /** RFC 9126 §2.2's example request_uri; the provider's own is matched by its shape. */
+  requestUri: 'urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c',
+  pushedRequestLifetime: 60,
   subject: 'user-7c2e9a41',
   /** The issuer the consumer expects; the provider's own issuer is matched by its shape only. */
   issuer: 'https://auth.pipeshub.example',

@@ -62,6 +62,10 @@ function goldenFor(
       if (ok) return { request: grant, response: GOLDEN.tokenResponse, covered: true }
       return { response: failed ? GOLDEN.errorResponse : undefined, covered: failed }
     }
+    case `POST ${ROUTES.pushedAuthorizationRequest}`:
+      // RFC 9126 §2.1 has no message of its own: the request is the authorization request's parameters.
+      if (ok) return { response: GOLDEN.pushedAuthorizationResponse, covered: true }
+      return { response: failed ? GOLDEN.errorResponse : undefined, covered: failed }
     case `POST ${ROUTES.deviceAuthorization}`:
       if (ok)
         return {

@@ -36,6 +36,8 @@ export const WHAT_IF_PACTS_DIR = fileURLToPath(new URL('../what-if-pacts/', impo
 /** Routes of the token server the contract covers, relative to its origin (PipesHub's `/api/v1` mount). */
 export const ROUTES = {
   token: '/api/v1/oauth2/token',
+  pushedAuthorizationRequest: '/api/v1/oauth2/par',
+  authorization: '/api/v1/oauth2/authorize',
   deviceAuthorization: '/api/v1/oauth2/device_authorization',
   revocation: '/api/v1/oauth2/revoke',
   introspection: '/api/v1/oauth2/introspect',

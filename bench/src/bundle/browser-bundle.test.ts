@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { measureBrowserBundle, packageOf } from './browser-bundle.js'
+import { buildBrowserBundle, measureBrowserBundle, packageOf } from './browser-bundle.js'
 
 describe('packageOf', () => {
   it('names the package of a module, scoped or not, in the store or the workspace', () => {
@@ -23,5 +23,29 @@ describe('measureBrowserBundle', () => {
     expect(names).toContain('@pipeshub/models')
     expect(names).not.toContain('typebox')
     expect(names).not.toContain('zod')
+  })
+})
+
+describe('buildBrowserBundle', () => {
+  it('leaves out what the code flow page never calls: signing, DPoP, PAR, device flow, logout, userinfo', {
+    timeout: 120_000,
+  }, async () => {
+    const { modules } = await buildBrowserBundle()
+    const ids = [...modules.keys()].map((id) => id.replaceAll('\\', '/'))
+    expect(ids.some((id) => id.endsWith('/client/dist/code-flow-client.js'))).toBe(true)
+    for (const unused of [
+      '/client/dist/oauth-client.js',
+      '/client/dist/client-assertion.js',
+      '/client/dist/dpop.js',
+      '/client/dist/device-polling.js',
+      '/client/dist/end-session.js',
+      '/jose/dist/webapi/lib/jws_sign.js',
+      '/models/dist/codecs/device-authorization.js',
+      '/models/dist/codecs/pushed-authorization-response.js',
+      '/models/dist/codecs/userinfo-response.js',
+      '/models/dist/codecs/introspection-response.js',
+    ]) {
+      expect(ids.filter((id) => id.endsWith(unused))).toEqual([])
+    }
   })
 })

@@ -26,36 +26,51 @@ interface BuiltChunk {
   readonly modules: Record<string, { readonly renderedLength: number }>
 }
 
+/** The page built: its minified code, and the modules in it with their rendered (minified) lengths. */
+export interface BuiltBundle {
+  readonly code: string
+  readonly modules: ReadonlyMap<string, number>
+}
+
+/** A Vite production build of `page` (minified, one chunk, nothing written). */
+export async function buildBrowserBundle(page = CODE_FLOW_PAGE): Promise<BuiltBundle> {
+  const { build } = await import('vite')
+  const output = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: BENCH_DIR,
+    build: {
+      write: false,
+      minify: true,
+      target: 'es2022',
+      modulePreload: false,
+      rollupOptions: { input: page, output: { codeSplitting: false } },
+    },
+  })
+  const chunks = [output]
+    .flat()
+    .flatMap((result) => ('output' in result ? result.output : []))
+    .filter((item): item is typeof item & BuiltChunk => item.type === 'chunk')
+  const modules = new Map<string, number>()
+  for (const chunk of chunks) {
+    for (const [id, module] of Object.entries(chunk.modules)) {
+      if (module.renderedLength > 0) modules.set(id, (modules.get(id) ?? 0) + module.renderedLength)
+    }
+  }
+  return { code: chunks.map((chunk) => chunk.code).join('\n'), modules }
+}
+
 /**
  * A Vite production build of the code flow page (minified, one chunk, nothing written): its size and
  * gzipped size, and which packages the bytes come from (their share of the minified chunk, before gzip).
  */
 export async function measureBrowserBundle(page = CODE_FLOW_PAGE): Promise<BrowserBundleResult> {
-  const { build } = await import('vite')
   try {
-    const output = await build({
-      configFile: false,
-      logLevel: 'silent',
-      root: BENCH_DIR,
-      build: {
-        write: false,
-        minify: true,
-        target: 'es2022',
-        modulePreload: false,
-        rollupOptions: { input: page, output: { codeSplitting: false } },
-      },
-    })
-    const chunks = [output]
-      .flat()
-      .flatMap((result) => ('output' in result ? result.output : []))
-      .filter((item): item is typeof item & BuiltChunk => item.type === 'chunk')
-    const code = chunks.map((chunk) => chunk.code).join('\n')
+    const { code, modules } = await buildBrowserBundle(page)
     const rendered = new Map<string, number>()
-    for (const chunk of chunks) {
-      for (const [id, module] of Object.entries(chunk.modules)) {
-        const name = packageOf(id)
-        rendered.set(name, (rendered.get(name) ?? 0) + module.renderedLength)
-      }
+    for (const [id, bytes] of modules) {
+      const name = packageOf(id)
+      rendered.set(name, (rendered.get(name) ?? 0) + bytes)
     }
     const totalRendered = [...rendered.values()].reduce((sum, bytes) => sum + bytes, 0)
     return {

@@ -2,12 +2,12 @@
 // code flow and PKCE (discovery, the redirect, the callback, the code exchange with its ID token
 // checked against the JWKS) and refreshes the tokens. It is bundled, never run, by the bench; its
 // peers' numbers in the issue are for the same page written with oauth4webapi and openid-client.
-import { OAuthClient } from '@pipeshub/client'
+import { CodeFlowClient } from '@pipeshub/client'
 
 const ISSUER = 'https://auth.pipeshub.example'
 const REDIRECT_URI = `${location.origin}/callback`
 
-const client = await OAuthClient.fromIssuer(ISSUER, { clientId: 'spa' })
+const client = await CodeFlowClient.fromIssuer(ISSUER, { clientId: 'spa' })
 const callback = new URLSearchParams(location.search)
 if (!callback.has('code') && !callback.has('error')) {
   const request = await client.createAuthorizationRequest({

@@ -19,6 +19,7 @@ export {
   type ClientAuthenticationMethod,
   formUrlEncode,
 } from './client-authentication.js'
+export { CodeFlowClient } from './code-flow-client.js'
 export type { DevicePollingEvent, DevicePollingOptions } from './device-polling.js'
 export { type DiscoveredMetadata, type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
 export { accessTokenHashForDPoP, DPoPKey, type DPoPProofRequest, dpopTargetUri } from './dpop.js'
@@ -49,6 +50,7 @@ export {
   type AuthorizationRequest,
   type AuthorizationRequestParameters,
   type ClientCredentialsParameters,
+  type CodeFlowClientOptions,
   type DeviceAuthorizationParameters,
   type IdTokenValidationParameters,
   type IntrospectionParameters,

@@ -32,6 +32,12 @@ export interface SqlDialect {
    * parameter until they end; `undefined` where every write transaction is already exclusive.
    */
   lock(name: string): string | undefined
+  /**
+   * Whether a `WITH` may hold `UPDATE`/`INSERT ... RETURNING` (PostgreSQL): then a write of several
+   * statements on the hot path is sent as one, atomic on its own, instead of a transaction of four or
+   * five round trips.
+   */
+  readonly dataModifyingWith: boolean
 }
 
 const onConflict: SqlDialect['upsert'] = (insert, conflict, set) =>
@@ -55,6 +61,8 @@ export const sqliteDialect: SqlDialect = {
   beginWrite: 'BEGIN IMMEDIATE',
   forUpdate: '',
   lock: () => undefined,
+  // SQLite allows no data-modifying WITH; its statements are calls in this process, not round trips.
+  dataModifyingWith: false,
 }
 
 /** PostgreSQL (`pg`), READ COMMITTED: locks are row locks and transaction-level advisory locks. */
@@ -71,4 +79,5 @@ export const postgresDialect: SqlDialect = {
   beginWrite: 'BEGIN',
   forUpdate: ' FOR UPDATE',
   lock: (name) => `SELECT pg_advisory_xact_lock(hashtext('${name}'), hashtext(?))`,
+  dataModifyingWith: true,
 }

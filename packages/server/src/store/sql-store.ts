@@ -13,6 +13,8 @@ import {
   familyParams,
   joinScope,
   liveTokenFromRow,
+  personalAccessTokenFromRow,
+  personalAccessTokenParams,
   pushedRequestFromRow,
   pushedRequestParams,
   refreshTokenFromRow,
@@ -130,39 +132,54 @@ export function createSqlStore(
     authorizationCodes: {
       create: (code) => run(changes(s.insertCode, ...codeParams(code))).then(() => {}),
       get: (codeHash) => run(first(s.selectCode, codeHash)).then((row) => row && codeFromRow(row)),
-      consume: (codeHash, now, issuance) =>
-        transaction(
+      consume: async (codeHash, now, issuance) => {
+        const consumption = [
+          now,
+          issuance.accessTokenJti,
+          issuance.accessTokenExpiresAt,
+          issuance.familyId,
+          codeHash,
+        ] as const
+        const notConsumed = function* () {
+          const existing = yield* first(s.selectCode, codeHash)
+          return existing
+            ? { outcome: 'already_consumed' as const, code: codeFromRow(existing) }
+            : { outcome: 'not_found' as const }
+        }
+        const { refreshToken } = issuance
+        if (s.consumeCodeStartingFamily && s.consumeCodeStartingFamilyWithToken) {
+          const row = await run(
+            refreshToken
+              ? first(
+                  s.consumeCodeStartingFamilyWithToken,
+                  ...consumption,
+                  issuance.familyId,
+                  now,
+                  ...refreshTokenParams(refreshToken),
+                )
+              : first(s.consumeCodeStartingFamily, ...consumption, issuance.familyId, now),
+          )
+          return row ? { outcome: 'consumed' as const, code: codeFromRow(row) } : run(notConsumed())
+        }
+        return transaction(
           (function* () {
-            const row = yield* first(
-              s.consumeCode,
-              now,
-              issuance.accessTokenJti,
-              issuance.accessTokenExpiresAt,
+            const row = yield* first(s.consumeCode, ...consumption)
+            if (!row) return yield* notConsumed()
+            const code = codeFromRow(row)
+            yield* changes(
+              s.insertCodeFamily,
               issuance.familyId,
-              codeHash,
+              code.clientId,
+              code.subject,
+              code.authTime,
+              now,
+              JSON.stringify(code.resources),
             )
-            if (row) {
-              const code = codeFromRow(row)
-              yield* changes(
-                s.insertCodeFamily,
-                issuance.familyId,
-                code.clientId,
-                code.subject,
-                code.authTime,
-                now,
-                JSON.stringify(code.resources),
-              )
-              if (issuance.refreshToken) {
-                yield* changes(s.insertRefreshToken, ...refreshTokenParams(issuance.refreshToken))
-              }
-              return { outcome: 'consumed' as const, code }
-            }
-            const existing = yield* first(s.selectCode, codeHash)
-            return existing
-              ? { outcome: 'already_consumed' as const, code: codeFromRow(existing) }
-              : { outcome: 'not_found' as const }
+            if (refreshToken) yield* changes(s.insertRefreshToken, ...refreshTokenParams(refreshToken))
+            return { outcome: 'consumed' as const, code }
           })(),
-        ),
+        )
+      },
       deleteExpired: (now) => run(changes(s.deleteExpiredCodes, now, now)),
     },
     deviceCodes: {
@@ -222,39 +239,51 @@ export function createSqlStore(
       create: (token) => run(changes(s.insertRefreshToken, ...refreshTokenParams(token))).then(() => {}),
       get: (tokenHash) =>
         run(first(s.selectRefreshToken, tokenHash)).then((row) => row && refreshTokenFromRow(row)),
-      rotate: (tokenHash, now, next, options = {}) =>
-        transaction(
-          (function* () {
-            const insertNext = function* (): Operation<void> {
-              if (next) yield* changes(s.insertRefreshToken, ...refreshTokenParams(next))
-            }
-            if (yield* first(s.rotateRefreshToken, now, next?.tokenHash ?? null, tokenHash, now)) {
+      rotate: async (tokenHash, now, next, options = {}) => {
+        const rotation = [now, next?.tokenHash ?? null, tokenHash, now] as const
+        const insertNext = function* (): Operation<void> {
+          if (next) yield* changes(s.insertRefreshToken, ...refreshTokenParams(next))
+        }
+        // The token was not rotatable: a reuse, perhaps a retry within the reuse interval. A token that
+        // failed to rotate never becomes rotatable again, so this need not try the rotation again.
+        const notRotated = function* () {
+          const row = yield* first(s.selectRefreshTokenForReuse, tokenHash)
+          if (!row || row.rotated_at === null) return { outcome: 'inactive' as const }
+          if (
+            options.reusableSince !== undefined &&
+            Number(row.rotated_at) >= options.reusableSince &&
+            row.replaced_by !== null &&
+            Number(row.expires_at) > now &&
+            (yield* first(s.liveFamily, String(row.family_id)))
+          ) {
+            const successor = yield* first(s.revokeSuccessor, now, String(row.replaced_by))
+            if (successor) {
+              const jti = successor.access_token_jti
+              const expiresAt = Number(successor.access_token_expires_at)
+              if (jti !== null && expiresAt > now) yield* changes(s.revokeAccessToken, String(jti), expiresAt)
+              yield* changes(s.replaceSuccessor, next?.tokenHash ?? null, tokenHash)
               yield* insertNext()
               return { outcome: 'rotated' as const }
             }
-            const row = yield* first(s.selectRefreshTokenForReuse, tokenHash)
-            if (!row || row.rotated_at === null) return { outcome: 'inactive' as const }
-            if (
-              options.reusableSince !== undefined &&
-              Number(row.rotated_at) >= options.reusableSince &&
-              row.replaced_by !== null &&
-              Number(row.expires_at) > now &&
-              (yield* first(s.liveFamily, String(row.family_id)))
-            ) {
-              const successor = yield* first(s.revokeSuccessor, now, String(row.replaced_by))
-              if (successor) {
-                const jti = successor.access_token_jti
-                const expiresAt = Number(successor.access_token_expires_at)
-                if (jti !== null && expiresAt > now)
-                  yield* changes(s.revokeAccessToken, String(jti), expiresAt)
-                yield* changes(s.replaceSuccessor, next?.tokenHash ?? null, tokenHash)
-                yield* insertNext()
-                return { outcome: 'rotated' as const }
-              }
-            }
-            return { outcome: 'already_rotated' as const, token: refreshTokenFromRow(row) }
+          }
+          return { outcome: 'already_rotated' as const, token: refreshTokenFromRow(row) }
+        }
+        if (s.rotateRefreshTokenWithSuccessor) {
+          const rotated = await run(
+            next
+              ? first(s.rotateRefreshTokenWithSuccessor, ...rotation, ...refreshTokenParams(next))
+              : first(s.rotateRefreshToken, ...rotation),
+          )
+          return rotated ? { outcome: 'rotated' as const } : transaction(notRotated())
+        }
+        return transaction(
+          (function* () {
+            if (!(yield* first(s.rotateRefreshToken, ...rotation))) return yield* notRotated()
+            yield* insertNext()
+            return { outcome: 'rotated' as const }
           })(),
-        ),
+        )
+      },
       revokeFamily: (familyId, now) =>
         transaction(
           (function* () {
@@ -381,6 +410,29 @@ export function createSqlStore(
       consume: (requestUriHash, now) =>
         run(changes(s.consumePushedRequest, requestUriHash, now)).then((n) => n > 0),
       deleteExpired: (now) => run(changes(s.deleteExpiredPushedRequests, now)),
+    },
+    personalAccessTokens: {
+      create: (token, maxLive) =>
+        transaction(
+          (function* () {
+            // The user's row is the lock: two creations for one user cannot both see room for one more.
+            if (!(yield* first(s.lockUserForTokens, token.subject))) return 'unknown_user' as const
+            const counted = yield* first(s.countLivePersonalAccessTokens, token.subject, token.createdAt)
+            if (Number(counted?.live ?? 0) >= maxLive) return 'limit_reached' as const
+            yield* changes(s.insertPersonalAccessToken, ...personalAccessTokenParams(token))
+            return 'created' as const
+          })(),
+        ),
+      getByHash: (tokenHash) =>
+        run(first(s.selectPersonalAccessToken, tokenHash)).then(
+          (row) => row && personalAccessTokenFromRow(row),
+        ),
+      list: (subject, now) =>
+        run(rows(s.listPersonalAccessTokens, subject, now)).then((found) =>
+          found.map(personalAccessTokenFromRow),
+        ),
+      revoke: (subject, id) => run(deleted(s.deletePersonalAccessToken, id, subject)),
+      deleteExpired: (now) => run(changes(s.deleteExpiredPersonalAccessTokens, now)),
     },
     seedIfEmpty: (seed) =>
       transaction(

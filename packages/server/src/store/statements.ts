@@ -4,6 +4,7 @@ import {
   CODE_COLUMNS,
   DEVICE_CODE_COLUMNS,
   FAMILY_COLUMNS,
+  PERSONAL_ACCESS_TOKEN_COLUMNS,
   PUSHED_REQUEST_COLUMNS,
   REFRESH_TOKEN_COLUMNS,
   REGISTRATION_COLUMNS,
@@ -69,6 +70,28 @@ const grantStatements = <K extends string>(kind: K, owner: (table: string) => st
 }
 
 function buildStatements(d: SqlDialect) {
+  const writableWith = d.dataModifyingWith
+  const tokenValues = marks(columns(REFRESH_TOKEN_COLUMNS).length)
+  const consumeCode = `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
+               WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`
+  const rotateRefreshToken = `UPDATE oauth_refresh_tokens SET rotated_at = ?, replaced_by = ?
+               WHERE token_hash = ? AND rotated_at IS NULL AND expires_at > ?
+                 AND family_id IN (SELECT family_id FROM oauth_refresh_token_families WHERE revoked_at IS NULL)
+               RETURNING token_hash`
+  // Every sub-statement of a WITH runs to its end, whether the final SELECT reads it or not.
+  const consumeStartingFamily = (withToken: boolean) =>
+    `WITH consumed AS (${consumeCode}),
+               family AS (${d.upsert(
+                 `INSERT INTO oauth_refresh_token_families (${FAMILY_COLUMNS}) SELECT ?, client_id, subject, auth_time, ?, NULL, resources FROM consumed`,
+                 ['family_id'],
+                 'nothing',
+               )})${
+                 withToken
+                   ? `,
+               token AS (INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) SELECT ${tokenValues} FROM consumed)`
+                   : ''
+               }
+               SELECT ${CODE_COLUMNS} FROM consumed`
   return {
     insertClient: insert('oauth_clients', CLIENT_COLUMNS),
     selectClient: `SELECT ${CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = ?`,
@@ -96,8 +119,13 @@ function buildStatements(d: SqlDialect) {
     insertCode: insert('oauth_authorization_codes', CODE_COLUMNS),
     selectCode: `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`,
     /** `consumed_at`, the issued access token's `jti` and expiry, the family, `code_hash`. */
-    consumeCode: `UPDATE oauth_authorization_codes SET consumed_at = ?, issued_access_token_jti = ?, issued_access_token_expires_at = ?, issued_family_id = ?
-               WHERE code_hash = ? AND consumed_at IS NULL RETURNING ${CODE_COLUMNS}`,
+    consumeCode,
+    /**
+     * `consumeCode`, the family it starts (`family_id`, now) and, with a refresh token, the token's
+     * values: one statement, atomic on its own (`dataModifyingWith` dialects only).
+     */
+    consumeCodeStartingFamily: writableWith ? consumeStartingFamily(false) : undefined,
+    consumeCodeStartingFamilyWithToken: writableWith ? consumeStartingFamily(true) : undefined,
     /**
      * now, now: an expired code goes once the access token its redemption issued has expired too, so
      * that revoking a grant (`GrantStore.revoke`) still finds that token.
@@ -149,10 +177,15 @@ function buildStatements(d: SqlDialect) {
     insertRefreshToken: insert('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
     selectRefreshToken: `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
     /** now, the successor's hash, `token_hash`, now: rotates a live token of a live family. */
-    rotateRefreshToken: `UPDATE oauth_refresh_tokens SET rotated_at = ?, replaced_by = ?
-               WHERE token_hash = ? AND rotated_at IS NULL AND expires_at > ?
-                 AND family_id IN (SELECT family_id FROM oauth_refresh_token_families WHERE revoked_at IS NULL)
-               RETURNING token_hash`,
+    rotateRefreshToken,
+    /**
+     * `rotateRefreshToken` and, when it rotated, the successor's values inserted: one statement, atomic
+     * on its own (`dataModifyingWith` dialects only).
+     */
+    rotateRefreshTokenWithSuccessor: writableWith
+      ? `WITH rotated AS (${rotateRefreshToken})
+               INSERT INTO oauth_refresh_tokens (${REFRESH_TOKEN_COLUMNS}) SELECT ${tokenValues} FROM rotated RETURNING token_hash`
+      : undefined,
     /**
      * A rotated token and the one that replaced it, locked: concurrent reuses of one token wait here,
      * and each reads the successor the previous one left, so one token of the family stays live.
@@ -226,6 +259,19 @@ function buildStatements(d: SqlDialect) {
     consumePushedRequest:
       'DELETE FROM oauth_pushed_authorization_requests WHERE request_uri_hash = ? AND expires_at > ?',
     deleteExpiredPushedRequests: 'DELETE FROM oauth_pushed_authorization_requests WHERE expires_at <= ?',
+
+    /** The user a token is created for, locked: concurrent creations for one user count one by one. */
+    lockUserForTokens: `SELECT subject FROM oauth_users WHERE subject = ?${d.forUpdate}`,
+    /** `subject`, now. */
+    countLivePersonalAccessTokens:
+      'SELECT COUNT(*) AS live FROM oauth_personal_access_tokens WHERE subject = ? AND expires_at > ?',
+    insertPersonalAccessToken: insert('oauth_personal_access_tokens', PERSONAL_ACCESS_TOKEN_COLUMNS),
+    selectPersonalAccessToken: `SELECT ${PERSONAL_ACCESS_TOKEN_COLUMNS} FROM oauth_personal_access_tokens WHERE token_hash = ?`,
+    /** `subject`, now. */
+    listPersonalAccessTokens: `SELECT ${PERSONAL_ACCESS_TOKEN_COLUMNS} FROM oauth_personal_access_tokens WHERE subject = ? AND expires_at > ? ORDER BY created_at, id`,
+    /** `id`, `subject`. */
+    deletePersonalAccessToken: 'DELETE FROM oauth_personal_access_tokens WHERE id = ? AND subject = ?',
+    deleteExpiredPersonalAccessTokens: 'DELETE FROM oauth_personal_access_tokens WHERE expires_at <= ?',
 
     ping: 'SELECT 1 AS ok',
     begin: d.beginWrite,

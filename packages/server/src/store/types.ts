@@ -276,6 +276,40 @@ export interface ServerSecretRecord {
   createdAt: number
 }
 
+/**
+ * A personal access token of an end-user: a bearer token for their own scripts and tools, carrying
+ * scopes the user holds. Only the hash of its value is kept; revoking it deletes it.
+ */
+export interface PersonalAccessTokenRecord {
+  /** A UUID: how the owner names the token to revoke it (never the value). */
+  id: string
+  /** SHA-256 (base64url) of the token value. */
+  tokenHash: string
+  subject: string
+  name: string
+  scope: string[]
+  createdAt: number
+  expiresAt: number
+}
+
+/** The outcome of `PersonalAccessTokenStore.create`. */
+export type CreatePersonalAccessTokenResult = 'created' | 'limit_reached' | 'unknown_user'
+
+export interface PersonalAccessTokenStore {
+  /**
+   * Atomically: stores `token` if its subject is a known user holding fewer than `maxLive` tokens
+   * unexpired at `token.createdAt`. Of concurrent calls for one user, no more than `maxLive` tokens
+   * ever end up live.
+   */
+  create(token: PersonalAccessTokenRecord, maxLive: number): Promise<CreatePersonalAccessTokenResult>
+  getByHash(tokenHash: string): Promise<PersonalAccessTokenRecord | undefined>
+  /** The subject's tokens unexpired at `now`, oldest first. */
+  list(subject: string, now: number): Promise<PersonalAccessTokenRecord[]>
+  /** Deletes the subject's token `id`; false when unknown or another user's. */
+  revoke(subject: string, id: string): Promise<boolean>
+  deleteExpired(now: number): Promise<number>
+}
+
 export interface ClientStore {
   /** Throws when `clientId` exists. */
   create(client: ClientRecord): Promise<void>
@@ -581,6 +615,7 @@ export interface Store {
   readonly clientRegistrations: ClientRegistrationStore
   readonly serverSecrets: ServerSecretStore
   readonly grants: GrantStore
+  readonly personalAccessTokens: PersonalAccessTokenStore
   readonly usedJwtIds: UsedJwtIdStore
   readonly pushedAuthorizationRequests: PushedAuthorizationRequestStore
   /**
