@@ -147,5 +147,6 @@ export type {
   UsedJwtIdStore,
   UserRecord,
   UserStore,
+  WithUserStatus,
 } from './store/types.js'
 export type { IssuedAccessTokenClaims } from './tokens.js'

@@ -178,6 +178,11 @@ export function createMemoryStore(): Store {
         const code = codes.get(codeHash)
         return code && copy(code)
       },
+      async getWithUserStatus(codeHash) {
+        open()
+        const code = codes.get(codeHash)
+        return code && { record: copy(code), userDisabled: users.get(code.subject)?.disabledAt != null }
+      },
       async consume(codeHash, now, issuance) {
         open()
         const code = codes.get(codeHash)
@@ -390,6 +395,11 @@ export function createMemoryStore(): Store {
         open()
         const token = refreshTokens.get(tokenHash)
         return token && copy(token)
+      },
+      async getWithUserStatus(tokenHash) {
+        open()
+        const token = refreshTokens.get(tokenHash)
+        return token && { record: copy(token), userDisabled: users.get(token.subject)?.disabledAt != null }
       },
       async rotate(tokenHash, now, next, options = {}) {
         open()

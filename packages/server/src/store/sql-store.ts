@@ -1,6 +1,7 @@
 import { StorageError } from '../errors.js'
 import type { SqlDialect } from './dialect.js'
 import { migrationsFor } from './migrations.js'
+import type { Row } from './rows.js'
 import {
   clientFromRow,
   clientParams,
@@ -30,7 +31,7 @@ import {
 } from './rows.js'
 import { changes, first, type Operation, rows, script } from './sql-operation.js'
 import { signingKeyPresence, statementsFor } from './statements.js'
-import type { ClientRecord, Store } from './types.js'
+import type { ClientRecord, Store, WithUserStatus } from './types.js'
 
 /** How an adapter runs an operation: its own control flow (connections, transactions, errors). */
 export interface SqlRunner {
@@ -39,6 +40,12 @@ export interface SqlRunner {
   /** Runs an operation in one write transaction, on one connection. */
   transaction<T>(operation: Operation<T>): Promise<T>
 }
+
+/** A row of a `withUserStatus` statement as its record and its user's status. */
+const withUserStatus = <R>(row: Row, record: (row: Row) => R): WithUserStatus<R> => ({
+  record: record(row),
+  userDisabled: row.user_disabled_at != null,
+})
 
 /** `[key, ...rest]` as `[...rest, key]`: the parameter order of the catalogue's `updateByKey`. */
 const keyLast = <T>([key, ...rest]: readonly T[]): T[] => [...rest, key as T]
@@ -132,6 +139,10 @@ export function createSqlStore(
     authorizationCodes: {
       create: (code) => run(changes(s.insertCode, ...codeParams(code))).then(() => {}),
       get: (codeHash) => run(first(s.selectCode, codeHash)).then((row) => row && codeFromRow(row)),
+      getWithUserStatus: (codeHash) =>
+        run(first(s.selectCodeWithUserStatus, codeHash)).then(
+          (row) => row && withUserStatus(row, codeFromRow),
+        ),
       consume: async (codeHash, now, issuance) => {
         const consumption = [
           now,
@@ -239,6 +250,10 @@ export function createSqlStore(
       create: (token) => run(changes(s.insertRefreshToken, ...refreshTokenParams(token))).then(() => {}),
       get: (tokenHash) =>
         run(first(s.selectRefreshToken, tokenHash)).then((row) => row && refreshTokenFromRow(row)),
+      getWithUserStatus: (tokenHash) =>
+        run(first(s.selectRefreshTokenWithUserStatus, tokenHash)).then(
+          (row) => row && withUserStatus(row, refreshTokenFromRow),
+        ),
       rotate: async (tokenHash, now, next, options = {}) => {
         const rotation = [now, next?.tokenHash ?? null, tokenHash, now] as const
         const insertNext = function* (): Operation<void> {

@@ -20,6 +20,15 @@ import type { SigningAlgorithm, SigningKeyAbsence } from './types.js'
  */
 export type Statements = ReturnType<typeof buildStatements>
 
+/**
+ * `SELECT` of `list` from `table` (as `t`) with its user's `disabled_at` as `user_disabled_at`, by the
+ * first column of `list`: the record and the user status a grant needs, in one read.
+ */
+const withUserStatus = (table: string, list: string) => {
+  const qualified = columns(list).map((column) => `t.${column}`)
+  return `SELECT ${qualified.join(', ')}, u.disabled_at AS user_disabled_at FROM ${table} t
+               LEFT JOIN oauth_users u ON u.subject = t.subject WHERE ${qualified[0]} = ?`
+}
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ')
 const columns = (list: string) => list.split(', ')
 const insert = (table: string, list: string, values = marks(columns(list).length)) =>
@@ -118,6 +127,7 @@ function buildStatements(d: SqlDialect) {
 
     insertCode: insert('oauth_authorization_codes', CODE_COLUMNS),
     selectCode: `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`,
+    selectCodeWithUserStatus: withUserStatus('oauth_authorization_codes', CODE_COLUMNS),
     /** `consumed_at`, the issued access token's `jti` and expiry, the family, `code_hash`. */
     consumeCode,
     /**
@@ -176,6 +186,7 @@ function buildStatements(d: SqlDialect) {
 
     insertRefreshToken: insert('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
     selectRefreshToken: `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
+    selectRefreshTokenWithUserStatus: withUserStatus('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
     /** now, the successor's hash, `token_hash`, now: rotates a live token of a live family. */
     rotateRefreshToken,
     /**

@@ -358,9 +358,21 @@ export interface UserStore {
   delete(subject: string): Promise<boolean>
 }
 
+/**
+ * A stored code or refresh token and whether the end-user it was issued to is disabled
+ * (`UserRecord.disabledAt` set; false for a subject that is no stored user), read in one step so that
+ * a grant does not read the user apart.
+ */
+export interface WithUserStatus<R> {
+  readonly record: R
+  readonly userDisabled: boolean
+}
+
 export interface AuthorizationCodeStore {
   create(code: AuthorizationCodeRecord): Promise<void>
   get(codeHash: string): Promise<AuthorizationCodeRecord | undefined>
+  /** `get` and the status of the code's user, in one read. */
+  getWithUserStatus(codeHash: string): Promise<WithUserStatus<AuthorizationCodeRecord> | undefined>
   /**
    * Atomically marks the code consumed and records what its redemption issues, if and only if it was
    * not consumed before. Exactly one of any number of concurrent calls gets `consumed`. The issuance's
@@ -409,6 +421,8 @@ export interface RefreshTokenStore {
   getFamily(familyId: string): Promise<RefreshTokenFamilyRecord | undefined>
   create(token: RefreshTokenRecord): Promise<void>
   get(tokenHash: string): Promise<RefreshTokenRecord | undefined>
+  /** `get` and the status of the token's user, in one read. */
+  getWithUserStatus(tokenHash: string): Promise<WithUserStatus<RefreshTokenRecord> | undefined>
   /**
    * Atomically: if `tokenHash` is active (not rotated, not expired at `now`, family not revoked), mark it
    * rotated and insert `next` (none when the new grant drops `offline_access`). Exactly one of any number

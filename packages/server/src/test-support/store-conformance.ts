@@ -462,6 +462,44 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.users.findByUsername('alice')).toBeUndefined()
     })
 
+    it('reads a code or refresh token with whether its user is disabled, false for a subject that is no user', async () => {
+      const user = {
+        subject: 'user-1',
+        username: 'alice',
+        passwordHash: 'h',
+        name: null,
+        email: null,
+        emailVerified: false,
+        createdAt: T,
+      }
+      await store.users.create(user)
+      const ofUser = code()
+      const ofNoUser = code({ subject: 'client-1' })
+      await store.authorizationCodes.create(ofUser)
+      await store.authorizationCodes.create(ofNoUser)
+      const familyId = await newFamily(store)
+      const token = refreshToken(familyId)
+      await store.refreshTokens.create(token)
+      const codes = store.authorizationCodes
+      const tokens = store.refreshTokens
+      expect(await codes.getWithUserStatus(ofUser.codeHash)).toEqual({ record: ofUser, userDisabled: false })
+      expect(await codes.getWithUserStatus(ofNoUser.codeHash)).toEqual({
+        record: ofNoUser,
+        userDisabled: false,
+      })
+      expect(await tokens.getWithUserStatus(token.tokenHash)).toEqual({ record: token, userDisabled: false })
+      expect(await codes.getWithUserStatus('unknown')).toBeUndefined()
+      expect(await tokens.getWithUserStatus('unknown')).toBeUndefined()
+
+      expect(await store.users.update({ ...user, disabledAt: T + 1 })).toBe(true)
+      expect(await codes.getWithUserStatus(ofUser.codeHash)).toEqual({ record: ofUser, userDisabled: true })
+      expect(await codes.getWithUserStatus(ofNoUser.codeHash)).toEqual({
+        record: ofNoUser,
+        userDisabled: false,
+      })
+      expect(await tokens.getWithUserStatus(token.tokenHash)).toEqual({ record: token, userDisabled: true })
+    })
+
     it('consumes an authorization code exactly once and records what it issued', async () => {
       const record = code()
       await store.authorizationCodes.create(record)
