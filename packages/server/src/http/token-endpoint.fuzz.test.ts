@@ -109,6 +109,13 @@ const contentType = fc.constantFrom(
   'application/octet-stream',
 )
 const credentials = fc.constantFrom<'basic' | 'none' | 'garbage'>('basic', 'none', 'garbage')
+/** The content type, and Basic credentials that are right, absent or malformed. */
+function requestHeaders(type: string, auth: 'basic' | 'none' | 'garbage'): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': type }
+  if (auth === 'basic') headers.authorization = authorization
+  if (auth === 'garbage') headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
+  return headers
+}
 /** Some bodies name the device client and its live device code, so the fuzz reaches the device grant. */
 const withDevice = (body: string | Buffer, device: boolean) =>
   device && typeof body === 'string'
@@ -119,10 +126,7 @@ describe('pushed authorization request endpoint under arbitrary input (RFC 9126)
   it('answers only a 201 pushed authorization response or an RFC 6749 §5.2 error, never a 500', async () => {
     await fc.assert(
       fc.asyncProperty(rawBody, contentType, credentials, async (body, type, auth) => {
-        const headers: Record<string, string> = { 'content-type': type }
-        if (auth === 'basic') headers.authorization = authorization
-        if (auth === 'garbage')
-          headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
+        const headers = requestHeaders(type, auth)
         const res = await app.inject({ method: 'POST', url: '/api/v1/oauth2/par', headers, payload: body })
         expect(res.statusCode).toBeLessThan(500)
         expect(res.headers['cache-control']).toBe('no-store')
@@ -139,10 +143,7 @@ describe('token endpoint under arbitrary input', () => {
   it('answers only a valid token response or an RFC 6749 §5.2 error, never a 500, always no-store', async () => {
     await fc.assert(
       fc.asyncProperty(rawBody, contentType, credentials, fc.boolean(), async (body, type, auth, device) => {
-        const headers: Record<string, string> = { 'content-type': type }
-        if (auth === 'basic') headers.authorization = authorization
-        if (auth === 'garbage')
-          headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
+        const headers = requestHeaders(type, auth)
         const res = await app.inject({
           method: 'POST',
           url: '/api/v1/oauth2/token',
@@ -184,10 +185,7 @@ describe('token endpoint under arbitrary input', () => {
   it('device authorization endpoint: a valid RFC 8628 §3.2 response or an RFC 6749 §5.2 error, never a 500', async () => {
     await fc.assert(
       fc.asyncProperty(rawBody, contentType, credentials, fc.boolean(), async (body, type, auth, device) => {
-        const headers: Record<string, string> = { 'content-type': type }
-        if (auth === 'basic') headers.authorization = authorization
-        if (auth === 'garbage')
-          headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
+        const headers = requestHeaders(type, auth)
         const payload = device && typeof body === 'string' ? `${body}&client_id=${deviceClientId}` : body
         const res = await app.inject({
           method: 'POST',
