@@ -558,6 +558,8 @@ describe('OpenAPI', () => {
       paths.jwks,
       paths.openidConfiguration,
       paths.oauthAuthorizationServer,
+      paths.personalAccessTokens,
+      `${paths.personalAccessTokens}/{id}`,
       '/healthz',
       '/readyz',
       '/openapi.json',

@@ -221,6 +221,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     clientAuthFailuresTotalPerMinute: config.rateLimitClientAuthFailuresTotal,
     redisUrl: config.redisUrl,
     redisKeyPrefix: config.redisKeyPrefix,
+    redisCommandTimeoutMs: config.redisCommandTimeoutMs,
     tokenPath: paths.token,
     pushedAuthorizationRequestPath: paths.pushedAuthorizationRequest,
     clientAuthPaths: [paths.revocation, paths.introspection, paths.deviceAuthorization],

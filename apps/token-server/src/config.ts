@@ -97,6 +97,11 @@ export const TokenServerConfigSchema = Type.Object(
       }),
     ),
     redisKeyPrefix: Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of the Redis keys.' }),
+    redisCommandTimeoutMs: Type.Integer({
+      minimum: 10,
+      maximum: 60000,
+      description: 'How long a request waits for Redis before its limit is counted per instance instead.',
+    }),
     headersTimeoutMs: Type.Integer({
       minimum: 100,
       maximum: 600000,
@@ -231,6 +236,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   rateLimitClientAuthFailures: 20,
   rateLimitClientAuthFailuresTotal: 300,
   redisKeyPrefix: 'pipeshub:rate-limit:',
+  redisCommandTimeoutMs: 500,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   idleTimeoutMs: 10_000,
@@ -284,6 +290,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   },
   redisUrl: { env: 'PIPESHUB_REDIS_URL', kind: 'string', doc: '' },
   redisKeyPrefix: { env: 'PIPESHUB_REDIS_KEY_PREFIX', kind: 'string', doc: 'pipeshub:rate-limit:' },
+  redisCommandTimeoutMs: { env: 'PIPESHUB_REDIS_COMMAND_TIMEOUT_MS', kind: 'integer', doc: '500' },
   headersTimeoutMs: { env: 'PIPESHUB_HEADERS_TIMEOUT_MS', kind: 'integer', doc: '10000' },
   requestTimeoutMs: { env: 'PIPESHUB_REQUEST_TIMEOUT_MS', kind: 'integer', doc: '30000' },
   idleTimeoutMs: { env: 'PIPESHUB_IDLE_TIMEOUT_MS', kind: 'integer', doc: '10000' },

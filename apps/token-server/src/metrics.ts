@@ -148,6 +148,7 @@ export function createMetrics(options: MetricsOptions): TokenServerMetrics {
         sessions: wrap('sessions', store.sessions),
         revokedAccessTokens: wrap('revokedAccessTokens', store.revokedAccessTokens),
         clientRegistrations: wrap('clientRegistrations', store.clientRegistrations),
+        personalAccessTokens: wrap('personalAccessTokens', store.personalAccessTokens),
         serverSecrets: wrap('serverSecrets', store.serverSecrets),
         grants: wrap('grants', store.grants),
         usedJwtIds: wrap('usedJwtIds', store.usedJwtIds),

@@ -27,6 +27,8 @@ export interface RateLimitOptions {
   redisUrl?: string | undefined
   /** Prefix of the counters' Redis keys. */
   redisKeyPrefix?: string
+  /** How long a request waits for Redis before its limit is counted per instance (default 500 ms). */
+  redisCommandTimeoutMs?: number
   /** Route URL of the token endpoint (as registered). */
   tokenPath: string
   /**
@@ -74,11 +76,15 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
           url: options.redisUrl,
           keyPrefix: prefix,
           log: app.log,
+          ...(options.redisCommandTimeoutMs === undefined
+            ? {}
+            : { commandTimeoutMs: options.redisCommandTimeoutMs }),
         })
   if (redis !== undefined) {
     app.addHook('onClose', async () => redis.close())
-    // Start counting in Redis from the first request; a Redis that is down delays the start by 2 s at most.
-    if (!(await redis.connected(2000)))
+    // Start counting in Redis from the first request; a Redis that is down delays the start by 2 s (or
+    // the command timeout, when longer) at most.
+    if (!(await redis.connected(Math.max(2000, options.redisCommandTimeoutMs ?? 0))))
       app.log.warn('Redis does not answer: rate limits are counted per instance until it does')
   }
   await app.register(rateLimit, { global: false, ...(redis === undefined ? {} : { store: redis.store }) })

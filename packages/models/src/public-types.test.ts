@@ -202,6 +202,10 @@ describe('the other models', () => {
       | 'PushedAuthorizationResponse'
       | 'DPoPProofClaims'
       | 'ClientAssertionClaims'
+      | 'PersonalAccessTokenCreateRequest'
+      | 'PersonalAccessToken'
+      | 'CreatedPersonalAccessToken'
+      | 'PersonalAccessTokenList'
     >()
   })
 })

@@ -15,6 +15,11 @@ import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
+import {
+  CreatedPersonalAccessTokenWire,
+  PersonalAccessTokenCreateRequestWire,
+  PersonalAccessTokenListWire,
+} from './personal-access-token.js'
 import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
 import { PushedAuthorizationResponseWire } from './pushed-authorization-response.js'
 import { RevocationRequestWire } from './revocation-request.js'
@@ -94,6 +99,18 @@ export const dpopProofClaimsCodec = withSchema(codecs.dpopProofClaimsCodec, DPoP
 export const clientAssertionClaimsCodec = withSchema(
   codecs.clientAssertionClaimsCodec,
   ClientAssertionClaimsWire,
+)
+export const personalAccessTokenCreateRequestCodec = withSchema(
+  codecs.personalAccessTokenCreateRequestCodec,
+  PersonalAccessTokenCreateRequestWire,
+)
+export const createdPersonalAccessTokenCodec = withSchema(
+  codecs.createdPersonalAccessTokenCodec,
+  CreatedPersonalAccessTokenWire,
+)
+export const personalAccessTokenListCodec = withSchema(
+  codecs.personalAccessTokenListCodec,
+  PersonalAccessTokenListWire,
 )
 
 /** Validates a wire token response and returns the camelCase model; throws `WireValidationError`. */

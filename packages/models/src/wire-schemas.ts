@@ -10,6 +10,12 @@ import { IdTokenClaimsWire } from './id-token-claims.js'
 import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
+import {
+  CreatedPersonalAccessTokenWire,
+  PersonalAccessTokenCreateRequestWire,
+  PersonalAccessTokenListWire,
+  PersonalAccessTokenWire,
+} from './personal-access-token.js'
 import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
 import { PushedAuthorizationResponseWire } from './pushed-authorization-response.js'
 import { RevocationRequestWire } from './revocation-request.js'
@@ -49,6 +55,10 @@ export type WireSchemas = {
   readonly PushedAuthorizationResponse: typeof PushedAuthorizationResponseWire
   readonly DPoPProofClaims: typeof DPoPProofClaimsWire
   readonly ClientAssertionClaims: typeof ClientAssertionClaimsWire
+  readonly PersonalAccessTokenCreateRequest: typeof PersonalAccessTokenCreateRequestWire
+  readonly PersonalAccessToken: typeof PersonalAccessTokenWire
+  readonly CreatedPersonalAccessToken: typeof CreatedPersonalAccessTokenWire
+  readonly PersonalAccessTokenList: typeof PersonalAccessTokenListWire
 }
 
 /**
@@ -81,6 +91,10 @@ export const wireSchemas: WireSchemas = {
   PushedAuthorizationResponse: PushedAuthorizationResponseWire,
   DPoPProofClaims: DPoPProofClaimsWire,
   ClientAssertionClaims: ClientAssertionClaimsWire,
+  PersonalAccessTokenCreateRequest: PersonalAccessTokenCreateRequestWire,
+  PersonalAccessToken: PersonalAccessTokenWire,
+  CreatedPersonalAccessToken: CreatedPersonalAccessTokenWire,
+  PersonalAccessTokenList: PersonalAccessTokenListWire,
 }
 
 export type WireSchemaName = keyof WireSchemas

@@ -38,10 +38,15 @@ import { type IssueAuthorizationCodeInput, issueAuthorizationCode } from './gran
 import { type IssueRefreshTokenInput, issueRefreshToken } from './grants/refresh-token.js'
 import { createTokenMinter } from './grants/token-minting.js'
 import { purgeExpired, rotateSigningKeys } from './maintenance.js'
+import {
+  createPersonalAccessTokenEndpoint,
+  type PersonalAccessTokenEndpoint,
+  type PersonalAccessTokenOptions,
+} from './personal-access-tokens.js'
 import type { RequestCredentials, RequestParameters } from './request-parameters.js'
 import type { ResourcePolicy } from './resource-indicators.js'
 import type { SecurityEventListener } from './security-events.js'
-import { createServerContext, type RefreshTokenPolicy } from './server-context.js'
+import { createServerContext, type RefreshTokenPolicy, type VerifiedBearerToken } from './server-context.js'
 import type { SigningKeyManager } from './signing-keys.js'
 import type { SigningAlgorithm, SigningKeyRecord, Store, UserRecord } from './store/types.js'
 import type { IssuedAccessTokenClaims } from './tokens.js'
@@ -69,6 +74,11 @@ export interface AuthorizationServerOptions {
    * tokens. Absent: no registration endpoint.
    */
   registration?: DynamicRegistrationOptions
+  /**
+   * The end-users' personal access tokens (`/api/v1/personal-access-tokens`) and their limits; `false`
+   * turns the API off (default: on, 50 live tokens per user, 30 days unless the creation names a lifetime).
+   */
+  personalAccessTokens?: PersonalAccessTokenOptions | false
   /** Seconds (default 3600); clients may override within 300-86400. */
   accessTokenLifetime?: number
   /** Seconds (default 30 days); clients may override within 1 hour - 1 year. */
@@ -145,6 +155,8 @@ export interface AuthorizationServer {
    * `find` a pending authorization by its user code, `decide` it once.
    */
   readonly deviceAuthorization: DeviceAuthorizationEndpoint
+  /** The personal-access-token API, unless `personalAccessTokens: false`. */
+  readonly personalAccessTokens: PersonalAccessTokenEndpoint | undefined
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
   token(params: RequestParameters, credentials: RequestCredentials): Promise<ValidatedOAuthTokenResponse>
   /**
@@ -167,6 +179,11 @@ export interface AuthorizationServer {
    * hold `audience`: by default the server's own audience; a resource server passes its resource indicator.
    */
   verifyAccessToken(token: string, options?: { audience?: string }): Promise<IssuedAccessTokenClaims>
+  /**
+   * As `verifyAccessToken`, and an end-user's personal access token (`phpat_...`) is accepted too, for
+   * the server's own audience only; answers which kind it is, its subject and scopes.
+   */
+  verifyBearerToken(token: string, options?: { audience?: string }): Promise<VerifiedBearerToken>
   /** RFC 8414 / OpenID Connect Discovery metadata (one document for both well-known paths). */
   metadata(): Record<string, unknown>
   /** The JWKS document (RFC 7517 §5). */
@@ -256,6 +273,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     paths,
     signingKeys,
     registration,
+    personalAccessTokens:
+      options.personalAccessTokens === false
+        ? undefined
+        : createPersonalAccessTokenEndpoint(context, options.personalAccessTokens),
     now,
     token: createTokenEndpoint({ ...context, tokens: createTokenMinter(context) }),
     pushAuthorizationRequest: createPushedAuthorizationRequestEndpoint(context),
@@ -268,6 +289,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     jwks: createJwksEndpoint(context),
     metadata: () => discoveryDocument(context, paths, baseUrl, registration !== undefined),
     verifyAccessToken: (token, verifyOptions) => context.verifyAccessToken(token, verifyOptions?.audience),
+    verifyBearerToken: (token, verifyOptions) => context.verifyBearerToken(token, verifyOptions?.audience),
     validateAuthorizationRequest: (params) => validateAuthorizationRequest(context, params),
     issueAuthorizationCode: (input) => issueAuthorizationCode(context, input),
     isAdministrator: (subject) => context.isAdministrator(subject),

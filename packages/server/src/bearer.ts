@@ -45,3 +45,36 @@ export function bearerToken(authorization: string | undefined): string | undefin
   if (authorization === undefined) return undefined
   return /^Bearer[ ]+([\x21-\x7E]+)[ ]*$/i.exec(authorization)?.[1]
 }
+
+/** The realm of this server's Bearer challenges. */
+export const BEARER_REALM = 'pipeshub'
+
+/**
+ * The token of a request to an endpoint protected by a Bearer token (RFC 6750): no credentials (or
+ * another scheme) answer 401 with only the challenge (§3.1), a malformed Bearer value `invalid_token`.
+ */
+export function requireBearerToken(authorization: string | undefined): string {
+  if (authorization === undefined || !/^Bearer(?: |$)/i.test(authorization)) {
+    throw new OAuthError('invalid_request', 'a Bearer access token is required', {
+      status: 401,
+      wwwAuthenticate: bearerChallenge({ realm: BEARER_REALM }),
+      challengeOnly: true,
+    })
+  }
+  const token = bearerToken(authorization)
+  if (token === undefined) {
+    throw new OAuthError('invalid_token', 'the Bearer access token is malformed', {
+      status: 401,
+      wwwAuthenticate: bearerChallenge({ realm: BEARER_REALM, error: 'invalid_token' }),
+    })
+  }
+  return token
+}
+
+/** RFC 6750 §3.1 `insufficient_scope` (403), naming the scope the request needs. */
+export function insufficientScopeError(description: string, scope: string): OAuthError {
+  return new OAuthError('insufficient_scope', description, {
+    status: 403,
+    wwwAuthenticate: bearerChallenge({ error: 'insufficient_scope', scope }),
+  })
+}

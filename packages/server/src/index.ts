@@ -80,6 +80,11 @@ export {
   oauthRouteSchemas,
   oauthSecuritySchemes,
 } from './http/route-schemas.js'
+export {
+  isPersonalAccessToken,
+  type PersonalAccessTokenEndpoint,
+  type PersonalAccessTokenOptions,
+} from './personal-access-tokens.js'
 export type { RequestCredentials, RequestParameters } from './request-parameters.js'
 export { RESOURCE_SEPARATOR, type ResourcePolicy } from './resource-indicators.js'
 export { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
@@ -92,7 +97,7 @@ export {
   verifySecret,
 } from './secrets.js'
 export type { SecurityEvent, SecurityEventListener } from './security-events.js'
-export type { RefreshTokenPolicy } from './server-context.js'
+export type { RefreshTokenPolicy, VerifiedBearerToken } from './server-context.js'
 export type { ActiveSigningKey, SigningKeyManager } from './signing-keys.js'
 // Storage: the in-memory store and the contract every adapter implements
 export { createMemoryStore } from './store/memory.js'
@@ -109,11 +114,14 @@ export type {
   ConsentRecord,
   ConsentStore,
   ConsumeCodeResult,
+  CreatePersonalAccessTokenResult,
   DeviceAuthorizationDecision,
   DeviceAuthorizationStatus,
   DeviceCodePollResult,
   DeviceCodeRecord,
   DeviceCodeStore,
+  PersonalAccessTokenRecord,
+  PersonalAccessTokenStore,
   PushedAuthorizationRequestRecord,
   PushedAuthorizationRequestStore,
   RefreshTokenFamilyRecord,
@@ -134,5 +142,6 @@ export type {
   UsedJwtIdStore,
   UserRecord,
   UserStore,
+  WithUserStatus,
 } from './store/types.js'
 export type { IssuedAccessTokenClaims } from './tokens.js'

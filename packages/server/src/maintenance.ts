@@ -3,8 +3,8 @@ import type { ServerContext } from './server-context.js'
 import type { SigningKeyRecord } from './store/types.js'
 
 /**
- * Deletes expired codes, refresh tokens, sessions, revoked-token entries and used JWT IDs; answers how
- * many.
+ * Deletes expired codes, refresh tokens, sessions, revoked-token entries, used JWT IDs and personal
+ * access tokens; answers how many.
  */
 export function purgeExpired(context: Pick<ServerContext, 'store' | 'now'>): Promise<number> {
   const { store } = context
@@ -18,6 +18,7 @@ export function purgeExpired(context: Pick<ServerContext, 'store' | 'now'>): Pro
       store.revokedAccessTokens.deleteExpired(t),
       store.usedJwtIds.deleteExpired(t),
       store.pushedAuthorizationRequests.deleteExpired(t),
+      store.personalAccessTokens.deleteExpired(t),
     ])
     return counts.reduce((a, b) => a + b, 0)
   })

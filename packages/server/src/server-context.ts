@@ -6,15 +6,27 @@ import {
   claimedClientId,
 } from './client-authentication.js'
 import { OAuthError, storageFailure, stored } from './errors.js'
+import { isPersonalAccessToken, verifyPersonalAccessToken } from './personal-access-tokens.js'
 import { param, type RequestCredentials, type RequestParameters } from './request-parameters.js'
 import { createResourcePolicies, type ResourcePolicies, type ResourcePolicy } from './resource-indicators.js'
 import { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES } from './scopes.js'
 import { createSecretVerifier } from './secrets.js'
 import type { SecurityEvent, SecurityEventListener } from './security-events.js'
 import { createSigningKeyManager, type SigningKeyManager } from './signing-keys.js'
-import type { ClientRecord, SigningAlgorithm, Store, UserRecord } from './store/types.js'
+import type {
+  ClientRecord,
+  PersonalAccessTokenRecord,
+  SigningAlgorithm,
+  Store,
+  UserRecord,
+} from './store/types.js'
 import { type IssuedAccessTokenClaims, verifyAccessToken } from './tokens.js'
 import { isUserDisabled } from './user-status.js'
+
+/** A Bearer token this server issued and that is active: an access token (JWT) or a personal access token. */
+export type VerifiedBearerToken =
+  | { type: 'access_token'; subject: string; scope: string[]; claims: IssuedAccessTokenClaims }
+  | { type: 'personal_access_token'; subject: string; scope: string[]; token: PersonalAccessTokenRecord }
 
 /** When a refresh token is issued with a user's grant. */
 export type RefreshTokenPolicy = 'offline_access' | 'always' | 'never'
@@ -73,6 +85,11 @@ export interface ServerContext {
    * `audiences`: its `aud` must hold one of them (default: the server's own audience).
    */
   verifyAccessToken(token: string, audiences?: string | readonly string[]): Promise<IssuedAccessTokenClaims>
+  /**
+   * As `verifyAccessToken`, and a personal access token is accepted too when `audiences` holds the
+   * server's own audience (personal access tokens are for this server's API, not other resources).
+   */
+  verifyBearerToken(token: string, audiences?: string | readonly string[]): Promise<VerifiedBearerToken>
   /** Whether the end-user `subject` is an administrator of the organisation (`isAdministrator` option). */
   isAdministrator(subject: string): Promise<boolean>
   /** The scopes of `scope` the end-user `subject` may not grant: the admin-only ones, unless an administrator. */
@@ -177,7 +194,7 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     return user !== undefined && (await decide(user)) === true
   }
 
-  return {
+  const context: ServerContext = {
     issuer,
     store,
     now,
@@ -240,5 +257,18 @@ export function createServerContext(options: ServerContextOptions): ServerContex
       }
       return claims
     },
+
+    async verifyBearerToken(token, audiences = audience) {
+      if (isPersonalAccessToken(token)) {
+        if (!(typeof audiences === 'string' ? [audiences] : audiences).includes(audience))
+          throw invalidTokenError('a personal access token is not for this resource')
+        const record = await verifyPersonalAccessToken(store, token, now())
+        return { type: 'personal_access_token', subject: record.subject, scope: record.scope, token: record }
+      }
+      const claims = await context.verifyAccessToken(token, audiences)
+      const scope = claims.scope === '' ? [] : claims.scope.split(' ')
+      return { type: 'access_token', subject: claims.sub, scope, claims }
+    },
   }
+  return context
 }

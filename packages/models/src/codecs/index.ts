@@ -38,6 +38,11 @@ export { errorResponseCodec } from './error-response.js'
 export { idTokenClaimsCodec } from './id-token-claims.js'
 export { introspectionResponseCodec } from './introspection-response.js'
 export { jsonWebKeyCodec, jsonWebKeySetCodec } from './json-web-key-set.js'
+export {
+  createdPersonalAccessTokenCodec,
+  personalAccessTokenCreateRequestCodec,
+  personalAccessTokenListCodec,
+} from './personal-access-token.js'
 export { PRIVATE_JWK_MEMBERS } from './private-jwk-members.js'
 export { protectedResourceMetadataCodec } from './protected-resource-metadata.js'
 export { pushedAuthorizationResponseCodec } from './pushed-authorization-response.js'

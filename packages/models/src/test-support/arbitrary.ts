@@ -31,15 +31,21 @@ function arbitrary(schema: JsonSchema): fc.Arbitrary<unknown> {
     case 'boolean':
       return fc.boolean()
     case 'integer':
-      return fc.maxSafeNat().filter((n) => n >= (schema.minimum ?? 0) && n <= (schema.maximum ?? n))
+      // Drawn inside the bounds: filtering every safe integer down to a narrow range would never end.
+      return fc.integer({
+        min: Math.max(schema.minimum ?? 0, 0),
+        max: Math.min(schema.maximum ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+      })
     case 'string': {
       const validator = Compile(schema as TSchema)
       const strings =
         schema.format === 'uri'
           ? fc.webUrl({ withQueryParameters: true, withFragments: true })
-          : schema.pattern !== undefined
-            ? fc.stringMatching(new RegExp(schema.pattern), { maxLength: 300 })
-            : fc.string({ unit: 'grapheme', minLength: schema.minLength ?? 0, maxLength: 40 })
+          : schema.format === 'uuid'
+            ? fc.uuid()
+            : schema.pattern !== undefined
+              ? fc.stringMatching(new RegExp(schema.pattern), { maxLength: 300 })
+              : fc.string({ unit: 'grapheme', minLength: schema.minLength ?? 0, maxLength: 40 })
       return strings.filter((value) => validator.Check(value))
     }
     default:

@@ -1,5 +1,6 @@
-import type { IntrospectionResponseWire } from '@pipeshub/models'
+import { type IntrospectionResponseWire, PERSONAL_ACCESS_TOKEN_TYPE } from '@pipeshub/models'
 import { OAuthError, stored } from '../errors.js'
+import { isPersonalAccessToken, verifyPersonalAccessToken } from '../personal-access-tokens.js'
 import {
   checkCharacters,
   type RequestCredentials,
@@ -37,6 +38,31 @@ export function createIntrospectionEndpoint(context: ServerContext): Introspecti
     if (method === 'none')
       throw new OAuthError('invalid_client', 'introspection needs an authenticated client', { status: 401 })
     const t = now()
+    if (isPersonalAccessToken(token)) {
+      // A personal access token belongs to no client: only the resource servers may learn about it.
+      if (!settings.introspectionClients.has(client.clientId)) return { active: false }
+      let record: Awaited<ReturnType<typeof verifyPersonalAccessToken>>
+      try {
+        record = await verifyPersonalAccessToken(store, token, t)
+      } catch (error) {
+        if (error instanceof OAuthError && error.error === 'invalid_token') return { active: false }
+        throw error
+      }
+      return withUser(
+        {
+          active: true,
+          scope: record.scope.join(' '),
+          token_type: PERSONAL_ACCESS_TOKEN_TYPE,
+          exp: record.expiresAt,
+          iat: record.createdAt,
+          sub: record.subject,
+          aud: settings.audience,
+          iss: issuer,
+          jti: record.id,
+        },
+        record.subject,
+      )
+    }
     if (looksLikeJwt(token)) {
       let claims: IssuedAccessTokenClaims
       try {

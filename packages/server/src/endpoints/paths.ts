@@ -15,6 +15,8 @@ export interface EndpointPaths {
   deviceAuthorization: string
   /** PipesHub's OAuth app management API (`<it>/scopes`, `<it>/:appId`, ...), when mounted. */
   oauthClients: string
+  /** The end-user's personal access tokens (list, create); one of them is `<it>/<id>` (revoke). */
+  personalAccessTokens: string
 }
 
 export const DEFAULT_PREFIX = '/api/v1'
@@ -35,5 +37,6 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
     registration: `${p}/oauth2/register`,
     deviceAuthorization: `${p}/oauth2/device_authorization`,
     oauthClients: `${p}/oauth-clients`,
+    personalAccessTokens: `${p}/personal-access-tokens`,
   }
 }

@@ -1,5 +1,6 @@
 import { OAuthError, storageFailure, stored } from '../errors.js'
 import { revokeFamily } from '../grants/issued-token-revocation.js'
+import { isPersonalAccessToken } from '../personal-access-tokens.js'
 import {
   checkCharacters,
   type RequestCredentials,
@@ -23,6 +24,13 @@ export function createRevocationEndpoint(context: ServerContext): RevocationEndp
     const token = required(params, 'token')
     const { client } = await context.authenticate(params, credentials)
     const t = now()
+    // Issued to no client, so no client may revoke it; saying so beats a 200 that revoked nothing.
+    if (isPersonalAccessToken(token)) {
+      throw new OAuthError(
+        'invalid_request',
+        'a personal access token is revoked by its owner through the personal access token API',
+      )
+    }
     if (looksLikeJwt(token)) {
       let claims: IssuedAccessTokenClaims | undefined
       try {

@@ -1,41 +1,21 @@
 import { userInfoResponseCodec } from '@pipeshub/models'
-import { bearerChallenge, bearerToken } from '../bearer.js'
+import { bearerChallenge, insufficientScopeError, requireBearerToken } from '../bearer.js'
 import { OAuthError, stored } from '../errors.js'
 import type { ServerContext } from '../server-context.js'
 
 /** OIDC UserInfo (OIDC Core §5.3) for a `Bearer` access token carrying `openid`. */
 export type UserInfoEndpoint = (authorization: string | undefined) => Promise<Record<string, unknown>>
 
-const REALM = 'pipeshub'
-
 export function createUserInfoEndpoint(context: ServerContext): UserInfoEndpoint {
   const { store } = context
   return async (authorization) => {
-    // RFC 6750 section 3.1: a request without any authentication (or with another scheme) gets only
-    // the challenge, no error code; a Bearer credential that is malformed or fails is invalid_token.
-    if (authorization === undefined || !/^Bearer(?: |$)/i.test(authorization)) {
-      throw new OAuthError('invalid_request', 'a Bearer access token is required', {
-        status: 401,
-        wwwAuthenticate: bearerChallenge({ realm: REALM }),
-        challengeOnly: true,
-      })
-    }
-    const token = bearerToken(authorization)
-    if (token === undefined) {
-      throw new OAuthError('invalid_token', 'the Bearer access token is malformed', {
-        status: 401,
-        wwwAuthenticate: bearerChallenge({ realm: REALM, error: 'invalid_token' }),
-      })
-    }
-    const claims = await context.verifyAccessToken(token)
-    const granted = claims.scope.split(' ')
+    // A personal access token of the user is a Bearer access token too.
+    const bearer = await context.verifyBearerToken(requireBearerToken(authorization))
+    const granted = bearer.scope
     if (!granted.includes('openid')) {
-      throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope', {
-        status: 403,
-        wwwAuthenticate: bearerChallenge({ error: 'insufficient_scope', scope: 'openid' }),
-      })
+      throw insufficientScopeError('the access token lacks the openid scope', 'openid')
     }
-    const user = await stored(() => store.users.get(claims.sub))
+    const user = await stored(() => store.users.get(bearer.subject))
     if (!user) {
       throw new OAuthError('invalid_token', 'the end-user no longer exists', {
         status: 401,

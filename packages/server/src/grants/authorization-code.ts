@@ -7,7 +7,6 @@ import { param, required } from '../request-parameters.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { AuthorizationCodeRecord } from '../store/types.js'
-import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): a code issued by `issueAuthorizationCode` for tokens. */
@@ -42,13 +41,14 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       requireGrant(client.grantTypes, 'authorization_code')
       const codeHash = hashOpaqueToken(code)
       const t = now()
-      const record = await stored(() => store.authorizationCodes.get(codeHash))
-      if (!record || record.clientId !== client.clientId)
+      // Read with its user's status, so the disabled-user check below costs no second round trip.
+      const found = await stored(() => store.authorizationCodes.getWithUserStatus(codeHash))
+      if (!found || found.record.clientId !== client.clientId)
         throw invalidGrant('the authorization code is invalid')
+      const { record } = found
       if (record.consumedAt !== null) throw await reused(record, client.clientId, t)
       if (record.expiresAt <= t) throw invalidGrant('the authorization code expired')
-      if (await isUserDisabled(store, record.subject))
-        throw invalidGrant('the user of the authorization code is disabled')
+      if (found.userDisabled) throw invalidGrant('the user of the authorization code is disabled')
       if (record.redirectUri !== redirectUri)
         throw invalidGrant('redirect_uri does not match the authorization request')
       if (record.codeChallenge === null) {

@@ -7,7 +7,6 @@ import { assertScopesAllowed, parseScopeParameter } from '../scopes.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { RefreshTokenRecord } from '../store/types.js'
-import { isUserDisabled } from '../user-status.js'
 import { type Grant, requireGrant } from './grant.js'
 import { revokeFamily } from './issued-token-revocation.js'
 
@@ -41,16 +40,18 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
       requireGrant(client.grantTypes, 'refresh_token')
       const tokenHash = hashOpaqueToken(presented)
       const t = now()
-      const record = await stored(() => store.refreshTokens.get(tokenHash))
-      if (!record || record.clientId !== client.clientId) throw invalidGrant('the refresh token is invalid')
+      // Read with its user's status, so the disabled-user check below costs no second round trip.
+      const found = await stored(() => store.refreshTokens.getWithUserStatus(tokenHash))
+      if (!found || found.record.clientId !== client.clientId)
+        throw invalidGrant('the refresh token is invalid')
+      const { record } = found
       // Only a client that proved its secret may retry: a public client's token alone proves nothing.
       const reusableSince =
         reuseInterval > 0 && method !== 'none' && !isPublicClient(client) ? t - reuseInterval : undefined
       if (record.rotatedAt !== null && (reusableSince === undefined || record.rotatedAt < reusableSince))
         throw await reused(record, t)
       if (record.expiresAt <= t) throw invalidGrant('the refresh token expired')
-      if (await isUserDisabled(store, record.subject))
-        throw invalidGrant('the user of the refresh token is disabled')
+      if (found.userDisabled) throw invalidGrant('the user of the refresh token is disabled')
       const scope = requested ?? record.scope
       for (const s of scope) {
         if (!record.scope.includes(s))

@@ -88,7 +88,7 @@ describe('statements a grant sends to the store', () => {
         vi.spyOn(StatementSync.prototype, 'run'),
       ]
       // Statements here are calls in this process, so the writes stay transactions (BEGIN ... COMMIT).
-      expect(await statementsPerGrant(store, watch)).toEqual({ authorizationCode: 8, refresh: 7 })
+      expect(await statementsPerGrant(store, watch)).toEqual({ authorizationCode: 7, refresh: 6 })
     } finally {
       await store.close()
     }
@@ -99,9 +99,9 @@ describe('statements a grant sends to the store', () => {
     const store = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
     try {
       const watch = () => [vi.spyOn(pg.Client.prototype, 'query')]
-      // Each 3 reads (client, code or token, user) and 1 write: consuming the code with its family and
+      // Each 2 reads (the client; the code or token with its user) and 1 write: consuming the code with its family and
       // refresh token, rotating the token with its successor, each one statement.
-      expect(await statementsPerGrant(store, watch)).toEqual({ authorizationCode: 4, refresh: 4 })
+      expect(await statementsPerGrant(store, watch)).toEqual({ authorizationCode: 3, refresh: 3 })
     } finally {
       await store.close()
       await dropSchema(schema)

@@ -15,6 +15,7 @@ import { OAuthError } from '../errors.js'
 import { registerOAuthCors } from './cors.js'
 import { oauthAppRoutes } from './oauth-app-routes.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
+import { personalAccessTokenRoutes } from './personal-access-token-routes.js'
 import { registrationRoutes } from './registration-routes.js'
 import {
   authorizationHeader,
@@ -291,6 +292,14 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
 
   if (options.appManagement === true) {
     await fastify.register(oauthAppRoutes, { authorizationServer: server })
+  }
+
+  if (server.personalAccessTokens !== undefined) {
+    await fastify.register(personalAccessTokenRoutes, {
+      endpoint: server.personalAccessTokens,
+      path: paths.personalAccessTokens,
+      bodyLimit,
+    })
   }
 
   const discovery = async (_request: FastifyRequest, reply: FastifyReply) =>

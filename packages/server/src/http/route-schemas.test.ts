@@ -41,7 +41,13 @@ describe('oauthRouteSchemas', () => {
           expect(Object.keys(oauthSecuritySchemes), key).toContain(name)
       }
     }
-    expect(schemas.get('get /auth/oauth2/userinfo')?.security).toEqual([{ bearerAccessToken: [] }])
+    expect(schemas.get('get /auth/oauth2/userinfo')?.security).toEqual([
+      { bearerAccessToken: [] },
+      { personalAccessToken: [] },
+    ])
+    expect(schemas.get('post /auth/personal-access-tokens')?.body).toBe(
+      wireSchemas.PersonalAccessTokenCreateRequest,
+    )
     await app.close()
   })
 })

@@ -45,6 +45,12 @@ export const oauthSecuritySchemes = {
     bearerFormat: 'JWT',
     description: 'An access token of this server (RFC 6750, RFC 9068 JWT).',
   },
+  personalAccessToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      "An end-user's personal access token (`phpat_...`, from `/api/v1/personal-access-tokens`), sent as a Bearer token.",
+  },
   registrationToken: {
     type: 'http',
     scheme: 'bearer',
@@ -238,7 +244,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     schemas.set(`${method} ${paths.userinfo}`, {
       summary: 'OpenID Connect UserInfo',
       tags: ['openid'],
-      security: [{ bearerAccessToken: [] }],
+      security: [{ bearerAccessToken: [] }, { personalAccessToken: [] }],
       response: {
         200: wireSchemas.UserInfoResponse,
         401: {
@@ -337,6 +343,58 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     tags: ['oauth-apps'],
     security: PUBLIC,
     response: { 200: ScopeCatalogueWire },
+  })
+  const bearerRefused = {
+    description:
+      'No access token: an empty body and only the Bearer challenge (RFC 6750 section 3.1); an invalid one, or one not issued to an end-user: invalid_token.',
+    content: { 'application/json': { schema: error } },
+  }
+  const forbidden = {
+    description:
+      'insufficient_scope: the access token lacks openid, or is a personal access token (they cannot manage personal access tokens).',
+    content: { 'application/json': { schema: error } },
+  }
+  const endUser = [{ bearerAccessToken: [] }] as const
+  schemas.set(`get ${paths.personalAccessTokens}`, {
+    summary: "List the end-user's live personal access tokens (never their values)",
+    description: 'Authenticated by an access token of this server issued to the end-user, carrying openid.',
+    tags: ['personal-access-tokens'],
+    response: { 200: wireSchemas.PersonalAccessTokenList, 401: bearerRefused, 403: forbidden },
+    security: endUser,
+  })
+  schemas.set(`post ${paths.personalAccessTokens}`, {
+    summary: 'Create a personal access token; its value is in this answer only',
+    description:
+      'The scopes must be known and held by the access token making the request (offline_access is refused). 400 errors: invalid_request (a bad body, or the per-user limit of live tokens reached), invalid_scope.',
+    tags: ['personal-access-tokens'],
+    consumes: ['application/json'],
+    body: wireSchemas.PersonalAccessTokenCreateRequest,
+    response: {
+      201: {
+        description: 'The token, with its value (shown once: only its hash is stored).',
+        content: { 'application/json': { schema: wireSchemas.CreatedPersonalAccessToken } },
+        headers: NoStoreResponseHeaders,
+      },
+      400: error,
+      401: bearerRefused,
+      403: forbidden,
+    },
+    security: endUser,
+  })
+  schemas.set(`delete ${paths.personalAccessTokens}/:id`, {
+    summary: "Revoke one of the end-user's personal access tokens: it stops being active at once",
+    tags: ['personal-access-tokens'],
+    params: Type.Object({ id: Type.String({ description: 'The id of the token (not its value).' }) }),
+    response: {
+      204: { description: 'Revoked.', content: {} },
+      401: bearerRefused,
+      403: forbidden,
+      404: {
+        description: 'invalid_request: no such token of this end-user.',
+        content: { 'application/json': { schema: error } },
+      },
+    },
+    security: endUser,
   })
   return schemas
 }

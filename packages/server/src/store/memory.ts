@@ -6,6 +6,7 @@ import type {
   ClientRegistrationRecord,
   ConsentRecord,
   DeviceCodeRecord,
+  PersonalAccessTokenRecord,
   PushedAuthorizationRequestRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
@@ -36,6 +37,7 @@ export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>()
   const revoked = new Map<string, number>()
   const registrations = new Map<string, ClientRegistrationRecord>()
+  const personalAccessTokens = new Map<string, PersonalAccessTokenRecord>()
   const serverSecrets = new Map<string, ServerSecretRecord>()
   // `kind` NUL `jti` -> when the use may be forgotten.
   const usedJwtIds = new Map<string, number>()
@@ -174,6 +176,11 @@ export function createMemoryStore(): Store {
         open()
         const code = codes.get(codeHash)
         return code && copy(code)
+      },
+      async getWithUserStatus(codeHash) {
+        open()
+        const code = codes.get(codeHash)
+        return code && { record: copy(code), userDisabled: users.get(code.subject)?.disabledAt != null }
       },
       async consume(codeHash, now, issuance) {
         open()
@@ -340,6 +347,11 @@ export function createMemoryStore(): Store {
         open()
         const token = refreshTokens.get(tokenHash)
         return token && copy(token)
+      },
+      async getWithUserStatus(tokenHash) {
+        open()
+        const token = refreshTokens.get(tokenHash)
+        return token && { record: copy(token), userDisabled: users.get(token.subject)?.disabledAt != null }
       },
       async rotate(tokenHash, now, next, options = {}) {
         open()
@@ -566,6 +578,54 @@ export function createMemoryStore(): Store {
         for (const [hash, record] of pushedRequests) {
           if (record.expiresAt <= now) {
             pushedRequests.delete(hash)
+            count++
+          }
+        }
+        return count
+      },
+    },
+    personalAccessTokens: {
+      async create(token, maxLive) {
+        open()
+        if (!users.has(token.subject)) return 'unknown_user'
+        let live = 0
+        for (const held of personalAccessTokens.values()) {
+          if (held.subject === token.subject && held.expiresAt > token.createdAt) live++
+        }
+        if (live >= maxLive) return 'limit_reached'
+        for (const held of personalAccessTokens.values()) {
+          if (held.tokenHash === token.tokenHash) throw new StorageError('personal access token exists')
+        }
+        if (personalAccessTokens.has(token.id)) throw new StorageError('personal access token exists')
+        personalAccessTokens.set(token.id, copy(token))
+        return 'created'
+      },
+      async getByHash(tokenHash) {
+        open()
+        for (const token of personalAccessTokens.values()) {
+          if (token.tokenHash === tokenHash) return copy(token)
+        }
+        return undefined
+      },
+      async list(subject, now) {
+        open()
+        return [...personalAccessTokens.values()]
+          .filter((token) => token.subject === subject && token.expiresAt > now)
+          .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+          .map(copy)
+      },
+      async revoke(subject, id) {
+        open()
+        const token = personalAccessTokens.get(id)
+        if (!token || token.subject !== subject) return false
+        return personalAccessTokens.delete(id)
+      },
+      async deleteExpired(now) {
+        open()
+        let count = 0
+        for (const [id, token] of personalAccessTokens) {
+          if (token.expiresAt <= now) {
+            personalAccessTokens.delete(id)
             count++
           }
         }

@@ -198,6 +198,20 @@ ALTER TABLE oauth_clients ADD COLUMN jwks TEXT;
 ALTER TABLE oauth_clients ADD COLUMN token_endpoint_auth_signing_alg TEXT;
 `
 
+// Personal access tokens of end-users (the value's SHA-256 only), listed per user.
+const personalAccessTokens = ({
+  types: { bigint },
+}: SqlDialect) => `CREATE TABLE oauth_personal_access_tokens (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  created_at ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL
+);
+CREATE INDEX oauth_personal_access_tokens_subject ON oauth_personal_access_tokens (subject, created_at);`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -217,6 +231,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 10, name: 'server_secrets', sql: serverSecrets },
   { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
   { version: 12, name: 'dpop', sql: dpop },
+  { version: 14, name: 'personal_access_tokens', sql: personalAccessTokens },
   { version: 15, name: 'par_and_private_key_jwt', sql: parAndPrivateKeyJwt },
 ]
 

@@ -6,6 +6,7 @@ import type {
   ConsentRecord,
   DeviceCodeRecord,
   GrantType,
+  PersonalAccessTokenRecord,
   PushedAuthorizationRequestRecord,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
@@ -353,4 +354,22 @@ export function matchesSigningKeyAbsence(
     (absence.activeAt === undefined || key.activatesAt <= absence.activeAt) &&
     (absence.createdAfter === undefined || key.createdAt > absence.createdAfter)
   )
+}
+
+export const PERSONAL_ACCESS_TOKEN_COLUMNS = 'id, token_hash, subject, name, scope, created_at, expires_at'
+
+export function personalAccessTokenFromRow(row: Row): PersonalAccessTokenRecord {
+  return {
+    id: str(row.id),
+    tokenHash: str(row.token_hash),
+    subject: str(row.subject),
+    name: str(row.name),
+    scope: splitScope(row.scope),
+    createdAt: num(row.created_at),
+    expiresAt: num(row.expires_at),
+  }
+}
+
+export function personalAccessTokenParams(t: PersonalAccessTokenRecord) {
+  return [t.id, t.tokenHash, t.subject, t.name, joinScope(t.scope), t.createdAt, t.expiresAt] as const
 }

@@ -1,6 +1,7 @@
 import { StorageError } from '../errors.js'
 import type { SqlDialect } from './dialect.js'
 import { migrationsFor } from './migrations.js'
+import type { Row } from './rows.js'
 import {
   clientFromRow,
   clientParams,
@@ -12,6 +13,8 @@ import {
   familyFromRow,
   familyParams,
   joinScope,
+  personalAccessTokenFromRow,
+  personalAccessTokenParams,
   pushedRequestFromRow,
   pushedRequestParams,
   refreshTokenFromRow,
@@ -27,7 +30,7 @@ import {
 } from './rows.js'
 import { changes, first, type Operation, rows, script } from './sql-operation.js'
 import { signingKeyPresence, statementsFor } from './statements.js'
-import type { ClientRecord, Store } from './types.js'
+import type { ClientRecord, Store, WithUserStatus } from './types.js'
 
 /** How an adapter runs an operation: its own control flow (connections, transactions, errors). */
 export interface SqlRunner {
@@ -36,6 +39,12 @@ export interface SqlRunner {
   /** Runs an operation in one write transaction, on one connection. */
   transaction<T>(operation: Operation<T>): Promise<T>
 }
+
+/** A row of a `withUserStatus` statement as its record and its user's status. */
+const withUserStatus = <R>(row: Row, record: (row: Row) => R): WithUserStatus<R> => ({
+  record: record(row),
+  userDisabled: row.user_disabled_at != null,
+})
 
 /** `[key, ...rest]` as `[...rest, key]`: the parameter order of the catalogue's `updateByKey`. */
 const keyLast = <T>([key, ...rest]: readonly T[]): T[] => [...rest, key as T]
@@ -129,6 +138,10 @@ export function createSqlStore(
     authorizationCodes: {
       create: (code) => run(changes(s.insertCode, ...codeParams(code))).then(() => {}),
       get: (codeHash) => run(first(s.selectCode, codeHash)).then((row) => row && codeFromRow(row)),
+      getWithUserStatus: (codeHash) =>
+        run(first(s.selectCodeWithUserStatus, codeHash)).then(
+          (row) => row && withUserStatus(row, codeFromRow),
+        ),
       consume: async (codeHash, now, issuance) => {
         const consumption = [
           now,
@@ -236,6 +249,10 @@ export function createSqlStore(
       create: (token) => run(changes(s.insertRefreshToken, ...refreshTokenParams(token))).then(() => {}),
       get: (tokenHash) =>
         run(first(s.selectRefreshToken, tokenHash)).then((row) => row && refreshTokenFromRow(row)),
+      getWithUserStatus: (tokenHash) =>
+        run(first(s.selectRefreshTokenWithUserStatus, tokenHash)).then(
+          (row) => row && withUserStatus(row, refreshTokenFromRow),
+        ),
       rotate: async (tokenHash, now, next, options = {}) => {
         const rotation = [now, next?.tokenHash ?? null, tokenHash, now] as const
         const insertNext = function* (): Operation<void> {
@@ -400,6 +417,29 @@ export function createSqlStore(
       consume: (requestUriHash, now) =>
         run(changes(s.consumePushedRequest, requestUriHash, now)).then((n) => n > 0),
       deleteExpired: (now) => run(changes(s.deleteExpiredPushedRequests, now)),
+    },
+    personalAccessTokens: {
+      create: (token, maxLive) =>
+        transaction(
+          (function* () {
+            // The user's row is the lock: two creations for one user cannot both see room for one more.
+            if (!(yield* first(s.lockUserForTokens, token.subject))) return 'unknown_user' as const
+            const counted = yield* first(s.countLivePersonalAccessTokens, token.subject, token.createdAt)
+            if (Number(counted?.live ?? 0) >= maxLive) return 'limit_reached' as const
+            yield* changes(s.insertPersonalAccessToken, ...personalAccessTokenParams(token))
+            return 'created' as const
+          })(),
+        ),
+      getByHash: (tokenHash) =>
+        run(first(s.selectPersonalAccessToken, tokenHash)).then(
+          (row) => row && personalAccessTokenFromRow(row),
+        ),
+      list: (subject, now) =>
+        run(rows(s.listPersonalAccessTokens, subject, now)).then((found) =>
+          found.map(personalAccessTokenFromRow),
+        ),
+      revoke: (subject, id) => run(deleted(s.deletePersonalAccessToken, id, subject)),
+      deleteExpired: (now) => run(changes(s.deleteExpiredPersonalAccessTokens, now)),
     },
     seedIfEmpty: (seed) =>
       transaction(

@@ -4,6 +4,7 @@ import {
   CODE_COLUMNS,
   DEVICE_CODE_COLUMNS,
   FAMILY_COLUMNS,
+  PERSONAL_ACCESS_TOKEN_COLUMNS,
   PUSHED_REQUEST_COLUMNS,
   REFRESH_TOKEN_COLUMNS,
   REGISTRATION_COLUMNS,
@@ -19,6 +20,15 @@ import type { SigningAlgorithm, SigningKeyAbsence } from './types.js'
  */
 export type Statements = ReturnType<typeof buildStatements>
 
+/**
+ * `SELECT` of `list` from `table` (as `t`) with its user's `disabled_at` as `user_disabled_at`, by the
+ * first column of `list`: the record and the user status a grant needs, in one read.
+ */
+const withUserStatus = (table: string, list: string) => {
+  const qualified = columns(list).map((column) => `t.${column}`)
+  return `SELECT ${qualified.join(', ')}, u.disabled_at AS user_disabled_at FROM ${table} t
+               LEFT JOIN oauth_users u ON u.subject = t.subject WHERE ${qualified[0]} = ?`
+}
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ')
 const columns = (list: string) => list.split(', ')
 const insert = (table: string, list: string, values = marks(columns(list).length)) =>
@@ -94,6 +104,7 @@ function buildStatements(d: SqlDialect) {
 
     insertCode: insert('oauth_authorization_codes', CODE_COLUMNS),
     selectCode: `SELECT ${CODE_COLUMNS} FROM oauth_authorization_codes WHERE code_hash = ?`,
+    selectCodeWithUserStatus: withUserStatus('oauth_authorization_codes', CODE_COLUMNS),
     /** `consumed_at`, the issued access token's `jti` and expiry, the family, `code_hash`. */
     consumeCode,
     /**
@@ -152,6 +163,7 @@ function buildStatements(d: SqlDialect) {
 
     insertRefreshToken: insert('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
     selectRefreshToken: `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,
+    selectRefreshTokenWithUserStatus: withUserStatus('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
     /** now, the successor's hash, `token_hash`, now: rotates a live token of a live family. */
     rotateRefreshToken,
     /**
@@ -235,6 +247,19 @@ function buildStatements(d: SqlDialect) {
     consumePushedRequest:
       'DELETE FROM oauth_pushed_authorization_requests WHERE request_uri_hash = ? AND expires_at > ?',
     deleteExpiredPushedRequests: 'DELETE FROM oauth_pushed_authorization_requests WHERE expires_at <= ?',
+
+    /** The user a token is created for, locked: concurrent creations for one user count one by one. */
+    lockUserForTokens: `SELECT subject FROM oauth_users WHERE subject = ?${d.forUpdate}`,
+    /** `subject`, now. */
+    countLivePersonalAccessTokens:
+      'SELECT COUNT(*) AS live FROM oauth_personal_access_tokens WHERE subject = ? AND expires_at > ?',
+    insertPersonalAccessToken: insert('oauth_personal_access_tokens', PERSONAL_ACCESS_TOKEN_COLUMNS),
+    selectPersonalAccessToken: `SELECT ${PERSONAL_ACCESS_TOKEN_COLUMNS} FROM oauth_personal_access_tokens WHERE token_hash = ?`,
+    /** `subject`, now. */
+    listPersonalAccessTokens: `SELECT ${PERSONAL_ACCESS_TOKEN_COLUMNS} FROM oauth_personal_access_tokens WHERE subject = ? AND expires_at > ? ORDER BY created_at, id`,
+    /** `id`, `subject`. */
+    deletePersonalAccessToken: 'DELETE FROM oauth_personal_access_tokens WHERE id = ? AND subject = ?',
+    deleteExpiredPersonalAccessTokens: 'DELETE FROM oauth_personal_access_tokens WHERE expires_at <= ?',
 
     ping: 'SELECT 1 AS ok',
     begin: d.beginWrite,

@@ -263,6 +263,40 @@ export interface ServerSecretRecord {
   createdAt: number
 }
 
+/**
+ * A personal access token of an end-user: a bearer token for their own scripts and tools, carrying
+ * scopes the user holds. Only the hash of its value is kept; revoking it deletes it.
+ */
+export interface PersonalAccessTokenRecord {
+  /** A UUID: how the owner names the token to revoke it (never the value). */
+  id: string
+  /** SHA-256 (base64url) of the token value. */
+  tokenHash: string
+  subject: string
+  name: string
+  scope: string[]
+  createdAt: number
+  expiresAt: number
+}
+
+/** The outcome of `PersonalAccessTokenStore.create`. */
+export type CreatePersonalAccessTokenResult = 'created' | 'limit_reached' | 'unknown_user'
+
+export interface PersonalAccessTokenStore {
+  /**
+   * Atomically: stores `token` if its subject is a known user holding fewer than `maxLive` tokens
+   * unexpired at `token.createdAt`. Of concurrent calls for one user, no more than `maxLive` tokens
+   * ever end up live.
+   */
+  create(token: PersonalAccessTokenRecord, maxLive: number): Promise<CreatePersonalAccessTokenResult>
+  getByHash(tokenHash: string): Promise<PersonalAccessTokenRecord | undefined>
+  /** The subject's tokens unexpired at `now`, oldest first. */
+  list(subject: string, now: number): Promise<PersonalAccessTokenRecord[]>
+  /** Deletes the subject's token `id`; false when unknown or another user's. */
+  revoke(subject: string, id: string): Promise<boolean>
+  deleteExpired(now: number): Promise<number>
+}
+
 export interface ClientStore {
   /** Throws when `clientId` exists. */
   create(client: ClientRecord): Promise<void>
@@ -311,9 +345,21 @@ export interface UserStore {
   delete(subject: string): Promise<boolean>
 }
 
+/**
+ * A stored code or refresh token and whether the end-user it was issued to is disabled
+ * (`UserRecord.disabledAt` set; false for a subject that is no stored user), read in one step so that
+ * a grant does not read the user apart.
+ */
+export interface WithUserStatus<R> {
+  readonly record: R
+  readonly userDisabled: boolean
+}
+
 export interface AuthorizationCodeStore {
   create(code: AuthorizationCodeRecord): Promise<void>
   get(codeHash: string): Promise<AuthorizationCodeRecord | undefined>
+  /** `get` and the status of the code's user, in one read. */
+  getWithUserStatus(codeHash: string): Promise<WithUserStatus<AuthorizationCodeRecord> | undefined>
   /**
    * Atomically marks the code consumed and records what its redemption issues, if and only if it was
    * not consumed before. Exactly one of any number of concurrent calls gets `consumed`. The issuance's
@@ -362,6 +408,8 @@ export interface RefreshTokenStore {
   getFamily(familyId: string): Promise<RefreshTokenFamilyRecord | undefined>
   create(token: RefreshTokenRecord): Promise<void>
   get(tokenHash: string): Promise<RefreshTokenRecord | undefined>
+  /** `get` and the status of the token's user, in one read. */
+  getWithUserStatus(tokenHash: string): Promise<WithUserStatus<RefreshTokenRecord> | undefined>
   /**
    * Atomically: if `tokenHash` is active (not rotated, not expired at `now`, family not revoked), mark it
    * rotated and insert `next` (none when the new grant drops `offline_access`). Exactly one of any number
@@ -550,6 +598,7 @@ export interface Store {
   readonly clientRegistrations: ClientRegistrationStore
   readonly serverSecrets: ServerSecretStore
   readonly grants: GrantStore
+  readonly personalAccessTokens: PersonalAccessTokenStore
   readonly usedJwtIds: UsedJwtIdStore
   readonly pushedAuthorizationRequests: PushedAuthorizationRequestStore
   /**

@@ -7,6 +7,7 @@ import type {
   AuthorizationCodeRecord,
   ClientRecord,
   DeviceCodeRecord,
+  PersonalAccessTokenRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
   Store,
@@ -86,6 +87,22 @@ function deviceCode(overrides: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord
   }
 }
 
+function personalAccessToken(
+  subject: string,
+  overrides: Partial<PersonalAccessTokenRecord> = {},
+): PersonalAccessTokenRecord {
+  return {
+    id: randomUUID(),
+    tokenHash: `hash-${randomUUID()}`,
+    subject,
+    name: 'CI deploy',
+    scope: ['openid', 'kb:read'],
+    createdAt: T,
+    expiresAt: T + 3600,
+    ...overrides,
+  }
+}
+
 function refreshToken(familyId: string, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
   return {
     tokenHash: randomUUID(),
@@ -118,6 +135,18 @@ async function newFamily(store: Store): Promise<string> {
 }
 
 /** The behaviour every `Store` adapter must have; run unchanged against memory, SQLite and PostgreSQL. */
+function patUser(subject: string) {
+  return {
+    subject,
+    username: `user-${subject}`,
+    passwordHash: null,
+    name: null,
+    email: null,
+    emailVerified: false,
+    createdAt: T,
+  }
+}
+
 export function describeStoreConformance(name: string, open: () => Promise<StoreUnderTest>): void {
   describe(`Store conformance: ${name}`, () => {
     let subject: StoreUnderTest
@@ -421,6 +450,44 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       ])
       expect(await store.users.delete('user-1')).toBe(true)
       expect(await store.users.findByUsername('alice')).toBeUndefined()
+    })
+
+    it('reads a code or refresh token with whether its user is disabled, false for a subject that is no user', async () => {
+      const user = {
+        subject: 'user-1',
+        username: 'alice',
+        passwordHash: 'h',
+        name: null,
+        email: null,
+        emailVerified: false,
+        createdAt: T,
+      }
+      await store.users.create(user)
+      const ofUser = code()
+      const ofNoUser = code({ subject: 'client-1' })
+      await store.authorizationCodes.create(ofUser)
+      await store.authorizationCodes.create(ofNoUser)
+      const familyId = await newFamily(store)
+      const token = refreshToken(familyId)
+      await store.refreshTokens.create(token)
+      const codes = store.authorizationCodes
+      const tokens = store.refreshTokens
+      expect(await codes.getWithUserStatus(ofUser.codeHash)).toEqual({ record: ofUser, userDisabled: false })
+      expect(await codes.getWithUserStatus(ofNoUser.codeHash)).toEqual({
+        record: ofNoUser,
+        userDisabled: false,
+      })
+      expect(await tokens.getWithUserStatus(token.tokenHash)).toEqual({ record: token, userDisabled: false })
+      expect(await codes.getWithUserStatus('unknown')).toBeUndefined()
+      expect(await tokens.getWithUserStatus('unknown')).toBeUndefined()
+
+      expect(await store.users.update({ ...user, disabledAt: T + 1 })).toBe(true)
+      expect(await codes.getWithUserStatus(ofUser.codeHash)).toEqual({ record: ofUser, userDisabled: true })
+      expect(await codes.getWithUserStatus(ofNoUser.codeHash)).toEqual({
+        record: ofNoUser,
+        userDisabled: false,
+      })
+      expect(await tokens.getWithUserStatus(token.tokenHash)).toEqual({ record: token, userDisabled: true })
     })
 
     it('consumes an authorization code exactly once and records what it issued', async () => {
@@ -1148,6 +1215,49 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       )
       expect(results.filter(Boolean)).toHaveLength(1)
       expect(await store.pushedAuthorizationRequests.resolve('par-hash-a', T + 200, T + 800)).toBeUndefined()
+    })
+
+    it("keeps personal access tokens by hash, lists each user's live ones oldest first, revokes by owner", async () => {
+      await store.users.create(patUser('pat-a'))
+      await store.users.create(patUser('pat-b'))
+      const first = personalAccessToken('pat-a', { scope: [], expiresAt: T + 10 })
+      const second = personalAccessToken('pat-a', { createdAt: T + 1, expiresAt: T + 20 })
+      const other = personalAccessToken('pat-b')
+      for (const token of [second, first, other]) {
+        expect(await store.personalAccessTokens.create(token, 10)).toBe('created')
+      }
+      expect(await store.personalAccessTokens.getByHash(first.tokenHash)).toEqual(first)
+      expect(await store.personalAccessTokens.getByHash('unknown')).toBeUndefined()
+      expect(await store.personalAccessTokens.list('pat-a', T)).toEqual([first, second])
+      expect(await store.personalAccessTokens.list('pat-a', T + 10)).toEqual([second])
+      // Another user cannot revoke it, and cannot learn that it exists.
+      expect(await store.personalAccessTokens.revoke('pat-b', second.id)).toBe(false)
+      expect(await store.personalAccessTokens.revoke('pat-a', second.id)).toBe(true)
+      expect(await store.personalAccessTokens.revoke('pat-a', second.id)).toBe(false)
+      expect(await store.personalAccessTokens.getByHash(second.tokenHash)).toBeUndefined()
+      expect(await store.personalAccessTokens.deleteExpired(T + 10)).toBe(1)
+      expect(await store.personalAccessTokens.getByHash(first.tokenHash)).toBeUndefined()
+      expect(await store.personalAccessTokens.list('pat-b', T)).toEqual([other])
+    })
+
+    it('creates personal access tokens for known users only, never past the limit, even concurrently', async () => {
+      expect(await store.personalAccessTokens.create(personalAccessToken('nobody'), 5)).toBe('unknown_user')
+      await store.users.create(patUser('pat-c'))
+      // An expired token does not count against the limit.
+      await store.personalAccessTokens.create(
+        personalAccessToken('pat-c', { createdAt: T - 100, expiresAt: T }),
+        5,
+      )
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, () => store.personalAccessTokens.create(personalAccessToken('pat-c'), 5)),
+      )
+      expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(5)
+      expect(outcomes.filter((outcome) => outcome === 'limit_reached')).toHaveLength(7)
+      expect(await store.personalAccessTokens.list('pat-c', T)).toHaveLength(5)
+      const duplicate = (await store.personalAccessTokens.list('pat-c', T))[0] as PersonalAccessTokenRecord
+      await expect(
+        store.personalAccessTokens.create({ ...duplicate, id: randomUUID() }, 100),
+      ).rejects.toThrow()
     })
 
     it('answers a ping while open and rejects it once closed', async () => {

@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
+import { OAuthError } from '../errors.js'
+import type { PersonalAccessTokenEndpoint } from '../personal-access-tokens.js'
+import { parseJsonObjectBody } from './parameters.js'
+import { authorizationHeader, JSON_CONTENT_TYPE, sendOAuthError } from './responses.js'
+
+/**
+ * `GET|POST <path>` (list, create) and `DELETE <path>/:id` (revoke) of the end-user's personal access
+ * tokens, in their own scope: the creation body is a JSON object with an integer member, not the string
+ * parameters of the OAuth endpoints. Errors go to the caller's error handler.
+ */
+export async function personalAccessTokenRoutes(
+  fastify: FastifyInstance,
+  options: { endpoint: PersonalAccessTokenEndpoint; path: string; bodyLimit: number },
+): Promise<void> {
+  const { endpoint, path, bodyLimit } = options
+  fastify.removeAllContentTypeParsers()
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit },
+    (_request, body, done) => {
+      try {
+        done(null, parseJsonObjectBody(body as Buffer))
+      } catch (error) {
+        done(error as Error, undefined)
+      }
+    },
+  )
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, _body, done) => {
+    done(new OAuthError('invalid_request', 'the body must be application/json'), undefined)
+  })
+
+  fastify.get(path, async (request, reply) =>
+    reply.type(JSON_CONTENT_TYPE).send(await endpoint.list(authorizationHeader(request))),
+  )
+  fastify.post(path, async (request, reply) => {
+    if (request.body === undefined)
+      throw new OAuthError('invalid_request', 'the body must be a JSON object with name and scope')
+    const created = await endpoint.create(authorizationHeader(request), request.body)
+    return reply.code(201).type(JSON_CONTENT_TYPE).send(created)
+  })
+  fastify.delete(`${path}/:id`, async (request, reply) => {
+    await endpoint.revoke(authorizationHeader(request), (request.params as { id: string }).id)
+    return reply.code(204).send()
+  })
+  const notAllowed = (allow: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('allow', allow)
+    return sendOAuthError(
+      reply,
+      new OAuthError('invalid_request', `this endpoint accepts ${allow} only`, { status: 405 }),
+    )
+  }
+  fastify.route({
+    method: ['PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: path,
+    schema: { hide: true } as FastifySchema,
+    handler: notAllowed('GET, POST'),
+  })
+  fastify.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
+    url: `${path}/:id`,
+    schema: { hide: true } as FastifySchema,
+    handler: notAllowed('DELETE'),
+  })
+}
