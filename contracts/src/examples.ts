@@ -38,6 +38,9 @@ export const EXAMPLE = {
   accessToken:
     'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1c2VyLTdjMmU5YTQxIn0.c2lnbmF0dXJlLW9mLXRoZS1hY2Nlc3MtdG9rZW4',
   refreshToken: 'rt_Lm4RzQ2v8Xo1bK7yT3wN9pC5aE0sG6hJ',
+  /** A personal access token: `phpat_` and 43 base64url characters; and its id. */
+  personalAccessToken: 'phpat_Qm9vdHN0cmFwLXRoZS1jb250cmFjdC10b2tlbi12YWw',
+  personalAccessTokenId: '3f1c2b7e-9a4d-4c8e-b6f1-0d2e5a7c9b13',
   rotatedRefreshToken: 'rt_Pq7Wd3Ft9Yh2Jk5Lz8Xc1Vb4Nm6As0Df',
   authorizationCode: 'ac_Vx3Kp9Tq2Lm7Rz4Wy8Bn1Cd6Fh5Gj0Ss',
   /** RFC 8628 §3.2: a device code, the user code people type, and where they type it. */

@@ -42,6 +42,8 @@ export const ROUTES = {
   revocation: '/api/v1/oauth2/revoke',
   introspection: '/api/v1/oauth2/introspect',
   userinfo: '/api/v1/oauth2/userinfo',
+  /** PipesHub's personal access tokens of the end-user (list, create; `<it>/<id>` revokes one). */
+  personalAccessTokens: '/api/v1/personal-access-tokens',
   jwks: '/.well-known/jwks.json',
   authorizationServerMetadata: '/.well-known/oauth-authorization-server',
   openidConfiguration: '/.well-known/openid-configuration',

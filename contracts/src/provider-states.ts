@@ -27,6 +27,8 @@ export const STATES = {
   deviceAuthorizationPending: 'a device authorization is pending for the client',
   /** RFC 8628: the end-user approved the client's device authorization for `scope`; its interval passed. */
   deviceAuthorizationApproved: 'a device authorization was approved for the client',
+  /** The user holds a personal access token, created with an access token of the client carrying `scope`. */
+  personalAccessTokenIssued: 'a personal access token was issued to the user',
 } as const
 
 export type ProviderStateName = (typeof STATES)[keyof typeof STATES]
@@ -80,6 +82,16 @@ export const DeviceAuthorizationParams = Type.Object({
 })
 export type DeviceAuthorizationParams = Static<typeof DeviceAuthorizationParams>
 
+/** Parameters of `STATES.personalAccessTokenIssued`. */
+export const PersonalAccessTokenParams = Type.Object({
+  clientId: text('The client the creating access token is issued to.'),
+  subject: text('The end-user who owns the token.'),
+  scope: text('The scope of the creating access token, space-delimited; needs openid.'),
+  name: text('The name of the personal access token.'),
+  tokenScope: text('The scope of the personal access token: a subset of `scope`.'),
+})
+export type PersonalAccessTokenParams = Static<typeof PersonalAccessTokenParams>
+
 /** The parameter schema of every state, by name: the provider checks what the pact hands it. */
 export const PROVIDER_STATE_PARAMS = {
   [STATES.confidentialClientExists]: ConfidentialClientParams,
@@ -90,6 +102,7 @@ export const PROVIDER_STATE_PARAMS = {
   [STATES.accessTokenIssued]: AccessTokenParams,
   [STATES.deviceAuthorizationPending]: DeviceAuthorizationParams,
   [STATES.deviceAuthorizationApproved]: DeviceAuthorizationParams,
+  [STATES.personalAccessTokenIssued]: PersonalAccessTokenParams,
 } as const
 
 /** The parameters of every state, by name. */
@@ -123,6 +136,8 @@ export const INJECTED = {
   accessToken: 'accessToken',
   /** Answered by the device authorization states: the device code the device polls with. */
   deviceCode: 'deviceCode',
+  /** Answered by `STATES.personalAccessTokenIssued` (with `accessToken`): the id of the token. */
+  personalAccessTokenId: 'personalAccessTokenId',
 } as const
 
 export type InjectedName = (typeof INJECTED)[keyof typeof INJECTED]

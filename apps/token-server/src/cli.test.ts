@@ -224,6 +224,40 @@ describe('pipeshub-token-server CLI', () => {
     expect(old.body.error).toBe('invalid_client')
   })
 
+  it('revokes every token of a client through the same service as the app management API', async () => {
+    const created = cli(['clients', 'create', '--name', 'Leaky', '--scope', 'org:read'])
+    const clientId = field(created.stdout, 'client_id')
+    const clientSecret = field(created.stdout, 'client_secret')
+    const issued = await clientCredentials(clientId, clientSecret)
+    const store = openSqliteStore({ path: databaseFile })
+    const server = await createTokenServer({
+      config: testConfig(),
+      store,
+      issuer: 'http://token-server.test',
+    })
+    try {
+      const active = () =>
+        server.authorizationServer
+          .verifyAccessToken(String(issued.body.access_token), { audience: 'http://token-server.test' })
+          .then(
+            () => true,
+            () => false,
+          )
+      expect(await active()).toBe(true)
+      const revoked = cli(['clients', 'revoke-tokens', clientId])
+      expect([revoked.code, revoked.stdout.trim()]).toEqual([
+        0,
+        `client ${clientId}: every token revoked (0 grants)`,
+      ])
+      expect(await active()).toBe(false)
+      expect(cli(['clients', 'revoke-tokens', 'no-such-client']).stderr.trim()).toBe(
+        'pipeshub-token-server: no client no-such-client',
+      )
+    } finally {
+      await server.close()
+    }
+  })
+
   it('disables a client so that it gets no more tokens, and enables it again with its settings', async () => {
     const created = cli(['clients', 'create', '--name', 'Retired', '--scope', 'org:read'])
     const clientId = field(created.stdout, 'client_id')

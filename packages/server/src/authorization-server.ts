@@ -6,6 +6,8 @@ import {
   type ValidatedOAuthTokenResponse,
 } from '@pipeshub/models'
 import type { JWK } from 'jose'
+import { authenticateAdministrator } from './administrator-authentication.js'
+import { type AppManagement, createAppManagement } from './app-management.js'
 import {
   type AuthorizationRequest,
   denyAuthorization,
@@ -200,6 +202,15 @@ export interface AuthorizationServer {
    * refuses them.
    */
   refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
+  /** PipesHub's OAuth app management (what `/api/v1/oauth-clients` and the admin CLI call). */
+  readonly appManagement: AppManagement
+  /**
+   * The administrator a request's `Authorization` header authenticates for app management: a Bearer
+   * access token of this server carrying `org:admin`, of an end-user who `isAdministrator`. Answers the
+   * subject; throws `invalid_request` (401), `invalid_token` (401), `insufficient_scope` or
+   * `access_denied` (403).
+   */
+  authenticateAdministrator(authorization: string | undefined): Promise<string>
   /** Every scope the server knows, described and grouped by category (`GET <oauthClients>/scopes`). */
   scopeCatalogue(): ScopeCatalogueWire
   /** The redirect URL refusing a request (`access_denied` by default). */
@@ -293,6 +304,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     validateAuthorizationRequest: (params) => validateAuthorizationRequest(context, params),
     issueAuthorizationCode: (input) => issueAuthorizationCode(context, input),
     isAdministrator: (subject) => context.isAdministrator(subject),
+    appManagement: createAppManagement(context),
+    authenticateAdministrator: (authorization) => authenticateAdministrator(context, authorization),
     scopeCatalogue: () => ({ categories: groupScopesByCategory(scopes) }),
     refusedScopes: (subject, scope) => context.refusedScopes(subject, scope),
     denyAuthorization: (request, error, description) =>

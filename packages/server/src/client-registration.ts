@@ -34,6 +34,12 @@ export interface ClientRegistrationInput {
    * absent or `null` for the default, RS256.
    */
   idTokenSignedResponseAlg?: SigningAlgorithm | null
+  /** What the app does, shown on the consent page (at most 1000 characters); `null` for none. */
+  description?: string | null
+  /** https URLs (http for loopback) of the app's logo, home page and privacy policy; `null` for none. */
+  logoUrl?: string | null
+  homepageUrl?: string | null
+  privacyPolicyUrl?: string | null
   /** RFC 9126 §6: the client's authorization requests must be pushed (default false). */
   requirePushedAuthorizationRequests?: boolean
   /**
@@ -102,6 +108,29 @@ export function checkWebOrigin(origin: string): string {
   return origin
 }
 
+/** An app's page (logo, home page, privacy policy): an absolute https URL, http only for loopback. */
+function checkAppUrl(value: string | null | undefined, name: string): string | null {
+  if (value === undefined || value === null) return null
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw invalidMetadata(`${name} ${value} is not an absolute URL`)
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  if (value.length > 2000 || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)))
+    throw invalidMetadata(`${name} must be an https URL of at most 2000 characters (http only for loopback)`)
+  return value
+}
+
+function checkDescription(value: string | null | undefined): string | null {
+  if (value === undefined || value === null || value.trim() === '') return null
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  if (value.length > 1000 || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value))
+    throw invalidMetadata('description must be at most 1000 characters, without control characters')
+  return value
+}
+
 function checkLifetime(
   value: number | null | undefined,
   bounds: { min: number; max: number },
@@ -134,6 +163,10 @@ type MetadataKey =
   | 'accessTokenLifetime'
   | 'refreshTokenLifetime'
   | 'idTokenSignedResponseAlg'
+  | 'description'
+  | 'logoUrl'
+  | 'homepageUrl'
+  | 'privacyPolicyUrl'
   | 'requirePushedAuthorizationRequests'
   | 'jwks'
   | 'tokenEndpointAuthSigningAlg'
@@ -188,6 +221,10 @@ function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): Clien
       'refreshTokenLifetime',
     ),
     idTokenSignedResponseAlg: idTokenAlgorithm(input.idTokenSignedResponseAlg),
+    description: checkDescription(input.description),
+    logoUrl: checkAppUrl(input.logoUrl, 'logoUrl'),
+    homepageUrl: checkAppUrl(input.homepageUrl, 'homepageUrl'),
+    privacyPolicyUrl: checkAppUrl(input.privacyPolicyUrl, 'privacyPolicyUrl'),
     requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests === true,
     jwks: input.jwks === undefined || input.jwks === null ? null : checkClientJwks(input.jwks),
     tokenEndpointAuthSigningAlg: assertionAlgorithm(input.tokenEndpointAuthSigningAlg),
@@ -201,6 +238,15 @@ function assertionAlgorithm(value: string | null | undefined): string | null {
       `token_endpoint_auth_signing_alg must be one of ${CLIENT_ASSERTION_ALGORITHMS.join(', ')}`,
     )
   return value
+}
+
+const APP_METADATA = ['description', 'logoUrl', 'homepageUrl', 'privacyPolicyUrl'] as const
+
+/** `client` without the app metadata it has none of: a stored record reads back the same. */
+function withoutEmptyAppMetadata(client: ClientRecord): ClientRecord {
+  const result = { ...client }
+  for (const key of APP_METADATA) if (result[key] == null) delete result[key]
+  return result
 }
 
 /** Builds a validated client record and its secret without storing it. */
@@ -220,14 +266,14 @@ export async function buildClient(input: ClientRegistrationInput): Promise<Regis
   const clientSecret = isPublic || usesKeys ? undefined : (input.clientSecret ?? generateClientSecret())
   if (clientSecret !== undefined && clientSecret.length < 16)
     throw invalidMetadata('a client secret needs at least 16 characters')
-  const client: ClientRecord = {
+  const client: ClientRecord = withoutEmptyAppMetadata({
     clientId,
     secretHash:
       clientSecret === undefined ? null : await hashSecret(clientSecret, { cost: CLIENT_SECRET_HASH_COST }),
     ...metadata,
     createdAt: input.now ?? Math.floor(Date.now() / 1000),
     disabledAt: null,
-  }
+  })
   return clientSecret === undefined ? { client } : { client, clientSecret }
 }
 
@@ -251,7 +297,7 @@ export async function updateClient(
   // The kind of authentication stays: keys neither appear on nor vanish from a client by an update.
   if ((current.jwks === null) !== (metadata.jwks === null))
     throw invalidMetadata('jwks can be replaced but neither added to nor removed from a client')
-  const updated: ClientRecord = { ...current, ...metadata }
+  const updated = withoutEmptyAppMetadata({ ...current, ...metadata })
   if (!(await store.clients.update(updated))) return undefined
   return updated
 }

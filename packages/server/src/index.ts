@@ -1,6 +1,8 @@
 // The public API of @pipeshub/server, by name. The storage adapters are on their own subpaths
 // (`@pipeshub/server/sqlite`, `@pipeshub/server/postgres`); everything not listed here is internal.
 
+export { APP_MANAGEMENT_SCOPE } from './administrator-authentication.js'
+export { type AppManagement, oauthAppView } from './app-management.js'
 // The authorization server and its options
 export {
   type AuthorizationRequest,
@@ -120,6 +122,9 @@ export type {
   DeviceCodePollResult,
   DeviceCodeRecord,
   DeviceCodeStore,
+  GrantOwner,
+  GrantStore,
+  LiveToken,
   PersonalAccessTokenRecord,
   PersonalAccessTokenStore,
   PushedAuthorizationRequestRecord,

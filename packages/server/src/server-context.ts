@@ -244,8 +244,14 @@ export function createServerContext(options: ServerContextOptions): ServerContex
       }
       // A disabled client's tokens stop being active (RFC 7662 §2.2) without being revoked one by one.
       const owner = await stored(() => store.clients.get(claims.client_id))
-      if (owner && owner.disabledAt !== null) {
+      // A deleted app's tokens go with it (client_credentials ones are stored nowhere to revoke).
+      if (!owner) throw invalidTokenError('the client of the access token no longer exists')
+      if (owner.disabledAt !== null) {
         throw invalidTokenError('the client of the access token is disabled')
+      }
+      // An administrator revoked every token of the app (client_credentials ones are stored nowhere).
+      if (owner?.tokensRevokedAt != null && claims.iat <= owner.tokensRevokedAt) {
+        throw invalidTokenError('the access token was revoked')
       }
       // So do a disabled end-user's (a client_credentials token's `sub` is its client: no user).
       if (claims.sub !== claims.client_id && (await isUserDisabled(store, claims.sub))) {

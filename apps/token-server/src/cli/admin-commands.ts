@@ -60,10 +60,6 @@ export async function changeClient(store: Store, clientId: string, changes: Clie
   return clientView(updated)
 }
 
-export async function deleteClient(store: Store, clientId: string): Promise<void> {
-  if (!(await store.clients.delete(clientId))) throw new Error(`no client ${clientId}`)
-}
-
 async function userNamed(store: Store, username: string): Promise<UserRecord> {
   const user = await store.users.findByUsername(username)
   if (user === undefined) throw new Error(`no user ${username}`)

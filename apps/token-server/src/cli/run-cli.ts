@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
-  CLIENT_SECRET_HASH_COST,
+  type AppManagement,
   type ClientJwks,
   createAuthorizationServer,
   type GrantType,
-  generateClientSecret,
   hashSecret,
   OAuthError,
   registerClient,
@@ -19,7 +18,6 @@ import { describeStore, openConfiguredStore } from '../store.js'
 import {
   changeClient,
   clientView,
-  deleteClient,
   deleteUser,
   listConsents,
   listUsers,
@@ -46,12 +44,15 @@ Commands:
   clients update <client_id> [--name <name>] [--redirect-uri <uri>]... [--web-origin <origin>]...
                  [--scope "<a b>"] [--access-token-ttl <s>|default] [--refresh-token-ttl <s>|default]
                                   Change a client; a repeated option replaces the whole list
-  clients delete <client_id>      Delete a client (its tokens stop verifying as its own)
+  clients delete <client_id>      Delete a client; its grants are revoked and its tokens stop verifying
   clients disable <client_id>     Disable a client: it fails authentication (invalid_client) and its
                                   tokens stop being active; its settings are kept
   clients enable <client_id>      Enable a disabled client again
   clients rotate-secret <client_id>
                                   Replace a confidential client's secret; prints the new one once
+  clients revoke-tokens <client_id>
+                                  Revoke every token of a client: its grants, and every access token
+                                  issued until now (client_credentials ones too)
   users create --username <name> --password-stdin [--name <full name>] [--email <address>]
                                   Create an end-user; the password is read from standard input
   users list [--json]             List end-users
@@ -200,21 +201,41 @@ function securityEvents(io: CliIo): (event: SecurityEvent) => void {
   return (event) => logSecurityEvent(log, event)
 }
 
+/**
+ * Runs an operation of the app management service (the same layer as `/api/v1/oauth-clients`) on the
+ * configured store; its "no app" answer is the CLI's "no client".
+ */
+async function withApps<T>(
+  config: TokenServerConfig,
+  clientId: string,
+  io: CliIo,
+  body: (apps: AppManagement) => Promise<T>,
+): Promise<T> {
+  return withStore(config, async (store) => {
+    const server = createAuthorizationServer({
+      issuer: issuerFor(config),
+      store,
+      onSecurityEvent: securityEvents(io),
+    })
+    try {
+      return await body(server.appManagement)
+    } catch (error) {
+      if (error instanceof OAuthError && error.status === 404) throw new Error(`no client ${clientId}`)
+      if (error instanceof OAuthError) throw new Error(`client ${clientId}: ${error.errorDescription}`)
+      throw error
+    }
+  })
+}
+
 async function clientsSetDisabled(
   config: TokenServerConfig,
   clientId: string,
   disabled: boolean,
   io: CliIo,
 ): Promise<void> {
-  await withStore(config, async (store) => {
-    const server = createAuthorizationServer({
-      issuer: issuerFor(config),
-      store,
-      onSecurityEvent: securityEvents(io),
-    })
-    const known = disabled ? await server.disableClient(clientId) : await server.enableClient(clientId)
-    if (!known) throw new Error(`no client ${clientId}`)
-  })
+  await withApps(config, clientId, io, (apps) =>
+    disabled ? apps.suspend(clientId) : apps.activate(clientId),
+  )
   io.stdout(`client ${clientId} ${disabled ? 'disabled' : 'enabled'}`)
 }
 
@@ -239,17 +260,15 @@ async function usersSetDisabled(
 }
 
 async function clientsRotateSecret(config: TokenServerConfig, clientId: string, io: CliIo): Promise<void> {
-  const secret = generateClientSecret()
-  await withStore(config, async (store) => {
-    const client = await store.clients.get(clientId)
-    if (client === undefined) throw new Error(`no client ${clientId}`)
-    if (client.secretHash === null) throw new Error(`client ${clientId} is public: it has no secret`)
-    const secretHash = await hashSecret(secret, { cost: CLIENT_SECRET_HASH_COST })
-    await store.clients.update({ ...client, secretHash })
-  })
+  const { clientSecret } = await withApps(config, clientId, io, (apps) => apps.regenerateSecret(clientId))
   io.stdout(`client_id:      ${clientId}`)
-  io.stdout(`client_secret:  ${secret}`)
+  io.stdout(`client_secret:  ${clientSecret}`)
   io.stdout('The previous secret no longer works. Store this one now: it is shown once.')
+}
+
+async function clientsRevokeTokens(config: TokenServerConfig, clientId: string, io: CliIo): Promise<void> {
+  const { revokedGrants } = await withApps(config, clientId, io, (apps) => apps.revokeAllTokens(clientId))
+  io.stdout(`client ${clientId}: every token revoked (${revokedGrants} grants)`)
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
@@ -377,6 +396,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       case 'clients rotate-secret':
         await clientsRotateSecret(config, target(), io)
         break
+      case 'clients revoke-tokens':
+        await clientsRevokeTokens(config, target(), io)
+        break
       case 'clients show':
         printJson(io, await withStore(config, (store) => showClient(store, target())))
         break
@@ -394,7 +416,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         break
       }
       case 'clients delete':
-        await withStore(config, (store) => deleteClient(store, target()))
+        await withApps(config, target(), io, (apps) => apps.delete(target()))
         io.stdout(`client ${argument} deleted`)
         break
       case 'users create':

@@ -6,6 +6,7 @@ import {
   type ConfidentialClientParams,
   type DeviceAuthorizationParams,
   INJECTED,
+  type PersonalAccessTokenParams,
   type ProviderStateChange,
   providerStateParams,
   type RefreshTokenParams,
@@ -90,6 +91,8 @@ export class ProviderStates {
         return {
           [INJECTED.deviceCode]: await this.#deviceCode(providerStateParams(change.state, params), true),
         }
+      case STATES.personalAccessTokenIssued:
+        return this.#personalAccessToken(providerStateParams(change.state, params))
       default:
         throw new Error(`unknown provider state "${change.state}"`)
     }
@@ -213,5 +216,18 @@ export class ProviderStates {
       throw new Error(`no refresh token was issued for scope "${params.scope}" (it needs offline_access)`)
     }
     return tokens.refreshToken
+  }
+
+  /** An access token of the client for the user, and a personal access token the user made with it. */
+  async #personalAccessToken(params: PersonalAccessTokenParams): Promise<InjectedValues> {
+    const endpoint = this.#server.authorizationServer.personalAccessTokens
+    if (endpoint === undefined) throw new Error('the token server has no personal access token API')
+    const grant = await this.#codeGrantFor(params)
+    const { accessToken } = await this.#redeem(grant, await this.#issueCode(grant))
+    const created = await endpoint.create(`Bearer ${accessToken}`, {
+      name: params.name,
+      scope: params.tokenScope,
+    })
+    return { [INJECTED.accessToken]: accessToken, [INJECTED.personalAccessTokenId]: created.id }
   }
 }

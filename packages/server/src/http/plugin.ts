@@ -291,7 +291,7 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   }
 
   if (options.appManagement === true) {
-    await fastify.register(oauthAppRoutes, { authorizationServer: server })
+    await fastify.register(oauthAppRoutes, { authorizationServer: server, bodyLimit })
   }
 
   if (server.personalAccessTokens !== undefined) {

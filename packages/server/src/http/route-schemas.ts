@@ -1,4 +1,15 @@
-import { ResourceParameter, ScopeCatalogueWire, wireSchemas } from '@pipeshub/models'
+import {
+  CreateOAuthAppRequestWire,
+  OAuthAppListWire,
+  OAuthAppTokenListWire,
+  OAuthAppWire,
+  OAuthAppWithSecretWire,
+  ResourceParameter,
+  RevokedOAuthAppTokensWire,
+  ScopeCatalogueWire,
+  UpdateOAuthAppRequestWire,
+  wireSchemas,
+} from '@pipeshub/models'
 import Type from 'typebox'
 import type { EndpointPaths } from '../endpoints/paths.js'
 
@@ -336,6 +347,107 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     response: { 204: { description: 'Deleted.', content: {} }, 401: unauthorized },
     security: [{ registrationToken: [] }],
   })
+  const apps = paths.oauthClients
+  const adminOnly = [{ bearerAccessToken: ['org:admin'] }]
+  const appId = Type.Object({ appId: Type.String({ description: 'The app (its client_id).' }) })
+  const adminErrors = {
+    401: {
+      description:
+        "invalid_request (no Bearer token) or invalid_token: an administrator's access token is needed.",
+      content: { 'application/json': { schema: error } },
+      headers: challengeHeader('Bearer'),
+    },
+    403: {
+      description:
+        'insufficient_scope (the token lacks org:admin) or access_denied (its end-user is not an administrator).',
+      content: { 'application/json': { schema: error } },
+    },
+  }
+  const notFound = {
+    description: 'invalid_request: no app with this id.',
+    content: { 'application/json': { schema: error } },
+  }
+  const appOperation = (
+    method: string,
+    path: string,
+    summary: string,
+    response: Record<string, unknown>,
+    extra: Partial<OAuthRouteSchema> = {},
+  ) =>
+    schemas.set(`${method} ${path}`, {
+      summary,
+      tags: ['oauth-apps'],
+      security: adminOnly,
+      ...(path.includes(':appId') ? { params: appId } : {}),
+      ...extra,
+      response: {
+        ...response,
+        ...adminErrors,
+        ...(path.includes(':appId') ? { 404: notFound } : {}),
+        503: error,
+      },
+    })
+  appOperation('get', apps, 'List the OAuth apps', { 200: OAuthAppListWire })
+  appOperation(
+    'post',
+    apps,
+    'Create an OAuth app; a confidential one answers its secret, this once',
+    {
+      201: Type.Union([OAuthAppWithSecretWire, OAuthAppWire]),
+      400: {
+        description:
+          'invalid_request (a member of the body is wrong), invalid_client_metadata, invalid_redirect_uri.',
+        content: { 'application/json': { schema: error } },
+      },
+    },
+    { consumes: ['application/json'], body: CreateOAuthAppRequestWire },
+  )
+  appOperation('get', `${apps}/:appId`, 'Read an OAuth app', { 200: OAuthAppWire })
+  appOperation(
+    'put',
+    `${apps}/:appId`,
+    'Change an OAuth app: the members given; null clears an optional one',
+    {
+      200: OAuthAppWire,
+      400: {
+        description:
+          'invalid_request (a member of the body is wrong), invalid_client_metadata, invalid_redirect_uri.',
+        content: { 'application/json': { schema: error } },
+      },
+    },
+    { consumes: ['application/json'], body: UpdateOAuthAppRequestWire },
+  )
+  appOperation('delete', `${apps}/:appId`, 'Delete an OAuth app, revoking its grants and tokens', {
+    204: { description: 'Deleted.', content: {} },
+  })
+  appOperation(
+    'post',
+    `${apps}/:appId/regenerate-secret`,
+    'Give a confidential app a new secret; the old one stops working at once',
+    {
+      200: OAuthAppWithSecretWire,
+      400: {
+        description: 'invalid_request: a public app has no secret.',
+        content: { 'application/json': { schema: error } },
+      },
+    },
+  )
+  appOperation(
+    'post',
+    `${apps}/:appId/suspend`,
+    'Suspend an app: its authentication fails and its tokens are inactive until activated',
+    { 200: OAuthAppWire },
+  )
+  appOperation('post', `${apps}/:appId/activate`, 'Activate a suspended app again', { 200: OAuthAppWire })
+  appOperation('get', `${apps}/:appId/tokens`, "The app's live tokens of end-users' grants", {
+    200: OAuthAppTokenListWire,
+  })
+  appOperation(
+    'post',
+    `${apps}/:appId/revoke-all-tokens`,
+    'Revoke every grant of the app; every access token issued until now becomes inactive',
+    { 200: RevokedOAuthAppTokensWire },
+  )
   schemas.set(`get ${paths.oauthClients}/scopes`, {
     summary: 'The scope catalogue: every scope the server knows, with its description and category',
     description:

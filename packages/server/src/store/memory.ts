@@ -6,6 +6,7 @@ import type {
   ClientRegistrationRecord,
   ConsentRecord,
   DeviceCodeRecord,
+  LiveToken,
   PersonalAccessTokenRecord,
   PushedAuthorizationRequestRecord,
   RefreshTokenFamilyRecord,
@@ -325,6 +326,53 @@ export function createMemoryStore(): Store {
           }
         }
         return count
+      },
+      async list({ clientId, subject }, now) {
+        open()
+        const owns = (record: { clientId: string; subject: string }) =>
+          record.clientId === clientId && (subject === undefined || record.subject === subject)
+        const liveFamily = (familyId: string | null) =>
+          familyId !== null && families.get(familyId)?.revokedAt === null
+        const live: LiveToken[] = []
+        const accessTokens = new Map<string, LiveToken>()
+        const access = (
+          jti: string | null,
+          expiresAt: number | null,
+          token: Omit<LiveToken, 'tokenType' | 'expiresAt'>,
+        ) => {
+          if (jti === null || expiresAt === null || expiresAt <= now || revoked.has(jti)) return
+          if (!accessTokens.has(jti))
+            accessTokens.set(jti, { tokenType: 'access_token', ...token, expiresAt })
+        }
+        for (const token of refreshTokens.values()) {
+          if (!owns(token) || !liveFamily(token.familyId)) continue
+          const base = {
+            grantId: token.familyId,
+            clientId: token.clientId,
+            subject: token.subject,
+            scope: [...token.scope],
+            issuedAt: token.createdAt,
+          }
+          if (token.rotatedAt === null && token.expiresAt > now)
+            live.push({ tokenType: 'refresh_token', ...base, expiresAt: token.expiresAt })
+          access(token.accessTokenJti, token.accessTokenExpiresAt, base)
+        }
+        for (const code of codes.values()) {
+          if (!owns(code) || !liveFamily(code.issuedFamilyId) || code.consumedAt === null) continue
+          access(code.issuedAccessTokenJti, code.issuedAccessTokenExpiresAt, {
+            grantId: code.issuedFamilyId ?? '',
+            clientId: code.clientId,
+            subject: code.subject,
+            scope: [...code.scope],
+            issuedAt: code.consumedAt,
+          })
+        }
+        return [...live, ...accessTokens.values()].sort(
+          (a, b) =>
+            a.issuedAt - b.issuedAt ||
+            a.tokenType.localeCompare(b.tokenType) ||
+            a.grantId.localeCompare(b.grantId),
+        )
       },
     },
     refreshTokens: {

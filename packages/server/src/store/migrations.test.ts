@@ -17,6 +17,7 @@ const RELEASED: Record<string, Record<number, string>> = {
     7: 'e7b049beec3cd5387f9178cee874aa9aeb19c45460a61871f6047b6ddf2540cd',
     8: '52ee562af0309ee28b57f7c49b264a14205b63e6eeab13d944ef551ee6fd88c2',
     12: '5ff4fd2ac291b412566db0e17c3251c75e0c187aa6a49b9715cc2186b8e0098d',
+    13: '72e6e02bb36b612774ba069fe7ab11693c7c6ded31b22ca1647de271ebd74275',
     15: '096f357f3645fbc32b0f55d6655f1c43323301e786149dbec4d985097f8c35b0',
   },
   postgres: {
@@ -29,6 +30,7 @@ const RELEASED: Record<string, Record<number, string>> = {
     7: 'f74a1f77ad494aee99394887c09e377f35cd050e53a9f0962de5aeabb9bc6f5d',
     8: '52ee562af0309ee28b57f7c49b264a14205b63e6eeab13d944ef551ee6fd88c2',
     12: 'b6e5e4e41a265a4a0fc9ab67c860aa72fffd60c6018bd799aeccd244ebc74a2e',
+    13: '4dc304aac31e45a576116c9dc6c86646f739e20466f501bc33fcb71edc6b440c',
     15: '56decb925b6bb29840713963a91130c8131a4594458faf1bc7a9b80cde7ca43f',
   },
 }

@@ -181,6 +181,22 @@ ALTER TABLE oauth_authorization_codes ADD COLUMN dpop_jkt TEXT;
 ALTER TABLE oauth_refresh_tokens ADD COLUMN dpop_jkt TEXT;
 `
 
+// PipesHub's OAuth apps: what the consent page and app management show (description, logo, homepage,
+// privacy policy), and when an administrator revoked all of an app's tokens (access tokens issued at or
+// before then are inactive, client_credentials ones included, which are stored nowhere else). Grants
+// are revoked per app and per user at an app: index them by owner.
+const appMetadata = ({ types: { bigint } }: SqlDialect) => `
+ALTER TABLE oauth_clients ADD COLUMN description TEXT;
+ALTER TABLE oauth_clients ADD COLUMN logo_url TEXT;
+ALTER TABLE oauth_clients ADD COLUMN homepage_url TEXT;
+ALTER TABLE oauth_clients ADD COLUMN privacy_policy_url TEXT;
+ALTER TABLE oauth_clients ADD COLUMN tokens_revoked_at ${bigint};
+CREATE INDEX oauth_refresh_token_families_owner ON oauth_refresh_token_families (client_id, subject);
+CREATE INDEX oauth_refresh_tokens_owner ON oauth_refresh_tokens (client_id, subject);
+CREATE INDEX oauth_authorization_codes_owner ON oauth_authorization_codes (client_id, subject);
+CREATE INDEX oauth_consents_client ON oauth_consents (client_id);
+`
+
 // RFC 9126: pushed authorization requests, shared by instances; a client's require_pushed_authorization_requests.
 // RFC 7523 §2.2: a client's public keys (inline JWKS) and its pinned client-assertion algorithm.
 const parAndPrivateKeyJwt = ({ types: { bigint, boolean: bool, false: falseValue } }: SqlDialect) => `
@@ -231,6 +247,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 10, name: 'server_secrets', sql: serverSecrets },
   { version: 11, name: 'user_disabled_at', sql: userDisabledAt },
   { version: 12, name: 'dpop', sql: dpop },
+  { version: 13, name: 'app_metadata', sql: appMetadata },
   { version: 14, name: 'personal_access_tokens', sql: personalAccessTokens },
   { version: 15, name: 'par_and_private_key_jwt', sql: parAndPrivateKeyJwt },
 ]

@@ -6,6 +6,7 @@ import type {
   ConsentRecord,
   DeviceCodeRecord,
   GrantType,
+  LiveToken,
   PersonalAccessTokenRecord,
   PushedAuthorizationRequestRecord,
   RefreshTokenFamilyRecord,
@@ -50,6 +51,12 @@ export function clientFromRow(row: Row): ClientRecord {
     requirePushedAuthorizationRequests: bool(row.require_pushed_authorization_requests),
     jwks: row.jwks === null || row.jwks === undefined ? null : (JSON.parse(str(row.jwks)) as ClientJwks),
     tokenEndpointAuthSigningAlg: strOrNull(row.token_endpoint_auth_signing_alg),
+    // Absent when unset, as a record written without them has them.
+    ...(row.description == null ? {} : { description: str(row.description) }),
+    ...(row.logo_url == null ? {} : { logoUrl: str(row.logo_url) }),
+    ...(row.homepage_url == null ? {} : { homepageUrl: str(row.homepage_url) }),
+    ...(row.privacy_policy_url == null ? {} : { privacyPolicyUrl: str(row.privacy_policy_url) }),
+    ...(row.tokens_revoked_at == null ? {} : { tokensRevokedAt: num(row.tokens_revoked_at) }),
   }
 }
 
@@ -71,6 +78,11 @@ export function clientParams(c: ClientRecord) {
     c.requirePushedAuthorizationRequests,
     c.jwks === null ? null : JSON.stringify(c.jwks),
     c.tokenEndpointAuthSigningAlg,
+    c.description ?? null,
+    c.logoUrl ?? null,
+    c.homepageUrl ?? null,
+    c.privacyPolicyUrl ?? null,
+    c.tokensRevokedAt ?? null,
   ] as const
 }
 
@@ -300,6 +312,18 @@ export function sessionFromRow(row: Row): SessionRecord {
   }
 }
 
+export function liveTokenFromRow(row: Row): LiveToken {
+  return {
+    tokenType: str(row.token_type) as LiveToken['tokenType'],
+    grantId: str(row.family_id),
+    clientId: str(row.client_id),
+    subject: str(row.subject),
+    scope: splitScope(row.scope),
+    issuedAt: num(row.issued_at),
+    expiresAt: num(row.expires_at),
+  }
+}
+
 export const PUSHED_REQUEST_COLUMNS =
   'request_uri_hash, client_id, parameters, expires_at, created_at, first_used_at'
 
@@ -330,7 +354,7 @@ export function serverSecretFromRow(row: Row): ServerSecretRecord {
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at'
 export const USER_COLUMNS =
   'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =

@@ -13,6 +13,7 @@ import {
   familyFromRow,
   familyParams,
   joinScope,
+  liveTokenFromRow,
   personalAccessTokenFromRow,
   personalAccessTokenParams,
   pushedRequestFromRow,
@@ -323,6 +324,13 @@ export function createSqlStore(
             return yield* changes(s[`revokeFamiliesOf${kind}`], now, ...owner)
           })(),
         ),
+      list: ({ clientId, subject }, now) => {
+        const owner = subject === undefined ? [clientId] : [clientId, subject]
+        const kind = subject === undefined ? 'Client' : 'UserAtClient'
+        return run(rows(s[`liveTokensOf${kind}`], ...owner, now, ...owner, now, ...owner, now)).then(
+          (found) => found.map(liveTokenFromRow),
+        )
+      },
     },
     signingKeys: {
       list: () => run(rows(s.listSigningKeys)).then((found) => found.map(signingKeyFromRow)),

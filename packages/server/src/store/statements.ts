@@ -40,20 +40,43 @@ const updateByKey = (table: string, list: string) => {
 }
 
 /**
- * `GrantStore.revoke` for one kind of owner (`owner` is its condition, bound once per occurrence):
- * the unexpired access tokens its codes and refresh tokens issued (owner, now, owner, now), then its
- * families (now, owner).
+ * `GrantStore` statements for one kind of owner (`owner(table)` is its condition on `table`'s columns,
+ * bound once per occurrence). `accessTokensOf`: the unexpired access tokens its codes and refresh
+ * tokens issued (owner, now, owner, now); `revokeFamiliesOf`: (now, owner); `liveTokensOf`: its live
+ * refresh tokens and unrevoked access tokens of live families (owner, now, three times);
+ * `denyDeviceCodesOf`: (now, owner).
  */
-const grantRevocation = <K extends string>(kind: K, owner: string) =>
-  ({
+const grantStatements = <K extends string>(kind: K, owner: (table: string) => string) => {
+  const liveFamily = (column: string) =>
+    `${column} IN (SELECT family_id FROM oauth_refresh_token_families WHERE revoked_at IS NULL)`
+  const notRevoked = (column: string) =>
+    `NOT EXISTS (SELECT 1 FROM oauth_revoked_access_tokens r WHERE r.jti = ${column})`
+  return {
     [`accessTokensOf${kind}`]: `SELECT access_token_jti AS jti, access_token_expires_at AS expires_at FROM oauth_refresh_tokens
-               WHERE ${owner} AND access_token_jti IS NOT NULL AND access_token_expires_at > ?
+               WHERE ${owner('oauth_refresh_tokens')} AND access_token_jti IS NOT NULL AND access_token_expires_at > ?
              UNION SELECT issued_access_token_jti, issued_access_token_expires_at FROM oauth_authorization_codes
-               WHERE ${owner} AND issued_access_token_jti IS NOT NULL AND issued_access_token_expires_at > ?`,
-    [`revokeFamiliesOf${kind}`]: `UPDATE oauth_refresh_token_families SET revoked_at = ? WHERE ${owner} AND revoked_at IS NULL`,
+               WHERE ${owner('oauth_authorization_codes')} AND issued_access_token_jti IS NOT NULL AND issued_access_token_expires_at > ?`,
+    [`revokeFamiliesOf${kind}`]: `UPDATE oauth_refresh_token_families SET revoked_at = ? WHERE ${owner('oauth_refresh_token_families')} AND revoked_at IS NULL`,
+    [`liveTokensOf${kind}`]: `SELECT 'refresh_token' AS token_type, NULL AS jti, t.family_id, t.client_id, t.subject, t.scope, t.created_at AS issued_at, t.expires_at
+               FROM oauth_refresh_tokens t
+               WHERE ${owner('t')} AND t.rotated_at IS NULL AND t.expires_at > ? AND ${liveFamily('t.family_id')}
+             UNION SELECT 'access_token', t.access_token_jti, t.family_id, t.client_id, t.subject, t.scope, t.created_at, t.access_token_expires_at
+               FROM oauth_refresh_tokens t
+               WHERE ${owner('t')} AND t.access_token_jti IS NOT NULL AND t.access_token_expires_at > ?
+                 AND ${liveFamily('t.family_id')} AND ${notRevoked('t.access_token_jti')}
+             UNION SELECT 'access_token', c.issued_access_token_jti, c.issued_family_id, c.client_id, c.subject, c.scope, c.consumed_at, c.issued_access_token_expires_at
+               FROM oauth_authorization_codes c
+               WHERE ${owner('c')} AND c.issued_access_token_jti IS NOT NULL AND c.issued_access_token_expires_at > ?
+                 AND ${liveFamily('c.issued_family_id')} AND ${notRevoked('c.issued_access_token_jti')}
+                 AND NOT EXISTS (SELECT 1 FROM oauth_refresh_tokens x WHERE x.access_token_jti = c.issued_access_token_jti)
+             ORDER BY issued_at, token_type, family_id`,
     /** RFC 8628: its device codes not yet redeemed are denied (now, owner): none can start a grant later. */
-    [`denyDeviceCodesOf${kind}`]: `UPDATE oauth_device_codes SET status = 'denied', decided_at = ? WHERE ${owner} AND status IN ('pending', 'approved')`,
-  }) as Record<`accessTokensOf${K}` | `revokeFamiliesOf${K}` | `denyDeviceCodesOf${K}`, string>
+    [`denyDeviceCodesOf${kind}`]: `UPDATE oauth_device_codes SET status = 'denied', decided_at = ? WHERE ${owner('oauth_device_codes')} AND status IN ('pending', 'approved')`,
+  } as Record<
+    `accessTokensOf${K}` | `revokeFamiliesOf${K}` | `liveTokensOf${K}` | `denyDeviceCodesOf${K}`,
+    string
+  >
+}
 
 function buildStatements(d: SqlDialect) {
   const writableWith = d.dataModifyingWith
@@ -158,8 +181,8 @@ function buildStatements(d: SqlDialect) {
     familyAccessTokens:
       'SELECT access_token_jti, access_token_expires_at FROM oauth_refresh_tokens WHERE family_id = ? AND access_token_jti IS NOT NULL AND access_token_expires_at > ?',
 
-    ...grantRevocation('Client', 'client_id = ?'),
-    ...grantRevocation('UserAtClient', 'client_id = ? AND subject = ?'),
+    ...grantStatements('Client', (t) => `${t}.client_id = ?`),
+    ...grantStatements('UserAtClient', (t) => `${t}.client_id = ? AND ${t}.subject = ?`),
 
     insertRefreshToken: insert('oauth_refresh_tokens', REFRESH_TOKEN_COLUMNS),
     selectRefreshToken: `SELECT ${REFRESH_TOKEN_COLUMNS} FROM oauth_refresh_tokens WHERE token_hash = ?`,

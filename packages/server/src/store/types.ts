@@ -46,6 +46,19 @@ export interface ClientRecord {
    * ID tokens; `null` for the default, RS256.
    */
   idTokenSignedResponseAlg: SigningAlgorithm | null
+  /** What the app does, for the consent page and app management; absent or `null` when none. */
+  description?: string | null | undefined
+  /** https URL of the app's logo; absent or `null` when none. */
+  logoUrl?: string | null | undefined
+  /** https URL of the app's home page; absent or `null` when none. */
+  homepageUrl?: string | null | undefined
+  /** https URL of the app's privacy policy; absent or `null` when none. */
+  privacyPolicyUrl?: string | null | undefined
+  /**
+   * When an administrator revoked every token of the app: its access tokens issued at or before this
+   * time are inactive (client_credentials ones too); absent or `null` when never.
+   */
+  tokensRevokedAt?: number | null | undefined
   /**
    * RFC 9126 §6: the client's authorization requests must be pushed (`require_pushed_authorization_requests`
    * client metadata); false: as the server's setting says. Migration 15.
@@ -577,6 +590,24 @@ export interface GrantStore {
    * families were live before.
    */
   revoke(owner: GrantOwner, now: number): Promise<number>
+  /**
+   * The live tokens of `owner`'s grants at `now`: each refresh token not rotated, and each access
+   * token its codes and refresh tokens issued that is not revoked, of a family not revoked, unexpired;
+   * by issue time. Access tokens of `client_credentials` are stored nowhere and never listed.
+   */
+  list(owner: GrantOwner, now: number): Promise<LiveToken[]>
+}
+
+/** A token of a grant, as `GrantStore.list` answers it (never the token itself or its hash). */
+export interface LiveToken {
+  tokenType: 'access_token' | 'refresh_token'
+  /** The grant (refresh-token family) the token belongs to. */
+  grantId: string
+  clientId: string
+  subject: string
+  scope: string[]
+  issuedAt: number
+  expiresAt: number
 }
 
 /** What a first start stores (demo clients and users): all of it, or nothing. */

@@ -166,7 +166,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         accessTokenLifetime: null,
         refreshTokenLifetime: 7200,
       })
-      const b = client({ createdAt: T + 1 })
+      const b = client({
+        createdAt: T + 1,
+        description: 'Reads the knowledge base for the support team',
+        logoUrl: 'https://app.example/logo.png',
+        homepageUrl: 'https://app.example/',
+        privacyPolicyUrl: 'https://app.example/privacy',
+        tokensRevokedAt: T + 1,
+      })
       await store.clients.create(a)
       await store.clients.create(b)
       expect(await store.clients.get(a.clientId)).toEqual(a)
@@ -175,6 +182,9 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const renamed = { ...b, name: 'renamed', scopes: ['kb:read'], webOrigins: ['http://127.0.0.1:5173'] }
       expect(await store.clients.update(renamed)).toBe(true)
       expect(await store.clients.get(b.clientId)).toEqual(renamed)
+      const { description: _, logoUrl: __, ...withoutMetadata } = renamed
+      expect(await store.clients.update(withoutMetadata)).toBe(true)
+      expect(await store.clients.get(b.clientId)).toEqual(withoutMetadata)
       expect(await store.clients.update(client())).toBe(false)
       expect(await store.clients.delete(a.clientId)).toBe(true)
       expect(await store.clients.delete(a.clientId)).toBe(false)
@@ -834,6 +844,99 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.grants.revoke({ clientId: 'client-a' }, T + 4)).toBe(1)
       expect(await state(bob)).toEqual({ revokedAt: T + 4, revoked: [true, true] })
       expect(await state(elsewhere)).toEqual({ revokedAt: null, revoked: [false, false] })
+    })
+
+    it("lists the live tokens of a client's grants, never a rotated, expired or revoked one", async () => {
+      const redeem = async (subject: string, refresh: boolean, consumedAt = T + 1) => {
+        const record = code({ clientId: 'client-l', subject, scope: ['openid', 'kb:read'] })
+        await store.authorizationCodes.create(record)
+        const familyId = randomUUID()
+        const accessTokenJti = randomUUID()
+        const issued = refreshToken(familyId, {
+          clientId: 'client-l',
+          subject,
+          scope: ['openid', 'kb:read'],
+          createdAt: consumedAt,
+          accessTokenJti,
+          accessTokenExpiresAt: consumedAt + 600,
+        })
+        await store.authorizationCodes.consume(record.codeHash, consumedAt, {
+          accessTokenJti,
+          accessTokenExpiresAt: consumedAt + 600,
+          familyId,
+          refreshToken: refresh ? issued : null,
+        })
+        return { familyId, issued, accessTokenJti }
+      }
+      const withRefresh = await redeem('alice', true)
+      const accessOnly = await redeem('bob', false, T + 2)
+      const revokedOne = await redeem('carol', true, T + 3)
+      await store.revokedAccessTokens.revoke(revokedOne.accessTokenJti, T + 603)
+      const revokedFamily = await redeem('dave', true, T + 4)
+      await store.refreshTokens.revokeFamily(revokedFamily.familyId, T + 5)
+      await redeem('erin', false, T - 700) // its access token expired long ago
+      // A rotation: the old refresh token goes, its access token stays until it expires.
+      const next = refreshToken(withRefresh.familyId, {
+        clientId: 'client-l',
+        subject: 'alice',
+        scope: ['kb:read'],
+        createdAt: T + 6,
+        accessTokenExpiresAt: T + 606,
+      })
+      await store.refreshTokens.rotate(withRefresh.issued.tokenHash, T + 6, next)
+
+      const listed = await store.grants.list({ clientId: 'client-l' }, T + 10)
+      const scope = ['openid', 'kb:read']
+      expect(listed).toEqual([
+        {
+          tokenType: 'access_token',
+          grantId: withRefresh.familyId,
+          clientId: 'client-l',
+          subject: 'alice',
+          scope,
+          issuedAt: T + 1,
+          expiresAt: T + 601,
+        },
+        {
+          tokenType: 'access_token',
+          grantId: accessOnly.familyId,
+          clientId: 'client-l',
+          subject: 'bob',
+          scope,
+          issuedAt: T + 2,
+          expiresAt: T + 602,
+        },
+        {
+          tokenType: 'refresh_token',
+          grantId: revokedOne.familyId,
+          clientId: 'client-l',
+          subject: 'carol',
+          scope,
+          issuedAt: T + 3,
+          expiresAt: T + 3600,
+        },
+        {
+          tokenType: 'access_token',
+          grantId: withRefresh.familyId,
+          clientId: 'client-l',
+          subject: 'alice',
+          scope: ['kb:read'],
+          issuedAt: T + 6,
+          expiresAt: T + 606,
+        },
+        {
+          tokenType: 'refresh_token',
+          grantId: withRefresh.familyId,
+          clientId: 'client-l',
+          subject: 'alice',
+          scope: ['kb:read'],
+          issuedAt: T + 6,
+          expiresAt: T + 3600,
+        },
+      ])
+      expect(await store.grants.list({ clientId: 'client-l', subject: 'bob' }, T + 10)).toEqual([listed[1]])
+      expect(await store.grants.list({ clientId: 'client-l' }, T + 3600)).toEqual([])
+      expect(await store.grants.list({ clientId: 'client-x' }, T + 10)).toEqual([])
     })
 
     it('rotates a refresh token once; a replay reports the rotated token', async () => {

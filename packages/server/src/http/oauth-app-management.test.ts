@@ -1,0 +1,397 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  dropSchema,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '@pipeshub/test-support/postgres'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createAuthorizationServer } from '../authorization-server.js'
+import { createMemoryStore } from '../store/memory.js'
+import { openPostgresStore } from '../store/postgres.js'
+import { openSqliteStore } from '../store/sqlite.js'
+import type { Store } from '../store/types.js'
+import {
+  authorizationCodeFor,
+  basic,
+  createUser,
+  ISSUER,
+  manualClock,
+  REDIRECT_URI,
+} from '../test-support/fixtures.js'
+import { oauth2Plugin } from './plugin.js'
+
+const postgres = await postgresAvailable()
+
+const STORES: Array<[string, () => Promise<{ store: Store; dispose(): Promise<void> }>]> = [
+  ['memory', async () => ({ store: createMemoryStore(), dispose: async () => {} })],
+  [
+    'sqlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pipeshub-apps-'))
+      const store = openSqliteStore({ path: join(dir, 'oauth.db') })
+      return {
+        store,
+        dispose: async () => {
+          await store.close()
+          rmSync(dir, { recursive: true, force: true })
+        },
+      }
+    },
+  ],
+  ...(postgres
+    ? [
+        [
+          'postgres',
+          async () => {
+            const schema = uniqueSchema()
+            const store = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, max: 5 })
+            return {
+              store,
+              dispose: async () => {
+                await store.close()
+                await dropSchema(schema)
+              },
+            }
+          },
+        ] as [string, () => Promise<{ store: Store; dispose(): Promise<void> }>],
+      ]
+    : []),
+]
+
+const APPS = '/api/v1/oauth-clients'
+
+describe.each(STORES)('OAuth app management API (%s)', (_name, open) => {
+  let disposeStore: (() => Promise<void>) | undefined
+  let fastify: FastifyInstance | undefined
+  afterEach(async () => {
+    await fastify?.close()
+    await disposeStore?.()
+  })
+
+  async function setup() {
+    const opened = await open()
+    disposeStore = opened.dispose
+    const store = opened.store
+    const clock = manualClock()
+    const server = createAuthorizationServer({
+      issuer: ISSUER,
+      store,
+      now: clock.now,
+      isAdministrator: (user) => user.username === 'alice',
+    })
+    fastify = Fastify()
+    await fastify.register(oauth2Plugin, { authorizationServer: server, appManagement: true })
+    await createUser(store, 'alice')
+    await createUser(store, 'bob')
+    const console = await server.registerClient({
+      name: 'admin console',
+      redirectUris: [REDIRECT_URI],
+      scopes: ['openid', 'org:admin', 'kb:read'],
+    })
+    const consoleAuth = { authorization: basic(console.client.clientId, console.clientSecret ?? '') }
+    const userToken = async (subject: string, scope: string) => {
+      const code = await authorizationCodeFor(server, console.client.clientId, { scope, subject })
+      const response = await server.token(
+        { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+        consoleAuth,
+      )
+      return response.accessToken
+    }
+    const adminToken = await userToken('user-alice', 'openid org:admin')
+    const call = (
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+      url: string,
+      payload?: unknown,
+      token = adminToken,
+    ) =>
+      (fastify as FastifyInstance).inject({
+        method,
+        url,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(payload === undefined
+          ? {}
+          : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
+      })
+    const token = (params: Record<string, string>, authorization: string) =>
+      (fastify as FastifyInstance).inject({
+        method: 'POST',
+        url: '/api/v1/oauth2/token',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(params).toString(),
+      })
+    const introspect = (value: string) =>
+      server.verifyAccessToken(value).then(
+        () => true,
+        () => false,
+      )
+    return { server, store, clock, console, consoleAuth, userToken, adminToken, call, token, introspect }
+  }
+
+  it('answers only an administrator, with a typed error for everyone else', async () => {
+    const { call, userToken, token, console } = await setup()
+    const none = await (fastify as FastifyInstance).inject({ method: 'GET', url: APPS })
+    expect(none.statusCode).toBe(401)
+    expect(none.json()).toMatchObject({ error: 'invalid_request' })
+    expect(none.headers['www-authenticate']).toBe('Bearer scope="org:admin"')
+    expect((await call('GET', APPS, undefined, 'not-a-token')).json()).toMatchObject({
+      error: 'invalid_token',
+    })
+    const lacking = await call('GET', APPS, undefined, await userToken('user-alice', 'openid kb:read'))
+    expect([lacking.statusCode, lacking.json().error]).toEqual([403, 'insufficient_scope'])
+    // bob is no administrator: he cannot get org:admin, and a token without it is refused anyway.
+    const bob = await call('GET', APPS, undefined, await userToken('user-bob', 'openid kb:read'))
+    expect(bob.statusCode).toBe(403)
+    // A client acting for itself is no administrator, whatever its scope.
+    const service = await call('POST', APPS, {
+      name: 'svc',
+      allowedGrantTypes: ['client_credentials'],
+      allowedScopes: ['org:admin'],
+    })
+    const { clientId, clientSecret } = service.json()
+    const cc = (
+      await token({ grant_type: 'client_credentials', scope: 'org:admin' }, basic(clientId, clientSecret))
+    ).json()
+    const asClient = await call('GET', APPS, undefined, cc.access_token)
+    expect([asClient.statusCode, asClient.json().error]).toEqual([403, 'access_denied'])
+    expect(console.client.clientId).toBeTruthy()
+  })
+
+  it('creates, reads, lists, updates, suspends, activates, regenerates and deletes an app', async () => {
+    const { call, token, clock, introspect } = await setup()
+    const created = await call('POST', APPS, {
+      name: 'Support bot',
+      description: 'Answers questions from the knowledge base',
+      logoUrl: 'https://bot.example/logo.png',
+      homepageUrl: 'https://bot.example/',
+      privacyPolicyUrl: 'https://bot.example/privacy',
+      allowedGrantTypes: ['client_credentials'],
+      allowedScopes: ['kb:read', 'kb:write'],
+      accessTokenLifetime: 600,
+    })
+    expect(created.statusCode).toBe(201)
+    const app = created.json()
+    expect(app).toMatchObject({
+      name: 'Support bot',
+      description: 'Answers questions from the knowledge base',
+      logoUrl: 'https://bot.example/logo.png',
+      allowedGrantTypes: ['client_credentials'],
+      allowedScopes: ['kb:read', 'kb:write'],
+      isConfidential: true,
+      accessTokenLifetime: 600,
+      status: 'active',
+    })
+    expect(app.clientSecret).toMatch(/^[0-9a-f]{64}$/)
+    const { clientSecret, ...shown } = app
+    expect((await call('GET', `${APPS}/${app.clientId}`)).json()).toEqual(shown)
+    // Oldest first; both were created in the same second here, and then come in client_id order.
+    const names = (await call('GET', APPS)).json().apps.map((a: { name: string }) => a.name)
+    expect(names.sort()).toEqual(['Support bot', 'admin console'])
+
+    const issued = await token(
+      { grant_type: 'client_credentials', scope: 'kb:read' },
+      basic(app.clientId, clientSecret),
+    )
+    expect([issued.statusCode, issued.json().expires_in]).toEqual([200, 600])
+
+    const updated = await call('PUT', `${APPS}/${app.clientId}`, {
+      description: null,
+      allowedScopes: ['kb:read'],
+      accessTokenLifetime: null,
+    })
+    expect(updated.statusCode).toBe(200)
+    expect(updated.json().description).toBeUndefined()
+    expect(updated.json().accessTokenLifetime).toBeUndefined()
+    expect(updated.json()).toMatchObject({
+      allowedScopes: ['kb:read'],
+      logoUrl: 'https://bot.example/logo.png',
+    })
+
+    const suspended = await call('POST', `${APPS}/${app.clientId}/suspend`)
+    expect(suspended.json().status).toBe('suspended')
+    expect(await introspect(issued.json().access_token)).toBe(false)
+    expect(
+      (await token({ grant_type: 'client_credentials' }, basic(app.clientId, clientSecret))).statusCode,
+    ).toBe(401)
+    expect((await call('POST', `${APPS}/${app.clientId}/activate`)).json().status).toBe('active')
+    expect(await introspect(issued.json().access_token)).toBe(true)
+
+    const regenerated = (await call('POST', `${APPS}/${app.clientId}/regenerate-secret`)).json()
+    expect(regenerated.clientSecret).not.toBe(clientSecret)
+    expect(
+      (await token({ grant_type: 'client_credentials' }, basic(app.clientId, clientSecret))).statusCode,
+    ).toBe(401)
+    expect(
+      (await token({ grant_type: 'client_credentials' }, basic(app.clientId, regenerated.clientSecret)))
+        .statusCode,
+    ).toBe(200)
+
+    clock.advance(1)
+    expect((await call('DELETE', `${APPS}/${app.clientId}`)).statusCode).toBe(204)
+    expect((await call('GET', `${APPS}/${app.clientId}`)).statusCode).toBe(404)
+    expect(await introspect(issued.json().access_token)).toBe(false)
+  })
+
+  it("lists an app's live tokens and revokes them all, client_credentials tokens included", async () => {
+    const { call, token, clock, introspect, console, consoleAuth, server } = await setup()
+    const code = await authorizationCodeFor(server, console.client.clientId, {
+      scope: 'openid kb:read',
+      subject: 'user-bob',
+    })
+    const bob = await server.token(
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+      consoleAuth,
+    )
+    const listed = (await call('GET', `${APPS}/${console.client.clientId}/tokens`)).json()
+    expect(
+      listed.tokens.map((t: { userId: string; tokenType: string }) => [t.userId, t.tokenType]).sort(),
+    ).toEqual([
+      ['user-alice', 'access_token'],
+      ['user-bob', 'access_token'],
+    ])
+    expect(listed.tokens.find((t: { userId: string }) => t.userId === 'user-bob')).toMatchObject({
+      scope: ['openid', 'kb:read'],
+      issuedAt: new Date(clock.now() * 1000).toISOString(),
+    })
+
+    const service = (
+      await call('POST', APPS, {
+        name: 'svc',
+        allowedGrantTypes: ['client_credentials'],
+        allowedScopes: ['kb:read'],
+      })
+    ).json()
+    const cc = (
+      await token({ grant_type: 'client_credentials' }, basic(service.clientId, service.clientSecret))
+    ).json()
+    clock.advance(1)
+    const revoked = await call('POST', `${APPS}/${service.clientId}/revoke-all-tokens`)
+    expect(revoked.json()).toEqual({ revokedGrants: 0 })
+    expect(
+      await server.introspect(
+        { token: cc.access_token },
+        { authorization: basic(service.clientId, service.clientSecret) },
+      ),
+    ).toEqual({ active: false })
+    clock.advance(1)
+    const fresh = (
+      await token({ grant_type: 'client_credentials' }, basic(service.clientId, service.clientSecret))
+    ).json()
+    expect(
+      (
+        await server.introspect(
+          { token: fresh.access_token },
+          { authorization: basic(service.clientId, service.clientSecret) },
+        )
+      ).active,
+    ).toBe(true)
+
+    expect(await introspect(bob.accessToken)).toBe(true)
+    // The console's own grants go too (alice's admin token with them): ask with a token of another app.
+    const all = await call('POST', `${APPS}/${console.client.clientId}/revoke-all-tokens`)
+    expect(all.json()).toEqual({ revokedGrants: 2 })
+    expect(await introspect(bob.accessToken)).toBe(false)
+    expect((await call('GET', APPS)).statusCode).toBe(401)
+  })
+
+  it('answers every bad input with a typed 4xx error and changes nothing', async () => {
+    const { call, store } = await setup()
+    const before = await store.clients.list()
+    const cases: Array<[string, string, unknown, number, string]> = [
+      ['POST', APPS, 'not json', 400, 'invalid_request'],
+      ['POST', APPS, '[]', 400, 'invalid_request'],
+      ['POST', APPS, { allowedScopes: ['kb:read'] }, 400, 'invalid_request'],
+      ['POST', APPS, { name: 'x', allowedScopes: ['kb:read'], colour: 'blue' }, 400, 'invalid_request'],
+      ['POST', APPS, { name: 'x', allowedScopes: 'kb:read' }, 400, 'invalid_request'],
+      ['POST', APPS, { name: 'x', allowedScopes: ['no:such'] }, 400, 'invalid_client_metadata'],
+      [
+        'POST',
+        APPS,
+        { name: 'x', allowedScopes: ['kb:read'], logoUrl: 'javascript:alert(1)' },
+        400,
+        'invalid_request',
+      ],
+      [
+        'POST',
+        APPS,
+        { name: 'x', allowedScopes: ['kb:read'], logoUrl: 'http://evil.example/logo.png' },
+        400,
+        'invalid_client_metadata',
+      ],
+      [
+        'POST',
+        APPS,
+        { name: 'x', allowedScopes: ['kb:read'], redirectUris: ['https://a.example/cb#frag'] },
+        400,
+        'invalid_redirect_uri',
+      ],
+      [
+        'POST',
+        APPS,
+        { name: 'x', allowedScopes: ['kb:read'], accessTokenLifetime: 10 },
+        400,
+        'invalid_request',
+      ],
+      [
+        'POST',
+        APPS,
+        { name: 'x', allowedScopes: ['kb:read'], allowedGrantTypes: ['password'] },
+        400,
+        'invalid_client_metadata',
+      ],
+      [
+        'POST',
+        APPS,
+        {
+          name: 'x',
+          allowedScopes: ['kb:read'],
+          isConfidential: false,
+          allowedGrantTypes: ['client_credentials'],
+        },
+        400,
+        'invalid_client_metadata',
+      ],
+      ['PUT', `${APPS}/${before[0]?.clientId}`, {}, 400, 'invalid_request'],
+      ['PUT', `${APPS}/${before[0]?.clientId}`, { name: '' }, 400, 'invalid_request'],
+      ['PUT', `${APPS}/unknown`, { name: 'y' }, 404, 'invalid_request'],
+      [
+        'POST',
+        APPS,
+        { name: 'x', allowedScopes: ['kb:read'], description: 'bell\u0007' },
+        400,
+        'invalid_client_metadata',
+      ],
+      ['GET', `${APPS}/${'x'.repeat(90)}`, undefined, 404, 'invalid_request'],
+      ['GET', `${APPS}/%00`, undefined, 404, 'invalid_request'],
+      ['POST', `${APPS}/unknown/suspend`, undefined, 404, 'invalid_request'],
+      ['DELETE', `${APPS}/unknown`, undefined, 404, 'invalid_request'],
+      ['GET', `${APPS}/unknown/tokens`, undefined, 404, 'invalid_request'],
+    ]
+    for (const [method, url, payload, status, error] of cases) {
+      const response = await call(method as 'GET', url, payload)
+      expect(
+        [response.statusCode, response.json().error],
+        `${method} ${url} ${JSON.stringify(payload)}`,
+      ).toEqual([status, error])
+      expect(typeof response.json().error_description).toBe('string')
+    }
+    const publicApp = (
+      await call('POST', APPS, {
+        name: 'spa',
+        isConfidential: false,
+        redirectUris: [REDIRECT_URI],
+        allowedScopes: ['openid'],
+      })
+    ).json()
+    expect(publicApp.clientSecret).toBeUndefined()
+    const regenerate = await call('POST', `${APPS}/${publicApp.clientId}/regenerate-secret`)
+    expect([regenerate.statusCode, regenerate.json().error]).toEqual([400, 'invalid_request'])
+    expect((await store.clients.list()).filter((c) => c.clientId !== publicApp.clientId)).toEqual(before)
+  })
+})
