@@ -182,6 +182,34 @@ describe('pipeshub-token-server CLI', () => {
     expect(refused.stderr).toContain('jwks must hold public keys only')
   })
 
+  it('registers a client whose token requests must carry a DPoP proof (RFC 9449 §5.2), and changes it', async () => {
+    const created = cli([
+      'clients',
+      'create',
+      '--name',
+      'Bound service',
+      '--grant',
+      'client_credentials',
+      '--scope',
+      'org:read',
+      '--dpop-bound-access-tokens',
+      'true',
+    ])
+    expect(created.code).toBe(0)
+    const clientId = field(created.stdout, 'client_id')
+    const clientSecret = field(created.stdout, 'client_secret')
+    const shown = () => JSON.parse(cli(['clients', 'show', clientId]).stdout) as Record<string, unknown>
+    expect(shown().dpop_bound_access_tokens).toBe(true)
+    const refused = await clientCredentials(clientId, clientSecret)
+    expect(refused.status).toBe(400)
+    expect(refused.body.error).toBe('invalid_dpop_proof')
+    expect(cli(['clients', 'update', clientId, '--dpop-bound-access-tokens', 'false']).code).toBe(0)
+    expect(shown().dpop_bound_access_tokens).toBe(false)
+    expect((await clientCredentials(clientId, clientSecret)).status).toBe(200)
+    const wrong = cli(['clients', 'update', clientId, '--dpop-bound-access-tokens', 'yes'])
+    expect(wrong.code).toBe(2)
+  })
+
   it('registers the web origins of a browser app, and refuses one that is not an origin', () => {
     const created = cli([
       'clients',

@@ -25,7 +25,8 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
 async function generated(name: string, schema: JsonSchema): Promise<CompiledValidator> {
   const file = join(directory, `${name}.ts`)
-  writeFileSync(file, validatorsModule({ [name]: schema }, typeboxFormat, 'codec.test.ts'))
+  const walker = new URL('./schema-issues.ts', import.meta.url).href
+  writeFileSync(file, validatorsModule({ [name]: schema }, typeboxFormat, 'codec.test.ts', walker))
   const module = (await import(file)) as Record<string, CompiledValidator['check']>
   return {
     check: module[`check${name}`] as CompiledValidator['check'],

@@ -1,4 +1,4 @@
-import { REQUEST_URI_URN_PREFIX } from '@pipeshub/models'
+import { JWK_THUMBPRINT_PATTERN, REQUEST_URI_URN_PREFIX } from '@pipeshub/models'
 import { isPublicClient } from './client-kind.js'
 import { OAuthError, stored } from './errors.js'
 import { CODE_VERIFIER, S256_CHALLENGE } from './pkce.js'
@@ -13,6 +13,8 @@ import { assertScopesAllowed, parseScopeParameter } from './scopes.js'
 import { hashOpaqueToken } from './secrets.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './store/types.js'
+
+const DPOP_JKT = new RegExp(JWK_THUMBPRINT_PATTERN)
 
 /** An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1) that passed validation. */
 export interface AuthorizationRequest {
@@ -47,6 +49,8 @@ export interface AuthorizationRequest {
    * user agent. The pushed request is consumed when its code is issued.
    */
   requestUriHash: string | null
+  /** RFC 9449 §10 `dpop_jkt`: the DPoP key the code will be bound to; `null` when absent. */
+  dpopJkt: string | null
 }
 
 /** The `prompt` values of OIDC Core §3.1.2.1. */
@@ -234,6 +238,10 @@ export async function validateAuthorizationRequest(
     if (maxAgeParam !== undefined && !/^\d{1,10}$/.test(maxAgeParam))
       throw new OAuthError('invalid_request', 'max_age must be a non-negative integer (seconds)')
     const maxAge = maxAgeParam === undefined ? null : Number(maxAgeParam)
+    const dpopJkt = param(params, 'dpop_jkt') ?? null
+    // RFC 9449 §10: base64url of a SHA-256 JWK thumbprint (RFC 7638).
+    if (dpopJkt !== null && !DPOP_JKT.test(dpopJkt))
+      throw new OAuthError('invalid_request', 'dpop_jkt must be a base64url SHA-256 JWK thumbprint')
     return {
       client,
       clientId,
@@ -247,6 +255,7 @@ export async function validateAuthorizationRequest(
       maxAge,
       resources,
       requestUriHash: how.kind === 'request_uri' ? how.requestUriHash : null,
+      dpopJkt,
     }
   } catch (error) {
     if (error instanceof OAuthError && error.error !== 'temporarily_unavailable')

@@ -916,7 +916,9 @@ describe('userinfo', () => {
     for (const authorization of [undefined, 'Basic dXNlcjpwYXNz']) {
       const error = await rejection(server.userinfo(authorization))
       expect(error).toMatchObject({ status: 401, challengeOnly: true })
-      expect(error.wwwAuthenticate).toBe('Bearer realm="pipeshub"')
+      expect(error.wwwAuthenticate).toMatch(
+        /^Bearer realm="pipeshub", DPoP realm="pipeshub", algs="[A-Za-z0-9 ]+"$/,
+      )
     }
     const malformed = await rejection(server.userinfo('Bearer '))
     expect(malformed).toMatchObject({ error: 'invalid_token', status: 401, challengeOnly: false })

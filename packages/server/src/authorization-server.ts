@@ -32,6 +32,7 @@ import { discoveryDocument } from './endpoints/discovery.js'
 import { createIntrospectionEndpoint } from './endpoints/introspection.js'
 import { createJwksEndpoint } from './endpoints/jwks.js'
 import { type EndpointPaths, endpointPaths } from './endpoints/paths.js'
+import type { ResourceRequest } from './endpoints/presented-access-token.js'
 import { createPushedAuthorizationRequestEndpoint } from './endpoints/pushed-authorization-request.js'
 import { createRevocationEndpoint } from './endpoints/revocation.js'
 import { createTokenEndpoint } from './endpoints/token.js'
@@ -48,7 +49,12 @@ import {
 import type { RequestCredentials, RequestParameters } from './request-parameters.js'
 import type { ResourcePolicy } from './resource-indicators.js'
 import type { SecurityEventListener } from './security-events.js'
-import { createServerContext, type RefreshTokenPolicy, type VerifiedBearerToken } from './server-context.js'
+import {
+  createServerContext,
+  type DPoPOptions,
+  type RefreshTokenPolicy,
+  type VerifiedBearerToken,
+} from './server-context.js'
 import type { SigningKeyManager } from './signing-keys.js'
 import type { SigningAlgorithm, SigningKeyRecord, Store, UserRecord } from './store/types.js'
 import type { IssuedAccessTokenClaims } from './tokens.js'
@@ -141,6 +147,11 @@ export interface AuthorizationServerOptions {
    * for anyone else an authorization code carrying one is refused.
    */
   isAdministrator?: (user: UserRecord) => boolean | Promise<boolean>
+  /**
+   * DPoP (RFC 9449): proofs are always accepted at the token and userinfo endpoints; these set the
+   * server nonce (off by default) and the freshness of proofs.
+   */
+  dpop?: DPoPOptions
   /** Clock in epoch seconds (default: `Date.now()`), injectable for tests. */
   now?: () => number
 }
@@ -174,8 +185,16 @@ export interface AuthorizationServer {
   revoke(params: RequestParameters, credentials: RequestCredentials): Promise<void>
   /** RFC 7662 introspection, for authenticated clients. */
   introspect(params: RequestParameters, credentials: RequestCredentials): Promise<IntrospectionResponseWire>
-  /** OIDC UserInfo for a `Bearer` access token carrying `openid`. */
-  userinfo(authorization: string | undefined): Promise<Record<string, unknown>>
+  /**
+   * OIDC UserInfo for an access token carrying `openid`: `Bearer`, or `DPoP` with the request's proof
+   * (`request.dpop`, `request.method`) for a DPoP-bound token (RFC 9449 §7).
+   */
+  userinfo(authorization: string | undefined, request?: ResourceRequest): Promise<Record<string, unknown>>
+  /**
+   * The nonce to send in `DPoP-Nonce` with token and userinfo responses when `dpop.requireNonce` is set
+   * (RFC 9449 §8), else `undefined`.
+   */
+  dpopNonce(): Promise<string | undefined>
   /**
    * Verifies an access token issued here (signature, typ, iss, aud, exp, not revoked). The `aud` must
    * hold `audience`: by default the server's own audience; a resource server passes its resource indicator.
@@ -289,14 +308,18 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         ? undefined
         : createPersonalAccessTokenEndpoint(context, options.personalAccessTokens),
     now,
-    token: createTokenEndpoint({ ...context, tokens: createTokenMinter(context) }),
+    token: createTokenEndpoint(
+      { ...context, tokens: createTokenMinter(context) },
+      `${baseUrl}${paths.token}`,
+    ),
     pushAuthorizationRequest: createPushedAuthorizationRequestEndpoint(context),
     deviceAuthorization: createDeviceAuthorizationEndpoint(context, {
       verificationUri: options.deviceVerificationUri ?? `${baseUrl}/device`,
     }),
     revoke: createRevocationEndpoint(context),
     introspect: createIntrospectionEndpoint(context),
-    userinfo: createUserInfoEndpoint(context),
+    userinfo: createUserInfoEndpoint(context, `${baseUrl}${paths.userinfo}`),
+    dpopNonce: () => context.dpop.nonce(),
     jwks: createJwksEndpoint(context),
     metadata: () => discoveryDocument(context, paths, baseUrl, registration !== undefined),
     verifyAccessToken: (token, verifyOptions) => context.verifyAccessToken(token, verifyOptions?.audience),

@@ -49,6 +49,11 @@ export interface ClientRegistrationInput {
   jwks?: ClientJwks | null
   /** `token_endpoint_auth_signing_alg` (RFC 7591 §2): pins its client assertions to one algorithm. */
   tokenEndpointAuthSigningAlg?: string | null
+  /**
+   * RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request of the client must carry a DPoP
+   * proof (default false).
+   */
+  dpopBoundAccessTokens?: boolean
   /** A fixed client id (a UUID is generated otherwise): for seeding and provider states. */
   clientId?: string
   /** A fixed secret (32 random bytes hex are generated otherwise): for seeding and provider states. */
@@ -170,6 +175,7 @@ type MetadataKey =
   | 'requirePushedAuthorizationRequests'
   | 'jwks'
   | 'tokenEndpointAuthSigningAlg'
+  | 'dpopBoundAccessTokens'
 
 /** The metadata a client registration or update sets, and the scope registry it is checked against. */
 export type ClientMetadataInput = Pick<ClientRegistrationInput, MetadataKey | 'scopeRegistry'>
@@ -228,6 +234,8 @@ function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): Clien
     requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests === true,
     jwks: input.jwks === undefined || input.jwks === null ? null : checkClientJwks(input.jwks),
     tokenEndpointAuthSigningAlg: assertionAlgorithm(input.tokenEndpointAuthSigningAlg),
+    // `undefined` rather than false, so that an update can clear it and a record reads back unchanged.
+    dpopBoundAccessTokens: input.dpopBoundAccessTokens === true ? true : undefined,
   }
 }
 

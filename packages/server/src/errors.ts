@@ -12,6 +12,8 @@ export interface OAuthErrorOptions {
    * section 3.1 for a request to a protected resource that carries no authentication at all.
    */
   challengeOnly?: boolean
+  /** Further response headers, e.g. `DPoP-Nonce` with `use_dpop_nonce` (RFC 9449 §8). */
+  headers?: Readonly<Record<string, string>>
 }
 
 function defaultStatus(code: OAuthErrorCode): number {
@@ -28,6 +30,8 @@ export class OAuthError extends Error {
   readonly wwwAuthenticate: string | undefined
   /** The HTTP layer sends no body and no error code, only the status and the challenge. */
   readonly challengeOnly: boolean
+  /** Further response headers (`OAuthErrorOptions.headers`). */
+  readonly headers: Readonly<Record<string, string>>
 
   constructor(error: OAuthErrorCode, errorDescription: string, options: OAuthErrorOptions = {}) {
     super(`${error}: ${errorDescription}`, options.cause === undefined ? undefined : { cause: options.cause })
@@ -37,6 +41,7 @@ export class OAuthError extends Error {
     this.status = options.status ?? defaultStatus(error)
     this.wwwAuthenticate = options.wwwAuthenticate
     this.challengeOnly = options.challengeOnly ?? false
+    this.headers = options.headers ?? {}
   }
 
   /** The RFC 6749 §5.2 body, snake_case. */

@@ -11,6 +11,8 @@ export type RequestParameters = Readonly<Record<string, string | undefined>>
 export interface RequestCredentials {
   /** The `Authorization` header. */
   authorization?: string | undefined
+  /** Every value of the `DPoP` header (RFC 9449 §4.1), one entry per header line. */
+  dpop?: readonly string[] | undefined
 }
 
 /** Longest value of any parameter but `scope` (which has its own bound, `MAX_SCOPE_LENGTH`). */

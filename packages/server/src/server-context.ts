@@ -5,6 +5,8 @@ import {
   type ClientCredentialsInput,
   claimedClientId,
 } from './client-authentication.js'
+import { createDPoPNonces, signingKeyNonceSecrets } from './dpop/nonce.js'
+import { createDPoPProofVerifier, type DPoPProofVerifier } from './dpop/proof.js'
 import { OAuthError, storageFailure, stored } from './errors.js'
 import { isPersonalAccessToken, verifyPersonalAccessToken } from './personal-access-tokens.js'
 import { param, type RequestCredentials, type RequestParameters } from './request-parameters.js'
@@ -30,6 +32,26 @@ export type VerifiedBearerToken =
 
 /** When a refresh token is issued with a user's grant. */
 export type RefreshTokenPolicy = 'offline_access' | 'always' | 'never'
+
+/** RFC 9449 (DPoP) settings of the server. */
+export interface DPoPOptions {
+  /**
+   * Require a server-provided nonce in every DPoP proof (RFC 9449 §8, default false): a proof without
+   * a current one answers `use_dpop_nonce` with the nonce in `DPoP-Nonce`.
+   */
+  requireNonce?: boolean | undefined
+  /**
+   * The secret nonces are made with (at least 32 characters), the same in every instance. Default: one
+   * derived from the signing keys in the store, which every instance shares already.
+   */
+  nonceSecret?: string | undefined
+  /** Seconds a nonce stays current (default 300); a nonce is accepted for one to two periods. */
+  noncePeriod?: number | undefined
+  /** Seconds a proof is accepted after its `iat` (default 300). */
+  proofLifetime?: number | undefined
+  /** Seconds a proof's `iat` may be ahead of the server's clock (default 60). */
+  clockSkew?: number | undefined
+}
 
 /** The settings every grant and endpoint reads, with the defaults filled in. */
 export interface ServerSettings {
@@ -76,6 +98,8 @@ export interface ServerContext {
   readonly resourcePolicies: ResourcePolicies
   readonly signingKeys: SigningKeyManager
   readonly settings: ServerSettings
+  /** RFC 9449 §4.3: checks the DPoP proofs of token and resource requests. */
+  readonly dpop: DPoPProofVerifier
   /** Tells the `onSecurityEvent` listener; a listener that throws changes no answer. */
   emit(event: SecurityEvent): void
   /** RFC 6749 §2.3 client authentication of a token, revocation or introspection request. */
@@ -117,6 +141,7 @@ export interface ServerContextOptions {
   requirePushedAuthorizationRequests?: boolean | undefined
   pushedAuthorizationRequestLifetime?: number | undefined
   onSecurityEvent?: SecurityEventListener | undefined
+  dpop?: DPoPOptions | undefined
   isAdministrator?: ((user: UserRecord) => boolean | Promise<boolean>) | undefined
   now?: (() => number) | undefined
   /**
@@ -178,6 +203,34 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     refreshTokenLifetime: (client) => client.refreshTokenLifetime ?? defaultRefreshLifetime,
   }
 
+  const dpopOptions = options.dpop ?? {}
+  if (dpopOptions.nonceSecret !== undefined && dpopOptions.nonceSecret.length < 32) {
+    throw new RangeError('dpop.nonceSecret must have at least 32 characters')
+  }
+  const nonceSecret = dpopOptions.nonceSecret
+  const dpop = createDPoPProofVerifier({
+    usedJwtIds: store.usedJwtIds,
+    now,
+    proofLifetime: dpopOptions.proofLifetime,
+    clockSkew: dpopOptions.clockSkew,
+    nonces:
+      dpopOptions.requireNonce === true
+        ? createDPoPNonces({
+            now,
+            period: dpopOptions.noncePeriod,
+            secrets:
+              nonceSecret === undefined
+                ? signingKeyNonceSecrets({
+                    list: () => store.signingKeys.list(),
+                    ensureKey: () => signingKeys.signingKey(),
+                    alg,
+                    now,
+                  })
+                : async () => [Buffer.from(nonceSecret, 'utf8')],
+          })
+        : undefined,
+  })
+
   const emit = (event: SecurityEvent) => {
     try {
       options.onSecurityEvent?.(event)
@@ -203,6 +256,7 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     resourcePolicies,
     signingKeys,
     settings,
+    dpop,
     emit,
     isAdministrator,
     async refusedScopes(subject, scope) {

@@ -16,6 +16,7 @@ export function clientView(client: ClientRecord) {
     scopes: client.scopes,
     access_token_lifetime: client.accessTokenLifetime,
     refresh_token_lifetime: client.refreshTokenLifetime,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens === true,
     created_at: new Date(client.createdAt * 1000).toISOString(),
   }
 }
@@ -42,6 +43,8 @@ export interface ClientChanges {
   scopes?: string[] | undefined
   accessTokenLifetime?: number | null | undefined
   refreshTokenLifetime?: number | null | undefined
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`. */
+  dpopBoundAccessTokens?: boolean | undefined
 }
 
 export async function showClient(store: Store, clientId: string) {
@@ -52,7 +55,9 @@ export async function showClient(store: Store, clientId: string) {
 
 export async function changeClient(store: Store, clientId: string, changes: ClientChanges) {
   if (Object.values(changes).every((value) => value === undefined)) {
-    throw new Error('nothing to change: give --name, --redirect-uri, --web-origin, --scope or a lifetime')
+    throw new Error(
+      'nothing to change: give --name, --redirect-uri, --web-origin, --scope, a lifetime or --dpop-bound-access-tokens',
+    )
   }
   const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))
   const updated = await updateClient(store, clientId, defined)

@@ -31,7 +31,7 @@ const USAGE = `Usage: pipeshub-token-server <command> [options]
 Commands:
   clients create --name <name> [--public] [--redirect-uri <uri>]... [--web-origin <origin>]...
                  [--grant <type>]... [--scope "<a b>"] [--require-par]
-                 [--jwks <file> [--token-endpoint-auth-signing-alg <alg>]]
+                 [--jwks <file> [--token-endpoint-auth-signing-alg <alg>]] [--dpop-bound-access-tokens true]
                                   Register a client; prints its id and (confidential) secret once.
                                   --require-par: its authorization requests must be pushed (RFC 9126)
                                   --jwks: a JWK Set file of its public keys; it gets no secret and
@@ -39,10 +39,13 @@ Commands:
                                   to one algorithm
                                   --web-origin: origin of a browser app (https://app.example.com)
                                   the token, revocation and userinfo endpoints answer CORS for
+                                  --dpop-bound-access-tokens true: every token request of the client
+                                  must carry a DPoP proof (RFC 9449 §5.2)
   clients list [--json]           List clients (with scopes, redirect URIs, web origins)
   clients show <client_id>        Print one client as JSON
   clients update <client_id> [--name <name>] [--redirect-uri <uri>]... [--web-origin <origin>]...
                  [--scope "<a b>"] [--access-token-ttl <s>|default] [--refresh-token-ttl <s>|default]
+                 [--dpop-bound-access-tokens true|false]
                                   Change a client; a repeated option replaces the whole list
   clients delete <client_id>      Delete a client; its grants are revoked and its tokens stop verifying
   clients disable <client_id>     Disable a client: it fails authentication (invalid_client) and its
@@ -113,6 +116,7 @@ const OPTIONS = {
   'token-endpoint-auth-signing-alg': { type: 'string' },
   'access-token-ttl': { type: 'string' },
   'refresh-token-ttl': { type: 'string' },
+  'dpop-bound-access-tokens': { type: 'string' },
 } as const
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -124,6 +128,13 @@ async function withStore<T>(config: TokenServerConfig, body: (store: Store) => P
   } finally {
     await store.close()
   }
+}
+
+/** `--dpop-bound-access-tokens true|false`; `undefined` when not given. */
+function dpopBoundOption(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined
+  if (value === 'true' || value === 'false') return value === 'true'
+  throw new UsageError('--dpop-bound-access-tokens must be true or false')
 }
 
 function requireArgument(value: string | undefined, what: string): string {
@@ -165,6 +176,7 @@ async function clientsCreate(config: TokenServerConfig, values: Values, io: CliI
       ...(values['token-endpoint-auth-signing-alg'] === undefined
         ? {}
         : { tokenEndpointAuthSigningAlg: values['token-endpoint-auth-signing-alg'] }),
+      dpopBoundAccessTokens: dpopBoundOption(values['dpop-bound-access-tokens']) === true,
     }),
   )
   io.stdout(`client_id:      ${registered.client.clientId}`)
@@ -411,6 +423,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
           scopes,
           accessTokenLifetime: lifetimeOption(values['access-token-ttl'], '--access-token-ttl'),
           refreshTokenLifetime: lifetimeOption(values['refresh-token-ttl'], '--refresh-token-ttl'),
+          dpopBoundAccessTokens: dpopBoundOption(values['dpop-bound-access-tokens']),
         }
         printJson(io, await withStore(config, (store) => changeClient(store, target(), changes)))
         break

@@ -1,8 +1,9 @@
 import { patternTest } from './pattern-code.js'
 
-// Compiles one wire schema into a TypeScript module with two functions: `check` (a boolean, the hot
-// path of every decode) and `issues` (the failing checks, named as TypeBox's compiled validator names
-// them). It covers exactly the JSON Schema subset the wire schemas use and throws on anything else, so
+// Compiles one wire schema into a TypeScript module with two functions: `check` (generated code, a
+// boolean, the hot path of every decode) and `issues` (the failing checks, named as TypeBox's compiled
+// validator names them, walked by src/schema-issues.ts from a small table: they are only asked for
+// after a failed check, and a table weighs far less in a browser bundle than code per schema). It covers exactly the JSON Schema subset the wire schemas use and throws on anything else, so
 // that a schema growing a new keyword breaks the build instead of being validated loosely. The
 // generated code is checked against TypeBox's own validator in src/generated-validators.test.ts.
 
@@ -56,8 +57,6 @@ function assertSupported(schema: JsonSchema, where: string): void {
   }
 }
 
-const ISSUES_PARAMETERS = 'v: any, path: string, out: ValidationIssue[]'
-
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 const member = (object: string, name: string) =>
   IDENTIFIER.test(name) ? `${object}.${name}` : `${object}[${JSON.stringify(name)}]`
@@ -81,12 +80,12 @@ class ModuleBuilder {
   }
 
   /** A module-level constant, shared by every use of the same source text. */
-  constant(prefix: string, source: string): string {
+  constant(prefix: string, source: string, type?: string): string {
     const existing = this.constants.get(source)
     if (existing !== undefined) return existing
     const name = `${prefix}${this.constants.size}`
     this.constants.set(source, name)
-    this.declarations.push(`const ${name} = ${source}`)
+    this.declarations.push(`const ${name}${type === undefined ? '' : `: ${type}`} = ${source}`)
     return name
   }
 
@@ -102,17 +101,6 @@ class ModuleBuilder {
     this.functions.set(key, name)
     this.declarations.push(`function ${name}${text}`)
     return name
-  }
-
-  /** The name of a function `(v, path, out)` that pushes every failing check of `v` against `schema`. */
-  issuesFunction(schema: JsonSchema, where: string): string {
-    if (schema.type === 'object') return this.objectIssues(schema, where)
-    if (schema.type === 'array') return this.arrayIssues(schema, where)
-    const prefix =
-      schema.anyOf !== undefined
-        ? 'issuesAnyOf'
-        : `issues${(schema.type ?? 'not').replace(/^./, (c) => c.toUpperCase())}`
-    return this.function(prefix, ISSUES_PARAMETERS, 'void', this.issues(schema, 'v', 'path', where))
   }
 
   pattern(pattern: string): (value: string) => string {
@@ -223,142 +211,73 @@ class ModuleBuilder {
 
   // --- issues --------------------------------------------------------------------------------------
 
-  /** Statements that push every failing check of `value` at `path` (both identifiers) onto `out`. */
-  issues(schema: JsonSchema, value: string, path: string, where: string): string[] {
-    const push = (keyword: string, message: string) =>
-      `out.push({ path: ${path}, keyword: '${keyword}', message: ${JSON.stringify(message)} })`
+  /**
+   * The name of a constant describing `schema` for `schemaIssues` (src/schema-issues.ts), or undefined
+   * when the schema cannot fail (`{}`): the issues are walked from it, never generated as code.
+   */
+  issueNode(schema: JsonSchema, where: string): string | undefined {
+    const fields: string[] = []
     if (schema.anyOf !== undefined) {
-      const checks = schema.anyOf.map((branch, i) => this.check(branch, value, `${where}/anyOf/${i}`))
-      const branches = schema.anyOf.flatMap((branch, i) =>
-        this.issues(branch, value, path, `${where}/anyOf/${i}`),
+      const check = this.check(schema, 'v', where)
+      const branches = schema.anyOf.flatMap(
+        (branch, i) => this.issueNode(branch, `${where}/anyOf/${i}`) ?? [],
       )
-      return [
-        `if (!(${checks.join(' || ')})) {`,
-        ...branches.map((line) => `  ${line}`),
-        `  ${push('anyOf', 'must match a schema in anyOf')}`,
-        '}',
-      ]
-    }
-    if (schema.not !== undefined) {
-      return [`if (!(${this.check(schema, value, where)})) ${push('not', 'must not be present')}`]
-    }
-    switch (schema.type) {
-      case undefined:
-        return []
-      case 'object':
-      case 'array':
-        return [`${this.issuesFunction(schema, where)}(${value}, ${path}, out)`]
-      case 'boolean':
-        return [`if (typeof ${value} !== 'boolean') ${push('type', 'must be boolean')}`]
-      case 'integer': {
-        const lines = [
-          `if (typeof ${value} !== 'number') ${push('type', 'must be integer')}`,
-          'else {',
-          `  if (!Number.isInteger(${value})) ${push('type', 'must be integer')}`,
-        ]
-        if (schema.minimum !== undefined) {
-          lines.push(
-            `  if (!(${value} >= ${schema.minimum})) ${push('minimum', `must be >= ${schema.minimum}`)}`,
-          )
+      fields.push(`any: (v: any) => ${check}`, `b: [${branches.join(', ')}]`)
+    } else if (schema.not !== undefined) {
+      fields.push(`not: (v: any) => ${this.check(schema, 'v', where)}`)
+    } else {
+      switch (schema.type) {
+        case undefined:
+          return undefined
+        case 'object': {
+          fields.push("t: 'o'")
+          if ((schema.required ?? []).length > 0) fields.push(`r: ${JSON.stringify(schema.required)}`)
+          const required = new Set(schema.required ?? [])
+          const members: string[] = []
+          for (const [name, memberSchema] of Object.entries(schema.properties ?? {})) {
+            const node = this.issueNode(memberSchema, `${where}/properties/${name}`)
+            if (node !== undefined)
+              members.push(`[${JSON.stringify(name)}, ${node}, ${required.has(name) ? 1 : 0}]`)
+          }
+          if (members.length > 0) fields.push(`p: [${members.join(', ')}]`)
+          break
         }
-        if (schema.maximum !== undefined) {
-          lines.push(
-            `  if (!(${value} <= ${schema.maximum})) ${push('maximum', `must be <= ${schema.maximum}`)}`,
-          )
+        case 'array': {
+          fields.push("t: 'a'")
+          const items =
+            schema.items === undefined ? undefined : this.issueNode(schema.items, `${where}/items`)
+          if (items !== undefined) fields.push(`e: ${items}`)
+          if (schema.minItems !== undefined && schema.minItems > 0) fields.push(`n: ${schema.minItems}`)
+          if (schema.uniqueItems === true) fields.push('u: 1')
+          break
         }
-        lines.push('}')
-        return lines
-      }
-      case 'string': {
-        const lines = [`if (typeof ${value} !== 'string') ${push('type', 'must be string')}`, 'else {']
-        const minLength = this.minLength(schema, value)
-        if (minLength !== undefined) {
-          lines.push(
-            `  if (!(${minLength})) ${push('minLength', `must not have fewer than ${schema.minLength} characters`)}`,
-          )
+        case 'boolean':
+          fields.push("t: 'b'")
+          break
+        case 'integer':
+          fields.push("t: 'i'")
+          if (schema.minimum !== undefined) fields.push(`lo: ${schema.minimum}`)
+          if (schema.maximum !== undefined) fields.push(`hi: ${schema.maximum}`)
+          break
+        case 'string': {
+          fields.push("t: 's'")
+          if (schema.minLength !== undefined && schema.minLength > 0) fields.push(`m: ${schema.minLength}`)
+          if (schema.format !== undefined)
+            fields.push(`f: ${this.format(schema.format)}`, `fn: ${JSON.stringify(schema.format)}`)
+          if (schema.pattern !== undefined) {
+            const regex = this.constant('PATTERN_', new RegExp(schema.pattern, 'u').toString())
+            fields.push(`x: ${regex}`)
+            if (new RegExp(schema.pattern, 'u').source !== schema.pattern)
+              fields.push(`xs: ${JSON.stringify(schema.pattern)}`)
+          }
+          if ('const' in schema) fields.push(`k: ${JSON.stringify(schema.const)}`)
+          break
         }
-        if (schema.format !== undefined) {
-          lines.push(
-            `  if (!${this.format(schema.format)}.test(${value})) ${push('format', `must match format "${schema.format}"`)}`,
-          )
-        }
-        if (schema.pattern !== undefined) {
-          lines.push(
-            `  if (!(${this.pattern(schema.pattern)(value)})) ${push('pattern', `must match pattern "${schema.pattern}"`)}`,
-          )
-        }
-        lines.push('}')
-        // TypeBox checks `const` whatever the type, so a member of the wrong type fails both.
-        if ('const' in schema) {
-          lines.push(
-            `if (${value} !== ${JSON.stringify(schema.const)}) ${push('const', 'must be equal to constant')}`,
-          )
-        }
-        return lines
-      }
-      default:
-        throw new Error(`${where}: type ${schema.type} is not supported by the generator`)
-    }
-  }
-
-  private objectIssues(schema: JsonSchema, where: string): string {
-    const body = [
-      "if (typeof v !== 'object' || v === null || Array.isArray(v)) {",
-      "  out.push({ path, keyword: 'type', message: 'must be object' })",
-      '  return',
-      '}',
-    ]
-    for (const name of schema.required ?? []) {
-      body.push(
-        `if (!(${JSON.stringify(name)} in v)) out.push({ path: \`\${path}/${name}\`, keyword: 'required', message: 'is required' })`,
-      )
-    }
-    const required = new Set(schema.required ?? [])
-    let local = 0
-    for (const [name, memberSchema] of Object.entries(schema.properties ?? {})) {
-      if (this.issues(memberSchema, 'v', 'path', `${where}/properties/${name}`).length === 0) continue
-      const p = `p${local++}`
-      const issues = this.issuesFunction(memberSchema, `${where}/properties/${name}`)
-      const present = required.has(name)
-        ? `${JSON.stringify(name)} in v`
-        : `${p} !== undefined && ${JSON.stringify(name)} in v`
-      body.push(`const ${p} = ${member('v', name)}`)
-      body.push(`if (${present}) ${issues}(${p}, \`\${path}/${name}\`, out)`)
-    }
-    return this.function('issuesObject', ISSUES_PARAMETERS, 'void', body)
-  }
-
-  private arrayIssues(schema: JsonSchema, where: string): string {
-    const body = [
-      'if (!Array.isArray(v)) {',
-      "  out.push({ path, keyword: 'type', message: 'must be array' })",
-      '  return',
-      '}',
-    ]
-    // TypeBox's order: items, then minItems, then uniqueItems.
-    if (schema.items !== undefined) {
-      if (this.issues(schema.items, 'v', 'path', `${where}/items`).length > 0) {
-        const items = this.issuesFunction(schema.items, `${where}/items`)
-        body.push(
-          'for (let i = 0; i < v.length && out.length < MAX_ISSUES; i++) {',
-          `  ${items}(v[i], \`\${path}/\${i}\`, out)`,
-          '}',
-        )
+        default:
+          throw new Error(`${where}: type ${schema.type} is not supported by the generator`)
       }
     }
-    if (schema.minItems !== undefined && schema.minItems > 0) {
-      body.push(
-        `if (v.length < ${schema.minItems}) out.push({ path, keyword: 'minItems', message: 'must not have fewer than ${schema.minItems} items' })`,
-      )
-    }
-    if (schema.uniqueItems === true) {
-      // Items of any kind compare by value, as TypeBox's structural hash compares them.
-      body.push(
-        'if (new Set(v.map((item: unknown) => JSON.stringify(item))).size !== v.length)',
-        "  out.push({ path, keyword: 'uniqueItems', message: 'must not have duplicate items' })",
-      )
-    }
-    return this.function('issuesArray', ISSUES_PARAMETERS, 'void', body)
+    return this.constant('NODE_', `{ ${fields.join(', ')} }`, 'IssueNode')
   }
 }
 
@@ -378,12 +297,14 @@ export function validatorsModule(
   schemas: Readonly<Record<string, JsonSchema>>,
   formats: FormatSource,
   generator: string,
+  /** Where the generated module imports the issue walker from (a test may generate elsewhere). */
+  schemaIssuesModule = '../schema-issues.js',
 ): string {
   const builder = new ModuleBuilder(formats)
   const exports: string[] = []
   for (const [name, schema] of Object.entries(schemas)) {
     const check = builder.check(schema, 'value', name)
-    const issues = builder.issuesFunction(schema, name)
+    const node = builder.issueNode(schema, name)
     exports.push(
       '',
       `/** True when \`value\` is a valid ${name} wire object. */`,
@@ -391,20 +312,16 @@ export function validatorsModule(
       `  return ${check}`,
       '}',
       '',
-      `/** Every failing check of \`value\` against the ${name} wire schema (at most MAX_ISSUES), empty when it is valid. */`,
+      `/** Every failing check of \`value\` against the ${name} wire schema (at most 8), empty when it is valid. */`,
       `export function issues${name}(value: unknown): ValidationIssue[] {`,
-      '  const out: ValidationIssue[] = []',
-      `  ${issues}(value, '', out)`,
-      '  return out.length > MAX_ISSUES ? out.slice(0, MAX_ISSUES) : out',
+      node === undefined ? '  return []' : `  return schemaIssues(${node}, value)`,
       '}',
     )
   }
   return [
     `// Generated by ${generator} from the wire schemas. Do not edit: change a schema and rebuild.`,
+    `import { type IssueNode, schemaIssues } from '${schemaIssuesModule}'`,
     "import type { ValidationIssue } from '../validation.js'",
-    '',
-    '/** At most this many issues are reported (as many as TypeBox reports), however broken the value. */',
-    'const MAX_ISSUES = 8',
     '',
     builder.text(),
     ...(builder.usesCodePoints ? ['', CODE_POINTS] : []),

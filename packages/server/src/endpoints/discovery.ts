@@ -1,5 +1,6 @@
 import { CLIENT_ASSERTION_ALGORITHMS } from '../client-assertion.js'
 import { CLIENT_AUTHENTICATION_METHODS } from '../client-authentication.js'
+import { DPOP_SIGNING_ALGORITHMS } from '../dpop/proof.js'
 import { GRANT_TYPES } from '../grants/registry.js'
 import type { ServerContext } from '../server-context.js'
 import { ID_TOKEN_SIGNING_ALGORITHMS } from '../tokens.js'
@@ -62,5 +63,6 @@ export function discoveryDocument(
       'email_verified',
     ],
     authorization_response_iss_parameter_supported: true,
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGORITHMS],
   }
 }

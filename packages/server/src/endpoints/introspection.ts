@@ -1,4 +1,4 @@
-import { type IntrospectionResponseWire, PERSONAL_ACCESS_TOKEN_TYPE } from '@pipeshub/models'
+import { DPOP_SCHEME, type IntrospectionResponseWire, PERSONAL_ACCESS_TOKEN_TYPE } from '@pipeshub/models'
 import { OAuthError, stored } from '../errors.js'
 import { isPersonalAccessToken, verifyPersonalAccessToken } from '../personal-access-tokens.js'
 import {
@@ -80,7 +80,9 @@ export function createIntrospectionEndpoint(context: ServerContext): Introspecti
         active: true,
         ...(claims.scope === '' ? {} : { scope: claims.scope }),
         client_id: claims.client_id,
-        token_type: 'Bearer',
+        // RFC 9449 §6.2: a DPoP-bound token is of type DPoP and names its key.
+        token_type: claims.cnf?.jkt === undefined ? 'Bearer' : DPOP_SCHEME,
+        ...(claims.cnf?.jkt === undefined ? {} : { cnf: { jkt: claims.cnf.jkt } }),
         exp: claims.exp,
         iat: claims.iat,
         sub: claims.sub,

@@ -1,4 +1,6 @@
 import type { ValidatedOAuthTokenResponse } from '@pipeshub/models'
+import { tokenEndpointDPoPError } from '../dpop/challenge.js'
+import { DPoPProofError, type VerifiedDPoPProof } from '../dpop/proof.js'
 import { OAuthError } from '../errors.js'
 import type { GrantContext, GrantHandler } from '../grants/grant.js'
 import { allGrants, GRANT_TYPES } from '../grants/registry.js'
@@ -18,8 +20,11 @@ export type TokenEndpoint = (
 const listed = (types: readonly string[]) =>
   types.length < 2 ? types.join('') : `${types.slice(0, -1).join(', ')} or ${types.at(-1)}`
 
-/** Dispatches a token request to the registered grant of its `grant_type`, after client authentication. */
-export function createTokenEndpoint(context: GrantContext): TokenEndpoint {
+/**
+ * Dispatches a token request to the registered grant of its `grant_type`, after client authentication
+ * and the check of its DPoP proof (RFC 9449 §4.3) against `url`, the token endpoint as clients call it.
+ */
+export function createTokenEndpoint(context: GrantContext, url: string): TokenEndpoint {
   const handlers = new Map<string, GrantHandler>(
     allGrants().map((grant) => [grant.type, grant.create(context)]),
   )
@@ -29,6 +34,18 @@ export function createTokenEndpoint(context: GrantContext): TokenEndpoint {
     const handler = handlers.get(required(params, 'grant_type'))
     if (handler === undefined) throw new OAuthError('unsupported_grant_type', unsupported)
     const { client, method } = await context.authenticate(params, credentials)
-    return handler({ params, credentials, client, method })
+    let dpop: VerifiedDPoPProof | undefined
+    try {
+      dpop = await context.dpop.verify(credentials.dpop, { htm: 'POST', htu: url })
+    } catch (error) {
+      throw error instanceof DPoPProofError ? tokenEndpointDPoPError(error) : error
+    }
+    // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens gets no token without a proof.
+    if (dpop === undefined && client.dpopBoundAccessTokens === true)
+      throw new OAuthError(
+        'invalid_dpop_proof',
+        'this client must send a DPoP proof with every token request',
+      )
+    return handler({ params, credentials, dpop, client, method })
   }
 }

@@ -1,19 +1,35 @@
 import { userInfoResponseCodec } from '@pipeshub/models'
-import { bearerChallenge, insufficientScopeError, requireBearerToken } from '../bearer.js'
+import { BEARER_REALM, bearerChallenge } from '../bearer.js'
+import { dpopChallenge } from '../dpop/challenge.js'
 import { OAuthError, stored } from '../errors.js'
 import type { ServerContext } from '../server-context.js'
+import { presentedAccessToken, type ResourceRequest } from './presented-access-token.js'
 
-/** OIDC UserInfo (OIDC Core §5.3) for a `Bearer` access token carrying `openid`. */
-export type UserInfoEndpoint = (authorization: string | undefined) => Promise<Record<string, unknown>>
+/**
+ * OIDC UserInfo (OIDC Core §5.3) for an access token carrying `openid`: `Bearer` (RFC 6750), or `DPoP`
+ * with a proof for this request (RFC 9449 §7) when the token is DPoP-bound.
+ */
+export type UserInfoEndpoint = (
+  authorization: string | undefined,
+  request?: ResourceRequest,
+) => Promise<Record<string, unknown>>
 
-export function createUserInfoEndpoint(context: ServerContext): UserInfoEndpoint {
+/** `url`: the userinfo endpoint as clients call it (the `htu` of their proofs). */
+export function createUserInfoEndpoint(context: ServerContext, url: string): UserInfoEndpoint {
   const { store } = context
-  return async (authorization) => {
+  const algs = context.dpop.algorithms
+  return async (authorization, request = { method: 'GET' }) => {
     // A personal access token of the user is a Bearer access token too.
-    const bearer = await context.verifyBearerToken(requireBearerToken(authorization))
+    const bearer = await presentedAccessToken(context, authorization, request, { url, realm: BEARER_REALM })
     const granted = bearer.scope
     if (!granted.includes('openid')) {
-      throw insufficientScopeError('the access token lacks the openid scope', 'openid')
+      const bound = bearer.type === 'access_token' && bearer.claims.cnf?.jkt !== undefined
+      throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope', {
+        status: 403,
+        wwwAuthenticate: bound
+          ? dpopChallenge({ error: 'insufficient_scope', scope: 'openid', algs })
+          : bearerChallenge({ error: 'insufficient_scope', scope: 'openid' }),
+      })
     }
     const user = await stored(() => store.users.get(bearer.subject))
     if (!user) {

@@ -7,7 +7,7 @@ import { param, required } from '../request-parameters.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { AuthorizationCodeRecord } from '../store/types.js'
-import { type Grant, requireGrant } from './grant.js'
+import { type Grant, refreshTokenBinding, requireGrant } from './grant.js'
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): a code issued by `issueAuthorizationCode` for tokens. */
 export const authorizationCodeGrant: Grant<'authorization_code'> = {
@@ -30,7 +30,7 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
       return invalidGrant('the authorization code was already used')
     }
 
-    return async ({ params, client }) => {
+    return async ({ params, client, method, dpop }) => {
       const code = required(params, 'code')
       const redirectUri = required(params, 'redirect_uri')
       const verifier = param(params, 'code_verifier')
@@ -60,16 +60,24 @@ export const authorizationCodeGrant: Grant<'authorization_code'> = {
         if (computed !== record.codeChallenge)
           throw invalidGrant('code_verifier does not match code_challenge')
       }
+      // RFC 9449 §10: a code requested with dpop_jkt is redeemed with a proof of that key only.
+      if (record.dpopJkt != null && dpop?.jkt !== record.dpopJkt)
+        throw invalidGrant(
+          dpop === undefined
+            ? 'the authorization code is bound to a DPoP key: a DPoP proof is required'
+            : 'the DPoP proof key does not match the dpop_jkt of the authorization request',
+        )
       // RFC 8707 section 2.2: the token may be for some of the authorized resources, never for others.
       const resources = resourcePolicies.narrow(record.resources, requestedResources)
       const familyId = randomUUID()
       const { scope, subject, authTime } = record
       // Sign before the atomic step, so nothing can fail between consuming the code and answering.
       const user = { authTime, nonce: record.nonce }
-      const signed = await tokens.sign({ client, subject, scope, resources, issuedAt: t, user })
+      const dpopJkt = dpop?.jkt
+      const signed = await tokens.sign({ client, subject, scope, resources, issuedAt: t, user, dpopJkt })
       const { refreshToken, record: refreshTokenRecord } = tokens.refreshToken(
         client,
-        { familyId, subject, scope, authTime },
+        { familyId, subject, scope, authTime, dpopJkt: refreshTokenBinding(client, method, dpop) },
         signed,
         t,
       )
@@ -147,6 +155,7 @@ export async function issueAuthorizationCode(
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,
       nonce: request.nonce,
+      ...(request.dpopJkt === null ? {} : { dpopJkt: request.dpopJkt }),
       authTime: input.authTime,
       resources: [...request.resources],
       expiresAt: t + context.settings.authorizationCodeLifetime,

@@ -14,7 +14,7 @@ export const clientCredentialsGrant: Grant<'client_credentials'> = {
       ? new OAuthError('invalid_client_metadata', 'a public client cannot use client_credentials')
       : undefined,
   create({ now, scopeRegistry, resourcePolicies, tokens }) {
-    return async ({ params, client, method }) => {
+    return async ({ params, client, method, dpop }) => {
       if (method === 'none' || isPublicClient(client)) {
         throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only')
       }
@@ -41,6 +41,7 @@ export const clientCredentialsGrant: Grant<'client_credentials'> = {
         scope,
         resources,
         issuedAt: t,
+        dpopJkt: dpop?.jkt,
       })
       return tokens.response(signed, scope, undefined)
     }

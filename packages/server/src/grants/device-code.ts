@@ -4,7 +4,7 @@ import { OAuthError, stored } from '../errors.js'
 import { required } from '../request-parameters.js'
 import { hashOpaqueToken } from '../secrets.js'
 import { isUserDisabled } from '../user-status.js'
-import { type Grant, requireGrant } from './grant.js'
+import { type Grant, refreshTokenBinding, requireGrant } from './grant.js'
 
 // RFC 6749 §5.2: every error of the token endpoint is a 400, access_denied included (RFC 8628 §3.5).
 const pollError = (code: string, description: string) => new OAuthError(code, description, { status: 400 })
@@ -19,7 +19,7 @@ export const deviceCodeGrant: Grant<typeof DEVICE_CODE_GRANT_TYPE> = {
   type: DEVICE_CODE_GRANT_TYPE,
   parameters: DeviceCodeTokenRequestWire,
   create({ store, now, tokens }) {
-    return async ({ params, client }) => {
+    return async ({ params, client, method, dpop }) => {
       const deviceCode = required(params, 'device_code')
       requireGrant(client.grantTypes, DEVICE_CODE_GRANT_TYPE)
       const hash = hashOpaqueToken(deviceCode)
@@ -52,10 +52,11 @@ export const deviceCodeGrant: Grant<typeof DEVICE_CODE_GRANT_TYPE> = {
         resources: record.resources,
         issuedAt: t,
         user: { authTime, nonce: null },
+        dpopJkt: dpop?.jkt,
       })
       const { refreshToken, record: refreshTokenRecord } = tokens.refreshToken(
         client,
-        { familyId, subject, scope, authTime },
+        { familyId, subject, scope, authTime, dpopJkt: refreshTokenBinding(client, method, dpop) },
         signed,
         t,
       )

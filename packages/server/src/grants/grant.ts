@@ -1,5 +1,7 @@
 import type { TokenRequestGrantType, ValidatedOAuthTokenResponse } from '@pipeshub/models'
 import type { TSchema } from 'typebox'
+import { isPublicClient } from '../client-kind.js'
+import type { VerifiedDPoPProof } from '../dpop/proof.js'
 import { OAuthError } from '../errors.js'
 import type { RequestCredentials, RequestParameters } from '../request-parameters.js'
 import type { ServerContext } from '../server-context.js'
@@ -14,8 +16,10 @@ export interface GrantContext extends ServerContext {
 /** A token request (RFC 6749 §3.2) after its client authenticated. */
 export interface GrantRequest {
   readonly params: RequestParameters
-  /** The request's credentials beyond the parameters (its `Authorization` header; a DPoP proof later). */
+  /** The request's credentials beyond the parameters (its `Authorization` and `DPoP` headers). */
   readonly credentials: RequestCredentials
+  /** The request's verified DPoP proof (RFC 9449 §5): the tokens issued get bound to its key. */
+  readonly dpop: VerifiedDPoPProof | undefined
   readonly client: ClientRecord
   /** How the client authenticated (`none` for a public client). */
   readonly method: ClientAuthenticationMethod
@@ -55,4 +59,17 @@ export function requireGrant(registered: readonly string[], grant: string): void
   if (!registered.includes(grant)) {
     throw new OAuthError('unauthorized_client', `this client may not use the ${grant} grant`)
   }
+}
+
+/**
+ * RFC 9449 §5: the DPoP key a refresh token issued now is bound to. A public client's refresh token is
+ * bound to the key of the request's proof (its only credential); a confidential client's is bound to
+ * its client authentication, and each refresh binds the new access token to that request's proof.
+ */
+export function refreshTokenBinding(
+  client: ClientRecord,
+  method: ClientAuthenticationMethod,
+  dpop: VerifiedDPoPProof | undefined,
+): string | null {
+  return method === 'none' || isPublicClient(client) ? (dpop?.jkt ?? null) : null
 }

@@ -7,7 +7,7 @@ import { assertScopesAllowed, parseScopeParameter } from '../scopes.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
 import type { ServerContext } from '../server-context.js'
 import type { RefreshTokenRecord } from '../store/types.js'
-import { type Grant, requireGrant } from './grant.js'
+import { type Grant, refreshTokenBinding, requireGrant } from './grant.js'
 import { revokeFamily } from './issued-token-revocation.js'
 
 /**
@@ -33,7 +33,7 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
       return invalidGrant('the refresh token was already used; its token family is revoked')
     }
 
-    return async ({ params, client, method }) => {
+    return async ({ params, client, method, dpop }) => {
       const presented = required(params, 'refresh_token')
       const requested = parseScopeParameter(param(params, 'scope'))
       const requestedResources = resourcePolicies.parse(params.resource)
@@ -51,6 +51,13 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
       if (record.rotatedAt !== null && (reusableSince === undefined || record.rotatedAt < reusableSince))
         throw await reused(record, t)
       if (record.expiresAt <= t) throw invalidGrant('the refresh token expired')
+      // RFC 9449 §5: a refresh token bound to a DPoP key works only with a proof of that key.
+      if (record.dpopJkt != null && dpop?.jkt !== record.dpopJkt)
+        throw invalidGrant(
+          dpop === undefined
+            ? 'the refresh token is bound to a DPoP key: a DPoP proof is required'
+            : 'the DPoP proof key does not match the key the refresh token is bound to',
+        )
       if (found.userDisabled) throw invalidGrant('the user of the refresh token is disabled')
       const scope = requested ?? record.scope
       for (const s of scope) {
@@ -66,12 +73,19 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
       const resources = resourcePolicies.narrow(granted, requestedResources)
       const { familyId, subject, authTime } = record
       const user = { authTime, nonce: null }
-      const signed = await tokens.sign({ client, subject, scope, resources, issuedAt: t, user })
+      const dpopJkt = dpop?.jkt
+      const signed = await tokens.sign({ client, subject, scope, resources, issuedAt: t, user, dpopJkt })
       // RFC 6749 §6: only the access token narrows; the new refresh token keeps the scope of the one
       // presented, so a narrower request (even one without offline_access) never loses the grant.
       const { refreshToken, record: next } = tokens.refreshToken(
         client,
-        { familyId, subject, scope: record.scope, authTime },
+        {
+          familyId,
+          subject,
+          scope: record.scope,
+          authTime,
+          dpopJkt: record.dpopJkt ?? refreshTokenBinding(client, method, dpop),
+        },
         signed,
         t,
       )

@@ -99,8 +99,8 @@ describe('statements a grant sends to the store', () => {
     const store = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
     try {
       const watch = () => [vi.spyOn(pg.Client.prototype, 'query')]
-      // Each 2 reads (the client; the code or token with its user) and 1 write: consuming the code with its family and
-      // refresh token, rotating the token with its successor, each one statement.
+      // Each 2 reads (the client; the code or token with its user's status) and 1 write, one statement:
+      // consuming the code with its family and refresh token, rotating the token with its successor.
       expect(await statementsPerGrant(store, watch)).toEqual({ authorizationCode: 3, refresh: 3 })
     } finally {
       await store.close()

@@ -1,4 +1,4 @@
-import type { ValidatedOAuthTokenResponse } from '@pipeshub/models'
+import { DPOP_SCHEME, type ValidatedOAuthTokenResponse } from '@pipeshub/models'
 import { stored } from '../errors.js'
 import { audienceFor } from '../resource-indicators.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
@@ -26,6 +26,8 @@ export interface TokenGrant {
    * when the scope holds `openid` (OIDC Core §3.1.3.3). Absent for a client acting on its own behalf.
    */
   user?: { authTime: number; nonce: string | null } | undefined
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the access token is bound to (`cnf.jkt`). */
+  dpopJkt?: string | undefined
 }
 
 /** The signed tokens of one grant, and the access token's identity for what the store records. */
@@ -35,10 +37,15 @@ export interface SignedTokens {
   jti: string
   expiresAt: number
   expiresIn: number
+  /** The DPoP key the access token is bound to: its `token_type` is `DPoP` (RFC 9449 §5). */
+  dpopJkt: string | undefined
 }
 
 /** The family a refresh token belongs to: who it was issued for, what for, since when. */
-export type RefreshTokenFamilyMember = Pick<RefreshTokenRecord, 'familyId' | 'subject' | 'scope' | 'authTime'>
+export type RefreshTokenFamilyMember = Pick<
+  RefreshTokenRecord,
+  'familyId' | 'subject' | 'scope' | 'authTime' | 'dpopJkt'
+>
 
 /** Access, ID and refresh tokens of one server: how every grant issues them. */
 export interface TokenMinter {
@@ -54,7 +61,10 @@ export interface TokenMinter {
     accessToken: { jti: string; expiresAt: number },
     t: number,
   ): { refreshToken: string | undefined; record: RefreshTokenRecord | null }
-  /** The token response (RFC 6749 §5.1) as the models shape it. */
+  /**
+   * The token response (RFC 6749 §5.1) as the models shape it; `token_type` is `DPoP` for a DPoP-bound
+   * access token (RFC 9449 §5).
+   */
   response(
     signed: SignedTokens,
     scope: readonly string[],
@@ -89,7 +99,8 @@ export function createTokenMinter(context: ServerContext): TokenMinter {
       }
       const { user } = input
       if (user !== undefined) claims.auth_time = user.authTime
-      const signed = { idToken: undefined, jti, expiresAt: exp, expiresIn: lifetime }
+      if (input.dpopJkt !== undefined) claims.cnf = { jkt: input.dpopJkt }
+      const signed = { idToken: undefined, jti, expiresAt: exp, expiresIn: lifetime, dpopJkt: input.dpopJkt }
       // A key that cannot be read or created is the store's failure: retryable, like any other.
       return stored(async () => {
         const accessToken = await signAccessToken(signingKeys, claims)
@@ -132,8 +143,9 @@ export function createTokenMinter(context: ServerContext): TokenMinter {
       }
     },
 
-    response({ accessToken, expiresIn, idToken }, scope, refreshToken) {
-      const body: ValidatedOAuthTokenResponse = { accessToken, tokenType: 'Bearer', expiresIn }
+    response({ accessToken, expiresIn, idToken, dpopJkt }, scope, refreshToken) {
+      const tokenType = dpopJkt === undefined ? 'Bearer' : DPOP_SCHEME
+      const body: ValidatedOAuthTokenResponse = { accessToken, tokenType, expiresIn }
       if (refreshToken !== undefined) body.refreshToken = refreshToken
       if (scope.length > 0) body.scope = scope.join(' ')
       if (idToken !== undefined) body.idToken = idToken

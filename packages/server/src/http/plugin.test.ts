@@ -423,7 +423,10 @@ describe('revocation, introspection and userinfo over HTTP', () => {
     // RFC 6750 section 3.1: no authentication at all gets the challenge only, no error code, no body.
     const anonymous = await app.inject({ method: 'GET', url: '/api/v1/oauth2/userinfo' })
     expect(anonymous.statusCode).toBe(401)
-    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="pipeshub"')
+    expect(anonymous.headers['www-authenticate']).toMatch(
+      // RFC 9449 §7.1: the DPoP scheme is offered beside Bearer, with the algorithms of its proofs.
+      /^Bearer realm="pipeshub", DPoP realm="pipeshub", algs="[A-Za-z0-9 ]+"$/,
+    )
     expect(anonymous.body).toBe('')
     const invalid = await app.inject({
       method: 'GET',

@@ -19,6 +19,7 @@ import { personalAccessTokenRoutes } from './personal-access-token-routes.js'
 import { registrationRoutes } from './registration-routes.js'
 import {
   authorizationHeader,
+  dpopHeader,
   JSON_CONTENT_TYPE,
   NO_STORE_HEADERS,
   oauthErrorHandler,
@@ -199,8 +200,16 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     otherMethods(path, ['POST'])
   }
 
+  /** RFC 9449 §8: with nonces required, every token and userinfo answer carries the current one. */
+  // Answers nothing: a reply is thenable, and awaiting it would wait for the answer itself.
+  const withDPoPNonce = async (reply: FastifyReply): Promise<void> => {
+    const nonce = await server.dpopNonce()
+    if (nonce !== undefined) reply.header('dpop-nonce', nonce)
+  }
+
   formEndpoint(paths.token, async (request, reply) => {
     const result = await server.token(parameters(request), requestCredentials(request))
+    await withDPoPNonce(reply)
     return reply.type(JSON_CONTENT_TYPE).send(encodeTokenResponse(result))
   })
 
@@ -234,7 +243,11 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     method: ['GET', 'POST'],
     url: paths.userinfo,
     handler: async (request, reply) => {
-      const claims = await server.userinfo(authorizationHeader(request))
+      const claims = await server.userinfo(authorizationHeader(request), {
+        method: request.method,
+        dpop: dpopHeader(request),
+      })
+      await withDPoPNonce(reply)
       return reply.type(JSON_CONTENT_TYPE).send(conforming(userInfoResponseCodec, claims))
     },
   })

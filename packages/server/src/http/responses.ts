@@ -12,6 +12,7 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 /** Sends an OAuth error: its challenge, `Retry-After` for a 503, and the RFC 6749 §5.2 body. */
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   if (error.wwwAuthenticate !== undefined) reply.header('www-authenticate', error.wwwAuthenticate)
+  reply.headers(error.headers)
   if (error.status === 503) reply.header('retry-after', '1')
   if (error.challengeOnly) return reply.code(error.status).send()
   const body = errorResponseCodec.encode({ error: error.error, errorDescription: error.errorDescription })
@@ -51,7 +52,18 @@ export function authorizationHeader(request: FastifyRequest): string | undefined
 
 /** What a token, revocation or introspection request carries besides its parameters. */
 export function requestCredentials(request: FastifyRequest): RequestCredentials {
-  return { authorization: authorizationHeader(request) }
+  return { authorization: authorizationHeader(request), dpop: dpopHeader(request) }
+}
+
+/**
+ * Every `DPoP` header line of a request (RFC 9449 §4.1: exactly one is allowed; the proof verifier
+ * refuses more), or `undefined` without one.
+ */
+export function dpopHeader(request: FastifyRequest): readonly string[] | undefined {
+  const value = request.headers.dpop
+  if (value === undefined) return undefined
+  // Node joins repeated header lines with ", "; a compact JWS holds no comma, so each part is one line.
+  return (Array.isArray(value) ? value : [value]).flatMap((line) => line.split(','))
 }
 
 /**

@@ -57,6 +57,8 @@ export function clientFromRow(row: Row): ClientRecord {
     ...(row.homepage_url == null ? {} : { homepageUrl: str(row.homepage_url) }),
     ...(row.privacy_policy_url == null ? {} : { privacyPolicyUrl: str(row.privacy_policy_url) }),
     ...(row.tokens_revoked_at == null ? {} : { tokensRevokedAt: num(row.tokens_revoked_at) }),
+    // Optional: present only when set, so a record reads back as it was written.
+    ...(bool(row.dpop_bound_access_tokens) ? { dpopBoundAccessTokens: true } : {}),
   }
 }
 
@@ -83,6 +85,7 @@ export function clientParams(c: ClientRecord) {
     c.homepageUrl ?? null,
     c.privacyPolicyUrl ?? null,
     c.tokensRevokedAt ?? null,
+    c.dpopBoundAccessTokens === true,
   ] as const
 }
 
@@ -155,6 +158,7 @@ export function codeFromRow(row: Row): AuthorizationCodeRecord {
     issuedAccessTokenJti: strOrNull(row.issued_access_token_jti),
     issuedAccessTokenExpiresAt: numOrNull(row.issued_access_token_expires_at),
     issuedFamilyId: strOrNull(row.issued_family_id),
+    ...(row.dpop_jkt == null ? {} : { dpopJkt: str(row.dpop_jkt) }),
   }
 }
 
@@ -176,6 +180,7 @@ export function codeParams(c: AuthorizationCodeRecord) {
     c.issuedAccessTokenExpiresAt,
     c.issuedFamilyId,
     JSON.stringify(c.resources),
+    c.dpopJkt ?? null,
   ] as const
 }
 
@@ -259,6 +264,7 @@ export function refreshTokenFromRow(row: Row): RefreshTokenRecord {
     rotatedAt: numOrNull(row.rotated_at),
     accessTokenJti: strOrNull(row.access_token_jti),
     accessTokenExpiresAt: numOrNull(row.access_token_expires_at),
+    ...(row.dpop_jkt == null ? {} : { dpopJkt: str(row.dpop_jkt) }),
   }
 }
 
@@ -275,6 +281,7 @@ export function refreshTokenParams(t: RefreshTokenRecord) {
     t.rotatedAt,
     t.accessTokenJti,
     t.accessTokenExpiresAt,
+    t.dpopJkt ?? null,
   ] as const
 }
 
@@ -354,16 +361,16 @@ export function serverSecretFromRow(row: Row): ServerSecretRecord {
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at, dpop_bound_access_tokens'
 export const USER_COLUMNS =
   'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =
-  'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id, resources'
+  'code_hash, client_id, subject, redirect_uri, scope, code_challenge, code_challenge_method, nonce, auth_time, expires_at, created_at, consumed_at, issued_access_token_jti, issued_access_token_expires_at, issued_family_id, resources, dpop_jkt'
 export const DEVICE_CODE_COLUMNS =
   'device_code_hash, user_code_hash, client_id, scope, resources, poll_interval, expires_at, created_at, last_polled_at, status, subject, auth_time, decided_at, consumed_at, issued_family_id'
 export const FAMILY_COLUMNS = 'family_id, client_id, subject, auth_time, created_at, revoked_at, resources'
 export const REFRESH_TOKEN_COLUMNS =
-  'token_hash, family_id, client_id, subject, scope, auth_time, expires_at, created_at, rotated_at, access_token_jti, access_token_expires_at'
+  'token_hash, family_id, client_id, subject, scope, auth_time, expires_at, created_at, rotated_at, access_token_jti, access_token_expires_at, dpop_jkt'
 export const SIGNING_KEY_COLUMNS = 'kid, alg, private_jwk, public_jwk, created_at, activates_at, expires_at'
 
 /** Whether `key` is a key that `SigningKeyStore.createIfAbsent` treats as present. */

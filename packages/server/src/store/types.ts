@@ -74,6 +74,11 @@ export interface ClientRecord {
    * `null`: any asymmetric algorithm the server supports.
    */
   tokenEndpointAuthSigningAlg: string | null
+  /**
+   * RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request of this client must carry a DPoP
+   * proof, so that all its access tokens are DPoP-bound. Absent means false.
+   */
+  dpopBoundAccessTokens?: boolean | undefined
 }
 
 /** A client's JSON Web Key Set (RFC 7517 §5): public keys only. */
@@ -128,6 +133,11 @@ export interface AuthorizationCodeRecord {
   issuedAccessTokenJti: string | null
   issuedAccessTokenExpiresAt: number | null
   issuedFamilyId: string | null
+  /**
+   * RFC 9449 §10 `dpop_jkt` of the authorization request: the code is redeemed only with a DPoP proof of
+   * this key. Absent or `null`: not bound.
+   */
+  dpopJkt?: string | null | undefined
 }
 
 /** What the redemption of a code will issue; recorded in the same atomic step that consumes it. */
@@ -216,6 +226,11 @@ export interface RefreshTokenRecord {
   /** The access token issued with this refresh token (revoked when the family is). */
   accessTokenJti: string | null
   accessTokenExpiresAt: number | null
+  /**
+   * RFC 9449 §5: the thumbprint of the DPoP key a public client's refresh token is bound to; only a
+   * proof of that key may use it. Absent or `null`: not bound.
+   */
+  dpopJkt?: string | null | undefined
 }
 
 /** How `RefreshTokenStore.rotate` treats a token that was already rotated. */

@@ -1265,6 +1265,33 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.revokedAccessTokens.isRevoked('jti-a')).toBe(false)
     })
 
+    it('keeps the DPoP bindings of clients, codes and refresh tokens (RFC 9449 §§5, 10)', async () => {
+      const strict = client({ dpopBoundAccessTokens: true })
+      await store.clients.create(strict)
+      expect(await store.clients.get(strict.clientId)).toEqual(strict)
+      await store.clients.update({ ...strict, dpopBoundAccessTokens: undefined })
+      expect((await store.clients.get(strict.clientId))?.dpopBoundAccessTokens).toBeUndefined()
+      const jkt = 'A'.repeat(43)
+      const bound = code({ dpopJkt: jkt })
+      await store.authorizationCodes.create(bound)
+      const consumed = await store.authorizationCodes.consume(bound.codeHash, T + 1, {
+        accessTokenJti: 'jti-bound',
+        accessTokenExpiresAt: T + 600,
+        familyId: randomUUID(),
+      })
+      expect(consumed).toMatchObject({ outcome: 'consumed', code: { dpopJkt: jkt } })
+      const familyId = await newFamily(store)
+      const token = refreshToken(familyId, { dpopJkt: jkt })
+      await store.refreshTokens.create(token)
+      expect(await store.refreshTokens.get(token.tokenHash)).toEqual(token)
+      const next = refreshToken(familyId, { dpopJkt: jkt })
+      expect(await store.refreshTokens.rotate(token.tokenHash, T + 1, next)).toEqual({ outcome: 'rotated' })
+      expect((await store.refreshTokens.get(next.tokenHash))?.dpopJkt).toBe(jkt)
+      const unbound = code()
+      await store.authorizationCodes.create(unbound)
+      expect((await store.authorizationCodes.get(unbound.codeHash))?.dpopJkt ?? null).toBeNull()
+    })
+
     it('accepts a JWT ID once per kind until its use expires and is purged', async () => {
       expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 10)).toBe(true)
       expect(await store.usedJwtIds.use('dpop', 'jti-a', T + 20)).toBe(false)
