@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify } from 'jose'
 import { OAuthError } from './errors.js'
+import { hasForbiddenCharacter } from './parameter-characters.js'
 import type { ClientJwks, ClientRecord, Store } from './store/types.js'
 
 /**
@@ -71,7 +73,9 @@ export function assertedClientId(assertion: string): string | undefined {
   try {
     const claims = decodeJwt(assertion)
     const id = claims.iss ?? claims.sub
-    return typeof id === 'string' && id !== '' ? id : undefined
+    // The claim comes from decoded JSON, past the parameter checks: a NUL byte must not reach the store.
+    if (typeof id !== 'string' || id === '' || id.length > 200 || hasForbiddenCharacter(id)) return undefined
+    return id
   } catch {
     return undefined
   }
@@ -118,6 +122,9 @@ export async function verifyClientAssertion(
     throw fail(ASSERTION_FAILED)
   if (typeof jti !== 'string' || jti === '' || jti.length > 256) throw fail(ASSERTION_FAILED)
   // Remembered past `exp` by the skew, so that no replay is accepted while the assertion is.
-  if (!(await store.usedJwtIds.use('client_assertion', `${client.clientId}\u0000${jti}`, exp + CLOCK_SKEW)))
-    throw fail(ASSERTION_FAILED)
+  // A digest of (client, jti): fixed length, and no character of the jti (a NUL byte) reaches the store.
+  const key = createHash('sha256')
+    .update(JSON.stringify([client.clientId, jti]))
+    .digest('base64url')
+  if (!(await store.usedJwtIds.use('client_assertion', key, exp + CLOCK_SKEW))) throw fail(ASSERTION_FAILED)
 }

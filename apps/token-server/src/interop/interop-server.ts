@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SigningAlgorithm } from '@pipeshub/server'
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '@pipeshub/test-support/postgres'
+import { exportJWK, generateKeyPair } from 'jose'
 import { createTokenServer, type TokenServer, testConfig } from '../app.js'
 import { openConfiguredStore } from '../store.js'
 import { createTestUser } from '../test-support/users.js'
@@ -40,6 +41,8 @@ export interface InteropServer {
   readonly service: RegisteredConfidentialClient
   /** Public device client (RFC 8628 device_code + refresh_token). */
   readonly deviceClientId: string
+  /** `client_credentials` with `private_key_jwt` (RFC 7523): its ES256 private key, `kid` `interop-key`. */
+  readonly keyedService: { clientId: string; privateKey: CryptoKey }
   close(): Promise<void>
 }
 
@@ -91,6 +94,13 @@ export async function startInteropServer(
     grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
     scopes: ['openid', 'profile', 'offline_access', 'kb:read'],
   })
+  const keyPair = await generateKeyPair('ES256')
+  const keyedService = await authorizationServer.registerClient({
+    name: 'Interop service with a key pair',
+    grantTypes: ['client_credentials'],
+    scopes: ['kb:read'],
+    jwks: { keys: [{ ...(await exportJWK(keyPair.publicKey)), kid: 'interop-key', alg: 'ES256' }] },
+  })
   await createTestUser(store)
   const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
   const local = (url: string | URL) => {
@@ -110,6 +120,7 @@ export async function startInteropServer(
     publicClientId: publicClient.client.clientId,
     service: { clientId: service.client.clientId, clientSecret: service.clientSecret ?? '' },
     deviceClientId: deviceClient.client.clientId,
+    keyedService: { clientId: keyedService.client.clientId, privateKey: keyPair.privateKey },
     async close() {
       try {
         await server.close()

@@ -148,6 +148,56 @@ export function oauth4webapiSteps(interop: () => InteropServer): void {
     expect(decodeProtectedHeader(result.access_token).alg).toBe(interop().alg)
   })
 
+  it('client credentials with private_key_jwt (RFC 7523)', async () => {
+    const as = await discover()
+    expect(as.token_endpoint_auth_methods_supported).toContain('private_key_jwt')
+    const { clientId, privateKey } = interop().keyedService
+    const party: Party = {
+      client: { client_id: clientId },
+      auth: oauth.PrivateKeyJwt({ key: privateKey, kid: 'interop-key' }),
+    }
+    const result = await oauth.processClientCredentialsResponse(
+      as,
+      party.client,
+      await oauth.clientCredentialsGrantRequest(as, party.client, party.auth, { scope: 'kb:read' }, http()),
+    )
+    expect(result.scope).toBe('kb:read')
+  })
+
+  it('authorization code through a pushed authorization request (RFC 9126), public client', async () => {
+    const as = await discover()
+    const party = publicParty()
+    const verifier = oauth.generateRandomCodeVerifier()
+    const state = oauth.generateRandomState()
+    const nonce = oauth.generateRandomNonce()
+    const pushed = await oauth.processPushedAuthorizationResponse(
+      as,
+      party.client,
+      await oauth.pushedAuthorizationRequest(
+        as,
+        party.client,
+        party.auth,
+        {
+          redirect_uri: REDIRECT_URI,
+          response_type: 'code',
+          scope: USER_SCOPE,
+          code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state,
+          nonce,
+        },
+        http(),
+      ),
+    )
+    expect(pushed.expires_in).toBe(60)
+    const url = new URL(as.authorization_endpoint ?? '')
+    url.searchParams.set('client_id', party.client.client_id)
+    url.searchParams.set('request_uri', pushed.request_uri)
+    const outcome = await authorizeAsEndUser(interop(), url)
+    const { result } = await redeem(as, party, { ...outcome, verifier, state, nonce })
+    expect(result.scope).toBe(USER_SCOPE)
+  })
+
   it('client credentials with client_secret_post', async () => {
     const as = await discover()
     const party = service('post')

@@ -114,6 +114,37 @@ export function openidClientSteps(interop: () => InteropServer): void {
     expect(decodeProtectedHeader(tokens.access_token).alg).toBe(interop().alg)
   })
 
+  it('client credentials with private_key_jwt (RFC 7523), a fresh assertion each time', async () => {
+    const { clientId, privateKey } = interop().keyedService
+    const config = await discover(clientId, client.PrivateKeyJwt({ key: privateKey, kid: 'interop-key' }))
+    expect(config.serverMetadata().token_endpoint_auth_methods_supported).toContain('private_key_jwt')
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const tokens = await client.clientCredentialsGrant(config, { scope: 'kb:read' })
+      expect(tokens.scope).toBe('kb:read')
+    }
+  })
+
+  it('authorization code through a pushed authorization request (RFC 9126), confidential client', async () => {
+    const config = await confidentialConfig('basic')
+    const verifier = client.randomPKCECodeVerifier()
+    const nonce = client.randomNonce()
+    const url = await client.buildAuthorizationUrlWithPAR(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: USER_SCOPE,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+    })
+    expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri'])
+    const flow = await authorizeAsEndUser(interop(), url)
+    const tokens = await client.authorizationCodeGrant(config, flow.callback, {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    })
+    expect(tokens.scope).toBe(USER_SCOPE)
+  })
+
   it('client credentials with client_secret_post', async () => {
     const tokens = await client.clientCredentialsGrant(await serviceConfig('post'), { scope: 'kb:write' })
     expect(tokens.scope).toBe('kb:write')

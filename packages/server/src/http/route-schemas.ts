@@ -159,6 +159,19 @@ export const AuthorizationRedirectResponse = {
  */
 export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteSchema> {
   const error = OAuthErrorResponseBody
+  /** The answers every client-authenticating POST endpoint shares: failed authentication, method, storage. */
+  const clientAuthenticatedPostErrors = {
+    401: {
+      description: 'invalid_client: the client authentication failed.',
+      content: { 'application/json': { schema: error } },
+      headers: challengeHeader('Basic'),
+    },
+    405: {
+      description: 'invalid_request: another method than POST (the Allow header names POST).',
+      content: { 'application/json': { schema: error } },
+    },
+    503: error,
+  }
   const schemas = new Map<string, OAuthRouteSchema>()
   schemas.set(`post ${paths.token}`, {
     summary: 'Token endpoint (RFC 6749 §3.2)',
@@ -178,16 +191,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
           'invalid_request (also for another content type, an oversized or malformed body), invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type; for the device_code grant also authorization_pending, slow_down, access_denied, expired_token (RFC 8628 §3.5).',
         content: { 'application/json': { schema: error } },
       },
-      401: {
-        description: 'invalid_client: the client authentication failed.',
-        content: { 'application/json': { schema: error } },
-        headers: challengeHeader('Basic'),
-      },
-      405: {
-        description: 'invalid_request: another method than POST (the Allow header names POST).',
-        content: { 'application/json': { schema: error } },
-      },
-      503: error,
+      ...clientAuthenticatedPostErrors,
     },
   })
   schemas.set(`post ${paths.deviceAuthorization}`, {
@@ -207,16 +211,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
         description: 'invalid_request, invalid_scope, invalid_target, unauthorized_client (RFC 8628 §3.2).',
         content: { 'application/json': { schema: error } },
       },
-      401: {
-        description: 'invalid_client: the client authentication failed.',
-        content: { 'application/json': { schema: error } },
-        headers: challengeHeader('Basic'),
-      },
-      405: {
-        description: 'invalid_request: another method than POST (the Allow header names POST).',
-        content: { 'application/json': { schema: error } },
-      },
-      503: error,
+      ...clientAuthenticatedPostErrors,
     },
   })
   schemas.set(`post ${paths.pushedAuthorizationRequest}`, {
@@ -238,16 +233,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
           "The authorization endpoint's errors, as a body (RFC 9126 §2.3): invalid_request, invalid_scope, unauthorized_client, unsupported_response_type, invalid_target.",
         content: { 'application/json': { schema: error } },
       },
-      401: {
-        description: 'invalid_client: the client authentication failed.',
-        content: { 'application/json': { schema: error } },
-        headers: challengeHeader('Basic'),
-      },
-      405: {
-        description: 'invalid_request: another method than POST (the Allow header names POST).',
-        content: { 'application/json': { schema: error } },
-      },
-      503: error,
+      ...clientAuthenticatedPostErrors,
     },
   })
   schemas.set(`post ${paths.revocation}`, {

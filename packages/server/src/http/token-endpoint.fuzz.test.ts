@@ -1,4 +1,9 @@
-import { deviceAuthorizationResponseCodec, errorResponseCodec, tokenResponseCodec } from '@pipeshub/models'
+import {
+  deviceAuthorizationResponseCodec,
+  errorResponseCodec,
+  pushedAuthorizationResponseCodec,
+  tokenResponseCodec,
+} from '@pipeshub/models'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../store/memory.js'
@@ -50,6 +55,13 @@ const NAMES = [
   'client_secret',
   'device_code',
   'resource',
+  'client_assertion',
+  'client_assertion_type',
+  'response_type',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'request_uri',
   'x',
 ]
 const VALUES = [
@@ -64,6 +76,14 @@ const VALUES = [
   '%',
   '%FF',
   '+',
+  'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+  // Shaped like a JWT, signed by nobody: decoding it must not be mistaken for verifying it.
+  'eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJ4Iiwic3ViIjoieCJ9.c2ln',
+  'eyJhbGciOiJub25lIn0.e30.',
+  'code',
+  'S256',
+  'urn:ietf:params:oauth:request_uri:x',
+  'https://app.pipeshub.test/cb',
 ]
 
 const pair = fc.tuple(
@@ -89,20 +109,41 @@ const contentType = fc.constantFrom(
   'application/octet-stream',
 )
 const credentials = fc.constantFrom<'basic' | 'none' | 'garbage'>('basic', 'none', 'garbage')
+/** The content type, and Basic credentials that are right, absent or malformed. */
+function requestHeaders(type: string, auth: 'basic' | 'none' | 'garbage'): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': type }
+  if (auth === 'basic') headers.authorization = authorization
+  if (auth === 'garbage') headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
+  return headers
+}
 /** Some bodies name the device client and its live device code, so the fuzz reaches the device grant. */
 const withDevice = (body: string | Buffer, device: boolean) =>
   device && typeof body === 'string'
     ? `${body}&client_id=${deviceClientId}&device_code=${encodeURIComponent(deviceCode)}`
     : body
 
+describe('pushed authorization request endpoint under arbitrary input (RFC 9126)', () => {
+  it('answers only a 201 pushed authorization response or an RFC 6749 §5.2 error, never a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(rawBody, contentType, credentials, async (body, type, auth) => {
+        const headers = requestHeaders(type, auth)
+        const res = await app.inject({ method: 'POST', url: '/api/v1/oauth2/par', headers, payload: body })
+        expect(res.statusCode).toBeLessThan(500)
+        expect(res.headers['cache-control']).toBe('no-store')
+        const json = res.json()
+        if (res.statusCode === 201) expect(pushedAuthorizationResponseCodec.check(json)).toBe(true)
+        else expect(errorResponseCodec.check(json)).toBe(true)
+      }),
+      { numRuns: 200, seed: 20261202 },
+    )
+  })
+})
+
 describe('token endpoint under arbitrary input', () => {
   it('answers only a valid token response or an RFC 6749 §5.2 error, never a 500, always no-store', async () => {
     await fc.assert(
       fc.asyncProperty(rawBody, contentType, credentials, fc.boolean(), async (body, type, auth, device) => {
-        const headers: Record<string, string> = { 'content-type': type }
-        if (auth === 'basic') headers.authorization = authorization
-        if (auth === 'garbage')
-          headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
+        const headers = requestHeaders(type, auth)
         const res = await app.inject({
           method: 'POST',
           url: '/api/v1/oauth2/token',
@@ -144,10 +185,7 @@ describe('token endpoint under arbitrary input', () => {
   it('device authorization endpoint: a valid RFC 8628 §3.2 response or an RFC 6749 §5.2 error, never a 500', async () => {
     await fc.assert(
       fc.asyncProperty(rawBody, contentType, credentials, fc.boolean(), async (body, type, auth, device) => {
-        const headers: Record<string, string> = { 'content-type': type }
-        if (auth === 'basic') headers.authorization = authorization
-        if (auth === 'garbage')
-          headers.authorization = `Basic ${Buffer.from(`${clientId}:%zz`).toString('base64')}`
+        const headers = requestHeaders(type, auth)
         const payload = device && typeof body === 'string' ? `${body}&client_id=${deviceClientId}` : body
         const res = await app.inject({
           method: 'POST',
