@@ -151,6 +151,40 @@ describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
     return new URL(location).searchParams.get('code') ?? ''
   }
 
+  /** The public client's access token from a code flow, its token request carrying `headers`. */
+  async function accessTokenFor(started: Awaited<ReturnType<typeof start>>, headers = {}) {
+    const pkce = pkcePair()
+    const code = await codeFor(started.server, started.spa, pkce)
+    const res = await started.token(
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: started.spa,
+        code_verifier: pkce.verifier,
+      },
+      headers,
+    )
+    return (res.json() as { access_token: string }).access_token
+  }
+
+  /** GET userinfo with `Authorization: DPoP` and a proof of `key` for it. */
+  async function userinfoWithProof(
+    started: Awaited<ReturnType<typeof start>>,
+    accessToken: string,
+    key: TestDPoPKey,
+    proof: Partial<Parameters<TestDPoPKey['proof']>[0]> = {},
+  ) {
+    return started.inject({
+      method: 'GET',
+      url: USERINFO,
+      headers: {
+        authorization: `DPoP ${accessToken}`,
+        dpop: await key.proof({ htm: 'GET', htu: USERINFO_URL, accessToken, ...proof }),
+      },
+    })
+  }
+
   it('binds a client_credentials token to the proof key: token_type DPoP, cnf.jkt, introspected with cnf', async () => {
     const { clientCredentials, service, inject } = await start()
     const key = await dpopKey()
@@ -246,21 +280,10 @@ describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
   })
 
   it('serves userinfo to a DPoP-bound token with a proof carrying ath, and refuses it as Bearer (§7)', async () => {
-    const { server, token, spa, inject } = await start()
+    const started = await start()
+    const { inject } = started
     const key = await dpopKey()
-    const pkce = pkcePair()
-    const code = await codeFor(server, spa, pkce)
-    const res = await token(
-      {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT_URI,
-        client_id: spa,
-        code_verifier: pkce.verifier,
-      },
-      { dpop: await key.proof({ htu: TOKEN_URL }) },
-    )
-    const accessToken = (res.json() as { access_token: string }).access_token
+    const accessToken = await accessTokenFor(started, { dpop: await key.proof({ htu: TOKEN_URL }) })
     const userinfo = (headers: Record<string, string>) => inject({ method: 'GET', url: USERINFO, headers })
     const proof = (input: Partial<Parameters<TestDPoPKey['proof']>[0]> = {}) =>
       key.proof({ htm: 'GET', htu: USERINFO_URL, accessToken, ...input })
@@ -301,34 +324,16 @@ describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
   })
 
   it('refuses a Bearer token presented with the DPoP scheme', async () => {
-    const { server, token, spa, inject } = await start()
-    const pkce = pkcePair()
-    const code = await codeFor(server, spa, pkce)
-    const res = await token({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      client_id: spa,
-      code_verifier: pkce.verifier,
-    })
-    const accessToken = (res.json() as { access_token: string }).access_token
-    const key = await dpopKey()
-    const answer = await inject({
-      method: 'GET',
-      url: USERINFO,
-      headers: {
-        authorization: `DPoP ${accessToken}`,
-        dpop: await key.proof({ htm: 'GET', htu: USERINFO_URL, accessToken }),
-      },
-    })
+    const started = await start()
+    const accessToken = await accessTokenFor(started)
+    const answer = await userinfoWithProof(started, accessToken, await dpopKey())
     expect(answer.statusCode).toBe(401)
     expect(answer.json()).toMatchObject({ error: 'invalid_token' })
   })
 
   it('with dpop.requireNonce, asks for the nonce (use_dpop_nonce, DPoP-Nonce) at the token and userinfo endpoints', async () => {
-    const { clientCredentials, service, server, token, spa, inject } = await start({
-      dpop: { requireNonce: true },
-    })
+    const started = await start({ dpop: { requireNonce: true } })
+    const { clientCredentials, service } = started
     const key = await dpopKey()
     const first = await clientCredentials(service, { dpop: await key.proof({ htu: TOKEN_URL }) })
     expectOAuthError(first, 'use_dpop_nonce')
@@ -338,38 +343,12 @@ describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
     expect(retried.statusCode).toBe(200)
     expect(retried.headers['dpop-nonce']).toBe(nonce)
 
-    const pkce = pkcePair()
-    const code = await codeFor(server, spa, pkce)
-    const issued = await token(
-      {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT_URI,
-        client_id: spa,
-        code_verifier: pkce.verifier,
-      },
-      { dpop: await key.proof({ htu: TOKEN_URL, nonce }) },
-    )
-    const accessToken = (issued.json() as { access_token: string }).access_token
-    const withoutNonce = await inject({
-      method: 'GET',
-      url: USERINFO,
-      headers: {
-        authorization: `DPoP ${accessToken}`,
-        dpop: await key.proof({ htm: 'GET', htu: USERINFO_URL, accessToken }),
-      },
-    })
+    const accessToken = await accessTokenFor(started, { dpop: await key.proof({ htu: TOKEN_URL, nonce }) })
+    const withoutNonce = await userinfoWithProof(started, accessToken, key)
     expect(withoutNonce.statusCode).toBe(401)
     expect(withoutNonce.headers['www-authenticate']).toMatch(/^DPoP realm="pipeshub", error="use_dpop_nonce"/)
     expect(withoutNonce.headers['dpop-nonce']).toBe(nonce)
-    const withNonce = await inject({
-      method: 'GET',
-      url: USERINFO,
-      headers: {
-        authorization: `DPoP ${accessToken}`,
-        dpop: await key.proof({ htm: 'GET', htu: USERINFO_URL, accessToken, nonce }),
-      },
-    })
+    const withNonce = await userinfoWithProof(started, accessToken, key, { nonce })
     expect(withNonce.statusCode).toBe(200)
   })
 
