@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify } from 'jose'
+import { ASYMMETRIC_JWS_ALGORITHMS } from './asymmetric-jws-algorithms.js'
 import { OAuthError } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
 import type { ClientJwks, ClientRecord, Store } from './store/types.js'
@@ -9,19 +10,7 @@ import type { ClientJwks, ClientRecord, Store } from './store/types.js'
  * never HS*: `client_secret_jwt` is not offered, and a registered public key must not double as an
  * HMAC secret.
  */
-export const CLIENT_ASSERTION_ALGORITHMS: readonly string[] = [
-  'ES256',
-  'ES384',
-  'ES512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'EdDSA',
-  'Ed25519',
-]
+export const CLIENT_ASSERTION_ALGORITHMS: readonly string[] = ASYMMETRIC_JWS_ALGORITHMS
 
 /** Longest lifetime an assertion may claim: its `exp` at most this many seconds ahead. */
 export const MAX_ASSERTION_LIFETIME = 300

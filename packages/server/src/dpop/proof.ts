@@ -1,27 +1,16 @@
 import { createHash } from 'node:crypto'
 import { DPOP_PROOF_JWT_TYPE, type DPoPProofClaims, dpopProofClaimsCodec } from '@pipeshub/models'
 import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, errors, type JWK, jwtVerify } from 'jose'
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../asymmetric-jws-algorithms.js'
 import { stored } from '../errors.js'
 import type { UsedJwtIdStore } from '../store/types.js'
 import type { DPoPNonces } from './nonce.js'
 
 /**
- * The JWS algorithms accepted in DPoP proofs (`dpop_signing_alg_values_supported`): every asymmetric
- * algorithm jose verifies (RFC 9449 §4.3 rule 5: never `none`, never a MAC).
+ * The JWS algorithms accepted in DPoP proofs (`dpop_signing_alg_values_supported`): the asymmetric ones
+ * (RFC 9449 §4.3 rule 5: never `none`, never a MAC).
  */
-export const DPOP_SIGNING_ALGORITHMS: readonly string[] = [
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-  'PS256',
-  'PS384',
-  'PS512',
-  'RS256',
-  'RS384',
-  'RS512',
-]
+export const DPOP_SIGNING_ALGORITHMS: readonly string[] = ASYMMETRIC_JWS_ALGORITHMS
 
 /** Why a proof is refused: `use_dpop_nonce` asks for a retry with `nonce` (RFC 9449 §8). */
 export class DPoPProofError extends Error {
