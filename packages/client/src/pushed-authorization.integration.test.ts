@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DPoPKey } from './dpop.js'
 import { OAuthClient } from './oauth-client.js'
 import {
   type LoopbackAuthorizationServer,
@@ -77,6 +78,21 @@ describe('pushed authorization requests against the real @pipeshub/server', () =
     expect(response.status).toBe(302)
     const location = new URL(response.headers.get('location') ?? '')
     expect(location.searchParams.get('error')).toBe('invalid_request')
+  })
+
+  it('with a DPoP key, the push carries a proof and the code is bound to it (RFC 9449 section 10.1)', async () => {
+    const client = await OAuthClient.fromIssuer(server.issuer, { ...spa, dpop: await DPoPKey.generate() })
+    const request = await client.pushAuthorizationRequest({ redirectUri: REDIRECT_URI, scope: 'kb:read' })
+    const response = await follow(request.url)
+    const callback = client.validateAuthorizationCallback(response.headers.get('location') ?? '', {
+      state: request.state,
+    })
+    const tokens = await client.exchangeAuthorizationCode({
+      code: callback.code,
+      redirectUri: REDIRECT_URI,
+      codeVerifier: request.codeVerifier,
+    })
+    expect(tokens.tokenType).toBe('DPoP')
   })
 
   it('a public client pushes with its client_id alone', async () => {
