@@ -4,7 +4,24 @@ import type { IdTokenClaims, IdTokenClaimsWire } from '../id-token-claims.js'
 import type { StandardClaimsWire } from '../standard-claims.js'
 import { type Codec, codec } from '../validation.js'
 import { copyAudience } from './audience.js'
+import { type CamelCase, renamedMembers } from './renamed-members.js'
 import { standardClaimsToModel, standardClaimsToWire } from './standard-claims.js'
+
+const OPTIONAL_CLAIMS = [
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'azp',
+  'at_hash',
+  'c_hash',
+] as const satisfies readonly (keyof IdTokenClaimsWire)[]
+
+// Every optional claim is named in the model as CamelCase names it (a round trip proves none is missing).
+const modelNamesExist: readonly (keyof IdTokenClaims)[] = [] as CamelCase<(typeof OPTIONAL_CLAIMS)[number]>[]
+void modelNamesExist
+
+const optionalClaims = renamedMembers(OPTIONAL_CLAIMS)
 
 export const idTokenClaimsCodec: Codec<IdTokenClaimsWire, IdTokenClaims> = codec(
   'IdTokenClaims',
@@ -17,13 +34,7 @@ export const idTokenClaimsCodec: Codec<IdTokenClaimsWire, IdTokenClaims> = codec
       exp: wire.exp,
       iat: wire.iat,
     }
-    if (wire.auth_time !== undefined) model.authTime = wire.auth_time
-    if (wire.nonce !== undefined) model.nonce = wire.nonce
-    if (wire.acr !== undefined) model.acr = wire.acr
-    if (wire.amr !== undefined) model.amr = [...wire.amr]
-    if (wire.azp !== undefined) model.azp = wire.azp
-    if (wire.at_hash !== undefined) model.atHash = wire.at_hash
-    if (wire.c_hash !== undefined) model.cHash = wire.c_hash
+    optionalClaims.toModel(wire, model)
     standardClaimsToModel(wire, model)
     return model
   },
@@ -35,13 +46,7 @@ export const idTokenClaimsCodec: Codec<IdTokenClaimsWire, IdTokenClaims> = codec
       exp: model.exp,
       iat: model.iat,
     }
-    if (model.authTime !== undefined) wire.auth_time = model.authTime
-    if (model.nonce !== undefined) wire.nonce = model.nonce
-    if (model.acr !== undefined) wire.acr = model.acr
-    if (model.amr !== undefined) wire.amr = [...model.amr]
-    if (model.azp !== undefined) wire.azp = model.azp
-    if (model.atHash !== undefined) wire.at_hash = model.atHash
-    if (model.cHash !== undefined) wire.c_hash = model.cHash
+    optionalClaims.toWire(model, wire)
     standardClaimsToWire(model, wire)
     return wire
   },

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorizationServer } from '../authorization-server.js'
-import { OAuthError } from '../errors.js'
-import { parseJsonObjectBody } from './parameters.js'
+import { acceptJsonObjectBodies } from './json-object-bodies.js'
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body)
@@ -20,25 +19,7 @@ export async function oauthAppRoutes(
   const server = options.authorizationServer
   const apps = server.appManagement
   const base = server.paths.oauthClients
-  fastify.removeAllContentTypeParsers()
-  fastify.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer', bodyLimit: options.bodyLimit },
-    (_request, body, done) => {
-      try {
-        done(null, parseJsonObjectBody(body as Buffer))
-      } catch (error) {
-        done(error as Error, undefined)
-      }
-    },
-  )
-  fastify.addContentTypeParser(
-    '*',
-    { parseAs: 'buffer', bodyLimit: options.bodyLimit },
-    (_request, _body, done) => {
-      done(new OAuthError('invalid_request', 'the body must be application/json'), undefined)
-    },
-  )
+  acceptJsonObjectBodies(fastify, options.bodyLimit, 'the body must be application/json')
   const appId = (request: FastifyRequest) => (request.params as { appId: string }).appId
   /** A route that only an administrator may call. */
   const admin =

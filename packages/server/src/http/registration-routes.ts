@@ -1,8 +1,7 @@
 import { errorResponseCodec } from '@pipeshub/models'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
 import type { ClientRegistrationEndpoint } from '../dynamic-client-registration.js'
-import { OAuthError } from '../errors.js'
-import { parseJsonObjectBody } from './parameters.js'
+import { acceptJsonObjectBodies } from './json-object-bodies.js'
 import { authorizationHeader, JSON_CONTENT_TYPE } from './responses.js'
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
@@ -19,26 +18,8 @@ export async function registrationRoutes(
   options: { endpoint: ClientRegistrationEndpoint; path: string; bodyLimit: number },
 ): Promise<void> {
   const { endpoint, path } = options
-  fastify.removeAllContentTypeParsers()
-  fastify.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer', bodyLimit: options.bodyLimit },
-    (_request, body, done) => {
-      try {
-        done(null, parseJsonObjectBody(body as Buffer))
-      } catch (error) {
-        done(error as Error, undefined)
-      }
-    },
-  )
-  fastify.addContentTypeParser(
-    '*',
-    { parseAs: 'buffer', bodyLimit: options.bodyLimit },
-    (_request, _body, done) => {
-      // RFC 7591 §3.1: the client metadata is posted as a JSON document.
-      done(new OAuthError('invalid_request', 'the body must be application/json (RFC 7591)'), undefined)
-    },
-  )
+  // RFC 7591 §3.1: the client metadata is posted as a JSON document.
+  acceptJsonObjectBodies(fastify, options.bodyLimit, 'the body must be application/json (RFC 7591)')
   const clientId = (request: FastifyRequest) => (request.params as { clientId: string }).clientId
 
   fastify.post(path, async (request, reply) =>

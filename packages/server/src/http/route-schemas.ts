@@ -363,6 +363,11 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       content: { 'application/json': { schema: error } },
     },
   }
+  const badApp = {
+    description:
+      'invalid_request (a member of the body is wrong), invalid_client_metadata, invalid_redirect_uri.',
+    content: { 'application/json': { schema: error } },
+  }
   const notFound = {
     description: 'invalid_request: no app with this id.',
     content: { 'application/json': { schema: error } },
@@ -394,11 +399,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     'Create an OAuth app; a confidential one answers its secret, this once',
     {
       201: Type.Union([OAuthAppWithSecretWire, OAuthAppWire]),
-      400: {
-        description:
-          'invalid_request (a member of the body is wrong), invalid_client_metadata, invalid_redirect_uri.',
-        content: { 'application/json': { schema: error } },
-      },
+      400: badApp,
     },
     { consumes: ['application/json'], body: CreateOAuthAppRequestWire },
   )
@@ -409,11 +410,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     'Change an OAuth app: the members given; null clears an optional one',
     {
       200: OAuthAppWire,
-      400: {
-        description:
-          'invalid_request (a member of the body is wrong), invalid_client_metadata, invalid_redirect_uri.',
-        content: { 'application/json': { schema: error } },
-      },
+      400: badApp,
     },
     { consumes: ['application/json'], body: UpdateOAuthAppRequestWire },
   )
