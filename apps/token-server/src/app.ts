@@ -196,6 +196,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     introspectionClients: config.introspectionClients,
     requirePushedAuthorizationRequests: config.requirePushedAuthorizationRequests,
     pushedAuthorizationRequestLifetime: config.parTtl,
+    dpop: { requireNonce: config.dpopRequireNonce },
     isAdministrator: (user) => administrators.has(user.username),
     resources: withMcpResource(config.resources, config.mcpResource),
     ...(config.registration

@@ -52,6 +52,10 @@ export const TokenServerConfigSchema = Type.Object(
     requirePushedAuthorizationRequests: Type.Boolean({
       description: 'RFC 9126: refuse authorization requests that were not pushed (every client).',
     }),
+    dpopRequireNonce: Type.Boolean({
+      description:
+        'RFC 9449 §8: every DPoP proof must carry a nonce of this server (use_dpop_nonce, DPoP-Nonce).',
+    }),
     signingAlg: Type.Union([Type.Literal('ES256'), Type.Literal('EdDSA'), Type.Literal('RS256')]),
     trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1 }), Type.String({ minLength: 1 })], {
       description:
@@ -227,6 +231,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   codeTtl: 600,
   parTtl: 60,
   requirePushedAuthorizationRequests: false,
+  dpopRequireNonce: false,
   signingAlg: 'ES256',
   trustProxy: false,
   logLevel: 'info',
@@ -272,6 +277,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
     kind: 'boolean',
     doc: 'false',
   },
+  dpopRequireNonce: { env: 'PIPESHUB_DPOP_REQUIRE_NONCE', kind: 'boolean', doc: 'false' },
   signingAlg: { env: 'PIPESHUB_SIGNING_ALG', kind: 'string', doc: 'ES256' },
   trustProxy: { env: 'PIPESHUB_TRUST_PROXY', kind: 'trustProxy', doc: 'false' },
   logLevel: { env: 'PIPESHUB_LOG_LEVEL', kind: 'string', doc: 'info' },

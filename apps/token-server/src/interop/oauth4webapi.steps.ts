@@ -353,6 +353,50 @@ export function oauth4webapiSteps(interop: () => InteropServer): void {
     expect(userinfo).toMatchObject({ sub, email: 'alice@example.com', email_verified: true })
   })
 
+  it('DPoP (RFC 9449): a public client binds its code, refresh and userinfo requests to its key', async () => {
+    const as = await discover()
+    expect(as.dpop_signing_alg_values_supported).toContain('ES256')
+    const party = publicParty()
+    const DPoP = oauth.DPoP(party.client, await oauth.generateKeyPair('ES256'))
+    const flow = await authorize(as, party, { session: signedIn() })
+    const parameters = oauth.validateAuthResponse(as, party.client, new URL(flow.callback), flow.state)
+    const result = await oauth.processAuthorizationCodeResponse(
+      as,
+      party.client,
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        party.client,
+        party.auth,
+        parameters,
+        REDIRECT_URI,
+        flow.verifier,
+        { ...http(), DPoP },
+      ),
+      { expectedNonce: flow.nonce, requireIdToken: true },
+    )
+    expect(result.token_type.toLowerCase()).toBe('dpop')
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      party.client,
+      await oauth.refreshTokenGrantRequest(as, party.client, party.auth, result.refresh_token ?? '', {
+        ...http(),
+        DPoP,
+      }),
+    )
+    expect(refreshed.token_type.toLowerCase()).toBe('dpop')
+    // The refresh token is bound to the key: without a proof it is refused.
+    const unbound = await responseError(refresh(as, party, refreshed.refresh_token ?? ''))
+    expect(unbound.error).toBe('invalid_grant')
+    const sub = oauth.getValidatedIdTokenClaims(result)?.sub ?? ''
+    const userinfo = await oauth.processUserInfoResponse(
+      as,
+      party.client,
+      sub,
+      await oauth.userInfoRequest(as, party.client, refreshed.access_token, { ...http(), DPoP }),
+    )
+    expect(userinfo).toMatchObject({ sub })
+  })
+
   it('consent denied: validateAuthResponse surfaces access_denied', async () => {
     const as = await discover()
     const party = confidential()

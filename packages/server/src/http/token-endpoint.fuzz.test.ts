@@ -7,6 +7,7 @@ import {
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../store/memory.js'
+import { dpopKey } from '../test-support/dpop.js'
 import { basic, ISSUER } from '../test-support/fixtures.js'
 import { type AuthorizationServerApp, buildAuthorizationServerApp } from './app.js'
 
@@ -198,6 +199,61 @@ describe('token endpoint under arbitrary input', () => {
         const json = res.json()
         if (res.statusCode === 200) expect(deviceAuthorizationResponseCodec.check(json)).toBe(true)
         else expect(errorResponseCodec.check(json)).toBe(true)
+      }),
+      { numRuns: 300, seed: 20261202 },
+    )
+  })
+
+  it('DPoP header: arbitrary, JWT-shaped and mutated proofs answer a token or an RFC 6749 §5.2 error, never a 500', async () => {
+    const key = await dpopKey()
+    const htu = `${ISSUER}/api/v1/oauth2/token`
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+    const printable = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 200,
+    })
+    const member = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom('dpop+jwt', 'ES256', 'none', 'POST', htu),
+    )
+    const jwtShaped = fc
+      .tuple(
+        fc.dictionary(fc.constantFrom('typ', 'alg', 'jwk', 'kid', 'crit'), member, { maxKeys: 4 }),
+        fc.dictionary(fc.constantFrom('jti', 'htm', 'htu', 'iat', 'ath', 'nonce', 'exp'), member, {
+          maxKeys: 6,
+        }),
+        fc.string({ maxLength: 20 }),
+      )
+      .map(
+        ([header, claims, signature]) =>
+          `${b64(header)}.${b64(claims)}.${Buffer.from(signature).toString('base64url')}`,
+      )
+    const mutated = fc
+      .tuple(fc.nat(), fc.constantFrom('A', '_', '.', '-', ''))
+      .map(([at, by]) => ({ at, by }))
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(printable, jwtShaped, mutated), async (input) => {
+        let value: string
+        if (typeof input === 'string') value = input
+        else {
+          const proof = await key.proof({ htu })
+          const at = input.at % proof.length
+          value = `${proof.slice(0, at)}${input.by}${proof.slice(at + 1)}`
+        }
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/oauth2/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization, dpop: value },
+          payload: 'grant_type=client_credentials&scope=kb:read',
+        })
+        expect(res.statusCode).toBeLessThan(500)
+        expect(res.headers['cache-control']).toBe('no-store')
+        const json = res.json()
+        if (res.statusCode === 200) expect(tokenResponseCodec.check(json)).toBe(true)
+        else {
+          expect(errorResponseCodec.check(json)).toBe(true)
+          expect(['invalid_dpop_proof', 'invalid_request']).toContain((json as { error: string }).error)
+        }
       }),
       { numRuns: 300, seed: 20261202 },
     )
