@@ -2,6 +2,7 @@ import { exportJWK, generateKeyPair } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OAuthClient } from './oauth-client.js'
 import { type LoopbackAuthorizationServer, startAuthorizationServer } from './test-support/loopback-server.js'
+import { pushedSignIn } from './test-support/pushed-sign-in.js'
 
 // RFC 7523 §2.2 end to end: @pipeshub/client's privateKeyJwt against the real @pipeshub/server, which
 // verifies each assertion against the client's registered JWKS and accepts each jti once.
@@ -46,16 +47,7 @@ describe('private_key_jwt against the real @pipeshub/server', () => {
       clientId,
       privateKeyJwt: { key, keyId: 'k1' },
     })
-    const request = await client.pushAuthorizationRequest({ redirectUri: REDIRECT_URI, scope: 'kb:read' })
-    const response = await fetch(request.url, { redirect: 'manual' })
-    const callback = client.validateAuthorizationCallback(response.headers.get('location') ?? '', {
-      state: request.state,
-    })
-    const tokens = await client.exchangeAuthorizationCode({
-      code: callback.code,
-      redirectUri: REDIRECT_URI,
-      codeVerifier: request.codeVerifier,
-    })
+    const tokens = await pushedSignIn(client, REDIRECT_URI, 'kb:read')
     expect(tokens.scope).toBe('kb:read')
   })
 

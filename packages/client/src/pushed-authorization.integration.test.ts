@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DPoPKey } from './dpop.js'
 import { OAuthClient } from './oauth-client.js'
 import {
   type LoopbackAuthorizationServer,
   startAuthorizationServer,
   USER,
 } from './test-support/loopback-server.js'
+import { pushedSignIn } from './test-support/pushed-sign-in.js'
 
 // RFC 9126 end to end: @pipeshub/client's pushAuthorizationRequest() against the real @pipeshub/server.
 
@@ -79,18 +81,15 @@ describe('pushed authorization requests against the real @pipeshub/server', () =
     expect(location.searchParams.get('error')).toBe('invalid_request')
   })
 
+  it('with a DPoP key, the push carries a proof and the code is bound to it (RFC 9449 section 10.1)', async () => {
+    const client = await OAuthClient.fromIssuer(server.issuer, { ...spa, dpop: await DPoPKey.generate() })
+    const tokens = await pushedSignIn(client, REDIRECT_URI, 'kb:read')
+    expect(tokens.tokenType).toBe('DPoP')
+  })
+
   it('a public client pushes with its client_id alone', async () => {
     const client = await OAuthClient.fromIssuer(server.issuer, spa)
-    const request = await client.pushAuthorizationRequest({ redirectUri: REDIRECT_URI, scope: 'kb:read' })
-    const response = await follow(request.url)
-    const callback = client.validateAuthorizationCallback(response.headers.get('location') ?? '', {
-      state: request.state,
-    })
-    const tokens = await client.exchangeAuthorizationCode({
-      code: callback.code,
-      redirectUri: REDIRECT_URI,
-      codeVerifier: request.codeVerifier,
-    })
+    const tokens = await pushedSignIn(client, REDIRECT_URI, 'kb:read')
     expect(tokens.scope).toBe('kb:read')
   })
 

@@ -312,7 +312,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       { ...context, tokens: createTokenMinter(context) },
       `${baseUrl}${paths.token}`,
     ),
-    pushAuthorizationRequest: createPushedAuthorizationRequestEndpoint(context),
+    pushAuthorizationRequest: createPushedAuthorizationRequestEndpoint(
+      context,
+      `${baseUrl}${paths.pushedAuthorizationRequest}`,
+    ),
     deviceAuthorization: createDeviceAuthorizationEndpoint(context, {
       verificationUri: options.deviceVerificationUri ?? `${baseUrl}/device`,
     }),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { AuthorizationRequestError } from './authorization-request.js'
 import { OAuthError } from './errors.js'
 import { createMemoryStore } from './store/memory.js'
+import { dpopKey } from './test-support/dpop.js'
 import {
   basic,
   manualClock,
@@ -264,5 +265,43 @@ describe('require_pushed_authorization_requests (RFC 9126 sections 5 and 6)', ()
     expect(server.metadata().pushed_authorization_request_endpoint).toBe(
       'https://auth.pipeshub.test/api/v1/oauth2/par',
     )
+  })
+})
+
+describe('DPoP on the pushed authorization request (RFC 9449 section 10.1)', () => {
+  const PAR_URL = 'https://auth.pipeshub.test/api/v1/oauth2/par'
+
+  it('binds the code to the key of the proof sent with the push', async () => {
+    const { server, client, clock, parameters, credentials } = await setUp()
+    const key = await dpopKey('ES256', clock.now)
+    const { requestUri } = await server.pushAuthorizationRequest(parameters, {
+      ...credentials,
+      dpop: [await key.proof({ htu: PAR_URL })],
+    })
+    const request = await server.validateAuthorizationRequest({
+      client_id: client.clientId,
+      request_uri: requestUri,
+    })
+    expect(request.dpopJkt).toBe(key.jkt)
+  })
+
+  it('refuses a dpop_jkt that is not the key of the proof, and a proof for another endpoint', async () => {
+    const { server, clock, parameters, credentials } = await setUp()
+    const key = await dpopKey('ES256', clock.now)
+    const other = await dpopKey('ES256', clock.now)
+    const mismatch = await refused(
+      server.pushAuthorizationRequest(
+        { ...parameters, dpop_jkt: other.jkt },
+        { ...credentials, dpop: [await key.proof({ htu: PAR_URL })] },
+      ),
+    )
+    expect(mismatch.error).toBe('invalid_dpop_proof')
+    const elsewhere = await refused(
+      server.pushAuthorizationRequest(parameters, {
+        ...credentials,
+        dpop: [await key.proof({ htu: 'https://auth.pipeshub.test/api/v1/oauth2/token' })],
+      }),
+    )
+    expect(elsewhere.error).toBe('invalid_dpop_proof')
   })
 })

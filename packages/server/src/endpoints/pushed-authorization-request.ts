@@ -1,5 +1,7 @@
 import { type PushedAuthorizationResponse, REQUEST_URI_URN_PREFIX } from '@pipeshub/models'
 import { AuthorizationRequestError, validateAuthorizationRequest } from '../authorization-request.js'
+import { tokenEndpointDPoPError } from '../dpop/challenge.js'
+import { DPoPProofError, type VerifiedDPoPProof } from '../dpop/proof.js'
 import { OAuthError, stored } from '../errors.js'
 import { checkCharacters, type RequestCredentials, type RequestParameters } from '../request-parameters.js'
 import { generateOpaqueToken, hashOpaqueToken } from '../secrets.js'
@@ -22,10 +24,17 @@ const AUTHENTICATION_PARAMETERS = ['client_secret', 'client_assertion', 'client_
  */
 export function createPushedAuthorizationRequestEndpoint(
   context: ServerContext,
+  url: string,
 ): PushedAuthorizationRequestEndpoint {
   return async (params, credentials) => {
     checkCharacters(params)
     const { client } = await context.authenticate(params, credentials)
+    let dpop: VerifiedDPoPProof | undefined
+    try {
+      dpop = await context.dpop.verify(credentials.dpop, { htm: 'POST', htu: url })
+    } catch (error) {
+      throw error instanceof DPoPProofError ? tokenEndpointDPoPError(error) : error
+    }
     // RFC 9126 §2.1: client_id is required in the request, but HTTP Basic already names the client.
     const request: Record<string, string> = { client_id: client.clientId }
     for (const [name, value] of Object.entries(params)) {
@@ -34,6 +43,12 @@ export function createPushedAuthorizationRequestEndpoint(
     }
     if (params.client_id !== undefined && params.client_id !== '' && params.client_id !== client.clientId)
       throw new OAuthError('invalid_request', 'client_id differs from the authenticated client')
+    // RFC 9449 §10.1: a proof on the push binds the code to its key, as dpop_jkt would; both must agree.
+    if (dpop !== undefined) {
+      if (request.dpop_jkt !== undefined && request.dpop_jkt !== dpop.jkt)
+        throw new OAuthError('invalid_dpop_proof', 'dpop_jkt differs from the key of the DPoP proof')
+      request.dpop_jkt = dpop.jkt
+    }
     try {
       await validateAuthorizationRequest(context, request, { kind: 'pushed', clientId: client.clientId })
     } catch (error) {
