@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAuthorizationServer } from '../authorization-server.js'
 import { createMemoryStore } from '../store/memory.js'
+import { dpopKey } from '../test-support/dpop.js'
 import { basic, ISSUER } from '../test-support/fixtures.js'
 import { bearerGuard, protectedResourcePlugin, resourceMetadataChallenge } from './protected-resource.js'
 
@@ -48,10 +49,13 @@ async function resourceServer() {
     grantTypes: ['client_credentials'],
     scopes: ['kb:read'],
   })
-  const token = (resource?: string) =>
+  const token = (resource?: string, dpop?: string) =>
     server.token(
       { grant_type: 'client_credentials', scope: 'kb:read', ...(resource === undefined ? {} : { resource }) },
-      { authorization: basic(registered.client.clientId, registered.clientSecret ?? '') },
+      {
+        authorization: basic(registered.client.clientId, registered.clientSecret ?? ''),
+        ...(dpop === undefined ? {} : { dpop: [dpop] }),
+      },
     )
   return { app: instance, token, clientId: registered.client.clientId }
 }
@@ -116,6 +120,20 @@ describe('RFC 9728 protected resource metadata for resource servers', () => {
     })
     expect(ok.statusCode).toBe(200)
     expect(ok.json()).toEqual({ sub: clientId })
+  })
+
+  it('refuses a DPoP-bound token presented as Bearer (RFC 9449 §7.2)', async () => {
+    const { app, token } = await resourceServer()
+    const key = await dpopKey()
+    const bound = await token(RESOURCE, await key.proof({ htu: `${ISSUER}/api/v1/oauth2/token` }))
+    expect(bound.tokenType).toBe('DPoP')
+    const refused = await app.inject({
+      method: 'GET',
+      url: '/mcp',
+      headers: { authorization: `Bearer ${bound.accessToken}` },
+    })
+    expect(refused.statusCode).toBe(401)
+    expect(refused.headers['www-authenticate']).toContain('error="invalid_token"')
   })
 
   it('writes the challenge parameters as quoted strings, replacing characters they cannot hold', () => {

@@ -75,6 +75,13 @@ export async function protectedResourcePlugin(
   )
 }
 
+/** Whether verified claims (JWT or introspection answer) carry a DPoP key thumbprint (`cnf.jkt`). */
+function dpopBound(verified: unknown): boolean {
+  if (typeof verified !== 'object' || verified === null) return false
+  const cnf = (verified as { cnf?: unknown }).cnf
+  return typeof cnf === 'object' && cnf !== null && (cnf as { jkt?: unknown }).jkt !== undefined
+}
+
 export interface BearerGuardOptions {
   /** The resource identifier; its metadata URL goes into every challenge. */
   resource: string
@@ -114,13 +121,24 @@ export function bearerGuard(
       })
       return
     }
+    let verified: unknown
     try {
-      ;(request as FastifyRequest & { accessToken?: unknown }).accessToken =
-        await options.verifyAccessToken(token)
+      verified = await options.verifyAccessToken(token)
     } catch (error) {
       // The verifier being unavailable is not the client's bad token: let the host answer it (503).
       if (error instanceof OAuthError && error.status >= 500) throw error
       await refuse(reply, { error: 'invalid_token', errorDescription: 'the access token is not valid here' })
+      return
     }
+    // RFC 9449 §7.2: a DPoP-bound token (`cnf.jkt` in what the verifier answered) presented as Bearer
+    // is refused, or a thief could replay it; this guard accepts Bearer tokens only.
+    if (dpopBound(verified)) {
+      await refuse(reply, {
+        error: 'invalid_token',
+        errorDescription: 'the access token is DPoP-bound: this resource accepts Bearer tokens only',
+      })
+      return
+    }
+    ;(request as FastifyRequest & { accessToken?: unknown }).accessToken = verified
   }
 }
