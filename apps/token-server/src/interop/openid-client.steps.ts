@@ -278,6 +278,29 @@ export function openidClientSteps(interop: () => InteropServer): void {
     })
   })
 
+  it('DPoP (RFC 9449): a public client binds its code, refresh and userinfo requests to its key', async () => {
+    const config = await publicConfig()
+    expect(config.serverMetadata().dpop_signing_alg_values_supported).toContain('ES256')
+    const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'))
+    const flow = await codeFlow(config, { session: signedIn() })
+    const tokens = await client.authorizationCodeGrant(
+      config,
+      flow.callback,
+      { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, idTokenExpected: true },
+      undefined,
+      { DPoP },
+    )
+    expect(tokens.token_type.toLowerCase()).toBe('dpop')
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '', undefined, { DPoP })
+    expect(refreshed.token_type.toLowerCase()).toBe('dpop')
+    // The refresh token is bound to the key: without a proof it is refused.
+    const unbound = await responseError(client.refreshTokenGrant(config, refreshed.refresh_token ?? ''))
+    expect(unbound.error).toBe('invalid_grant')
+    const sub = tokens.claims()?.sub ?? ''
+    const userinfo = await client.fetchUserInfo(config, refreshed.access_token, sub, { DPoP })
+    expect(userinfo).toMatchObject({ sub })
+  })
+
   it('consent denied: the library surfaces access_denied from the redirect', async () => {
     const config = await confidentialConfig()
     const flow = await codeFlow(config, { session: signedIn(), consent: 'denied', prompt: 'consent' })
