@@ -206,6 +206,16 @@ describe('the other models', () => {
       | 'PersonalAccessToken'
       | 'CreatedPersonalAccessToken'
       | 'PersonalAccessTokenList'
+      | 'OAuthApp'
+      | 'OAuthAppWithSecret'
+      | 'CreateOAuthAppRequest'
+      | 'UpdateOAuthAppRequest'
+      | 'OAuthAppList'
+      | 'OAuthAppToken'
+      | 'OAuthAppTokenList'
+      | 'RevokedOAuthAppTokens'
+      | 'ScopeDescription'
+      | 'ScopeCatalogue'
     >()
   })
 })

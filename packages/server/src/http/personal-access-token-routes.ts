@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
 import { OAuthError } from '../errors.js'
 import type { PersonalAccessTokenEndpoint } from '../personal-access-tokens.js'
-import { parseJsonObjectBody } from './parameters.js'
+import { acceptJsonObjectBodies } from './json-object-bodies.js'
 import { authorizationHeader, JSON_CONTENT_TYPE, sendOAuthError } from './responses.js'
 
 /**
@@ -14,21 +14,7 @@ export async function personalAccessTokenRoutes(
   options: { endpoint: PersonalAccessTokenEndpoint; path: string; bodyLimit: number },
 ): Promise<void> {
   const { endpoint, path, bodyLimit } = options
-  fastify.removeAllContentTypeParsers()
-  fastify.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer', bodyLimit },
-    (_request, body, done) => {
-      try {
-        done(null, parseJsonObjectBody(body as Buffer))
-      } catch (error) {
-        done(error as Error, undefined)
-      }
-    },
-  )
-  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, _body, done) => {
-    done(new OAuthError('invalid_request', 'the body must be application/json'), undefined)
-  })
+  acceptJsonObjectBodies(fastify, bodyLimit, 'the body must be application/json')
 
   fastify.get(path, async (request, reply) =>
     reply.type(JSON_CONTENT_TYPE).send(await endpoint.list(authorizationHeader(request))),
