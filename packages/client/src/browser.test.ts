@@ -189,6 +189,7 @@ describe.skipIf(missing)(`in headless Chromium (${CHROMIUM})`, () => {
     expect(await calculateJwkThumbprint(protectedHeader.jwk as JWK)).toBe(result.thumbprint)
     expect(payload).toMatchObject({ htm: 'POST', htu: `${server.issuer}/token` })
     expect(payload.ath).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    expect(result.tokenType).toBe('Bearer')
+    // The token server binds the token to the page's key (RFC 9449 §5).
+    expect(result.tokenType).toBe('DPoP')
   })
 })
