@@ -63,7 +63,6 @@ export const OAuthAppWire = Type.Object(
     createdAt: Type.String({ format: 'date-time', description: 'When the app was created.' }),
   },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/oauth-app.schema.json',
     title: 'OAuthApp',
     description: 'An OAuth app (client) as PipesHub app management shows it; never its secret.',
     additionalProperties: false,
@@ -80,7 +79,6 @@ export const OAuthAppWithSecretWire = Type.Object(
     }),
   },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/oauth-app-with-secret.schema.json',
     title: 'OAuthAppWithSecret',
     description: 'A confidential app just created or given a new secret, with that secret.',
     additionalProperties: false,
@@ -106,7 +104,6 @@ export const CreateOAuthAppRequestWire = Type.Object(
     refreshTokenLifetime: editable.refreshTokenLifetime,
   },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/create-oauth-app-request.schema.json',
     title: 'CreateOAuthAppRequest',
     description: 'POST /api/v1/oauth-clients: a new app.',
     additionalProperties: false,
@@ -129,7 +126,6 @@ export const UpdateOAuthAppRequestWire = Type.Object(
     refreshTokenLifetime: editable.refreshTokenLifetime,
   },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/update-oauth-app-request.schema.json',
     title: 'UpdateOAuthAppRequest',
     description:
       'PUT /api/v1/oauth-clients/{appId}: the members given change, the others stay; null clears an optional member (a lifetime goes back to the server default).',
@@ -142,7 +138,6 @@ export type UpdateOAuthAppRequestWire = Static<typeof UpdateOAuthAppRequestWire>
 export const OAuthAppListWire = Type.Object(
   { apps: Type.Array(OAuthAppWire) },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/oauth-app-list.schema.json',
     title: 'OAuthAppList',
     description: 'GET /api/v1/oauth-clients: every app, oldest first.',
     additionalProperties: false,
@@ -160,7 +155,6 @@ export const OAuthAppTokenWire = Type.Object(
     expiresAt: Type.String({ format: 'date-time' }),
   },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/oauth-app-token.schema.json',
     title: 'OAuthAppToken',
     description: 'A live token of an app (never the token itself).',
     additionalProperties: false,
@@ -171,7 +165,6 @@ export type OAuthAppTokenWire = Static<typeof OAuthAppTokenWire>
 export const OAuthAppTokenListWire = Type.Object(
   { tokens: Type.Array(OAuthAppTokenWire) },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/oauth-app-token-list.schema.json',
     title: 'OAuthAppTokenList',
     description:
       "GET /api/v1/oauth-clients/{appId}/tokens: the app's live tokens of end-users' grants, by issue time (client_credentials tokens are stored nowhere and not listed).",
@@ -185,7 +178,6 @@ export const RevokedOAuthAppTokensWire = Type.Object(
     revokedGrants: Type.Integer({ minimum: 0, description: 'How many live grants were revoked.' }),
   },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/revoked-oauth-app-tokens.schema.json',
     title: 'RevokedOAuthAppTokens',
     description:
       'POST /api/v1/oauth-clients/{appId}/revoke-all-tokens: every grant revoked and every access token issued until now inactive.',

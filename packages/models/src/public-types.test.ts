@@ -206,16 +206,6 @@ describe('the other models', () => {
       | 'PersonalAccessToken'
       | 'CreatedPersonalAccessToken'
       | 'PersonalAccessTokenList'
-      | 'OAuthApp'
-      | 'OAuthAppWithSecret'
-      | 'CreateOAuthAppRequest'
-      | 'UpdateOAuthAppRequest'
-      | 'OAuthAppList'
-      | 'OAuthAppToken'
-      | 'OAuthAppTokenList'
-      | 'RevokedOAuthAppTokens'
-      | 'ScopeDescription'
-      | 'ScopeCatalogue'
     >()
   })
 })

@@ -8,30 +8,22 @@ import type { ValidationIssue } from './validation.js'
 
 /** One subschema, as the generator describes it; short keys, since they ship in browser bundles. */
 export interface IssueNode {
-  /** `object`, `array`, `string`, `integer`, `boolean`, `null`; absent for `anyOf`, `not` and `{}`. */
-  readonly t?: 'o' | 'a' | 's' | 'i' | 'b' | 'n'
+  /** `object`, `array`, `string`, `integer`, `boolean`; absent for `anyOf`, `not` and `{}`. */
+  readonly t?: 'o' | 'a' | 's' | 'i' | 'b'
   /** object: the required member names. */
   readonly r?: readonly string[]
   /** object: the members that can fail, in schema order, and whether each is required. */
   readonly p?: readonly (readonly [name: string, node: IssueNode, required: 0 | 1])[]
-  /** object: the minimum count of members. */
-  readonly np?: number
-  /** object with `additionalProperties: false`: every member name it allows. */
-  readonly ap?: ReadonlySet<string>
   /** array: the items' schema, the minimum count, unique items. */
   readonly e?: IssueNode
   readonly n?: number
-  readonly nx?: number
   readonly u?: 1
   /** string: minimum length in code points, format (regex, name), pattern (regex, source when it differs). */
   readonly m?: number
-  readonly mx?: number
   readonly f?: RegExp
   readonly fn?: string
   readonly x?: RegExp
   readonly xs?: string
-  /** `enum` (a string schema's, checked whatever the value's type). */
-  readonly en?: ReadonlySet<unknown>
   /** `const` (a string schema's, checked whatever the value's type). */
   readonly k?: string | number | boolean
   /** integer: bounds. */
@@ -65,10 +57,6 @@ function walk(node: IssueNode, v: unknown, path: string, out: ValidationIssue[])
     if (!node.not(v)) push('not', 'must not be present')
     return
   }
-  if (node.t === undefined && node.en !== undefined) {
-    if (!node.en.has(v)) push('enum', 'must be equal to one of the allowed values')
-    return
-  }
   switch (node.t) {
     case 'o': {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return void push('type', 'must be object')
@@ -76,14 +64,6 @@ function walk(node: IssueNode, v: unknown, path: string, out: ValidationIssue[])
       for (const name of node.r ?? []) {
         if (!(name in record))
           out.push({ path: `${path}/${name}`, keyword: 'required', message: 'is required' })
-      }
-      if (node.np !== undefined && Object.keys(record).length < node.np)
-        push('minProperties', `must not have fewer than ${node.np} properties`)
-      if (node.ap !== undefined) {
-        const extra = Object.keys(record).filter((name) => !node.ap?.has(name))
-        for (const name of extra)
-          out.push({ path: `${path}/${name}`, keyword: 'boolean', message: 'schema is false' })
-        if (extra.length > 0) push('additionalProperties', 'must not have additional properties')
       }
       for (const [name, member, required] of node.p ?? []) {
         const value = record[name]
@@ -99,17 +79,12 @@ function walk(node: IssueNode, v: unknown, path: string, out: ValidationIssue[])
       }
       if (node.n !== undefined && v.length < node.n)
         push('minItems', `must not have fewer than ${node.n} items`)
-      if (node.nx !== undefined && v.length > node.nx)
-        push('maxItems', `must not have more than ${node.nx} items`)
       if (node.u === 1 && new Set(v.map((item: unknown) => JSON.stringify(item))).size !== v.length)
         push('uniqueItems', 'must not have duplicate items')
       return
     }
     case 'b':
       if (typeof v !== 'boolean') push('type', 'must be boolean')
-      return
-    case 'n':
-      if (v !== null) push('type', 'must be null')
       return
     case 'i':
       if (typeof v !== 'number') return void push('type', 'must be integer')
@@ -122,15 +97,12 @@ function walk(node: IssueNode, v: unknown, path: string, out: ValidationIssue[])
       else {
         if (node.m !== undefined && codePoints(v) < node.m)
           push('minLength', `must not have fewer than ${node.m} characters`)
-        if (node.mx !== undefined && codePoints(v) > node.mx)
-          push('maxLength', `must not have more than ${node.mx} characters`)
         if (node.f !== undefined && !node.f.test(v)) push('format', `must match format "${node.fn}"`)
         if (node.x !== undefined && !node.x.test(v))
           push('pattern', `must match pattern "${node.xs ?? node.x.source}"`)
       }
       // TypeBox checks `const` whatever the type, so a member of the wrong type fails both.
       if ('k' in node && v !== node.k) push('const', 'must be equal to constant')
-      if (node.en !== undefined && !node.en.has(v)) push('enum', 'must be equal to one of the allowed values')
       return
   }
 }

@@ -125,7 +125,6 @@ export const ScopeDescriptionWire = Type.Object(
     adminOnly: Type.Boolean({ description: 'Only an administrator of the organisation may grant it.' }),
   },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/scope-description.schema.json',
     title: 'ScopeDescription',
     description: "One scope of PipesHub's catalogue as people are told about it (PipesHub's camelCase JSON).",
     additionalProperties: false,
@@ -147,7 +146,6 @@ export const ScopeCatalogueWire = Type.Object(
     ),
   },
   {
-    $id: 'https://schemas.pipeshub.com/oauth/scope-catalogue.schema.json',
     title: 'ScopeCatalogue',
     description: 'GET /api/v1/oauth-clients/scopes: every scope the server knows, by category.',
     additionalProperties: false,

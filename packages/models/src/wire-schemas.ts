@@ -11,16 +11,6 @@ import { IntrospectionRequestWire } from './introspection-request.js'
 import { IntrospectionResponseWire } from './introspection-response.js'
 import { JsonWebKeySetWire, JsonWebKeyWire } from './json-web-key-set.js'
 import {
-  CreateOAuthAppRequestWire,
-  OAuthAppListWire,
-  OAuthAppTokenListWire,
-  OAuthAppTokenWire,
-  OAuthAppWire,
-  OAuthAppWithSecretWire,
-  RevokedOAuthAppTokensWire,
-  UpdateOAuthAppRequestWire,
-} from './oauth-app.js'
-import {
   CreatedPersonalAccessTokenWire,
   PersonalAccessTokenCreateRequestWire,
   PersonalAccessTokenListWire,
@@ -29,7 +19,6 @@ import {
 import { ProtectedResourceMetadataWire } from './protected-resource-metadata.js'
 import { PushedAuthorizationResponseWire } from './pushed-authorization-response.js'
 import { RevocationRequestWire } from './revocation-request.js'
-import { ScopeCatalogueWire, ScopeDescriptionWire } from './scope-catalogue.js'
 import {
   AuthorizationCodeTokenRequestWire,
   ClientCredentialsTokenRequestWire,
@@ -70,16 +59,6 @@ export type WireSchemas = {
   readonly PersonalAccessToken: typeof PersonalAccessTokenWire
   readonly CreatedPersonalAccessToken: typeof CreatedPersonalAccessTokenWire
   readonly PersonalAccessTokenList: typeof PersonalAccessTokenListWire
-  readonly OAuthApp: typeof OAuthAppWire
-  readonly OAuthAppWithSecret: typeof OAuthAppWithSecretWire
-  readonly CreateOAuthAppRequest: typeof CreateOAuthAppRequestWire
-  readonly UpdateOAuthAppRequest: typeof UpdateOAuthAppRequestWire
-  readonly OAuthAppList: typeof OAuthAppListWire
-  readonly OAuthAppToken: typeof OAuthAppTokenWire
-  readonly OAuthAppTokenList: typeof OAuthAppTokenListWire
-  readonly RevokedOAuthAppTokens: typeof RevokedOAuthAppTokensWire
-  readonly ScopeDescription: typeof ScopeDescriptionWire
-  readonly ScopeCatalogue: typeof ScopeCatalogueWire
 }
 
 /**
@@ -116,16 +95,6 @@ export const wireSchemas: WireSchemas = {
   PersonalAccessToken: PersonalAccessTokenWire,
   CreatedPersonalAccessToken: CreatedPersonalAccessTokenWire,
   PersonalAccessTokenList: PersonalAccessTokenListWire,
-  OAuthApp: OAuthAppWire,
-  OAuthAppWithSecret: OAuthAppWithSecretWire,
-  CreateOAuthAppRequest: CreateOAuthAppRequestWire,
-  UpdateOAuthAppRequest: UpdateOAuthAppRequestWire,
-  OAuthAppList: OAuthAppListWire,
-  OAuthAppToken: OAuthAppTokenWire,
-  OAuthAppTokenList: OAuthAppTokenListWire,
-  RevokedOAuthAppTokens: RevokedOAuthAppTokensWire,
-  ScopeDescription: ScopeDescriptionWire,
-  ScopeCatalogue: ScopeCatalogueWire,
 }
 
 export type WireSchemaName = keyof WireSchemas

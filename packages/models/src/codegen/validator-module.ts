@@ -10,19 +10,14 @@ import { patternTest } from './pattern-code.js'
 export interface JsonSchema {
   readonly type?: string
   readonly const?: unknown
-  readonly enum?: readonly string[]
   readonly anyOf?: readonly JsonSchema[]
   readonly not?: JsonSchema
   readonly properties?: Readonly<Record<string, JsonSchema>>
   readonly required?: readonly string[]
-  readonly additionalProperties?: boolean
-  readonly minProperties?: number
   readonly items?: JsonSchema
   readonly minItems?: number
-  readonly maxItems?: number
   readonly uniqueItems?: boolean
   readonly minLength?: number
-  readonly maxLength?: number
   readonly pattern?: string
   readonly format?: string
   readonly minimum?: number
@@ -31,12 +26,11 @@ export interface JsonSchema {
 
 const ANNOTATIONS = new Set(['$id', '$schema', 'title', 'description', 'examples', 'default'])
 const KEYWORDS: Readonly<Record<string, readonly string[]>> = {
-  object: ['type', 'properties', 'required', 'additionalProperties', 'minProperties'],
-  array: ['type', 'items', 'minItems', 'maxItems', 'uniqueItems'],
-  string: ['type', 'minLength', 'maxLength', 'pattern', 'format', 'const', 'enum'],
+  object: ['type', 'properties', 'required'],
+  array: ['type', 'items', 'minItems', 'uniqueItems'],
+  string: ['type', 'minLength', 'pattern', 'format', 'const'],
   integer: ['type', 'minimum', 'maximum'],
   boolean: ['type'],
-  null: ['type'],
 }
 
 /** Where the generator reads a format's definition: the regular expression source TypeBox checks it with. */
@@ -50,16 +44,13 @@ function assertSupported(schema: JsonSchema, where: string): void {
       : schema.not !== undefined
         ? ['not']
         : schema.type === undefined
-          ? ['enum']
+          ? []
           : KEYWORDS[schema.type]
   if (allowed === undefined)
     throw new Error(`${where}: type ${schema.type} is not supported by the generator`)
   for (const key of keys) {
     if (!allowed.includes(key))
       throw new Error(`${where}: keyword "${key}" is not supported by the generator`)
-  }
-  if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) {
-    throw new Error(`${where}: additionalProperties is generated as false only`)
   }
   if (schema.uniqueItems === true && schema.items?.type !== 'string') {
     throw new Error(`${where}: uniqueItems is generated for arrays of strings only`)
@@ -138,15 +129,13 @@ class ModuleBuilder {
     }
     switch (schema.type) {
       case undefined:
-        return schema.enum === undefined ? 'true' : `${this.enumValues(schema.enum)}.has(${value})`
+        return 'true'
       case 'object':
         return `${this.objectCheck(schema, where)}(${value})`
       case 'array':
         return `${this.arrayCheck(schema, where)}(${value})`
       case 'boolean':
         return `typeof ${value} === 'boolean'`
-      case 'null':
-        return `${value} === null`
       case 'integer': {
         const parts = [`Number.isInteger(${value})`]
         if (schema.minimum !== undefined) parts.push(`${value} >= ${schema.minimum}`)
@@ -166,14 +155,8 @@ class ModuleBuilder {
     if ('const' in schema) parts.push(`${value} === ${JSON.stringify(schema.const)}`)
     const minLength = this.minLength(schema, value)
     if (minLength !== undefined) parts.push(minLength)
-    if (schema.maxLength !== undefined) {
-      // n code units are at most n code points; only a longer string needs counting.
-      this.usesCodePoints = true
-      parts.push(`(${value}.length <= ${schema.maxLength} || codePoints(${value}) <= ${schema.maxLength})`)
-    }
     if (schema.pattern !== undefined) parts.push(this.pattern(schema.pattern)(value))
     if (schema.format !== undefined) parts.push(`${this.format(schema.format)}.test(${value})`)
-    if (schema.enum !== undefined) parts.push(`${this.enumValues(schema.enum)}.has(${value})`)
     return parts
   }
 
@@ -205,28 +188,8 @@ class ModuleBuilder {
     for (const name of required) {
       if (!(name in (schema.properties ?? {}))) body.push(`if (!(${JSON.stringify(name)} in v)) return false`)
     }
-    if (schema.minProperties !== undefined && schema.minProperties > 0) {
-      body.push(`if (Object.keys(v).length < ${schema.minProperties}) return false`)
-    }
-    if (schema.additionalProperties === false) {
-      body.push(`for (const key of Object.keys(v)) if (!${this.memberNames(schema)}.has(key)) return false`)
-    }
     body.push('return true')
     return this.function('checkObject', 'v: any', 'boolean', body)
-  }
-
-  /** The allowed values of a string `enum`. */
-  private enumValues(values: readonly string[]): string {
-    return this.constant('ENUM_', `new Set(${JSON.stringify(values)})`, 'ReadonlySet<unknown>')
-  }
-
-  /** The set of an object schema's member names, for `additionalProperties: false`. */
-  private memberNames(schema: JsonSchema): string {
-    return this.constant(
-      'MEMBERS_',
-      `new Set(${JSON.stringify(Object.keys(schema.properties ?? {}))})`,
-      'ReadonlySet<string>',
-    )
   }
 
   private arrayCheck(schema: JsonSchema, where: string): string {
@@ -241,7 +204,6 @@ class ModuleBuilder {
         body.push(`  if (!(${check})) return false`, '}')
       }
     }
-    if (schema.maxItems !== undefined) body.push(`if (v.length > ${schema.maxItems}) return false`)
     if (schema.uniqueItems === true) body.push('if (new Set(v).size !== v.length) return false')
     body.push('return true')
     return this.function('checkArray', 'v: any', 'boolean', body)
@@ -266,9 +228,7 @@ class ModuleBuilder {
     } else {
       switch (schema.type) {
         case undefined:
-          if (schema.enum === undefined) return undefined
-          fields.push(`en: ${this.enumValues(schema.enum)}`)
-          break
+          return undefined
         case 'object': {
           fields.push("t: 'o'")
           if ((schema.required ?? []).length > 0) fields.push(`r: ${JSON.stringify(schema.required)}`)
@@ -280,9 +240,6 @@ class ModuleBuilder {
               members.push(`[${JSON.stringify(name)}, ${node}, ${required.has(name) ? 1 : 0}]`)
           }
           if (members.length > 0) fields.push(`p: [${members.join(', ')}]`)
-          if (schema.minProperties !== undefined && schema.minProperties > 0)
-            fields.push(`np: ${schema.minProperties}`)
-          if (schema.additionalProperties === false) fields.push(`ap: ${this.memberNames(schema)}`)
           break
         }
         case 'array': {
@@ -291,15 +248,11 @@ class ModuleBuilder {
             schema.items === undefined ? undefined : this.issueNode(schema.items, `${where}/items`)
           if (items !== undefined) fields.push(`e: ${items}`)
           if (schema.minItems !== undefined && schema.minItems > 0) fields.push(`n: ${schema.minItems}`)
-          if (schema.maxItems !== undefined) fields.push(`nx: ${schema.maxItems}`)
           if (schema.uniqueItems === true) fields.push('u: 1')
           break
         }
         case 'boolean':
           fields.push("t: 'b'")
-          break
-        case 'null':
-          fields.push("t: 'n'")
           break
         case 'integer':
           fields.push("t: 'i'")
@@ -309,7 +262,6 @@ class ModuleBuilder {
         case 'string': {
           fields.push("t: 's'")
           if (schema.minLength !== undefined && schema.minLength > 0) fields.push(`m: ${schema.minLength}`)
-          if (schema.maxLength !== undefined) fields.push(`mx: ${schema.maxLength}`)
           if (schema.format !== undefined)
             fields.push(`f: ${this.format(schema.format)}`, `fn: ${JSON.stringify(schema.format)}`)
           if (schema.pattern !== undefined) {
@@ -319,7 +271,6 @@ class ModuleBuilder {
               fields.push(`xs: ${JSON.stringify(schema.pattern)}`)
           }
           if ('const' in schema) fields.push(`k: ${JSON.stringify(schema.const)}`)
-          if (schema.enum !== undefined) fields.push(`en: ${this.enumValues(schema.enum)}`)
           break
         }
         default:
