@@ -332,7 +332,9 @@ describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
   })
 
   it('with dpop.requireNonce, asks for the nonce (use_dpop_nonce, DPoP-Nonce) at the token and userinfo endpoints', async () => {
-    const started = await start({ dpop: { requireNonce: true } })
+    // The clock stands still so that the nonce cannot move to the next period between two requests.
+    const frozen = Math.floor(Date.now() / 1000)
+    const started = await start({ dpop: { requireNonce: true }, now: () => frozen })
     const { clientCredentials, service } = started
     const key = await dpopKey()
     const first = await clientCredentials(service, { dpop: await key.proof({ htu: TOKEN_URL }) })
