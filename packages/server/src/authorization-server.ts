@@ -19,6 +19,7 @@ import {
   registerServerClient,
 } from './client-registration.js'
 import { setClientDisabled } from './client-status.js'
+import { type ConsentedApps, createConsentedApps } from './consented-apps.js'
 import {
   type ClientRegistrationEndpoint,
   createClientRegistrationEndpoint,
@@ -227,6 +228,11 @@ export interface AuthorizationServer {
    * refuses them.
    */
   refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
+  /**
+   * The apps the end-user allowed and taking one back (`/api/v1/oauth2/consents`, and the host's own
+   * pages for a signed-in user).
+   */
+  readonly consentedApps: ConsentedApps
   /** PipesHub's OAuth app management (what `/api/v1/oauth-clients` and the admin CLI call). */
   readonly appManagement: AppManagement
   /**
@@ -338,6 +344,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     issueAuthorizationCode: (input) => issueAuthorizationCode(context, input),
     isAdministrator: (subject) => context.isAdministrator(subject),
     appManagement: createAppManagement(context),
+    consentedApps: createConsentedApps(context),
     authenticateAdministrator: (authorization) => authenticateAdministrator(context, authorization),
     scopeCatalogue: () => ({ categories: groupScopesByCategory(scopes) }),
     refusedScopes: (subject, scope) => context.refusedScopes(subject, scope),

@@ -28,6 +28,7 @@ export {
   registerClient,
   updateClient,
 } from './client-registration.js'
+export type { ConsentedApps } from './consented-apps.js'
 export {
   formatUserCode,
   generateUserCode,
@@ -120,6 +121,7 @@ export type {
   ClientRegistrationStore,
   ClientStore,
   CodeIssuance,
+  ConsentedApp,
   ConsentRecord,
   ConsentStore,
   ConsumeCodeResult,

@@ -8,7 +8,8 @@ import {
   personalAccessTokenCreateRequestCodec,
   personalAccessTokenListCodec,
 } from '@pipeshub/models'
-import { insufficientScopeError, invalidTokenError, requireBearerToken } from './bearer.js'
+import { invalidTokenError } from './bearer.js'
+import { endUserOfBearer } from './end-user-bearer.js'
 import { OAuthError, stored } from './errors.js'
 import { parseScopeParameter } from './scopes.js'
 import { hashOpaqueToken } from './secrets.js'
@@ -94,24 +95,12 @@ export function createPersonalAccessTokenEndpoint(
     throw new RangeError('personalAccessTokens.defaultLifetime must be an integer from 60 to 31536000')
 
   /** The end-user of the request and the scopes their access token holds. */
-  const owner = async (authorization: string | undefined) => {
-    const token = requireBearerToken(authorization)
-    if (isPersonalAccessToken(token)) {
-      throw insufficientScopeError(
-        'personal access tokens are managed with an access token of the end-user, not with one of them',
-        'openid',
-      )
-    }
-    const claims = await context.verifyAccessToken(token)
-    const scope = claims.scope === '' ? [] : claims.scope.split(' ')
-    if (!scope.includes('openid'))
-      throw insufficientScopeError('the access token lacks the openid scope', 'openid')
-    // A client_credentials token names the client, not a person: no user of that subject exists.
-    const user = await stored(() => store.users.get(claims.sub))
-    if (!user || claims.sub === claims.client_id)
-      throw invalidTokenError('the access token was not issued to an end-user')
-    return { subject: user.subject, scope }
-  }
+  const owner = (authorization: string | undefined) =>
+    endUserOfBearer(
+      context,
+      authorization,
+      'personal access tokens are managed with an access token of the end-user, not with one of them',
+    )
 
   return {
     async list(authorization) {

@@ -19,6 +19,8 @@ export interface EndpointPaths {
   oauthClients: string
   /** The end-user's personal access tokens (list, create); one of them is `<it>/<id>` (revoke). */
   personalAccessTokens: string
+  /** The apps the end-user allowed (list); one of them is `<it>/<client_id>` (revoke). */
+  consents: string
 }
 
 export const DEFAULT_PREFIX = '/api/v1'
@@ -41,5 +43,6 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
     endSession: `${p}/oauth2/logout`,
     oauthClients: `${p}/oauth-clients`,
     personalAccessTokens: `${p}/personal-access-tokens`,
+    consents: `${p}/oauth2/consents`,
   }
 }

@@ -13,6 +13,7 @@ import { AuthorizationRequestError } from '../authorization-request.js'
 import type { AuthorizationServer } from '../authorization-server.js'
 import type { ValidatedEndSessionRequest } from '../endpoints/end-session.js'
 import { OAuthError } from '../errors.js'
+import { consentRoutes } from './consent-routes.js'
 import { registerOAuthCors } from './cors.js'
 import { oauthAppRoutes } from './oauth-app-routes.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
@@ -357,6 +358,8 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   if (options.appManagement === true) {
     await fastify.register(oauthAppRoutes, { authorizationServer: server, bodyLimit })
   }
+
+  await fastify.register(consentRoutes, { consentedApps: server.consentedApps, path: paths.consents })
 
   if (server.personalAccessTokens !== undefined) {
     await fastify.register(personalAccessTokenRoutes, {

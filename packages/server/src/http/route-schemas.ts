@@ -533,5 +533,33 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     },
     security: endUser,
   })
+  const endUserForbidden = {
+    description:
+      'insufficient_scope: the access token lacks openid, or is a personal access token (they cannot manage the apps a user allowed).',
+    content: { 'application/json': { schema: error } },
+  }
+  schemas.set(`get ${paths.consents}`, {
+    summary: 'The apps the end-user allowed, with the scopes each was allowed and when',
+    description: 'Authenticated by an access token of this server issued to the end-user, carrying openid.',
+    tags: ['consents'],
+    response: { 200: wireSchemas.ConsentedAppList, 401: bearerRefused, 403: endUserForbidden },
+    security: endUser,
+  })
+  schemas.set(`delete ${paths.consents}/:clientId`, {
+    summary:
+      "Take back the end-user's consent to an app: every live token of the user at the app is revoked, and its next authorization request asks for consent again",
+    tags: ['consents'],
+    params: Type.Object({ clientId: Type.String({ description: 'The client_id of the app.' }) }),
+    response: {
+      204: { description: 'Revoked.', content: {} },
+      401: bearerRefused,
+      403: endUserForbidden,
+      404: {
+        description: 'invalid_request: the end-user has not allowed this app (or there is no such app).',
+        content: { 'application/json': { schema: error } },
+      },
+    },
+    security: endUser,
+  })
   return schemas
 }

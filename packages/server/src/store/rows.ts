@@ -3,6 +3,7 @@ import type {
   ClientJwks,
   ClientRecord,
   ClientRegistrationRecord,
+  ConsentedApp,
   ConsentRecord,
   DeviceCodeRecord,
   GrantType,
@@ -315,6 +316,15 @@ export function consentFromRow(row: Row): ConsentRecord {
     clientId: str(row.client_id),
     scope: splitScope(row.scope),
     grantedAt: num(row.granted_at),
+  }
+}
+
+export function consentedAppFromRow(row: Row): ConsentedApp {
+  return {
+    ...consentFromRow(row),
+    clientName: str(row.name),
+    logoUrl: strOrNull(row.logo_url),
+    homepageUrl: strOrNull(row.homepage_url),
   }
 }
 

@@ -278,6 +278,14 @@ export interface ConsentRecord {
   grantedAt: number
 }
 
+/** A consent with what the end-user recognises its app by, as `ConsentStore.list` answers it. */
+export interface ConsentedApp extends ConsentRecord {
+  /** The app's name, logo and home page as stored now (the app may have changed since the consent). */
+  clientName: string
+  logoUrl: string | null
+  homepageUrl: string | null
+}
+
 /** A login session of the host application (cookie value -> subject). */
 export interface SessionRecord {
   sessionId: string
@@ -508,6 +516,11 @@ export interface ConsentStore {
   /** Inserts or replaces. */
   put(consent: ConsentRecord): Promise<void>
   delete(subject: string, clientId: string): Promise<boolean>
+  /**
+   * The end-user's consents to apps that still exist (a deleted client's consent is not listed), oldest
+   * first, with each app's name, logo and home page.
+   */
+  list(subject: string): Promise<ConsentedApp[]>
 }
 
 export interface SessionStore {
