@@ -48,10 +48,19 @@ const NAMES = [
   'device_code',
   'user_code',
   'consent',
+  'id_token_hint',
+  'post_logout_redirect_uri',
+  'logout_hint',
+  'ui_locales',
+  'logout',
+  'csrf_token',
 ]
 const VALUES = [
   'urn:ietf:params:oauth:grant-type:device_code',
   'BCDF-GHJK',
+  'http://127.0.0.1:9/bye',
+  'confirm',
+  'eyJhbGciOiJFUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiJ1In0.c2ln',
   'client_credentials',
   'authorization_code',
   'refresh_token',
@@ -94,6 +103,7 @@ function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
       paths.authorization,
       paths.userinfo,
       paths.deviceAuthorization,
+      paths.endSession,
       DEVICE_VERIFICATION_PATH,
     ),
     method: fc.constantFrom('POST', 'POST', 'GET'),
@@ -129,6 +139,7 @@ async function fuzz(store: Store): Promise<{ requests: number; statuses: Map<num
       'urn:ietf:params:oauth:grant-type:device_code',
     ],
     redirectUris: ['http://127.0.0.1:9/cb'],
+    postLogoutRedirectUris: ['http://127.0.0.1:9/bye'],
   })
   const server = await createTokenServer({ config: testConfig(), store, issuer: 'http://127.0.0.1:9' })
   const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
