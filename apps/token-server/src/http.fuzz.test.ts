@@ -122,6 +122,7 @@ function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
       paths.userinfo,
       paths.deviceAuthorization,
       paths.personalAccessTokens,
+      paths.consents,
       paths.oauthClients,
       DEVICE_VERIFICATION_PATH,
     ),

@@ -19,6 +19,7 @@ import {
   registerServerClient,
 } from './client-registration.js'
 import { setClientDisabled } from './client-status.js'
+import { type ConsentedApps, createConsentedApps } from './consented-apps.js'
 import {
   type ClientRegistrationEndpoint,
   createClientRegistrationEndpoint,
@@ -29,6 +30,7 @@ import {
   type DeviceAuthorizationEndpoint,
 } from './endpoints/device-authorization.js'
 import { discoveryDocument } from './endpoints/discovery.js'
+import { createEndSessionEndpoint, type EndSessionEndpoint } from './endpoints/end-session.js'
 import { createIntrospectionEndpoint } from './endpoints/introspection.js'
 import { createJwksEndpoint } from './endpoints/jwks.js'
 import { type EndpointPaths, endpointPaths } from './endpoints/paths.js'
@@ -168,6 +170,11 @@ export interface AuthorizationServer {
    * `find` a pending authorization by its user code, `decide` it once.
    */
   readonly deviceAuthorization: DeviceAuthorizationEndpoint
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0: validates logout requests (`validate`) and builds the
+   * post-logout redirect (`redirectUrl`); ending the browser session is the host's `endSession` hook.
+   */
+  readonly endSession: EndSessionEndpoint
   /** The personal-access-token API, unless `personalAccessTokens: false`. */
   readonly personalAccessTokens: PersonalAccessTokenEndpoint | undefined
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
@@ -221,6 +228,11 @@ export interface AuthorizationServer {
    * refuses them.
    */
   refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
+  /**
+   * The apps the end-user allowed and taking one back (`/api/v1/oauth2/consents`, and the host's own
+   * pages for a signed-in user).
+   */
+  readonly consentedApps: ConsentedApps
   /** PipesHub's OAuth app management (what `/api/v1/oauth-clients` and the admin CLI call). */
   readonly appManagement: AppManagement
   /**
@@ -327,6 +339,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     deviceAuthorization: createDeviceAuthorizationEndpoint(context, {
       verificationUri: options.deviceVerificationUri ?? `${baseUrl}/device`,
     }),
+    endSession: createEndSessionEndpoint(context),
     revoke: createRevocationEndpoint(context),
     introspect: createIntrospectionEndpoint(context),
     userinfo: createUserInfoEndpoint(context, `${baseUrl}${paths.userinfo}`),
@@ -339,6 +352,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     issueAuthorizationCode: (input) => issueAuthorizationCode(context, input),
     isAdministrator: (subject) => context.isAdministrator(subject),
     appManagement: createAppManagement(context),
+    consentedApps: createConsentedApps(context, `${baseUrl}${paths.consents}`),
     authenticateAdministrator: (authorization, request = { method: 'GET', path: paths.oauthClients }) =>
       authenticateAdministrator(context, authorization, {
         method: request.method,

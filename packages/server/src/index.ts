@@ -28,6 +28,7 @@ export {
   registerClient,
   updateClient,
 } from './client-registration.js'
+export type { ConsentedApps } from './consented-apps.js'
 export {
   formatUserCode,
   generateUserCode,
@@ -53,6 +54,11 @@ export type {
   DeviceAuthorizationUserDecision,
   PendingDeviceAuthorization,
 } from './endpoints/device-authorization.js'
+export type {
+  EndSessionEndpoint,
+  IdTokenHint,
+  ValidatedEndSessionRequest,
+} from './endpoints/end-session.js'
 export { DEFAULT_PREFIX, type EndpointPaths, endpointPaths } from './endpoints/paths.js'
 export { OAuthError, type OAuthErrorOptions, StorageError } from './errors.js'
 export type { IssueAuthorizationCodeInput } from './grants/authorization-code.js'
@@ -72,6 +78,8 @@ export {
 export {
   type AuthorizationHook,
   type AuthorizationHookContext,
+  type EndSessionHook,
+  type EndSessionHookContext,
   type OAuth2PluginOptions,
   oauth2Plugin,
 } from './http/plugin.js'
@@ -132,6 +140,7 @@ export type {
   ClientRegistrationStore,
   ClientStore,
   CodeIssuance,
+  ConsentedApp,
   ConsentRecord,
   ConsentStore,
   ConsumeCodeResult,

@@ -8,10 +8,10 @@ import {
   personalAccessTokenCreateRequestCodec,
   personalAccessTokenListCodec,
 } from '@pipeshub/models'
-import { insufficientScopeError, invalidTokenError } from './bearer.js'
+import { invalidTokenError } from './bearer.js'
+import { endUserOfBearer } from './end-user-bearer.js'
 import type { ResourceRequest } from './endpoints/presented-access-token.js'
 import { OAuthError, stored } from './errors.js'
-import { insufficientScopeFor, verifyPresentedToken } from './presented-token.js'
 import { parseScopeParameter } from './scopes.js'
 import { hashOpaqueToken } from './secrets.js'
 import type { ServerContext } from './server-context.js'
@@ -103,37 +103,13 @@ export function createPersonalAccessTokenEndpoint(
     throw new RangeError('personalAccessTokens.defaultLifetime must be an integer from 60 to 31536000')
 
   /** The end-user of the request and the scopes their access token holds. */
-  const owner = async (authorization: string | undefined, request: ResourceRequest, requestUrl = url) => {
-    const { scheme, verified: claims } = await verifyPresentedToken(
-      { authorization, method: request.method, url: requestUrl, dpop: request.dpop },
-      {
-        async verify(token) {
-          if (isPersonalAccessToken(token)) {
-            throw insufficientScopeError(
-              'personal access tokens are managed with an access token of the end-user, not with one of them',
-              'openid',
-            )
-          }
-          return context.verifyAccessToken(token)
-        },
-        boundKey: (verified) => verified.cnf?.jkt,
-        dpop: context.dpop,
-      },
+  const owner = (authorization: string | undefined, request: ResourceRequest, requestUrl = url) =>
+    endUserOfBearer(
+      context,
+      authorization,
+      { ...request, url: requestUrl },
+      'personal access tokens are managed with an access token of the end-user, not with one of them',
     )
-    const scope = claims.scope === '' ? [] : claims.scope.split(' ')
-    if (!scope.includes('openid'))
-      throw insufficientScopeFor(
-        scheme,
-        'the access token lacks the openid scope',
-        'openid',
-        context.dpop.algorithms,
-      )
-    // A client_credentials token names the client, not a person: no user of that subject exists.
-    const user = await stored(() => store.users.get(claims.sub))
-    if (!user || claims.sub === claims.client_id)
-      throw invalidTokenError('the access token was not issued to an end-user')
-    return { subject: user.subject, scope }
-  }
 
   return {
     async list(authorization, request = { method: 'GET' }) {

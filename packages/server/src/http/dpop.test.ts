@@ -362,6 +362,14 @@ describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
     // The proof of the collection does not revoke one of its tokens.
     expectOAuthError(await call('DELETE', `${pats}/${id}`, `${ISSUER}${pats}`), 'invalid_dpop_proof', 401)
     expect((await call('DELETE', `${pats}/${id}`)).statusCode).toBe(204)
+    // The apps the user allowed: the same rule.
+    const consents = '/api/v1/oauth2/consents'
+    expect((await call('GET', consents)).statusCode).toBe(200)
+    expectOAuthError(
+      await inject({ method: 'GET', url: consents, headers: { authorization: `Bearer ${accessToken}` } }),
+      'invalid_token',
+      401,
+    )
   })
 
   it('refuses a Bearer token presented with the DPoP scheme', async () => {
