@@ -30,6 +30,7 @@ import {
   type DeviceAuthorizationEndpoint,
 } from './endpoints/device-authorization.js'
 import { discoveryDocument } from './endpoints/discovery.js'
+import { createEndSessionEndpoint, type EndSessionEndpoint } from './endpoints/end-session.js'
 import { createIntrospectionEndpoint } from './endpoints/introspection.js'
 import { createJwksEndpoint } from './endpoints/jwks.js'
 import { type EndpointPaths, endpointPaths } from './endpoints/paths.js'
@@ -169,6 +170,11 @@ export interface AuthorizationServer {
    * `find` a pending authorization by its user code, `decide` it once.
    */
   readonly deviceAuthorization: DeviceAuthorizationEndpoint
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0: validates logout requests (`validate`) and builds the
+   * post-logout redirect (`redirectUrl`); ending the browser session is the host's `endSession` hook.
+   */
+  readonly endSession: EndSessionEndpoint
   /** The personal-access-token API, unless `personalAccessTokens: false`. */
   readonly personalAccessTokens: PersonalAccessTokenEndpoint | undefined
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
@@ -325,6 +331,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     deviceAuthorization: createDeviceAuthorizationEndpoint(context, {
       verificationUri: options.deviceVerificationUri ?? `${baseUrl}/device`,
     }),
+    endSession: createEndSessionEndpoint(context),
     revoke: createRevocationEndpoint(context),
     introspect: createIntrospectionEndpoint(context),
     userinfo: createUserInfoEndpoint(context, `${baseUrl}${paths.userinfo}`),

@@ -42,6 +42,11 @@ export type {
   DeviceAuthorizationUserDecision,
   PendingDeviceAuthorization,
 } from './endpoints/device-authorization.js'
+export type {
+  EndSessionEndpoint,
+  IdTokenHint,
+  ValidatedEndSessionRequest,
+} from './endpoints/end-session.js'
 export { DEFAULT_PREFIX, type EndpointPaths, endpointPaths } from './endpoints/paths.js'
 export { OAuthError, type OAuthErrorOptions, StorageError } from './errors.js'
 export type { IssueAuthorizationCodeInput } from './grants/authorization-code.js'
@@ -61,6 +66,8 @@ export {
 export {
   type AuthorizationHook,
   type AuthorizationHookContext,
+  type EndSessionHook,
+  type EndSessionHookContext,
   type OAuth2PluginOptions,
   oauth2Plugin,
 } from './http/plugin.js'

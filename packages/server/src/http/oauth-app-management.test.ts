@@ -238,6 +238,24 @@ describe.each(STORES)('OAuth app management API (%s)', (_name, open) => {
     expect(await introspect(issued.json().access_token)).toBe(false)
   })
 
+  it('sets and replaces the post-logout redirect URIs of an app (RP-Initiated Logout §3.1)', async () => {
+    const { call } = await setup()
+    const created = await call('POST', APPS, {
+      name: 'Web app',
+      redirectUris: ['https://web.example/cb'],
+      postLogoutRedirectUris: ['https://web.example/bye'],
+      allowedScopes: ['openid'],
+    })
+    expect(created.json().postLogoutRedirectUris).toEqual(['https://web.example/bye'])
+    const appId = created.json().clientId
+    const updated = await call('PUT', `${APPS}/${appId}`, { postLogoutRedirectUris: [] })
+    expect(updated.json().postLogoutRedirectUris).toEqual([])
+    const refused = await call('PUT', `${APPS}/${appId}`, {
+      postLogoutRedirectUris: ['http://web.example/bye'],
+    })
+    expect([refused.statusCode, refused.json().error]).toEqual([400, 'invalid_client_metadata'])
+  })
+
   it("lists an app's live tokens and revokes them all, client_credentials tokens included", async () => {
     const { call, token, clock, introspect, console, consoleAuth, server } = await setup()
     const code = await authorizationCodeFor(server, console.client.clientId, {

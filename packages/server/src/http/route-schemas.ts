@@ -294,6 +294,34 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       },
     },
   })
+  for (const method of ['get', 'post'] as const) {
+    schemas.set(`${method} ${paths.endSession}`, {
+      summary:
+        method === 'get'
+          ? 'End-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2)'
+          : 'End-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2), form post',
+      description:
+        'Ends the browser session at the OP. post_logout_redirect_uri must be registered for the client, which id_token_hint (an ID token issued here, expired or not) or client_id identifies; state is passed back. A request that cannot be validated is answered, never redirected (§4).',
+      tags: ['openid'],
+      security: PUBLIC,
+      ...(method === 'get'
+        ? { querystring: wireSchemas.EndSessionRequest }
+        : { consumes: ['application/x-www-form-urlencoded'], body: wireSchemas.EndSessionRequest }),
+      response: {
+        200: { description: "The host's logout confirmation or logged-out page.", content: {} },
+        204: { description: 'Logged out, no post-logout redirect (no logout page mounted).', content: {} },
+        302: {
+          description: 'Logged out: redirect to post_logout_redirect_uri, with state.',
+          content: {},
+        },
+        400: {
+          description:
+            'invalid_request: an id_token_hint not issued here, a client_id other than its audience, an unknown client, or a post_logout_redirect_uri not registered for the client.',
+          content: { 'application/json': { schema: error } },
+        },
+      },
+    })
+  }
   for (const path of [paths.openidConfiguration, paths.oauthAuthorizationServer]) {
     schemas.set(`get ${path}`, {
       summary: 'Authorization server metadata (RFC 8414, OpenID Connect Discovery)',

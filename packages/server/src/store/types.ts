@@ -20,6 +20,12 @@ export interface ClientRecord {
   name: string
   /** Registered redirect URIs, compared by exact string match. */
   redirectUris: string[]
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`: where the end-session
+   * endpoint may send the browser after logout, compared by exact string. Absent means none
+   * (migration 16).
+   */
+  postLogoutRedirectUris?: string[] | undefined
   grantTypes: GrantType[]
   /** Scopes the client may request. */
   scopes: string[]

@@ -1306,6 +1306,20 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.revokedAccessTokens.isRevoked('jti-a')).toBe(false)
     })
 
+    it('keeps the post-logout redirect URIs of clients (OpenID Connect RP-Initiated Logout 1.0 §3.1)', async () => {
+      const rp = client({ postLogoutRedirectUris: ['https://app.example/bye', 'http://127.0.0.1:8080/bye'] })
+      await store.clients.create(rp)
+      expect(await store.clients.get(rp.clientId)).toEqual(rp)
+      const changed = { ...rp, postLogoutRedirectUris: ['https://app.example/signed-out'] }
+      expect(await store.clients.update(changed)).toBe(true)
+      expect(await store.clients.get(rp.clientId)).toEqual(changed)
+      await store.clients.update({ ...rp, postLogoutRedirectUris: undefined })
+      expect((await store.clients.get(rp.clientId))?.postLogoutRedirectUris).toBeUndefined()
+      expect(
+        (await store.clients.list()).find((c) => c.clientId === rp.clientId)?.postLogoutRedirectUris,
+      ).toBeUndefined()
+    })
+
     it('keeps the DPoP bindings of clients, codes and refresh tokens (RFC 9449 §§5, 10)', async () => {
       const strict = client({ dpopBoundAccessTokens: true })
       await store.clients.create(strict)
