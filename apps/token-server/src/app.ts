@@ -32,6 +32,7 @@ import {
 import { deferredSchemaCompilers } from './deferred-schema-compilers.js'
 import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
+import { connectedAppsRoutes } from './interaction/connected-apps.js'
 import { DEVICE_VERIFICATION_PATH, deviceVerificationRoutes } from './interaction/device-verification.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogout } from './interaction/logout.js'
@@ -40,7 +41,7 @@ import { mcpResourceMetadata, REGISTRATION_SCOPES, withMcpResource } from './mcp
 import { createMetrics, type TokenServerMetrics } from './metrics.js'
 import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
-import { errorPage } from './pages/pages.js'
+import { CONNECTED_APPS_PATH, errorPage } from './pages/pages.js'
 import { registerRateLimits } from './rate-limit.js'
 
 export interface TokenServerOptions {
@@ -233,6 +234,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     registrationPerMinute: config.rateLimitRegistration,
     registrationPaths: config.registration ? [paths.registration, `${paths.registration}/:clientId`] : [],
     loginMethod: 'POST',
+    accountPath: CONNECTED_APPS_PATH,
   })
 
   // The plugin answers JSON errors; a person in a browser gets a page instead, without the details.
@@ -349,6 +351,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
       ...(options.now === undefined ? {} : { now: options.now }),
     }),
   })
+  // The apps the signed-in person allowed, each with a button taking it back.
+  await app.register(connectedAppsRoutes, { authorizationServer, interaction })
   if (config.mcpResource !== undefined) {
     // PipesHub publishes its MCP server's RFC 9728 document on the backend's origin, next to this server.
     await app.register(protectedResourcePlugin, {

@@ -482,7 +482,18 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       case 'consents revoke': {
         const username = requireArgument(argument, '<username>')
         const clientId = requireArgument(positionals[3], '<client_id>')
-        await withStore(config, (store) => revokeConsent(store, username, clientId))
+        await withStore(config, (store) =>
+          revokeConsent(
+            store,
+            createAuthorizationServer({
+              issuer: issuerFor(config),
+              store,
+              onSecurityEvent: securityEvents(io),
+            }).consentedApps,
+            username,
+            clientId,
+          ),
+        )
         io.stdout(`consent of ${username} for ${clientId} revoked`)
         break
       }
