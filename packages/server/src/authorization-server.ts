@@ -239,9 +239,13 @@ export interface AuthorizationServer {
    * The administrator a request's `Authorization` header authenticates for app management: a Bearer
    * access token of this server carrying `org:admin`, of an end-user who `isAdministrator`. Answers the
    * subject; throws `invalid_request` (401), `invalid_token` (401), `insufficient_scope` or
-   * `access_denied` (403).
+   * `access_denied` (403). A DPoP-bound token comes as `DPoP` with a proof in `request.dpop` for
+   * `request.method` and `<baseUrl><request.path>` (RFC 9449 §7).
    */
-  authenticateAdministrator(authorization: string | undefined): Promise<string>
+  authenticateAdministrator(
+    authorization: string | undefined,
+    request?: ResourceRequest & { path: string },
+  ): Promise<string>
   /** Every scope the server knows, described and grouped by category (`GET <oauthClients>/scopes`). */
   scopeCatalogue(): ScopeCatalogueWire
   /** The redirect URL refusing a request (`access_denied` by default). */
@@ -318,7 +322,11 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     personalAccessTokens:
       options.personalAccessTokens === false
         ? undefined
-        : createPersonalAccessTokenEndpoint(context, options.personalAccessTokens),
+        : createPersonalAccessTokenEndpoint(
+            context,
+            options.personalAccessTokens,
+            `${baseUrl}${paths.personalAccessTokens}`,
+          ),
     now,
     token: createTokenEndpoint(
       { ...context, tokens: createTokenMinter(context) },
@@ -344,8 +352,13 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     issueAuthorizationCode: (input) => issueAuthorizationCode(context, input),
     isAdministrator: (subject) => context.isAdministrator(subject),
     appManagement: createAppManagement(context),
-    consentedApps: createConsentedApps(context),
-    authenticateAdministrator: (authorization) => authenticateAdministrator(context, authorization),
+    consentedApps: createConsentedApps(context, `${baseUrl}${paths.consents}`),
+    authenticateAdministrator: (authorization, request = { method: 'GET', path: paths.oauthClients }) =>
+      authenticateAdministrator(context, authorization, {
+        method: request.method,
+        dpop: request.dpop,
+        url: `${baseUrl}${request.path}`,
+      }),
     scopeCatalogue: () => ({ categories: groupScopesByCategory(scopes) }),
     refusedScopes: (subject, scope) => context.refusedScopes(subject, scope),
     denyAuthorization: (request, error, description) =>

@@ -1,6 +1,7 @@
 import type { ConsentedAppListWire } from '@pipeshub/models'
 import { consentedAppListCodec } from '@pipeshub/models'
 import { endUserOfBearer } from './end-user-bearer.js'
+import type { ResourceRequest } from './endpoints/presented-access-token.js'
 import { OAuthError, stored } from './errors.js'
 import type { ServerContext } from './server-context.js'
 import type { ConsentedApp } from './store/types.js'
@@ -19,10 +20,13 @@ export interface ConsentedApps {
    * no consent there (or the app is unknown).
    */
   revokeFor(subject: string, clientId: string): Promise<boolean>
-  /** `GET <consents>`: for the end-user of a Bearer access token carrying `openid`. */
-  list(authorization: string | undefined): Promise<ConsentedAppListWire>
+  /**
+   * `GET <consents>`: for the end-user of an access token carrying `openid`, Bearer or DPoP-bound (then
+   * with its proof in `request.dpop`, RFC 9449 §7).
+   */
+  list(authorization: string | undefined, request?: ResourceRequest): Promise<ConsentedAppListWire>
   /** `DELETE <consents>/:clientId`; `invalid_request` 404 when the user has no consent there. */
-  revoke(authorization: string | undefined, clientId: string): Promise<void>
+  revoke(authorization: string | undefined, clientId: string, request?: ResourceRequest): Promise<void>
 }
 
 const described = (consent: ConsentedApp) => ({
@@ -37,12 +41,14 @@ const described = (consent: ConsentedApp) => ({
 /** Longer than any client id this server makes or accepts: looked up, it could only miss. */
 const MAX_CLIENT_ID_LENGTH = 1000
 
-export function createConsentedApps(context: ServerContext): ConsentedApps {
+/** `url`: the consents as clients call them (a DPoP proof's `htu`; one app is `<url>/<clientId>`). */
+export function createConsentedApps(context: ServerContext, url: string): ConsentedApps {
   const { store, now } = context
-  const owner = (authorization: string | undefined) =>
+  const owner = (authorization: string | undefined, request: ResourceRequest, requestUrl = url) =>
     endUserOfBearer(
       context,
       authorization,
+      { ...request, url: requestUrl },
       'the apps a user allowed are managed with an access token of the end-user, not a personal access token',
     )
 
@@ -60,14 +66,14 @@ export function createConsentedApps(context: ServerContext): ConsentedApps {
       return true
     },
 
-    async list(authorization) {
-      const { subject } = await owner(authorization)
+    async list(authorization, request = { method: 'GET' }) {
+      const { subject } = await owner(authorization, request)
       const consents = await apps.listFor(subject)
       return consentedAppListCodec.encode({ consents: consents.map(described) })
     },
 
-    async revoke(authorization, clientId) {
-      const { subject } = await owner(authorization)
+    async revoke(authorization, clientId, request = { method: 'DELETE' }) {
+      const { subject } = await owner(authorization, request, `${url}/${encodeURIComponent(clientId)}`)
       // Another user's consent and an unknown app answer alike: nobody learns whom an app serves.
       if (!(await apps.revokeFor(subject, clientId)))
         throw new OAuthError('invalid_request', 'the end-user has not allowed this app', { status: 404 })

@@ -35,6 +35,18 @@ export {
   normalizeUserCode,
   USER_CODE_ALPHABET,
 } from './device-user-code.js'
+export { type DPoPChallengeParameters, dpopChallenge } from './dpop/challenge.js'
+export { createDPoPNonces, type DPoPNonceOptions, type DPoPNonces } from './dpop/nonce.js'
+export {
+  accessTokenThumbprint,
+  createDPoPProofVerifier,
+  DPOP_SIGNING_ALGORITHMS,
+  DPoPProofError,
+  type DPoPProofExpectation,
+  type DPoPProofVerifier,
+  type DPoPProofVerifierOptions,
+  type VerifiedDPoPProof,
+} from './dpop/proof.js'
 export type { ClientRegistrationEndpoint, DynamicRegistrationOptions } from './dynamic-client-registration.js'
 export type {
   DeviceAuthorizationEndpoint,
@@ -95,6 +107,13 @@ export {
   type PersonalAccessTokenEndpoint,
   type PersonalAccessTokenOptions,
 } from './personal-access-tokens.js'
+export {
+  insufficientScopeFor,
+  type PresentedToken,
+  type PresentedTokenOptions,
+  type PresentedTokenRequest,
+  verifyPresentedToken,
+} from './presented-token.js'
 export type { RequestCredentials, RequestParameters } from './request-parameters.js'
 export { RESOURCE_SEPARATOR, type ResourcePolicy } from './resource-indicators.js'
 export { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
 import type { ConsentedApps } from '../consented-apps.js'
 import { OAuthError } from '../errors.js'
-import { authorizationHeader, JSON_CONTENT_TYPE, sendOAuthError } from './responses.js'
+import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE, sendOAuthError } from './responses.js'
 
 /**
  * `GET <path>` (the apps the end-user allowed) and `DELETE <path>/:clientId` (take one back), for the
@@ -12,12 +12,16 @@ export async function consentRoutes(
   options: { consentedApps: ConsentedApps; path: string },
 ): Promise<void> {
   const { consentedApps, path } = options
+  // The method and DPoP proof go along: a DPoP-bound access token is presented with a proof (RFC 9449 §7).
+  const resourceRequest = (request: FastifyRequest) => ({ method: request.method, dpop: dpopHeader(request) })
   fastify.get(path, async (request, reply) =>
-    reply.type(JSON_CONTENT_TYPE).send(await consentedApps.list(authorizationHeader(request))),
+    reply
+      .type(JSON_CONTENT_TYPE)
+      .send(await consentedApps.list(authorizationHeader(request), resourceRequest(request))),
   )
   fastify.delete(`${path}/:clientId`, async (request, reply) => {
     const { clientId } = request.params as { clientId: string }
-    await consentedApps.revoke(authorizationHeader(request), clientId)
+    await consentedApps.revoke(authorizationHeader(request), clientId, resourceRequest(request))
     return reply.code(204).send()
   })
   const notAllowed = (allow: string) => async (_request: FastifyRequest, reply: FastifyReply) => {

@@ -56,6 +56,12 @@ export const oauthSecuritySchemes = {
     bearerFormat: 'JWT',
     description: 'An access token of this server (RFC 6750, RFC 9068 JWT).',
   },
+  dpopAccessToken: {
+    type: 'http',
+    scheme: 'dpop',
+    description:
+      'A DPoP-bound access token of this server (RFC 9449 §7.1): `Authorization: DPoP <token>` with a `DPoP` proof of its key for the request (htm, htu, ath). Such a token is refused as Bearer.',
+  },
   personalAccessToken: {
     type: 'http',
     scheme: 'bearer',
@@ -255,7 +261,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     schemas.set(`${method} ${paths.userinfo}`, {
       summary: 'OpenID Connect UserInfo',
       tags: ['openid'],
-      security: [{ bearerAccessToken: [] }, { personalAccessToken: [] }],
+      security: [{ bearerAccessToken: [] }, { dpopAccessToken: [] }, { personalAccessToken: [] }],
       response: {
         200: wireSchemas.UserInfoResponse,
         401: {
@@ -376,7 +382,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     security: [{ registrationToken: [] }],
   })
   const apps = paths.oauthClients
-  const adminOnly = [{ bearerAccessToken: ['org:admin'] }]
+  const adminOnly = [{ bearerAccessToken: ['org:admin'] }, { dpopAccessToken: ['org:admin'] }]
   const appId = Type.Object({ appId: Type.String({ description: 'The app (its client_id).' }) })
   const adminErrors = {
     401: {
@@ -491,7 +497,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       'insufficient_scope: the access token lacks openid, or is a personal access token (they cannot manage personal access tokens).',
     content: { 'application/json': { schema: error } },
   }
-  const endUser = [{ bearerAccessToken: [] }] as const
+  const endUser = [{ bearerAccessToken: [] }, { dpopAccessToken: [] }] as const
   schemas.set(`get ${paths.personalAccessTokens}`, {
     summary: "List the end-user's live personal access tokens (never their values)",
     description: 'Authenticated by an access token of this server issued to the end-user, carrying openid.',
