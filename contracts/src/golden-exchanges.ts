@@ -54,7 +54,7 @@ function goldenFor(
 ): { request?: GoldenId | undefined; response?: GoldenId | undefined; covered: boolean } {
   const ok = exchange.status >= 200 && exchange.status < 300
   const failed = exchange.status >= 400 && exchange.status < 500
-  const key = `${exchange.method} ${exchange.path.replace(/^(\/api\/v1\/personal-access-tokens)\/[^/]+$/, '$1/*')}`
+  const key = `${exchange.method} ${exchange.path.replace(/^(\/api\/v1\/(?:personal-access-tokens|oauth2\/consents))\/[^/]+$/, '$1/*')}`
   switch (key) {
     case `POST ${ROUTES.token}`: {
       // A request the provider refused may be deliberately malformed; the RFC describes valid ones.
@@ -93,6 +93,8 @@ function goldenFor(
     case `GET ${ROUTES.personalAccessTokens}`:
     case `POST ${ROUTES.personalAccessTokens}`:
     case `DELETE ${ROUTES.personalAccessTokens}/*`:
+    case `GET ${ROUTES.consents}`:
+    case `DELETE ${ROUTES.consents}/*`:
       // PipesHub's own API, in no RFC: its answers are checked against the models' schemas by the
       // pact's matchers; its errors are RFC 6749 §5.2 bodies.
       if (ok) return { covered: true }

@@ -44,6 +44,8 @@ export const ROUTES = {
   userinfo: '/api/v1/oauth2/userinfo',
   /** PipesHub's personal access tokens of the end-user (list, create; `<it>/<id>` revokes one). */
   personalAccessTokens: '/api/v1/personal-access-tokens',
+  /** The apps the end-user allowed (list; `<it>/<client_id>` takes one back). */
+  consents: '/api/v1/oauth2/consents',
   jwks: '/.well-known/jwks.json',
   authorizationServerMetadata: '/.well-known/oauth-authorization-server',
   openidConfiguration: '/.well-known/openid-configuration',

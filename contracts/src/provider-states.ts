@@ -29,6 +29,8 @@ export const STATES = {
   deviceAuthorizationApproved: 'a device authorization was approved for the client',
   /** The user holds a personal access token, created with an access token of the client carrying `scope`. */
   personalAccessTokenIssued: 'a personal access token was issued to the user',
+  /** The user allowed the client `scope` (a consent) and holds an access token of it carrying that scope. */
+  consentGiven: 'the user allowed the client',
 } as const
 
 export type ProviderStateName = (typeof STATES)[keyof typeof STATES]
@@ -103,6 +105,7 @@ export const PROVIDER_STATE_PARAMS = {
   [STATES.deviceAuthorizationPending]: DeviceAuthorizationParams,
   [STATES.deviceAuthorizationApproved]: DeviceAuthorizationParams,
   [STATES.personalAccessTokenIssued]: PersonalAccessTokenParams,
+  [STATES.consentGiven]: AccessTokenParams,
 } as const
 
 /** The parameters of every state, by name. */

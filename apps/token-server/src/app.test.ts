@@ -560,6 +560,8 @@ describe('OpenAPI', () => {
       paths.oauthAuthorizationServer,
       paths.personalAccessTokens,
       `${paths.personalAccessTokens}/{id}`,
+      paths.consents,
+      `${paths.consents}/{clientId}`,
       '/healthz',
       '/readyz',
       '/openapi.json',

@@ -32,14 +32,16 @@ import {
 import { deferredSchemaCompilers } from './deferred-schema-compilers.js'
 import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
+import { connectedAppsRoutes } from './interaction/connected-apps.js'
 import { DEVICE_VERIFICATION_PATH, deviceVerificationRoutes } from './interaction/device-verification.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
+import { createLogout } from './interaction/logout.js'
 import { createLogger, generateRequestId, logSecurityEvent } from './logging.js'
 import { mcpResourceMetadata, REGISTRATION_SCOPES, withMcpResource } from './mcp-resource.js'
 import { createMetrics, type TokenServerMetrics } from './metrics.js'
 import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
-import { errorPage } from './pages/pages.js'
+import { CONNECTED_APPS_PATH, errorPage } from './pages/pages.js'
 import { registerRateLimits } from './rate-limit.js'
 
 export interface TokenServerOptions {
@@ -232,11 +234,14 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     registrationPerMinute: config.rateLimitRegistration,
     registrationPaths: config.registration ? [paths.registration, `${paths.registration}/:clientId`] : [],
     loginMethod: 'POST',
+    accountPath: CONNECTED_APPS_PATH,
   })
 
   // The plugin answers JSON errors; a person in a browser gets a page instead, without the details.
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.routeOptions.url !== paths.authorization || reply.statusCode < 400) return done(null, payload)
+    const route = request.routeOptions.url
+    if ((route !== paths.authorization && route !== paths.endSession) || reply.statusCode < 400)
+      return done(null, payload)
     if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json'))
       return done(null, payload)
     if (!prefersHtml(request.headers.accept)) return done(null, payload)
@@ -249,7 +254,9 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
       // Not the plugin's JSON: keep the generic text.
     }
     reply.headers(PAGE_HEADERS)
-    done(null, errorPage({ title: 'This sign-in link does not work', message: description }))
+    const title =
+      route === paths.endSession ? 'This sign-out link does not work' : 'This sign-in link does not work'
+    done(null, errorPage({ title, message: description }))
   })
 
   await registerHealthRoutes(app, {
@@ -328,7 +335,13 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         return reply
     }
   }
-  await app.register(oauth2Plugin, { authorizationServer, authorize, appManagement: true })
+  // OpenID Connect RP-Initiated Logout 1.0: the confirmation page, then the session ends in the store.
+  const endSession = createLogout({
+    store,
+    endSessionPath: paths.endSession,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
+  await app.register(oauth2Plugin, { authorizationServer, authorize, endSession, appManagement: true })
   // RFC 8628 §3.3: the device verification page, with the same login and consent pages posting to it.
   await app.register(deviceVerificationRoutes, {
     authorizationServer,
@@ -338,6 +351,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
       ...(options.now === undefined ? {} : { now: options.now }),
     }),
   })
+  // The apps the signed-in person allowed, each with a button taking it back.
+  await app.register(connectedAppsRoutes, { authorizationServer, interaction })
   if (config.mcpResource !== undefined) {
     // PipesHub publishes its MCP server's RFC 9728 document on the backend's origin, next to this server.
     await app.register(protectedResourcePlugin, {

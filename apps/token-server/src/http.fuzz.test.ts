@@ -48,10 +48,19 @@ const NAMES = [
   'device_code',
   'user_code',
   'consent',
+  'id_token_hint',
+  'post_logout_redirect_uri',
+  'logout_hint',
+  'ui_locales',
+  'logout',
+  'csrf_token',
 ]
 const VALUES = [
   'urn:ietf:params:oauth:grant-type:device_code',
   'BCDF-GHJK',
+  'http://127.0.0.1:9/bye',
+  'confirm',
+  'eyJhbGciOiJFUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiJ1In0.c2ln',
   'client_credentials',
   'authorization_code',
   'refresh_token',
@@ -83,6 +92,33 @@ function pairs(clientId: string, secret: string) {
   })
 }
 
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+/** Compact JWS with DPoP-proof-like members, so the checks past the JWS shape are reached too. */
+const jwsShaped = fc
+  .tuple(
+    fc.record({
+      typ: fc.constantFrom('dpop+jwt', 'JWT', 7),
+      alg: fc.constantFrom('ES256', 'none', 'HS256', 'RS256'),
+      jwk: fc.oneof(
+        fc.constant({ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' }),
+        fc.constant({ kty: 'oct', k: 'AAAA' }),
+        fc.string({ maxLength: 8 }),
+      ),
+    }),
+    fc.record({
+      jti: fc.string({ maxLength: 8 }),
+      htm: fc.constantFrom('GET', 'POST', 1),
+      htu: fc.constantFrom('http://127.0.0.1:9/api/v1/oauth2/token', '', 'x'),
+      iat: fc.oneof(fc.integer(), fc.constant('now')),
+      ath: fc.string({ maxLength: 8 }),
+    }),
+    fc.string({ maxLength: 10 }),
+  )
+  .map(
+    ([header, claims, signature]) =>
+      `${b64(header)}.${b64(claims)}.${Buffer.from(signature).toString('base64url')}`,
+  )
+
 function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
   const basic = (user: string, password: string) =>
     `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
@@ -94,6 +130,10 @@ function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
       paths.authorization,
       paths.userinfo,
       paths.deviceAuthorization,
+      paths.endSession,
+      paths.personalAccessTokens,
+      paths.consents,
+      paths.oauthClients,
       DEVICE_VERIFICATION_PATH,
     ),
     method: fc.constantFrom('POST', 'POST', 'GET'),
@@ -108,7 +148,10 @@ function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
       fc
         .string({ unit: 'binary', maxLength: 20 })
         .map((token) => `Bearer ${Buffer.from(token).toString('base64url')}`),
+      // RFC 9449 §7.1: the DPoP scheme, with a JWT-shaped or any token.
+      fc.oneof(jwsShaped, fc.string({ maxLength: 20 })).map((token) => `DPoP ${token}`),
     ),
+    dpop: fc.option(fc.oneof(jwsShaped, fc.string({ maxLength: 40 })), { nil: undefined }),
   })
 }
 
@@ -129,6 +172,7 @@ async function fuzz(store: Store): Promise<{ requests: number; statuses: Map<num
       'urn:ietf:params:oauth:grant-type:device_code',
     ],
     redirectUris: ['http://127.0.0.1:9/cb'],
+    postLogoutRedirectUris: ['http://127.0.0.1:9/bye'],
   })
   const server = await createTokenServer({ config: testConfig(), store, issuer: 'http://127.0.0.1:9' })
   const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
@@ -139,6 +183,7 @@ async function fuzz(store: Store): Promise<{ requests: number; statuses: Map<num
       fc.asyncProperty(fuzzedRequest(server.paths, client.clientId, clientSecret ?? ''), async (input) => {
         const headers: Record<string, string> = {}
         if (input.authorization !== undefined) headers.authorization = input.authorization
+        if (input.dpop !== undefined) headers.dpop = input.dpop
         let body: string | undefined
         if (input.method === 'POST') {
           if (input.kind === 'json') {

@@ -48,6 +48,8 @@ export interface RateLimitOptions {
   /** Route URL and method that receive the login form. */
   loginPath: string
   loginMethod: string
+  /** The account pages' route, whose sign-in form (a POST with a password) counts as a login too. */
+  accountPath?: string | undefined
   /** Requests per minute per IP to the registration endpoints (RFC 7591/7592), when they exist. */
   registrationPerMinute?: number | undefined
   /** Route URLs of the registration and client configuration endpoints. */
@@ -159,7 +161,9 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
       return limited(request, reply, 'token', limit.ttlInSeconds)
     }
     const isLogin =
-      route === options.loginPath && request.method === options.loginMethod && isLoginPost(request)
+      (route === options.loginPath || route === options.accountPath) &&
+      request.method === options.loginMethod &&
+      isLoginPost(request)
     if (!isToken && !isLogin) return
     const limit = await (isToken ? tokenLimiter : loginLimiter)(request)
     if (limit.isAllowed || !limit.isExceeded) return

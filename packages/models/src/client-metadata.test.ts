@@ -84,6 +84,29 @@ describe('clientMetadataProblem', () => {
     })
   })
 
+  it('decodes post_logout_redirect_uris (OpenID Connect RP-Initiated Logout 1.0 §3.1)', () => {
+    expect(
+      clientRegistrationRequestCodec.decode({
+        ...EXAMPLE,
+        post_logout_redirect_uris: ['https://client.example.org/bye'],
+      }),
+    ).toMatchObject({ postLogoutRedirectUris: ['https://client.example.org/bye'] })
+    expect(
+      clientMetadataProblem({ ...good, postLogoutRedirectUris: ['http://127.0.0.1:33418/bye'] }),
+    ).toBeUndefined()
+  })
+
+  it.each([
+    ['http://app.example/bye', 'https'],
+    ['https://app.example/bye#x', 'fragment'],
+    ['/bye', 'absolute'],
+  ])('answers invalid_client_metadata for the post-logout redirect URI %s', (uri, why) => {
+    expect(clientMetadataProblem({ ...good, postLogoutRedirectUris: [uri] })).toMatchObject({
+      error: 'invalid_client_metadata',
+      description: expect.stringContaining(why),
+    })
+  })
+
   it('answers invalid_redirect_uri for the code flow without redirect URIs', () => {
     expect(clientMetadataProblem({})).toMatchObject({ error: 'invalid_redirect_uri' })
   })

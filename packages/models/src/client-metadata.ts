@@ -25,6 +25,11 @@ export type ClientRegistrationGrantType = (typeof CLIENT_REGISTRATION_GRANT_TYPE
 export interface ClientMetadata {
   /** Redirection URIs, compared exactly; https, or http on a loopback address. */
   redirectUris?: string[] | undefined
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0 §3.1: where the OP may send the browser after logout,
+   * compared exactly; the same rules as `redirectUris`.
+   */
+  postLogoutRedirectUris?: string[] | undefined
   /** Default `client_secret_basic`; `none` registers a public client (PKCE). */
   tokenEndpointAuthMethod?: ClientRegistrationAuthMethod | undefined
   /** Default `["authorization_code"]`. */
@@ -47,6 +52,11 @@ const metadataMembers = {
   redirect_uris: Type.Optional(
     Type.Array(url('A redirection URI (RFC 6749 §3.1.2).'), {
       description: 'Redirection URIs of the client, compared by exact string.',
+    }),
+  ),
+  post_logout_redirect_uris: Type.Optional(
+    Type.Array(url('A post-logout redirection URI (OpenID Connect RP-Initiated Logout 1.0 §3.1).'), {
+      description: 'Where the OP may redirect the browser after logout, compared by exact string.',
     }),
   ),
   token_endpoint_auth_method: Type.Optional(
@@ -143,25 +153,35 @@ export interface ClientMetadataProblem {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
 
 /**
- * The rules a schema cannot state, checked after it: redirect URIs absolute, without fragment, https or
- * http on a loopback host (RFC 8252 §7.3); `code` exactly with `authorization_code` (RFC 7591 §2.1);
+ * The rules a schema cannot state, checked after it: redirect URIs (and post-logout redirect URIs)
+ * absolute, without fragment, https or http on a loopback host (RFC 8252 §7.3); `code` exactly with `authorization_code` (RFC 7591 §2.1);
  * `refresh_token` only with `authorization_code`; `client_credentials` only for a client with a secret;
  * redirect URIs when `authorization_code`. Defaults as RFC 7591 §2 gives them. `undefined` when good.
  */
 export function clientMetadataProblem(metadata: ClientMetadata): ClientMetadataProblem | undefined {
   const redirect = (description: string) => ({ error: 'invalid_redirect_uri' as const, description })
   const invalid = (description: string) => ({ error: 'invalid_client_metadata' as const, description })
-  for (const uri of metadata.redirectUris ?? []) {
+  const uriProblem = (uri: string, what: string): string | undefined => {
     let url: URL
     try {
       url = new URL(uri)
     } catch {
-      return redirect(`redirect URI ${uri} is not an absolute URI`)
+      return `${what} ${uri} is not an absolute URI`
     }
-    if (uri.includes('#')) return redirect(`redirect URI ${uri} has a fragment`)
+    if (uri.includes('#')) return `${what} ${uri} has a fragment`
     const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)
     if (url.protocol !== 'https:' && !loopback)
-      return redirect(`redirect URI ${uri} must use https (http only on a loopback address)`)
+      return `${what} ${uri} must use https (http only on a loopback address)`
+    return undefined
+  }
+  for (const uri of metadata.redirectUris ?? []) {
+    const problem = uriProblem(uri, 'redirect URI')
+    if (problem !== undefined) return redirect(problem)
+  }
+  // OpenID Connect Registration defines invalid_redirect_uri for redirect_uris only.
+  for (const uri of metadata.postLogoutRedirectUris ?? []) {
+    const problem = uriProblem(uri, 'post-logout redirect URI')
+    if (problem !== undefined) return invalid(problem)
   }
   const grants = metadata.grantTypes ?? ['authorization_code']
   const responses = metadata.responseTypes ?? (grants.includes('authorization_code') ? ['code'] : [])

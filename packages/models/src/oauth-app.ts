@@ -30,6 +30,11 @@ const editable = {
     maxItems: 100,
     description: 'Redirect URIs, compared by exact string (https, http only for loopback).',
   }),
+  postLogoutRedirectUris: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), {
+    maxItems: 100,
+    description:
+      'Where the sign-out endpoint may send the browser after logout (OpenID Connect RP-Initiated Logout 1.0), compared by exact string.',
+  }),
   webOrigins: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), {
     maxItems: 100,
     description: 'Origins of browser apps allowed to call the token endpoint (CORS).',
@@ -53,6 +58,7 @@ export const OAuthAppWire = Type.Object(
     homepageUrl: Type.Optional(editable.homepageUrl.anyOf[0]),
     privacyPolicyUrl: Type.Optional(editable.privacyPolicyUrl.anyOf[0]),
     redirectUris: editable.redirectUris,
+    postLogoutRedirectUris: Type.Optional(editable.postLogoutRedirectUris),
     webOrigins: editable.webOrigins,
     allowedGrantTypes: editable.allowedGrantTypes,
     allowedScopes: editable.allowedScopes,
@@ -94,6 +100,7 @@ export const CreateOAuthAppRequestWire = Type.Object(
     homepageUrl: editable.homepageUrl,
     privacyPolicyUrl: editable.privacyPolicyUrl,
     redirectUris: Type.Optional(editable.redirectUris),
+    postLogoutRedirectUris: Type.Optional(editable.postLogoutRedirectUris),
     webOrigins: Type.Optional(editable.webOrigins),
     allowedGrantTypes: Type.Optional(editable.allowedGrantTypes),
     allowedScopes: editable.allowedScopes,
@@ -119,6 +126,7 @@ export const UpdateOAuthAppRequestWire = Type.Object(
     homepageUrl: editable.homepageUrl,
     privacyPolicyUrl: editable.privacyPolicyUrl,
     redirectUris: Type.Optional(editable.redirectUris),
+    postLogoutRedirectUris: Type.Optional(editable.postLogoutRedirectUris),
     webOrigins: Type.Optional(editable.webOrigins),
     allowedGrantTypes: Type.Optional(editable.allowedGrantTypes),
     allowedScopes: Type.Optional(editable.allowedScopes),

@@ -206,6 +206,8 @@ describe('the other models', () => {
       | 'PersonalAccessToken'
       | 'CreatedPersonalAccessToken'
       | 'PersonalAccessTokenList'
+      | 'ConsentedApp'
+      | 'ConsentedAppList'
     >()
   })
 })

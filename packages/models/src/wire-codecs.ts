@@ -7,6 +7,7 @@ import { ClientAssertionClaimsWire } from './client-assertion-claims.js'
 import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
 import * as codecs from './codecs/index.js'
 import * as requestCodecs from './codecs/requests.js'
+import { ConsentedAppListWire } from './consented-app.js'
 import { DeviceAuthorizationRequestWire, DeviceAuthorizationResponseWire } from './device-authorization.js'
 import { DPoPProofClaimsWire } from './dpop-proof-claims.js'
 import { EndSessionRequestWire } from './end-session-request.js'
@@ -112,6 +113,7 @@ export const personalAccessTokenListCodec = withSchema(
   codecs.personalAccessTokenListCodec,
   PersonalAccessTokenListWire,
 )
+export const consentedAppListCodec = withSchema(codecs.consentedAppListCodec, ConsentedAppListWire)
 
 /** Validates a wire token response and returns the camelCase model; throws `WireValidationError`. */
 export const decodeTokenResponse = tokenResponseCodec.decode

@@ -2,6 +2,7 @@ import { AccessTokenClaimsWire } from './access-token-claims.js'
 import { AuthorizationServerMetadataWire } from './authorization-server-metadata.js'
 import { ClientAssertionClaimsWire } from './client-assertion-claims.js'
 import { ClientRegistrationRequestWire, ClientRegistrationResponseWire } from './client-metadata.js'
+import { ConsentedAppListWire, ConsentedAppWire } from './consented-app.js'
 import { DeviceAuthorizationRequestWire, DeviceAuthorizationResponseWire } from './device-authorization.js'
 import { DPoPProofClaimsWire } from './dpop-proof-claims.js'
 import { EndSessionRequestWire } from './end-session-request.js'
@@ -59,6 +60,8 @@ export type WireSchemas = {
   readonly PersonalAccessToken: typeof PersonalAccessTokenWire
   readonly CreatedPersonalAccessToken: typeof CreatedPersonalAccessTokenWire
   readonly PersonalAccessTokenList: typeof PersonalAccessTokenListWire
+  readonly ConsentedApp: typeof ConsentedAppWire
+  readonly ConsentedAppList: typeof ConsentedAppListWire
 }
 
 /**
@@ -95,6 +98,8 @@ export const wireSchemas: WireSchemas = {
   PersonalAccessToken: PersonalAccessTokenWire,
   CreatedPersonalAccessToken: CreatedPersonalAccessTokenWire,
   PersonalAccessTokenList: PersonalAccessTokenListWire,
+  ConsentedApp: ConsentedAppWire,
+  ConsentedAppList: ConsentedAppListWire,
 }
 
 export type WireSchemaName = keyof WireSchemas

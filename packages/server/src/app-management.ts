@@ -53,6 +53,7 @@ export function oauthAppView(client: ClientRecord): OAuthAppWire {
     clientId: client.clientId,
     name: client.name,
     redirectUris: [...client.redirectUris],
+    postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
     webOrigins: [...client.webOrigins],
     allowedGrantTypes: [...client.grantTypes],
     allowedScopes: [...client.scopes],

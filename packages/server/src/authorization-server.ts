@@ -19,6 +19,7 @@ import {
   registerServerClient,
 } from './client-registration.js'
 import { setClientDisabled } from './client-status.js'
+import { type ConsentedApps, createConsentedApps } from './consented-apps.js'
 import {
   type ClientRegistrationEndpoint,
   createClientRegistrationEndpoint,
@@ -29,6 +30,7 @@ import {
   type DeviceAuthorizationEndpoint,
 } from './endpoints/device-authorization.js'
 import { discoveryDocument } from './endpoints/discovery.js'
+import { createEndSessionEndpoint, type EndSessionEndpoint } from './endpoints/end-session.js'
 import { createIntrospectionEndpoint } from './endpoints/introspection.js'
 import { createJwksEndpoint } from './endpoints/jwks.js'
 import { type EndpointPaths, endpointPaths } from './endpoints/paths.js'
@@ -168,6 +170,11 @@ export interface AuthorizationServer {
    * `find` a pending authorization by its user code, `decide` it once.
    */
   readonly deviceAuthorization: DeviceAuthorizationEndpoint
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0: validates logout requests (`validate`) and builds the
+   * post-logout redirect (`redirectUrl`); ending the browser session is the host's `endSession` hook.
+   */
+  readonly endSession: EndSessionEndpoint
   /** The personal-access-token API, unless `personalAccessTokens: false`. */
   readonly personalAccessTokens: PersonalAccessTokenEndpoint | undefined
   /** The token endpoint (RFC 6749 §3.2): answers the model; the HTTP layer encodes it to the wire. */
@@ -221,15 +228,24 @@ export interface AuthorizationServer {
    * refuses them.
    */
   refusedScopes(subject: string, scope: readonly string[]): Promise<string[]>
+  /**
+   * The apps the end-user allowed and taking one back (`/api/v1/oauth2/consents`, and the host's own
+   * pages for a signed-in user).
+   */
+  readonly consentedApps: ConsentedApps
   /** PipesHub's OAuth app management (what `/api/v1/oauth-clients` and the admin CLI call). */
   readonly appManagement: AppManagement
   /**
    * The administrator a request's `Authorization` header authenticates for app management: a Bearer
    * access token of this server carrying `org:admin`, of an end-user who `isAdministrator`. Answers the
    * subject; throws `invalid_request` (401), `invalid_token` (401), `insufficient_scope` or
-   * `access_denied` (403).
+   * `access_denied` (403). A DPoP-bound token comes as `DPoP` with a proof in `request.dpop` for
+   * `request.method` and `<baseUrl><request.path>` (RFC 9449 §7).
    */
-  authenticateAdministrator(authorization: string | undefined): Promise<string>
+  authenticateAdministrator(
+    authorization: string | undefined,
+    request?: ResourceRequest & { path: string },
+  ): Promise<string>
   /** Every scope the server knows, described and grouped by category (`GET <oauthClients>/scopes`). */
   scopeCatalogue(): ScopeCatalogueWire
   /** The redirect URL refusing a request (`access_denied` by default). */
@@ -306,7 +322,11 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     personalAccessTokens:
       options.personalAccessTokens === false
         ? undefined
-        : createPersonalAccessTokenEndpoint(context, options.personalAccessTokens),
+        : createPersonalAccessTokenEndpoint(
+            context,
+            options.personalAccessTokens,
+            `${baseUrl}${paths.personalAccessTokens}`,
+          ),
     now,
     token: createTokenEndpoint(
       { ...context, tokens: createTokenMinter(context) },
@@ -319,6 +339,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     deviceAuthorization: createDeviceAuthorizationEndpoint(context, {
       verificationUri: options.deviceVerificationUri ?? `${baseUrl}/device`,
     }),
+    endSession: createEndSessionEndpoint(context),
     revoke: createRevocationEndpoint(context),
     introspect: createIntrospectionEndpoint(context),
     userinfo: createUserInfoEndpoint(context, `${baseUrl}${paths.userinfo}`),
@@ -331,7 +352,13 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     issueAuthorizationCode: (input) => issueAuthorizationCode(context, input),
     isAdministrator: (subject) => context.isAdministrator(subject),
     appManagement: createAppManagement(context),
-    authenticateAdministrator: (authorization) => authenticateAdministrator(context, authorization),
+    consentedApps: createConsentedApps(context, `${baseUrl}${paths.consents}`),
+    authenticateAdministrator: (authorization, request = { method: 'GET', path: paths.oauthClients }) =>
+      authenticateAdministrator(context, authorization, {
+        method: request.method,
+        dpop: request.dpop,
+        url: `${baseUrl}${request.path}`,
+      }),
     scopeCatalogue: () => ({ categories: groupScopesByCategory(scopes) }),
     refusedScopes: (subject, scope) => context.refusedScopes(subject, scope),
     denyAuthorization: (request, error, description) =>

@@ -17,6 +17,11 @@ export interface ClientRegistrationInput {
   /** `true` registers a public client (authentication method `none`, PKCE required). */
   public?: boolean
   redirectUris?: readonly string[]
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0 §3.1: where the end-session endpoint may send the browser
+   * after logout; exact match, the same rules as `redirectUris`.
+   */
+  postLogoutRedirectUris?: readonly string[]
   /** Default: `authorization_code` + `refresh_token` (public or with redirect URIs), else `client_credentials`. */
   grantTypes?: readonly GrantType[]
   /** Scopes the client may request; default: the whole registry. */
@@ -73,22 +78,36 @@ function invalidMetadata(description: string): OAuthError {
   return new OAuthError('invalid_client_metadata', description)
 }
 
-function checkRedirectUri(uri: string): void {
+function checkRedirectUri(
+  uri: string,
+  what = 'redirect URI',
+  error: 'invalid_redirect_uri' | 'invalid_client_metadata' = 'invalid_redirect_uri',
+): void {
   let url: URL
   try {
     url = new URL(uri)
   } catch {
-    throw new OAuthError('invalid_redirect_uri', `redirect URI ${uri} is not an absolute URI`)
+    throw new OAuthError(error, `${what} ${uri} is not an absolute URI`)
   }
   // RFC 6749 §3.1.2: absolute, no fragment. RFC 9700 §2.1: http only for loopback.
-  if (url.hash !== '' || uri.includes('#'))
-    throw new OAuthError('invalid_redirect_uri', `redirect URI ${uri} has a fragment`)
+  if (url.hash !== '' || uri.includes('#')) throw new OAuthError(error, `${what} ${uri} has a fragment`)
   if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
-    throw new OAuthError(
-      'invalid_redirect_uri',
-      `redirect URI ${uri} must use https (http only for loopback)`,
-    )
+    throw new OAuthError(error, `${what} ${uri} must use https (http only for loopback)`)
   }
+}
+
+/**
+ * OpenID Connect RP-Initiated Logout 1.0 §3.1: post-logout redirect URIs follow the redirect URIs' rules;
+ * an error names the member (OpenID Connect Registration keeps invalid_redirect_uri for redirect_uris).
+ * Answers `undefined` for none, so a record reads back as stored.
+ */
+function checkPostLogoutRedirectUris(uris: readonly string[] | undefined): string[] | undefined {
+  const unique = [...new Set(uris ?? [])]
+  for (const uri of unique) {
+    if (uri.length > 2000) throw invalidMetadata('a post-logout redirect URI has at most 2000 characters')
+    checkRedirectUri(uri, 'post-logout redirect URI', 'invalid_client_metadata')
+  }
+  return unique.length === 0 ? undefined : unique
 }
 
 /**
@@ -161,6 +180,7 @@ function idTokenAlgorithm(value: SigningAlgorithm | null | undefined): SigningAl
 type MetadataKey =
   | 'name'
   | 'redirectUris'
+  | 'postLogoutRedirectUris'
   | 'grantTypes'
   | 'scopes'
   | 'allowPlainPkce'
@@ -185,7 +205,7 @@ type ClientMetadata = Pick<ClientRecord, MetadataKey>
 /** Every rule of a client's metadata, for registration and update alike. */
 function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): ClientMetadata {
   const redirectUris = [...new Set(input.redirectUris ?? [])]
-  redirectUris.forEach(checkRedirectUri)
+  for (const uri of redirectUris) checkRedirectUri(uri)
   const grantTypes = [
     ...new Set(
       input.grantTypes ??
@@ -212,6 +232,7 @@ function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): Clien
   return {
     name: input.name,
     redirectUris,
+    postLogoutRedirectUris: checkPostLogoutRedirectUris(input.postLogoutRedirectUris),
     grantTypes,
     scopes,
     allowPlainPkce: input.allowPlainPkce === true,
@@ -248,7 +269,13 @@ function assertionAlgorithm(value: string | null | undefined): string | null {
   return value
 }
 
-const APP_METADATA = ['description', 'logoUrl', 'homepageUrl', 'privacyPolicyUrl'] as const
+const APP_METADATA = [
+  'description',
+  'logoUrl',
+  'homepageUrl',
+  'privacyPolicyUrl',
+  'postLogoutRedirectUris',
+] as const
 
 /** `client` without the app metadata it has none of: a stored record reads back the same. */
 function withoutEmptyAppMetadata(client: ClientRecord): ClientRecord {

@@ -165,6 +165,7 @@ export function createClientRegistrationEndpoint(
         name: clientName(registered),
         public: registered.tokenEndpointAuthMethod === 'none',
         redirectUris: registered.redirectUris ?? [],
+        postLogoutRedirectUris: registered.postLogoutRedirectUris ?? [],
         grantTypes: registered.grantTypes ?? [],
         scopes,
         scopeRegistry: context.scopes,
@@ -215,10 +216,13 @@ export function createClientRegistrationEndpoint(
           'a client cannot change between public and confidential',
         )
       const t = now()
+      const { postLogoutRedirectUris: _previous, ...unchanged } = client
+      const postLogoutRedirectUris = [...new Set(registered.postLogoutRedirectUris ?? [])]
       const next: ClientRecord = {
-        ...client,
+        ...unchanged,
         name: clientName(registered),
         redirectUris: [...new Set(registered.redirectUris ?? [])],
+        ...(postLogoutRedirectUris.length === 0 ? {} : { postLogoutRedirectUris }),
         grantTypes: [...new Set(registered.grantTypes ?? [])],
         scopes,
       }

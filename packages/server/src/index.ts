@@ -28,12 +28,25 @@ export {
   registerClient,
   updateClient,
 } from './client-registration.js'
+export type { ConsentedApps } from './consented-apps.js'
 export {
   formatUserCode,
   generateUserCode,
   normalizeUserCode,
   USER_CODE_ALPHABET,
 } from './device-user-code.js'
+export { type DPoPChallengeParameters, dpopChallenge } from './dpop/challenge.js'
+export { createDPoPNonces, type DPoPNonceOptions, type DPoPNonces } from './dpop/nonce.js'
+export {
+  accessTokenThumbprint,
+  createDPoPProofVerifier,
+  DPOP_SIGNING_ALGORITHMS,
+  DPoPProofError,
+  type DPoPProofExpectation,
+  type DPoPProofVerifier,
+  type DPoPProofVerifierOptions,
+  type VerifiedDPoPProof,
+} from './dpop/proof.js'
 export type { ClientRegistrationEndpoint, DynamicRegistrationOptions } from './dynamic-client-registration.js'
 export type {
   DeviceAuthorizationEndpoint,
@@ -41,6 +54,11 @@ export type {
   DeviceAuthorizationUserDecision,
   PendingDeviceAuthorization,
 } from './endpoints/device-authorization.js'
+export type {
+  EndSessionEndpoint,
+  IdTokenHint,
+  ValidatedEndSessionRequest,
+} from './endpoints/end-session.js'
 export { DEFAULT_PREFIX, type EndpointPaths, endpointPaths } from './endpoints/paths.js'
 export { OAuthError, type OAuthErrorOptions, StorageError } from './errors.js'
 export type { IssueAuthorizationCodeInput } from './grants/authorization-code.js'
@@ -60,6 +78,8 @@ export {
 export {
   type AuthorizationHook,
   type AuthorizationHookContext,
+  type EndSessionHook,
+  type EndSessionHookContext,
   type OAuth2PluginOptions,
   oauth2Plugin,
 } from './http/plugin.js'
@@ -87,6 +107,13 @@ export {
   type PersonalAccessTokenEndpoint,
   type PersonalAccessTokenOptions,
 } from './personal-access-tokens.js'
+export {
+  insufficientScopeFor,
+  type PresentedToken,
+  type PresentedTokenOptions,
+  type PresentedTokenRequest,
+  verifyPresentedToken,
+} from './presented-token.js'
 export type { RequestCredentials, RequestParameters } from './request-parameters.js'
 export { RESOURCE_SEPARATOR, type ResourcePolicy } from './resource-indicators.js'
 export { ADMIN_ONLY_SCOPES, PIPESHUB_SCOPES, USER_ONLY_SCOPES } from './scopes.js'
@@ -113,6 +140,7 @@ export type {
   ClientRegistrationStore,
   ClientStore,
   CodeIssuance,
+  ConsentedApp,
   ConsentRecord,
   ConsentStore,
   ConsumeCodeResult,

@@ -8,7 +8,9 @@ import {
   personalAccessTokenCreateRequestCodec,
   personalAccessTokenListCodec,
 } from '@pipeshub/models'
-import { insufficientScopeError, invalidTokenError, requireBearerToken } from './bearer.js'
+import { invalidTokenError } from './bearer.js'
+import { endUserOfBearer } from './end-user-bearer.js'
+import type { ResourceRequest } from './endpoints/presented-access-token.js'
 import { OAuthError, stored } from './errors.js'
 import { parseScopeParameter } from './scopes.js'
 import { hashOpaqueToken } from './secrets.js'
@@ -24,16 +26,21 @@ export interface PersonalAccessTokenOptions {
 }
 
 /**
- * `/api/v1/personal-access-tokens`, for the end-user of a Bearer access token of this server that
- * carries `openid` (a personal access token cannot manage personal access tokens: a leaked one must not
- * be able to mint its own successors). Bodies and answers are the models' wire shapes.
+ * `/api/v1/personal-access-tokens`, for the end-user of an access token of this server that carries
+ * `openid`, Bearer or DPoP-bound (then with `Authorization: DPoP` and a proof in `request.dpop`, RFC 9449
+ * §7); a personal access token cannot manage personal access tokens (a leaked one must not be able to
+ * mint its own successors). Bodies and answers are the models' wire shapes.
  */
 export interface PersonalAccessTokenEndpoint {
-  list(authorization: string | undefined): Promise<PersonalAccessTokenListWire>
+  list(authorization: string | undefined, request?: ResourceRequest): Promise<PersonalAccessTokenListWire>
   /** Answers the new token with its value, the only time it is shown. */
-  create(authorization: string | undefined, body: unknown): Promise<CreatedPersonalAccessTokenWire>
+  create(
+    authorization: string | undefined,
+    body: unknown,
+    request?: ResourceRequest,
+  ): Promise<CreatedPersonalAccessTokenWire>
   /** Revokes (deletes) one of the user's tokens; `invalid_request` 404 when it is not theirs. */
-  revoke(authorization: string | undefined, id: string): Promise<void>
+  revoke(authorization: string | undefined, id: string, request?: ResourceRequest): Promise<void>
 }
 
 const TOKEN = new RegExp(PERSONAL_ACCESS_TOKEN_PATTERN)
@@ -81,47 +88,38 @@ const described = ({ id, name, scope, createdAt, expiresAt }: PersonalAccessToke
   expiresAt,
 })
 
+/** `url`: the collection as clients call it (a DPoP proof's `htu`; one token is `<url>/<id>`). */
 export function createPersonalAccessTokenEndpoint(
   context: ServerContext,
-  options: PersonalAccessTokenOptions = {},
+  options: PersonalAccessTokenOptions | undefined,
+  url: string,
 ): PersonalAccessTokenEndpoint {
   const { store, now, scopeRegistry } = context
-  const maxPerUser = options.maxPerUser ?? 50
-  const defaultLifetime = options.defaultLifetime ?? 30 * 86_400
+  const maxPerUser = options?.maxPerUser ?? 50
+  const defaultLifetime = options?.defaultLifetime ?? 30 * 86_400
   if (!Number.isInteger(maxPerUser) || maxPerUser < 1 || maxPerUser > 1000)
     throw new RangeError('personalAccessTokens.maxPerUser must be an integer from 1 to 1000')
   if (!Number.isInteger(defaultLifetime) || defaultLifetime < 60 || defaultLifetime > 365 * 86_400)
     throw new RangeError('personalAccessTokens.defaultLifetime must be an integer from 60 to 31536000')
 
   /** The end-user of the request and the scopes their access token holds. */
-  const owner = async (authorization: string | undefined) => {
-    const token = requireBearerToken(authorization)
-    if (isPersonalAccessToken(token)) {
-      throw insufficientScopeError(
-        'personal access tokens are managed with an access token of the end-user, not with one of them',
-        'openid',
-      )
-    }
-    const claims = await context.verifyAccessToken(token)
-    const scope = claims.scope === '' ? [] : claims.scope.split(' ')
-    if (!scope.includes('openid'))
-      throw insufficientScopeError('the access token lacks the openid scope', 'openid')
-    // A client_credentials token names the client, not a person: no user of that subject exists.
-    const user = await stored(() => store.users.get(claims.sub))
-    if (!user || claims.sub === claims.client_id)
-      throw invalidTokenError('the access token was not issued to an end-user')
-    return { subject: user.subject, scope }
-  }
+  const owner = (authorization: string | undefined, request: ResourceRequest, requestUrl = url) =>
+    endUserOfBearer(
+      context,
+      authorization,
+      { ...request, url: requestUrl },
+      'personal access tokens are managed with an access token of the end-user, not with one of them',
+    )
 
   return {
-    async list(authorization) {
-      const { subject } = await owner(authorization)
+    async list(authorization, request = { method: 'GET' }) {
+      const { subject } = await owner(authorization, request)
       const tokens = await stored(() => store.personalAccessTokens.list(subject, now()))
       return personalAccessTokenListCodec.encode({ personalAccessTokens: tokens.map(described) })
     },
 
-    async create(authorization, body) {
-      const { subject, scope: held } = await owner(authorization)
+    async create(authorization, body, resourceRequest = { method: 'POST' }) {
+      const { subject, scope: held } = await owner(authorization, resourceRequest)
       const decoded = personalAccessTokenCreateRequestCodec.safeDecode(body)
       if (!decoded.ok) {
         const issue = decoded.error.issues[0]
@@ -171,8 +169,8 @@ export function createPersonalAccessTokenEndpoint(
       return createdPersonalAccessTokenCodec.encode({ ...described(record), token: value })
     },
 
-    async revoke(authorization, id) {
-      const { subject } = await owner(authorization)
+    async revoke(authorization, id, request = { method: 'DELETE' }) {
+      const { subject } = await owner(authorization, request, `${url}/${encodeURIComponent(id)}`)
       // Unknown and another user's answer alike: nobody learns which ids exist.
       const revoked = UUID.test(id) && (await stored(() => store.personalAccessTokens.revoke(subject, id)))
       if (!revoked) throw new OAuthError('invalid_request', 'no such personal access token', { status: 404 })

@@ -1,4 +1,11 @@
-import { type ClientRecord, hashSecret, type Store, type UserRecord, updateClient } from '@pipeshub/server'
+import {
+  type ClientRecord,
+  type ConsentedApps,
+  hashSecret,
+  type Store,
+  type UserRecord,
+  updateClient,
+} from '@pipeshub/server'
 
 /** The admin view of a client (never its secret hash), as `clients list --json` and `clients show` print it. */
 export function clientView(client: ClientRecord) {
@@ -13,6 +20,7 @@ export function clientView(client: ClientRecord) {
     grant_types: client.grantTypes,
     redirect_uris: client.redirectUris,
     web_origins: client.webOrigins,
+    post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
     scopes: client.scopes,
     access_token_lifetime: client.accessTokenLifetime,
     refresh_token_lifetime: client.refreshTokenLifetime,
@@ -40,6 +48,8 @@ export interface ClientChanges {
   name?: string | undefined
   redirectUris?: string[] | undefined
   webOrigins?: string[] | undefined
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`. */
+  postLogoutRedirectUris?: string[] | undefined
   scopes?: string[] | undefined
   accessTokenLifetime?: number | null | undefined
   refreshTokenLifetime?: number | null | undefined
@@ -56,7 +66,7 @@ export async function showClient(store: Store, clientId: string) {
 export async function changeClient(store: Store, clientId: string, changes: ClientChanges) {
   if (Object.values(changes).every((value) => value === undefined)) {
     throw new Error(
-      'nothing to change: give --name, --redirect-uri, --web-origin, --scope, a lifetime or --dpop-bound-access-tokens',
+      'nothing to change: give --name, --redirect-uri, --web-origin, --post-logout-redirect-uri, --scope, a lifetime or --dpop-bound-access-tokens',
     )
   }
   const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))
@@ -88,30 +98,29 @@ export async function setPassword(store: Store, username: string, password: stri
   await store.users.update({ ...user, passwordHash: await hashSecret(password) })
 }
 
-/**
- * The consents a user gave, one per client. The store answers consents by user and client, so this
- * asks once per registered client: fine for an admin command, not for a hot path.
- */
+/** The consents a user gave, one per app that still exists, oldest first. */
 export async function listConsents(store: Store, username: string) {
   const user = await userNamed(store, username)
-  const consents = []
-  for (const client of await store.clients.list()) {
-    const consent = await store.consents.get(user.subject, client.clientId)
-    if (consent === undefined) continue
-    consents.push({
-      client_id: client.clientId,
-      client_name: client.name,
-      scope: consent.scope.join(' '),
-      granted_at: new Date(consent.grantedAt * 1000).toISOString(),
-    })
-  }
-  return consents
+  return (await store.consents.list(user.subject)).map((consent) => ({
+    client_id: consent.clientId,
+    client_name: consent.clientName,
+    scope: consent.scope.join(' '),
+    granted_at: new Date(consent.grantedAt * 1000).toISOString(),
+  }))
 }
 
-/** Forgets a consent: the next authorization request of that client asks the user again. */
-export async function revokeConsent(store: Store, username: string, clientId: string): Promise<void> {
+/**
+ * Takes a consent back as the user's own apps page does: the user's tokens at the app are revoked and
+ * the app's next authorization request asks again.
+ */
+export async function revokeConsent(
+  store: Store,
+  consentedApps: ConsentedApps,
+  username: string,
+  clientId: string,
+): Promise<void> {
   const user = await userNamed(store, username)
-  if (!(await store.consents.delete(user.subject, clientId))) {
+  if (!(await consentedApps.revokeFor(user.subject, clientId))) {
     throw new Error(`user ${username} has no consent for client ${clientId}`)
   }
 }

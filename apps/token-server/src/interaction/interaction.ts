@@ -42,6 +42,11 @@ export type InteractionOutcome =
 
 type FormParameters = Readonly<Record<string, string | undefined>>
 
+/** A login form's result: signed in, or what to show again. */
+export type SignInOutcome =
+  | { signedIn: true; user: UserRecord; authTime: number }
+  | { signedIn: false; status: 401 | 403; username: string; error: string }
+
 /** Form fields of our pages; everything else in a POST is an authorization parameter. */
 const FORM_FIELDS = new Set(['username', 'password', 'consent', 'csrf_token'])
 
@@ -66,8 +71,8 @@ export interface InteractionOptions {
   now?: () => number
 }
 
-const LOGIN_FAILED = 'The username or password is incorrect.'
-const FORM_EXPIRED = 'This form has expired. Please try again.'
+export const LOGIN_FAILED = 'The username or password is incorrect.'
+export const FORM_EXPIRED = 'This form has expired. Please try again.'
 
 /**
  * The end-user side of the authorization endpoint: login, consent and the decision, as server-rendered
@@ -127,16 +132,21 @@ export function createInteraction(options: InteractionOptions) {
     return user === undefined || user.disabledAt != null ? undefined : { user, authTime: session.authTime }
   }
 
-  async function login(
+  /**
+   * Checks a login form (CSRF token, username, password) and, when it passes, signs the end-user in (a
+   * new session and its cookie). A failure says what to show again: the status and the message.
+   */
+  async function signIn(
     request: FastifyRequest,
     reply: FastifyReply,
-    pending: PendingAuthorization,
     form: FormParameters,
-  ): Promise<InteractionOutcome> {
+    /** The app the sign-in is for, logged with a failure. */
+    clientId?: string,
+  ): Promise<SignInOutcome> {
     const username = typeof form.username === 'string' ? form.username.trim().slice(0, 256) : ''
     const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : ''
     if (!(await csrf.verify(request, form.csrf_token))) {
-      return renderLogin(request, reply, pending, 403, username, FORM_EXPIRED)
+      return { signedIn: false, status: 403, username, error: FORM_EXPIRED }
     }
     const user = username === '' ? undefined : await store.users.findByUsername(username)
     const hash = user?.passwordHash ?? (await decoyHash)
@@ -157,11 +167,11 @@ export function createInteraction(options: InteractionOptions) {
           event: 'login_failed',
           reason,
           ...(user === undefined ? {} : { subject: user.subject }),
-          client_id: pending.client.clientId,
+          ...(clientId === undefined ? {} : { client_id: clientId }),
         },
         'login failed',
       )
-      return renderLogin(request, reply, pending, 401, username, LOGIN_FAILED)
+      return { signedIn: false, status: 401, username, error: LOGIN_FAILED }
     }
     const authTime = now()
     const sessionId = issueSessionCookie(request, reply)
@@ -172,7 +182,19 @@ export function createInteraction(options: InteractionOptions) {
       expiresAt: authTime + SESSION_LIFETIME,
     })
     request.log.info({ event: 'login', subject: user.subject }, 'end-user signed in')
-    return decideConsent(request, reply, pending, user, authTime)
+    return { signedIn: true, user, authTime }
+  }
+
+  async function login(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    pending: PendingAuthorization,
+    form: FormParameters,
+  ): Promise<InteractionOutcome> {
+    const outcome = await signIn(request, reply, form, pending.client.clientId)
+    if (!outcome.signedIn)
+      return renderLogin(request, reply, pending, outcome.status, outcome.username, outcome.error)
+    return decideConsent(request, reply, pending, outcome.user, outcome.authTime)
   }
 
   async function decideConsent(
@@ -211,6 +233,11 @@ export function createInteraction(options: InteractionOptions) {
   }
 
   return {
+    /** The signed-in end-user of the request's session cookie, unless signed out or disabled. */
+    currentUser,
+    signIn,
+    /** The CSRF tokens of this server's forms. */
+    csrf,
     /** Continues the authorization request from wherever the end-user is: login, consent or done. */
     async interact(
       request: FastifyRequest,

@@ -395,6 +395,17 @@ export function oauth4webapiSteps(interop: () => InteropServer): void {
       await oauth.userInfoRequest(as, party.client, refreshed.access_token, { ...http(), DPoP }),
     )
     expect(userinfo).toMatchObject({ sub })
+    // A DPoP-guarded API of the server (RFC 9449 §7): the personal access tokens of the end-user.
+    const listed = await oauth.protectedResourceRequest(
+      refreshed.access_token,
+      'GET',
+      new URL(`${INTEROP_ISSUER}${interop().server.paths.personalAccessTokens}`),
+      undefined,
+      undefined,
+      { ...http(), DPoP },
+    )
+    expect(listed.status).toBe(200)
+    expect(await listed.json()).toEqual({ personal_access_tokens: [] })
   })
 
   it('consent denied: validateAuthResponse surfaces access_denied', async () => {

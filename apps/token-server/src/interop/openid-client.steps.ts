@@ -299,6 +299,18 @@ export function openidClientSteps(interop: () => InteropServer): void {
     const sub = tokens.claims()?.sub ?? ''
     const userinfo = await client.fetchUserInfo(config, refreshed.access_token, sub, { DPoP })
     expect(userinfo).toMatchObject({ sub })
+    // A DPoP-guarded API of the server (RFC 9449 §7): the personal access tokens of the end-user.
+    const listed = await client.fetchProtectedResource(
+      config,
+      refreshed.access_token,
+      new URL(`${INTEROP_ISSUER}${interop().server.paths.personalAccessTokens}`),
+      'GET',
+      undefined,
+      undefined,
+      { DPoP },
+    )
+    expect(listed.status).toBe(200)
+    expect(await listed.json()).toEqual({ personal_access_tokens: [] })
   })
 
   it('consent denied: the library surfaces access_denied from the redirect', async () => {

@@ -257,5 +257,7 @@ describe(`${PROVIDER} with a Pact Broker: publish, verify with pending and WIP, 
     ])
     // p3 verified the client deployed in production: it may replace p2 there.
     expect((await canIDeploy(PROVIDER, 'p3')).yes).toBe(true)
-  })
+    // Four whole verifications of every interaction and a dozen CLI runs: on a loaded 2-core machine
+    // this took more than the contract config's 120 s.
+  }, 600_000)
 })

@@ -93,6 +93,19 @@ export class ProviderStates {
         }
       case STATES.personalAccessTokenIssued:
         return this.#personalAccessToken(providerStateParams(change.state, params))
+      case STATES.consentGiven: {
+        const grant = providerStateParams(change.state, params)
+        // As the consent page stores it, at the provider's clock; then the user's token at the app.
+        await this.#server.store.consents.put({
+          subject: grant.subject,
+          clientId: grant.clientId,
+          scope: grant.scope.split(' '),
+          grantedAt: this.#clock.now(),
+        })
+        const codeGrant = await this.#codeGrantFor(grant)
+        const tokens = await this.#redeem(codeGrant, await this.#issueCode(codeGrant))
+        return { [INJECTED.accessToken]: tokens.accessToken }
+      }
       default:
         throw new Error(`unknown provider state "${change.state}"`)
     }

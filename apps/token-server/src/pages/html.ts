@@ -64,6 +64,11 @@ ul.scopes code{font-size:.9em}
 pre{overflow-x:auto;padding:.75rem;border:1px solid var(--border);border-radius:8px;font-size:.85rem}
 dd{margin:0 0 .5rem;word-break:break-all}
 .muted{color:var(--muted);font-size:.9rem}
+.notice{border:1px solid var(--border);border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem}
+ul.apps{list-style:none;padding:0;margin:0}
+li.app{border-top:1px solid var(--border);padding:1rem 0}
+li.app h2{font-size:1.1rem;margin:0}
+a{color:var(--accent)}
 `
 
 export interface LayoutOptions {

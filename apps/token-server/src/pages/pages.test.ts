@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { escapeHtml, html } from './html.js'
-import { consentPage, errorPage, loginPage } from './pages.js'
+import { connectedAppsPage, consentPage, errorPage, loginPage } from './pages.js'
 
 const HOSTILE = `"><script>alert('x')</script>&`
 
@@ -26,12 +26,33 @@ describe('page rendering', () => {
       scopes: [HOSTILE],
     })
     const error = errorPage({ title: HOSTILE, message: HOSTILE })
-    for (const page of [login, consent, error]) {
+    const apps = connectedAppsPage({
+      action: '/account/apps',
+      csrfToken: HOSTILE,
+      userName: HOSTILE,
+      apps: [
+        { clientId: HOSTILE, clientName: HOSTILE, homepageUrl: HOSTILE, scope: [HOSTILE], grantedAt: 0 },
+      ],
+      notice: HOSTILE,
+    })
+    for (const page of [login, consent, error, apps]) {
       expect(page).not.toContain('<script>')
       expect(page).not.toContain(HOSTILE)
       expect(page).toContain(escapeHtml(HOSTILE))
       expect(page.startsWith('<!doctype html><html lang="en">')).toBe(true)
     }
+  })
+
+  it("links an app's home page only when it is an http(s) URL", () => {
+    const page = (homepageUrl: string) =>
+      connectedAppsPage({
+        action: '/account/apps',
+        csrfToken: 't',
+        userName: 'Alice',
+        apps: [{ clientId: 'c', clientName: 'App', homepageUrl, scope: ['openid'], grantedAt: 0 }],
+      })
+    expect(page('https://app.example/')).toContain('<a href="https://app.example/"')
+    expect(page('javascript:alert(1)')).not.toContain('<a href="javascript')
   })
 
   it('labels every field and announces a login error', () => {

@@ -22,10 +22,14 @@ function errorBox(error: string | undefined): SafeHtml {
     : html`<p class="error" id="form-error" role="alert" tabindex="-1">${error}</p>`
 }
 
+/** Where a signed-in person sees the apps they allowed and takes any of them back. */
+export const CONNECTED_APPS_PATH = '/account/apps'
+
 export interface LoginPageOptions {
   action: string
   hidden: HiddenFields
-  clientName: string
+  /** The app the person signs in for; absent when they sign in to their own account pages. */
+  clientName?: string | undefined
   username?: string | undefined
   error?: string | undefined
 }
@@ -36,7 +40,11 @@ export function loginPage(options: LoginPageOptions): string {
   return layout({
     title: 'Sign in',
     body: html`<h1>Sign in</h1>
-<p class="lead">to continue to <strong>${options.clientName}</strong></p>
+${
+  options.clientName === undefined
+    ? html`<p class="lead">to see the apps you allowed</p>`
+    : html`<p class="lead">to continue to <strong>${options.clientName}</strong></p>`
+}
 ${errorBox(options.error)}
 <form method="post" action="${options.action}" novalidate>
 ${hiddenInputs(options.hidden)}<label for="username">Username</label>
@@ -94,7 +102,63 @@ ${scopeList(options.scopes)}</fieldset>
 <button type="submit" name="consent" value="granted" class="primary" autofocus>Allow</button>
 </div>
 </form>
-<p class="muted">You can change your mind later; the application only gets what is listed above.</p>`,
+<p class="muted">You can change your mind later, on <a href="${CONNECTED_APPS_PATH}">the page of the apps you allowed</a>; the application only gets what is listed above.</p>`,
+  })
+}
+
+/** An app as the connected-apps page lists it. */
+export interface ConnectedApp {
+  clientId: string
+  clientName: string
+  homepageUrl: string | null
+  scope: readonly string[]
+  /** When the person allowed it, seconds since the epoch. */
+  grantedAt: number
+}
+
+export interface ConnectedAppsPageOptions {
+  action: string
+  csrfToken: string
+  userName: string
+  apps: readonly ConnectedApp[]
+  /** What just happened (an app taken back), announced to screen readers. */
+  notice?: string | undefined
+  error?: string | undefined
+}
+
+const dateOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10)
+
+/**
+ * The apps a person allowed, each with what it may do and a button taking it back. A home page links
+ * only when it is an http(s) URL: a stored `javascript:` one stays text.
+ */
+export function connectedAppsPage(options: ConnectedAppsPageOptions): string {
+  return layout({
+    title: 'Apps you allowed',
+    body: html`<h1>Apps you allowed</h1>
+<p class="lead">Signed in as ${options.userName}. Remove an app and it loses access at once; it has to ask you again.</p>
+${errorBox(options.error)}${
+  options.notice === undefined
+    ? html``
+    : html`<p class="notice" role="status">${options.notice}</p>
+`
+}${
+  options.apps.length === 0
+    ? html`<p id="no-apps">You have not allowed any app to access your account.</p>`
+    : html`<ul class="apps">
+${options.apps.map(
+  (app) => html`<li class="app">
+<h2>${app.homepageUrl === null || !/^https?:\/\//i.test(app.homepageUrl) ? app.clientName : html`<a href="${app.homepageUrl}" rel="noopener noreferrer">${app.clientName}</a>`}</h2>
+<p class="muted">Allowed on ${dateOf(app.grantedAt)}. It can:</p>
+${scopeList(app.scope)}<form method="post" action="${options.action}">
+<input type="hidden" name="csrf_token" value="${options.csrfToken}">
+<input type="hidden" name="client_id" value="${app.clientId}">
+<div class="actions"><button type="submit" class="secondary" aria-label="Remove ${app.clientName}">Remove access</button></div>
+</form>
+</li>
+`,
+)}</ul>`
+}`,
   })
 }
 
@@ -138,6 +202,56 @@ export function deviceResultPage(options: DeviceResultPageOptions): string {
         title: 'Request denied',
         body: html`<h1>Request denied</h1>
 <p class="lead" role="status"><strong>${options.clientName}</strong> was not given access. You can close this page.</p>`,
+      })
+}
+
+export interface LogoutConfirmPageOptions {
+  action: string
+  /** The logout request's own parameters and the CSRF token, posted back with the decision. */
+  hidden: HiddenFields
+  /** The relying party that asked, when it is known (id_token_hint or client_id). */
+  clientName?: string | undefined
+  userName: string
+  error?: string | undefined
+}
+
+/** OpenID Connect RP-Initiated Logout 1.0 §2: the OP asks whether the end-user wants to log out. */
+export function logoutConfirmPage(options: LogoutConfirmPageOptions): string {
+  return layout({
+    title: 'Sign out',
+    body: html`<h1>Sign out?</h1>
+<p class="lead">${
+      options.clientName === undefined
+        ? html`Sign out of PipesHub`
+        : html`<strong>${options.clientName}</strong> asks to sign you out of PipesHub`
+    } (signed in as ${options.userName}).</p>
+${errorBox(options.error)}
+<form method="post" action="${options.action}">
+${hiddenInputs(options.hidden)}<div class="actions">
+<button type="submit" name="logout" value="cancel" class="secondary">Stay signed in</button>
+<button type="submit" name="logout" value="confirm" class="primary" autofocus>Sign out</button>
+</div>
+</form>`,
+  })
+}
+
+export interface LoggedOutPageOptions {
+  /** false: the end-user chose to stay signed in. */
+  loggedOut: boolean
+}
+
+/** The end of a logout without a post-logout redirect. */
+export function loggedOutPage(options: LoggedOutPageOptions): string {
+  return options.loggedOut
+    ? layout({
+        title: 'Signed out',
+        body: html`<h1>You are signed out</h1>
+<p class="lead" role="status">You have been signed out of PipesHub. You can close this page.</p>`,
+      })
+    : layout({
+        title: 'Still signed in',
+        body: html`<h1>You are still signed in</h1>
+<p class="lead" role="status">Nothing was changed. You can close this page.</p>`,
       })
 }
 

@@ -19,6 +19,8 @@ type MetadataWire = ClientRegistrationRequestWire
 function metadataToModel(wire: MetadataWire): ClientMetadata {
   const model: ClientMetadata = {}
   if (wire.redirect_uris !== undefined) model.redirectUris = [...wire.redirect_uris]
+  if (wire.post_logout_redirect_uris !== undefined)
+    model.postLogoutRedirectUris = [...wire.post_logout_redirect_uris]
   if (wire.token_endpoint_auth_method !== undefined)
     model.tokenEndpointAuthMethod = wire.token_endpoint_auth_method
   if (wire.grant_types !== undefined) model.grantTypes = [...wire.grant_types]
@@ -38,6 +40,8 @@ function metadataToModel(wire: MetadataWire): ClientMetadata {
 function metadataToWire(model: ClientMetadata): MetadataWire {
   const wire: MetadataWire = {}
   if (model.redirectUris !== undefined) wire.redirect_uris = [...model.redirectUris]
+  if (model.postLogoutRedirectUris !== undefined)
+    wire.post_logout_redirect_uris = [...model.postLogoutRedirectUris]
   if (model.tokenEndpointAuthMethod !== undefined)
     wire.token_endpoint_auth_method = model.tokenEndpointAuthMethod
   if (model.grantTypes !== undefined) wire.grant_types = [...model.grantTypes]

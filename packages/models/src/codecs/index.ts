@@ -30,6 +30,7 @@ export {
   type ClientAuthenticationMethodName,
   JWT_BEARER_CLIENT_ASSERTION_TYPE,
 } from './client-authentication-methods.js'
+export { consentedAppListCodec } from './consented-app.js'
 export { deviceAuthorizationResponseCodec } from './device-authorization.js'
 export { DPOP_PROOF_JWT_TYPE, DPOP_SCHEME } from './dpop.js'
 export { dpopProofClaimsCodec } from './dpop-proof-claims.js'

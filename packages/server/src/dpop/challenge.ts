@@ -5,6 +5,8 @@ import type { DPoPProofError } from './proof.js'
 /** The parameters of a `DPoP` challenge (RFC 9449 §7.1), in the order they are written. */
 export interface DPoPChallengeParameters {
   realm?: string | undefined
+  /** RFC 9728 §5.1 (which allows it in any scheme's challenge): the resource's metadata URL. */
+  resourceMetadata?: string | undefined
   /** `invalid_token`, `invalid_dpop_proof`, `use_dpop_nonce`, `insufficient_scope`; none without credentials. */
   error?: string | undefined
   errorDescription?: string | undefined
@@ -19,6 +21,7 @@ const quoted = (value: string) => `"${value.replace(/[^\x20\x21\x23-\x5B\x5D-\x7
 export function dpopChallenge(parameters: DPoPChallengeParameters): string {
   const written = [
     ['realm', parameters.realm],
+    ['resource_metadata', parameters.resourceMetadata],
     ['error', parameters.error],
     ['error_description', parameters.errorDescription],
     ['scope', parameters.scope],
@@ -42,10 +45,17 @@ export function resourceDPoPError(
   error: DPoPProofError,
   algs: readonly string[],
   realm?: string,
+  resourceMetadata?: string,
 ): OAuthError {
   return new OAuthError(error.error, error.description, {
     status: 401,
-    wwwAuthenticate: dpopChallenge({ realm, error: error.error, errorDescription: error.description, algs }),
+    wwwAuthenticate: dpopChallenge({
+      realm,
+      resourceMetadata,
+      error: error.error,
+      errorDescription: error.description,
+      algs,
+    }),
     ...nonceHeader(error),
   })
 }

@@ -29,6 +29,7 @@ export function discoveryDocument(
     introspection_endpoint: url(paths.introspection),
     ...(registration ? { registration_endpoint: url(paths.registration) } : {}),
     device_authorization_endpoint: url(paths.deviceAuthorization),
+    end_session_endpoint: url(paths.endSession),
     scopes_supported: [...context.scopes],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],

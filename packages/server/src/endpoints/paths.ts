@@ -13,10 +13,14 @@ export interface EndpointPaths {
   registration: string
   /** RFC 8628 device authorization endpoint. */
   deviceAuthorization: string
+  /** OpenID Connect RP-Initiated Logout 1.0 end-session endpoint (GET and POST). */
+  endSession: string
   /** PipesHub's OAuth app management API (`<it>/scopes`, `<it>/:appId`, ...), when mounted. */
   oauthClients: string
   /** The end-user's personal access tokens (list, create); one of them is `<it>/<id>` (revoke). */
   personalAccessTokens: string
+  /** The apps the end-user allowed (list); one of them is `<it>/<client_id>` (revoke). */
+  consents: string
 }
 
 export const DEFAULT_PREFIX = '/api/v1'
@@ -36,7 +40,9 @@ export function endpointPaths(prefix = DEFAULT_PREFIX): EndpointPaths {
     oauthAuthorizationServer: '/.well-known/oauth-authorization-server',
     registration: `${p}/oauth2/register`,
     deviceAuthorization: `${p}/oauth2/device_authorization`,
+    endSession: `${p}/oauth2/logout`,
     oauthClients: `${p}/oauth-clients`,
     personalAccessTokens: `${p}/personal-access-tokens`,
+    consents: `${p}/oauth2/consents`,
   }
 }

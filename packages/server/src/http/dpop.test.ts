@@ -323,6 +323,55 @@ describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
     )
   })
 
+  it("serves the personal-access-token API to a DPoP-bound token with a proof of each operation's URL (§7)", async () => {
+    const started = await start()
+    const { inject } = started
+    const key = await dpopKey()
+    const accessToken = await accessTokenFor(started, { dpop: await key.proof({ htu: TOKEN_URL }) })
+    const pats = '/api/v1/personal-access-tokens'
+    const call = async (
+      method: 'GET' | 'POST' | 'DELETE',
+      path: string,
+      htu = `${ISSUER}${path}`,
+      payload?: object,
+    ) =>
+      inject({
+        method,
+        url: path,
+        headers: {
+          authorization: `DPoP ${accessToken}`,
+          dpop: await key.proof({ htm: method, htu, accessToken }),
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+      })
+    const created = await call('POST', pats, undefined, { name: 'ci', scope: 'openid' })
+    expect(created.statusCode).toBe(201)
+    const { id } = created.json() as { id: string }
+    const listed = await call('GET', pats)
+    expect(listed.statusCode).toBe(200)
+    expect((listed.json() as { personal_access_tokens: unknown[] }).personal_access_tokens).toHaveLength(1)
+
+    const asBearer = await inject({
+      method: 'GET',
+      url: pats,
+      headers: { authorization: `Bearer ${accessToken}` },
+    })
+    expectOAuthError(asBearer, 'invalid_token', 401)
+    expect(asBearer.headers['www-authenticate']).toMatch(/^DPoP error="invalid_token"/)
+    // The proof of the collection does not revoke one of its tokens.
+    expectOAuthError(await call('DELETE', `${pats}/${id}`, `${ISSUER}${pats}`), 'invalid_dpop_proof', 401)
+    expect((await call('DELETE', `${pats}/${id}`)).statusCode).toBe(204)
+    // The apps the user allowed: the same rule.
+    const consents = '/api/v1/oauth2/consents'
+    expect((await call('GET', consents)).statusCode).toBe(200)
+    expectOAuthError(
+      await inject({ method: 'GET', url: consents, headers: { authorization: `Bearer ${accessToken}` } }),
+      'invalid_token',
+      401,
+    )
+  })
+
   it('refuses a Bearer token presented with the DPoP scheme', async () => {
     const started = await start()
     const accessToken = await accessTokenFor(started)

@@ -14,6 +14,7 @@ import { createMemoryStore } from '../store/memory.js'
 import { openPostgresStore } from '../store/postgres.js'
 import { openSqliteStore } from '../store/sqlite.js'
 import type { Store } from '../store/types.js'
+import { dpopKey } from '../test-support/dpop.js'
 import {
   authorizationCodeFor,
   basic,
@@ -131,7 +132,18 @@ describe.each(STORES)('OAuth app management API (%s)', (_name, open) => {
         () => true,
         () => false,
       )
-    return { server, store, clock, console, consoleAuth, userToken, adminToken, call, token, introspect }
+    return {
+      server,
+      store,
+      clock,
+      console,
+      consoleAuth,
+      userToken,
+      adminToken,
+      call,
+      token,
+      introspect,
+    }
   }
 
   it('answers only an administrator, with a typed error for everyone else', async () => {
@@ -139,7 +151,10 @@ describe.each(STORES)('OAuth app management API (%s)', (_name, open) => {
     const none = await (fastify as FastifyInstance).inject({ method: 'GET', url: APPS })
     expect(none.statusCode).toBe(401)
     expect(none.json()).toMatchObject({ error: 'invalid_request' })
-    expect(none.headers['www-authenticate']).toBe('Bearer scope="org:admin"')
+    // Both schemes it accepts (RFC 9449 §7.1), each naming the scope.
+    expect(none.headers['www-authenticate']).toMatch(
+      /^Bearer scope="org:admin", DPoP scope="org:admin", algs="ES256 [^"]+"$/,
+    )
     expect((await call('GET', APPS, undefined, 'not-a-token')).json()).toMatchObject({
       error: 'invalid_token',
     })
@@ -161,6 +176,69 @@ describe.each(STORES)('OAuth app management API (%s)', (_name, open) => {
     const asClient = await call('GET', APPS, undefined, cc.access_token)
     expect([asClient.statusCode, asClient.json().error]).toEqual([403, 'access_denied'])
     expect(console.client.clientId).toBeTruthy()
+  })
+
+  it("serves an administrator's DPoP-bound token with a proof for the operation's URL, never as Bearer (RFC 9449 §7)", async () => {
+    const { server, clock, console, consoleAuth } = await setup()
+    const key = await dpopKey('ES256', clock.now)
+    const code = await authorizationCodeFor(server, console.client.clientId, {
+      scope: 'openid org:admin',
+      subject: 'user-alice',
+    })
+    const issued = await server.token(
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+      { ...consoleAuth, dpop: [await key.proof({ htu: `${ISSUER}/api/v1/oauth2/token` })] },
+    )
+    expect(issued.tokenType).toBe('DPoP')
+    const accessToken = issued.accessToken
+    const inject = (method: 'GET' | 'PUT', url: string, headers: Record<string, string>) =>
+      (fastify as FastifyInstance).inject({ method, url, headers })
+    const proof = (htm: string, path: string) => key.proof({ htm, htu: `${ISSUER}${path}`, accessToken })
+
+    const list = await inject('GET', APPS, {
+      authorization: `DPoP ${accessToken}`,
+      dpop: await proof('GET', APPS),
+    })
+    expect(list.statusCode).toBe(200)
+    const one = `${APPS}/${console.client.clientId}`
+    // The query is not part of htu (RFC 9449 §4.3 rule 9).
+    const got = await inject('GET', `${one}?x=1`, {
+      authorization: `DPoP ${accessToken}`,
+      dpop: await proof('GET', one),
+    })
+    expect([got.statusCode, got.json().clientId]).toEqual([200, console.client.clientId])
+
+    const asBearer = await inject('GET', APPS, { authorization: `Bearer ${accessToken}` })
+    expect([asBearer.statusCode, asBearer.json().error]).toEqual([401, 'invalid_token'])
+    expect(asBearer.headers['www-authenticate']).toMatch(/^DPoP error="invalid_token"/)
+    // A proof for another operation of the API (htu, then htm) does not open this one.
+    const otherUrl = await inject('GET', one, {
+      authorization: `DPoP ${accessToken}`,
+      dpop: await proof('GET', APPS),
+    })
+    expect([otherUrl.statusCode, otherUrl.json().error]).toEqual([401, 'invalid_dpop_proof'])
+    const otherMethod = await inject('GET', APPS, {
+      authorization: `DPoP ${accessToken}`,
+      dpop: await proof('PUT', APPS),
+    })
+    expect([otherMethod.statusCode, otherMethod.json().error]).toEqual([401, 'invalid_dpop_proof'])
+    expect(otherMethod.headers['www-authenticate']).toMatch(/^DPoP error="invalid_dpop_proof".*algs="/)
+
+    // insufficient_scope is answered in the scheme the token came with.
+    const userCode = await authorizationCodeFor(server, console.client.clientId, {
+      scope: 'openid kb:read',
+      subject: 'user-alice',
+    })
+    const user = await server.token(
+      { grant_type: 'authorization_code', code: userCode, redirect_uri: REDIRECT_URI },
+      { ...consoleAuth, dpop: [await key.proof({ htu: `${ISSUER}/api/v1/oauth2/token` })] },
+    )
+    const lacking = await inject('GET', APPS, {
+      authorization: `DPoP ${user.accessToken}`,
+      dpop: await key.proof({ htm: 'GET', htu: `${ISSUER}${APPS}`, accessToken: user.accessToken }),
+    })
+    expect([lacking.statusCode, lacking.json().error]).toEqual([403, 'insufficient_scope'])
+    expect(lacking.headers['www-authenticate']).toMatch(/^DPoP error="insufficient_scope", scope="org:admin"/)
   })
 
   it('creates, reads, lists, updates, suspends, activates, regenerates and deletes an app', async () => {
@@ -236,6 +314,24 @@ describe.each(STORES)('OAuth app management API (%s)', (_name, open) => {
     expect((await call('DELETE', `${APPS}/${app.clientId}`)).statusCode).toBe(204)
     expect((await call('GET', `${APPS}/${app.clientId}`)).statusCode).toBe(404)
     expect(await introspect(issued.json().access_token)).toBe(false)
+  })
+
+  it('sets and replaces the post-logout redirect URIs of an app (RP-Initiated Logout §3.1)', async () => {
+    const { call } = await setup()
+    const created = await call('POST', APPS, {
+      name: 'Web app',
+      redirectUris: ['https://web.example/cb'],
+      postLogoutRedirectUris: ['https://web.example/bye'],
+      allowedScopes: ['openid'],
+    })
+    expect(created.json().postLogoutRedirectUris).toEqual(['https://web.example/bye'])
+    const appId = created.json().clientId
+    const updated = await call('PUT', `${APPS}/${appId}`, { postLogoutRedirectUris: [] })
+    expect(updated.json().postLogoutRedirectUris).toEqual([])
+    const refused = await call('PUT', `${APPS}/${appId}`, {
+      postLogoutRedirectUris: ['http://web.example/bye'],
+    })
+    expect([refused.statusCode, refused.json().error]).toEqual([400, 'invalid_client_metadata'])
   })
 
   it("lists an app's live tokens and revokes them all, client_credentials tokens included", async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { acceptJsonObjectBodies } from './json-object-bodies.js'
+import { authorizationHeader, dpopHeader } from './responses.js'
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body)
@@ -25,8 +26,12 @@ export async function oauthAppRoutes(
   const admin =
     (handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
-      const authorization = request.headers.authorization
-      await server.authenticateAdministrator(authorization === '' ? undefined : authorization)
+      await server.authenticateAdministrator(authorizationHeader(request), {
+        method: request.method,
+        // The path as called (a DPoP proof's htu ignores the query).
+        path: request.url.split('?')[0] ?? request.url,
+        dpop: dpopHeader(request),
+      })
       return handler(request, reply)
     }
 

@@ -11,7 +11,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } fro
 import type { AuthorizationRequest } from '../authorization-request.js'
 import { AuthorizationRequestError } from '../authorization-request.js'
 import type { AuthorizationServer } from '../authorization-server.js'
+import type { ValidatedEndSessionRequest } from '../endpoints/end-session.js'
 import { OAuthError } from '../errors.js'
+import { consentRoutes } from './consent-routes.js'
 import { registerOAuthCors } from './cors.js'
 import { oauthAppRoutes } from './oauth-app-routes.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
@@ -45,10 +47,33 @@ export interface AuthorizationHookContext {
  */
 export type AuthorizationHook = (context: AuthorizationHookContext) => unknown
 
+/** What the host application's logout hook receives for a valid logout request. */
+export interface EndSessionHookContext {
+  request: FastifyRequest
+  reply: FastifyReply
+  /** The validated request: the client, the verified `id_token_hint`, the post-logout redirect URI. */
+  endSessionRequest: ValidatedEndSessionRequest
+  /** Every decoded parameter (query, and form body on POST), e.g. a confirmation form's fields. */
+  parameters: ParameterMap
+  authorizationServer: AuthorizationServer
+}
+
+/**
+ * Ends the end-user's browser session (OpenID Connect RP-Initiated Logout 1.0), asking them first when it
+ * wants to, then redirects to `authorizationServer.endSession.redirectUrl(...)` or shows a page. It owns
+ * the reply.
+ */
+export type EndSessionHook = (context: EndSessionHookContext) => unknown
+
 export interface OAuth2PluginOptions {
   authorizationServer: AuthorizationServer
   /** The end-user login/consent step; without it every authorization request is refused (`access_denied`). */
   authorize?: AuthorizationHook
+  /**
+   * The logout step at the end-session endpoint; without it (no browser session to end here) a valid
+   * request is answered with its post-logout redirect, or 204.
+   */
+  endSession?: EndSessionHook
   /**
    * CORS per client web origins (`registerOAuthCors`, default true); `false` when the host application
    * answers CORS itself.
@@ -105,7 +130,7 @@ function queryParameters(request: FastifyRequest): ParameterMap {
 
 /**
  * The Fastify plugin mounting PipesHub's OAuth routes of one `AuthorizationServer`: token, authorize,
- * device authorization, revoke, introspect, userinfo, discovery and JWKS. Register it without `fastify-plugin`: its body
+ * device authorization, revoke, introspect, userinfo, end session (logout), discovery and JWKS. Register it without `fastify-plugin`: its body
  * parsers and error handlers stay inside its own scope and leave the host application's alone.
  */
 export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2PluginOptions): Promise<void> {
@@ -253,7 +278,8 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   })
   otherMethods(paths.userinfo, ['GET', 'POST'])
 
-  const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
+  /** The query's parameters, and the form body's on POST; a name in both must carry one value. */
+  const queryAndBody = (request: FastifyRequest): ParameterMap => {
     const params: ParameterMap = { ...queryParameters(request) }
     if (request.method === 'POST') {
       for (const [name, value] of Object.entries(parameters(request))) {
@@ -263,6 +289,11 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
         params[name] = value
       }
     }
+    return params
+  }
+
+  const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = queryAndBody(request)
     let authorizationRequest: AuthorizationRequest
     try {
       authorizationRequest = await server.validateAuthorizationRequest(params)
@@ -295,6 +326,27 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   fastify.post(paths.authorization, authorize)
   otherMethods(paths.authorization, ['GET', 'POST'])
 
+  // OpenID Connect RP-Initiated Logout 1.0 §2: GET and POST. A request that fails validation is answered
+  // here (invalid_request) and never redirected (§4).
+  const endSession = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = queryAndBody(request)
+    const endSessionRequest = await server.endSession.validate(params)
+    if (!options.endSession) {
+      const location = server.endSession.redirectUrl(endSessionRequest)
+      return location === undefined ? reply.code(204).send() : reply.redirect(location, 302)
+    }
+    return options.endSession({
+      request,
+      reply,
+      endSessionRequest,
+      parameters: params,
+      authorizationServer: server,
+    })
+  }
+  fastify.get(paths.endSession, endSession)
+  fastify.post(paths.endSession, endSession)
+  otherMethods(paths.endSession, ['GET', 'POST'])
+
   if (server.registration !== undefined) {
     await fastify.register(registrationRoutes, {
       endpoint: server.registration,
@@ -306,6 +358,8 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
   if (options.appManagement === true) {
     await fastify.register(oauthAppRoutes, { authorizationServer: server, bodyLimit })
   }
+
+  await fastify.register(consentRoutes, { consentedApps: server.consentedApps, path: paths.consents })
 
   if (server.personalAccessTokens !== undefined) {
     await fastify.register(personalAccessTokenRoutes, {

@@ -2,6 +2,8 @@ import { protectedResourceMetadataCodec } from '@pipeshub/models'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAuthorizationServer } from '../authorization-server.js'
+import { createDPoPNonces } from '../dpop/nonce.js'
+import { createDPoPProofVerifier, type DPoPProofVerifier } from '../dpop/proof.js'
 import { createMemoryStore } from '../store/memory.js'
 import { dpopKey } from '../test-support/dpop.js'
 import { basic, ISSUER } from '../test-support/fixtures.js'
@@ -16,12 +18,9 @@ afterEach(async () => {
   app = undefined
 })
 
-async function resourceServer() {
-  const server = createAuthorizationServer({
-    issuer: ISSUER,
-    store: createMemoryStore(),
-    resources: [{ resource: RESOURCE }],
-  })
+async function resourceServer(dpop?: (store: ReturnType<typeof createMemoryStore>) => DPoPProofVerifier) {
+  const store = createMemoryStore()
+  const server = createAuthorizationServer({ issuer: ISSUER, store, resources: [{ resource: RESOURCE }] })
   const instance = Fastify()
   app = instance
   await instance.register(protectedResourcePlugin, {
@@ -38,6 +37,7 @@ async function resourceServer() {
       preHandler: bearerGuard({
         resource: RESOURCE,
         verifyAccessToken: (t) => server.verifyAccessToken(t, { audience: RESOURCE }),
+        dpop: dpop?.(store),
       }),
     },
     async (request) => ({
@@ -134,6 +134,113 @@ describe('RFC 9728 protected resource metadata for resource servers', () => {
     })
     expect(refused.statusCode).toBe(401)
     expect(refused.headers['www-authenticate']).toContain('error="invalid_token"')
+  })
+
+  it('with a DPoP verifier, accepts a bound token as DPoP with a proof for the request (RFC 9449 §7.1)', async () => {
+    const { app, token, clientId } = await resourceServer((store) =>
+      createDPoPProofVerifier({ usedJwtIds: store.usedJwtIds, now: () => Math.floor(Date.now() / 1000) }),
+    )
+    const key = await dpopKey()
+    const bound = await token(RESOURCE, await key.proof({ htu: `${ISSUER}/api/v1/oauth2/token` }))
+    const accessToken = bound.accessToken
+    const call = (headers: Record<string, string>, url = '/mcp?page=2') =>
+      app.inject({ method: 'GET', url, headers })
+    const proof = (input: Partial<Parameters<typeof key.proof>[0]> = {}) =>
+      key.proof({ htm: 'GET', htu: RESOURCE, accessToken, ...input })
+    const challenge = (res: { headers: Record<string, unknown> }) => String(res.headers['www-authenticate'])
+
+    const good = await proof()
+    const ok = await call({ authorization: `DPoP ${accessToken}`, dpop: good })
+    expect(ok.statusCode).toBe(200)
+    expect(ok.json()).toEqual({ sub: clientId })
+
+    // Without credentials: both schemes, each with the metadata URL, DPoP with its algorithms.
+    const none = await call({})
+    expect(none.statusCode).toBe(401)
+    expect(challenge(none)).toMatch(
+      new RegExp(
+        `^Bearer resource_metadata="${METADATA_URL}", DPoP resource_metadata="${METADATA_URL}", algs="ES256 `,
+      ),
+    )
+    // §7.2: as Bearer, refused with the DPoP challenge.
+    const asBearer = await call({ authorization: `Bearer ${accessToken}` })
+    expect([asBearer.statusCode, asBearer.body]).toEqual([401, ''])
+    expect(challenge(asBearer)).toMatch(/^DPoP resource_metadata="[^"]+", error="invalid_token"/)
+
+    const refusals: Array<[string, Record<string, string>]> = [
+      ['replayed', { authorization: `DPoP ${accessToken}`, dpop: good }],
+      ['without a proof', { authorization: `DPoP ${accessToken}` }],
+      ['another method', { authorization: `DPoP ${accessToken}`, dpop: await proof({ htm: 'POST' }) }],
+      ['another URI', { authorization: `DPoP ${accessToken}`, dpop: await proof({ htu: `${RESOURCE}/x` }) }],
+      [
+        'another token',
+        { authorization: `DPoP ${accessToken}`, dpop: await proof({ accessToken: 'other' }) },
+      ],
+      ['no ath', { authorization: `DPoP ${accessToken}`, dpop: await proof({ claims: { ath: undefined } }) }],
+      [
+        'another key',
+        {
+          authorization: `DPoP ${accessToken}`,
+          dpop: await (await dpopKey()).proof({ htm: 'GET', htu: RESOURCE, accessToken }),
+        },
+      ],
+    ]
+    for (const [why, headers] of refusals) {
+      const refused = await call(headers)
+      expect([why, refused.statusCode]).toEqual([why, 401])
+      expect([why, challenge(refused)]).toEqual([
+        why,
+        expect.stringMatching(/^DPoP .*error="invalid_dpop_proof".*algs="/),
+      ])
+    }
+
+    // A Bearer token presented as DPoP is refused, a Bearer token as Bearer passes.
+    const plain = await token(RESOURCE)
+    const plainAsDPoP = await call({
+      authorization: `DPoP ${plain.accessToken}`,
+      dpop: await proof({ accessToken: plain.accessToken }),
+    })
+    expect(plainAsDPoP.statusCode).toBe(401)
+    expect(challenge(plainAsDPoP)).toMatch(/^DPoP .*error="invalid_token"/)
+    expect((await call({ authorization: `Bearer ${plain.accessToken}` })).statusCode).toBe(200)
+  })
+
+  it('with a verifier requiring nonces, answers use_dpop_nonce with DPoP-Nonce, then accepts the retry (§9)', async () => {
+    const now = () => 1_800_000_000
+    const { app, token } = await resourceServer((store) =>
+      createDPoPProofVerifier({
+        usedJwtIds: store.usedJwtIds,
+        now,
+        nonces: createDPoPNonces({ secrets: async () => [new Uint8Array(32).fill(7)], now }),
+      }),
+    )
+    const key = await dpopKey('ES256', now)
+    const bound = await token(
+      RESOURCE,
+      await key.proof({ htu: `${ISSUER}/api/v1/oauth2/token`, iat: Math.floor(Date.now() / 1000) }),
+    )
+    const accessToken = bound.accessToken
+    const first = await app.inject({
+      method: 'GET',
+      url: '/mcp',
+      headers: {
+        authorization: `DPoP ${accessToken}`,
+        dpop: await key.proof({ htm: 'GET', htu: RESOURCE, accessToken }),
+      },
+    })
+    expect(first.statusCode).toBe(401)
+    expect(first.headers['www-authenticate']).toMatch(/^DPoP .*error="use_dpop_nonce"/)
+    const nonce = String(first.headers['dpop-nonce'])
+    expect(nonce).not.toBe('undefined')
+    const retried = await app.inject({
+      method: 'GET',
+      url: '/mcp',
+      headers: {
+        authorization: `DPoP ${accessToken}`,
+        dpop: await key.proof({ htm: 'GET', htu: RESOURCE, accessToken, nonce }),
+      },
+    })
+    expect(retried.statusCode).toBe(200)
   })
 
   it('writes the challenge parameters as quoted strings, replacing characters they cannot hold', () => {

@@ -6,8 +6,10 @@ import {
 } from '@pipeshub/models'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { bearerChallenge } from '../bearer.js'
+import type { DPoPProofVerifier } from '../dpop/proof.js'
 import { OAuthError } from '../errors.js'
-import { JSON_CONTENT_TYPE } from './responses.js'
+import { verifyPresentedToken } from '../presented-token.js'
+import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE } from './responses.js'
 import type { OAuthRouteSchema } from './route-schemas.js'
 
 /** What a resource server answers in `WWW-Authenticate` when a request lacks a good access token. */
@@ -75,11 +77,14 @@ export async function protectedResourcePlugin(
   )
 }
 
-/** Whether verified claims (JWT or introspection answer) carry a DPoP key thumbprint (`cnf.jkt`). */
-function dpopBound(verified: unknown): boolean {
-  if (typeof verified !== 'object' || verified === null) return false
+/** The `cnf.jkt` of verified claims (JWT or introspection answer): the DPoP key a token is bound to. */
+function boundKey(verified: unknown): string | undefined {
+  if (typeof verified !== 'object' || verified === null) return undefined
   const cnf = (verified as { cnf?: unknown }).cnf
-  return typeof cnf === 'object' && cnf !== null && (cnf as { jkt?: unknown }).jkt !== undefined
+  if (typeof cnf !== 'object' || cnf === null) return undefined
+  const jkt = (cnf as { jkt?: unknown }).jkt
+  // A cnf.jkt that is no string still binds the token: no proof can match it.
+  return jkt === undefined ? undefined : typeof jkt === 'string' ? jkt : ''
 }
 
 export interface BearerGuardOptions {
@@ -87,56 +92,66 @@ export interface BearerGuardOptions {
   resource: string
   /**
    * Verifies the access token for this resource (its `aud`), e.g. `authorizationServer.verifyAccessToken(
-   * token, { audience: resource })` in-process, or introspection; rejects when it is not good.
+   * token, { audience: resource })` in-process, or introspection; rejects when it is not good. What it
+   * answers carries `cnf.jkt` for a DPoP-bound token (RFC 9068 claims, RFC 7662 answers do).
    */
   verifyAccessToken(token: string): Promise<unknown>
+  /**
+   * Accepts DPoP-bound tokens (RFC 9449 §7): `Authorization: DPoP <token>` with a proof this verifier
+   * checks (`createDPoPProofVerifier` on a store shared by the resource's instances, for `jti` replay).
+   * Without it, only Bearer tokens pass and a DPoP-bound one is refused.
+   */
+  dpop?: DPoPProofVerifier | undefined
+  /**
+   * The URL of a request as clients call it (a DPoP proof's `htu`); default: the request's path on the
+   * origin of `resource`. Give it when a proxy in front changes the path.
+   */
+  requestUrl?: ((request: FastifyRequest) => string) | undefined
 }
 
 /**
- * A Fastify `preHandler` that lets a request through only with a good `Authorization: Bearer` token and
- * otherwise answers 401 with the RFC 9728 challenge: without credentials no error code (RFC 6750 §3.1),
- * with a bad token `invalid_token`. The verified result is on `request.accessToken`.
+ * A Fastify `preHandler` that lets a request through only with a good access token, `Authorization:
+ * Bearer`, or with `dpop`, `Authorization: DPoP` and a proof of the token's key (RFC 9449 §7), and
+ * otherwise answers 401 with the RFC 9728 challenges (`DPoP` too with `dpop`): without credentials no
+ * error code (RFC 6750 §3.1); a bad token `invalid_token`; a DPoP-bound token as Bearer `invalid_token`
+ * (§7.2); a bad proof `invalid_dpop_proof`, or `use_dpop_nonce` with `DPoP-Nonce`. The verified result
+ * is on `request.accessToken`.
  */
 export function bearerGuard(
   options: BearerGuardOptions,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const resourceMetadata = protectedResourceMetadataUrl(options.resource)
-  const refuse = (reply: FastifyReply, challenge: Omit<ResourceChallenge, 'resourceMetadata'>) =>
-    reply
-      .code(401)
-      .header('www-authenticate', resourceMetadataChallenge({ resourceMetadata, ...challenge }))
-      .header('cache-control', 'no-store')
-      .send()
-  return async (request, reply) => {
-    const header = request.headers.authorization
-    if (header === undefined || !/^Bearer(?: |$)/i.test(header)) {
-      await refuse(reply, {})
-      return
-    }
-    const token = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i.exec(header)?.[1]
-    if (token === undefined) {
-      await refuse(reply, {
-        error: 'invalid_request',
-        errorDescription: 'the Bearer credential is malformed',
-      })
-      return
-    }
-    let verified: unknown
+  const requestUrl =
+    options.requestUrl ?? ((request: FastifyRequest) => new URL(request.url, options.resource).href)
+  const verify = async (token: string) => {
     try {
-      verified = await options.verifyAccessToken(token)
+      return await options.verifyAccessToken(token)
     } catch (error) {
       // The verifier being unavailable is not the client's bad token: let the host answer it (503).
       if (error instanceof OAuthError && error.status >= 500) throw error
-      await refuse(reply, { error: 'invalid_token', errorDescription: 'the access token is not valid here' })
-      return
+      throw new OAuthError('invalid_token', 'the access token is not valid here', { status: 401 })
     }
-    // RFC 9449 §7.2: a DPoP-bound token (`cnf.jkt` in what the verifier answered) presented as Bearer
-    // is refused, or a thief could replay it; this guard accepts Bearer tokens only.
-    if (dpopBound(verified)) {
-      await refuse(reply, {
-        error: 'invalid_token',
-        errorDescription: 'the access token is DPoP-bound: this resource accepts Bearer tokens only',
-      })
+  }
+  return async (request, reply) => {
+    let verified: unknown
+    try {
+      ;({ verified } = await verifyPresentedToken(
+        {
+          authorization: authorizationHeader(request),
+          method: request.method,
+          url: requestUrl(request),
+          dpop: dpopHeader(request),
+        },
+        { verify, boundKey, dpop: options.dpop, resourceMetadata, malformed: 'invalid_request' },
+      ))
+    } catch (error) {
+      if (!(error instanceof OAuthError) || error.status >= 500) throw error
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
+      await reply
+        .code(error.status)
+        .header('www-authenticate', error.wwwAuthenticate)
+        .header('cache-control', 'no-store')
+        .send()
       return
     }
     ;(request as FastifyRequest & { accessToken?: unknown }).accessToken = verified

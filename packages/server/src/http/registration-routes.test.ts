@@ -204,6 +204,36 @@ describe('RFC 7592 client configuration endpoint over HTTP', () => {
     expect((await app.authorizationServer.store.clients.get(body.client_id))?.name).toBe('renamed')
   })
 
+  it('registers, echoes and replaces post_logout_redirect_uris (RP-Initiated Logout §3.1), refusing http', async () => {
+    const { app, body, url, auth } = await registered()
+    expect(body.post_logout_redirect_uris).toBeUndefined()
+    const withLogout = (
+      await post(app, { ...NATIVE, post_logout_redirect_uris: ['http://127.0.0.1:33418/bye'] })
+    ).json()
+    expect(withLogout.post_logout_redirect_uris).toEqual(['http://127.0.0.1:33418/bye'])
+    expect(
+      (await app.authorizationServer.store.clients.get(withLogout.client_id))?.postLogoutRedirectUris,
+    ).toEqual(['http://127.0.0.1:33418/bye'])
+    expectError(
+      await post(app, { ...NATIVE, post_logout_redirect_uris: ['http://evil.example/bye'] }),
+      'invalid_client_metadata',
+    )
+    const put = await app.inject({
+      method: 'PUT',
+      url,
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        ...NATIVE,
+        client_id: body.client_id,
+        post_logout_redirect_uris: ['https://app.example/bye'],
+      }),
+    })
+    expect(put.json().post_logout_redirect_uris).toEqual(['https://app.example/bye'])
+    expect((await app.authorizationServer.store.clients.get(body.client_id))?.postLogoutRedirectUris).toEqual(
+      ['https://app.example/bye'],
+    )
+  })
+
   it('deletes the registration: 204, the token stops working and the client is disabled', async () => {
     const { app, body, url, auth } = await registered()
     const deleted = await app.inject({ method: 'DELETE', url, headers: auth })

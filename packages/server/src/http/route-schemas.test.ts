@@ -43,6 +43,7 @@ describe('oauthRouteSchemas', () => {
     }
     expect(schemas.get('get /auth/oauth2/userinfo')?.security).toEqual([
       { bearerAccessToken: [] },
+      { dpopAccessToken: [] },
       { personalAccessToken: [] },
     ])
     expect(schemas.get('post /auth/personal-access-tokens')?.body).toBe(

@@ -56,6 +56,12 @@ export const oauthSecuritySchemes = {
     bearerFormat: 'JWT',
     description: 'An access token of this server (RFC 6750, RFC 9068 JWT).',
   },
+  dpopAccessToken: {
+    type: 'http',
+    scheme: 'dpop',
+    description:
+      'A DPoP-bound access token of this server (RFC 9449 §7.1): `Authorization: DPoP <token>` with a `DPoP` proof of its key for the request (htm, htu, ath). Such a token is refused as Bearer.',
+  },
   personalAccessToken: {
     type: 'http',
     scheme: 'bearer',
@@ -255,7 +261,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     schemas.set(`${method} ${paths.userinfo}`, {
       summary: 'OpenID Connect UserInfo',
       tags: ['openid'],
-      security: [{ bearerAccessToken: [] }, { personalAccessToken: [] }],
+      security: [{ bearerAccessToken: [] }, { dpopAccessToken: [] }, { personalAccessToken: [] }],
       response: {
         200: wireSchemas.UserInfoResponse,
         401: {
@@ -294,6 +300,34 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       },
     },
   })
+  for (const method of ['get', 'post'] as const) {
+    schemas.set(`${method} ${paths.endSession}`, {
+      summary:
+        method === 'get'
+          ? 'End-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2)'
+          : 'End-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2), form post',
+      description:
+        'Ends the browser session at the OP. post_logout_redirect_uri must be registered for the client, which id_token_hint (an ID token issued here, expired or not) or client_id identifies; state is passed back. A request that cannot be validated is answered, never redirected (§4).',
+      tags: ['openid'],
+      security: PUBLIC,
+      ...(method === 'get'
+        ? { querystring: wireSchemas.EndSessionRequest }
+        : { consumes: ['application/x-www-form-urlencoded'], body: wireSchemas.EndSessionRequest }),
+      response: {
+        200: { description: "The host's logout confirmation or logged-out page.", content: {} },
+        204: { description: 'Logged out, no post-logout redirect (no logout page mounted).', content: {} },
+        302: {
+          description: 'Logged out: redirect to post_logout_redirect_uri, with state.',
+          content: {},
+        },
+        400: {
+          description:
+            'invalid_request: an id_token_hint not issued here, a client_id other than its audience, an unknown client, or a post_logout_redirect_uri not registered for the client.',
+          content: { 'application/json': { schema: error } },
+        },
+      },
+    })
+  }
   for (const path of [paths.openidConfiguration, paths.oauthAuthorizationServer]) {
     schemas.set(`get ${path}`, {
       summary: 'Authorization server metadata (RFC 8414, OpenID Connect Discovery)',
@@ -348,7 +382,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     security: [{ registrationToken: [] }],
   })
   const apps = paths.oauthClients
-  const adminOnly = [{ bearerAccessToken: ['org:admin'] }]
+  const adminOnly = [{ bearerAccessToken: ['org:admin'] }, { dpopAccessToken: ['org:admin'] }]
   const appId = Type.Object({ appId: Type.String({ description: 'The app (its client_id).' }) })
   const adminErrors = {
     401: {
@@ -463,7 +497,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       'insufficient_scope: the access token lacks openid, or is a personal access token (they cannot manage personal access tokens).',
     content: { 'application/json': { schema: error } },
   }
-  const endUser = [{ bearerAccessToken: [] }] as const
+  const endUser = [{ bearerAccessToken: [] }, { dpopAccessToken: [] }] as const
   schemas.set(`get ${paths.personalAccessTokens}`, {
     summary: "List the end-user's live personal access tokens (never their values)",
     description: 'Authenticated by an access token of this server issued to the end-user, carrying openid.',
@@ -500,6 +534,34 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       403: forbidden,
       404: {
         description: 'invalid_request: no such token of this end-user.',
+        content: { 'application/json': { schema: error } },
+      },
+    },
+    security: endUser,
+  })
+  const endUserForbidden = {
+    description:
+      'insufficient_scope: the access token lacks openid, or is a personal access token (they cannot manage the apps a user allowed).',
+    content: { 'application/json': { schema: error } },
+  }
+  schemas.set(`get ${paths.consents}`, {
+    summary: 'The apps the end-user allowed, with the scopes each was allowed and when',
+    description: 'Authenticated by an access token of this server issued to the end-user, carrying openid.',
+    tags: ['consents'],
+    response: { 200: wireSchemas.ConsentedAppList, 401: bearerRefused, 403: endUserForbidden },
+    security: endUser,
+  })
+  schemas.set(`delete ${paths.consents}/:clientId`, {
+    summary:
+      "Take back the end-user's consent to an app: every live token of the user at the app is revoked, and its next authorization request asks for consent again",
+    tags: ['consents'],
+    params: Type.Object({ clientId: Type.String({ description: 'The client_id of the app.' }) }),
+    response: {
+      204: { description: 'Revoked.', content: {} },
+      401: bearerRefused,
+      403: endUserForbidden,
+      404: {
+        description: 'invalid_request: the end-user has not allowed this app (or there is no such app).',
         content: { 'application/json': { schema: error } },
       },
     },

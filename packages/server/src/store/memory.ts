@@ -4,6 +4,7 @@ import type {
   AuthorizationCodeRecord,
   ClientRecord,
   ClientRegistrationRecord,
+  ConsentedApp,
   ConsentRecord,
   DeviceCodeRecord,
   LiveToken,
@@ -518,6 +519,24 @@ export function createMemoryStore(): Store {
       async delete(subject, clientId) {
         open()
         return consents.delete(consentKey(subject, clientId))
+      },
+      async list(subject) {
+        open()
+        const listed: ConsentedApp[] = []
+        for (const consent of consents.values()) {
+          const client = consent.subject === subject ? clients.get(consent.clientId) : undefined
+          if (client === undefined) continue
+          listed.push({
+            ...copy(consent),
+            clientName: client.name,
+            logoUrl: client.logoUrl ?? null,
+            homepageUrl: client.homepageUrl ?? null,
+          })
+        }
+        return listed.sort(
+          (a, b) =>
+            a.grantedAt - b.grantedAt || (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0),
+        )
       },
     },
     sessions: {

@@ -19,6 +19,7 @@ const RELEASED: Record<string, Record<number, string>> = {
     12: '5ff4fd2ac291b412566db0e17c3251c75e0c187aa6a49b9715cc2186b8e0098d',
     13: '72e6e02bb36b612774ba069fe7ab11693c7c6ded31b22ca1647de271ebd74275',
     15: '096f357f3645fbc32b0f55d6655f1c43323301e786149dbec4d985097f8c35b0',
+    16: '8e318ddc75eae1bd93305501eb71713c85a93d376e0264672f494dc74a51d20e',
   },
   postgres: {
     1: '0e2f152526bbe1a6bffd1841fd8d9a1a8439af1731e611ce5ce03ac6e9f15c09',
@@ -32,6 +33,7 @@ const RELEASED: Record<string, Record<number, string>> = {
     12: 'b6e5e4e41a265a4a0fc9ab67c860aa72fffd60c6018bd799aeccd244ebc74a2e',
     13: '4dc304aac31e45a576116c9dc6c86646f739e20466f501bc33fcb71edc6b440c',
     15: '56decb925b6bb29840713963a91130c8131a4594458faf1bc7a9b80cde7ca43f',
+    16: '8e318ddc75eae1bd93305501eb71713c85a93d376e0264672f494dc74a51d20e',
   },
 }
 

@@ -228,6 +228,9 @@ const personalAccessTokens = ({
 );
 CREATE INDEX oauth_personal_access_tokens_subject ON oauth_personal_access_tokens (subject, created_at);`
 
+// OpenID Connect RP-Initiated Logout 1.0 §3.1: a client's registered post_logout_redirect_uris.
+const postLogoutRedirectUris = `ALTER TABLE oauth_clients ADD COLUMN post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]';`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -250,6 +253,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 13, name: 'app_metadata', sql: appMetadata },
   { version: 14, name: 'personal_access_tokens', sql: personalAccessTokens },
   { version: 15, name: 'par_and_private_key_jwt', sql: parAndPrivateKeyJwt },
+  { version: 16, name: 'client_post_logout_redirect_uris', sql: postLogoutRedirectUris },
 ]
 
 /** The migrations as `dialect` runs them. */

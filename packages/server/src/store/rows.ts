@@ -3,6 +3,7 @@ import type {
   ClientJwks,
   ClientRecord,
   ClientRegistrationRecord,
+  ConsentedApp,
   ConsentRecord,
   DeviceCodeRecord,
   GrantType,
@@ -59,7 +60,14 @@ export function clientFromRow(row: Row): ClientRecord {
     ...(row.tokens_revoked_at == null ? {} : { tokensRevokedAt: num(row.tokens_revoked_at) }),
     // Optional: present only when set, so a record reads back as it was written.
     ...(bool(row.dpop_bound_access_tokens) ? { dpopBoundAccessTokens: true } : {}),
+    ...postLogoutRedirectUrisFromColumn(row.post_logout_redirect_uris),
   }
+}
+
+/** Absent when none, as a record written without them has them. */
+function postLogoutRedirectUrisFromColumn(value: unknown): Pick<ClientRecord, 'postLogoutRedirectUris'> {
+  const uris = value == null ? [] : (JSON.parse(str(value)) as string[])
+  return uris.length === 0 ? {} : { postLogoutRedirectUris: uris }
 }
 
 export function clientParams(c: ClientRecord) {
@@ -86,6 +94,7 @@ export function clientParams(c: ClientRecord) {
     c.privacyPolicyUrl ?? null,
     c.tokensRevokedAt ?? null,
     c.dpopBoundAccessTokens === true,
+    JSON.stringify(c.postLogoutRedirectUris ?? []),
   ] as const
 }
 
@@ -310,6 +319,15 @@ export function consentFromRow(row: Row): ConsentRecord {
   }
 }
 
+export function consentedAppFromRow(row: Row): ConsentedApp {
+  return {
+    ...consentFromRow(row),
+    clientName: str(row.name),
+    logoUrl: strOrNull(row.logo_url),
+    homepageUrl: strOrNull(row.homepage_url),
+  }
+}
+
 export function sessionFromRow(row: Row): SessionRecord {
   return {
     sessionId: str(row.session_id),
@@ -361,7 +379,7 @@ export function serverSecretFromRow(row: Row): ServerSecretRecord {
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at, dpop_bound_access_tokens'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at, dpop_bound_access_tokens, post_logout_redirect_uris'
 export const USER_COLUMNS =
   'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =

@@ -7,6 +7,7 @@ import {
   clientParams,
   codeFromRow,
   codeParams,
+  consentedAppFromRow,
   consentFromRow,
   deviceCodeFromRow,
   deviceCodeParams,
@@ -379,6 +380,7 @@ export function createSqlStore(
           ),
         ).then(() => {}),
       delete: (subject, clientId) => run(deleted(s.deleteConsent, subject, clientId)),
+      list: (subject) => run(rows(s.listConsents, subject)).then((found) => found.map(consentedAppFromRow)),
     },
     sessions: {
       create: (session) =>

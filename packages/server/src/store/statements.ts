@@ -234,6 +234,9 @@ function buildStatements(d: SqlDialect) {
       },
     ),
     deleteConsent: 'DELETE FROM oauth_consents WHERE subject = ? AND client_id = ?',
+    /** `subject`: the primary key (subject, client_id) serves the lookup; a deleted client's row drops out. */
+    listConsents:
+      'SELECT o.subject, o.client_id, o.scope, o.granted_at, c.name, c.logo_url, c.homepage_url FROM oauth_consents o JOIN oauth_clients c ON c.client_id = o.client_id WHERE o.subject = ? ORDER BY o.granted_at, o.client_id',
 
     insertSession: insert('oauth_sessions', 'session_id, subject, auth_time, expires_at'),
     /** `session_id`, now. */

@@ -20,6 +20,12 @@ export interface ClientRecord {
   name: string
   /** Registered redirect URIs, compared by exact string match. */
   redirectUris: string[]
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`: where the end-session
+   * endpoint may send the browser after logout, compared by exact string. Absent means none
+   * (migration 16).
+   */
+  postLogoutRedirectUris?: string[] | undefined
   grantTypes: GrantType[]
   /** Scopes the client may request. */
   scopes: string[]
@@ -272,6 +278,14 @@ export interface ConsentRecord {
   grantedAt: number
 }
 
+/** A consent with what the end-user recognises its app by, as `ConsentStore.list` answers it. */
+export interface ConsentedApp extends ConsentRecord {
+  /** The app's name, logo and home page as stored now (the app may have changed since the consent). */
+  clientName: string
+  logoUrl: string | null
+  homepageUrl: string | null
+}
+
 /** A login session of the host application (cookie value -> subject). */
 export interface SessionRecord {
   sessionId: string
@@ -502,6 +516,11 @@ export interface ConsentStore {
   /** Inserts or replaces. */
   put(consent: ConsentRecord): Promise<void>
   delete(subject: string, clientId: string): Promise<boolean>
+  /**
+   * The end-user's consents to apps that still exist (a deleted client's consent is not listed), oldest
+   * first, with each app's name, logo and home page.
+   */
+  list(subject: string): Promise<ConsentedApp[]>
 }
 
 export interface SessionStore {

@@ -1241,6 +1241,47 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.consents.get('s', 'c')).toBeUndefined()
     })
 
+    it("lists a subject's consents to existing apps, oldest first, with the apps' names", async () => {
+      const a = client({ clientId: 'consent-a', name: 'App A', logoUrl: 'https://a.example/logo.png' })
+      const b = client({ clientId: 'consent-b', name: 'App B', homepageUrl: 'https://b.example/' })
+      const gone = client({ clientId: 'consent-gone', name: 'Gone' })
+      for (const c of [a, b, gone]) await store.clients.create(c)
+      await store.consents.put({ subject: 's', clientId: 'consent-b', scope: ['openid'], grantedAt: T + 2 })
+      await store.consents.put({
+        subject: 's',
+        clientId: 'consent-a',
+        scope: ['openid', 'kb:read'],
+        grantedAt: T + 1,
+      })
+      await store.consents.put({ subject: 's', clientId: 'consent-gone', scope: ['openid'], grantedAt: T })
+      await store.consents.put({ subject: 'other', clientId: 'consent-a', scope: ['openid'], grantedAt: T })
+      expect(await store.clients.delete('consent-gone')).toBe(true)
+      expect(await store.consents.list('s')).toEqual([
+        {
+          subject: 's',
+          clientId: 'consent-a',
+          scope: ['openid', 'kb:read'],
+          grantedAt: T + 1,
+          clientName: 'App A',
+          logoUrl: 'https://a.example/logo.png',
+          homepageUrl: null,
+        },
+        {
+          subject: 's',
+          clientId: 'consent-b',
+          scope: ['openid'],
+          grantedAt: T + 2,
+          clientName: 'App B',
+          logoUrl: null,
+          homepageUrl: 'https://b.example/',
+        },
+      ])
+      expect(await store.consents.list('nobody')).toEqual([])
+      expect(await store.consents.delete('s', 'consent-a')).toBe(true)
+      expect((await store.consents.list('s')).map((c) => c.clientId)).toEqual(['consent-b'])
+      expect((await store.consents.list('other')).map((c) => c.clientId)).toEqual(['consent-a'])
+    })
+
     it('answers sessions only until they expire', async () => {
       await store.sessions.create({ sessionId: 'sid', subject: 's', authTime: T, expiresAt: T + 100 })
       expect(await store.sessions.get('sid', T + 99)).toEqual({
@@ -1263,6 +1304,20 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.revokedAccessTokens.deleteExpired(T + 5)).toBe(0)
       expect(await store.revokedAccessTokens.deleteExpired(T + 10)).toBe(1)
       expect(await store.revokedAccessTokens.isRevoked('jti-a')).toBe(false)
+    })
+
+    it('keeps the post-logout redirect URIs of clients (OpenID Connect RP-Initiated Logout 1.0 §3.1)', async () => {
+      const rp = client({ postLogoutRedirectUris: ['https://app.example/bye', 'http://127.0.0.1:8080/bye'] })
+      await store.clients.create(rp)
+      expect(await store.clients.get(rp.clientId)).toEqual(rp)
+      const changed = { ...rp, postLogoutRedirectUris: ['https://app.example/signed-out'] }
+      expect(await store.clients.update(changed)).toBe(true)
+      expect(await store.clients.get(rp.clientId)).toEqual(changed)
+      await store.clients.update({ ...rp, postLogoutRedirectUris: undefined })
+      expect((await store.clients.get(rp.clientId))?.postLogoutRedirectUris).toBeUndefined()
+      expect(
+        (await store.clients.list()).find((c) => c.clientId === rp.clientId)?.postLogoutRedirectUris,
+      ).toBeUndefined()
     })
 
     it('keeps the DPoP bindings of clients, codes and refresh tokens (RFC 9449 §§5, 10)', async () => {

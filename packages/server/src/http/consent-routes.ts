@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
+import type { ConsentedApps } from '../consented-apps.js'
+import { OAuthError } from '../errors.js'
+import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE, sendOAuthError } from './responses.js'
+
+/**
+ * `GET <path>` (the apps the end-user allowed) and `DELETE <path>/:clientId` (take one back), for the
+ * end-user of a Bearer access token. Errors go to the caller's error handler.
+ */
+export async function consentRoutes(
+  fastify: FastifyInstance,
+  options: { consentedApps: ConsentedApps; path: string },
+): Promise<void> {
+  const { consentedApps, path } = options
+  // The method and DPoP proof go along: a DPoP-bound access token is presented with a proof (RFC 9449 §7).
+  const resourceRequest = (request: FastifyRequest) => ({ method: request.method, dpop: dpopHeader(request) })
+  fastify.get(path, async (request, reply) =>
+    reply
+      .type(JSON_CONTENT_TYPE)
+      .send(await consentedApps.list(authorizationHeader(request), resourceRequest(request))),
+  )
+  fastify.delete(`${path}/:clientId`, async (request, reply) => {
+    const { clientId } = request.params as { clientId: string }
+    await consentedApps.revoke(authorizationHeader(request), clientId, resourceRequest(request))
+    return reply.code(204).send()
+  })
+  const notAllowed = (allow: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('allow', allow)
+    return sendOAuthError(
+      reply,
+      new OAuthError('invalid_request', `this endpoint accepts ${allow} only`, { status: 405 }),
+    )
+  }
+  fastify.route({
+    method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: path,
+    schema: { hide: true } as FastifySchema,
+    handler: notAllowed('GET'),
+  })
+  fastify.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
+    url: `${path}/:clientId`,
+    schema: { hide: true } as FastifySchema,
+    handler: notAllowed('DELETE'),
+  })
+}
