@@ -48,6 +48,10 @@ const NAMES = [
   'device_code',
   'user_code',
   'consent',
+  'dpop_jkt',
+  'dpop_bound_access_tokens',
+  'redirect_uris',
+  'token_endpoint_auth_method',
 ]
 const VALUES = [
   'urn:ietf:params:oauth:grant-type:device_code',
@@ -123,6 +127,7 @@ function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
       paths.deviceAuthorization,
       paths.personalAccessTokens,
       paths.consents,
+      paths.registration,
       paths.oauthClients,
       DEVICE_VERIFICATION_PATH,
     ),
@@ -163,7 +168,12 @@ async function fuzz(store: Store): Promise<{ requests: number; statuses: Map<num
     ],
     redirectUris: ['http://127.0.0.1:9/cb'],
   })
-  const server = await createTokenServer({ config: testConfig(), store, issuer: 'http://127.0.0.1:9' })
+  // Open registration, so that RFC 7591 bodies are fuzzed too.
+  const server = await createTokenServer({
+    config: testConfig({ registration: true }),
+    store,
+    issuer: 'http://127.0.0.1:9',
+  })
   const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
   const statuses = new Map<number, number>()
   let requests = 0
