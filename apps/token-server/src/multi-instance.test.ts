@@ -250,4 +250,65 @@ describe.runIf(available)('two token-server instances on one PostgreSQL schema',
     expect(replay.status).toBe(400)
     expect(replay.body.error).toBe('invalid_grant')
   })
+  it('ends at A a session that logged out at B (RP-Initiated Logout: the session lives in the store)', async () => {
+    const bye = 'http://127.0.0.1:9/signed-out'
+    const client = await registerClient(a.store, {
+      name: 'Logout app',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      postLogoutRedirectUris: [bye],
+      scopes: ['openid'],
+    })
+    await a.store.users.create({
+      subject: 'user-logout',
+      username: 'frank',
+      passwordHash: await hashSecret(PASSWORD),
+      name: 'Frank',
+      email: null,
+      emailVerified: false,
+      createdAt: 0,
+    })
+    const clientId = client.client.clientId
+    const request = (baseUrl: string) =>
+      authorizeUrl({
+        baseUrl,
+        authorizePath: a.paths.authorization,
+        clientId,
+        redirectUri: REDIRECT_URI,
+        scope: 'openid',
+        challenge: pkcePair().challenge,
+      })
+    const atA = new FormSession(urlA)
+    const login = await atA.get(request(urlA))
+    const consent = await atA.postForm(a.paths.authorization, {
+      ...hiddenFields(await login.text()),
+      username: 'frank',
+      password: PASSWORD,
+    })
+    const approved = await atA.postForm(a.paths.authorization, {
+      ...hiddenFields(await consent.text()),
+      consent: 'granted',
+    })
+    expect(approved.status).toBe(303)
+    // Signed in at A: A's next authorization request needs no login.
+    expect((await atA.get(request(urlA))).status).toBe(302)
+
+    // The same browser logs out at B, which confirms and ends the session.
+    const atB = new FormSession(urlB)
+    for (const [name, value] of atA.cookies) atB.cookies.set(name, value)
+    const logout = `${b.paths.endSession}?${new URLSearchParams({ client_id: clientId, post_logout_redirect_uri: bye, state: 's' })}`
+    const confirm = await atB.get(logout)
+    expect(confirm.status).toBe(200)
+    const done = await atB.postForm(b.paths.endSession, {
+      ...hiddenFields(await confirm.text()),
+      logout: 'confirm',
+    })
+    expect(done.status).toBe(303)
+    expect(done.headers.get('location')).toBe(`${bye}?state=s`)
+
+    // A, with the cookie it set (the browser still sends it there), asks to sign in again.
+    const again = await atA.get(request(urlA))
+    expect(again.status).toBe(200)
+    expect(await again.text()).toContain('name="password"')
+  })
 })
