@@ -164,6 +164,36 @@ describe.runIf(available)('two token-server instances on one PostgreSQL schema',
     await jwtVerify(String(fromB.body.access_token), jwksOfA, { issuer: ISSUER })
   })
 
+  it('refuses at B, at its very next request, a secret rotated and a client disabled through A', async () => {
+    const registered = await registerClient(a.store, {
+      name: 'Rotating',
+      grantTypes: ['client_credentials'],
+      scopes: ['org:read'],
+    })
+    const { clientId } = registered.client
+    const basic = (secret: string) => `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`
+    const atB = (secret: string) =>
+      tokenRequest(
+        `${urlB}${b.paths.token}`,
+        { grant_type: 'client_credentials' },
+        { authorization: basic(secret) },
+      )
+    // B has verified the secret and remembers the verdict.
+    expect((await atB(String(registered.clientSecret))).status).toBe(200)
+    expect((await atB(String(registered.clientSecret))).status).toBe(200)
+
+    const { clientSecret: rotated } = await a.authorizationServer.appManagement.regenerateSecret(clientId)
+    const old = await atB(String(registered.clientSecret))
+    expect(old.status).toBe(401)
+    expect(old.body.error).toBe('invalid_client')
+    expect((await atB(rotated)).status).toBe(200)
+
+    expect(await a.authorizationServer.disableClient(clientId)).toBe(true)
+    const disabled = await atB(rotated)
+    expect(disabled.status).toBe(401)
+    expect(disabled.body.error).toBe('invalid_client')
+  })
+
   it('redeems at B a code issued by A, shares the login session, and refreshes across instances', async () => {
     const client = await registerClient(a.store, {
       name: 'Browser app',
