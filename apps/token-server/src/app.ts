@@ -35,6 +35,7 @@ import { registerHealthRoutes } from './health.js'
 import { connectedAppsRoutes } from './interaction/connected-apps.js'
 import { DEVICE_VERIFICATION_PATH, deviceVerificationRoutes } from './interaction/device-verification.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
+import { createLogout } from './interaction/logout.js'
 import { createLogger, generateRequestId, logSecurityEvent } from './logging.js'
 import { mcpResourceMetadata, REGISTRATION_SCOPES, withMcpResource } from './mcp-resource.js'
 import { createMetrics, type TokenServerMetrics } from './metrics.js'
@@ -238,7 +239,9 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
 
   // The plugin answers JSON errors; a person in a browser gets a page instead, without the details.
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.routeOptions.url !== paths.authorization || reply.statusCode < 400) return done(null, payload)
+    const route = request.routeOptions.url
+    if ((route !== paths.authorization && route !== paths.endSession) || reply.statusCode < 400)
+      return done(null, payload)
     if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json'))
       return done(null, payload)
     if (!prefersHtml(request.headers.accept)) return done(null, payload)
@@ -251,7 +254,9 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
       // Not the plugin's JSON: keep the generic text.
     }
     reply.headers(PAGE_HEADERS)
-    done(null, errorPage({ title: 'This sign-in link does not work', message: description }))
+    const title =
+      route === paths.endSession ? 'This sign-out link does not work' : 'This sign-in link does not work'
+    done(null, errorPage({ title, message: description }))
   })
 
   await registerHealthRoutes(app, {
@@ -330,7 +335,13 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         return reply
     }
   }
-  await app.register(oauth2Plugin, { authorizationServer, authorize, appManagement: true })
+  // OpenID Connect RP-Initiated Logout 1.0: the confirmation page, then the session ends in the store.
+  const endSession = createLogout({
+    store,
+    endSessionPath: paths.endSession,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
+  await app.register(oauth2Plugin, { authorizationServer, authorize, endSession, appManagement: true })
   // RFC 8628 §3.3: the device verification page, with the same login and consent pages posting to it.
   await app.register(deviceVerificationRoutes, {
     authorizationServer,

@@ -210,6 +210,42 @@ describe('pipeshub-token-server CLI', () => {
     expect(wrong.code).toBe(2)
   })
 
+  it('registers post-logout redirect URIs (RP-Initiated Logout §3.1), replaces them, and refuses an http one', () => {
+    const created = cli([
+      'clients',
+      'create',
+      '--name',
+      'Web',
+      '--redirect-uri',
+      'https://web.example.com/cb',
+      '--post-logout-redirect-uri',
+      'https://web.example.com/bye',
+    ])
+    expect(created.code).toBe(0)
+    const clientId = field(created.stdout, 'client_id')
+    expect(JSON.parse(cli(['clients', 'show', clientId]).stdout).post_logout_redirect_uris).toEqual([
+      'https://web.example.com/bye',
+    ])
+    const updated = cli([
+      'clients',
+      'update',
+      clientId,
+      '--post-logout-redirect-uri',
+      'http://127.0.0.1:8080/bye',
+    ])
+    expect(JSON.parse(updated.stdout).post_logout_redirect_uris).toEqual(['http://127.0.0.1:8080/bye'])
+    const refused = cli([
+      'clients',
+      'create',
+      '--name',
+      'Web',
+      '--post-logout-redirect-uri',
+      'http://web.example.com/bye',
+    ])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('post-logout redirect URI http://web.example.com/bye must use https')
+  })
+
   it('registers the web origins of a browser app, and refuses one that is not an origin', () => {
     const created = cli([
       'clients',

@@ -48,10 +48,23 @@ const NAMES = [
   'device_code',
   'user_code',
   'consent',
+  'dpop_jkt',
+  'dpop_bound_access_tokens',
+  'redirect_uris',
+  'token_endpoint_auth_method',
+  'id_token_hint',
+  'post_logout_redirect_uri',
+  'logout_hint',
+  'ui_locales',
+  'logout',
+  'csrf_token',
 ]
 const VALUES = [
   'urn:ietf:params:oauth:grant-type:device_code',
   'BCDF-GHJK',
+  'http://127.0.0.1:9/bye',
+  'confirm',
+  'eyJhbGciOiJFUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiJ1In0.c2ln',
   'client_credentials',
   'authorization_code',
   'refresh_token',
@@ -121,8 +134,10 @@ function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
       paths.authorization,
       paths.userinfo,
       paths.deviceAuthorization,
+      paths.endSession,
       paths.personalAccessTokens,
       paths.consents,
+      paths.registration,
       paths.oauthClients,
       DEVICE_VERIFICATION_PATH,
     ),
@@ -162,8 +177,14 @@ async function fuzz(store: Store): Promise<{ requests: number; statuses: Map<num
       'urn:ietf:params:oauth:grant-type:device_code',
     ],
     redirectUris: ['http://127.0.0.1:9/cb'],
+    postLogoutRedirectUris: ['http://127.0.0.1:9/bye'],
   })
-  const server = await createTokenServer({ config: testConfig(), store, issuer: 'http://127.0.0.1:9' })
+  // Open registration, so that RFC 7591 bodies are fuzzed too.
+  const server = await createTokenServer({
+    config: testConfig({ registration: true }),
+    store,
+    issuer: 'http://127.0.0.1:9',
+  })
   const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
   const statuses = new Map<number, number>()
   let requests = 0

@@ -164,6 +164,36 @@ describe.runIf(available)('two token-server instances on one PostgreSQL schema',
     await jwtVerify(String(fromB.body.access_token), jwksOfA, { issuer: ISSUER })
   })
 
+  it('refuses at B, at its very next request, a secret rotated and a client disabled through A', async () => {
+    const registered = await registerClient(a.store, {
+      name: 'Rotating',
+      grantTypes: ['client_credentials'],
+      scopes: ['org:read'],
+    })
+    const { clientId } = registered.client
+    const basic = (secret: string) => `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`
+    const atB = (secret: string) =>
+      tokenRequest(
+        `${urlB}${b.paths.token}`,
+        { grant_type: 'client_credentials' },
+        { authorization: basic(secret) },
+      )
+    // B has verified the secret and remembers the verdict.
+    expect((await atB(String(registered.clientSecret))).status).toBe(200)
+    expect((await atB(String(registered.clientSecret))).status).toBe(200)
+
+    const { clientSecret: rotated } = await a.authorizationServer.appManagement.regenerateSecret(clientId)
+    const old = await atB(String(registered.clientSecret))
+    expect(old.status).toBe(401)
+    expect(old.body.error).toBe('invalid_client')
+    expect((await atB(rotated)).status).toBe(200)
+
+    expect(await a.authorizationServer.disableClient(clientId)).toBe(true)
+    const disabled = await atB(rotated)
+    expect(disabled.status).toBe(401)
+    expect(disabled.body.error).toBe('invalid_client')
+  })
+
   it('redeems at B a code issued by A, shares the login session, and refreshes across instances', async () => {
     const client = await registerClient(a.store, {
       name: 'Browser app',
@@ -249,5 +279,66 @@ describe.runIf(available)('two token-server instances on one PostgreSQL schema',
     const replay = await tokenRequest(`${urlA}${a.paths.token}`, exchange)
     expect(replay.status).toBe(400)
     expect(replay.body.error).toBe('invalid_grant')
+  })
+  it('ends at A a session that logged out at B (RP-Initiated Logout: the session lives in the store)', async () => {
+    const bye = 'http://127.0.0.1:9/signed-out'
+    const client = await registerClient(a.store, {
+      name: 'Logout app',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      postLogoutRedirectUris: [bye],
+      scopes: ['openid'],
+    })
+    await a.store.users.create({
+      subject: 'user-logout',
+      username: 'frank',
+      passwordHash: await hashSecret(PASSWORD),
+      name: 'Frank',
+      email: null,
+      emailVerified: false,
+      createdAt: 0,
+    })
+    const clientId = client.client.clientId
+    const request = (baseUrl: string) =>
+      authorizeUrl({
+        baseUrl,
+        authorizePath: a.paths.authorization,
+        clientId,
+        redirectUri: REDIRECT_URI,
+        scope: 'openid',
+        challenge: pkcePair().challenge,
+      })
+    const atA = new FormSession(urlA)
+    const login = await atA.get(request(urlA))
+    const consent = await atA.postForm(a.paths.authorization, {
+      ...hiddenFields(await login.text()),
+      username: 'frank',
+      password: PASSWORD,
+    })
+    const approved = await atA.postForm(a.paths.authorization, {
+      ...hiddenFields(await consent.text()),
+      consent: 'granted',
+    })
+    expect(approved.status).toBe(303)
+    // Signed in at A: A's next authorization request needs no login.
+    expect((await atA.get(request(urlA))).status).toBe(302)
+
+    // The same browser logs out at B, which confirms and ends the session.
+    const atB = new FormSession(urlB)
+    for (const [name, value] of atA.cookies) atB.cookies.set(name, value)
+    const logout = `${b.paths.endSession}?${new URLSearchParams({ client_id: clientId, post_logout_redirect_uri: bye, state: 's' })}`
+    const confirm = await atB.get(logout)
+    expect(confirm.status).toBe(200)
+    const done = await atB.postForm(b.paths.endSession, {
+      ...hiddenFields(await confirm.text()),
+      logout: 'confirm',
+    })
+    expect(done.status).toBe(303)
+    expect(done.headers.get('location')).toBe(`${bye}?state=s`)
+
+    // A, with the cookie it set (the browser still sends it there), asks to sign in again.
+    const again = await atA.get(request(urlA))
+    expect(again.status).toBe(200)
+    expect(await again.text()).toContain('name="password"')
   })
 })

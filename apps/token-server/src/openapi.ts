@@ -1,3 +1,4 @@
+import { wireSchemas } from '@pipeshub/models'
 import {
   AuthorizationRedirectResponse,
   AuthorizationRequestQuery,
@@ -275,6 +276,40 @@ export function tokenServerRouteDocumentation(paths: EndpointPaths): Map<string,
       401: html('Wrong username or password.'),
       403: html('The form expired (CSRF token missing or wrong).'),
       429: html('Too many sign-in attempts (see Retry-After).'),
+    },
+  }))
+  const postLogoutRedirect = {
+    description:
+      'Signed out (or no session): redirect to the registered post_logout_redirect_uri, with state.',
+    content: {},
+  }
+  extend(`get ${paths.endSession}`, (schema) => ({
+    ...schema,
+    summary: 'End-session endpoint (OpenID Connect RP-Initiated Logout 1.0): the sign-out confirmation page',
+    response: {
+      200: html('The confirmation page (a browser session exists), or the signed-out page.'),
+      302: postLogoutRedirect,
+      400: errorJson(
+        'An id_token_hint not issued here, a client_id other than its audience, an unknown client or an unregistered post_logout_redirect_uri: shown, never redirected (HTML to browsers).',
+      ),
+    },
+  }))
+  extend(`post ${paths.endSession}`, (schema) => ({
+    ...schema,
+    summary: 'Logout request as a form post, and the confirmation form (`logout=confirm|cancel`)',
+    body: Type.Object({
+      ...wireSchemas.EndSessionRequest.properties,
+      csrf_token: Type.Optional(
+        Type.String({ description: 'The token of the confirmation form (CSRF protection).' }),
+      ),
+      logout: Type.Optional(Type.Union([Type.Literal('confirm'), Type.Literal('cancel')])),
+    }),
+    response: {
+      200: html('The confirmation page, the signed-out page, or the still-signed-in page.'),
+      302: postLogoutRedirect,
+      303: postLogoutRedirect,
+      400: errorJson('As for GET: shown, never redirected (HTML to browsers).'),
+      403: html('The confirmation form expired (CSRF token missing or wrong).'),
     },
   }))
   return new Map([...schemas].map(([key, schema]) => [key, { ...schema }]))

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto'
+import { createHash, hash as digest, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto'
 
 // scrypt parameters (RFC 7914): N=2^15, r=8, p=1 costs ~32 MiB and tens of milliseconds, the OWASP
 // minimum for password storage; the parameters are stored in the hash so they can be raised later.
@@ -71,29 +71,54 @@ export function hashOpaqueToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('base64url')
 }
 
+export interface SecretVerifierOptions {
+  /** Verdicts remembered at most (least recently used first out); default 1000. */
+  maxEntries?: number
+  /** How long a verdict is remembered, in milliseconds; default 5 minutes. */
+  ttlMs?: number
+  /** Clock in epoch milliseconds, for tests. */
+  now?: () => number
+  /** The slow check the cache saves (default `verifySecret`). */
+  verify?: (secret: string, hash: string) => Promise<boolean>
+}
+
 /**
- * Remembers verifications (by a SHA-256 of hash and presented secret, never the secret) for a few
- * minutes, and shares one scrypt run among concurrent requests with the same credentials, so a busy
- * client costs one slow hash per process instead of one per request.
+ * Remembers successful verifications for a few minutes, and shares one scrypt run among concurrent
+ * requests with the same credentials, so a busy client costs one slow hash per process instead of one
+ * per request. An entry is keyed by a SHA-256 of a random per-process key, the stored hash and the
+ * presented secret, never the secret itself: a new hash (a rotated secret, another client) never
+ * matches an old verdict, and the cache's keys are no offline oracle for the secret without that key.
+ * The caller still reads the client record on every request and checks it (disabled, kind) after.
  */
-export function createSecretVerifier(options: { maxEntries?: number; ttlMs?: number } = {}) {
+export function createSecretVerifier(options: SecretVerifierOptions = {}) {
   const maxEntries = options.maxEntries ?? 1000
   const ttlMs = options.ttlMs ?? 300_000
+  const now = options.now ?? Date.now
+  const verify = options.verify ?? verifySecret
+  const key = randomBytes(32).toString('base64url')
   const entries = new Map<string, { result: Promise<boolean>; at: number }>()
   return (secret: string, hash: string): Promise<boolean> => {
-    const key = createHash('sha256').update(hash).update('\u0000').update(secret).digest('base64url')
-    const now = Date.now()
-    const hit = entries.get(key)
-    if (hit && now - hit.at < ttlMs) return hit.result
-    const result = verifySecret(secret, hash)
-    entries.set(key, { result, at: now })
+    const id = digest('sha256', `${key}\u0000${hash}\u0000${secret}`, 'base64url')
+    const at = now()
+    const hit = entries.get(id)
+    if (hit) {
+      entries.delete(id)
+      if (at - hit.at < ttlMs) {
+        // Most recently used last: the map's first key is the one to evict.
+        entries.set(id, hit)
+        return hit.result
+      }
+    }
+    const result = verify(secret, hash)
+    const entry = { result, at }
+    entries.set(id, entry)
     // Only successful verifications stay: a failure must cost the full hash every time.
-    result.then(
-      (ok) => {
-        if (!ok) entries.delete(key)
-      },
-      () => entries.delete(key),
-    )
+    const forget = () => {
+      if (entries.get(id) === entry) entries.delete(id)
+    }
+    result.then((ok) => {
+      if (!ok) forget()
+    }, forget)
     if (entries.size > maxEntries) {
       const oldest = entries.keys().next().value
       if (oldest !== undefined) entries.delete(oldest)

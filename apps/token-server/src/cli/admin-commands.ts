@@ -20,6 +20,7 @@ export function clientView(client: ClientRecord) {
     grant_types: client.grantTypes,
     redirect_uris: client.redirectUris,
     web_origins: client.webOrigins,
+    post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
     scopes: client.scopes,
     access_token_lifetime: client.accessTokenLifetime,
     refresh_token_lifetime: client.refreshTokenLifetime,
@@ -47,6 +48,8 @@ export interface ClientChanges {
   name?: string | undefined
   redirectUris?: string[] | undefined
   webOrigins?: string[] | undefined
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`. */
+  postLogoutRedirectUris?: string[] | undefined
   scopes?: string[] | undefined
   accessTokenLifetime?: number | null | undefined
   refreshTokenLifetime?: number | null | undefined
@@ -63,7 +66,7 @@ export async function showClient(store: Store, clientId: string) {
 export async function changeClient(store: Store, clientId: string, changes: ClientChanges) {
   if (Object.values(changes).every((value) => value === undefined)) {
     throw new Error(
-      'nothing to change: give --name, --redirect-uri, --web-origin, --scope, a lifetime or --dpop-bound-access-tokens',
+      'nothing to change: give --name, --redirect-uri, --web-origin, --post-logout-redirect-uri, --scope, a lifetime or --dpop-bound-access-tokens',
     )
   }
   const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))

@@ -30,7 +30,7 @@ const USAGE = `Usage: pipeshub-token-server <command> [options]
 
 Commands:
   clients create --name <name> [--public] [--redirect-uri <uri>]... [--web-origin <origin>]...
-                 [--grant <type>]... [--scope "<a b>"] [--require-par]
+                 [--post-logout-redirect-uri <uri>]... [--grant <type>]... [--scope "<a b>"] [--require-par]
                  [--jwks <file> [--token-endpoint-auth-signing-alg <alg>]] [--dpop-bound-access-tokens true]
                                   Register a client; prints its id and (confidential) secret once.
                                   --require-par: its authorization requests must be pushed (RFC 9126)
@@ -41,9 +41,12 @@ Commands:
                                   the token, revocation and userinfo endpoints answer CORS for
                                   --dpop-bound-access-tokens true: every token request of the client
                                   must carry a DPoP proof (RFC 9449 §5.2)
+                                  --post-logout-redirect-uri: where the logout endpoint may send the
+                                  browser back (OpenID Connect RP-Initiated Logout), exact match
   clients list [--json]           List clients (with scopes, redirect URIs, web origins)
   clients show <client_id>        Print one client as JSON
   clients update <client_id> [--name <name>] [--redirect-uri <uri>]... [--web-origin <origin>]...
+                 [--post-logout-redirect-uri <uri>]...
                  [--scope "<a b>"] [--access-token-ttl <s>|default] [--refresh-token-ttl <s>|default]
                  [--dpop-bound-access-tokens true|false]
                                   Change a client; a repeated option replaces the whole list
@@ -106,6 +109,7 @@ const OPTIONS = {
   public: { type: 'boolean' },
   'redirect-uri': { type: 'string', multiple: true },
   'web-origin': { type: 'string', multiple: true },
+  'post-logout-redirect-uri': { type: 'string', multiple: true },
   grant: { type: 'string', multiple: true },
   scope: { type: 'string' },
   username: { type: 'string' },
@@ -169,6 +173,7 @@ async function clientsCreate(config: TokenServerConfig, values: Values, io: CliI
       public: values.public === true,
       redirectUris: values['redirect-uri'] ?? [],
       webOrigins: values['web-origin'] ?? [],
+      postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
       ...(values.grant ? { grantTypes: values.grant as GrantType[] } : {}),
       ...(scopes ? { scopes } : {}),
       requirePushedAuthorizationRequests: values['require-par'] === true,
@@ -420,6 +425,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
           name: values.name,
           redirectUris: values['redirect-uri'],
           webOrigins: values['web-origin'],
+          postLogoutRedirectUris: values['post-logout-redirect-uri'],
           scopes,
           accessTokenLifetime: lifetimeOption(values['access-token-ttl'], '--access-token-ttl'),
           refreshTokenLifetime: lifetimeOption(values['refresh-token-ttl'], '--refresh-token-ttl'),

@@ -205,6 +205,56 @@ export function deviceResultPage(options: DeviceResultPageOptions): string {
       })
 }
 
+export interface LogoutConfirmPageOptions {
+  action: string
+  /** The logout request's own parameters and the CSRF token, posted back with the decision. */
+  hidden: HiddenFields
+  /** The relying party that asked, when it is known (id_token_hint or client_id). */
+  clientName?: string | undefined
+  userName: string
+  error?: string | undefined
+}
+
+/** OpenID Connect RP-Initiated Logout 1.0 §2: the OP asks whether the end-user wants to log out. */
+export function logoutConfirmPage(options: LogoutConfirmPageOptions): string {
+  return layout({
+    title: 'Sign out',
+    body: html`<h1>Sign out?</h1>
+<p class="lead">${
+      options.clientName === undefined
+        ? html`Sign out of PipesHub`
+        : html`<strong>${options.clientName}</strong> asks to sign you out of PipesHub`
+    } (signed in as ${options.userName}).</p>
+${errorBox(options.error)}
+<form method="post" action="${options.action}">
+${hiddenInputs(options.hidden)}<div class="actions">
+<button type="submit" name="logout" value="cancel" class="secondary">Stay signed in</button>
+<button type="submit" name="logout" value="confirm" class="primary" autofocus>Sign out</button>
+</div>
+</form>`,
+  })
+}
+
+export interface LoggedOutPageOptions {
+  /** false: the end-user chose to stay signed in. */
+  loggedOut: boolean
+}
+
+/** The end of a logout without a post-logout redirect. */
+export function loggedOutPage(options: LoggedOutPageOptions): string {
+  return options.loggedOut
+    ? layout({
+        title: 'Signed out',
+        body: html`<h1>You are signed out</h1>
+<p class="lead" role="status">You have been signed out of PipesHub. You can close this page.</p>`,
+      })
+    : layout({
+        title: 'Still signed in',
+        body: html`<h1>You are still signed in</h1>
+<p class="lead" role="status">Nothing was changed. You can close this page.</p>`,
+      })
+}
+
 export interface ErrorPageOptions {
   title: string
   message: string
