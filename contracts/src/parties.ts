@@ -42,6 +42,8 @@ export const ROUTES = {
   revocation: '/api/v1/oauth2/revoke',
   introspection: '/api/v1/oauth2/introspect',
   userinfo: '/api/v1/oauth2/userinfo',
+  /** OpenID Connect RP-Initiated Logout 1.0 end-session endpoint (in discovery; the browser goes there). */
+  endSession: '/api/v1/oauth2/logout',
   /** PipesHub's personal access tokens of the end-user (list, create; `<it>/<id>` revokes one). */
   personalAccessTokens: '/api/v1/personal-access-tokens',
   /** The apps the end-user allowed (list; `<it>/<client_id>` takes one back). */

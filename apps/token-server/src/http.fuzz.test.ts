@@ -48,6 +48,10 @@ const NAMES = [
   'device_code',
   'user_code',
   'consent',
+  'dpop_jkt',
+  'dpop_bound_access_tokens',
+  'redirect_uris',
+  'token_endpoint_auth_method',
   'id_token_hint',
   'post_logout_redirect_uri',
   'logout_hint',
@@ -133,6 +137,7 @@ function fuzzedRequest(paths: EndpointPaths, clientId: string, secret: string) {
       paths.endSession,
       paths.personalAccessTokens,
       paths.consents,
+      paths.registration,
       paths.oauthClients,
       DEVICE_VERIFICATION_PATH,
     ),
@@ -174,7 +179,12 @@ async function fuzz(store: Store): Promise<{ requests: number; statuses: Map<num
     redirectUris: ['http://127.0.0.1:9/cb'],
     postLogoutRedirectUris: ['http://127.0.0.1:9/bye'],
   })
-  const server = await createTokenServer({ config: testConfig(), store, issuer: 'http://127.0.0.1:9' })
+  // Open registration, so that RFC 7591 bodies are fuzzed too.
+  const server = await createTokenServer({
+    config: testConfig({ registration: true }),
+    store,
+    issuer: 'http://127.0.0.1:9',
+  })
   const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
   const statuses = new Map<number, number>()
   let requests = 0

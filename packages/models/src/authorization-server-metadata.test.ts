@@ -62,6 +62,8 @@ const full = {
   require_pushed_authorization_requests: false,
   device_authorization_endpoint: `${ISSUER}/api/v1/oauth2/device_authorization`,
   end_session_endpoint: `${ISSUER}/api/v1/oauth2/logout`,
+  request_parameter_supported: false,
+  request_uri_parameter_supported: false,
 }
 
 function valuesAt(member: string): MemberBoundaries {
@@ -125,6 +127,8 @@ describeWireFields(authorizationServerMetadataCodec, {
     require_pushed_authorization_requests: flag,
     device_authorization_endpoint: url,
     end_session_endpoint: url,
+    request_parameter_supported: flag,
+    request_uri_parameter_supported: flag,
   },
 })
 describeRoundTrips(authorizationServerMetadataCodec)
@@ -153,6 +157,16 @@ describe('authorizationServerMetadataCodec', () => {
       pushedAuthorizationRequestEndpoint: full.pushed_authorization_request_endpoint,
       requirePushedAuthorizationRequests: false,
     })
+  })
+
+  it('maps request_parameter_supported and request_uri_parameter_supported (OpenID Discovery §3)', () => {
+    expect(authorizationServerMetadataCodec.decode(full)).toMatchObject({
+      requestParameterSupported: false,
+      requestUriParameterSupported: false,
+    })
+    expect(
+      authorizationServerMetadataCodec.safeDecode({ ...full, request_uri_parameter_supported: 'false' }).ok,
+    ).toBe(false)
   })
 
   it('accepts the minimal RFC 8414 document: issuer and response types', () => {

@@ -70,6 +70,13 @@ export interface AuthorizationServerMetadata {
   deviceAuthorizationEndpoint?: string | undefined
   /** URL the relying party sends the browser to for logout (OpenID Connect RP-Initiated Logout 1.0 §2.1). */
   endSessionEndpoint?: string | undefined
+  /** Whether the `request` parameter (a request object) is accepted (OpenID Discovery §3); absent means false. */
+  requestParameterSupported?: boolean | undefined
+  /**
+   * Whether a `request_uri` the client hosts is accepted (OpenID Discovery §3). Absent means **true**:
+   * a server taking only the `request_uri` of its own PAR endpoint (RFC 9126) says false.
+   */
+  requestUriParameterSupported?: boolean | undefined
 }
 
 export const AuthorizationServerMetadataWire = Type.Object(
@@ -152,6 +159,18 @@ export const AuthorizationServerMetadataWire = Type.Object(
     ),
     end_session_endpoint: Type.Optional(
       url('URL of the logout endpoint (OpenID Connect RP-Initiated Logout 1.0 §2.1).'),
+    ),
+    request_parameter_supported: Type.Optional(
+      Type.Boolean({
+        description:
+          'Whether the request parameter (a request object) is accepted (OpenID Connect Discovery 1.0 §3); absent means false.',
+      }),
+    ),
+    request_uri_parameter_supported: Type.Optional(
+      Type.Boolean({
+        description:
+          'Whether a request_uri hosted by the client is accepted (OpenID Connect Discovery 1.0 §3); absent means true. The request_uri of a pushed authorization request (RFC 9126) is not such a URI.',
+      }),
     ),
   },
   {

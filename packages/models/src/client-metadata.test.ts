@@ -84,6 +84,17 @@ describe('clientMetadataProblem', () => {
     })
   })
 
+  it('maps dpop_bound_access_tokens (RFC 9449 §5.2) both ways and refuses a non-boolean', () => {
+    const wire = { ...EXAMPLE, dpop_bound_access_tokens: true }
+    expect(clientRegistrationRequestCodec.decode(wire)).toMatchObject({ dpopBoundAccessTokens: true })
+    expect(clientRegistrationRequestCodec.encode(clientRegistrationRequestCodec.decode(wire))).toMatchObject({
+      dpop_bound_access_tokens: true,
+    })
+    expect(
+      clientRegistrationRequestCodec.safeDecode({ ...EXAMPLE, dpop_bound_access_tokens: 'true' }).ok,
+    ).toBe(false)
+  })
+
   it('decodes post_logout_redirect_uris (OpenID Connect RP-Initiated Logout 1.0 §3.1)', () => {
     expect(
       clientRegistrationRequestCodec.decode({

@@ -46,6 +46,11 @@ export interface ClientMetadata {
   policyUri?: string | undefined
   softwareId?: string | undefined
   softwareVersion?: string | undefined
+  /**
+   * RFC 9449 §5.2: the client always uses DPoP at the token endpoint; a token request without a
+   * proof is refused (`invalid_dpop_proof`). Default false.
+   */
+  dpopBoundAccessTokens?: boolean | undefined
 }
 
 const metadataMembers = {
@@ -93,6 +98,12 @@ const metadataMembers = {
   policy_uri: Type.Optional(url('Privacy policy of the client.')),
   software_id: Type.Optional(text('Identifier of the client software, the same for every instance.')),
   software_version: Type.Optional(text('Version of the client software.')),
+  dpop_bound_access_tokens: Type.Optional(
+    Type.Boolean({
+      description:
+        'RFC 9449 §5.2: whether the client always uses DPoP for token requests; a token request without a proof is then refused. Default false.',
+    }),
+  ),
 }
 
 export const ClientRegistrationRequestWire = Type.Object(metadataMembers, {

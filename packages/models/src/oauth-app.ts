@@ -43,6 +43,10 @@ const editable = {
   allowedScopes: Type.Array(Scope, { maxItems: 200, description: 'Scopes the app may request.' }),
   accessTokenLifetime: OptionalNull(Lifetime(300, 86_400, 'Access-token')),
   refreshTokenLifetime: OptionalNull(Lifetime(3_600, 31_536_000, 'Refresh-token')),
+  dpopBoundAccessTokens: Type.Boolean({
+    description:
+      'RFC 9449 §5.2 dpop_bound_access_tokens: every token request of the app must carry a DPoP proof (default false).',
+  }),
 }
 
 export const OAuthAppStatus = Type.Union([Type.Literal('active'), Type.Literal('suspended')], {
@@ -65,6 +69,7 @@ export const OAuthAppWire = Type.Object(
     isConfidential: Type.Boolean({ description: 'Confidential (has a secret) or public (PKCE, no secret).' }),
     accessTokenLifetime: Type.Optional(editable.accessTokenLifetime.anyOf[0]),
     refreshTokenLifetime: Type.Optional(editable.refreshTokenLifetime.anyOf[0]),
+    dpopBoundAccessTokens: Type.Optional(editable.dpopBoundAccessTokens),
     status: OAuthAppStatus,
     createdAt: Type.String({ format: 'date-time', description: 'When the app was created.' }),
   },
@@ -109,6 +114,7 @@ export const CreateOAuthAppRequestWire = Type.Object(
     ),
     accessTokenLifetime: editable.accessTokenLifetime,
     refreshTokenLifetime: editable.refreshTokenLifetime,
+    dpopBoundAccessTokens: Type.Optional(editable.dpopBoundAccessTokens),
   },
   {
     title: 'CreateOAuthAppRequest',
@@ -132,6 +138,7 @@ export const UpdateOAuthAppRequestWire = Type.Object(
     allowedScopes: Type.Optional(editable.allowedScopes),
     accessTokenLifetime: editable.accessTokenLifetime,
     refreshTokenLifetime: editable.refreshTokenLifetime,
+    dpopBoundAccessTokens: Type.Optional(editable.dpopBoundAccessTokens),
   },
   {
     title: 'UpdateOAuthAppRequest',

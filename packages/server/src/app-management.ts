@@ -58,6 +58,7 @@ export function oauthAppView(client: ClientRecord): OAuthAppWire {
     allowedGrantTypes: [...client.grantTypes],
     allowedScopes: [...client.scopes],
     isConfidential: !isPublicClient(client),
+    dpopBoundAccessTokens: client.dpopBoundAccessTokens === true,
     status: client.disabledAt === null ? 'active' : 'suspended',
     createdAt: iso(client.createdAt),
   }

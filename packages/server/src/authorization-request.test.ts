@@ -1,3 +1,4 @@
+import { authorizationServerMetadataCodec } from '@pipeshub/models'
 import { describe, expect, it } from 'vitest'
 import { AuthorizationRequestError, parsePrompt } from './authorization-request.js'
 import { OAuthError } from './errors.js'
@@ -105,6 +106,11 @@ describe('request objects (OpenID Connect Core section 3.1.2.6, Discovery sectio
     expect(metadata.request_parameter_supported).toBe(false)
     // Discovery section 3: absent means true, so it must be published.
     expect(metadata.request_uri_parameter_supported).toBe(false)
+    // ...as the models describe it, so a client reading the document sees it too.
+    expect(authorizationServerMetadataCodec.decode(metadata)).toMatchObject({
+      requestParameterSupported: false,
+      requestUriParameterSupported: false,
+    })
   })
 })
 

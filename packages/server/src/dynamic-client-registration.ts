@@ -169,6 +169,8 @@ export function createClientRegistrationEndpoint(
         grantTypes: registered.grantTypes ?? [],
         scopes,
         scopeRegistry: context.scopes,
+        // RFC 9449 §5.2: then every token request of the client must carry a proof.
+        dpopBoundAccessTokens: registered.dpopBoundAccessTokens === true,
         now: t,
       })
       const registrationAccessToken = generateOpaqueToken()
@@ -216,13 +218,15 @@ export function createClientRegistrationEndpoint(
           'a client cannot change between public and confidential',
         )
       const t = now()
-      const { postLogoutRedirectUris: _previous, ...unchanged } = client
+      // RFC 7592 §2.2: the update replaces the metadata; what it leaves out goes back to its default.
+      const { postLogoutRedirectUris: _previous, dpopBoundAccessTokens: _bound, ...unchanged } = client
       const postLogoutRedirectUris = [...new Set(registered.postLogoutRedirectUris ?? [])]
       const next: ClientRecord = {
         ...unchanged,
         name: clientName(registered),
         redirectUris: [...new Set(registered.redirectUris ?? [])],
         ...(postLogoutRedirectUris.length === 0 ? {} : { postLogoutRedirectUris }),
+        ...(registered.dpopBoundAccessTokens === true ? { dpopBoundAccessTokens: true } : {}),
         grantTypes: [...new Set(registered.grantTypes ?? [])],
         scopes,
       }

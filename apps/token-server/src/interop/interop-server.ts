@@ -14,6 +14,8 @@ export type InteropStore = 'sqlite' | 'postgres'
 export const INTEROP_ISSUER = 'http://token-server.interop.test'
 /** The relying parties' redirect URI: never served, the tests read the redirect's `Location` instead. */
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback'
+/** Where the confidential client's logout comes back (OpenID Connect RP-Initiated Logout 1.0 §3.1). */
+export const POST_LOGOUT_REDIRECT_URI = 'http://127.0.0.1:9/signed-out'
 export const USER_SCOPE = 'openid profile email offline_access kb:read'
 
 export interface RegisteredConfidentialClient {
@@ -72,6 +74,7 @@ export async function startInteropServer(
   const confidential = await authorizationServer.registerClient({
     name: 'Interop web app',
     redirectUris: [REDIRECT_URI],
+    postLogoutRedirectUris: [POST_LOGOUT_REDIRECT_URI],
     grantTypes: ['authorization_code', 'refresh_token'],
     scopes: ['openid', 'profile', 'email', 'offline_access', 'kb:read', 'kb:write'],
     idTokenSignedResponseAlg: alg,

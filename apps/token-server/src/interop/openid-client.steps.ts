@@ -1,9 +1,15 @@
 import { decodeProtectedHeader } from 'jose'
 import * as client from 'openid-client'
 import { expect, it } from 'vitest'
-import { FormSession } from '../test-support/form-session.js'
+import { FormSession, hiddenFields } from '../test-support/form-session.js'
 import { expectedAtHash } from './at-hash.js'
-import { INTEROP_ISSUER, type InteropServer, REDIRECT_URI, USER_SCOPE } from './interop-server.js'
+import {
+  INTEROP_ISSUER,
+  type InteropServer,
+  POST_LOGOUT_REDIRECT_URI,
+  REDIRECT_URI,
+  USER_SCOPE,
+} from './interop-server.js'
 import { authorizeAsEndUser, verifyDeviceAsEndUser } from './login-and-consent.js'
 
 type Configure = (config: client.Configuration) => void
@@ -311,6 +317,39 @@ export function openidClientSteps(interop: () => InteropServer): void {
     )
     expect(listed.status).toBe(200)
     expect(await listed.json()).toEqual({ personal_access_tokens: [] })
+  })
+
+  it('RP-initiated logout: buildEndSessionUrl with id_token_hint, post_logout_redirect_uri and state ends the session', async () => {
+    const config = await confidentialConfig()
+    expect(config.serverMetadata().end_session_endpoint).toBe(
+      `${INTEROP_ISSUER}${interop().server.paths.endSession}`,
+    )
+    // A browser of its own: the shared one stays signed in for the other steps.
+    const browser = new FormSession(interop().baseUrl)
+    const flow = await codeFlow(config, { session: browser })
+    const tokens = await client.authorizationCodeGrant(config, flow.callback, {
+      pkceCodeVerifier: flow.verifier,
+      expectedNonce: flow.nonce,
+      idTokenExpected: true,
+    })
+    const state = client.randomState()
+    const logout = client.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token ?? '',
+      post_logout_redirect_uri: POST_LOGOUT_REDIRECT_URI,
+      state,
+    })
+    const confirm = await browser.get(interop().local(logout))
+    expect(confirm.status).toBe(200)
+    const done = await browser.postForm(interop().server.paths.endSession, {
+      ...hiddenFields(await confirm.text()),
+      logout: 'confirm',
+    })
+    expect(done.status).toBe(303)
+    const back = new URL(done.headers.get('location') ?? '')
+    expect(`${back.origin}${back.pathname}`).toBe(POST_LOGOUT_REDIRECT_URI)
+    expect(back.searchParams.get('state')).toBe(state)
+    // Signed out: the next authorization request of this browser asks for the password again.
+    expect((await codeFlow(config, { session: browser })).pages[0]).toBe('login')
   })
 
   it('consent denied: the library surfaces access_denied from the redirect', async () => {

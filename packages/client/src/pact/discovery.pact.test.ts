@@ -31,6 +31,7 @@ describe('authorization server metadata (RFC 8414)', () => {
       revocation_endpoint: `${EXAMPLE.issuer}${ROUTES.revocation}`,
       introspection_endpoint: `${EXAMPLE.issuer}${ROUTES.introspection}`,
       jwks_uri: `${EXAMPLE.issuer}${ROUTES.jwks}`,
+      end_session_endpoint: `${EXAMPLE.issuer}${ROUTES.endSession}`,
       response_types_supported: ['code'],
       grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
@@ -54,6 +55,8 @@ describe('authorization server metadata (RFC 8414)', () => {
             '/revocation_endpoint': endpoint(ROUTES.revocation),
             '/introspection_endpoint': endpoint(ROUTES.introspection),
             '/jwks_uri': endpoint(ROUTES.jwks),
+            // OpenID Connect RP-Initiated Logout 1.0 §2.1: where endSessionUrl() sends the browser.
+            '/end_session_endpoint': endpoint(ROUTES.endSession),
             // What the client uses must be advertised; the server may advertise more.
             '/response_types_supported': MatchersV3.arrayContaining('code'),
             '/grant_types_supported': MatchersV3.arrayContaining(...document.grant_types_supported),
@@ -75,6 +78,7 @@ describe('authorization server metadata (RFC 8414)', () => {
         revocationEndpoint: document.revocation_endpoint,
         introspectionEndpoint: document.introspection_endpoint,
         jwksUri: document.jwks_uri,
+        endSessionEndpoint: document.end_session_endpoint,
         codeChallengeMethodsSupported: ['S256'],
       })
       const client = new OAuthClient({
@@ -84,6 +88,9 @@ describe('authorization server metadata (RFC 8414)', () => {
         clientSecret: EXAMPLE.clientSecret,
       })
       expect(client.clientAuthentication).toBe('client_secret_basic')
+      expect(client.endSessionUrl({ state: 's' }).href).toBe(
+        `${document.end_session_endpoint}?client_id=${encodeURIComponent(EXAMPLE.clientId)}&state=s`,
+      )
     })
   })
 })

@@ -40,6 +40,8 @@ const OPTIONAL_MEMBERS = [
   'require_pushed_authorization_requests',
   'device_authorization_endpoint',
   'end_session_endpoint',
+  'request_parameter_supported',
+  'request_uri_parameter_supported',
 ] as const satisfies readonly (keyof AuthorizationServerMetadataWire)[]
 
 // Every optional member is named in the model as CamelCase names it (a round trip proves none is missing).

@@ -34,6 +34,7 @@ function metadataToModel(wire: MetadataWire): ClientMetadata {
   if (wire.policy_uri !== undefined) model.policyUri = wire.policy_uri
   if (wire.software_id !== undefined) model.softwareId = wire.software_id
   if (wire.software_version !== undefined) model.softwareVersion = wire.software_version
+  if (wire.dpop_bound_access_tokens !== undefined) model.dpopBoundAccessTokens = wire.dpop_bound_access_tokens
   return model
 }
 
@@ -55,6 +56,7 @@ function metadataToWire(model: ClientMetadata): MetadataWire {
   if (model.policyUri !== undefined) wire.policy_uri = model.policyUri
   if (model.softwareId !== undefined) wire.software_id = model.softwareId
   if (model.softwareVersion !== undefined) wire.software_version = model.softwareVersion
+  if (model.dpopBoundAccessTokens !== undefined) wire.dpop_bound_access_tokens = model.dpopBoundAccessTokens
   return wire
 }
 

@@ -241,6 +241,28 @@ describe.each(STORES)('OAuth app management API (%s)', (_name, open) => {
     expect(lacking.headers['www-authenticate']).toMatch(/^DPoP error="insufficient_scope", scope="org:admin"/)
   })
 
+  it('sets dpopBoundAccessTokens (RFC 9449 §5.2): the app then gets no token without a proof, until it is cleared', async () => {
+    const { call, token } = await setup()
+    const created = await call('POST', APPS, {
+      name: 'Bound bot',
+      allowedGrantTypes: ['client_credentials'],
+      allowedScopes: ['kb:read'],
+      dpopBoundAccessTokens: true,
+    })
+    expect(created.statusCode).toBe(201)
+    const app = created.json()
+    expect(app.dpopBoundAccessTokens).toBe(true)
+    const auth = basic(app.clientId, app.clientSecret)
+    const refused = await token({ grant_type: 'client_credentials' }, auth)
+    expect([refused.statusCode, refused.json().error]).toEqual([400, 'invalid_dpop_proof'])
+    const cleared = await call('PUT', `${APPS}/${app.clientId}`, { dpopBoundAccessTokens: false })
+    expect(cleared.json().dpopBoundAccessTokens).toBe(false)
+    expect((await token({ grant_type: 'client_credentials' }, auth)).statusCode).toBe(200)
+    expect((await call('PUT', `${APPS}/${app.clientId}`, { dpopBoundAccessTokens: 'yes' })).statusCode).toBe(
+      400,
+    )
+  })
+
   it('creates, reads, lists, updates, suspends, activates, regenerates and deletes an app', async () => {
     const { call, token, clock, introspect } = await setup()
     const created = await call('POST', APPS, {

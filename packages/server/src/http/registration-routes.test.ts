@@ -1,6 +1,7 @@
 import { clientRegistrationResponseCodec, errorResponseCodec } from '@pipeshub/models'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../store/memory.js'
+import { dpopKey } from '../test-support/dpop.js'
 import { ISSUER } from '../test-support/fixtures.js'
 import { type AuthorizationServerApp, buildAuthorizationServerApp } from './app.js'
 
@@ -103,6 +104,37 @@ describe('RFC 7591 dynamic client registration over HTTP', () => {
   ])('refuses bad metadata with its RFC 7591 §3.2.2 error (%#)', async (body, error) => {
     const app = await start({ scopes: ['openid', 'kb:read'] })
     expectError(await post(app, body), error)
+  })
+
+  it('registers dpop_bound_access_tokens (RFC 9449 §5.2): token requests without a proof are refused', async () => {
+    const app = await start()
+    const res = await post(app, {
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_post',
+      scope: 'kb:read',
+      dpop_bound_access_tokens: true,
+    })
+    expect(res.statusCode).toBe(201)
+    const { client_id, client_secret, dpop_bound_access_tokens } = res.json()
+    expect(dpop_bound_access_tokens).toBe(true)
+    const token = async (headers: Record<string, string> = {}) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/oauth2/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id,
+          client_secret,
+        }).toString(),
+      })
+    expectError(await token(), 'invalid_dpop_proof')
+    const key = await dpopKey()
+    const bound = await token({ dpop: await key.proof({ htu: `${ISSUER}/api/v1/oauth2/token` }) })
+    expect(bound.statusCode).toBe(200)
+    expect(bound.json()).toMatchObject({ token_type: 'DPoP' })
+    expectError(await post(app, { ...NATIVE, dpop_bound_access_tokens: 'yes' }), 'invalid_client_metadata')
   })
 
   it('answers invalid_request for a body that is not a JSON object, and for another media type', async () => {
@@ -232,6 +264,23 @@ describe('RFC 7592 client configuration endpoint over HTTP', () => {
     expect((await app.authorizationServer.store.clients.get(body.client_id))?.postLogoutRedirectUris).toEqual(
       ['https://app.example/bye'],
     )
+  })
+
+  it('sets and clears dpop_bound_access_tokens with PUT (RFC 7592 §2.2: what is left out goes back to false)', async () => {
+    const { app, body, url, auth } = await registered()
+    const put = (extra: Record<string, unknown>) =>
+      app.inject({
+        method: 'PUT',
+        url,
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: JSON.stringify({ ...NATIVE, client_id: body.client_id, ...extra }),
+      })
+    const stored = async () =>
+      (await app.authorizationServer.store.clients.get(body.client_id))?.dpopBoundAccessTokens
+    expect((await put({ dpop_bound_access_tokens: true })).json().dpop_bound_access_tokens).toBe(true)
+    expect(await stored()).toBe(true)
+    expect((await put({})).json().dpop_bound_access_tokens).toBeUndefined()
+    expect(await stored()).toBeUndefined()
   })
 
   it('deletes the registration: 204, the token stops working and the client is disabled', async () => {
