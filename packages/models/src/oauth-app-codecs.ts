@@ -15,7 +15,9 @@ import { type WireCodec, withSchema } from './wire-codec.js'
 
 // App management speaks PipesHub's camelCase JSON: wire and model are one shape, so each codec maps by
 // copying. These schemas are no wire schemas the ahead-of-time generator compiles (they use keywords it
-// does not cover), so TypeBox compiles them at first use: only a program that manages apps pays for it.
+// does not cover), so TypeBox compiles them at first use. Its compiler is ~150 modules on top of the
+// schemas: this file is the `@pipeshub/models/oauth-apps` entry point, not part of the root one, so
+// only a program that manages apps loads it (the token server's start-up does not).
 
 /** A codec checking `schema` with TypeBox, compiled at its first use. */
 function compiledCodec<Schema extends TSchema>(
