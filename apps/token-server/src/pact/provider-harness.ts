@@ -172,6 +172,9 @@ export async function startProvider(
     signingAlg: 'RS256',
     // The contract's administrator (users made by the states have their subject as username).
     administrators: [EXAMPLE.administrator],
+    // The MCP server as PipesHub configures it: tokens may name it as `resource` (RFC 8707) and its
+    // RFC 9728 document is published; `EXAMPLE.unknownResource` stays unknown.
+    mcpResource: EXAMPLE.resource,
   })
   const clock = new ProviderClock()
   const server = await createTokenServer({ config, store, issuer: PROVIDER_ISSUER, now: clock.now })
