@@ -1,5 +1,4 @@
-import type { Static, TSchema } from 'typebox'
-import { Compile } from 'typebox/compile'
+import { compiledCodec } from './compiled-codec.js'
 import {
   CreateOAuthAppRequestWire,
   OAuthAppListWire,
@@ -10,41 +9,10 @@ import {
   UpdateOAuthAppRequestWire,
 } from './oauth-app.js'
 import { ScopeCatalogueWire } from './scope-catalogue.js'
-import { type Codec, codec, type ValidationIssue } from './validation.js'
-import { type WireCodec, withSchema } from './wire-codec.js'
 
 // App management speaks PipesHub's camelCase JSON: wire and model are one shape, so each codec maps by
 // copying. These schemas are no wire schemas the ahead-of-time generator compiles (they use keywords it
 // does not cover), so TypeBox compiles them at first use: only a program that manages apps pays for it.
-
-/** A codec checking `schema` with TypeBox, compiled at its first use. */
-function compiledCodec<Schema extends TSchema>(
-  name: string,
-  schema: Schema,
-): WireCodec<Schema, Static<Schema>> {
-  let compiled: ReturnType<typeof Compile<Schema>> | undefined
-  const validator = () => {
-    compiled ??= Compile(schema)
-    return compiled
-  }
-  const base: Codec<Static<Schema>, Static<Schema>> = codec(
-    name,
-    {
-      check: (value) => validator().Check(value),
-      issues: (value) =>
-        [...validator().Errors(value)].map(
-          (error): ValidationIssue => ({
-            path: error.instancePath,
-            keyword: error.keyword,
-            message: error.message,
-          }),
-        ),
-    },
-    (wire) => structuredClone(wire),
-    (model) => structuredClone(model),
-  )
-  return withSchema(base, schema)
-}
 
 export const oauthAppCodec = compiledCodec('OAuthApp', OAuthAppWire)
 export const oauthAppWithSecretCodec = compiledCodec('OAuthAppWithSecret', OAuthAppWithSecretWire)
