@@ -1,4 +1,4 @@
-import { authorizationConsentCodec, authorizationRedirectCodec } from '@pipeshub/models'
+import { authorizationConsentCodec, authorizationRedirectCodec } from '@pipeshub/models/oauth-apps'
 import { registerClient, type Store } from '@pipeshub/server'
 import { openPostgresStore } from '@pipeshub/server/postgres'
 import { openSqliteStore } from '@pipeshub/server/sqlite'

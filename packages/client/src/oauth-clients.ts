@@ -1,21 +1,23 @@
 // `@pipeshub/client/oauth-clients`: PipesHub's OAuth app management API (`/api/v1/oauth-clients`), for
 // an administrator, on its own entry point so that the OAuth client's browser bundle does not carry it.
+import type {
+  CreateOAuthAppRequestWire,
+  OAuthAppTokenWire,
+  OAuthAppWire,
+  OAuthAppWithSecretWire,
+  ScopeCatalogueWire,
+  UpdateOAuthAppRequestWire,
+} from '@pipeshub/models'
 import {
-  type CreateOAuthAppRequestWire,
   createOAuthAppRequestCodec,
-  type OAuthAppTokenWire,
-  type OAuthAppWire,
-  type OAuthAppWithSecretWire,
   oauthAppCodec,
   oauthAppListCodec,
   oauthAppTokenListCodec,
   oauthAppWithSecretCodec,
   revokedOAuthAppTokensCodec,
-  type ScopeCatalogueWire,
   scopeCatalogueCodec,
-  type UpdateOAuthAppRequestWire,
   updateOAuthAppRequestCodec,
-} from '@pipeshub/models'
+} from '@pipeshub/models/oauth-apps'
 import { assertOk, type CallOptions, decodeJson, type HttpResponse, send, type Transport } from './http.js'
 import { createTransport, type TransportOptions } from './transport-options.js'
 

@@ -1,5 +1,4 @@
 import Type, { type Static } from 'typebox'
-import { compiledCodec } from './compiled-codec.js'
 import { NonEmptyString } from './jwt-claims.js'
 import { ScopeDescriptionWire } from './scope-catalogue.js'
 
@@ -80,6 +79,3 @@ export const AuthorizationRedirectWire = Type.Object(
   },
 )
 export type AuthorizationRedirectWire = Static<typeof AuthorizationRedirectWire>
-
-export const authorizationConsentCodec = compiledCodec('AuthorizationConsent', AuthorizationConsentWire)
-export const authorizationRedirectCodec = compiledCodec('AuthorizationRedirect', AuthorizationRedirectWire)

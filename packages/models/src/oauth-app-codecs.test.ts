@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { OAuthAppWire } from './index.js'
 import {
   createOAuthAppRequestCodec,
-  OAuthAppWire,
   oauthAppCodec,
   oauthAppWithSecretCodec,
   scopeCatalogueCodec,
   updateOAuthAppRequestCodec,
-} from './index.js'
+} from './oauth-app-codecs.js'
 
 const APP = {
   clientId: 'b0f2d9a4-3c1e-4f5a-9b8c-7d6e5f4a3b21',
