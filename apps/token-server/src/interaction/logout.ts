@@ -1,3 +1,4 @@
+import { wireSchemas } from '@pipeshub/models'
 import type { EndSessionHook, Store } from '@pipeshub/server'
 import type { FastifyReply } from 'fastify'
 import { PAGE_HEADERS } from '../pages/html.js'
@@ -5,14 +6,7 @@ import { loggedOutPage, logoutConfirmPage } from '../pages/pages.js'
 import { clearSessionCookie, createCsrfProtection, readSessionCookie, sessionKey } from './browser-session.js'
 
 /** The logout request's parameters (OpenID Connect RP-Initiated Logout 1.0 §2), carried through the form. */
-const CARRIED = [
-  'id_token_hint',
-  'logout_hint',
-  'client_id',
-  'post_logout_redirect_uri',
-  'state',
-  'ui_locales',
-]
+const CARRIED = Object.keys(wireSchemas.EndSessionRequest.properties)
 
 export interface LogoutOptions {
   store: Store
