@@ -22,6 +22,10 @@ export const EXAMPLE = {
   requestUri: 'urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c',
   pushedRequestLifetime: 60,
   subject: 'user-7c2e9a41',
+  /** An administrator of the organisation (the provider lists them by username, here the subject). */
+  administrator: 'admin-5d3a8c17',
+  /** An OAuth app of app management (its client_id), other than the client the contract calls as. */
+  appId: '9d4e2c7a-1b3f-4a6e-8c5d-2f7b9e1a3c84',
   /** The issuer the consumer expects; the provider's own issuer is matched by its shape only. */
   issuer: 'https://auth.pipeshub.example',
   /** Scopes from PipesHub's catalogue. */

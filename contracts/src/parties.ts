@@ -48,6 +48,8 @@ export const ROUTES = {
   personalAccessTokens: '/api/v1/personal-access-tokens',
   /** The apps the end-user allowed (list; `<it>/<client_id>` takes one back). */
   consents: '/api/v1/oauth2/consents',
+  /** PipesHub's OAuth app management (an administrator's): `<it>/<appId>`, `<it>/<appId>/suspend`, ... */
+  oauthClients: '/api/v1/oauth-clients',
   jwks: '/.well-known/jwks.json',
   authorizationServerMetadata: '/.well-known/oauth-authorization-server',
   openidConfiguration: '/.well-known/openid-configuration',

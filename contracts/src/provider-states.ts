@@ -31,6 +31,10 @@ export const STATES = {
   personalAccessTokenIssued: 'a personal access token was issued to the user',
   /** The user allowed the client `scope` (a consent) and holds an access token of it carrying that scope. */
   consentGiven: 'the user allowed the client',
+  /** An administrator (listed as one by the provider) holds an access token of the client with `scope`. */
+  administratorTokenIssued: 'an administrator holds an access token',
+  /** An OAuth app exists with these values, confidential or public. */
+  oauthAppExists: 'an OAuth app exists',
 } as const
 
 export type ProviderStateName = (typeof STATES)[keyof typeof STATES]
@@ -94,6 +98,16 @@ export const PersonalAccessTokenParams = Type.Object({
 })
 export type PersonalAccessTokenParams = Static<typeof PersonalAccessTokenParams>
 
+/** Parameters of `STATES.oauthAppExists`. */
+export const OAuthAppParams = Type.Object({
+  appId: text('The client_id of the app.'),
+  name: text('Its name.'),
+  confidential: Type.Boolean({ description: 'Whether it has a secret (else a public client).' }),
+  scopes: Type.Array(text('A scope'), { description: 'The scopes the app may request.' }),
+  redirectUris: Type.Array(text('A redirect URI'), { description: "The app's redirect URIs." }),
+})
+export type OAuthAppParams = Static<typeof OAuthAppParams>
+
 /** The parameter schema of every state, by name: the provider checks what the pact hands it. */
 export const PROVIDER_STATE_PARAMS = {
   [STATES.confidentialClientExists]: ConfidentialClientParams,
@@ -106,6 +120,8 @@ export const PROVIDER_STATE_PARAMS = {
   [STATES.deviceAuthorizationApproved]: DeviceAuthorizationParams,
   [STATES.personalAccessTokenIssued]: PersonalAccessTokenParams,
   [STATES.consentGiven]: AccessTokenParams,
+  [STATES.administratorTokenIssued]: AccessTokenParams,
+  [STATES.oauthAppExists]: OAuthAppParams,
 } as const
 
 /** The parameters of every state, by name. */

@@ -49,6 +49,16 @@ export const TokenServerConfigSchema = Type.Object(
       maximum: 600,
       description: 'Lifetime of a pushed authorization request_uri (RFC 9126 expires_in), s.',
     }),
+    deviceCodeTtl: Type.Integer({
+      minimum: 60,
+      maximum: 3600,
+      description: 'Lifetime of a device code and its user code (RFC 8628 §3.2 expires_in), s.',
+    }),
+    devicePollingInterval: Type.Integer({
+      minimum: 1,
+      maximum: 60,
+      description: 'Seconds a device waits between polls (RFC 8628 §3.2 interval); slow_down adds 5.',
+    }),
     requirePushedAuthorizationRequests: Type.Boolean({
       description: 'RFC 9126: refuse authorization requests that were not pushed (every client).',
     }),
@@ -93,6 +103,12 @@ export const TokenServerConfigSchema = Type.Object(
       minimum: 1,
       maximum: 1000000,
       description: 'Failed client authentications per minute from all sources together.',
+    }),
+    rateLimitUserCodeFailuresTotal: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description:
+        'RFC 8628 §5.1: unknown user codes entered at the device verification page per minute, from all sources together.',
     }),
     redisUrl: Type.Optional(
       Type.String({
@@ -230,6 +246,8 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   refreshTokenReuseInterval: 30,
   codeTtl: 600,
   parTtl: 60,
+  deviceCodeTtl: 600,
+  devicePollingInterval: 5,
   requirePushedAuthorizationRequests: false,
   dpopRequireNonce: false,
   signingAlg: 'ES256',
@@ -240,6 +258,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   rateLimitLogin: 20,
   rateLimitClientAuthFailures: 20,
   rateLimitClientAuthFailuresTotal: 300,
+  rateLimitUserCodeFailuresTotal: 100,
   redisKeyPrefix: 'pipeshub:rate-limit:',
   redisCommandTimeoutMs: 500,
   headersTimeoutMs: 10_000,
@@ -272,6 +291,8 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   refreshTokenReuseInterval: { env: 'PIPESHUB_REFRESH_TOKEN_REUSE_INTERVAL', kind: 'integer', doc: '30' },
   codeTtl: { env: 'PIPESHUB_CODE_TTL', kind: 'integer', doc: '600' },
   parTtl: { env: 'PIPESHUB_PAR_TTL', kind: 'integer', doc: '60' },
+  deviceCodeTtl: { env: 'PIPESHUB_DEVICE_CODE_TTL', kind: 'integer', doc: '600' },
+  devicePollingInterval: { env: 'PIPESHUB_DEVICE_POLLING_INTERVAL', kind: 'integer', doc: '5' },
   requirePushedAuthorizationRequests: {
     env: 'PIPESHUB_REQUIRE_PUSHED_AUTHORIZATION_REQUESTS',
     kind: 'boolean',
@@ -293,6 +314,11 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
     env: 'PIPESHUB_RATE_LIMIT_CLIENT_AUTH_FAILURES_TOTAL',
     kind: 'integer',
     doc: '300',
+  },
+  rateLimitUserCodeFailuresTotal: {
+    env: 'PIPESHUB_RATE_LIMIT_USER_CODE_FAILURES_TOTAL',
+    kind: 'integer',
+    doc: '100',
   },
   redisUrl: { env: 'PIPESHUB_REDIS_URL', kind: 'string', doc: '' },
   redisKeyPrefix: { env: 'PIPESHUB_REDIS_KEY_PREFIX', kind: 'string', doc: 'pipeshub:rate-limit:' },

@@ -168,4 +168,72 @@ describe('rate limits of the device endpoints', () => {
       await limited.close()
     }
   })
+  it('bound unknown user codes from every address together, and count only the wrong ones (RFC 8628 §5.1)', async () => {
+    const store = createMemoryStore()
+    const tv = await registerClient(store, {
+      name: 'TV',
+      public: true,
+      redirectUris: [],
+      grantTypes: [DEVICE_CODE],
+      scopes: ['openid'],
+    })
+    const limited = await createTokenServer({
+      config: { ...testConfig(), rateLimitUserCodeFailuresTotal: 3 },
+      store,
+      issuer: ISSUER,
+    })
+    try {
+      const device = await limited.app.inject({
+        method: 'POST',
+        url: limited.paths.deviceAuthorization,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `client_id=${tv.client.clientId}&scope=openid`,
+      })
+      const userCode = String(device.json().user_code)
+      const enter = (code: string, address: string) =>
+        limited.app.inject({
+          method: 'GET',
+          url: `/device?user_code=${encodeURIComponent(code)}`,
+          remoteAddress: address,
+        })
+      // A right code shows the sign-in page and costs nothing.
+      expect((await enter(userCode, '192.0.2.1')).statusCode).toBe(200)
+      const statuses: number[] = []
+      for (const [i, address] of ['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13'].entries())
+        statuses.push((await enter(`BCDF-GHJ${'KLMN'[i]}`, address)).statusCode)
+      // Each address guessed once: the per-address limit is far, the total one is reached.
+      expect(statuses).toEqual([400, 400, 400, 429])
+      const blocked = await enter(userCode, '192.0.2.1')
+      expect(blocked.statusCode).toBe(429)
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
+    } finally {
+      await limited.close()
+    }
+  })
+  it('give devices the configured lifetime and polling interval (PIPESHUB_DEVICE_CODE_TTL, PIPESHUB_DEVICE_POLLING_INTERVAL)', async () => {
+    const store = createMemoryStore()
+    const tv = await registerClient(store, {
+      name: 'TV',
+      public: true,
+      redirectUris: [],
+      grantTypes: [DEVICE_CODE],
+      scopes: ['openid'],
+    })
+    const configured = await createTokenServer({
+      config: { ...testConfig(), deviceCodeTtl: 900, devicePollingInterval: 10 },
+      store,
+      issuer: ISSUER,
+    })
+    try {
+      const device = await configured.app.inject({
+        method: 'POST',
+        url: configured.paths.deviceAuthorization,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `client_id=${tv.client.clientId}&scope=openid`,
+      })
+      expect(device.json()).toMatchObject({ expires_in: 900, interval: 10 })
+    } finally {
+      await configured.close()
+    }
+  })
 })

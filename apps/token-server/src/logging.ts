@@ -102,33 +102,23 @@ export const STDOUT_FLUSH_MS = 250
 let stdout: DestinationStream | undefined
 
 /**
- * Standard output as every logger of the process writes it: one pino destination, shared, that gathers
- * lines into one write of about 8 KB, written at the latest `STDOUT_FLUSH_MS` after a line and at exit
- * (also after an uncaught exception). A write per line (pino's default, asynchronous, on the libuv
- * threadpool) was about a twentieth of the deployable token endpoint's CPU time. The writes are
- * synchronous, so a stdout that stops reading holds the server back rather than growing a queue in
- * memory; only the lines of the last `STDOUT_FLUSH_MS` are lost if the process is killed (SIGKILL).
+ * Standard output as every logger of the process writes it: pino's asynchronous destination (what
+ * `pino()` uses by default), one for the process, gathering lines into one write of about 8 KB, written
+ * at the latest `STDOUT_FLUSH_MS` after a line. A `write(2)` per line was about a twentieth of the
+ * deployable token endpoint's CPU time. pino flushes it synchronously at exit (also after an uncaught
+ * exception); only the lines of the last `STDOUT_FLUSH_MS` are lost if the process is killed (SIGKILL).
+ * Writes stay off the event loop: a slow disk or pipe delays lines, not requests.
  */
 function stdoutDestination(): DestinationStream {
   // Like pino: a stdout whose `write` was replaced (a test runner capturing it) gets the lines itself.
   if (process.stdout.write !== Object.getPrototypeOf(process.stdout).write) return process.stdout
-  if (stdout !== undefined) return stdout
-  const destination = pino.destination({
+  stdout ??= pino.destination({
     dest: process.stdout.fd ?? 1,
-    sync: true,
+    sync: false,
     minLength: STDOUT_BUFFER_BYTES,
     periodicFlush: STDOUT_FLUSH_MS,
   })
-  // pino flushes at exit only the asynchronous destinations it makes.
-  process.once('exit', () => {
-    try {
-      destination.flushSync()
-    } catch {
-      // stdout is closed (EPIPE): nothing more can be written.
-    }
-  })
-  stdout = destination
-  return destination
+  return stdout
 }
 
 /**

@@ -121,6 +121,25 @@ describe('the logout pages (OpenID Connect RP-Initiated Logout 1.0)', () => {
     expect(await asksToSignIn(browser)).toBe(true)
   })
 
+  it('§2: turns the relying party’s POST into a GET, which brings the SameSite=Lax session cookie cross-site', async () => {
+    const { browser, idToken } = await signIn()
+    const posted = await browser.postForm(server.paths.endSession, {
+      id_token_hint: idToken,
+      post_logout_redirect_uri: BYE,
+      state: 'st-2',
+    })
+    expect(posted.status).toBe(303)
+    const location = posted.headers.get('location') ?? ''
+    expect(new URL(location, baseUrl).pathname).toBe(server.paths.endSession)
+    expect(Object.fromEntries(new URL(location, baseUrl).searchParams)).toEqual({
+      id_token_hint: idToken,
+      post_logout_redirect_uri: BYE,
+      state: 'st-2',
+    })
+    const confirm = await browser.get(location)
+    expect(await confirm.text()).toContain('asks to sign you out')
+  })
+
   it('refuses the confirmation without the CSRF token of this browser, and keeps the session', async () => {
     const { browser, idToken } = await signIn()
     const form = hiddenFields(await (await browser.get(logoutUrl({ id_token_hint: idToken }))).text())

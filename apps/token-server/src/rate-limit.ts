@@ -23,6 +23,11 @@ export interface RateLimitOptions {
   clientAuthFailuresPerMinute: number
   /** Failed client authentications per minute from all sources together. */
   clientAuthFailuresTotalPerMinute: number
+  /**
+   * RFC 8628 §5.1: unknown user codes entered at the verification page per minute from every address
+   * together (each address also has the login limit there); past it, the page answers 429 for all.
+   */
+  userCodeFailuresTotalPerMinute?: number | undefined
   /** Counters shared by every instance through this Redis (`redis://...`); per process without it. */
   redisUrl?: string | undefined
   /** Prefix of the counters' Redis keys. */
@@ -118,6 +123,17 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     keyGenerator: (request: FastifyRequest) => `device-verification:ip:${request.ip}`,
   })
   const failures = createFailureLimit(app, options)
+  // A wrong user code matches no device authorization, so there is nothing per code to count: guesses
+  // are bounded per address (the login limit, below) and here in total, so many addresses guessing
+  // together stay under a fixed number of guesses a minute against the live codes.
+  const userCodeFailures =
+    options.userCodeFailuresTotalPerMinute === undefined
+      ? undefined
+      : app.createRateLimit({
+          max: options.userCodeFailuresTotalPerMinute,
+          timeWindow: WINDOW_MS,
+          keyGenerator: () => 'user-code-failures:all',
+        })
 
   const limited = (
     request: FastifyRequest,
@@ -143,6 +159,11 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     const route = request.routeOptions.url
     // A user code arrives in a GET too (verification_uri_complete, the code form).
     if (route !== undefined && route === options.deviceVerificationPath) {
+      if (userCodeFailures !== undefined) {
+        const total = await userCodeFailures(request, { increment: false })
+        if (!total.isAllowed && total.remaining <= 0)
+          return limited(request, reply, 'login', total.ttlInSeconds || 60)
+      }
       const limit = await verificationLimiter(request)
       if (limit.isAllowed || !limit.isExceeded) return
       return limited(request, reply, 'login', limit.ttlInSeconds)
@@ -170,6 +191,15 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     return limited(request, reply, isToken ? 'token' : 'login', limit.ttlInSeconds)
   })
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    // The verification page answers an unknown, expired or used user code with 400, and nothing else.
+    if (
+      userCodeFailures !== undefined &&
+      reply.statusCode === 400 &&
+      request.routeOptions.url === options.deviceVerificationPath
+    ) {
+      userCodeFailures(request).then(() => done(), done)
+      return
+    }
     // Most requests were not admitted by the failure limit (other routes): no promise for them.
     const settling = failures.settle(request, reply.statusCode)
     if (settling === undefined) return done()

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { hashSecret } from '@pipeshub/server'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@pipeshub/test-support/chromium'
 import { createTokenServer, type TokenServer, testConfig } from '@pipeshub/token-server'
-import { type Browser, chromium } from 'playwright-core'
+import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assertClientBuilt, importMap, serveBrowserModule } from './test-support/browser-modules.js'
 
@@ -37,11 +37,27 @@ const appPage = (issuer: string, clientId: string) => `<!doctype html>
     })
     const logoutState = crypto.randomUUID()
     sessionStorage.setItem('logoutState', logoutState)
-    window.logout = () => location.assign(client.endSessionUrl({
+    const logoutUrl = client.endSessionUrl({
       idTokenHint: tokens.idToken,
       postLogoutRedirectUri: location.origin + '/signed-out',
       state: logoutState,
-    }).href)
+    })
+    window.logout = () => location.assign(logoutUrl.href)
+    // §2 allows POST too: the same parameters as a form, posted cross-site.
+    window.logoutByPost = () => {
+      const form = document.createElement('form')
+      form.method = 'post'
+      form.action = logoutUrl.origin + logoutUrl.pathname
+      for (const [name, value] of logoutUrl.searchParams) {
+        const input = document.createElement('input')
+        input.type = 'hidden'
+        input.name = name
+        input.value = value
+        form.append(input)
+      }
+      document.body.append(form)
+      form.submit()
+    }
     window.result = { sub: tokens.idTokenClaims.sub }
   } else if (location.pathname === '/signed-out') {
     const state = new URLSearchParams(location.search).get('state')
@@ -78,7 +94,9 @@ describe.skipIf(missing)(
         if (serveBrowserModule(request.url ?? '', response)) return
         response.writeHead(200, { 'content-type': 'text/html' }).end(page)
       })
-      appOrigin = await listenOnLoopback(app)
+      // Another site than the token server's (127.0.0.1): the relying party's POST is cross-site, so the
+      // browser keeps the SameSite=Lax session cookie off it.
+      appOrigin = (await listenOnLoopback(app)).replace('127.0.0.1', 'localhost')
       const port = await freePort()
       issuer = `http://127.0.0.1:${port}`
       const config = testConfig({ port })
@@ -107,10 +125,54 @@ describe.skipIf(missing)(
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
     }, 60_000)
 
+    /** The sign-in page, then the consent page unless a test before this one already allowed the app. */
+    const signIn = async (page: Page) => {
+      await page.goto(`${appOrigin}/`)
+      await expect.poll(() => page.title(), { timeout: 20_000 }).toBe('Sign in · PipesHub')
+      await page.getByLabel('Username').fill('alice')
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      const atCallback = () => new URL(page.url()).pathname === '/callback'
+      await expect
+        .poll(async () => atCallback() || (await page.title()) === 'Allow access · PipesHub', {
+          timeout: 20_000,
+        })
+        .toBe(true)
+      if (!atCallback()) {
+        await Promise.all([
+          page.waitForURL((url) => url.origin === appOrigin && url.pathname === '/callback'),
+          page.getByRole('button', { name: 'Allow' }).click(),
+        ])
+      }
+    }
+
     afterAll(async () => {
       await browser?.close()
       await tokenServer?.close()
       await new Promise<void>((resolve) => (app ? app.close(() => resolve()) : resolve()))
+    })
+
+    it('logs out through a cross-site form POST of the same request (§2), whose SameSite=Lax session is found', {
+      timeout: 60_000,
+    }, async () => {
+      const page = await browser.newPage()
+      const result = async () => {
+        await page.waitForFunction(() => 'result' in window, undefined, { timeout: 20_000 })
+        return page.evaluate(() => (window as unknown as { result: unknown }).result)
+      }
+      await signIn(page)
+      expect(await result()).toEqual({ sub: 'user-logout' })
+
+      await page.evaluate(() => (window as unknown as { logoutByPost(): void }).logoutByPost())
+      await expect.poll(() => page.title()).toBe('Sign out · PipesHub')
+      await Promise.all([
+        page.waitForURL((url) => url.origin === appOrigin && url.pathname === '/signed-out'),
+        page.getByRole('button', { name: 'Sign out' }).click(),
+      ])
+      expect(await result()).toEqual({ signedOut: true, stateMatches: true })
+      await page.goto(`${appOrigin}/`)
+      await expect.poll(() => page.title(), { timeout: 20_000 }).toBe('Sign in · PipesHub')
+      await page.close()
     })
 
     it('signs in, logs out after confirming, comes back with the state, and must sign in again', {
@@ -124,16 +186,7 @@ describe.skipIf(missing)(
         return page.evaluate(() => (window as unknown as { result: unknown }).result)
       }
 
-      await page.goto(`${appOrigin}/`)
-      await expect.poll(() => page.title(), { timeout: 20_000 }).toBe('Sign in · PipesHub')
-      await page.getByLabel('Username').fill('alice')
-      await page.getByLabel('Password').fill(PASSWORD)
-      await page.getByRole('button', { name: 'Sign in' }).click()
-      await expect.poll(() => page.title()).toBe('Allow access · PipesHub')
-      await Promise.all([
-        page.waitForURL((url) => url.origin === appOrigin && url.pathname === '/callback'),
-        page.getByRole('button', { name: 'Allow' }).click(),
-      ])
+      await signIn(page)
       expect(await result()).toEqual({ sub: 'user-logout' })
 
       // Still signed in at the token server: a new authorization request comes straight back.

@@ -1,3 +1,4 @@
+import { wireSchemas } from '@pipeshub/models'
 import type { EndSessionHook, Store } from '@pipeshub/server'
 import type { FastifyReply } from 'fastify'
 import { PAGE_HEADERS } from '../pages/html.js'
@@ -5,14 +6,7 @@ import { loggedOutPage, logoutConfirmPage } from '../pages/pages.js'
 import { clearSessionCookie, createCsrfProtection, readSessionCookie, sessionKey } from './browser-session.js'
 
 /** The logout request's parameters (OpenID Connect RP-Initiated Logout 1.0 §2), carried through the form. */
-const CARRIED = [
-  'id_token_hint',
-  'logout_hint',
-  'client_id',
-  'post_logout_redirect_uri',
-  'state',
-  'ui_locales',
-]
+const CARRIED = Object.keys(wireSchemas.EndSessionRequest.properties)
 
 export interface LogoutOptions {
   store: Store
@@ -28,7 +22,7 @@ const FORM_EXPIRED = 'This form has expired. Please try again.'
  * (CSRF-protected like the login and consent forms, naming the app when the request identifies it),
  * then the session is deleted from the store, so it ends on every instance sharing it, and the cookie
  * cleared; then the validated post-logout redirect with `state`, or a signed-out page. Without a session
- * there is nothing to confirm.
+ * there is nothing to confirm. A relying party's POST is answered with the same request as a GET first.
  */
 export function createLogout(options: LogoutOptions): EndSessionHook {
   const { store, endSessionPath } = options
@@ -47,6 +41,20 @@ export function createLogout(options: LogoutOptions): EndSessionHook {
         : reply.redirect(location, status)
     }
 
+    const carried = (): Record<string, string> => {
+      const fields: Record<string, string> = {}
+      for (const name of CARRIED) {
+        const value = parameters[name]
+        if (typeof value === 'string' && value !== '') fields[name] = value
+      }
+      return fields
+    }
+    // The relying party's own POST (§2) is a cross-site request: the SameSite=Lax session cookie did not
+    // come with it, and the session would look absent. The same request as a GET, a top-level
+    // navigation, brings the cookie; only this app's confirmation form posts a `logout` decision.
+    if (request.method === 'POST' && parameters.logout === undefined)
+      return reply.redirect(`${endSessionPath}?${new URLSearchParams(carried()).toString()}`, 303)
+
     const sessionId = readSessionCookie(request)
     const session =
       sessionId === undefined ? undefined : await store.sessions.get(sessionKey(sessionId), now())
@@ -57,11 +65,7 @@ export function createLogout(options: LogoutOptions): EndSessionHook {
 
     const decision = parameters.logout
     const renderConfirm = async (code: number, error?: string) => {
-      const hidden: Record<string, string> = {}
-      for (const name of CARRIED) {
-        const value = parameters[name]
-        if (typeof value === 'string' && value !== '') hidden[name] = value
-      }
+      const hidden = carried()
       hidden.csrf_token = await csrf.tokenFor(request, reply)
       const user = await store.users.get(session.subject)
       return page(

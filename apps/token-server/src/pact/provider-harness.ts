@@ -9,7 +9,7 @@ import {
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ProviderStateChange } from '@pipeshub/contracts'
+import { EXAMPLE, type ProviderStateChange } from '@pipeshub/contracts'
 import { openSqliteStore } from '@pipeshub/server/sqlite'
 import { createTokenServer, type TokenServer, testConfig } from '../app.js'
 import { ProviderClock, ProviderStates } from './provider-states.js'
@@ -167,7 +167,12 @@ export async function startProvider(
   const store = openSqliteStore({ path: join(folder, 'token-server.db') })
   // RS256 for access tokens too: every published key is then an RSA key, like the contract's example
   // (ID tokens are RS256 by default, OIDC Dynamic Client Registration section 2).
-  const config = testConfig({ store: `sqlite:${join(folder, 'token-server.db')}`, signingAlg: 'RS256' })
+  const config = testConfig({
+    store: `sqlite:${join(folder, 'token-server.db')}`,
+    signingAlg: 'RS256',
+    // The contract's administrator (users made by the states have their subject as username).
+    administrators: [EXAMPLE.administrator],
+  })
   const clock = new ProviderClock()
   const server = await createTokenServer({ config, store, issuer: PROVIDER_ISSUER, now: clock.now })
   const appUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })

@@ -93,6 +93,26 @@ export class ProviderStates {
         }
       case STATES.personalAccessTokenIssued:
         return this.#personalAccessToken(providerStateParams(change.state, params))
+      case STATES.administratorTokenIssued: {
+        const grant = await this.#codeGrantFor(providerStateParams(change.state, params))
+        const tokens = await this.#redeem(grant, await this.#issueCode(grant))
+        return { [INJECTED.accessToken]: tokens.accessToken }
+      }
+      case STATES.oauthAppExists: {
+        const app = providerStateParams(change.state, params)
+        const { client } = await buildClient({
+          name: app.name,
+          clientId: app.appId,
+          ...(app.confidential
+            ? { clientSecret: 'pact-provider-state-app-secret-0123456789' }
+            : { public: true }),
+          scopes: app.scopes,
+          redirectUris: app.redirectUris,
+        })
+        const store = this.#server.store
+        if (!(await store.clients.update(client))) await store.clients.create(client)
+        return {}
+      }
       case STATES.consentGiven: {
         const grant = providerStateParams(change.state, params)
         // As the consent page stores it, at the provider's clock; then the user's token at the app.

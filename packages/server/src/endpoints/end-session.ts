@@ -1,4 +1,4 @@
-import { type EndSessionRequest, endSessionRequestCodec } from '@pipeshub/models'
+import { type EndSessionRequest, EndSessionRequestWire, endSessionRequestCodec } from '@pipeshub/models'
 import { compactVerify, decodeProtectedHeader } from 'jose'
 import { OAuthError, stored } from '../errors.js'
 import { checkCharacters, param, type RequestParameters } from '../request-parameters.js'
@@ -7,14 +7,7 @@ import type { ClientRecord } from '../store/types.js'
 import { looksLikeJwt } from '../tokens.js'
 
 /** The parameters of OpenID Connect RP-Initiated Logout 1.0 §2; everything else a request carries is not read. */
-const END_SESSION_PARAMETERS = [
-  'id_token_hint',
-  'logout_hint',
-  'client_id',
-  'post_logout_redirect_uri',
-  'state',
-  'ui_locales',
-] as const
+const END_SESSION_PARAMETERS = Object.keys(EndSessionRequestWire.properties)
 
 /** The claims of a valid `id_token_hint` the host needs: whose session, issued to which client. */
 export interface IdTokenHint {

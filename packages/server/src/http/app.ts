@@ -10,6 +10,8 @@ import { type AuthorizationHook, oauth2Plugin } from './plugin.js'
 export interface AuthorizationServerAppOptions extends AuthorizationServerOptions {
   authorize?: AuthorizationHook
   bodyLimit?: number
+  /** Mount PipesHub's OAuth app management API (`/api/v1/oauth-clients`; default off). */
+  appManagement?: boolean
   /** Fastify logger option (default: off). */
   logger?: FastifyServerOptions['logger']
 }
@@ -24,7 +26,7 @@ export type AuthorizationServerApp = FastifyInstance & { readonly authorizationS
 export async function buildAuthorizationServerApp(
   options: AuthorizationServerAppOptions,
 ): Promise<AuthorizationServerApp> {
-  const { authorize, bodyLimit, logger, ...serverOptions } = options
+  const { authorize, bodyLimit, logger, appManagement, ...serverOptions } = options
   const authorizationServer = createAuthorizationServer(serverOptions)
   const app = Fastify({
     logger: logger ?? false,
@@ -39,6 +41,7 @@ export async function buildAuthorizationServerApp(
     authorizationServer,
     ...(authorize === undefined ? {} : { authorize }),
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
+    ...(appManagement === undefined ? {} : { appManagement }),
   })
   return app as unknown as AuthorizationServerApp
 }
