@@ -1,4 +1,4 @@
-import { wireSchemas } from '@pipeshub/models'
+import { AuthorizationConsentWire, AuthorizationRedirectWire, wireSchemas } from '@pipeshub/models'
 import {
   AuthorizationRedirectResponse,
   AuthorizationRequestQuery,
@@ -255,7 +255,14 @@ export function tokenServerRouteDocumentation(paths: EndpointPaths): Map<string,
     ...schema,
     summary: 'Authorization endpoint (RFC 6749 §3.1): sign-in and consent pages',
     response: {
-      200: html('The sign-in or consent page.'),
+      200: {
+        description:
+          'The sign-in or consent page; with PIPESHUB_FRONTEND_URL, to a Bearer session of the frontend, the consent data (JSON) or a decision ({redirectUrl}).',
+        content: {
+          'text/html': { schema: Type.String() },
+          'application/json': { schema: Type.Union([AuthorizationConsentWire, AuthorizationRedirectWire]) },
+        },
+      },
       302: AuthorizationRedirectResponse,
       400: errorJson('Unknown client or redirect URI: shown, never redirected (HTML to browsers).'),
     },
@@ -271,7 +278,14 @@ export function tokenServerRouteDocumentation(paths: EndpointPaths): Map<string,
       consent: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('denied')])),
     }),
     response: {
-      200: html('The next page (consent), or the form again with its error.'),
+      200: {
+        description:
+          'The next page (consent), or the form again with its error; with PIPESHUB_FRONTEND_URL, to a Bearer session of the frontend, the decision ({redirectUrl}).',
+        content: {
+          'text/html': { schema: Type.String() },
+          'application/json': { schema: AuthorizationRedirectWire },
+        },
+      },
       303: AuthorizationRedirectResponse,
       401: html('Wrong username or password.'),
       403: html('The form expired (CSRF token missing or wrong).'),
