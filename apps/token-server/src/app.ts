@@ -360,6 +360,22 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
           now: options.now ?? (() => Math.floor(Date.now() / 1000)),
         })
   if (frontend !== undefined) {
+    // PipesHub's frontend posts its decision without response_type (its provider knows only the code
+    // flow): the one value there is stands in for it, for the frontend's own calls only.
+    app.addHook('preValidation', (request, _reply, done) => {
+      const body = request.body
+      if (
+        request.method === 'POST' &&
+        request.routeOptions.url === paths.authorization &&
+        isFrontendRequest(request) &&
+        typeof body === 'object' &&
+        body !== null &&
+        !Object.hasOwn(body, 'response_type') &&
+        !new URL(request.url, 'http://x').searchParams.has('response_type')
+      )
+        (body as Record<string, unknown>).response_type = 'code'
+      done()
+    })
     // The frontend's calls (a Bearer session) get a decision as JSON, {redirectUrl}, not as a redirect:
     // the frontend, not the browser, follows it. PipesHub's provider answers them so, errors the app is
     // told about included.

@@ -202,7 +202,9 @@ describe.each(stores)('consent in an external frontend (%s)', (_name, openStore,
         codeChallengeMethod: 'S256',
       })
 
-      const granted = await post({ ...query(), consent: 'granted' }, bearer)
+      // As PipesHub's frontend posts it: the request's parameters without response_type, and the decision.
+      const { response_type: _code, ...decision } = query()
+      const granted = await post({ ...decision, consent: 'granted' }, bearer)
       expect(granted.status).toBe(200)
       const { redirectUrl } = authorizationRedirectCodec.decode(await granted.json())
       const tokens = await redeem(redirectUrl)

@@ -269,10 +269,19 @@ export function tokenServerRouteDocumentation(paths: EndpointPaths): Map<string,
   }))
   extend(`post ${paths.authorization}`, (schema) => ({
     ...schema,
-    summary: 'Sign-in and consent form submissions (`username`/`password`, `consent=granted|denied`)',
+    summary:
+      "Sign-in and consent form submissions (`username`/`password`, `consent=granted|denied`); with PIPESHUB_FRONTEND_URL, the frontend's decision (JSON or form, Bearer session)",
+    consumes: ['application/x-www-form-urlencoded', 'application/json'],
     body: Type.Object({
       ...AuthorizationRequestQuery.properties,
-      csrf_token: Type.String({ description: 'The token of the form (CSRF protection).' }),
+      response_type: Type.Optional(
+        Type.Literal('code', {
+          description: "Only the authorization code flow; the frontend's decision may leave it out.",
+        }),
+      ),
+      csrf_token: Type.Optional(
+        Type.String({ description: 'The token of the form (CSRF protection); not with a Bearer session.' }),
+      ),
       username: Type.Optional(Type.String()),
       password: Type.Optional(Type.String()),
       consent: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('denied')])),

@@ -172,6 +172,9 @@ export async function startProvider(
     signingAlg: 'RS256',
     // The contract's administrator (users made by the states have their subject as username).
     administrators: [EXAMPLE.administrator],
+    // PipesHub's frontend drives consent (the SDK's oauthAuthorizeConsent); no pact authorizes otherwise.
+    frontendUrl: 'https://app.pipeshub.example',
+    frontendClientId: EXAMPLE.frontendClientId,
   })
   const clock = new ProviderClock()
   const server = await createTokenServer({ config, store, issuer: PROVIDER_ISSUER, now: clock.now })

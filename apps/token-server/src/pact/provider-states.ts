@@ -5,6 +5,7 @@ import {
   basicAuthorization,
   type ConfidentialClientParams,
   type DeviceAuthorizationParams,
+  EXAMPLE,
   INJECTED,
   type PersonalAccessTokenParams,
   type ProviderStateChange,
@@ -112,6 +113,24 @@ export class ProviderStates {
         const store = this.#server.store
         if (!(await store.clients.update(client))) await store.clients.create(client)
         return {}
+      }
+      case STATES.frontendSessionIssued: {
+        const { subject } = providerStateParams(change.state, params)
+        // The frontend's own client, as a deployment registers it, and the user's token of it.
+        await this.#client({
+          clientId: EXAMPLE.frontendClientId,
+          clientSecret: EXAMPLE.clientSecret,
+          scopes: ['openid', 'profile', 'email'],
+          redirectUris: ['https://app.pipeshub.example/oauth/session'],
+          grantTypes: ['authorization_code'],
+        })
+        const grant = await this.#codeGrantFor({
+          clientId: EXAMPLE.frontendClientId,
+          subject,
+          scope: 'openid profile email',
+        })
+        const tokens = await this.#redeem(grant, await this.#issueCode(grant))
+        return { [INJECTED.accessToken]: tokens.accessToken }
       }
       case STATES.consentGiven: {
         const grant = providerStateParams(change.state, params)
