@@ -24,6 +24,8 @@ export const EXAMPLE = {
   subject: 'user-7c2e9a41',
   /** An administrator of the organisation (the provider lists them by username, here the subject). */
   administrator: 'admin-5d3a8c17',
+  /** PipesHub's frontend's own client (`PIPESHUB_FRONTEND_CLIENT_ID`): its tokens are user sessions. */
+  frontendClientId: '5e2a9c41-7b3d-4f8e-a6c2-1d9b3e7f5a20',
   /** An OAuth app of app management (its client_id), other than the client the contract calls as. */
   appId: '9d4e2c7a-1b3f-4a6e-8c5d-2f7b9e1a3c84',
   /** The issuer the consumer expects; the provider's own issuer is matched by its shape only. */

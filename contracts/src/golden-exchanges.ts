@@ -101,6 +101,7 @@ function goldenFor(
     case `GET ${ROUTES.personalAccessTokens}`:
     case `POST ${ROUTES.personalAccessTokens}`:
     case `DELETE ${ROUTES.personalAccessTokens}/*`:
+    case `POST ${ROUTES.authorization}`:
     case `GET ${ROUTES.consents}`:
     case `DELETE ${ROUTES.consents}/*`:
       // PipesHub's own API, in no RFC: its answers are checked against the models' schemas by the

@@ -35,6 +35,8 @@ export const STATES = {
   administratorTokenIssued: 'an administrator holds an access token',
   /** An OAuth app exists with these values, confidential or public. */
   oauthAppExists: 'an OAuth app exists',
+  /** The user is signed in to PipesHub's frontend: an access token of its own client with openid. */
+  frontendSessionIssued: 'the user is signed in to the frontend',
 } as const
 
 export type ProviderStateName = (typeof STATES)[keyof typeof STATES]
@@ -128,6 +130,7 @@ export const PROVIDER_STATE_PARAMS = {
   [STATES.consentGiven]: AccessTokenParams,
   [STATES.administratorTokenIssued]: AccessTokenParams,
   [STATES.oauthAppExists]: OAuthAppParams,
+  [STATES.frontendSessionIssued]: Type.Object({ subject: text('The signed-in end-user.') }),
 } as const
 
 /** The parameters of every state, by name. */

@@ -34,6 +34,7 @@ import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
 import { connectedAppsRoutes } from './interaction/connected-apps.js'
 import { DEVICE_VERIFICATION_PATH, deviceVerificationRoutes } from './interaction/device-verification.js'
+import { createFrontendConsent, isFrontendRequest } from './interaction/frontend-consent.js'
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogout } from './interaction/logout.js'
 import { createLogger, generateRequestId, logSecurityEvent } from './logging.js'
@@ -345,7 +346,58 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     endSessionPath: paths.endSession,
     ...(options.now === undefined ? {} : { now: options.now }),
   })
-  await app.register(oauth2Plugin, { authorizationServer, authorize, endSession, appManagement: true })
+  // PIPESHUB_FRONTEND_URL: login and consent live in PipesHub's frontend, which drives them through this
+  // endpoint's JSON; the built-in pages stay for the device flow and the apps page.
+  const frontend =
+    config.frontendUrl === undefined || config.frontendClientId === undefined
+      ? undefined
+      : createFrontendConsent({
+          authorizationServer,
+          store,
+          frontendUrl: config.frontendUrl,
+          frontendClientId: config.frontendClientId,
+          pages: authorize,
+          now: options.now ?? (() => Math.floor(Date.now() / 1000)),
+        })
+  if (frontend !== undefined) {
+    // PipesHub's frontend posts its decision without response_type (its provider knows only the code
+    // flow): the one value there is stands in for it, for the frontend's own calls only.
+    app.addHook('preValidation', (request, _reply, done) => {
+      const body = request.body
+      if (
+        request.method === 'POST' &&
+        request.routeOptions.url === paths.authorization &&
+        isFrontendRequest(request) &&
+        typeof body === 'object' &&
+        body !== null &&
+        !Object.hasOwn(body, 'response_type') &&
+        !new URL(request.url, 'http://x').searchParams.has('response_type')
+      )
+        (body as Record<string, unknown>).response_type = 'code'
+      done()
+    })
+    // The frontend's calls (a Bearer session) get a decision as JSON, {redirectUrl}, not as a redirect:
+    // the frontend, not the browser, follows it. PipesHub's provider answers them so, errors the app is
+    // told about included.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (request.routeOptions.url !== paths.authorization || !isFrontendRequest(request))
+        return done(null, payload)
+      if (reply.statusCode !== 302 && reply.statusCode !== 303) return done(null, payload)
+      const location = String(reply.getHeader('location') ?? '')
+      reply.removeHeader('location')
+      reply
+        .code(200)
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('cache-control', 'no-store')
+      done(null, JSON.stringify({ redirectUrl: location }))
+    })
+  }
+  await app.register(oauth2Plugin, {
+    authorizationServer,
+    authorize: frontend ?? authorize,
+    endSession,
+    appManagement: true,
+  })
   // RFC 8628 §3.3: the device verification page, with the same login and consent pages posting to it.
   await app.register(deviceVerificationRoutes, {
     authorizationServer,

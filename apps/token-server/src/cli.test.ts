@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { verifySecret } from '@pipeshub/server'
@@ -180,6 +182,77 @@ describe('pipeshub-token-server CLI', () => {
     ])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('jwks must hold public keys only')
+  })
+
+  it('registers a private_key_jwt client with --jwks-uri, whose keys the server fetches from there', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256')
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'published-key' }
+    const jwks = createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+    )
+    await new Promise<void>((done) => jwks.listen(0, '127.0.0.1', done))
+    const jwksUri = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`
+    try {
+      const refused = cli([
+        'clients',
+        'create',
+        '--name',
+        'x',
+        '--grant',
+        'client_credentials',
+        '--jwks-uri',
+        'http://rp.example/jwks',
+      ])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain('jwks_uri must be https')
+      const created = cli([
+        'clients',
+        'create',
+        '--name',
+        'Publishing service',
+        '--scope',
+        'org:read',
+        '--grant',
+        'client_credentials',
+        '--jwks-uri',
+        jwksUri,
+      ])
+      expect(created.code).toBe(0)
+      expect(created.stdout).not.toContain('client_secret')
+      const clientId = field(created.stdout, 'client_id')
+      const listed = JSON.parse(cli(['clients', 'list', '--json']).stdout) as Array<Record<string, unknown>>
+      expect(listed.find((client) => client.client_id === clientId)).toMatchObject({
+        type: 'confidential',
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: jwksUri,
+      })
+      const issuer = 'http://token-server.test'
+      const assertion = await new SignJWT({ jti: crypto.randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', kid: 'published-key' })
+        .setIssuer(clientId)
+        .setSubject(clientId)
+        .setAudience(issuer)
+        .setIssuedAt()
+        .setExpirationTime('1m')
+        .sign(privateKey)
+      const store = openSqliteStore({ path: databaseFile })
+      const server = await createTokenServer({ config: testConfig(), store, issuer })
+      try {
+        const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+        const token = await tokenRequest(`${baseUrl}${server.paths.token}`, {
+          grant_type: 'client_credentials',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+        })
+        expect(token.status).toBe(200)
+        expect(token.body.scope).toBe('org:read')
+      } finally {
+        await server.close()
+      }
+    } finally {
+      jwks.closeAllConnections()
+      await new Promise((done) => jwks.close(done))
+    }
   })
 
   it('registers a client whose token requests must carry a DPoP proof (RFC 9449 §5.2), and changes it', async () => {

@@ -121,6 +121,19 @@ describe('loadConfig', () => {
     expect(issuerFor(config)).toBe('https://auth.example.com')
   })
 
+  it('takes the frontend URL and its client together, or neither', () => {
+    const both = loadConfig({
+      env: { PIPESHUB_FRONTEND_URL: 'https://app.example.com', PIPESHUB_FRONTEND_CLIENT_ID: 'frontend' },
+    })
+    expect(both).toMatchObject({ frontendUrl: 'https://app.example.com', frontendClientId: 'frontend' })
+    expect(problemsOf({ PIPESHUB_FRONTEND_URL: 'https://app.example.com' })).toEqual([
+      expect.stringMatching(/PIPESHUB_FRONTEND_URL and PIPESHUB_FRONTEND_CLIENT_ID go together/),
+    ])
+    expect(
+      problemsOf({ PIPESHUB_FRONTEND_URL: 'https://app.example.com/?x', PIPESHUB_FRONTEND_CLIENT_ID: 'f' }),
+    ).toEqual([expect.stringMatching(/PIPESHUB_FRONTEND_URL=.*without query/)])
+  })
+
   it('turns demo data on for a loopback issuer only, unless asked for explicitly', () => {
     expect(loadConfig({ env: {} }).seedDemo).toBe('loopback')
     for (const issuer of ['http://127.0.0.1:8787', 'http://localhost:3000', 'http://[::1]:8787'])

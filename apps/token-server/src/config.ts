@@ -230,6 +230,21 @@ export const TokenServerConfigSchema = Type.Object(
     mcpResourceDocumentation: Type.Optional(
       Type.String({ pattern: '^https?://[^\\s#]+$', description: 'The MCP server documentation URL.' }),
     ),
+    frontendUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s?#]+$',
+        description:
+          "PipesHub's frontend: login and consent happen there, driven by the authorization endpoint's JSON answers, instead of this server's pages.",
+      }),
+    ),
+    frontendClientId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        pattern: '^[\\x21-\\x7E]+$',
+        description:
+          "The frontend's own client: the user's session with the frontend is an access token of this client carrying openid.",
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -345,6 +360,8 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   rateLimitRegistration: { env: 'PIPESHUB_RATE_LIMIT_REGISTRATION', kind: 'integer', doc: '10' },
   mcpResource: { env: 'PIPESHUB_MCP_RESOURCE', kind: 'string', doc: '' },
   mcpResourceDocumentation: { env: 'PIPESHUB_MCP_RESOURCE_DOCUMENTATION', kind: 'string', doc: '' },
+  frontendUrl: { env: 'PIPESHUB_FRONTEND_URL', kind: 'string', doc: '' },
+  frontendClientId: { env: 'PIPESHUB_FRONTEND_CLIENT_ID', kind: 'string', doc: '' },
 }
 
 /** Invalid configuration: one line per problem, each naming where the value came from. */
@@ -419,6 +436,8 @@ const OPTIONAL_KEYS = new Set<ConfigKey>([
   'metricsPort',
   'mcpResource',
   'mcpResourceDocumentation',
+  'frontendUrl',
+  'frontendClientId',
 ])
 // Each setting is checked on its own: a problem per setting, however many a union reports, and no cap
 // on the number of settings reported. The configuration is read once per process, so TypeBox's
@@ -498,6 +517,12 @@ export function loadConfig(options: LoadConfigOptions = {}): TokenServerConfig {
         )
     }
   }
+  // The frontend's consent JSON is answered only to the frontend's own client: without it named, any
+  // app holding an openid token of the user could approve requests in the user's name.
+  if ((merged.frontendUrl === undefined) !== (merged.frontendClientId === undefined))
+    problems.push(
+      `${origin.frontendUrl ?? origin.frontendClientId ?? 'frontendUrl'}: PIPESHUB_FRONTEND_URL and PIPESHUB_FRONTEND_CLIENT_ID go together`,
+    )
   const resources = merged.resources as Array<{ resource?: unknown }> | undefined
   if (Array.isArray(resources) && new Set(resources.map((r) => r?.resource)).size !== resources.length) {
     problems.push(`${origin.resources ?? 'resources'}: ${describeExpected('resources')}`)
@@ -532,6 +557,10 @@ function describeExpected(key: ConfigKey): string {
     case 'mcpResource':
     case 'mcpResourceDocumentation':
       return 'must be an http(s) URL without fragment'
+    case 'frontendUrl':
+      return 'must be an http(s) URL without query or fragment'
+    case 'frontendClientId':
+      return 'must be a client id (printable ASCII, no spaces)'
     case 'introspectionClients':
       return 'must be a comma-separated list of client ids (printable ASCII, no spaces)'
     case 'administrators':

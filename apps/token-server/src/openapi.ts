@@ -1,4 +1,4 @@
-import { wireSchemas } from '@pipeshub/models'
+import { AuthorizationConsentWire, AuthorizationRedirectWire, wireSchemas } from '@pipeshub/models'
 import {
   AuthorizationRedirectResponse,
   AuthorizationRequestQuery,
@@ -255,23 +255,46 @@ export function tokenServerRouteDocumentation(paths: EndpointPaths): Map<string,
     ...schema,
     summary: 'Authorization endpoint (RFC 6749 §3.1): sign-in and consent pages',
     response: {
-      200: html('The sign-in or consent page.'),
+      200: {
+        description:
+          'The sign-in or consent page; with PIPESHUB_FRONTEND_URL, to a Bearer session of the frontend, the consent data (JSON) or a decision ({redirectUrl}).',
+        content: {
+          'text/html': { schema: Type.String() },
+          'application/json': { schema: Type.Union([AuthorizationConsentWire, AuthorizationRedirectWire]) },
+        },
+      },
       302: AuthorizationRedirectResponse,
       400: errorJson('Unknown client or redirect URI: shown, never redirected (HTML to browsers).'),
     },
   }))
   extend(`post ${paths.authorization}`, (schema) => ({
     ...schema,
-    summary: 'Sign-in and consent form submissions (`username`/`password`, `consent=granted|denied`)',
+    summary:
+      "Sign-in and consent form submissions (`username`/`password`, `consent=granted|denied`); with PIPESHUB_FRONTEND_URL, the frontend's decision (JSON or form, Bearer session)",
+    consumes: ['application/x-www-form-urlencoded', 'application/json'],
     body: Type.Object({
       ...AuthorizationRequestQuery.properties,
-      csrf_token: Type.String({ description: 'The token of the form (CSRF protection).' }),
+      response_type: Type.Optional(
+        Type.Literal('code', {
+          description: "Only the authorization code flow; the frontend's decision may leave it out.",
+        }),
+      ),
+      csrf_token: Type.Optional(
+        Type.String({ description: 'The token of the form (CSRF protection); not with a Bearer session.' }),
+      ),
       username: Type.Optional(Type.String()),
       password: Type.Optional(Type.String()),
       consent: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('denied')])),
     }),
     response: {
-      200: html('The next page (consent), or the form again with its error.'),
+      200: {
+        description:
+          'The next page (consent), or the form again with its error; with PIPESHUB_FRONTEND_URL, to a Bearer session of the frontend, the decision ({redirectUrl}).',
+        content: {
+          'text/html': { schema: Type.String() },
+          'application/json': { schema: AuthorizationRedirectWire },
+        },
+      },
       303: AuthorizationRedirectResponse,
       401: html('Wrong username or password.'),
       403: html('The form expired (CSRF token missing or wrong).'),

@@ -9,6 +9,7 @@ import { ROUTES, SDK_CONSUMER } from '../parties.js'
 import { type ConfidentialClientParams, INJECTED, injected, STATES } from '../provider-states.js'
 import { matchersFor } from '../schema-matchers.js'
 import {
+  type AuthorizeConsentBody,
   type CredentialsBody,
   PipesHubSdk,
   SdkError,
@@ -23,8 +24,8 @@ import {
 // The second consumer: PipesHub's generated SDK (./sdk.ts), against the Pact mock. Its JSON bodies,
 // its Basic credentials through request headers, its lenient token model, its error model, and the
 // user identity it reads (`user_id`). The provider is verified against this pact and the client's in
-// one chain. Login and consent through PipesHub's frontend (a JSON consent API) are not part of it:
-// this provider renders its own pages.
+// one chain. Consent through PipesHub's frontend (`oauthAuthorizeConsent`) is too: the provider runs
+// with its frontend mode on (no other interaction authorizes).
 
 const CLIENT: ConfidentialClientParams = {
   clientId: EXAMPLE.clientId,
@@ -348,6 +349,54 @@ describe('pipeshub-sdk oauthUserInfo', () => {
         )
       expect(thrown).toBeInstanceOf(SdkError)
       expect(thrown).toMatchObject({ status: 403 })
+    })
+  })
+})
+
+describe("pipeshub-sdk oauthAuthorizeConsent (consent in PipesHub's frontend)", () => {
+  it("posts the user's decision as JSON with the frontend session and reads where the browser goes next", async () => {
+    const body: AuthorizeConsentBody = {
+      client_id: EXAMPLE.clientId,
+      redirect_uri: EXAMPLE.redirectUri,
+      scope: 'openid kb:read',
+      state: EXAMPLE.state,
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      nonce: EXAMPLE.nonce,
+      consent: 'granted',
+    }
+    const redirectUrl = `${EXAMPLE.redirectUri}?code=${EXAMPLE.authorizationCode}&state=${EXAMPLE.state}`
+    const pact = sdkPact()
+    pact
+      .given(STATES.frontendSessionIssued, { subject: EXAMPLE.subject })
+      .uponReceiving('an SDK consent decision as JSON with the frontend session of the user')
+      .withRequest(
+        jsonPost(
+          ROUTES.authorization,
+          { ...body },
+          {},
+          {
+            Authorization: MatchersV3.fromProviderState(
+              `Bearer ${injected(INJECTED.accessToken)}`,
+              `Bearer ${EXAMPLE.accessToken}`,
+            ),
+          },
+        ),
+      )
+      .willRespondWith({
+        status: 200,
+        headers: { 'Content-Type': jsonContentType() },
+        body: {
+          redirectUrl: MatchersV3.regex(
+            // The app's redirect URI with the code and its state (RFC 6749 §4.1.2), then iss (RFC 9207).
+            `^${EXAMPLE.redirectUri.replace(/[.?/]/g, '\\$&')}\\?code=[^&]+&state=${EXAMPLE.state}(&.*)?$`,
+            redirectUrl,
+          ),
+        },
+      })
+    await pact.executeTest(async (mockServer) => {
+      const answer = await sdk(mockServer.url).oauthAuthorizeConsent(body, EXAMPLE.accessToken)
+      expect(answer).toEqual({ redirectUrl })
     })
   })
 })

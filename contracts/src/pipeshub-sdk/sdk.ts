@@ -64,6 +64,24 @@ export const SdkUserInfo = Type.Object(
   { title: 'SdkUserInfoResponse' },
 )
 
+/** What the SDK reads from `oauthAuthorizeConsent`'s 200 answer (PipesHub's frontend follows it). */
+export const SdkAuthorizeConsentResponse = Type.Object(
+  { redirectUrl: Type.String() },
+  { title: 'SdkAuthorizeConsentResponse' },
+)
+
+/** The body of `oauthAuthorizeConsent`, as PipesHub's frontend posts it. */
+export interface AuthorizeConsentBody {
+  client_id: string
+  redirect_uri: string
+  scope: string
+  state: string
+  code_challenge?: string
+  code_challenge_method?: string
+  nonce?: string
+  consent: 'granted' | 'denied'
+}
+
 /** A 2xx body the SDK's model refuses (it throws, so its caller gets nothing). */
 export class SdkResponseValidationError extends Error {
   override readonly name = 'SdkResponseValidationError'
@@ -171,6 +189,18 @@ export class PipesHubSdk {
     })
     if (response.status !== 200) throw new SdkError(response.status, await response.text())
     return parse(SdkUserInfo, await response.json())
+  }
+
+  /**
+   * `oauthAuthorizeConsent`: the frontend's consent decision, JSON, with the user's session as Bearer;
+   * 200 JSON (where the browser goes next). 401 and 403 are its declared errors.
+   */
+  async oauthAuthorizeConsent(body: AuthorizeConsentBody, sessionToken: string) {
+    const response = await this.#postJson('/oauth2/authorize', body, {
+      Authorization: `Bearer ${sessionToken}`,
+    })
+    if (response.status !== 200) throw new SdkError(response.status, await response.text())
+    return parse(SdkAuthorizeConsentResponse, await response.json())
   }
 
   /**

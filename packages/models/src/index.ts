@@ -1,4 +1,5 @@
 export * from './access-token-claims.js'
+export * from './authorization-consent.js'
 export * from './authorization-server-metadata.js'
 export * from './client-assertion-claims.js'
 export * from './client-metadata.js'

@@ -13,6 +13,7 @@ import {
   denyAuthorization,
   validateAuthorizationRequest,
 } from './authorization-request.js'
+import type { ClientJwksUriOptions } from './client-jwks-uri.js'
 import {
   type ClientRegistrationInput,
   type RegisteredClient,
@@ -154,6 +155,11 @@ export interface AuthorizationServerOptions {
    * server nonce (off by default) and the freshness of proofs.
    */
   dpop?: DPoPOptions
+  /**
+   * How the keys of `private_key_jwt` clients registered with a `jwks_uri` are fetched: `timeout`
+   * (5000 ms), `cooldown` before an unknown `kid` fetches again (30000 ms), `cacheMaxAge` (600000 ms).
+   */
+  clientJwksUri?: ClientJwksUriOptions
   /** Clock in epoch seconds (default: `Date.now()`), injectable for tests. */
   now?: () => number
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify } from 'jose'
 import { ASYMMETRIC_JWS_ALGORITHMS } from './asymmetric-jws-algorithms.js'
+import type { ClientJwksUriKeys } from './client-jwks-uri.js'
 import { OAuthError } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
 import type { ClientJwks, ClientRecord, Store } from './store/types.js'
@@ -72,7 +73,8 @@ export function assertedClientId(assertion: string): string | undefined {
 
 /**
  * Verifies a `private_key_jwt` client assertion (RFC 7523 §3, OIDC Core §9) of `client`: signed by one
- * of its registered keys (chosen by `kid`) with its pinned `token_endpoint_auth_signing_alg` or else an
+ * of its registered keys (chosen by `kid`), or of the keys at its `jwks_uri` (fetched through
+ * `jwksUriKeys`; unreachable, slow or without the key is a failed authentication like any other) with its pinned `token_endpoint_auth_signing_alg` or else an
  * asymmetric algorithm of `CLIENT_ASSERTION_ALGORITHMS`; `iss` = `sub` = its client id; `aud` the
  * issuer or the token endpoint URL; `exp` present, in the future and at most `MAX_ASSERTION_LIFETIME`
  * ahead; `nbf` and `iat` not in the future; a `jti` never seen before (kept in `store.usedJwtIds`
@@ -82,17 +84,23 @@ export async function verifyClientAssertion(
   store: Store,
   client: ClientRecord,
   assertion: string,
-  options: { audiences: readonly string[]; now: number },
+  options: { audiences: readonly string[]; now: number; jwksUriKeys?: ClientJwksUriKeys | undefined },
   fail: (description: string) => OAuthError,
 ): Promise<void> {
-  if (client.jwks === null) throw fail(ASSERTION_FAILED)
+  const keys =
+    client.jwksUri !== undefined
+      ? options.jwksUriKeys?.(client.jwksUri)
+      : client.jwks === null
+        ? undefined
+        : createLocalJWKSet(client.jwks as unknown as JSONWebKeySet)
+  if (keys === undefined) throw fail(ASSERTION_FAILED)
   const algorithms =
     client.tokenEndpointAuthSigningAlg === null
       ? [...CLIENT_ASSERTION_ALGORITHMS]
       : [client.tokenEndpointAuthSigningAlg]
   let claims: Record<string, unknown>
   try {
-    const verified = await jwtVerify(assertion, createLocalJWKSet(client.jwks as unknown as JSONWebKeySet), {
+    const verified = await jwtVerify(assertion, keys, {
       algorithms,
       issuer: client.clientId,
       subject: client.clientId,

@@ -1,5 +1,6 @@
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@pipeshub/models'
 import { ASSERTION_FAILED, assertedClientId, verifyClientAssertion } from './client-assertion.js'
+import type { ClientJwksUriKeys } from './client-jwks-uri.js'
 import { isPublicClient } from './client-kind.js'
 import { OAuthError } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
@@ -22,6 +23,8 @@ export interface AssertionContext {
   /** The issuer and the URLs of the endpoints that authenticate clients (RFC 7523 §3, RFC 9126 §2). */
   audiences: readonly string[]
   now: number
+  /** The key sets of clients registered with a `jwks_uri`; without it such clients cannot authenticate. */
+  jwksUriKeys?: ClientJwksUriKeys | undefined
 }
 
 /** Compares a presented secret with a stored hash (`verifySecret`, or a caching `createSecretVerifier()`). */
@@ -160,7 +163,7 @@ async function authenticateWithAssertion(
   if (clientId === undefined || (input.clientId !== undefined && input.clientId !== clientId))
     throw fail(ASSERTION_FAILED)
   const client = await store.clients.get(clientId)
-  if (!client || client.jwks === null) throw fail(ASSERTION_FAILED)
+  if (!client || (client.jwks === null && client.jwksUri === undefined)) throw fail(ASSERTION_FAILED)
   await verifyClientAssertion(store, client, input.clientAssertion, assertionContext, fail)
   // Checked after the signature, as for a secret: only the key holder learns the client is disabled.
   if (client.disabledAt !== null) throw fail('the client is disabled')

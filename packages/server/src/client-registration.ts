@@ -1,4 +1,5 @@
 import { CLIENT_ASSERTION_ALGORITHMS, checkClientJwks } from './client-assertion.js'
+import { checkJwksUri } from './client-jwks-uri.js'
 import { isPublicClient } from './client-kind.js'
 import { OAuthError, stored } from './errors.js'
 import { grantFor, isGrantType } from './grants/registry.js'
@@ -52,6 +53,12 @@ export interface ClientRegistrationInput {
    * `private_key_jwt` (RFC 7523 §2.2). Not with `public`.
    */
   jwks?: ClientJwks | null
+  /**
+   * RFC 7591 `jwks_uri`: where the client publishes its public keys instead (https, or http on a
+   * loopback address); it gets no secret and authenticates with `private_key_jwt`. Not with `jwks`,
+   * not with `public`; `null` on an update removes it.
+   */
+  jwksUri?: string | null
   /** `token_endpoint_auth_signing_alg` (RFC 7591 §2): pins its client assertions to one algorithm. */
   tokenEndpointAuthSigningAlg?: string | null
   /**
@@ -196,6 +203,7 @@ type MetadataKey =
   | 'jwks'
   | 'tokenEndpointAuthSigningAlg'
   | 'dpopBoundAccessTokens'
+  | 'jwksUri'
 
 /** The metadata a client registration or update sets, and the scope registry it is checked against. */
 export type ClientMetadataInput = Pick<ClientRegistrationInput, MetadataKey | 'scopeRegistry'>
@@ -229,6 +237,9 @@ function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): Clien
   }
   if (input.name.trim() === '' || input.name.length > 200)
     throw invalidMetadata('name must be 1-200 characters')
+  // RFC 7591 §2: jwks and jwks_uri MUST NOT both be present.
+  if (input.jwks != null && input.jwksUri != null)
+    throw invalidMetadata('a client registers jwks or jwks_uri, not both')
   return {
     name: input.name,
     redirectUris,
@@ -254,6 +265,7 @@ function validatedMetadata(input: ClientMetadataInput, isPublic: boolean): Clien
     privacyPolicyUrl: checkAppUrl(input.privacyPolicyUrl, 'privacyPolicyUrl'),
     requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests === true,
     jwks: input.jwks === undefined || input.jwks === null ? null : checkClientJwks(input.jwks),
+    jwksUri: input.jwksUri === undefined || input.jwksUri === null ? undefined : checkJwksUri(input.jwksUri),
     tokenEndpointAuthSigningAlg: assertionAlgorithm(input.tokenEndpointAuthSigningAlg),
     // `undefined` rather than false, so that an update can clear it and a record reads back unchanged.
     dpopBoundAccessTokens: input.dpopBoundAccessTokens === true ? true : undefined,
@@ -293,7 +305,7 @@ export async function buildClient(input: ClientRegistrationInput): Promise<Regis
   if (clientId === '' || clientId.length > 200 || /[^\x20-\x7E]/.test(clientId)) {
     throw invalidMetadata('a client id is 1-200 printable ASCII characters')
   }
-  const usesKeys = metadata.jwks !== null
+  const usesKeys = metadata.jwks !== null || metadata.jwksUri !== undefined
   if (usesKeys && isPublic) throw invalidMetadata('a public client cannot register jwks')
   if (usesKeys && input.clientSecret !== undefined)
     throw invalidMetadata('a client with jwks authenticates with private_key_jwt: it has no secret')
@@ -330,7 +342,9 @@ export async function updateClient(
     isPublicClient(current),
   )
   // The kind of authentication stays: keys neither appear on nor vanish from a client by an update.
-  if ((current.jwks === null) !== (metadata.jwks === null))
+  const usesKeys = (client: Pick<ClientRecord, 'jwks' | 'jwksUri'>) =>
+    client.jwks !== null || client.jwksUri !== undefined
+  if (usesKeys(current) !== usesKeys(metadata))
     throw invalidMetadata('jwks can be replaced but neither added to nor removed from a client')
   const updated = withoutEmptyAppMetadata({ ...current, ...metadata })
   if (!(await store.clients.update(updated))) return undefined

@@ -5,6 +5,7 @@ import {
   type ClientCredentialsInput,
   claimedClientId,
 } from './client-authentication.js'
+import { type ClientJwksUriOptions, createClientJwksUriKeys } from './client-jwks-uri.js'
 import { createDPoPNonces, signingKeyNonceSecrets } from './dpop/nonce.js'
 import { createDPoPProofVerifier, type DPoPProofVerifier } from './dpop/proof.js'
 import { OAuthError, storageFailure, stored } from './errors.js'
@@ -149,6 +150,7 @@ export interface ServerContextOptions {
    * authenticate clients (RFC 7523 §3; RFC 9126 §2 adds the pushed authorization request endpoint).
    */
   assertionAudiences?: readonly string[] | undefined
+  clientJwksUri?: ClientJwksUriOptions | undefined
 }
 
 export function createServerContext(options: ServerContextOptions): ServerContext {
@@ -240,6 +242,7 @@ export function createServerContext(options: ServerContextOptions): ServerContex
   }
   const verifySecretCached = createSecretVerifier()
   const assertionAudiences = [issuer, ...(options.assertionAudiences ?? [])]
+  const jwksUriKeys = createClientJwksUriKeys(options.clientJwksUri)
   const isAdministrator = async (subject: string) => {
     const decide = options.isAdministrator
     if (decide === undefined) return false
@@ -276,6 +279,7 @@ export function createServerContext(options: ServerContextOptions): ServerContex
         return await authenticateClient(store, input, verifySecretCached, {
           audiences: assertionAudiences,
           now: now(),
+          jwksUriKeys,
         })
       } catch (error) {
         if (error instanceof OAuthError && error.error === 'invalid_client') {

@@ -12,9 +12,17 @@ export function clientView(client: ClientRecord) {
   return {
     client_id: client.clientId,
     name: client.name,
-    type: client.secretHash === null && client.jwks === null ? 'public' : 'confidential',
+    type:
+      client.secretHash === null && client.jwks === null && client.jwksUri === undefined
+        ? 'public'
+        : 'confidential',
     token_endpoint_auth_method:
-      client.jwks !== null ? 'private_key_jwt' : client.secretHash === null ? 'none' : 'client_secret_basic',
+      client.jwks !== null || client.jwksUri !== undefined
+        ? 'private_key_jwt'
+        : client.secretHash === null
+          ? 'none'
+          : 'client_secret_basic',
+    ...(client.jwksUri === undefined ? {} : { jwks_uri: client.jwksUri }),
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     status: client.disabledAt === null ? 'active' : 'disabled',
     grant_types: client.grantTypes,

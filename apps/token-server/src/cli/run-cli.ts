@@ -31,12 +31,16 @@ const USAGE = `Usage: pipeshub-token-server <command> [options]
 Commands:
   clients create --name <name> [--public] [--redirect-uri <uri>]... [--web-origin <origin>]...
                  [--post-logout-redirect-uri <uri>]... [--grant <type>]... [--scope "<a b>"] [--require-par]
-                 [--jwks <file> [--token-endpoint-auth-signing-alg <alg>]] [--dpop-bound-access-tokens true]
+                 [--jwks <file> | --jwks-uri <url> [--token-endpoint-auth-signing-alg <alg>]]
+                 [--dpop-bound-access-tokens true]
                                   Register a client; prints its id and (confidential) secret once.
                                   --require-par: its authorization requests must be pushed (RFC 9126)
                                   --jwks: a JWK Set file of its public keys; it gets no secret and
                                   authenticates with private_key_jwt (RFC 7523), optionally pinned
                                   to one algorithm
+                                  --jwks-uri: where the client publishes that JWK Set instead
+                                  (https; http only on loopback), fetched when it authenticates,
+                                  so it rotates its keys without re-registering
                                   --web-origin: origin of a browser app (https://app.example.com)
                                   the token, revocation and userinfo endpoints answer CORS for
                                   --dpop-bound-access-tokens true: every token request of the client
@@ -117,6 +121,7 @@ const OPTIONS = {
   'password-stdin': { type: 'boolean' },
   'require-par': { type: 'boolean' },
   jwks: { type: 'string' },
+  'jwks-uri': { type: 'string' },
   'token-endpoint-auth-signing-alg': { type: 'string' },
   'access-token-ttl': { type: 'string' },
   'refresh-token-ttl': { type: 'string' },
@@ -165,8 +170,11 @@ async function clientsCreate(config: TokenServerConfig, values: Values, io: CliI
   const name = requireArgument(values.name, '--name')
   const scopes = values.scope?.split(' ').filter((scope) => scope !== '')
   const jwks = values.jwks === undefined ? undefined : readJwksFile(values.jwks)
-  if (jwks === undefined && values['token-endpoint-auth-signing-alg'] !== undefined)
-    throw new UsageError('--token-endpoint-auth-signing-alg needs --jwks')
+  const jwksUri = values['jwks-uri']
+  if (jwks !== undefined && jwksUri !== undefined)
+    throw new UsageError('give --jwks or --jwks-uri, not both (RFC 7591 §2)')
+  if (jwks === undefined && jwksUri === undefined && values['token-endpoint-auth-signing-alg'] !== undefined)
+    throw new UsageError('--token-endpoint-auth-signing-alg needs --jwks or --jwks-uri')
   const registered = await withStore(config, (store) =>
     registerClient(store, {
       name,
@@ -178,6 +186,7 @@ async function clientsCreate(config: TokenServerConfig, values: Values, io: CliI
       ...(scopes ? { scopes } : {}),
       requirePushedAuthorizationRequests: values['require-par'] === true,
       ...(jwks === undefined ? {} : { jwks }),
+      ...(jwksUri === undefined ? {} : { jwksUri }),
       ...(values['token-endpoint-auth-signing-alg'] === undefined
         ? {}
         : { tokenEndpointAuthSigningAlg: values['token-endpoint-auth-signing-alg'] }),

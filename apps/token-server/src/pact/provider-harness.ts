@@ -175,6 +175,9 @@ export async function startProvider(
     // The MCP server as PipesHub configures it: tokens may name it as `resource` (RFC 8707) and its
     // RFC 9728 document is published; `EXAMPLE.unknownResource` stays unknown.
     mcpResource: EXAMPLE.resource,
+    // PipesHub's frontend drives consent (the SDK's oauthAuthorizeConsent); no pact authorizes otherwise.
+    frontendUrl: 'https://app.pipeshub.example',
+    frontendClientId: EXAMPLE.frontendClientId,
   })
   const clock = new ProviderClock()
   const server = await createTokenServer({ config, store, issuer: PROVIDER_ISSUER, now: clock.now })

@@ -5,6 +5,7 @@ import {
   basicAuthorization,
   type ConfidentialClientParams,
   type DeviceAuthorizationParams,
+  EXAMPLE,
   INJECTED,
   type PersonalAccessTokenParams,
   type ProviderStateChange,
@@ -14,6 +15,9 @@ import {
 } from '@pipeshub/contracts'
 import { buildClient, type GrantType } from '@pipeshub/server'
 import type { TokenServer } from '../app.js'
+
+/** The secret of a confidential app `STATES.oauthAppExists` makes. */
+const APP_SECRET = 'pact-provider-state-app-secret-0123456789'
 
 /** Values a state answers; the verifier puts them into the request where the pact says `${name}`. */
 export type InjectedValues = Record<string, string>
@@ -111,7 +115,27 @@ export class ProviderStates {
         })
         const store = this.#server.store
         if (!(await store.clients.update(client))) await store.clients.create(client)
+        // Later states may issue the app's tokens (its live-token list), authenticating as it.
+        if (app.confidential) this.#secrets.set(app.appId, APP_SECRET)
         return {}
+      }
+      case STATES.frontendSessionIssued: {
+        const { subject } = providerStateParams(change.state, params)
+        // The frontend's own client, as a deployment registers it, and the user's token of it.
+        await this.#client({
+          clientId: EXAMPLE.frontendClientId,
+          clientSecret: EXAMPLE.clientSecret,
+          scopes: ['openid', 'profile', 'email'],
+          redirectUris: ['https://app.pipeshub.example/oauth/session'],
+          grantTypes: ['authorization_code'],
+        })
+        const grant = await this.#codeGrantFor({
+          clientId: EXAMPLE.frontendClientId,
+          subject,
+          scope: 'openid profile email',
+        })
+        const tokens = await this.#redeem(grant, await this.#issueCode(grant))
+        return { [INJECTED.accessToken]: tokens.accessToken }
       }
       case STATES.consentGiven: {
         const grant = providerStateParams(change.state, params)

@@ -231,6 +231,9 @@ CREATE INDEX oauth_personal_access_tokens_subject ON oauth_personal_access_token
 // OpenID Connect RP-Initiated Logout 1.0 §3.1: a client's registered post_logout_redirect_uris.
 const postLogoutRedirectUris = `ALTER TABLE oauth_clients ADD COLUMN post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]';`
 
+// RFC 7591 jwks_uri: a private_key_jwt client's keys, fetched from where it publishes them.
+const clientJwksUri = 'ALTER TABLE oauth_clients ADD COLUMN jwks_uri TEXT;'
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -254,6 +257,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 14, name: 'personal_access_tokens', sql: personalAccessTokens },
   { version: 15, name: 'par_and_private_key_jwt', sql: parAndPrivateKeyJwt },
   { version: 16, name: 'client_post_logout_redirect_uris', sql: postLogoutRedirectUris },
+  { version: 19, name: 'client_jwks_uri', sql: clientJwksUri },
 ]
 
 /** The migrations as `dialect` runs them. */

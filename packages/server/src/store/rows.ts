@@ -61,6 +61,7 @@ export function clientFromRow(row: Row): ClientRecord {
     // Optional: present only when set, so a record reads back as it was written.
     ...(bool(row.dpop_bound_access_tokens) ? { dpopBoundAccessTokens: true } : {}),
     ...postLogoutRedirectUrisFromColumn(row.post_logout_redirect_uris),
+    ...(row.jwks_uri == null ? {} : { jwksUri: str(row.jwks_uri) }),
   }
 }
 
@@ -95,6 +96,7 @@ export function clientParams(c: ClientRecord) {
     c.tokensRevokedAt ?? null,
     c.dpopBoundAccessTokens === true,
     JSON.stringify(c.postLogoutRedirectUris ?? []),
+    c.jwksUri ?? null,
   ] as const
 }
 
@@ -379,7 +381,7 @@ export function serverSecretFromRow(row: Row): ServerSecretRecord {
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at, dpop_bound_access_tokens, post_logout_redirect_uris'
+  'client_id, secret_hash, name, redirect_uris, grant_types, scopes, allow_plain_pkce, access_token_lifetime, refresh_token_lifetime, created_at, disabled_at, web_origins, id_token_signed_response_alg, require_pushed_authorization_requests, jwks, token_endpoint_auth_signing_alg, description, logo_url, homepage_url, privacy_policy_url, tokens_revoked_at, dpop_bound_access_tokens, post_logout_redirect_uris, jwks_uri'
 export const USER_COLUMNS =
   'subject, username, password_hash, name, email, email_verified, created_at, given_name, family_name, updated_at, disabled_at'
 export const CODE_COLUMNS =

@@ -85,6 +85,12 @@ export interface ClientRecord {
    * proof, so that all its access tokens are DPoP-bound. Absent means false.
    */
   dpopBoundAccessTokens?: boolean | undefined
+  /**
+   * RFC 7591 `jwks_uri`: where the client publishes its public keys, fetched when it authenticates
+   * with `private_key_jwt` (so it rotates them without re-registering); https, or http on a loopback
+   * address. Never together with `jwks`. Absent for other clients. Migration 19.
+   */
+  jwksUri?: string | undefined
 }
 
 /** A client's JSON Web Key Set (RFC 7517 §5): public keys only. */

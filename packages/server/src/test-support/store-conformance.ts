@@ -1320,6 +1320,20 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       ).toBeUndefined()
     })
 
+    it("keeps a private_key_jwt client's jwks_uri (RFC 7591), and clears it", async () => {
+      const remote = client({ secretHash: null, jwksUri: 'https://rp.example/jwks.json' })
+      await store.clients.create(remote)
+      expect(await store.clients.get(remote.clientId)).toEqual(remote)
+      const moved = { ...remote, jwksUri: 'http://127.0.0.1:8080/keys' }
+      expect(await store.clients.update(moved)).toBe(true)
+      expect(await store.clients.get(remote.clientId)).toEqual(moved)
+      expect((await store.clients.list()).find((c) => c.clientId === remote.clientId)?.jwksUri).toBe(
+        'http://127.0.0.1:8080/keys',
+      )
+      await store.clients.update({ ...remote, jwksUri: undefined })
+      expect((await store.clients.get(remote.clientId))?.jwksUri).toBeUndefined()
+    })
+
     it('keeps the DPoP bindings of clients, codes and refresh tokens (RFC 9449 §§5, 10)', async () => {
       const strict = client({ dpopBoundAccessTokens: true })
       await store.clients.create(strict)
