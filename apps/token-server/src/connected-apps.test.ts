@@ -10,6 +10,7 @@ import {
 } from '@pipeshub/test-support/postgres'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
+import type { TokenServerConfig } from './config.js'
 import { CONNECTED_APPS_PATH } from './pages/pages.js'
 import {
   authorizeUrl,
@@ -57,7 +58,7 @@ function forms(html: string): Array<Record<string, string>> {
 }
 
 describe.each(stores)('taking a consent back (%s)', (_name, openStore, available) => {
-  async function start() {
+  async function start(overrides: Partial<TokenServerConfig> = {}) {
     const store = await openStore()
     const app = await registerClient(store, {
       name: 'Notes <App>',
@@ -81,7 +82,7 @@ describe.each(stores)('taking a consent back (%s)', (_name, openStore, available
       createdAt: 0,
     })
     const server = await createTokenServer({
-      config: testConfig({ introspectionClients: [resourceServer.client.clientId] }),
+      config: testConfig({ introspectionClients: [resourceServer.client.clientId], ...overrides }),
       store,
       issuer: ISSUER,
     })
@@ -256,5 +257,18 @@ describe.each(stores)('taking a consent back (%s)', (_name, openStore, available
     expect(await asksAgain(browser)).toBe(true)
     // The token that revoked was the app's own: it is inactive now too.
     expect((await fetch(api, { headers: bearer })).status).toBe(401)
+  })
+
+  it.runIf(available)("counts the page's sign-ins against the login rate limit", async () => {
+    const { baseUrl } = await start({ rateLimitLogin: 2 })
+    const browser = new FormSession(baseUrl)
+    const fields = hiddenFields(await (await browser.get(CONNECTED_APPS_PATH)).text())
+    const attempt = () =>
+      browser.postForm(CONNECTED_APPS_PATH, { ...fields, username: 'alice', password: 'not it' })
+    expect((await attempt()).status).toBe(401)
+    expect((await attempt()).status).toBe(401)
+    expect((await attempt()).status).toBe(429)
+    // Removing an app is no sign-in: it is not counted.
+    expect((await browser.postForm(CONNECTED_APPS_PATH, { ...fields, client_id: 'x' })).status).toBe(401)
   })
 })

@@ -1,13 +1,35 @@
 import { dpopProofClaimsCodec } from '@pipeshub/models'
 import { decodeProtectedHeader, EmbeddedJWK, exportJWK, generateKeyPair, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { accessTokenHashForDPoP, DPoPKey, dpopTargetUri } from './dpop.js'
+import { accessTokenHashForDPoP, DPoPKey, dpopAlgorithmFor, dpopTargetUri } from './dpop.js'
 
 const TOKEN_ENDPOINT = new URL('https://server.example.com/token')
 
 async function verified(proof: string) {
   return jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt' })
 }
+
+describe('DPoPKey.generateFor: the algorithm from the server metadata (RFC 9449 §5.1)', () => {
+  it('takes the first preferred algorithm the server lists, ES256 when it lists none', async () => {
+    expect(dpopAlgorithmFor(['RS256', 'EdDSA'])).toBe('EdDSA')
+    expect(dpopAlgorithmFor(['PS256', 'ES256', 'RS256'])).toBe('ES256')
+    expect(dpopAlgorithmFor(['RS256'])).toBe('RS256')
+    expect(dpopAlgorithmFor(undefined)).toBe('ES256')
+    const key = await DPoPKey.generateFor({ dpopSigningAlgValuesSupported: ['ES384', 'RS256'] })
+    expect(key.algorithm).toBe('ES384')
+    expect(
+      decodeProtectedHeader(await key.proof({ method: 'POST', url: new URL('https://as.example/token') })),
+    ).toMatchObject({ alg: 'ES384', jwk: { crv: 'P-384' } })
+  })
+
+  it('refuses a server that shares no algorithm with it: every proof would be refused', async () => {
+    expect(() => dpopAlgorithmFor(['HS256', 'none'])).toThrow(/no DPoP proof algorithm in common/)
+    expect(() => dpopAlgorithmFor([])).toThrow(TypeError)
+    await expect(DPoPKey.generateFor({ dpopSigningAlgValuesSupported: ['ES256K'] })).rejects.toThrow(
+      TypeError,
+    )
+  })
+})
 
 describe('DPoPKey.generate', () => {
   it('makes an ES256 key pair whose private key cannot be exported (RFC 9449 §11.4: a thief cannot take the key)', async () => {

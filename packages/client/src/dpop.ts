@@ -36,6 +36,39 @@ export async function accessTokenHashForDPoP(accessToken: string): Promise<strin
 }
 
 /**
+ * The DPoP proof algorithms this client prefers, first to last: small fast keys first (ES256 is what
+ * every DPoP server accepts), RSA last (large proofs, slow key generation).
+ */
+export const DPOP_ALGORITHM_PREFERENCE: readonly string[] = [
+  'ES256',
+  'EdDSA',
+  'ES384',
+  'ES512',
+  'PS256',
+  'RS256',
+  'PS384',
+  'RS384',
+  'PS512',
+  'RS512',
+]
+
+/**
+ * The algorithm to sign DPoP proofs with for a server that publishes `supported`
+ * (`dpop_signing_alg_values_supported`, RFC 9449 §5.1): the first of `DPOP_ALGORITHM_PREFERENCE` it
+ * lists; ES256 when it lists none (the member is optional). A TypeError when no algorithm is shared:
+ * every proof would be refused.
+ */
+export function dpopAlgorithmFor(supported: readonly string[] | undefined): string {
+  if (supported === undefined) return 'ES256'
+  const chosen = DPOP_ALGORITHM_PREFERENCE.find((alg) => supported.includes(alg))
+  if (chosen === undefined)
+    throw new TypeError(
+      `no DPoP proof algorithm in common with the server (dpop_signing_alg_values_supported: ${supported.join(', ')})`,
+    )
+  return chosen
+}
+
+/**
  * A DPoP key (RFC 9449): the key pair a client proves possession of, to which the server binds its
  * access tokens (and a public client's refresh tokens). `DPoPKey.generate()` makes a WebCrypto key pair
  * whose private key cannot be exported (ES256 by default), so a token thief who cannot use the key
@@ -64,6 +97,16 @@ export class DPoPKey {
   static async generate(algorithm = 'ES256'): Promise<DPoPKey> {
     const { privateKey, publicKey } = await generateKeyPair(algorithm, { extractable: false })
     return DPoPKey.fromKeyPair({ privateKey, publicKey }, algorithm)
+  }
+
+  /**
+   * A new key pair (as `generate`) in the algorithm `dpopAlgorithmFor` picks from the server's
+   * `dpopSigningAlgValuesSupported`, e.g. `DPoPKey.generateFor(await discover(issuer))`.
+   */
+  static async generateFor(metadata: {
+    readonly dpopSigningAlgValuesSupported?: readonly string[] | undefined
+  }): Promise<DPoPKey> {
+    return DPoPKey.generate(dpopAlgorithmFor(metadata.dpopSigningAlgValuesSupported))
   }
 
   /**

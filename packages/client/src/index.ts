@@ -22,7 +22,14 @@ export {
 export { CodeFlowClient } from './code-flow-client.js'
 export type { DevicePollingEvent, DevicePollingOptions } from './device-polling.js'
 export { type DiscoveredMetadata, type DiscoveryOptions, discover, type ServerMetadata } from './discovery.js'
-export { accessTokenHashForDPoP, DPoPKey, type DPoPProofRequest, dpopTargetUri } from './dpop.js'
+export {
+  accessTokenHashForDPoP,
+  DPOP_ALGORITHM_PREFERENCE,
+  DPoPKey,
+  type DPoPProofRequest,
+  dpopAlgorithmFor,
+  dpopTargetUri,
+} from './dpop.js'
 export { type EndSessionParameters, endSessionUrl } from './end-session.js'
 export {
   AuthorizationCallbackError,

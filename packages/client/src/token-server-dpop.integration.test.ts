@@ -5,6 +5,7 @@ import { openSqliteStore } from '@pipeshub/server/sqlite'
 import { createTokenServer, type TokenServer, testConfig } from '@pipeshub/token-server'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { discover } from './discovery.js'
 import { DPoPKey } from './dpop.js'
 import type { FetchLike } from './http.js'
 import { OAuthClient } from './oauth-client.js'
@@ -73,7 +74,9 @@ describe('@pipeshub/client DPoP against the token server with server nonces (RFC
   let bound: TokenResponse
 
   it('code flow: dpop_jkt binds the code; the exchange meets use_dpop_nonce, retries, and gets a DPoP token', async () => {
-    key = await DPoPKey.generate()
+    // The key's algorithm is the one the server's discovery accepts (RFC 9449 §5.1).
+    key = await DPoPKey.generateFor(await discover(ISSUER, { fetch: mapped }))
+    expect(key.algorithm).toBe('ES256')
     client = await OAuthClient.fromIssuer(ISSUER, { clientId, dpop: key, fetch: mapped })
     const request = await client.createAuthorizationRequest({
       redirectUri: REDIRECT_URI,

@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SigningAlgorithm } from '@pipeshub/server'
@@ -45,6 +47,11 @@ export interface InteropServer {
   readonly deviceClientId: string
   /** `client_credentials` with `private_key_jwt` (RFC 7523): its ES256 private key, `kid` `interop-key`. */
   readonly keyedService: { clientId: string; privateKey: CryptoKey }
+  /**
+   * `client_credentials` with `private_key_jwt` whose public key the server fetches from its
+   * `jwks_uri` (RFC 7591), a loopback JWKS server: its ES256 private key, `kid` `published-key`.
+   */
+  readonly publishingService: { clientId: string; privateKey: CryptoKey }
   close(): Promise<void>
 }
 
@@ -104,6 +111,20 @@ export async function startInteropServer(
     scopes: ['kb:read'],
     jwks: { keys: [{ ...(await exportJWK(keyPair.publicKey)), kid: 'interop-key', alg: 'ES256' }] },
   })
+  const published = await generateKeyPair('ES256')
+  const publishedJwks = JSON.stringify({
+    keys: [{ ...(await exportJWK(published.publicKey)), kid: 'published-key', alg: 'ES256' }],
+  })
+  const jwksServer = createServer((_request, response) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(publishedJwks),
+  )
+  await new Promise<void>((listening) => jwksServer.listen(0, '127.0.0.1', listening))
+  const publishingService = await authorizationServer.registerClient({
+    name: 'Interop service publishing its keys',
+    grantTypes: ['client_credentials'],
+    scopes: ['kb:read'],
+    jwksUri: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`,
+  })
   await createTestUser(store)
   const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
   const local = (url: string | URL) => {
@@ -124,8 +145,11 @@ export async function startInteropServer(
     service: { clientId: service.client.clientId, clientSecret: service.clientSecret ?? '' },
     deviceClientId: deviceClient.client.clientId,
     keyedService: { clientId: keyedService.client.clientId, privateKey: keyPair.privateKey },
+    publishingService: { clientId: publishingService.client.clientId, privateKey: published.privateKey },
     async close() {
       try {
+        jwksServer.closeAllConnections()
+        await new Promise((closed) => jwksServer.close(closed))
         await server.close()
       } finally {
         await dispose()

@@ -164,6 +164,21 @@ export function oauth4webapiSteps(interop: () => InteropServer): void {
     expect(result.scope).toBe('kb:read')
   })
 
+  it('client credentials with private_key_jwt, the key fetched from the client’s jwks_uri (RFC 7591)', async () => {
+    const as = await discover()
+    const { clientId, privateKey } = interop().publishingService
+    const party: Party = {
+      client: { client_id: clientId },
+      auth: oauth.PrivateKeyJwt({ key: privateKey, kid: 'published-key' }),
+    }
+    const result = await oauth.processClientCredentialsResponse(
+      as,
+      party.client,
+      await oauth.clientCredentialsGrantRequest(as, party.client, party.auth, { scope: 'kb:read' }, http()),
+    )
+    expect(result.scope).toBe('kb:read')
+  })
+
   it('authorization code through a pushed authorization request (RFC 9126), public client', async () => {
     const as = await discover()
     const party = publicParty()

@@ -130,6 +130,13 @@ export function openidClientSteps(interop: () => InteropServer): void {
     }
   })
 
+  it('client credentials with private_key_jwt, the key fetched from the client’s jwks_uri (RFC 7591)', async () => {
+    const { clientId, privateKey } = interop().publishingService
+    const config = await discover(clientId, client.PrivateKeyJwt({ key: privateKey, kid: 'published-key' }))
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'kb:read' })
+    expect(tokens.scope).toBe('kb:read')
+  })
+
   it('authorization code through a pushed authorization request (RFC 9126), confidential client', async () => {
     const config = await confidentialConfig('basic')
     const verifier = client.randomPKCECodeVerifier()

@@ -16,6 +16,9 @@ import {
 import { buildClient, type GrantType } from '@pipeshub/server'
 import type { TokenServer } from '../app.js'
 
+/** The secret of a confidential app `STATES.oauthAppExists` makes. */
+const APP_SECRET = 'pact-provider-state-app-secret-0123456789'
+
 /** Values a state answers; the verifier puts them into the request where the pact says `${name}`. */
 export type InjectedValues = Record<string, string>
 
@@ -112,6 +115,8 @@ export class ProviderStates {
         })
         const store = this.#server.store
         if (!(await store.clients.update(client))) await store.clients.create(client)
+        // Later states may issue the app's tokens (its live-token list), authenticating as it.
+        if (app.confidential) this.#secrets.set(app.appId, APP_SECRET)
         return {}
       }
       case STATES.frontendSessionIssued: {
@@ -201,6 +206,7 @@ export class ProviderStates {
       nonce: params.nonce,
       code_challenge: createHash('sha256').update(params.codeVerifier, 'ascii').digest('base64url'),
       code_challenge_method: 'S256',
+      ...(params.resource === undefined ? {} : { resource: params.resource }),
     })
     const location = await server.issueAuthorizationCode({
       request,
@@ -219,6 +225,7 @@ export class ProviderStates {
         code,
         redirect_uri: params.redirectUri,
         code_verifier: params.codeVerifier,
+        ...(params.resource === undefined ? {} : { resource: params.resource }),
       },
       { authorization: this.#authorization(params.clientId) },
     )

@@ -11,9 +11,12 @@ import {
 import {
   CreateOAuthAppRequestWire,
   OAuthAppListWire,
+  OAuthAppTokenListWire,
   OAuthAppWire,
   OAuthAppWithSecretWire,
   OAuthErrorResponseWire,
+  RevokedOAuthAppTokensWire,
+  ScopeCatalogueWire,
   UpdateOAuthAppRequestWire,
 } from '@pipeshub/models'
 import { describe, expect, it } from 'vitest'
@@ -227,6 +230,90 @@ describe('OAuth app management (PipesHub, administrator)', () => {
         expect(app.status).toBe(status)
       })
     }
+  })
+
+  it('reads the scope catalogue', async () => {
+    const pact = adminPact(false)
+    pact
+      .uponReceiving('a request for the scope catalogue of app management')
+      .withRequest({ method: 'GET', path: `${ROUTES.oauthClients}/scopes`, headers: headers(false) })
+      .willRespondWith({
+        status: 200,
+        headers: { 'Content-Type': jsonContentType() },
+        body: matchersFor(ScopeCatalogueWire, {
+          categories: [
+            {
+              category: 'Knowledge Base',
+              scopes: [
+                {
+                  name: 'kb:read',
+                  description: 'Read the documents and records in your knowledge bases',
+                  category: 'Knowledge Base',
+                  adminOnly: false,
+                },
+              ],
+            },
+          ],
+        }),
+      })
+    await pact.executeTest(async (mockServer) => {
+      const catalogue = await client(mockServer.url).scopes()
+      expect(catalogue.categories[0]?.scopes[0]?.name).toBe('kb:read')
+    })
+  })
+
+  it("lists an app's live tokens", async () => {
+    // The app's token first: each state answers accessToken, and the administrator's, last, is sent.
+    const pact = consumerPact()
+      .given(STATES.confidentialClientExists, {
+        ...CONFIDENTIAL_CLIENT,
+        scopes: [...CONFIDENTIAL_CLIENT.scopes, 'org:admin'],
+      })
+      .given(STATES.oauthAppExists, { ...APP_STATE })
+      .given(STATES.accessTokenIssued, {
+        clientId: EXAMPLE.appId,
+        subject: EXAMPLE.subject,
+        scope: 'openid kb:read',
+      })
+      .given(STATES.administratorTokenIssued, { ...ADMIN_GRANT })
+    pact
+      .uponReceiving("an administrator listing an OAuth app's live tokens")
+      .withRequest({ method: 'GET', path: appPath('/tokens'), headers: headers(false) })
+      .willRespondWith({
+        status: 200,
+        headers: { 'Content-Type': jsonContentType() },
+        body: matchersFor(OAuthAppTokenListWire, {
+          tokens: [
+            {
+              tokenType: 'access_token',
+              grantId: '6c1e4b2a-8d3f-4e7a-9b5c-0a2d4f6e8b13',
+              userId: EXAMPLE.subject,
+              scope: ['openid', 'kb:read'],
+              issuedAt: '2027-01-15T08:00:00.000Z',
+              expiresAt: '2027-01-15T09:00:00.000Z',
+            },
+          ],
+        }),
+      })
+    await pact.executeTest(async (mockServer) => {
+      const tokens = await client(mockServer.url).tokens(EXAMPLE.appId)
+      expect(tokens[0]).toMatchObject({ tokenType: 'access_token', userId: EXAMPLE.subject })
+    })
+  })
+
+  it('revokes every token of an app', async () => {
+    const pact = adminPact()
+    pact
+      .uponReceiving('an administrator revoking every token of an OAuth app')
+      .withRequest({ method: 'POST', path: appPath('/revoke-all-tokens'), headers: headers(false) })
+      .willRespondWith({
+        status: 200,
+        headers: { 'Content-Type': jsonContentType() },
+        body: matchersFor(RevokedOAuthAppTokensWire, { revokedGrants: 0 }),
+      })
+    await pact.executeTest(async (mockServer) => {
+      expect(await client(mockServer.url).revokeAllTokens(EXAMPLE.appId)).toBe(0)
+    })
   })
 
   it('fails with invalid_request 404 for an unknown app', async () => {
