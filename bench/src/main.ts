@@ -52,6 +52,10 @@ function printSummary(results: BenchResults): void {
     )
   }
   log('')
+  for (const pair of results.comparisons ?? [])
+    log(
+      `side by side (no goal) ${pair.description}: ${pair.measured === undefined ? '–' : formatRatio(pair.measured)}`,
+    )
   for (const goal of results.goals) {
     const measured =
       goal.measured === undefined
