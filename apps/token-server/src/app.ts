@@ -38,7 +38,12 @@ import { createFrontendConsent, isFrontendRequest } from './interaction/frontend
 import { authorizationParameters, createInteraction } from './interaction/interaction.js'
 import { createLogout } from './interaction/logout.js'
 import { createLogger, generateRequestId, logSecurityEvent } from './logging.js'
-import { mcpResourceMetadata, REGISTRATION_SCOPES, withMcpResource } from './mcp-resource.js'
+import {
+  MCP_RESOURCE_NAME,
+  mcpResourceMetadata,
+  REGISTRATION_SCOPES,
+  withMcpResource,
+} from './mcp-resource.js'
 import { createMetrics, type TokenServerMetrics } from './metrics.js'
 import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } from './openapi.js'
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
@@ -217,6 +222,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths
+  // The consent pages name the resources a token is for; PipesHub's MCP server by its RFC 9728 name.
+  const resourceName = (resource: string) => (resource === config.mcpResource ? MCP_RESOURCE_NAME : undefined)
   // Root hooks before any route, so that the plugin's routes are observed too.
   metrics.observe(app, paths)
 
@@ -292,6 +299,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     store,
     authorizePath: paths.authorization,
     refusedScopes: (subject, scope) => authorizationServer.refusedScopes(subject, scope),
+    resourceName,
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const authorize = async ({
@@ -309,6 +317,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
         parameters: authorizationParameters(parameters),
         prompt: authorizationRequest.prompt,
         maxAge: authorizationRequest.maxAge,
+        resources: authorizationRequest.resources,
       },
       request.method === 'POST' ? parameters : undefined,
     )
@@ -404,6 +413,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     interaction: createInteraction({
       store,
       authorizePath: DEVICE_VERIFICATION_PATH,
+      resourceName,
       ...(options.now === undefined ? {} : { now: options.now }),
     }),
   })

@@ -70,6 +70,7 @@ export async function deviceVerificationRoutes(
         prompt: ['consent'],
         maxAge: null,
         deviceUserCode: pending.userCode,
+        resources: pending.resources,
       },
       form,
     )

@@ -25,6 +25,8 @@ export interface PendingAuthorization {
   maxAge: number | null
   /** RFC 8628: the user code of the device this is for, shown on the consent page (§5.4). */
   deviceUserCode?: string | undefined
+  /** RFC 8707: the resources the tokens will be for, named on the consent page; none for this server. */
+  resources?: readonly string[] | undefined
 }
 
 export type InteractionOutcome =
@@ -68,6 +70,8 @@ export interface InteractionOptions {
   authorizePath: string
   /** The scopes of a request the end-user may not grant (admin-only ones for a non-administrator). */
   refusedScopes?: (subject: string, scope: readonly string[]) => Promise<string[]>
+  /** The human-readable name of a resource (RFC 9728 `resource_name`), when the server knows one. */
+  resourceName?: (resource: string) => string | undefined
   now?: () => number
 }
 
@@ -228,6 +232,10 @@ export function createInteraction(options: InteractionOptions) {
         userName: user.name ?? user.username,
         scopes: scope,
         deviceUserCode: pending.deviceUserCode,
+        resources: (pending.resources ?? []).map((resource) => {
+          const name = options.resourceName?.(resource)
+          return name === undefined ? { resource } : { resource, name }
+        }),
       }),
     )
   }

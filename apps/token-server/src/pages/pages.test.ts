@@ -24,6 +24,7 @@ describe('page rendering', () => {
       clientName: HOSTILE,
       userName: HOSTILE,
       scopes: [HOSTILE],
+      resources: [{ resource: HOSTILE, name: HOSTILE }, { resource: HOSTILE }],
     })
     const error = errorPage({ title: HOSTILE, message: HOSTILE })
     const apps = connectedAppsPage({

@@ -81,6 +81,29 @@ export interface ConsentPageOptions {
   scopes: readonly string[]
   /** RFC 8628 §5.4: the user code of a device asking for access, which the person checks against the device. */
   deviceUserCode?: string | undefined
+  /** RFC 8707: the resource servers the access is for (their identifier, and their name when known). */
+  resources?: readonly ConsentResource[] | undefined
+}
+
+/** A resource server named on the consent page. */
+export interface ConsentResource {
+  resource: string
+  name?: string | undefined
+}
+
+/** RFC 8707: where the access applies, so a person can tell an agent's MCP access from an API's. */
+function resourceList(resources: readonly ConsentResource[]): SafeHtml {
+  if (resources.length === 0) return html``
+  return html`<p class="resources-lead">The access is only for:</p>
+<ul class="resources" id="consent-resources">
+${resources.map((entry) =>
+  entry.name === undefined
+    ? html`<li><code>${entry.resource}</code></li>
+`
+    : html`<li><strong>${entry.name}</strong> (<code>${entry.resource}</code>)</li>
+`,
+)}</ul>
+`
 }
 
 export function consentPage(options: ConsentPageOptions): string {
@@ -93,7 +116,7 @@ ${
     ? html``
     : html`<p class="device-code">Allow only if your device shows the code <strong id="device-user-code">${options.deviceUserCode}</strong>. If you did not start this on a device of yours, deny.</p>
 `
-}<form method="post" action="${options.action}">
+}${resourceList(options.resources ?? [])}<form method="post" action="${options.action}">
 ${hiddenInputs(options.hidden)}<fieldset>
 <legend>It will be able to:</legend>
 ${scopeList(options.scopes)}</fieldset>
