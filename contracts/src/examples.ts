@@ -54,6 +54,14 @@ export const EXAMPLE = {
   userCode: 'WDJB-MJHT',
   deviceCodeLifetime: 600,
   devicePollingInterval: 5,
+  /**
+   * RFC 8707: PipesHub's MCP server (`<backend>/mcp`, on the backend's origin next to this server), the
+   * resource a token may be for (its `aud`), and a resource the provider does not know (`invalid_target`).
+   */
+  resource: 'https://auth.pipeshub.example/mcp',
+  /** A scope the MCP server accepts (RFC 8707: a token for a resource carries only scopes it accepts). */
+  resourceScope: 'kb:read',
+  unknownResource: 'https://unknown.pipeshub.example/api',
   /** An extension grant type (RFC 6749 §4.5) the provider does not support: `unsupported_grant_type`. */
   unsupportedGrantType: 'urn:example:unsupported',
   /** An opaque string the provider never issued, for the inactive introspection outcome. */

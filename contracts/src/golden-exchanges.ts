@@ -94,6 +94,8 @@ function goldenFor(
     case `GET ${ROUTES.authorizationServerMetadata}`:
     case `GET ${ROUTES.openidConfiguration}`:
       return { response: ok ? GOLDEN.authorizationServerMetadata : undefined, covered: ok }
+    case `GET ${ROUTES.mcpResourceMetadata}`:
+      return { response: ok ? GOLDEN.protectedResourceMetadata : undefined, covered: ok }
     case `GET ${ROUTES.jwks}`:
       return { response: ok ? GOLDEN.jwkSet : undefined, covered: ok }
     case `GET ${ROUTES.personalAccessTokens}`:

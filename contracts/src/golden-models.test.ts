@@ -9,6 +9,7 @@ import {
   introspectionRequestCodec,
   introspectionResponseCodec,
   jsonWebKeySetCodec,
+  protectedResourceMetadataCodec,
   pushedAuthorizationResponseCodec,
   refreshTokenRequestCodec,
   revocationRequestCodec,
@@ -47,6 +48,7 @@ const CODECS: Readonly<Record<Exclude<GoldenId, typeof GOLDEN.revocationResponse
   [GOLDEN.deviceAuthorizationRequest]: deviceAuthorizationRequestCodec,
   [GOLDEN.deviceAuthorizationResponse]: deviceAuthorizationResponseCodec,
   [GOLDEN.deviceAccessTokenRequest]: deviceCodeTokenRequestCodec,
+  [GOLDEN.protectedResourceMetadata]: protectedResourceMetadataCodec,
 } as Readonly<Record<Exclude<GoldenId, typeof GOLDEN.revocationResponse>, Codec>>
 
 it('names every golden fixture file, and every file is a fixture', () => {

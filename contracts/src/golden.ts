@@ -74,6 +74,7 @@ export const GOLDEN = {
   deviceAuthorizationRequest: 'rfc8628-3.1-device-authorization-request',
   deviceAuthorizationResponse: 'rfc8628-3.2-device-authorization-response',
   deviceAccessTokenRequest: 'rfc8628-3.4-device-access-token-request',
+  protectedResourceMetadata: 'rfc9728-2-protected-resource-metadata',
 } as const
 
 export type GoldenId = (typeof GOLDEN)[keyof typeof GOLDEN]

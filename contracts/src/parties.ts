@@ -53,4 +53,6 @@ export const ROUTES = {
   jwks: '/.well-known/jwks.json',
   authorizationServerMetadata: '/.well-known/oauth-authorization-server',
   openidConfiguration: '/.well-known/openid-configuration',
+  /** RFC 9728 §3.1: the metadata of PipesHub's MCP server (`<origin>/mcp`), published next to this server. */
+  mcpResourceMetadata: '/.well-known/oauth-protected-resource/mcp',
 } as const

@@ -61,6 +61,9 @@ export const AuthorizationCodeParams = Type.Object({
   redirectUri: text('The redirect URI of the authorization request.'),
   codeVerifier: text('The PKCE verifier whose S256 challenge the code is bound to (RFC 7636 §4.2).'),
   nonce: text('The OpenID Connect nonce of the authorization request, echoed in the ID token.'),
+  resource: Type.Optional(
+    text('RFC 8707: the resource indicator of the authorization request (the resource the grant is for).'),
+  ),
 })
 export type AuthorizationCodeParams = Static<typeof AuthorizationCodeParams>
 
@@ -70,6 +73,9 @@ export const RefreshTokenParams = Type.Object({
   subject: text('The resource owner.'),
   scope: text(
     'The scope originally granted, space-delimited; needs offline_access. A refresh may only narrow it.',
+  ),
+  resource: Type.Optional(
+    text('RFC 8707: the resource the grant is for; a refresh may name it (or a subset of the granted ones).'),
   ),
 })
 export type RefreshTokenParams = Static<typeof RefreshTokenParams>

@@ -50,6 +50,9 @@ const NAMES = [
   'consent',
   'dpop_jkt',
   'dpop_bound_access_tokens',
+  'jwks',
+  'jwks_uri',
+  'token_endpoint_auth_signing_alg',
   'redirect_uris',
   'token_endpoint_auth_method',
   'id_token_hint',
@@ -60,6 +63,8 @@ const NAMES = [
   'csrf_token',
 ]
 const VALUES = [
+  'private_key_jwt',
+  'https://rp.example/jwks.json',
   'urn:ietf:params:oauth:grant-type:device_code',
   'BCDF-GHJK',
   'http://127.0.0.1:9/bye',

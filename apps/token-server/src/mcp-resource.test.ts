@@ -39,6 +39,7 @@ describe("PipesHub's MCP server metadata (PIPESHUB_MCP_RESOURCE)", () => {
     expect(protectedResourceMetadataCodec.check(body)).toBe(true)
     expect(body).toEqual({
       resource: MCP,
+      resource_name: 'PipesHub MCP server',
       authorization_servers: [ISSUER],
       scopes_supported: [...PIPESHUB_MCP_SCOPES],
       bearer_methods_supported: ['header'],

@@ -19,6 +19,9 @@ export const PIPESHUB_MCP_SCOPES: readonly string[] = [
   'connector:read',
 ]
 
+/** The human-readable name of PipesHub's MCP server (RFC 9728 `resource_name`). */
+export const MCP_RESOURCE_NAME = 'PipesHub MCP server'
+
 /** What a dynamically registered client (an MCP client, an agent) may ask for: PipesHub's scopes but the admin-only ones. */
 export const REGISTRATION_SCOPES: readonly string[] = PIPESHUB_SCOPES.filter(
   (scope) => !ADMIN_ONLY_SCOPES.includes(scope),
@@ -35,6 +38,8 @@ export function mcpResourceMetadata(input: {
 }): ProtectedResourceMetadata {
   const metadata: ProtectedResourceMetadata = {
     resource: input.resource,
+    // RFC 9728 §2 RECOMMENDED: what a consent screen or an agent shows the end-user.
+    resourceName: MCP_RESOURCE_NAME,
     authorizationServers: [input.issuer],
     scopesSupported: [...PIPESHUB_MCP_SCOPES],
     bearerMethodsSupported: ['header'],

@@ -23,7 +23,7 @@ export async function isEmptyStore(store: Store): Promise<boolean> {
  * Creates one confidential client, one public client and one user with fresh random secrets, in one
  * transaction and only on an empty store (`Store.seedIfEmpty`): a crash leaves all of it or none, and of
  * several instances starting together exactly one seeds. Answers the credentials when this call seeded
- * (they exist only in the returned object: the store keeps scrypt hashes), else `undefined`.
+ * (they exist only in the returned object: the store keeps only hashes), else `undefined`.
  */
 export async function seedDemo(store: Store, issuer: string): Promise<DemoCredentials | undefined> {
   // Hashing costs a second: skip it when the store is plainly not empty.

@@ -29,7 +29,9 @@ describe('RFC 7591 client metadata', () => {
   it('refuses an unknown auth method, grant or response type by member', () => {
     const paths = (value: unknown) =>
       clientRegistrationRequestCodec.validate(value).map((issue) => issue.path)
-    expect(paths({ token_endpoint_auth_method: 'private_key_jwt' })).toContain('/token_endpoint_auth_method')
+    expect(paths({ token_endpoint_auth_method: 'client_secret_jwt' })).toContain(
+      '/token_endpoint_auth_method',
+    )
     expect(paths({ grant_types: ['password'] })).toContain('/grant_types/0')
     expect(paths({ response_types: ['token'] })).toContain('/response_types/0')
     expect(paths({ redirect_uris: 'https://a.example/cb' })).toContain('/redirect_uris')
@@ -93,6 +95,41 @@ describe('clientMetadataProblem', () => {
     expect(
       clientRegistrationRequestCodec.safeDecode({ ...EXAMPLE, dpop_bound_access_tokens: 'true' }).ok,
     ).toBe(false)
+  })
+
+  it('maps jwks, jwks_uri and token_endpoint_auth_signing_alg of a private_key_jwt client (RFC 7591 §2)', () => {
+    const key = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }
+    const wire = {
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key] },
+      token_endpoint_auth_signing_alg: 'ES256',
+    }
+    const model = clientRegistrationRequestCodec.decode(wire)
+    expect(model).toMatchObject({ jwks: { keys: [key] }, tokenEndpointAuthSigningAlg: 'ES256' })
+    expect(clientRegistrationRequestCodec.encode(model)).toEqual(wire)
+    expect(clientMetadataProblem(model)).toBeUndefined()
+    const remote = { ...model, jwks: undefined, jwksUri: 'https://rp.example/jwks.json' }
+    expect(clientMetadataProblem(remote)).toBeUndefined()
+    expect(clientRegistrationRequestCodec.safeDecode({ ...wire, jwks: { keys: [{}] } }).ok).toBe(false)
+  })
+
+  it.each([
+    [{ jwksUri: 'https://rp.example/jwks' }, 'both'],
+    [{ jwks: undefined }, 'needs jwks or jwks_uri'],
+    [{ tokenEndpointAuthMethod: 'client_secret_basic' as const }, 'only for private_key_jwt'],
+    [{ jwks: undefined, jwksUri: 'http://rp.example/jwks' }, 'https'],
+  ])('refuses inconsistent private_key_jwt metadata (%#)', (change, why) => {
+    const keyed = {
+      grantTypes: ['client_credentials' as const],
+      responseTypes: [],
+      tokenEndpointAuthMethod: 'private_key_jwt' as const,
+      jwks: { keys: [{ kty: 'EC' }] },
+    }
+    const problem = clientMetadataProblem({ ...keyed, ...change })
+    expect(problem?.error).toBe('invalid_client_metadata')
+    expect(problem?.description).toContain(why.replace('both', 'must not both'))
   })
 
   it('decodes post_logout_redirect_uris (OpenID Connect RP-Initiated Logout 1.0 §3.1)', () => {

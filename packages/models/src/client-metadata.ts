@@ -10,7 +10,12 @@ const url = (description: string) => Type.String({ format: 'uri', description })
 const text = (description: string) => Type.String({ minLength: 1, description })
 
 /** The client authentication methods a registered client may choose (RFC 7591 §2). */
-export const CLIENT_REGISTRATION_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const
+export const CLIENT_REGISTRATION_AUTH_METHODS = [
+  'none',
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+] as const
 export type ClientRegistrationAuthMethod = (typeof CLIENT_REGISTRATION_AUTH_METHODS)[number]
 
 /** The grant types a registered client may ask for. */
@@ -30,7 +35,10 @@ export interface ClientMetadata {
    * compared exactly; the same rules as `redirectUris`.
    */
   postLogoutRedirectUris?: string[] | undefined
-  /** Default `client_secret_basic`; `none` registers a public client (PKCE). */
+  /**
+   * Default `client_secret_basic`; `none` registers a public client (PKCE); `private_key_jwt` (RFC
+   * 7523 §2.2) a client without a secret that signs assertions with a key of `jwks` or `jwksUri`.
+   */
   tokenEndpointAuthMethod?: ClientRegistrationAuthMethod | undefined
   /** Default `["authorization_code"]`. */
   grantTypes?: ClientRegistrationGrantType[] | undefined
@@ -51,6 +59,12 @@ export interface ClientMetadata {
    * proof is refused (`invalid_dpop_proof`). Default false.
    */
   dpopBoundAccessTokens?: boolean | undefined
+  /** RFC 7591 §2: the client's public keys, for `private_key_jwt`; never with `jwksUri`. */
+  jwks?: { keys: Array<Record<string, unknown>> } | undefined
+  /** RFC 7591 §2: where the client publishes its public keys (https), for `private_key_jwt`. */
+  jwksUri?: string | undefined
+  /** RFC 7591 §2: the one JWS algorithm of the client's assertions (`private_key_jwt`). */
+  tokenEndpointAuthSigningAlg?: string | undefined
 }
 
 const metadataMembers = {
@@ -66,7 +80,12 @@ const metadataMembers = {
   ),
   token_endpoint_auth_method: Type.Optional(
     Type.Union(
-      [Type.Literal('none'), Type.Literal('client_secret_basic'), Type.Literal('client_secret_post')],
+      [
+        Type.Literal('none'),
+        Type.Literal('client_secret_basic'),
+        Type.Literal('client_secret_post'),
+        Type.Literal('private_key_jwt'),
+      ],
       { description: 'How the client authenticates at the token endpoint; none for a public client.' },
     ),
   ),
@@ -98,6 +117,26 @@ const metadataMembers = {
   policy_uri: Type.Optional(url('Privacy policy of the client.')),
   software_id: Type.Optional(text('Identifier of the client software, the same for every instance.')),
   software_version: Type.Optional(text('Version of the client software.')),
+  jwks: Type.Optional(
+    Type.Object(
+      {
+        // How many and which keys is the server's to check (checkClientJwks: 1-10 public keys).
+        keys: Type.Array(Type.Object({ kty: Type.String({ minLength: 1 }) }), {
+          description: 'Public JWKs (RFC 7517).',
+        }),
+      },
+      { description: "The client's public keys for private_key_jwt (RFC 7591 §2); never with jwks_uri." },
+    ),
+  ),
+  jwks_uri: Type.Optional(
+    url('Where the client publishes its public keys for private_key_jwt (RFC 7591 §2); never with jwks.'),
+  ),
+  token_endpoint_auth_signing_alg: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'The one JWS algorithm of the client assertions (RFC 7591 §2, private_key_jwt).',
+    }),
+  ),
   dpop_bound_access_tokens: Type.Optional(
     Type.Boolean({
       description:
@@ -206,5 +245,17 @@ export function clientMetadataProblem(metadata: ClientMetadata): ClientMetadataP
     return invalid('client_credentials needs a client secret: token_endpoint_auth_method cannot be none')
   if (grants.includes('authorization_code') && (metadata.redirectUris ?? []).length === 0)
     return redirect('authorization_code needs at least one redirect URI')
+  const keyed = metadata.jwks !== undefined || metadata.jwksUri !== undefined
+  // RFC 7591 §2: jwks and jwks_uri MUST NOT both be present.
+  if (metadata.jwks !== undefined && metadata.jwksUri !== undefined)
+    return invalid('jwks and jwks_uri must not both be present')
+  if ((method === 'private_key_jwt') !== keyed)
+    return invalid('private_key_jwt needs jwks or jwks_uri, and they are only for private_key_jwt')
+  if (metadata.tokenEndpointAuthSigningAlg !== undefined && method !== 'private_key_jwt')
+    return invalid('token_endpoint_auth_signing_alg is only for private_key_jwt')
+  if (metadata.jwksUri !== undefined) {
+    const problem = uriProblem(metadata.jwksUri, 'jwks_uri')
+    if (problem !== undefined) return invalid(problem)
+  }
   return undefined
 }

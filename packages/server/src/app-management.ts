@@ -11,10 +11,11 @@ import type { TSchema } from 'typebox'
 import type { Compile } from 'typebox/compile'
 import { isPublicClient } from './client-kind.js'
 import { type ClientMetadataInput, registerClient, updateClient } from './client-registration.js'
+import { hashGeneratedSecret } from './client-secret-hash.js'
 import { setClientDisabled } from './client-status.js'
 import { OAuthError, stored } from './errors.js'
 import type { GrantType } from './grants/registry.js'
-import { CLIENT_SECRET_HASH_COST, generateClientSecret, hashSecret } from './secrets.js'
+import { generateClientSecret } from './secrets.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './store/types.js'
 
@@ -162,7 +163,7 @@ export function createAppManagement(context: ServerContext): AppManagement {
         )
       }
       const clientSecret = generateClientSecret()
-      const secretHash = await hashSecret(clientSecret, { cost: CLIENT_SECRET_HASH_COST })
+      const secretHash = hashGeneratedSecret(clientSecret)
       const updated = { ...client, secretHash }
       if (!(await stored(() => store.clients.update(updated)))) throw unknown(appId)
       return { ...oauthAppView(updated), clientSecret }

@@ -265,13 +265,15 @@ describe('client authentication', () => {
     expect(error).toMatchObject({ error: 'invalid_client', status: 401 })
   })
 
-  it('stores client secrets only as scrypt hashes', async () => {
+  it('stores a generated client secret only as its SHA-256 hash, and a chosen one with scrypt', async () => {
     const { store, client, secret } = await webApp()
     const stored = await store.clients.get(client.clientId)
     expect(secret).toMatch(/^[0-9a-f]{64}$/)
     expect(client.clientId).toMatch(/^[0-9a-f-]{36}$/)
-    expect(stored?.secretHash).toMatch(/^scrypt\$/)
+    expect(stored?.secretHash).toMatch(/^sha256\$[A-Za-z0-9_-]{43}$/)
     expect(JSON.stringify(stored)).not.toContain(secret)
+    const chosen = await registerClient(store, { name: 'seeded', clientSecret: 'a secret someone chose' })
+    expect(chosen.client.secretHash).toMatch(/^scrypt\$16384\$/)
   })
 })
 

@@ -4,7 +4,7 @@ import type { ClientJwksUriKeys } from './client-jwks-uri.js'
 import { isPublicClient } from './client-kind.js'
 import { OAuthError } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
-import { verifySecret } from './secrets.js'
+import { verifyClientSecret } from './secrets.js'
 import type { ClientAuthenticationMethod, ClientRecord, Store } from './store/types.js'
 
 /** What a request carries for client authentication: its `Authorization` header and body parameters. */
@@ -27,7 +27,7 @@ export interface AssertionContext {
   jwksUriKeys?: ClientJwksUriKeys | undefined
 }
 
-/** Compares a presented secret with a stored hash (`verifySecret`, or a caching `createSecretVerifier()`). */
+/** Compares a presented secret with a stored hash (`verifyClientSecret`, or a caching `createSecretVerifier()`). */
 export type SecretVerifier = (secret: string, hash: string) => Promise<boolean>
 
 export interface AuthenticatedClient {
@@ -104,7 +104,7 @@ export function claimedClientId(input: ClientCredentialsInput): string | undefin
 export async function authenticateClient(
   store: Store,
   input: ClientCredentialsInput,
-  verify: SecretVerifier = verifySecret,
+  verify: SecretVerifier = verifyClientSecret,
   assertionContext?: AssertionContext,
 ): Promise<AuthenticatedClient> {
   const header = input.authorization
@@ -170,8 +170,10 @@ async function authenticateWithAssertion(
   return { client, method: 'private_key_jwt' }
 }
 
-// A fixed, valid hash so that an unknown client costs the same scrypt work as a known one.
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+// A fixed, valid hash so that an unknown client costs the same work as a known one with a generated
+// secret (SHA-256). Client ids are no secret (RFC 6749 §2.2); an unknown id must not cost scrypt either,
+// or a flood of made-up ids would cost the server more than the clients that exist.
+const DUMMY_HASH = 'sha256$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 
 async function check(
   store: Store,

@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAuthorizationServer } from './authorization-server.js'
 import { ASSERTION_FAILED } from './client-assertion.js'
-import { checkJwksUri } from './client-jwks-uri.js'
+import { checkJwksUri, MAX_JWKS_BYTES } from './client-jwks-uri.js'
 import { OAuthError } from './errors.js'
 import { createMemoryStore } from './store/memory.js'
 import { ISSUER, manualClock, rejectionOf } from './test-support/fixtures.js'
@@ -132,6 +132,9 @@ describe('private_key_jwt with the keys at the client’s jwks_uri (RFC 7591 §2
     jwks.answer(200, 'not json')
     await refused(token(key))
     jwks.answer(200, '{"keys":"none"}')
+    await refused(token(key))
+    // The right key, in a body beyond what is read.
+    jwks.answer(200, JSON.stringify({ keys: [key.jwk], padding: 'x'.repeat(MAX_JWKS_BYTES) }))
     await refused(token(key))
     // Only other keys than the one that signed.
     jwks.serve([(await keyPair('key-9')).jwk])

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose'
+import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose'
 import { OAuthError } from './errors.js'
 
 /** How the keys a client publishes at its `jwks_uri` are fetched (RFC 7591 §2). */
@@ -22,6 +22,32 @@ export type ClientJwksUriKeys = (jwksUri: string) => JWTVerifyGetKey
 const MAX_KEY_SETS = 1000
 
 const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost']
+
+/** Largest JWKS body read: ten RSA-4096 keys fit in a fraction of it. */
+export const MAX_JWKS_BYTES = 64 * 1024
+
+/**
+ * `fetch`, reading at most `MAX_JWKS_BYTES` of the body: a client's JWKS URL answering an endless or
+ * huge body must not hold this server's memory. Longer is an error (a failed authentication).
+ */
+async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
+  const response = await fetch(url, init)
+  if (response.status !== 200 || response.body === null) return response
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let length = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    length += value.byteLength
+    if (length > MAX_JWKS_BYTES) {
+      await reader.cancel()
+      throw new Error(`the JWKS at ${url} is larger than ${MAX_JWKS_BYTES} bytes`)
+    }
+    chunks.push(value)
+  }
+  return new Response(Buffer.concat(chunks), { status: 200, headers: response.headers })
+}
 
 /**
  * A `jwks_uri` as registered: an absolute https URL without fragment or credentials, or http on a
@@ -61,7 +87,12 @@ export function createClientJwksUriKeys(options: ClientJwksUriOptions = {}): Cli
   return (jwksUri) => {
     let set = sets.get(jwksUri)
     if (set === undefined) {
-      set = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration, cooldownDuration, cacheMaxAge })
+      set = createRemoteJWKSet(new URL(jwksUri), {
+        timeoutDuration,
+        cooldownDuration,
+        cacheMaxAge,
+        [customFetch]: boundedFetch,
+      })
       if (sets.size >= MAX_KEY_SETS) sets.delete(sets.keys().next().value as string)
     } else {
       sets.delete(jwksUri)

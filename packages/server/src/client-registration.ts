@@ -1,6 +1,7 @@
 import { CLIENT_ASSERTION_ALGORITHMS, checkClientJwks } from './client-assertion.js'
 import { checkJwksUri } from './client-jwks-uri.js'
 import { isPublicClient } from './client-kind.js'
+import { hashGeneratedSecret } from './client-secret-hash.js'
 import { OAuthError, stored } from './errors.js'
 import { grantFor, isGrantType } from './grants/registry.js'
 import { PIPESHUB_SCOPES } from './scopes.js'
@@ -310,13 +311,19 @@ export async function buildClient(input: ClientRegistrationInput): Promise<Regis
   if (usesKeys && input.clientSecret !== undefined)
     throw invalidMetadata('a client with jwks authenticates with private_key_jwt: it has no secret')
   // A client with keys is confidential, but proves it with an assertion (RFC 7523 §2.2), not a secret.
-  const clientSecret = isPublic || usesKeys ? undefined : (input.clientSecret ?? generateClientSecret())
+  const generated =
+    isPublic || usesKeys || input.clientSecret !== undefined ? undefined : generateClientSecret()
+  const clientSecret = isPublic || usesKeys ? undefined : (input.clientSecret ?? generated)
   if (clientSecret !== undefined && clientSecret.length < 16)
     throw invalidMetadata('a client secret needs at least 16 characters')
+  // Only a secret someone chose may be guessable: it alone needs scrypt.
+  let secretHash: string | null = null
+  if (generated !== undefined) secretHash = hashGeneratedSecret(generated)
+  else if (clientSecret !== undefined)
+    secretHash = await hashSecret(clientSecret, { cost: CLIENT_SECRET_HASH_COST })
   const client: ClientRecord = withoutEmptyAppMetadata({
     clientId,
-    secretHash:
-      clientSecret === undefined ? null : await hashSecret(clientSecret, { cost: CLIENT_SECRET_HASH_COST }),
+    secretHash,
     ...metadata,
     createdAt: input.now ?? Math.floor(Date.now() / 1000),
     disabledAt: null,

@@ -8,6 +8,9 @@ import {
   parseScope,
 } from '@pipeshub/models'
 import { bearerToken as bearer, invalidTokenError as invalidToken } from './bearer.js'
+import { CLIENT_ASSERTION_ALGORITHMS, checkClientJwks } from './client-assertion.js'
+import { checkJwksUri } from './client-jwks-uri.js'
+import { isPublicClient } from './client-kind.js'
 import { buildClient } from './client-registration.js'
 import { OAuthError, stored } from './errors.js'
 import { generateOpaqueToken, hashOpaqueToken } from './secrets.js'
@@ -132,6 +135,31 @@ export function createClientRegistrationEndpoint(
     }
   }
 
+  /**
+   * The keys of a `private_key_jwt` registration, checked as the library's registration checks them. A
+   * `jwks_uri` makes this server fetch a URL the registrant chose, so open registration (anyone may
+   * register) takes inline `jwks` only; with initial access tokens, `jwks_uri` too.
+   */
+  const keysOf = (metadata: ClientMetadata) => {
+    if (metadata.tokenEndpointAuthMethod !== 'private_key_jwt') return { jwks: null }
+    const alg = metadata.tokenEndpointAuthSigningAlg
+    if (alg !== undefined && !CLIENT_ASSERTION_ALGORITHMS.includes(alg))
+      throw new OAuthError(
+        'invalid_client_metadata',
+        `token_endpoint_auth_signing_alg must be one of ${CLIENT_ASSERTION_ALGORITHMS.join(', ')}`,
+      )
+    const pinned = { tokenEndpointAuthSigningAlg: alg ?? null }
+    if (metadata.jwksUri !== undefined) {
+      if (initialTokens.length === 0)
+        throw new OAuthError(
+          'invalid_client_metadata',
+          'open registration takes jwks, not jwks_uri: this server fetches no URL an anonymous registrant names',
+        )
+      return { jwks: null, jwksUri: checkJwksUri(metadata.jwksUri), ...pinned }
+    }
+    return { jwks: checkClientJwks(metadata.jwks), ...pinned }
+  }
+
   const clientName = (metadata: ClientMetadata) =>
     metadata.clientName ?? metadata.softwareId ?? 'Registered client'
 
@@ -171,6 +199,7 @@ export function createClientRegistrationEndpoint(
         scopeRegistry: context.scopes,
         // RFC 9449 §5.2: then every token request of the client must carry a proof.
         dpopBoundAccessTokens: registered.dpopBoundAccessTokens === true,
+        ...keysOf(registered),
         now: t,
       })
       const registrationAccessToken = generateOpaqueToken()
@@ -212,14 +241,29 @@ export function createClientRegistrationEndpoint(
       const metadata = decodeMetadata(body, ['client_id', 'client_secret'])
       const scopes = grantedScopes(metadata)
       const registered = normalized(metadata, scopes)
-      if ((registered.tokenEndpointAuthMethod === 'none') !== (client.secretHash === null))
+      if ((registered.tokenEndpointAuthMethod === 'none') !== isPublicClient(client))
         throw new OAuthError(
           'invalid_client_metadata',
           'a client cannot change between public and confidential',
         )
+      // Keys neither appear on nor vanish from a client: it keeps its kind of authentication.
+      if (
+        (registered.tokenEndpointAuthMethod === 'private_key_jwt') !==
+        (client.secretHash === null && !isPublicClient(client))
+      )
+        throw new OAuthError(
+          'invalid_client_metadata',
+          'a client cannot change between a secret and private_key_jwt',
+        )
+      const keys = keysOf(registered)
       const t = now()
       // RFC 7592 §2.2: the update replaces the metadata; what it leaves out goes back to its default.
-      const { postLogoutRedirectUris: _previous, dpopBoundAccessTokens: _bound, ...unchanged } = client
+      const {
+        postLogoutRedirectUris: _previous,
+        dpopBoundAccessTokens: _bound,
+        jwksUri: _jwksUri,
+        ...unchanged
+      } = client
       const postLogoutRedirectUris = [...new Set(registered.postLogoutRedirectUris ?? [])]
       const next: ClientRecord = {
         ...unchanged,
@@ -227,6 +271,7 @@ export function createClientRegistrationEndpoint(
         redirectUris: [...new Set(registered.redirectUris ?? [])],
         ...(postLogoutRedirectUris.length === 0 ? {} : { postLogoutRedirectUris }),
         ...(registered.dpopBoundAccessTokens === true ? { dpopBoundAccessTokens: true } : {}),
+        ...keys,
         grantTypes: [...new Set(registered.grantTypes ?? [])],
         scopes,
       }

@@ -123,6 +123,7 @@ export {
   type HashSecretOptions,
   hashOpaqueToken,
   hashSecret,
+  verifyClientSecret,
   verifySecret,
 } from './secrets.js'
 export type { SecurityEvent, SecurityEventListener } from './security-events.js'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createSecretVerifier, hashSecret, verifySecret } from './secrets.js'
+import { hashGeneratedSecret } from './client-secret-hash.js'
+import { createSecretVerifier, generateClientSecret, hashSecret, verifySecret } from './secrets.js'
 
 /** The real scrypt check, counted: how many verifications the cache let through. */
 function countedVerify() {
@@ -62,5 +63,17 @@ describe('the verified-secret cache of client authentication', () => {
     clock = 1000
     await check('b', b)
     expect(calls).toEqual(['a', 'b', 'c', 'b', 'b'])
+  })
+})
+
+describe('the verified-secret cache and generated secrets', () => {
+  it('checks a sha256$ hash directly, never through the cached scrypt check', async () => {
+    const secret = generateClientSecret()
+    const hash = hashGeneratedSecret(secret)
+    const { calls, verify } = countedVerify()
+    const check = createSecretVerifier({ verify })
+    expect(await check(secret, hash)).toBe(true)
+    expect(await check('wrong', hash)).toBe(false)
+    expect(calls).toEqual([])
   })
 })

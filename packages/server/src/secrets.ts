@@ -1,4 +1,5 @@
 import { createHash, hash as digest, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto'
+import { verifyGeneratedSecret } from './client-secret-hash.js'
 
 // scrypt parameters (RFC 7914): N=2^15, r=8, p=1 costs ~32 MiB and tens of milliseconds, the OWASP
 // minimum for password storage; the parameters are stored in the hash so they can be raised later.
@@ -51,6 +52,16 @@ export async function verifySecret(secret: string, hash: string): Promise<boolea
   return timingSafeEqual(actual, expected)
 }
 
+/**
+ * Checks a client secret against its stored hash in either form: `sha256$` for a secret the server
+ * generated (`hashGeneratedSecret`), `scrypt$` for a secret someone chose and for every hash stored
+ * before the SHA-256 form existed. A malformed hash is false, never an exception.
+ */
+export async function verifyClientSecret(secret: string, hash: string): Promise<boolean> {
+  if (hash.startsWith('sha256$')) return verifyGeneratedSecret(secret, hash)
+  return verifySecret(secret, hash)
+}
+
 /** A new client secret: 32 random bytes, hex (PipesHub's format). */
 export function generateClientSecret(): string {
   return randomBytes(32).toString('hex')
@@ -78,12 +89,12 @@ export interface SecretVerifierOptions {
   ttlMs?: number
   /** Clock in epoch milliseconds, for tests. */
   now?: () => number
-  /** The slow check the cache saves (default `verifySecret`). */
+  /** The slow check the cache saves for `scrypt$` hashes (default `verifySecret`). */
   verify?: (secret: string, hash: string) => Promise<boolean>
 }
 
 /**
- * Remembers successful verifications for a few minutes, and shares one scrypt run among concurrent
+ * Checks client secrets (`verifyClientSecret`'s two forms) and, for scrypt hashes, remembers successful verifications for a few minutes, and shares one scrypt run among concurrent
  * requests with the same credentials, so a busy client costs one slow hash per process instead of one
  * per request. An entry is keyed by a SHA-256 of a random per-process key, the stored hash and the
  * presented secret, never the secret itself: a new hash (a rotated secret, another client) never
@@ -98,6 +109,8 @@ export function createSecretVerifier(options: SecretVerifierOptions = {}) {
   const key = randomBytes(32).toString('base64url')
   const entries = new Map<string, { result: Promise<boolean>; at: number }>()
   return (secret: string, hash: string): Promise<boolean> => {
+    // A SHA-256 check costs less than the cache's own key: only scrypt verdicts are worth keeping.
+    if (hash.startsWith('sha256$')) return Promise.resolve(verifyGeneratedSecret(secret, hash))
     const id = digest('sha256', `${key}\u0000${hash}\u0000${secret}`, 'base64url')
     const at = now()
     const hit = entries.get(id)

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as openapiPactComparator from '@pactflow/openapi-pact-comparator'
-import { PACTS_DIR } from '@pipeshub/contracts'
+import { EXAMPLE, PACTS_DIR } from '@pipeshub/contracts'
 import { createMemoryStore } from '@pipeshub/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from '../app.js'
@@ -29,7 +29,8 @@ let document: Record<string, unknown>
 
 beforeAll(async () => {
   server = await createTokenServer({
-    config: testConfig(),
+    // As the provider runs (provider-harness.ts): with the MCP server, whose RFC 9728 document it serves.
+    config: testConfig({ mcpResource: EXAMPLE.resource }),
     store: createMemoryStore(),
     issuer: 'https://token-server.pact.test',
   })

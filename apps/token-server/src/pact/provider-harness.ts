@@ -172,6 +172,9 @@ export async function startProvider(
     signingAlg: 'RS256',
     // The contract's administrator (users made by the states have their subject as username).
     administrators: [EXAMPLE.administrator],
+    // The MCP server as PipesHub configures it: tokens may name it as `resource` (RFC 8707) and its
+    // RFC 9728 document is published; `EXAMPLE.unknownResource` stays unknown.
+    mcpResource: EXAMPLE.resource,
     // PipesHub's frontend drives consent (the SDK's oauthAuthorizeConsent); no pact authorizes otherwise.
     frontendUrl: 'https://app.pipeshub.example',
     frontendClientId: EXAMPLE.frontendClientId,

@@ -206,6 +206,7 @@ export class ProviderStates {
       nonce: params.nonce,
       code_challenge: createHash('sha256').update(params.codeVerifier, 'ascii').digest('base64url'),
       code_challenge_method: 'S256',
+      ...(params.resource === undefined ? {} : { resource: params.resource }),
     })
     const location = await server.issueAuthorizationCode({
       request,
@@ -224,6 +225,7 @@ export class ProviderStates {
         code,
         redirect_uri: params.redirectUri,
         code_verifier: params.codeVerifier,
+        ...(params.resource === undefined ? {} : { resource: params.resource }),
       },
       { authorization: this.#authorization(params.clientId) },
     )

@@ -6,8 +6,10 @@ import {
   goldenProblems,
   PACT_FILES,
   PROVIDER,
+  ROUTES,
   SDK_CONSUMER,
 } from '@pipeshub/contracts'
+import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningProvider, startProvider } from './provider-harness.js'
 import { brokerVerifierOptions, verifyPacts } from './verify-pacts.js'
@@ -51,6 +53,20 @@ describe(`${PROVIDER} honours the pacts of ${CONSUMER} and ${SDK_CONSUMER}`, () 
       provider.responses.flatMap((exchange) => goldenProblems(exchange)),
       'the answers of the real server that break the RFCs (contracts/golden/)',
     ).toEqual([])
+    // RFC 8707 §2.2: the pact cannot see inside the opaque access token; the provider proves here that
+    // each token it issued for a request naming resources has them, and only them, as its audience.
+    const forResources = provider.responses.filter(
+      (exchange) =>
+        exchange.path === ROUTES.token &&
+        exchange.status === 200 &&
+        new URLSearchParams(exchange.requestBody).has('resource'),
+    )
+    expect(forResources.length, 'token requests with resource in the pacts').toBeGreaterThanOrEqual(2)
+    for (const exchange of forResources) {
+      const resources = new URLSearchParams(exchange.requestBody).getAll('resource')
+      const { access_token } = JSON.parse(exchange.body) as { access_token: string }
+      expect(decodeJwt(access_token).aud).toEqual(resources.length === 1 ? resources[0] : resources)
+    }
 
     // Opt-in (PACT_BROKER_BASE_URL): also verify what the broker holds for this branch and publish the
     // results there. The committed pacts above stay the gate either way.

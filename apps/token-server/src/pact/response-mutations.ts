@@ -15,6 +15,7 @@ export class MutationTargetMissing extends Error {
 }
 
 const TOKEN_PATH = '/api/v1/oauth2/token'
+const MCP_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource/mcp'
 
 /** The pact interactions a mutation rewrites the responses of (by request path and response status). */
 export interface InteractionSelector {
@@ -66,6 +67,7 @@ export interface BrokenProvider {
 
 const successfulToken: InteractionSelector = { path: TOKEN_PATH, outcome: 'success' }
 const tokenError: InteractionSelector = { path: TOKEN_PATH, outcome: 'error' }
+const resourceMetadata: InteractionSelector = { path: MCP_RESOURCE_METADATA_PATH, outcome: 'success' }
 
 /**
  * Deliberately broken token servers: each one drifts from the contract in one way a real change could,
@@ -118,5 +120,14 @@ export const BROKEN_PROVIDERS: readonly BrokenProvider[] = [
     },
     mismatch: /cache-control/i,
     golden: /RFC 6749 §5\.1 .*header Cache-Control must be "no-store"/,
+  },
+  {
+    // RFC 9728 §3.3: a client must refuse a document whose `resource` is not the resource it asked
+    // about, so a document without it (or naming it otherwise) leaves the client with no server.
+    name: 'resource renamed to resource_uri in the protected resource metadata',
+    selects: resourceMetadata,
+    mutate: renamed(resourceMetadata, 'resource', 'resource_uri'),
+    mismatch: /resource/,
+    golden: /RFC 9728 §2 .*\/resource must be REQUIRED a string, got no member/,
   },
 ]

@@ -35,6 +35,10 @@ function metadataToModel(wire: MetadataWire): ClientMetadata {
   if (wire.software_id !== undefined) model.softwareId = wire.software_id
   if (wire.software_version !== undefined) model.softwareVersion = wire.software_version
   if (wire.dpop_bound_access_tokens !== undefined) model.dpopBoundAccessTokens = wire.dpop_bound_access_tokens
+  if (wire.jwks !== undefined) model.jwks = structuredClone(wire.jwks)
+  if (wire.jwks_uri !== undefined) model.jwksUri = wire.jwks_uri
+  if (wire.token_endpoint_auth_signing_alg !== undefined)
+    model.tokenEndpointAuthSigningAlg = wire.token_endpoint_auth_signing_alg
   return model
 }
 
@@ -57,6 +61,10 @@ function metadataToWire(model: ClientMetadata): MetadataWire {
   if (model.softwareId !== undefined) wire.software_id = model.softwareId
   if (model.softwareVersion !== undefined) wire.software_version = model.softwareVersion
   if (model.dpopBoundAccessTokens !== undefined) wire.dpop_bound_access_tokens = model.dpopBoundAccessTokens
+  if (model.jwks !== undefined) wire.jwks = structuredClone(model.jwks) as NonNullable<MetadataWire['jwks']>
+  if (model.jwksUri !== undefined) wire.jwks_uri = model.jwksUri
+  if (model.tokenEndpointAuthSigningAlg !== undefined)
+    wire.token_endpoint_auth_signing_alg = model.tokenEndpointAuthSigningAlg
   return wire
 }
 

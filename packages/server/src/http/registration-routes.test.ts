@@ -1,4 +1,5 @@
 import { clientRegistrationResponseCodec, errorResponseCodec } from '@pipeshub/models'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../store/memory.js'
 import { dpopKey } from '../test-support/dpop.js'
@@ -135,6 +136,100 @@ describe('RFC 7591 dynamic client registration over HTTP', () => {
     expect(bound.statusCode).toBe(200)
     expect(bound.json()).toMatchObject({ token_type: 'DPoP' })
     expectError(await post(app, { ...NATIVE, dpop_bound_access_tokens: 'yes' }), 'invalid_client_metadata')
+  })
+
+  it('registers a private_key_jwt client with jwks (RFC 7591 §2, RFC 7523): no secret, an assertion gets the token', async () => {
+    const app = await start()
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'dcr-key' }
+    const res = await post(app, {
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [jwk] },
+      scope: 'kb:read',
+    })
+    expect(res.statusCode).toBe(201)
+    const body = res.json()
+    expect(clientRegistrationResponseCodec.check(body)).toBe(true)
+    expect(body.client_secret).toBeUndefined()
+    expect(body).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } })
+    const assertion = await new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'dcr-key' })
+      .setIssuer(body.client_id)
+      .setSubject(body.client_id)
+      .setAudience(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(privateKey)
+    const token = await app.inject({
+      method: 'POST',
+      url: '/api/v1/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }).toString(),
+    })
+    expect(token.statusCode).toBe(200)
+    // A private key, an unsupported algorithm, or both kinds of keys: refused.
+    const keyed = {
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'private_key_jwt',
+    }
+    expectError(
+      await post(app, { ...keyed, jwks: { keys: [await exportJWK(privateKey)] } }),
+      'invalid_client_metadata',
+    )
+    expectError(
+      await post(app, { ...keyed, jwks: { keys: [jwk] }, token_endpoint_auth_signing_alg: 'HS256' }),
+      'invalid_client_metadata',
+    )
+    expectError(
+      await post(app, { ...keyed, jwks: { keys: [jwk] }, jwks_uri: 'https://rp.example/jwks' }),
+      'invalid_client_metadata',
+    )
+    // Open registration fetches no URL an anonymous registrant names.
+    expectError(await post(app, { ...keyed, jwks_uri: 'https://rp.example/jwks' }), 'invalid_client_metadata')
+  })
+
+  it('takes jwks_uri when registration needs an initial access token, and keeps the kind of authentication on update', async () => {
+    const app = await start({ initialAccessTokens: ['initial-token-0123456789'] })
+    const auth = { authorization: 'Bearer initial-token-0123456789' }
+    const keyed = {
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'private_key_jwt',
+    }
+    const res = await post(app, { ...keyed, jwks_uri: 'https://rp.example/jwks.json' }, auth)
+    expect(res.statusCode).toBe(201)
+    const body = res.json()
+    expect(body.jwks_uri).toBe('https://rp.example/jwks.json')
+    expect((await app.authorizationServer.store.clients.get(body.client_id))?.jwksUri).toBe(
+      'https://rp.example/jwks.json',
+    )
+    const put = (metadata: Record<string, unknown>) =>
+      app.inject({
+        method: 'PUT',
+        url: `${REGISTER}/${body.client_id}`,
+        headers: {
+          authorization: `Bearer ${body.registration_access_token}`,
+          'content-type': 'application/json',
+        },
+        payload: JSON.stringify({ client_id: body.client_id, ...metadata }),
+      })
+    const moved = await put({ ...keyed, jwks_uri: 'https://rp.example/keys.json' })
+    expect(moved.json().jwks_uri).toBe('https://rp.example/keys.json')
+    expect((await app.authorizationServer.store.clients.get(body.client_id))?.jwksUri).toBe(
+      'https://rp.example/keys.json',
+    )
+    expectError(
+      await put({ ...keyed, token_endpoint_auth_method: 'client_secret_basic', jwks_uri: undefined }),
+      'invalid_client_metadata',
+    )
   })
 
   it('answers invalid_request for a body that is not a JSON object, and for another media type', async () => {
