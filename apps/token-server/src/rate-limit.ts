@@ -122,7 +122,7 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     timeWindow: WINDOW_MS,
     keyGenerator: (request: FastifyRequest) => `device-verification:ip:${request.ip}`,
   })
-  const failures = createFailureLimit(app, options)
+  const failures = createFailureLimit(app, options, redis !== undefined)
   // A wrong user code matches no device authorization, so there is nothing per code to count: guesses
   // are bounded per address (the login limit, below) and here in total, so many addresses guessing
   // together stay under a fixed number of guesses a minute against the live codes.
@@ -231,7 +231,7 @@ const ADMITTED = Symbol('client authentication admitted')
  * failed, a request is admitted only while its failures plus its requests still being checked stay under
  * the limit, so a burst of concurrent guesses cannot all slip in before they fail.
  */
-function createFailureLimit(app: FastifyInstance, options: RateLimitOptions) {
+function createFailureLimit(app: FastifyInstance, options: RateLimitOptions, shared: boolean) {
   const perSource = app.createRateLimit({
     max: options.clientAuthFailuresPerMinute,
     timeWindow: WINDOW_MS,
@@ -244,6 +244,19 @@ function createFailureLimit(app: FastifyInstance, options: RateLimitOptions) {
   })
   const pending = new Map<string, number>()
   let pendingTotal = 0
+  // When this process last counted a failure. Every counter's window starts at or before its last
+  // failure and lasts WINDOW_MS, so a minute later every local count is zero and reading them would
+  // only confirm it. Shared counters also hold other instances' failures: those are always read.
+  let lastFailureAt = Number.NEGATIVE_INFINITY
+  // A budget of 0 refuses even with no failures counted: its counters must be read.
+  const skippable =
+    !shared && options.clientAuthFailuresPerMinute >= 1 && options.clientAuthFailuresTotalPerMinute >= 1
+  const admitted = (request: FastifyRequest): undefined => {
+    pending.set(request.ip, (pending.get(request.ip) ?? 0) + 1)
+    pendingTotal++
+    ;(request as unknown as Record<symbol, boolean>)[ADMITTED] = true
+    return undefined
+  }
   const release = (ip: string) => {
     const left = (pending.get(ip) ?? 1) - 1
     if (left === 0) pending.delete(ip)
@@ -253,6 +266,7 @@ function createFailureLimit(app: FastifyInstance, options: RateLimitOptions) {
   return {
     /** Undefined when admitted, else the seconds until the window ends. */
     async admit(request: FastifyRequest): Promise<number | undefined> {
+      if (skippable && Date.now() - lastFailureAt >= WINDOW_MS) return admitted(request)
       const [source, all] = await Promise.all([
         perSource(request, { increment: false }),
         total(request, { increment: false }),
@@ -267,18 +281,20 @@ function createFailureLimit(app: FastifyInstance, options: RateLimitOptions) {
         return source.ttlInSeconds || 60
       if (!all.isAllowed && over(all.remaining, options.clientAuthFailuresTotalPerMinute, pendingTotal))
         return all.ttlInSeconds || 60
-      pending.set(request.ip, inFlight + 1)
-      pendingTotal++
-      ;(request as unknown as Record<symbol, boolean>)[ADMITTED] = true
-      return undefined
+      return admitted(request)
     },
     /** Undefined when there is nothing to wait for (the common case: no failure to count). */
     settle(request: FastifyRequest, status: number): Promise<unknown> | undefined {
       if ((request as unknown as Record<symbol, boolean>)[ADMITTED] !== true) return undefined
       release(request.ip)
       // These endpoints answer 401 only for invalid_client.
-      if (status === 401) return Promise.all([perSource(request), total(request)])
-      return undefined
+      if (status !== 401) return undefined
+      // Stamped before the count, for the requests admitted meanwhile, and after it, as its window may
+      // have started later.
+      lastFailureAt = Date.now()
+      return Promise.all([perSource(request), total(request)]).finally(() => {
+        lastFailureAt = Date.now()
+      })
     },
   }
 }

@@ -1,4 +1,4 @@
-import { claimedClientId } from '@pipeshub/server'
+import { claimedClientId, requestBasicCredentials } from '@pipeshub/server'
 import type { FastifyRequest } from 'fastify'
 
 /** Longer body `client_id`s are no registered client's; they are not worth a rate-limit key or a label. */
@@ -18,6 +18,8 @@ export function namedClientId(request: FastifyRequest): string | undefined {
     typeof body === 'object' && body !== null ? (body as { client_id?: unknown }).client_id : undefined
   const clientId = claimedClientId({
     authorization: request.headers.authorization,
+    // The library's handler reuses this parse when it authenticates the client.
+    basic: requestBasicCredentials(request),
     clientId:
       typeof bodyClientId === 'string' && bodyClientId.length <= MAX_CLIENT_ID_LENGTH
         ? bodyClientId

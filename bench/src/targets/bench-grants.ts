@@ -1,15 +1,25 @@
 import type { AuthorizationServer, Store } from '@pipeshub/server'
 import { basicAuthorization, type Scenario } from '../scenario.js'
 import type { Grant } from './catalog.js'
-import { clientCredentialsScenario, credentialScenario } from './client-credentials-request.js'
+import {
+  clientCredentialsScenario,
+  credentialScenario,
+  dpopClientCredentialsScenario,
+} from './client-credentials-request.js'
 import { BENCH_CODE_CHALLENGE, BENCH_CODE_VERIFIER } from './pkce.js'
 import { BENCH_CLIENT, BENCH_USER, USER_SCOPE } from './target.js'
 
 // What every PipesHub target (the library app and the deployable token server) sets up, through the
 // server's own API: the bench client and user, then per grant the request and its one-time credentials.
 
-export async function registerBenchParties(server: AuthorizationServer, store: Store): Promise<void> {
+/** With `dpopBound`, the client is registered with RFC 9449 §5.2 `dpop_bound_access_tokens`. */
+export async function registerBenchParties(
+  server: AuthorizationServer,
+  store: Store,
+  options: { dpopBound?: boolean } = {},
+): Promise<void> {
   await server.registerClient({
+    ...(options.dpopBound === true ? { dpopBoundAccessTokens: true } : {}),
     name: 'bench client',
     clientId: BENCH_CLIENT.clientId,
     clientSecret: BENCH_CLIENT.clientSecret,
@@ -32,6 +42,7 @@ export async function registerBenchParties(server: AuthorizationServer, store: S
 export async function benchGrant(
   server: AuthorizationServer,
   grant: Grant,
+  options: { dpop?: boolean } = {},
 ): Promise<{ scenario: Scenario; prepare: (count: number) => Promise<string[]> }> {
   const tokenPath = server.paths.token
   const authorization = basicAuthorization(BENCH_CLIENT.clientId, BENCH_CLIENT.clientSecret)
@@ -62,6 +73,12 @@ export async function benchGrant(
     code_verifier: BENCH_CODE_VERIFIER,
   })
 
+  if (grant === 'client_credentials' && options.dpop === true) {
+    // htu is the token endpoint exactly as the server checks it: the one its metadata publishes.
+    const htu = server.metadata().token_endpoint
+    if (typeof htu !== 'string') throw new Error('the server metadata names no token_endpoint')
+    return { scenario: dpopClientCredentialsScenario(tokenPath, htu), prepare: async () => [] }
+  }
   if (grant === 'client_credentials')
     return { scenario: clientCredentialsScenario(tokenPath), prepare: async () => [] }
   if (grant === 'refresh_token') {

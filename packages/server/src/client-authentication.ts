@@ -16,6 +16,23 @@ export interface ClientCredentialsInput {
   clientAssertionType?: string | undefined
   /** RFC 7521 §4.2 `client_assertion`: for `private_key_jwt`, a JWT signed by the client (RFC 7523 §2.2). */
   clientAssertion?: string | undefined
+  /**
+   * `authorization` already parsed as HTTP Basic (`parseBasicCredentials`), so a request is parsed once
+   * however many steps read its client; ignored unless its `header` is `authorization` itself.
+   */
+  basic?: ParsedBasicCredentials | undefined
+}
+
+/** The client id and secret of an HTTP Basic `Authorization` header (RFC 6749 §2.3.1). */
+export interface BasicCredentials {
+  clientId: string
+  clientSecret: string
+}
+
+/** An `Authorization` header and what `parseBasicCredentials` made of it (undefined: malformed). */
+export interface ParsedBasicCredentials {
+  header: string
+  credentials: BasicCredentials | undefined
 }
 
 /** Where a client assertion is checked: the audiences it may name and the time. */
@@ -62,7 +79,21 @@ function formUrlDecode(value: string): string | undefined {
 // One decoder for every request: without `stream`, each `decode` call is complete on its own.
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
-function parseBasic(header: string): { clientId: string; clientSecret: string } | undefined {
+/**
+ * Parses an HTTP Basic `Authorization` header (Base64, then form-urldecoding of each part, RFC 6749
+ * Appendix B); undefined when it is malformed or carries a forbidden character.
+ */
+export function parseBasicCredentials(header: string): ParsedBasicCredentials {
+  return { header, credentials: parseBasic(header) }
+}
+
+function basicOf(input: ClientCredentialsInput, header: string): BasicCredentials | undefined {
+  return input.basic !== undefined && input.basic.header === header
+    ? input.basic.credentials
+    : parseBasic(header)
+}
+
+function parseBasic(header: string): BasicCredentials | undefined {
   const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header)
   if (!match?.[1]) return undefined
   const decoded = Buffer.from(match[1], 'base64')
@@ -88,7 +119,7 @@ function parseBasic(header: string): { clientId: string; clientSecret: string } 
  */
 export function claimedClientId(input: ClientCredentialsInput): string | undefined {
   const header = input.authorization
-  if (header !== undefined && /^Basic(\s|$)/i.test(header)) return parseBasic(header)?.clientId
+  if (header !== undefined && /^Basic(\s|$)/i.test(header)) return basicOf(input, header)?.clientId
   if (input.clientId === undefined && input.clientAssertion !== undefined)
     return assertedClientId(input.clientAssertion)
   return input.clientId === '' ? undefined : input.clientId
@@ -123,7 +154,7 @@ export async function authenticateClient(
     if (input.clientSecret !== undefined) {
       throw new OAuthError('invalid_request', 'the client used more than one authentication method')
     }
-    const credentials = parseBasic(header)
+    const credentials = basicOf(input, header)
     if (!credentials) throw fail('malformed HTTP Basic client credentials')
     if (input.clientId !== undefined && input.clientId !== credentials.clientId) {
       throw new OAuthError('invalid_request', 'client_id in the body differs from the HTTP Basic client')

@@ -17,7 +17,12 @@ export {
 } from './authorization-server.js'
 export { CLIENT_ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME } from './client-assertion.js'
 export type { ClientCredentialsInput } from './client-authentication.js'
-export { claimedClientId } from './client-authentication.js'
+export {
+  type BasicCredentials,
+  claimedClientId,
+  type ParsedBasicCredentials,
+  parseBasicCredentials,
+} from './client-authentication.js'
 export {
   ACCESS_TOKEN_LIFETIME_BOUNDS,
   buildClient,
@@ -70,6 +75,7 @@ export {
   type AuthorizationServerAppOptions,
   buildAuthorizationServerApp,
 } from './http/app.js'
+export { requestBasicCredentials } from './http/basic-credentials.js'
 export {
   oauthClientErrorHandler,
   oauthFrameworkErrors,

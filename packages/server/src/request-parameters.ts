@@ -1,3 +1,4 @@
+import type { ParsedBasicCredentials } from './client-authentication.js'
 import { OAuthError } from './errors.js'
 import { hasForbiddenCharacter } from './parameter-characters.js'
 
@@ -13,6 +14,8 @@ export interface RequestCredentials {
   authorization?: string | undefined
   /** Every value of the `DPoP` header (RFC 9449 §4.1), one entry per header line. */
   dpop?: readonly string[] | undefined
+  /** `authorization` already parsed as HTTP Basic, when it is Basic (see `requestBasicCredentials`). */
+  basic?: ParsedBasicCredentials | undefined
 }
 
 /** Longest value of any parameter but `scope` (which has its own bound, `MAX_SCOPE_LENGTH`). */

@@ -278,6 +278,7 @@ export function createServerContext(options: ServerContextOptions): ServerContex
         clientSecret: param(params, 'client_secret'),
         clientAssertionType: param(params, 'client_assertion_type'),
         clientAssertion: params.client_assertion === '' ? undefined : params.client_assertion,
+        basic: credentials.basic,
       }
       try {
         return await authenticateClient(store, input, verifySecretCached, {

@@ -4,6 +4,7 @@ import { decodeJwt } from 'jose'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { claimedClientId } from '../client-authentication.js'
 import type { ClientRecord } from '../store/types.js'
+import { requestBasicCredentials } from './basic-credentials.js'
 import type { ParameterMap } from './parameters.js'
 
 /** Browsers cache a preflight this long (seconds), so a SPA does not pay one per token request. */
@@ -85,6 +86,7 @@ export async function registerOAuthCors(
           () =>
             claimedClientId({
               authorization: request.headers.authorization,
+              basic: requestBasicCredentials(request),
               clientId: (request.body as ParameterMap | undefined)?.client_id,
             }),
           'POST',

@@ -2,6 +2,7 @@ import { errorResponseCodec } from '@pipeshub/models'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { OAuthError } from '../errors.js'
 import type { RequestCredentials } from '../request-parameters.js'
+import { requestBasicCredentials } from './basic-credentials.js'
 
 /** The response of a token-endpoint-like answer: never cached (RFC 6749 §5.1, and Pragma for HTTP/1.0). */
 export const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
@@ -52,7 +53,11 @@ export function authorizationHeader(request: FastifyRequest): string | undefined
 
 /** What a token, revocation or introspection request carries besides its parameters. */
 export function requestCredentials(request: FastifyRequest): RequestCredentials {
-  return { authorization: authorizationHeader(request), dpop: dpopHeader(request) }
+  return {
+    authorization: authorizationHeader(request),
+    dpop: dpopHeader(request),
+    basic: requestBasicCredentials(request),
+  }
 }
 
 /**
