@@ -49,9 +49,9 @@ export async function startDeployable(grant: Grant): Promise<RunningTarget> {
     const server = await createTokenServer({ config, store, issuer: issuerFor(config) })
     try {
       await server.authorizationServer.signingKeys.signingKey()
-      await registerBenchParties(server.authorizationServer, store)
+      const clientSecret = await registerBenchParties(server.authorizationServer, store)
       await server.app.listen({ host: config.host, port: config.port })
-      const { scenario, prepare } = await benchGrant(server.authorizationServer, grant)
+      const { scenario, prepare } = await benchGrant(server.authorizationServer, grant, clientSecret)
       return {
         port: config.port,
         scenario,
