@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { evaluateGoals, targetsToProfile } from './goals.js'
+import { evaluateComparisons, evaluateGoals, targetsToProfile } from './goals.js'
 import type { ClientResult } from './results.js'
 import { target } from './test-support/fixtures.js'
 
@@ -94,6 +94,24 @@ describe('evaluateGoals', () => {
     })
     expect(byId(evaluateGoals([], { memory: memory(20e6, 21e6) }))['heap-flat']?.met).toBe(true)
     expect(byId(evaluateGoals([], { memory: memory(20e6, 30e6) }))['heap-flat']?.met).toBe(false)
+  })
+})
+
+describe('evaluateComparisons', () => {
+  it('gives the DPoP pair its ratio without a goal, and none when a side failed', () => {
+    const [pair] = evaluateComparisons([
+      target('deployable-cc-dpop', 3000),
+      target('oidc-provider-cc-dpop', 1200),
+    ])
+    expect(pair).toEqual(
+      expect.objectContaining({ id: 'deployable-cc-dpop-vs-oidc-provider-dpop', measured: 2.5 }),
+    )
+    expect(pair).not.toHaveProperty('goal')
+    const [failed] = evaluateComparisons([
+      target('deployable-cc-dpop', 3000),
+      target('oidc-provider-cc-dpop', 'failed'),
+    ])
+    expect(failed).not.toHaveProperty('measured')
   })
 })
 

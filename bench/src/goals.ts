@@ -1,6 +1,7 @@
 import type {
   BrowserBundleResult,
   ClientResult,
+  ComparisonResult,
   GoalResult,
   MemoryResult,
   StartupResult,
@@ -156,6 +157,20 @@ export function evaluateGoals(targets: readonly TargetResult[], inputs: GoalInpu
       '==',
       'requests',
     ),
+  ]
+}
+
+/** Pairs the issues ask to see side by side without naming a goal: reported, never judged. */
+export function evaluateComparisons(targets: readonly TargetResult[]): ComparisonResult[] {
+  const measured = ratio(rate(targets, 'deployable-cc-dpop'), rate(targets, 'oidc-provider-cc-dpop'))
+  return [
+    {
+      id: 'deployable-cc-dpop-vs-oidc-provider-dpop',
+      description:
+        'token server client_credentials with DPoP vs node-oidc-provider client_credentials with DPoP (a fresh proof per request)',
+      ...(measured === undefined ? {} : { measured }),
+      unit: 'x',
+    },
   ]
 }
 

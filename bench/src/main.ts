@@ -3,7 +3,7 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { measureBrowserBundle } from './bundle/browser-bundle.js'
 import { runClientSide } from './client-run.js'
-import { evaluateGoals, targetsToProfile } from './goals.js'
+import { evaluateComparisons, evaluateGoals, targetsToProfile } from './goals.js'
 import { describeMachine } from './machine.js'
 import { runMemoryBench } from './memory-bench.js'
 import { type BenchOptions, parseOptions, USAGE } from './options.js'
@@ -52,6 +52,10 @@ function printSummary(results: BenchResults): void {
     )
   }
   log('')
+  for (const pair of results.comparisons ?? [])
+    log(
+      `side by side (no goal) ${pair.description}: ${pair.measured === undefined ? '–' : formatRatio(pair.measured)}`,
+    )
   for (const goal of results.goals) {
     const measured =
       goal.measured === undefined
@@ -146,6 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             .join(', ')}`
         : `  failed: ${results.browserBundle.reason}`,
     )
+    results.comparisons = evaluateComparisons(results.targets)
     results.goals = evaluateGoals(results.targets, {
       client: results.client,
       browserBundle: results.browserBundle,

@@ -2,6 +2,7 @@ import { closeSync, openSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { NodeChild } from './child.js'
+import { DpopProofMaker } from './dpop-proof.js'
 import { distEntry } from './paths.js'
 import { type Pinning, pinRunningProcess } from './pinning.js'
 import type {
@@ -83,7 +84,7 @@ export class TargetProcess {
   }
 
   async prepare(count: number, timeoutMs = 120_000): Promise<string[]> {
-    if (this.scenario.kind === 'fixed' || count === 0) return []
+    if (this.scenario.kind === 'fixed' || this.scenario.kind === 'dpop' || count === 0) return []
     const id = nextRequestId++
     this.child.send({ type: 'prepare', id, count })
     const answer = await this.child.waitFor(
@@ -139,10 +140,13 @@ export class TargetProcess {
     const [credential] = await this.prepare(1)
     const { scenario } = this
     const body =
-      scenario.kind === 'fixed' ? scenario.request.body : renderBody(scenario.body, credential ?? 'missing')
+      scenario.kind === 'fixed' || scenario.kind === 'dpop'
+        ? scenario.request.body
+        : renderBody(scenario.body, credential ?? 'missing')
+    const dpop = scenario.kind === 'dpop' ? { dpop: new DpopProofMaker(scenario.htu).next() } : {}
     const response = await fetch(`${this.url}${scenario.request.path}`, {
       method: scenario.request.method,
-      headers: scenario.request.headers,
+      headers: { ...scenario.request.headers, ...dpop },
       ...(body === undefined ? {} : { body }),
       signal: AbortSignal.timeout(timeoutMs),
     })

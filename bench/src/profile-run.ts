@@ -21,7 +21,7 @@ async function jobFor(
     connections: options.connections,
     durationSeconds: seconds,
   }
-  if (target.scenario.kind === 'fixed') return { ...base, credentials: [] }
+  if (target.scenario.kind === 'fixed' || target.scenario.kind === 'dpop') return { ...base, credentials: [] }
   if (target.scenario.kind === 'refresh-chain') {
     return { ...base, credentials: await target.prepare(options.connections * 2) }
   }

@@ -45,6 +45,12 @@ export interface LoadResult {
   readonly latencyP50Ms: number
   readonly latencyP99Ms: number
   readonly statusCodes: Readonly<Record<string, number>>
+  /** 2xx answers of the wrong form (a DPoP target answering `token_type` other than DPoP): failures too. */
+  readonly invalid?: number
+  /** Seconds the load generator spent making DPoP proofs (DPoP targets only). */
+  readonly proofSeconds?: number
+  /** CPU time of the load generator process over the run's wall time: near 1.0, it was the bottleneck. */
+  readonly loadCpuShare?: number
   /** The first non-2xx body seen, to explain a failed target. */
   readonly firstFailure?: string
 }

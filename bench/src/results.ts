@@ -11,6 +11,8 @@ export interface TargetResult {
   readonly server: string
   readonly grant: Grant
   readonly store: string
+  /** The target the "vs node-oidc-provider" ratio is taken against, when not the one of its grant. */
+  readonly peer?: string
   notes: string
   status: TargetStatus
   /** Why the target failed or could not run. */
@@ -103,6 +105,15 @@ export interface GoalResult {
   readonly met?: boolean
 }
 
+/** A ratio of two targets of the same run that no goal judges: reported for information. */
+export interface ComparisonResult {
+  readonly id: string
+  readonly description: string
+  /** undefined when one side could not be measured. */
+  readonly measured?: number
+  readonly unit: 'x'
+}
+
 export interface BenchResults {
   readonly name: string
   readonly mode: 'quick' | 'full'
@@ -123,5 +134,7 @@ export interface BenchResults {
   client?: ClientResult
   browserBundle?: BrowserBundleResult
   goals: GoalResult[]
+  /** Ratios without a goal (absent in results written before they existed). */
+  comparisons?: ComparisonResult[]
   profiles: ProfileSummary[]
 }

@@ -13,12 +13,17 @@ export type Scenario =
   | { readonly kind: 'refresh-chain'; readonly request: HttpRequestSpec; readonly body: BodyTemplate }
   /** One-time credentials (authorization codes): each pre-issued value is sent exactly once. */
   | { readonly kind: 'one-shot'; readonly request: HttpRequestSpec; readonly body: BodyTemplate }
+  /**
+   * The same bytes plus a fresh DPoP proof (RFC 9449) per request for `htu`, the token endpoint as the
+   * server names it: a proof's jti is refused the second time, so none can be pre-built and reused.
+   */
+  | { readonly kind: 'dpop'; readonly request: HttpRequestSpec; readonly htu: string }
 
 export interface HttpRequestSpec {
   readonly method: 'GET' | 'POST'
   readonly path: string
   readonly headers: Readonly<Record<string, string>>
-  /** The body of a `fixed` request; ignored for templated scenarios. */
+  /** The body of a `fixed` or `dpop` request; ignored for templated scenarios. */
   readonly body?: string
 }
 

@@ -23,6 +23,10 @@ describe('roundFailure', () => {
     expect(roundFailure(loadResult({ timeouts: 2 }))).toContain('2 timeouts')
     expect(roundFailure(loadResult({ ok: 0 }))).toContain('no successful response')
   })
+  it('fails a round with 2xx answers of the wrong form (a Bearer token where DPoP was asked)', () => {
+    expect(roundFailure(loadResult({ invalid: 0 }))).toBeUndefined()
+    expect(roundFailure(loadResult({ invalid: 4 }))).toContain('4 2xx of the wrong form')
+  })
 })
 
 describe('summariseRounds', () => {

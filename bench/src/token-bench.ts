@@ -8,8 +8,11 @@ import type { TargetDefinition } from './targets/catalog.js'
 
 /** A round with any non-2xx answer, socket error or timeout does not count as fast: it fails the target. */
 export function roundFailure(result: LoadResult): string | undefined {
-  if (result.non2xx === 0 && result.errors === 0 && result.timeouts === 0 && result.ok > 0) return undefined
+  const invalid = result.invalid ?? 0
+  if (result.non2xx === 0 && invalid === 0 && result.errors === 0 && result.timeouts === 0 && result.ok > 0)
+    return undefined
   const parts = [`${result.non2xx} non-2xx`, `${result.errors} errors`, `${result.timeouts} timeouts`]
+  if (invalid > 0) parts.push(`${invalid} 2xx of the wrong form`)
   if (result.ok === 0) parts.push('no successful response')
   const codes = Object.entries(result.statusCodes)
     .filter(([code]) => !code.startsWith('2'))
@@ -50,6 +53,7 @@ async function job(running: Running, options: BenchOptions, seconds: number): Pr
   }
   switch (process.scenario.kind) {
     case 'fixed':
+    case 'dpop':
       return { ...base, credentials: [] }
     case 'refresh-chain':
       // Fresh chains each round; each connection holds one token in flight, the rest wait in the pool.
@@ -68,7 +72,13 @@ export interface TokenBenchRun {
 }
 
 function formatRound(result: LoadResult): string {
-  return `${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.latencyP50Ms.toFixed(2)} ms  p99 ${result.latencyP99Ms.toFixed(2)} ms`
+  const load =
+    result.loadCpuShare === undefined ? '' : `  load generator CPU ${(result.loadCpuShare * 100).toFixed(0)}%`
+  const proofs =
+    result.proofSeconds === undefined
+      ? ''
+      : ` (proofs ${((result.proofSeconds / result.seconds) * 100).toFixed(0)}%)`
+  return `${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.latencyP50Ms.toFixed(2)} ms  p99 ${result.latencyP99Ms.toFixed(2)} ms${load}${proofs}`
 }
 
 /**
@@ -96,6 +106,7 @@ export async function runTokenBench(
           server: definition.server,
           grant: definition.grant,
           store: definition.store,
+          ...(definition.peer === undefined ? {} : { peer: definition.peer }),
           notes: '',
           status: 'ok',
           rounds: [],

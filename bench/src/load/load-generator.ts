@@ -3,6 +3,7 @@
  * that the server under test keeps a core to itself. One long-lived process serves every round.
  */
 import autocannon from 'autocannon'
+import { DpopProofMaker } from '../dpop-proof.js'
 import type { LoadCommand, LoadJob, LoadMessage, LoadResult } from '../protocol.js'
 import { renderBody } from '../scenario.js'
 import { percentileOfSorted } from '../stats.js'
@@ -30,7 +31,19 @@ class LatencyRecorder {
   }
 }
 
-function requestsFor(job: LoadJob, onFailureBody: (body: string) => void): autocannon.Request[] {
+/** What a run counts besides autocannon's own totals. */
+interface RunCounters {
+  /** 2xx answers of the wrong form. */
+  invalid: number
+  /** Milliseconds spent making DPoP proofs; undefined without DPoP. */
+  proofMs?: number
+}
+
+function requestsFor(
+  job: LoadJob,
+  counters: RunCounters,
+  onFailureBody: (body: string) => void,
+): autocannon.Request[] {
   const { scenario } = job
   const base: autocannon.Request = {
     method: scenario.request.method,
@@ -44,6 +57,39 @@ function requestsFor(job: LoadJob, onFailureBody: (body: string) => void): autoc
         ...(scenario.request.body === undefined ? {} : { body: scenario.request.body }),
         onResponse: (status, body) => {
           if (status < 200 || status > 299) onFailureBody(body)
+        },
+      },
+    ]
+  }
+  if (scenario.kind === 'dpop') {
+    // One key per run; a fresh proof per request, made here so that none is ever sent twice.
+    const proofs = new DpopProofMaker(scenario.htu, scenario.request.method)
+    counters.proofMs = 0
+    return [
+      {
+        ...base,
+        ...(scenario.request.body === undefined ? {} : { body: scenario.request.body }),
+        setupRequest: (request) => {
+          const started = performance.now()
+          const dpop = proofs.next()
+          counters.proofMs = (counters.proofMs ?? 0) + performance.now() - started
+          return { ...request, headers: { ...request.headers, dpop } }
+        },
+        onResponse: (status, body) => {
+          if (status < 200 || status > 299) {
+            onFailureBody(body)
+            return
+          }
+          // A server that ignored the proof would answer a Bearer token: that is not the DPoP flow.
+          let tokenType: unknown
+          try {
+            tokenType = (JSON.parse(body) as { token_type?: unknown }).token_type
+          } catch {}
+          // Token types are case-insensitive (RFC 6749 §5.1).
+          if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'dpop') {
+            counters.invalid++
+            onFailureBody(`token_type is not DPoP in a 2xx response: ${body.slice(0, 200)}`)
+          }
         },
       },
     ]
@@ -76,7 +122,8 @@ function requestsFor(job: LoadJob, onFailureBody: (body: string) => void): autoc
 async function run(job: LoadJob): Promise<LoadResult> {
   const latencies = new LatencyRecorder()
   let firstFailure: string | undefined
-  const requests = requestsFor(job, (body) => {
+  const counters: RunCounters = { invalid: 0 }
+  const requests = requestsFor(job, counters, (body) => {
     firstFailure ??= body.slice(0, 500)
   })
   const options: autocannon.Options = {
@@ -87,6 +134,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
     requests,
     ...(job.amount === undefined ? { duration: job.durationSeconds } : { amount: job.amount }),
   }
+  const cpuBefore = process.cpuUsage()
+  const wallBefore = performance.now()
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished)))
     // autocannon 9 emits (client, statusCode, bytes, responseTimeMs); its typings predate the client.
@@ -96,6 +145,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
         latencies.record(responseTime),
     )
   })
+  const cpu = process.cpuUsage(cpuBefore)
+  const wallMs = performance.now() - wallBefore
   const sorted = latencies.sorted()
   const ok = result['2xx']
   const statusCodes: Record<string, number> = {}
@@ -112,6 +163,9 @@ async function run(job: LoadJob): Promise<LoadResult> {
     latencyP50Ms: percentileOfSorted(sorted, 50),
     latencyP99Ms: percentileOfSorted(sorted, 99),
     statusCodes,
+    invalid: counters.invalid,
+    ...(counters.proofMs === undefined ? {} : { proofSeconds: counters.proofMs / 1000 }),
+    loadCpuShare: wallMs > 0 ? (cpu.user + cpu.system) / 1000 / wallMs : 0,
     ...(firstFailure === undefined ? {} : { firstFailure }),
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { evaluateGoals } from '../goals.js'
+import { evaluateComparisons, evaluateGoals } from '../goals.js'
 import { benchResults, target } from '../test-support/fixtures.js'
 import { renderMarkdown } from './markdown.js'
 
@@ -20,9 +20,12 @@ describe('renderMarkdown', () => {
     target('oidc-provider-cc', 4000),
     target('oidc-provider-refresh', 3000),
     target('oauth2-server-cc', 'failed'),
+    target('deployable-cc-dpop', 4500),
+    target('oidc-provider-cc-dpop', 1500),
   ]
   const results = benchResults(targets)
   results.goals = evaluateGoals(targets, undefined)
+  results.comparisons = evaluateComparisons(targets)
   const markdown = renderMarkdown(results)
 
   it('gives each target its ratios against node-oidc-provider with the same grant and the two floors', () => {
@@ -33,6 +36,18 @@ describe('renderMarkdown', () => {
     expect(cc).toContain('0.45x') // vs HTTP floor
     const refresh = rowOf(markdown, 'PipesHub refresh_token (SQLite)')
     expect(refresh).toContain('2.00x') // vs oidc-provider-refresh, not the cc one
+  })
+
+  it('takes a DPoP target against node-oidc-provider with DPoP, and shows the pair with no goal', () => {
+    expect(rowOf(markdown, 'Token server client_credentials with DPoP (deployable)')).toContain('3.00x')
+    expect(rowOf(markdown, 'node-oidc-provider client_credentials with DPoP')).toContain('1.00x')
+    expect(markdown).toContain('## Side by side (no goal)')
+    expect(
+      rowOf(
+        markdown,
+        'token server client_credentials with DPoP vs node-oidc-provider client_credentials with DPoP (a fresh proof per request)',
+      ),
+    ).toContain('3.00x')
   })
 
   it('reports a failed target as failed, with its reason, never with a rate', () => {

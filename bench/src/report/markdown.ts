@@ -40,6 +40,22 @@ function machineLine(results: BenchResults): string {
   ].join('; ')
 }
 
+function comparisonSection(results: BenchResults): string[] {
+  const comparisons = results.comparisons ?? []
+  if (comparisons.length === 0) return []
+  return [
+    '## Side by side (no goal)',
+    '',
+    '| Pair | Measured |',
+    '|---|---:|',
+    ...comparisons.map(
+      (pair) =>
+        `| ${cell(pair.description)} | ${pair.measured === undefined ? '–' : formatRatio(pair.measured)} |`,
+    ),
+    '',
+  ]
+}
+
 function tokenTable(results: BenchResults): string[] {
   const { targets } = results
   const cryptoFloor = okRate(targets, 'floor-crypto')
@@ -54,7 +70,7 @@ function tokenTable(results: BenchResults): string[] {
     lines.push(
       `| ${cell(target.label)} | ${target.grant} | ${cell(target.store)} | ${status} | ${formatMs(target.median?.latencyP50Ms)} | ${formatMs(
         target.median?.latencyP99Ms,
-      )} | ${formatRatio(ratio(rate, okRate(targets, PEER_BY_GRANT[target.grant])))} | ${formatRatio(
+      )} | ${formatRatio(ratio(rate, okRate(targets, target.peer ?? PEER_BY_GRANT[target.grant])))} | ${formatRatio(
         ratio(rate, cryptoFloor),
       )} | ${formatRatio(ratio(rate, httpFloor))} |`,
     )
@@ -233,6 +249,7 @@ export function renderMarkdown(results: BenchResults): string {
         `| ${cell(goal.description)} | ${formatGoalValue(goal, goal.measured)} | ${goal.comparison} ${formatGoalValue(goal, goal.goal)} | ${verdict(goal)} |`,
     ),
     '',
+    ...comparisonSection(results),
     '## Token endpoint',
     '',
     ...tokenTable(results),

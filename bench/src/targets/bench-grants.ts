@@ -1,7 +1,11 @@
 import type { AuthorizationServer, Store } from '@pipeshub/server'
 import { basicAuthorization, type Scenario } from '../scenario.js'
 import type { Grant } from './catalog.js'
-import { clientCredentialsScenario, credentialScenario } from './client-credentials-request.js'
+import {
+  clientCredentialsScenario,
+  credentialScenario,
+  dpopClientCredentialsScenario,
+} from './client-credentials-request.js'
 import { BENCH_CODE_CHALLENGE, BENCH_CODE_VERIFIER } from './pkce.js'
 import { BENCH_CLIENT, BENCH_USER, USER_SCOPE } from './target.js'
 
@@ -11,10 +15,16 @@ import { BENCH_CLIENT, BENCH_USER, USER_SCOPE } from './target.js'
 /**
  * Registers the bench client and user; answers the client's secret. The server generates the secret,
  * as for every client a deployment creates (CLI, app management, registration): a secret of our own
- * choosing would be hashed with scrypt, as any chosen secret is.
+ * choosing would be hashed with scrypt, as any chosen secret is. With `dpopBound`, the client is
+ * registered with RFC 9449 §5.2 `dpop_bound_access_tokens`.
  */
-export async function registerBenchParties(server: AuthorizationServer, store: Store): Promise<string> {
+export async function registerBenchParties(
+  server: AuthorizationServer,
+  store: Store,
+  options: { dpopBound?: boolean } = {},
+): Promise<string> {
   const { clientSecret } = await server.registerClient({
+    ...(options.dpopBound === true ? { dpopBoundAccessTokens: true } : {}),
     name: 'bench client',
     clientId: BENCH_CLIENT.clientId,
     grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
@@ -39,6 +49,7 @@ export async function benchGrant(
   server: AuthorizationServer,
   grant: Grant,
   clientSecret: string,
+  options: { dpop?: boolean } = {},
 ): Promise<{ scenario: Scenario; prepare: (count: number) => Promise<string[]> }> {
   const tokenPath = server.paths.token
   const authorization = basicAuthorization(BENCH_CLIENT.clientId, clientSecret)
@@ -69,6 +80,12 @@ export async function benchGrant(
     code_verifier: BENCH_CODE_VERIFIER,
   })
 
+  if (grant === 'client_credentials' && options.dpop === true) {
+    // htu is the token endpoint exactly as the server checks it: the one its metadata publishes.
+    const htu = server.metadata().token_endpoint
+    if (typeof htu !== 'string') throw new Error('the server metadata names no token_endpoint')
+    return { scenario: dpopClientCredentialsScenario(tokenPath, htu, clientSecret), prepare: async () => [] }
+  }
   if (grant === 'client_credentials')
     return { scenario: clientCredentialsScenario(tokenPath, '', clientSecret), prepare: async () => [] }
   if (grant === 'refresh_token') {

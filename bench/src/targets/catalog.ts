@@ -12,6 +12,10 @@ export interface TargetDefinition {
   readonly grant: Grant
   /** Storage behind it, in words. */
   readonly store: string
+  /** Sends a fresh DPoP proof with every request and expects `token_type` DPoP (RFC 9449). */
+  readonly dpop?: true
+  /** The target its ratio is taken against, when not node-oidc-provider's target of the same grant. */
+  readonly peer?: string
   /** Needs PostgreSQL on 127.0.0.1:5432. */
   readonly needsPostgres?: boolean
 }
@@ -40,6 +44,16 @@ export const TARGETS: readonly TargetDefinition[] = [
     server: '@pipeshub/token-server (built, as npm start runs it)',
     grant: 'client_credentials',
     store: 'SQLite (file, WAL)',
+  },
+  {
+    id: 'deployable-cc-dpop',
+    label: 'Token server client_credentials with DPoP (deployable)',
+    group: 'pipeshub',
+    server: '@pipeshub/token-server (built, as npm start runs it)',
+    grant: 'client_credentials',
+    store: 'SQLite (file, WAL)',
+    dpop: true,
+    peer: 'oidc-provider-cc-dpop',
   },
   {
     id: 'deployable-refresh',
@@ -105,6 +119,16 @@ export const TARGETS: readonly TargetDefinition[] = [
     server: 'oidc-provider',
     grant: 'client_credentials',
     store: 'memory adapter',
+  },
+  {
+    id: 'oidc-provider-cc-dpop',
+    label: 'node-oidc-provider client_credentials with DPoP',
+    group: 'peer',
+    server: 'oidc-provider',
+    grant: 'client_credentials',
+    store: 'memory adapter',
+    dpop: true,
+    peer: 'oidc-provider-cc-dpop',
   },
   {
     id: 'oidc-provider-refresh',

@@ -21,6 +21,16 @@ export function clientCredentialsScenario(
   }
 }
 
+/** The client_credentials request with a fresh DPoP proof per request for `htu` (RFC 9449 §5). */
+export function dpopClientCredentialsScenario(
+  path: string,
+  htu: string,
+  clientSecret: string = BENCH_CLIENT.clientSecret,
+): Scenario {
+  const fixed = clientCredentialsScenario(path, '', clientSecret)
+  return { kind: 'dpop', request: fixed.request, htu }
+}
+
 /** A templated form request (refresh token, authorization code) with client_secret_basic. */
 export function credentialScenario(
   kind: 'refresh-chain' | 'one-shot',

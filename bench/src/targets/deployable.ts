@@ -40,7 +40,11 @@ export function deployableEnvironment(directory: string, port: number): Record<s
  * default logger (pino on stdout at `info`: the harness points this process's stdout at a file), its
  * rate limits, pages and request ids. The bench client is registered through its authorization server.
  */
-export async function startDeployable(grant: Grant): Promise<RunningTarget> {
+export async function startDeployable(
+  grant: Grant,
+  options: { dpop?: boolean } = {},
+): Promise<RunningTarget> {
+  const dpop = options.dpop === true
   const directory = mkdtempSync(join(tmpdir(), 'pipeshub-bench-deployable-'))
   const dispose = () => rmSync(directory, { recursive: true, force: true })
   try {
@@ -49,13 +53,19 @@ export async function startDeployable(grant: Grant): Promise<RunningTarget> {
     const server = await createTokenServer({ config, store, issuer: issuerFor(config) })
     try {
       await server.authorizationServer.signingKeys.signingKey()
-      const clientSecret = await registerBenchParties(server.authorizationServer, store)
+      const clientSecret = await registerBenchParties(server.authorizationServer, store, { dpopBound: dpop })
       await server.app.listen({ host: config.host, port: config.port })
-      const { scenario, prepare } = await benchGrant(server.authorizationServer, grant, clientSecret)
+      const { scenario, prepare } = await benchGrant(server.authorizationServer, grant, clientSecret, {
+        dpop,
+      })
       return {
         port: config.port,
         scenario,
-        notes: `apps/token-server as \`npm start\` runs it: compile cache on, SQLite file (WAL), logs at info on stdout to a file, token rate limit ${RATE_LIMIT.toLocaleString('en-US')}/min per client, ${config.signingAlg} JWT access tokens`,
+        notes: `apps/token-server as \`npm start\` runs it: compile cache on, SQLite file (WAL), logs at info on stdout to a file, token rate limit ${RATE_LIMIT.toLocaleString('en-US')}/min per client, ${config.signingAlg} JWT access tokens${
+          dpop
+            ? ', client registered with dpop_bound_access_tokens, a fresh ES256 DPoP proof per request (no nonce), DPoP-bound tokens (cnf.jkt)'
+            : ''
+        }`,
         prepare,
         close: async () => {
           await server.close()

@@ -2,7 +2,12 @@ import { generateKeyPairSync } from 'node:crypto'
 import { createServer } from 'node:http'
 import Provider, { type Configuration } from 'oidc-provider'
 import type { Scenario } from '../scenario.js'
-import { clientCredentialsScenario, credentialScenario, listeningPort } from './client-credentials-request.js'
+import {
+  clientCredentialsScenario,
+  credentialScenario,
+  dpopClientCredentialsScenario,
+  listeningPort,
+} from './client-credentials-request.js'
 import { mapAdapterFactory } from './map-adapter.js'
 import { BENCH_CODE_CHALLENGE, BENCH_CODE_VERIFIER } from './pkce.js'
 import {
@@ -23,7 +28,11 @@ const RESOURCE_SCOPE = 'kb:read kb:write'
  * tokens rotated on every use, ES256 JWT access tokens (RFC 9068, through resource indicators with a
  * default resource) so that it signs the same token the others do. Loopback only; no dev interactions.
  */
-export async function startOidcProvider(grant: OidcProviderGrant): Promise<RunningTarget> {
+export async function startOidcProvider(
+  grant: OidcProviderGrant,
+  options: { dpop?: boolean } = {},
+): Promise<RunningTarget> {
+  const dpop = options.dpop === true
   const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' })
   const configuration: Configuration = {
     ...(grant === 'authorization_code' ? { adapter: mapAdapterFactory() } : {}),
@@ -36,6 +45,7 @@ export async function startOidcProvider(grant: OidcProviderGrant): Promise<Runni
         redirect_uris: [BENCH_CLIENT.redirectUri],
         token_endpoint_auth_method: 'client_secret_basic',
         scope: `offline_access ${RESOURCE_SCOPE}`,
+        ...(dpop ? { dpop_bound_access_tokens: true } : {}),
       },
     ],
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
@@ -54,6 +64,9 @@ export async function startOidcProvider(grant: OidcProviderGrant): Promise<Runni
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // On by default in v9; no nonceSecret, so no nonces (requireNonce defaults to false) and a
+      // replayed jti is refused (allowReplay false), as the token server does.
+      dPoP: { enabled: true, allowReplay: false },
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => RESOURCE,
@@ -84,7 +97,12 @@ export async function startOidcProvider(grant: OidcProviderGrant): Promise<Runni
 
   let scenario: Scenario
   let prepare: (count: number) => Promise<string[]>
-  if (grant === 'client_credentials') {
+  const port = listeningPort(server.address())
+  if (grant === 'client_credentials' && dpop) {
+    // Its htu check compares with the token endpoint URL on the request's own host.
+    scenario = dpopClientCredentialsScenario('/token', `http://127.0.0.1:${port}/token`)
+    prepare = async () => []
+  } else if (grant === 'client_credentials') {
     scenario = clientCredentialsScenario('/token')
     prepare = async () => []
   } else if (grant === 'refresh_token') {
@@ -134,12 +152,16 @@ export async function startOidcProvider(grant: OidcProviderGrant): Promise<Runni
     }
   }
   return {
-    port: listeningPort(server.address()),
+    port,
     scenario,
     notes:
       grant === 'authorization_code'
         ? 'unbounded Map adapter (its memory adapter keeps only 1000 entries), ES256 JWT access tokens, PKCE S256'
-        : 'bundled memory adapter, ES256 JWT access tokens via resource indicators, refresh rotation on every use',
+        : `bundled memory adapter, ES256 JWT access tokens via resource indicators, refresh rotation on every use${
+            dpop
+              ? '; DPoP feature on (no nonce, replay refused), client with dpop_bound_access_tokens, a fresh ES256 DPoP proof per request'
+              : ''
+          }`,
     prepare,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }

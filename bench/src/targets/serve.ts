@@ -22,6 +22,8 @@ async function start(id: string): Promise<RunningTarget> {
       return (await import('./crypto-floor.js')).startCryptoFloor()
     case 'oidc-provider-cc':
       return (await import('./oidc-provider.js')).startOidcProvider('client_credentials')
+    case 'oidc-provider-cc-dpop':
+      return (await import('./oidc-provider.js')).startOidcProvider('client_credentials', { dpop: true })
     case 'oidc-provider-refresh':
       return (await import('./oidc-provider.js')).startOidcProvider('refresh_token')
     case 'oidc-provider-code':
@@ -32,6 +34,8 @@ async function start(id: string): Promise<RunningTarget> {
       return (await import('./node-oauth2-server.js')).startNodeOauth2Server('refresh_token')
     case 'deployable-cc':
       return (await deployable()).startDeployable('client_credentials')
+    case 'deployable-cc-dpop':
+      return (await deployable()).startDeployable('client_credentials', { dpop: true })
     case 'deployable-refresh':
       return (await deployable()).startDeployable('refresh_token')
     case 'deployable-code':

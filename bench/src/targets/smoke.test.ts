@@ -28,7 +28,8 @@ describe('every target server process', () => {
         expect(status).toBe(200)
         const json = JSON.parse(body) as Record<string, unknown>
         expect(typeof json.access_token).toBe('string')
-        expect(String(json.token_type).toLowerCase()).toBe('bearer')
+        // RFC 9449 §5: a token bound to the proof's key is of type DPoP, never Bearer.
+        expect(String(json.token_type).toLowerCase()).toBe(definition.dpop === true ? 'dpop' : 'bearer')
         if (definition.grant !== 'client_credentials') expect(typeof json.refresh_token).toBe('string')
       } finally {
         await target.stop()
@@ -63,6 +64,28 @@ describe('the load generator process', () => {
       await target.stop()
     }
   })
+
+  for (const id of ['deployable-cc-dpop', 'oidc-provider-cc-dpop']) {
+    it(`makes a fresh DPoP proof per request, so ${id} (replays refused) answers every one with a DPoP token`, {
+      timeout: 120_000,
+    }, async () => {
+      const target = await TargetProcess.start(id, pinning, { timeoutMs: 90_000 })
+      try {
+        const result = await load.run({
+          url: target.url,
+          scenario: target.scenario,
+          connections: 4,
+          durationSeconds: 5,
+          amount: 300,
+          credentials: [],
+        })
+        expect(result).toMatchObject({ ok: 300, non2xx: 0, errors: 0, timeouts: 0, invalid: 0 })
+        expect(result.proofSeconds).toBeGreaterThan(0)
+      } finally {
+        await target.stop()
+      }
+    })
+  }
 
   it('chains rotated refresh tokens: no token is sent twice, so every refresh succeeds', async () => {
     const target = await TargetProcess.start('oauth2-server-refresh', pinning)

@@ -28,6 +28,7 @@ export function target(id: string, requestsPerSecond: number | 'failed' | 'unava
     server: definition.server,
     grant: definition.grant,
     store: definition.store,
+    ...(definition.peer === undefined ? {} : { peer: definition.peer }),
     notes: `notes of ${id}`,
     status: 'ok',
     rounds: [],
