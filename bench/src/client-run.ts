@@ -4,6 +4,7 @@ import { distEntry } from './paths.js'
 import type { Pinning } from './pinning.js'
 import { TargetProcess } from './processes.js'
 import type { ClientResult } from './results.js'
+import { basicSecret } from './scenario.js'
 import { BENCH_CLIENT, CLIENT_CREDENTIALS_SCOPE } from './targets/target.js'
 
 const CLIENT_ENTRY = distEntry('client/client-bench.js')
@@ -37,7 +38,8 @@ export async function runClientSide(
         issuer: server.url,
         url: `${server.url}${server.scenario.request.path}`,
         clientId: BENCH_CLIENT.clientId,
-        clientSecret: BENCH_CLIENT.clientSecret,
+        // The PipesHub targets' servers generate the secret; their scenario carries it.
+        clientSecret: basicSecret(String(server.scenario.request.headers?.authorization ?? '')),
         scope: CLIENT_CREDENTIALS_SCOPE,
       },
     }

@@ -43,4 +43,10 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
   return `Basic ${Buffer.from(encoded).toString('base64')}`
 }
 
+/** The secret of a `basicAuthorization` header: a target whose server generated its client's secret. */
+export function basicSecret(header: string): string {
+  const decoded = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8')
+  return decodeURIComponent(decoded.slice(decoded.indexOf(':') + 1))
+}
+
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'

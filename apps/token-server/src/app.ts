@@ -22,6 +22,7 @@ import Fastify, {
 } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import {
+  accountClientsOf,
   DEFAULT_CONFIG,
   demoEnabled,
   fastifyTrustProxy,
@@ -203,6 +204,9 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     authorizationCodeLifetime: config.codeTtl,
     signingAlgorithm: config.signingAlg,
     introspectionClients: config.introspectionClients,
+    // The frontend's session token is the user's own: it manages their account wherever the frontend
+    // drives consent, without being named twice.
+    accountClients: accountClientsOf(config),
     requirePushedAuthorizationRequests: config.requirePushedAuthorizationRequests,
     pushedAuthorizationRequestLifetime: config.parTtl,
     deviceCodeLifetime: config.deviceCodeTtl,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
+  accountClientsOf,
   CONFIG_ENV,
   ConfigError,
   DEFAULT_CONFIG,
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
         PIPESHUB_SEED_DEMO: 'false',
         PIPESHUB_KEY_ROTATION_DAYS: '7',
         PIPESHUB_INTROSPECTION_CLIENTS: ' rs-1, rs-2 ,,',
+        PIPESHUB_ACCOUNT_CLIENT_IDS: 'web-app, cli',
         PIPESHUB_ADMINISTRATORS: 'alice,ops-admin',
         PIPESHUB_REGISTRATION: 'true',
         PIPESHUB_REGISTRATION_INITIAL_ACCESS_TOKENS: 'initial-access-token-1',
@@ -111,6 +113,7 @@ describe('loadConfig', () => {
       shutdownDelay: 0,
       metricsHost: '127.0.0.1',
       introspectionClients: ['rs-1', 'rs-2'],
+      accountClients: ['web-app', 'cli'],
       administrators: ['alice', 'ops-admin'],
       resources: [{ resource: 'https://api.example.com/mcp', scopes: ['kb:read'], accessTokenLifetime: 600 }],
       registration: true,
@@ -119,6 +122,24 @@ describe('loadConfig', () => {
       mcpResource: 'https://api.example.com/mcp',
     })
     expect(issuerFor(config)).toBe('https://auth.example.com')
+  })
+
+  it('makes the frontend client an account client automatically, and names none by default', () => {
+    expect(accountClientsOf(loadConfig({ env: {} }))).toEqual([])
+    const frontend = loadConfig({
+      env: {
+        PIPESHUB_FRONTEND_URL: 'https://app.example.com',
+        PIPESHUB_FRONTEND_CLIENT_ID: 'frontend',
+        PIPESHUB_ACCOUNT_CLIENT_IDS: 'cli',
+      },
+    })
+    expect(accountClientsOf(frontend)).toEqual(['cli', 'frontend'])
+    expect(accountClientsOf({ accountClients: ['frontend'], frontendClientId: 'frontend' })).toEqual([
+      'frontend',
+    ])
+    expect(problemsOf({ PIPESHUB_ACCOUNT_CLIENT_IDS: 'a b' })).toEqual([
+      expect.stringMatching(/PIPESHUB_ACCOUNT_CLIENT_IDS=.*comma-separated list of client ids/),
+    ])
   })
 
   it('takes the frontend URL and its client together, or neither', () => {

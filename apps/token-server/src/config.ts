@@ -176,6 +176,11 @@ export const TokenServerConfigSchema = Type.Object(
       description:
         'Client ids of resource servers that may introspect any access token (RFC 7662 section 4); other clients only their own tokens.',
     }),
+    accountClients: Type.Array(Type.String({ minLength: 1, pattern: '^[\\x21-\\x7E]+$' }), {
+      maxItems: 1000,
+      description:
+        "Client ids whose end-user access tokens may manage the user's account (personal access tokens, the apps they allowed); the frontend client is one always.",
+    }),
     administrators: Type.Array(Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7E]+$' }), {
       maxItems: 1000,
       description:
@@ -286,6 +291,7 @@ export const DEFAULT_CONFIG: TokenServerConfig = {
   keyRotationDays: 30,
   metricsHost: '127.0.0.1',
   introspectionClients: [],
+  accountClients: [],
   administrators: [],
   resources: [],
   registration: false,
@@ -349,6 +355,7 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   metricsPort: { env: 'PIPESHUB_METRICS_PORT', kind: 'integer', doc: '' },
   metricsHost: { env: 'PIPESHUB_METRICS_HOST', kind: 'string', doc: '127.0.0.1' },
   introspectionClients: { env: 'PIPESHUB_INTROSPECTION_CLIENTS', kind: 'list', doc: '' },
+  accountClients: { env: 'PIPESHUB_ACCOUNT_CLIENT_IDS', kind: 'list', doc: '' },
   administrators: { env: 'PIPESHUB_ADMINISTRATORS', kind: 'list', doc: '' },
   resources: { env: 'PIPESHUB_RESOURCES', kind: 'json', doc: '[]' },
   registration: { env: 'PIPESHUB_REGISTRATION', kind: 'boolean', doc: 'false' },
@@ -562,6 +569,7 @@ function describeExpected(key: ConfigKey): string {
     case 'frontendClientId':
       return 'must be a client id (printable ASCII, no spaces)'
     case 'introspectionClients':
+    case 'accountClients':
       return 'must be a comma-separated list of client ids (printable ASCII, no spaces)'
     case 'administrators':
       return 'must be a comma-separated list of usernames (printable ASCII, no spaces)'
@@ -573,6 +581,16 @@ function describeExpected(key: ConfigKey): string {
       }
       return 'must be a non-empty string'
   }
+}
+
+/** The configured account clients and, in frontend-consent mode, the frontend's own client. */
+export function accountClientsOf(
+  config: Pick<TokenServerConfig, 'accountClients' | 'frontendClientId'>,
+): string[] {
+  const { accountClients, frontendClientId } = config
+  return frontendClientId === undefined || accountClients.includes(frontendClientId)
+    ? [...accountClients]
+    : [...accountClients, frontendClientId]
 }
 
 /** The issuer: configured, or derived from where the server listens. */

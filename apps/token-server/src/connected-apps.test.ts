@@ -82,7 +82,13 @@ describe.each(stores)('taking a consent back (%s)', (_name, openStore, available
       createdAt: 0,
     })
     const server = await createTokenServer({
-      config: testConfig({ introspectionClients: [resourceServer.client.clientId], ...overrides }),
+      config: testConfig({
+        introspectionClients: [resourceServer.client.clientId],
+        // The app stands for the host's own frontend here, an account client: its Bearer token manages
+        // the user's consents (a third-party app's is refused, see @pipeshub/server's account-clients test).
+        accountClients: [app.client.clientId],
+        ...overrides,
+      }),
       store,
       issuer: ISSUER,
     })

@@ -156,8 +156,49 @@ describe.each(stores)('consent in an external frontend (%s)', (_name, openStore,
         code_verifier: pkce.verifier,
       })
     }
-    return { server, store, app, frontendClient, session, query, get, post, redeem, pkce }
+    return { server, store, baseUrl, app, frontendClient, session, query, get, post, redeem, pkce }
   }
+
+  it.runIf(available)(
+    "makes the frontend's client an account client: its session manages the account, the app's token not",
+    async () => {
+      const { server, store, baseUrl, app, session, query, post, redeem } = await start()
+      const bearer = await session()
+      const granted = await post({ ...query(), consent: 'granted' }, bearer)
+      const appTokens = await redeem(((await granted.json()) as { redirectUrl: string }).redirectUrl)
+      const call = (path: string, token: string, init: RequestInit = {}) =>
+        fetch(`${baseUrl}${path}`, {
+          ...init,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        })
+      const pats = server.paths.personalAccessTokens
+      const consents = server.paths.consents
+      // Not named in PIPESHUB_ACCOUNT_CLIENT_IDS, yet the frontend's session works.
+      const created = await call(pats, bearer, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'CLI', scope: 'openid' }),
+      })
+      expect(created.status).toBe(201)
+      const listed = await call(consents, bearer)
+      expect(listed.status).toBe(200)
+      expect(await listed.json()).toMatchObject({
+        consents: expect.arrayContaining([expect.objectContaining({ client_id: app.client.clientId })]),
+      })
+      // The app the user allowed openid may not: neither read nor mint nor revoke.
+      const appToken = appTokens.body.access_token as string
+      for (const refused of [
+        await call(pats, appToken),
+        await call(pats, appToken, { method: 'POST', body: JSON.stringify({ name: 'x', scope: 'openid' }) }),
+        await call(consents, appToken),
+        await call(`${consents}/${app.client.clientId}`, appToken, { method: 'DELETE' }),
+      ]) {
+        expect(refused.status).toBe(403)
+        expect(await refused.json()).toMatchObject({ error: 'insufficient_scope' })
+      }
+      expect(await store.personalAccessTokens.list('user-1', 0)).toHaveLength(1)
+      expect(await store.consents.get('user-1', app.client.clientId)).toBeDefined()
+    },
+  )
 
   it.runIf(available)(
     'redirects a request without a session to the frontend, answers the consent data, and a decision as {redirectUrl}',

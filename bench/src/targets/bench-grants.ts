@@ -12,17 +12,21 @@ import { BENCH_CLIENT, BENCH_USER, USER_SCOPE } from './target.js'
 // What every PipesHub target (the library app and the deployable token server) sets up, through the
 // server's own API: the bench client and user, then per grant the request and its one-time credentials.
 
-/** With `dpopBound`, the client is registered with RFC 9449 §5.2 `dpop_bound_access_tokens`. */
+/**
+ * Registers the bench client and user; answers the client's secret. The server generates the secret,
+ * as for every client a deployment creates (CLI, app management, registration): a secret of our own
+ * choosing would be hashed with scrypt, as any chosen secret is. With `dpopBound`, the client is
+ * registered with RFC 9449 §5.2 `dpop_bound_access_tokens`.
+ */
 export async function registerBenchParties(
   server: AuthorizationServer,
   store: Store,
   options: { dpopBound?: boolean } = {},
-): Promise<void> {
-  await server.registerClient({
+): Promise<string> {
+  const { clientSecret } = await server.registerClient({
     ...(options.dpopBound === true ? { dpopBoundAccessTokens: true } : {}),
     name: 'bench client',
     clientId: BENCH_CLIENT.clientId,
-    clientSecret: BENCH_CLIENT.clientSecret,
     grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
     redirectUris: [BENCH_CLIENT.redirectUri],
     scopes: ['kb:read', 'kb:write', 'offline_access'],
@@ -36,16 +40,19 @@ export async function registerBenchParties(
     emailVerified: true,
     createdAt: Math.floor(Date.now() / 1000),
   })
+  if (clientSecret === undefined) throw new Error('the bench client got no secret')
+  return clientSecret
 }
 
 /** The request scenario of `grant` at the server's token endpoint, and how to issue its credentials. */
 export async function benchGrant(
   server: AuthorizationServer,
   grant: Grant,
+  clientSecret: string,
   options: { dpop?: boolean } = {},
 ): Promise<{ scenario: Scenario; prepare: (count: number) => Promise<string[]> }> {
   const tokenPath = server.paths.token
-  const authorization = basicAuthorization(BENCH_CLIENT.clientId, BENCH_CLIENT.clientSecret)
+  const authorization = basicAuthorization(BENCH_CLIENT.clientId, clientSecret)
   // What the consent step of the app would do: a validated request, then a code for the user.
   const authorizationRequest = await server.validateAuthorizationRequest({
     response_type: 'code',
@@ -77,13 +84,19 @@ export async function benchGrant(
     // htu is the token endpoint exactly as the server checks it: the one its metadata publishes.
     const htu = server.metadata().token_endpoint
     if (typeof htu !== 'string') throw new Error('the server metadata names no token_endpoint')
-    return { scenario: dpopClientCredentialsScenario(tokenPath, htu), prepare: async () => [] }
+    return { scenario: dpopClientCredentialsScenario(tokenPath, htu, clientSecret), prepare: async () => [] }
   }
   if (grant === 'client_credentials')
-    return { scenario: clientCredentialsScenario(tokenPath), prepare: async () => [] }
+    return { scenario: clientCredentialsScenario(tokenPath, '', clientSecret), prepare: async () => [] }
   if (grant === 'refresh_token') {
     return {
-      scenario: credentialScenario('refresh-chain', tokenPath, 'grant_type=refresh_token&refresh_token='),
+      scenario: credentialScenario(
+        'refresh-chain',
+        tokenPath,
+        'grant_type=refresh_token&refresh_token=',
+        '',
+        clientSecret,
+      ),
       prepare: async (count) => {
         const issued: string[] = []
         for (let i = 0; i < count; i++) {
@@ -102,6 +115,7 @@ export async function benchGrant(
       tokenPath,
       'grant_type=authorization_code&code=',
       `&redirect_uri=${encodeURIComponent(BENCH_CLIENT.redirectUri)}&code_verifier=${BENCH_CODE_VERIFIER}`,
+      clientSecret,
     ),
     prepare: async (count) => {
       const issued: string[] = []

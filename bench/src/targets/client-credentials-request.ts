@@ -2,14 +2,18 @@ import { basicAuthorization, FORM_CONTENT_TYPE, type Scenario } from '../scenari
 import { BENCH_CLIENT, CLIENT_CREDENTIALS_SCOPE } from './target.js'
 
 /** The one client_credentials request every server answers: client_secret_basic, a form body. */
-export function clientCredentialsScenario(path: string, extraBody = ''): Scenario {
+export function clientCredentialsScenario(
+  path: string,
+  extraBody = '',
+  clientSecret: string = BENCH_CLIENT.clientSecret,
+): Scenario {
   return {
     kind: 'fixed',
     request: {
       method: 'POST',
       path,
       headers: {
-        authorization: basicAuthorization(BENCH_CLIENT.clientId, BENCH_CLIENT.clientSecret),
+        authorization: basicAuthorization(BENCH_CLIENT.clientId, clientSecret),
         'content-type': FORM_CONTENT_TYPE,
       },
       body: `grant_type=client_credentials&scope=${encodeURIComponent(CLIENT_CREDENTIALS_SCOPE)}${extraBody}`,
@@ -18,8 +22,12 @@ export function clientCredentialsScenario(path: string, extraBody = ''): Scenari
 }
 
 /** The client_credentials request with a fresh DPoP proof per request for `htu` (RFC 9449 §5). */
-export function dpopClientCredentialsScenario(path: string, htu: string): Scenario {
-  const fixed = clientCredentialsScenario(path)
+export function dpopClientCredentialsScenario(
+  path: string,
+  htu: string,
+  clientSecret: string = BENCH_CLIENT.clientSecret,
+): Scenario {
+  const fixed = clientCredentialsScenario(path, '', clientSecret)
   return { kind: 'dpop', request: fixed.request, htu }
 }
 
@@ -29,6 +37,7 @@ export function credentialScenario(
   path: string,
   prefix: string,
   suffix = '',
+  clientSecret: string = BENCH_CLIENT.clientSecret,
 ): Scenario {
   return {
     kind,
@@ -36,7 +45,7 @@ export function credentialScenario(
       method: 'POST',
       path,
       headers: {
-        authorization: basicAuthorization(BENCH_CLIENT.clientId, BENCH_CLIENT.clientSecret),
+        authorization: basicAuthorization(BENCH_CLIENT.clientId, clientSecret),
         'content-type': FORM_CONTENT_TYPE,
       },
     },

@@ -53,9 +53,11 @@ export async function startDeployable(
     const server = await createTokenServer({ config, store, issuer: issuerFor(config) })
     try {
       await server.authorizationServer.signingKeys.signingKey()
-      await registerBenchParties(server.authorizationServer, store, { dpopBound: dpop })
+      const clientSecret = await registerBenchParties(server.authorizationServer, store, { dpopBound: dpop })
       await server.app.listen({ host: config.host, port: config.port })
-      const { scenario, prepare } = await benchGrant(server.authorizationServer, grant, { dpop })
+      const { scenario, prepare } = await benchGrant(server.authorizationServer, grant, clientSecret, {
+        dpop,
+      })
       return {
         port: config.port,
         scenario,

@@ -75,9 +75,9 @@ export async function startPipeshub(options: PipeshubTargetOptions): Promise<Run
       logger: false,
     })
     const server = app.authorizationServer
-    await registerBenchParties(server, opened.store)
+    const clientSecret = await registerBenchParties(server, opened.store)
     await app.listen({ host: '127.0.0.1', port: 0 })
-    const { scenario, prepare } = await benchGrant(server, options.grant)
+    const { scenario, prepare } = await benchGrant(server, options.grant, clientSecret)
     const running = app
     return {
       port: listeningPort(running.server.address()),

@@ -9,15 +9,18 @@ import {
 } from './test-support/loopback-server.js'
 
 const REDIRECT_URI = 'http://127.0.0.1/callback'
+const SETTINGS_CLIENT_ID = '7e4f2a1b-3c5d-4e6f-8a9b-0c1d2e3f4a5b'
 let server: LoopbackAuthorizationServer
 let accessToken: string
 let settingsClientId: string
 let notesClientId: string
 
 beforeAll(async () => {
-  server = await startAuthorizationServer()
+  // The host's settings page is an account client: only its users' tokens may manage their consents.
+  server = await startAuthorizationServer({ accountClients: [SETTINGS_CLIENT_ID] })
   const authorizationServer = server.app.authorizationServer
   const settings = await authorizationServer.registerClient({
+    clientId: SETTINGS_CLIENT_ID,
     name: 'Settings',
     grantTypes: ['authorization_code'],
     redirectUris: [REDIRECT_URI],

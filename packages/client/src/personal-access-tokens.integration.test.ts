@@ -9,12 +9,15 @@ import {
 } from './test-support/loopback-server.js'
 
 const REDIRECT_URI = 'http://127.0.0.1/callback'
+const WEB_APP_CLIENT_ID = '7e4f2a1b-3c5d-4e6f-8a9b-0c1d2e3f4a5c'
 let server: LoopbackAuthorizationServer
 let accessToken: string
 
 beforeAll(async () => {
-  server = await startAuthorizationServer()
+  // The host's web app is an account client: only its users' tokens may manage personal access tokens.
+  server = await startAuthorizationServer({ accountClients: [WEB_APP_CLIENT_ID] })
   const registered = await server.app.authorizationServer.registerClient({
+    clientId: WEB_APP_CLIENT_ID,
     name: 'web app',
     grantTypes: ['authorization_code'],
     redirectUris: [REDIRECT_URI],

@@ -128,6 +128,13 @@ export interface AuthorizationServerOptions {
    */
   introspectionClients?: readonly string[]
   /**
+   * Client ids whose end-user access tokens (with `openid`) may act on the user's account: the personal
+   * access token API and the consents API. Default none: a token of any other client, a third-party app
+   * the user allowed, answers 403 `insufficient_scope`, so that it cannot see or revoke the user's other
+   * apps nor mint personal access tokens that outlive its own grant. Name the host's own frontend here.
+   */
+  accountClients?: readonly string[]
+  /**
    * Require `state` in every authorization request (default false: a request with an S256
    * `code_challenge` may leave it out, RFC 9700 §2.1.1; without PKCE `state` is always required).
    */

@@ -17,7 +17,10 @@ export interface EndUserOfBearer {
  * with a proof for `request.method` and `request.url` (RFC 9449 §7; refused as Bearer, §7.2). A
  * personal access token is refused (`insufficient_scope`, `refusedPersonalAccessToken` says why): a
  * leaked one must not manage the user's account. A client_credentials token names a client, not a
- * person: `invalid_token`.
+ * person: `invalid_token`. Only an account client's token (`accountClients`) may act on the account: a
+ * third-party app the user allowed `openid` would otherwise see and revoke the user's other apps and mint
+ * personal access tokens outliving its own grant; its valid token is not for this API, so RFC 6750 §3.1
+ * `insufficient_scope` (403), not `invalid_token`.
  */
 export async function endUserOfBearer(
   context: ServerContext,
@@ -49,5 +52,12 @@ export async function endUserOfBearer(
   const user = await stored(() => context.store.users.get(claims.sub))
   if (!user || claims.sub === claims.client_id)
     throw invalidTokenError('the access token was not issued to an end-user')
+  if (!context.settings.accountClients.has(claims.client_id))
+    throw insufficientScopeFor(
+      scheme,
+      "the access token's client may not manage the end-user's account: it is no account client",
+      'openid',
+      context.dpop.algorithms,
+    )
   return { subject: user.subject, scope }
 }

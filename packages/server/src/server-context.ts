@@ -70,6 +70,8 @@ export interface ServerSettings {
   readonly refreshTokenPolicy: RefreshTokenPolicy
   readonly refreshTokenReuseInterval: number
   readonly introspectionClients: ReadonlySet<string>
+  /** Clients whose end-user access tokens may manage the user's account (personal access tokens, consents). */
+  readonly accountClients: ReadonlySet<string>
   readonly requireState: boolean
   /** RFC 9126 §5: every authorization request must be pushed. */
   readonly requirePushedAuthorizationRequests: boolean
@@ -138,6 +140,7 @@ export interface ServerContextOptions {
   refreshTokenReuseInterval?: number | undefined
   refreshTokenPolicy?: RefreshTokenPolicy | undefined
   introspectionClients?: readonly string[] | undefined
+  accountClients?: readonly string[] | undefined
   requireState?: boolean | undefined
   requirePushedAuthorizationRequests?: boolean | undefined
   pushedAuthorizationRequestLifetime?: number | undefined
@@ -197,6 +200,7 @@ export function createServerContext(options: ServerContextOptions): ServerContex
     refreshTokenPolicy: options.refreshTokenPolicy ?? 'offline_access',
     refreshTokenReuseInterval: reuseInterval,
     introspectionClients: new Set(options.introspectionClients ?? []),
+    accountClients: new Set(options.accountClients ?? []),
     requireState: options.requireState === true,
     requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
     pushedAuthorizationRequestLifetime: parLifetime,

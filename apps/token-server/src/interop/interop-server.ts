@@ -55,6 +55,9 @@ export interface InteropServer {
   close(): Promise<void>
 }
 
+/** The client id of the interop single-page app, an account client. */
+const INTEROP_ACCOUNT_CLIENT = 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
+
 /**
  * Starts the real token server (`createTokenServer`) on a fresh SQLite file or PostgreSQL schema with
  * the access-token algorithm `alg`, its clients and the test end-user, listening on loopback.
@@ -74,7 +77,9 @@ export async function startInteropServer(
     storeUrl = `${TEST_DATABASE_URL}?schema=${schema}`
     dispose = () => dropSchema(schema)
   }
-  const config = testConfig({ store: storeUrl, signingAlg: alg })
+  // The single-page app stands for the host's frontend: its users' tokens manage their account (the
+  // DPoP-guarded personal-access-token API the interop steps call).
+  const config = testConfig({ store: storeUrl, signingAlg: alg, accountClients: [INTEROP_ACCOUNT_CLIENT] })
   const store = await openConfiguredStore(config)
   const server = await createTokenServer({ config, store, issuer: INTEROP_ISSUER })
   const authorizationServer = server.authorizationServer
@@ -87,6 +92,7 @@ export async function startInteropServer(
     idTokenSignedResponseAlg: alg,
   })
   const publicClient = await authorizationServer.registerClient({
+    clientId: INTEROP_ACCOUNT_CLIENT,
     name: 'Interop single-page app',
     public: true,
     redirectUris: [REDIRECT_URI],

@@ -178,6 +178,9 @@ export async function startProvider(
     // PipesHub's frontend drives consent (the SDK's oauthAuthorizeConsent); no pact authorizes otherwise.
     frontendUrl: 'https://app.pipeshub.example',
     frontendClientId: EXAMPLE.frontendClientId,
+    // The contract's client manages the user's personal access tokens and consents: an account client
+    // (the frontend's is one already).
+    accountClients: [EXAMPLE.clientId],
   })
   const clock = new ProviderClock()
   const server = await createTokenServer({ config, store, issuer: PROVIDER_ISSUER, now: clock.now })

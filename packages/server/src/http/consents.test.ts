@@ -26,6 +26,8 @@ const CONSENTS = '/api/v1/oauth2/consents'
 const INTROSPECT = '/api/v1/oauth2/introspect'
 const FORM = 'application/x-www-form-urlencoded'
 const RESOURCE_SERVER = '6b1d7d4f-8e4c-4d6a-8f1f-3a5c7e9f2b02'
+/** The host's own app: an account client, whose user tokens may manage the user's consents. */
+const WEB = '6b1d7d4f-8e4c-4d6a-8f1f-3a5c7e9f2b03'
 
 const pgAvailable = await postgresAvailable()
 let app: AuthorizationServerApp | undefined
@@ -66,11 +68,16 @@ describe.each(stores)('the apps an end-user allowed, over HTTP (%s)', (_name, op
       store: await openStore(),
       now: clock.now,
       introspectionClients: [RESOURCE_SERVER],
+      accountClients: [WEB],
     })
     const server = app.authorizationServer
     await createUser(server.store)
     await createUser(server.store, 'bob')
-    const web = await server.registerClient({ name: 'Web app', redirectUris: [REDIRECT_URI] })
+    const web = await server.registerClient({
+      clientId: WEB,
+      name: 'Web app',
+      redirectUris: [REDIRECT_URI],
+    })
     const mcp = await server.registerClient({ name: 'MCP client', redirectUris: [REDIRECT_URI] })
     await server.store.clients.update({
       ...mcp.client,

@@ -83,11 +83,18 @@ function expectOAuthError(res: { statusCode: number; json(): unknown }, error: s
 }
 
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString()
+const SPA = '0d9e3b52-6f0a-4c1e-9b7d-5a2c8e4f6b13'
 
 describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
   async function start(options: Partial<AuthorizationServerOptions> = {}) {
     opened = await open()
-    app = await buildAuthorizationServerApp({ issuer: ISSUER, store: opened.store, ...options })
+    // The public client stands for the host's frontend: its user tokens may manage the account.
+    app = await buildAuthorizationServerApp({
+      issuer: ISSUER,
+      store: opened.store,
+      accountClients: [SPA],
+      ...options,
+    })
     const server = app.authorizationServer
     await createUser(server.store)
     const service = await server.registerClient({
@@ -101,7 +108,12 @@ describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
       scopes: ['kb:read'],
       dpopBoundAccessTokens: true,
     })
-    const spa = await server.registerClient({ name: 'spa', public: true, redirectUris: [REDIRECT_URI] })
+    const spa = await server.registerClient({
+      clientId: SPA,
+      name: 'spa',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+    })
     const inject = app.inject.bind(app)
     const token = (params: Record<string, string>, headers: Record<string, string | string[]> = {}) =>
       inject({
@@ -370,6 +382,24 @@ describe.each(stores)('DPoP over HTTP on %s (RFC 9449)', (_name, open) => {
       'invalid_token',
       401,
     )
+  })
+
+  it('refuses a DPoP-bound token of a client that is no account client at the account APIs, with a DPoP insufficient_scope challenge', async () => {
+    const started = await start({ accountClients: [] })
+    const key = await dpopKey()
+    const accessToken = await accessTokenFor(started, { dpop: await key.proof({ htu: TOKEN_URL }) })
+    for (const path of ['/api/v1/personal-access-tokens', '/api/v1/oauth2/consents']) {
+      const refused = await started.inject({
+        method: 'GET',
+        url: path,
+        headers: {
+          authorization: `DPoP ${accessToken}`,
+          dpop: await key.proof({ htm: 'GET', htu: `${ISSUER}${path}`, accessToken }),
+        },
+      })
+      expectOAuthError(refused, 'insufficient_scope', 403)
+      expect(refused.headers['www-authenticate']).toMatch(/^DPoP error="insufficient_scope"/)
+    }
   })
 
   it('refuses a Bearer token presented with the DPoP scheme', async () => {

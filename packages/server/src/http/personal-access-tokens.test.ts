@@ -28,6 +28,8 @@ const USERINFO = '/api/v1/oauth2/userinfo'
 const REVOKE = '/api/v1/oauth2/revoke'
 const FORM = 'application/x-www-form-urlencoded'
 const RESOURCE_SERVER = '5a0c6c3e-7d3b-4c59-9f0e-2f4b6d8e1a01'
+/** The host's own app: an account client, whose user tokens may manage personal access tokens. */
+const WEB = '5a0c6c3e-7d3b-4c59-9f0e-2f4b6d8e1a02'
 
 let app: AuthorizationServerApp | undefined
 afterEach(async () => {
@@ -55,12 +57,13 @@ describe.each(stores)('personal access tokens over HTTP (%s)', (_name, openStore
       store: openStore(),
       now: clock.now,
       introspectionClients: [RESOURCE_SERVER],
+      accountClients: [WEB],
       personalAccessTokens: { maxPerUser: options.maxPerUser ?? 50 },
     })
     const server = app.authorizationServer
     await createUser(server.store)
     await createUser(server.store, 'bob')
-    const web = await server.registerClient({ name: 'web', redirectUris: [REDIRECT_URI] })
+    const web = await server.registerClient({ clientId: WEB, name: 'web', redirectUris: [REDIRECT_URI] })
     const resource = await server.registerClient({
       clientId: RESOURCE_SERVER,
       name: 'resource server',
