@@ -85,6 +85,49 @@ export const EXAMPLE = {
     alg: 'RS256',
     use: 'sig',
   },
+  /**
+   * The test-only P-256 key the contract's DPoP proofs (RFC 9449) are signed with. Fixed, so the
+   * proof's protected header (`alg`, `typ`, `jwk`) is the same bytes on every run and the pact can pin
+   * it; the provider verification re-signs the time- and place-bound claims with it (nothing else).
+   */
+  dpopKey: {
+    kty: 'EC',
+    crv: 'P-256',
+    x: 'ifWXVXCxhfw9sA1s3juwMnV_iKxseoKQoQ1XpS_JwUE',
+    y: 'Fv7v7wZRwfOpMgYeZ5sJjHFxvfF_hAL2KHWUmajWVek',
+    d: '8qwShNqR0TylEavzjMxG6NNAxID1dFuLoPWMQxxu3K0',
+  },
+  /**
+   * A DPoP proof of `dpopKey` for the example token request (POST to the example issuer's token
+   * endpoint at the contract clock, `jti` fixed), signed once: ECDSA signatures are randomized, so the
+   * pact's example proof is kept here rather than signed on every run. `examples.test.ts` checks it.
+   */
+  dpopProof:
+    'eyJhbGciOiJFUzI1NiIsInR5cCI6ImRwb3Arand0IiwiandrIjp7Imt0eSI6IkVDIiwiY3J2IjoiUC0yNTYiLCJ4IjoiaWZXWFZYQ3hoZnc5c0ExczNqdXdNblZfaUt4c2VvS1FvUTFYcFNfSndVRSIsInkiOiJGdjd2N3daUndmT3BNZ1llWjVzSmpIRnh2ZkZfaEFMMktIV1VtYWpXVmVrIn19.eyJqdGkiOiJjb250cmFjdC1leGFtcGxlLWRwb3AtcHJvb2YiLCJodG0iOiJQT1NUIiwiaHR1IjoiaHR0cHM6Ly9hdXRoLnBpcGVzaHViLmV4YW1wbGUvYXBpL3YxL29hdXRoMi90b2tlbiIsImlhdCI6MTc2NzIyNTY2MH0.j8tEV1bq4AJKaoMu8-tynHM70WeueF9DBTTSWheCVxTkWysbwyg9TOMU-f9WGEi5kPV5rEm3Ff5hQWS9vx4pSA',
+  /** The `jti` of `dpopProof`. */
+  dpopProofJwtId: 'contract-example-dpop-proof',
+  /** A confidential client authenticating with `private_key_jwt` (RFC 7523 §2.2): no secret, a key. */
+  privateKeyJwtClientId: '6b1d3f7a-2c4e-4a9b-8d5f-0e7c9a1b3d52',
+  /**
+   * The test-only RSA key that client signs its assertions with; the provider state registers its
+   * public part (`jwks`). RS256 signatures are deterministic, so the example assertion is the same
+   * bytes on every run; the provider verification re-signs its time-bound claims with this key.
+   */
+  clientAssertionKey: {
+    kty: 'RSA',
+    n: 't67gbGKs98vO0urNy7mTOflfW88_XVi1v-EOiVa9ZfUGkExK8AbTOTY_nCUO-iW0q57iBi63gjYvF6gyeY5E_a2XmYLVLDroX-F_deYh6XHBwiI2O786Zx5XIYemR_dwKe9TXXYYwzqEvEJCItc6r-BFh-bX5UyliGlp-5Z_eHZRMmYZxk9m6Tw5yUjTEo9L_EUGG1VX7bDtX0nn0q2Jw7ixAIVrRcTyD7FewFZeJiDq2IjqRXGBi3HqbzW-acaWBUt08hYLkd5oigCdd5XOhvfocW4RCsIzhwZYzxm8gAeOBd_LsMnqAaBvN695c74Zbb1hlN6iRFDelYU49vw4Tw',
+    e: 'AQAB',
+    d: 'Cfk6YVg4SRotaEFsnDe-2UKDnYIS0Dg9YiZPukBV91_HE_W4ifDs7inWaV2PwyBh_4GYhzppJ25Wv0OYPgZuE5Il7aVver_WF0Kwv4-X3suY-DgQVs0q2CeLFpx9eGHkmrpOfgAoFw2p4Gj-m1KxcpRMYjU0GtS_FjmXEhyZXkqCoJu0DJYc-wBl2L9Osh3FUOoo_pL5VU1ZPgcx-SYRyW65lwgkiTzw00NGsXzf_EJRMNuH_aqjKE5SEJ_YyGpaPlpa1HA5Wqhu8UWAicv8T52vbctydUlzACaQnw1Vr7JEWBn9Sg92y5peKB0k8KI_SPV8Da3NoUegPor9gW10vQ',
+    p: '9f-cgSwrOs4dWUrKMyN1YSXKh294db2E55nw-P_J7x4mk3gQNvV1x1FqHDn8u3IupO6n39gFc4YvvzRF_rMji0C5QkrVU-h2Dlu82Ukmhld40Vj-8cpOSZJfjXoqr9cmYZM4ymTgHbtJTRrXNVEAzCFJnS_-297X7Gyht2eHGJs',
+    q: 'vyatffab6Y2Dv5IoxJfXBIHXoNOBGB-mB8IUHy3RlnAndkn_LmMfkuX7cBR_37LhqJE7hEfAhoZbbeMRUNWY9X6jTnkilt2LMz8H473h1t8_Rp0Qrpy5GZKzLzZvKH-W0f4DT_7rNg7vO4uA5ADXkOhmUDwFs4rBUPcNlncJWF0',
+    dp: 'Xwh-h5BuqusRf3tbHeJm6D7XPPcdTC8I9wgLhcYbVtsJABN0ACdXdsbG_VyRfECiMGlaRSmJAZYnP_CL0deWtactaqTKQP4fDXD3ReHylheYvxdodjQ3hkibzWYSs5ekZjGf0OCjjBjcOoNR_HDso--AJs9x37L5K4bT-qxuDl0',
+    dq: 'Q4P5y4ALWdbuLgAF_kpTW_gwnVGXS1oCXsMiMFESsjwy9Aj25P-F63Dn-pKDCBQ6uDtz9ikRy3IxYQLO3upS-IMeU11d5kOiIxukQcCTwD1iMCLR_ZrFlk7Gk2p6oKdQMiOyL9MuaQ2lWjbP87iIa1pqqPRKXzwnQ92_IuIwntE',
+    qi: 'j9YO75G8WXO5XPDIYGZmF8St0v1BMfhJtcoS56n3joqdS0F239bW--bkvVyGiuIJWeCuRvScnWxHy7VPVBRo39l_3CqjdfUNTe-VqliFe8AVEZ10IUYp8NBe4q4dbEr3Lyu9V-of8Kw2H9A-KDjQiHjRbExzeoMr9sZ-7vb-Vbs',
+    kid: 'contract-client-key',
+    alg: 'RS256',
+  },
+  /** The `jti` of the example client assertion. */
+  clientAssertionJwtId: 'contract-example-client-assertion',
   /** Epoch seconds in examples: fixed, so the pact does not change from run to run. */
   issuedAt: 1_767_225_600,
   expiresIn: 3600,

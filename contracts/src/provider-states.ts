@@ -13,6 +13,8 @@ import { Compile } from 'typebox/compile'
 export const STATES = {
   /** A confidential client, authenticating with `client_secret_basic`, registered with these values. */
   confidentialClientExists: 'a confidential client exists',
+  /** A confidential client authenticating with `private_key_jwt` (RFC 7523 §2.2): its public keys, no secret. */
+  privateKeyJwtClientExists: 'a client authenticating with private_key_jwt exists',
   /** The client holds an unredeemed authorization code, bound to a PKCE S256 challenge of `codeVerifier`. */
   authorizationCodeIssued: 'an authorization code was issued to the client',
   /** The client's authorization code was already exchanged once (RFC 6749 §4.1.2: single use). */
@@ -52,6 +54,19 @@ export const ConfidentialClientParams = Type.Object({
   grantTypes: Type.Array(text('A grant type'), { description: 'The grant types the client may use.' }),
 })
 export type ConfidentialClientParams = Static<typeof ConfidentialClientParams>
+
+/** Parameters of `STATES.privateKeyJwtClientExists`. */
+export const PrivateKeyJwtClientParams = Type.Object({
+  clientId: text('The client id to register.'),
+  jwks: Type.Object(
+    { keys: Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1 }) },
+    { description: "RFC 7591 `jwks`: the client's public keys, which its assertions verify with." },
+  ),
+  signingAlg: text('RFC 7591 `token_endpoint_auth_signing_alg`: the only algorithm its assertions may use.'),
+  scopes: Type.Array(text('A scope'), { description: 'The scopes the client may request.' }),
+  grantTypes: Type.Array(text('A grant type'), { description: 'The grant types the client may use.' }),
+})
+export type PrivateKeyJwtClientParams = Static<typeof PrivateKeyJwtClientParams>
 
 /** Parameters of `STATES.authorizationCodeIssued` and `STATES.authorizationCodeRedeemed`. */
 export const AuthorizationCodeParams = Type.Object({
@@ -119,6 +134,7 @@ export type OAuthAppParams = Static<typeof OAuthAppParams>
 /** The parameter schema of every state, by name: the provider checks what the pact hands it. */
 export const PROVIDER_STATE_PARAMS = {
   [STATES.confidentialClientExists]: ConfidentialClientParams,
+  [STATES.privateKeyJwtClientExists]: PrivateKeyJwtClientParams,
   [STATES.authorizationCodeIssued]: AuthorizationCodeParams,
   [STATES.authorizationCodeRedeemed]: AuthorizationCodeParams,
   [STATES.refreshTokenIssued]: RefreshTokenParams,

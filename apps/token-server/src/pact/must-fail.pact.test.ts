@@ -2,7 +2,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { goldenProblems, PACT_FILE, STATES, WHAT_IF_PACTS_DIR } from '@pipeshub/contracts'
+import {
+  CLIENT_ASSERTION_HEADER,
+  DPOP_PROOF_HEADER,
+  EXAMPLE,
+  EXAMPLE_CLIENT_ASSERTION_CLAIMS,
+  EXAMPLE_DPOP_PROOF_CLAIMS,
+  goldenProblems,
+  PACT_FILE,
+  STATES,
+  WHAT_IF_PACTS_DIR,
+} from '@pipeshub/contracts'
+import { importJWK, type JWK, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STATE_SETUP_FAILED_STATUS, startProvider } from './provider-harness.js'
 import { BROKEN_PROVIDERS, type InteractionSelector } from './response-mutations.js'
@@ -14,7 +25,7 @@ import { verifyPacts } from './verify-pacts.js'
 interface PactInteraction {
   description: string
   providerStates?: Array<{ name: string; params?: unknown }>
-  request: { path: string }
+  request: { path: string; headers?: Record<string, string[]>; body?: { content?: string } }
   response: { status: number }
 }
 interface PactDocument {
@@ -172,6 +183,104 @@ describe('verification fails when a provider state cannot be set up', () => {
       ),
     )
     expect([...named].filter((name) => !Object.values(STATES).includes(name as never))).toEqual([])
+  })
+})
+
+const DPOP_INTERACTION = 'a client credentials token request with a DPoP proof'
+const PRIVATE_KEY_JWT_INTERACTION = 'a client credentials token request authenticated with private_key_jwt'
+
+async function signed(claims: object, header: Record<string, unknown>, jwk: JWK): Promise<string> {
+  const { alg: _alg, ...key } = jwk
+  return new SignJWT({ ...claims })
+    .setProtectedHeader(header as never)
+    .sign(await importJWK(key, String(header.alg)))
+}
+
+/** The interaction with its DPoP proof (or its client assertion) replaced by `credential`. */
+const withCredential = (description: string, credential: string) => (interaction: PactInteraction) => {
+  if (interaction.description !== description) return undefined
+  const { request } = interaction
+  if (description === DPOP_INTERACTION) {
+    expect(request.headers?.DPoP).toHaveLength(1)
+    return { ...interaction, request: { ...request, headers: { ...request.headers, DPoP: [credential] } } }
+  }
+  const content = request.body?.content ?? ''
+  expect(content).toMatch(/(^|&)client_assertion=/)
+  const body = {
+    ...request.body,
+    content: content.replace(/client_assertion=[^&]*/, `client_assertion=${credential}`),
+  }
+  return { ...interaction, request: { ...request, body } }
+}
+
+describe("the request filter moves the pact's credentials in time and place, and fixes nothing else", () => {
+  async function verifyFails(
+    name: string,
+    keep: (interaction: PactInteraction) => PactInteraction | undefined,
+    options: { reSignCredentials?: boolean } = {},
+  ) {
+    const { file, descriptions } = await pactWith(name, keep)
+    const provider = await startProvider(options)
+    try {
+      const outcome = await verifyPacts(provider, [file])
+      expect(provider.stateFailures).toEqual([])
+      expect(outcome.passed).toBe(false)
+      expect(outcome.interactions).toEqual(
+        descriptions.map((description) => ({ description, passed: false })),
+      )
+      return provider.responses.map((response) => JSON.parse(response.body) as { error?: string })
+    } finally {
+      await provider.close()
+    }
+  }
+
+  it('fails the DPoP and private_key_jwt interactions replayed as recorded (stale, for the example issuer)', async () => {
+    const answers = await verifyFails(
+      'not-re-signed',
+      (interaction) =>
+        [DPOP_INTERACTION, PRIVATE_KEY_JWT_INTERACTION].includes(interaction.description)
+          ? interaction
+          : undefined,
+      { reSignCredentials: false },
+    )
+    expect(answers.map((answer) => answer.error).sort()).toEqual(['invalid_client', 'invalid_dpop_proof'])
+  })
+
+  it('fails a DPoP proof whose typ is not dpop+jwt (RFC 9449 §4.3)', async () => {
+    const proof = await signed(
+      EXAMPLE_DPOP_PROOF_CLAIMS,
+      { ...DPOP_PROOF_HEADER, typ: 'JWT' },
+      EXAMPLE.dpopKey,
+    )
+    const answers = await verifyFails('dpop-typ', withCredential(DPOP_INTERACTION, proof))
+    expect(answers).toMatchObject([{ error: 'invalid_dpop_proof' }])
+  })
+
+  it('fails a DPoP proof without its public key (RFC 9449 §4.2 jwk)', async () => {
+    const { jwk: _jwk, ...header } = DPOP_PROOF_HEADER
+    const proof = await signed(EXAMPLE_DPOP_PROOF_CLAIMS, header, EXAMPLE.dpopKey)
+    const answers = await verifyFails('dpop-no-jwk', withCredential(DPOP_INTERACTION, proof))
+    expect(answers).toMatchObject([{ error: 'invalid_dpop_proof' }])
+  })
+
+  it("fails a client assertion whose iss and sub are another client's (RFC 7523 §3)", async () => {
+    const assertion = await signed(
+      { ...EXAMPLE_CLIENT_ASSERTION_CLAIMS, iss: EXAMPLE.clientId, sub: EXAMPLE.clientId },
+      { ...CLIENT_ASSERTION_HEADER },
+      EXAMPLE.clientAssertionKey,
+    )
+    const answers = await verifyFails('assertion-iss', withCredential(PRIVATE_KEY_JWT_INTERACTION, assertion))
+    expect(answers).toMatchObject([{ error: 'invalid_client' }])
+  })
+
+  it('fails a client assertion of another algorithm than the client registered (PS256 for RS256)', async () => {
+    const assertion = await signed(
+      EXAMPLE_CLIENT_ASSERTION_CLAIMS,
+      { ...CLIENT_ASSERTION_HEADER, alg: 'PS256' },
+      EXAMPLE.clientAssertionKey,
+    )
+    const answers = await verifyFails('assertion-alg', withCredential(PRIVATE_KEY_JWT_INTERACTION, assertion))
+    expect(answers).toMatchObject([{ error: 'invalid_client' }])
   })
 })
 

@@ -14,6 +14,7 @@ import { openSqliteStore } from '@pipeshub/server/sqlite'
 import { createTokenServer, type TokenServer, testConfig } from '../app.js'
 import { ProviderClock, ProviderStates } from './provider-states.js'
 import { MutationTargetMissing, type ObservedResponse, type ResponseMutation } from './response-mutations.js'
+import { type ReSigningOptions, reSignTimeBoundCredentials } from './time-bound-credentials.js'
 
 /** The issuer the provider runs with; the pact matches issuer URLs by shape, not by this value. */
 export const PROVIDER_ISSUER = 'https://token-server.pact.test'
@@ -41,7 +42,7 @@ export interface RunningProvider {
   readonly server: TokenServer
   /** Every state that failed to set up (answered 422), in order. */
   readonly stateFailures: readonly StateFailure[]
-  /** Every response (with its request) the layer in front of the app passed on (none without one), in order. */
+  /** Every response (with its request) the layer in front of the app passed on, in order. */
   readonly responses: readonly ObservedResponse[]
   /** How many responses the mutation changed. */
   readonly mutated: number
@@ -113,22 +114,34 @@ interface LayerLog {
 }
 
 /**
- * A thin HTTP layer in front of the app that forwards each request byte for byte, records the app's
- * responses and lets `mutate` rewrite them: the deliberately broken providers of the must-fail checks.
+ * A thin HTTP layer in front of the app that forwards each request byte for byte (but for the pact's
+ * time-bound credentials, re-signed), records the app's responses and lets `mutate` rewrite them: the deliberately broken providers of the must-fail checks.
  * A mutation that finds nothing to change is recorded as a problem and the response passes unchanged.
  */
-function mutatingLayer(appUrl: string, mutate: ResponseMutation, log: LayerLog): Server {
+function mutatingLayer(
+  appUrl: string,
+  mutate: ResponseMutation,
+  log: LayerLog,
+  credentials: ReSigningOptions | undefined,
+): Server {
   return createServer(async (request, response) => {
-    const body = await readBody(request)
+    const path = new URL(request.url ?? '/', appUrl).pathname
+    // Pact's request filter: the pact's DPoP proofs and client assertions re-signed for now and here.
+    const recorded = { path, headers: request.headers, body: (await readBody(request)).toString('utf8') }
+    const filtered =
+      credentials === undefined ? recorded : await reSignTimeBoundCredentials(recorded, credentials)
+    const body = Buffer.from(filtered.body, 'utf8')
+    const headers = { ...filtered.headers }
+    if (headers['content-length'] !== undefined) headers['content-length'] = String(body.length)
     const upstream = httpRequest(new URL(request.url ?? '/', appUrl), {
       method: request.method,
-      headers: request.headers,
+      headers,
     })
     upstream.on('response', async (answer) => {
       const answerBody = await readBody(answer)
       const observed: ObservedResponse = {
         method: request.method ?? 'GET',
-        path: new URL(request.url ?? '/', appUrl).pathname,
+        path,
         requestContentType: request.headers['content-type'],
         requestBody: body.toString('utf8'),
         status: answer.statusCode ?? 500,
@@ -157,11 +170,15 @@ function mutatingLayer(appUrl: string, mutate: ResponseMutation, log: LayerLog):
 
 /**
  * Starts the real token server (the app factory) on loopback with a fresh SQLite store in a temporary
- * folder, and the provider-state endpoint next to it; with `mutate` (or `record`), a layer in front
- * that records every response (and rewrites it).
+ * folder, the provider-state endpoint next to it, and the layer in front that re-signs the pact's
+ * time-bound credentials and records every response (and rewrites it with `mutate`).
  */
 export async function startProvider(
-  options: { mutate?: ResponseMutation; record?: boolean } = {},
+  options: {
+    mutate?: ResponseMutation
+    /** false: the pact's DPoP proofs and client assertions reach the app as recorded (must-fail only). */
+    reSignCredentials?: boolean
+  } = {},
 ): Promise<RunningProvider> {
   const folder = await mkdtemp(join(tmpdir(), 'pipeshub-pact-provider-'))
   const store = openSqliteStore({ path: join(folder, 'token-server.db') })
@@ -191,10 +208,14 @@ export async function startProvider(
   )
   const stateUrl = await listen(stateServer)
   const log: LayerLog = { responses: [], mutated: 0, problems: [] }
-  const mutate =
-    options.mutate ?? (options.record === true ? (response: ObservedResponse) => response : undefined)
-  const layer = mutate === undefined ? undefined : mutatingLayer(appUrl, mutate, log)
-  const baseUrl = layer === undefined ? appUrl : await listen(layer)
+  // Always a layer: the pact's time-bound credentials are re-signed in it (nothing else without `mutate`).
+  const credentials =
+    options.reSignCredentials === false
+      ? undefined
+      : { now: clock.now, consumerIssuer: EXAMPLE.issuer, providerIssuer: PROVIDER_ISSUER }
+  const identity = (response: ObservedResponse) => response
+  const layer = mutatingLayer(appUrl, options.mutate ?? identity, log, credentials)
+  const baseUrl = await listen(layer)
   return {
     baseUrl,
     stateSetupUrl: `${stateUrl}/provider-states`,
@@ -206,7 +227,7 @@ export async function startProvider(
     },
     mutationProblems: log.problems,
     async close() {
-      if (layer !== undefined) await close(layer)
+      await close(layer)
       await close(stateServer)
       await server.close()
       await rm(folder, { recursive: true, force: true })

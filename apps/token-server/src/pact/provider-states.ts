@@ -13,7 +13,7 @@ import {
   type RefreshTokenParams,
   STATES,
 } from '@pipeshub/contracts'
-import { buildClient, type GrantType } from '@pipeshub/server'
+import { buildClient, type ClientJwks, type GrantType } from '@pipeshub/server'
 import type { TokenServer } from '../app.js'
 
 /** The secret of a confidential app `STATES.oauthAppExists` makes. */
@@ -51,13 +51,34 @@ export class ProviderStates {
   }
 
   async setUp(change: ProviderStateChange): Promise<InjectedValues> {
-    // The verifier also calls with an empty state for interactions that have none.
-    if (change.action === 'teardown' || change.state === '') return {}
     const params = change.params ?? {}
+    if (change.action === 'teardown') {
+      // A client with no redirect URI would show in the app lists of later interactions, which the
+      // pact describes as apps a user signs in to: this one is gone again after its interaction.
+      if (change.state === STATES.privateKeyJwtClientExists)
+        await this.#server.store.clients.delete(providerStateParams(change.state, params).clientId)
+      return {}
+    }
+    // The verifier also calls with an empty state for interactions that have none.
+    if (change.state === '') return {}
     switch (change.state) {
       case STATES.confidentialClientExists:
         await this.#client(providerStateParams(change.state, params))
         return {}
+      case STATES.privateKeyJwtClientExists: {
+        const client = providerStateParams(change.state, params)
+        const { client: record } = await buildClient({
+          name: 'Pact contract private_key_jwt client',
+          clientId: client.clientId,
+          jwks: client.jwks as ClientJwks,
+          tokenEndpointAuthSigningAlg: client.signingAlg,
+          scopes: client.scopes,
+          grantTypes: client.grantTypes as GrantType[],
+        })
+        const store = this.#server.store
+        if (!(await store.clients.update(record))) await store.clients.create(record)
+        return {}
+      }
       case STATES.authorizationCodeIssued:
         return { [INJECTED.code]: await this.#issueCode(providerStateParams(change.state, params)) }
       case STATES.authorizationCodeRedeemed: {

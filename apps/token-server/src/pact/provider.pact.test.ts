@@ -3,13 +3,15 @@ import {
   brokerFromEnvironment,
   CONSUMER,
   consumerVersionOf,
+  EXAMPLE,
   goldenProblems,
   PACT_FILES,
   PROVIDER,
+  publicJwk,
   ROUTES,
   SDK_CONSUMER,
 } from '@pipeshub/contracts'
-import { decodeJwt } from 'jose'
+import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningProvider, startProvider } from './provider-harness.js'
 import { brokerVerifierOptions, verifyPacts } from './verify-pacts.js'
@@ -18,7 +20,7 @@ let provider: RunningProvider
 
 beforeAll(async () => {
   // Recorded: every answer the verifier gets is also checked against the RFCs' golden fixtures.
-  provider = await startProvider({ record: true })
+  provider = await startProvider()
 })
 afterAll(async () => {
   await provider?.close()
@@ -66,6 +68,21 @@ describe(`${PROVIDER} honours the pacts of ${CONSUMER} and ${SDK_CONSUMER}`, () 
       const resources = new URLSearchParams(exchange.requestBody).getAll('resource')
       const { access_token } = JSON.parse(exchange.body) as { access_token: string }
       expect(decodeJwt(access_token).aud).toEqual(resources.length === 1 ? resources[0] : resources)
+    }
+
+    // RFC 9449 §6.1: the pact sees `token_type: DPoP`; the provider proves here that the token it
+    // issued for the proof (re-signed by the request filter with the same key) is bound to that key.
+    const withProof = provider.responses.filter(
+      (exchange) =>
+        exchange.path === ROUTES.token &&
+        exchange.status === 200 &&
+        exchange.body.includes('"token_type":"DPoP"'),
+    )
+    expect(withProof.length, 'DPoP-bound tokens issued in the pacts').toBeGreaterThanOrEqual(1)
+    const thumbprint = await calculateJwkThumbprint(publicJwk(EXAMPLE.dpopKey) as JWK, 'sha256')
+    for (const exchange of withProof) {
+      const { access_token } = JSON.parse(exchange.body) as { access_token: string }
+      expect(decodeJwt(access_token).cnf).toEqual({ jkt: thumbprint })
     }
 
     // Opt-in (PACT_BROKER_BASE_URL): also verify what the broker holds for this branch and publish the

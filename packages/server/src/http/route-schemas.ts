@@ -29,6 +29,8 @@ export interface OAuthRouteSchema {
   querystring?: unknown
   /** Path parameters (`/:clientId`). */
   params?: unknown
+  /** Request headers the route reads (OpenAPI header parameters). */
+  headers?: unknown
   response: Record<string, unknown>
   /**
    * OpenAPI security requirements, alternatives (names of `oauthSecuritySchemes`); `{}` is "none of
@@ -79,6 +81,16 @@ export const oauthSecuritySchemes = {
 /** Token and revocation: HTTP Basic, or the body (client_secret_post, or a public client's client_id). */
 const CLIENT_AUTHENTICATION = [{ clientSecretBasic: [] }, {}] as const
 const PUBLIC = [] as const
+
+/**
+ * RFC 9449 §4.1: the DPoP proof a client may send with its token (and pushed authorization) request;
+ * the server binds what it issues to the proof's key. Documented so a client's proof is no drift.
+ */
+const DPoPRequestHeaders = Type.Object({
+  DPoP: Type.Optional(
+    Type.String({ description: 'A DPoP proof JWT (RFC 9449 §4.2) of the key the tokens are bound to.' }),
+  ),
+})
 
 /** The §5.2 error body, for responses that carry it. */
 export const OAuthErrorResponseBody = wireSchemas.OAuthErrorResponse
@@ -185,6 +197,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
       'client_credentials, authorization_code (PKCE), refresh_token and device_code (RFC 8628) grants; client authentication by HTTP Basic, body, or none for public clients.',
     tags: ['oauth2'],
     security: CLIENT_AUTHENTICATION,
+    headers: DPoPRequestHeaders,
     body: wireSchemas.TokenRequest,
     response: {
       200: {
@@ -227,6 +240,7 @@ export function oauthRouteSchemas(paths: EndpointPaths): Map<string, OAuthRouteS
     tags: ['oauth2'],
     security: CLIENT_AUTHENTICATION,
     consumes: ['application/x-www-form-urlencoded'],
+    headers: DPoPRequestHeaders,
     body: PushedAuthorizationRequestBody,
     response: {
       201: {
