@@ -369,6 +369,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
           store,
           frontendUrl: config.frontendUrl,
           frontendClientId: config.frontendClientId,
+          resourceName,
           pages: authorize,
           now: options.now ?? (() => Math.floor(Date.now() / 1000)),
         })

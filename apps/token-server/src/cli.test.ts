@@ -624,6 +624,7 @@ describe('pipeshub-token-server CLI', () => {
         subject: String(dora?.subject),
         clientId: client,
         scope: ['org:read'],
+        resources: [],
         grantedAt: 1,
       })
     } finally {

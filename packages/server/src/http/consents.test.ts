@@ -99,6 +99,7 @@ describe.each(stores)('the apps an end-user allowed, over HTTP (%s)', (_name, op
         subject,
         clientId: registered.client.clientId,
         scope: scope.split(' '),
+        resources: [],
         grantedAt: clock.now(),
       })
       const code = await authorizationCodeFor(server, registered.client.clientId, { scope, subject })
