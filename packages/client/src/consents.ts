@@ -2,6 +2,7 @@
 // point so that the OAuth client's browser bundle does not carry them.
 import type { ConsentedApp } from '@pipeshub/models'
 import { consentedAppListCodec } from '@pipeshub/models/codecs'
+import { type AccessTokenSource, bearerJsonHeaders } from './bearer-api.js'
 import { assertOk, type CallOptions, decodeJson, send, type Transport } from './http.js'
 import { createTransport, type TransportOptions } from './transport-options.js'
 
@@ -14,24 +15,19 @@ export interface ConsentClientOptions extends TransportOptions {
    * The end-user's access token from this server, with `openid` (not a personal access token); a
    * function is called before every request, e.g. a token manager's.
    */
-  accessToken: string | (() => Promise<string> | string)
+  accessToken: AccessTokenSource
 }
 
 /** Lists the apps the end-user allowed and takes one back (its tokens revoked, its consent forgotten). */
 export class ConsentClient {
   readonly #endpoint: URL
   readonly #transport: Transport
-  readonly #accessToken: () => Promise<string> | string
+  readonly #headers: () => Promise<Record<string, string>>
 
   constructor(options: ConsentClientOptions) {
     this.#endpoint = new URL(options.endpoint)
     this.#transport = createTransport(options)
-    const token = options.accessToken
-    this.#accessToken = typeof token === 'string' ? () => token : token
-  }
-
-  async #headers(): Promise<Record<string, string>> {
-    return { accept: 'application/json', authorization: `Bearer ${await this.#accessToken()}` }
+    this.#headers = bearerJsonHeaders(options.accessToken)
   }
 
   /** The apps the user allowed, oldest consent first, with the scopes each was allowed. */

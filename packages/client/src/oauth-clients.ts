@@ -18,6 +18,7 @@ import {
   scopeCatalogueCodec,
   updateOAuthAppRequestCodec,
 } from '@pipeshub/models/oauth-apps'
+import { type AccessTokenSource, bearerJsonHeaders } from './bearer-api.js'
 import { assertOk, type CallOptions, decodeJson, type HttpResponse, send, type Transport } from './http.js'
 import { createTransport, type TransportOptions } from './transport-options.js'
 
@@ -37,7 +38,7 @@ export interface OAuthAppManagementClientOptions extends TransportOptions {
    * An administrator's access token from this server, carrying `org:admin`; a function is called before
    * every request, e.g. a token manager's.
    */
-  accessToken: string | (() => Promise<string> | string)
+  accessToken: AccessTokenSource
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -50,13 +51,12 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 export class OAuthAppManagementClient {
   readonly #endpoint: string
   readonly #transport: Transport
-  readonly #accessToken: () => Promise<string> | string
+  readonly #headers: () => Promise<Record<string, string>>
 
   constructor(options: OAuthAppManagementClientOptions) {
     this.#endpoint = new URL(options.endpoint).href.replace(/\/+$/, '')
     this.#transport = createTransport(options)
-    const token = options.accessToken
-    this.#accessToken = typeof token === 'string' ? () => token : token
+    this.#headers = bearerJsonHeaders(options.accessToken)
   }
 
   async #call(
@@ -67,10 +67,7 @@ export class OAuthAppManagementClient {
     /** Whether a retry after a lost answer is safe (never for what makes a secret the caller must see). */
     retryable: true | 'unprocessed' = true,
   ): Promise<HttpResponse> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: `Bearer ${await this.#accessToken()}`,
-    }
+    const headers = await this.#headers()
     if (body !== undefined) headers['content-type'] = 'application/json'
     const result = await send(
       this.#transport,

@@ -6,6 +6,7 @@ import {
   personalAccessTokenCreateRequestCodec,
   personalAccessTokenListCodec,
 } from '@pipeshub/models/codecs'
+import { type AccessTokenSource, bearerJsonHeaders } from './bearer-api.js'
 import { assertOk, type CallOptions, decodeJson, send, type Transport } from './http.js'
 import { createTransport, type TransportOptions } from './transport-options.js'
 
@@ -18,7 +19,7 @@ export interface PersonalAccessTokenClientOptions extends TransportOptions {
    * The end-user's access token from this server, with `openid` (a personal access token cannot manage
    * personal access tokens); a function is called before every request, e.g. a token manager's.
    */
-  accessToken: string | (() => Promise<string> | string)
+  accessToken: AccessTokenSource
 }
 
 export interface CreatePersonalAccessTokenParameters extends CallOptions {
@@ -34,17 +35,12 @@ export interface CreatePersonalAccessTokenParameters extends CallOptions {
 export class PersonalAccessTokenClient {
   readonly #endpoint: URL
   readonly #transport: Transport
-  readonly #accessToken: () => Promise<string> | string
+  readonly #headers: () => Promise<Record<string, string>>
 
   constructor(options: PersonalAccessTokenClientOptions) {
     this.#endpoint = new URL(options.endpoint)
     this.#transport = createTransport(options)
-    const token = options.accessToken
-    this.#accessToken = typeof token === 'string' ? () => token : token
-  }
-
-  async #headers(): Promise<Record<string, string>> {
-    return { accept: 'application/json', authorization: `Bearer ${await this.#accessToken()}` }
+    this.#headers = bearerJsonHeaders(options.accessToken)
   }
 
   /** The user's live tokens, oldest first, without their values. */

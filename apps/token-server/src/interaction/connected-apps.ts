@@ -1,13 +1,9 @@
 import type { AuthorizationServer } from '@pipeshub/server'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
-import { PAGE_HEADERS } from '../pages/html.js'
 import { CONNECTED_APPS_PATH, connectedAppsPage, loginPage } from '../pages/pages.js'
 import { FORM_EXPIRED, type Interaction } from './interaction.js'
-
-const BODY_LIMIT = 16 * 1024
-
-type Form = Record<string, string | undefined>
+import { acceptPageForms, type Form, sendPage } from './page-form.js'
 
 export interface ConnectedAppsOptions {
   authorizationServer: AuthorizationServer
@@ -26,18 +22,7 @@ export async function connectedAppsRoutes(
 ): Promise<void> {
   const { authorizationServer, interaction } = options
   const consentedApps = authorizationServer.consentedApps
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: BODY_LIMIT },
-    (_request, body, done) => {
-      const form: Form = {}
-      for (const [name, value] of new URLSearchParams(String(body))) form[name] = value
-      done(null, form)
-    },
-  )
-
-  const page = (reply: FastifyReply, status: number, text: string) =>
-    reply.code(status).headers(PAGE_HEADERS).send(text)
+  acceptPageForms(app)
 
   const signInPage = async (
     request: FastifyRequest,
@@ -46,7 +31,7 @@ export async function connectedAppsRoutes(
     username?: string,
     error?: string,
   ) =>
-    page(
+    sendPage(
       reply,
       status,
       loginPage({
@@ -65,7 +50,7 @@ export async function connectedAppsRoutes(
     message: { notice?: string; error?: string } = {},
   ) => {
     const apps = await consentedApps.listFor(user.subject)
-    return page(
+    return sendPage(
       reply,
       status,
       connectedAppsPage({

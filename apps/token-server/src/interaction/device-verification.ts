@@ -1,19 +1,15 @@
 import type { AuthorizationServer } from '@pipeshub/server'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
-import { PAGE_HEADERS } from '../pages/html.js'
 import { deviceResultPage, userCodePage } from '../pages/pages.js'
 import type { Interaction } from './interaction.js'
+import { acceptPageForms, type Form, sendPage } from './page-form.js'
 
 /** Where people type a device's user code: the library's default `verification_uri` (`<issuer>/device`). */
 export const DEVICE_VERIFICATION_PATH = '/device'
 
 const UNKNOWN_CODE =
   'This code is not valid or has expired. Check the code on your device, or start again there.'
-const BODY_LIMIT = 16 * 1024
-
-type Form = Record<string, string | undefined>
-
 export interface DeviceVerificationOptions {
   authorizationServer: AuthorizationServer
   /** The login and consent pages, posting back to `DEVICE_VERIFICATION_PATH`. */
@@ -31,18 +27,7 @@ export async function deviceVerificationRoutes(
   options: DeviceVerificationOptions,
 ): Promise<void> {
   const { authorizationServer, interaction } = options
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: BODY_LIMIT },
-    (_request, body, done) => {
-      const form: Form = {}
-      for (const [name, value] of new URLSearchParams(String(body))) form[name] = value
-      done(null, form)
-    },
-  )
-
-  const page = (reply: FastifyReply, status: number, text: string) =>
-    reply.code(status).headers(PAGE_HEADERS).send(text)
+  acceptPageForms(app)
 
   const verify = async (
     request: FastifyRequest,
@@ -53,7 +38,7 @@ export async function deviceVerificationRoutes(
     const pending = await authorizationServer.deviceAuthorization.find(typed)
     if (pending === undefined) {
       request.log.info({ event: 'device_code_unknown' }, 'unknown or expired user code')
-      return page(
+      return sendPage(
         reply,
         400,
         userCodePage({ action: DEVICE_VERIFICATION_PATH, userCode: typed.slice(0, 32), error: UNKNOWN_CODE }),
@@ -84,12 +69,12 @@ export async function deviceVerificationRoutes(
     )
     // Decided meanwhile (another tab) or expired: the person is told, nothing else changes.
     if (!decided)
-      return page(reply, 400, userCodePage({ action: DEVICE_VERIFICATION_PATH, error: UNKNOWN_CODE }))
+      return sendPage(reply, 400, userCodePage({ action: DEVICE_VERIFICATION_PATH, error: UNKNOWN_CODE }))
     request.log.info(
       { event: approved ? 'device_approved' : 'device_denied', client_id: pending.client.clientId },
       approved ? 'device authorization approved' : 'device authorization denied',
     )
-    return page(reply, 200, deviceResultPage({ approved, clientName: pending.client.name }))
+    return sendPage(reply, 200, deviceResultPage({ approved, clientName: pending.client.name }))
   }
 
   const pageResponse = {
@@ -112,7 +97,7 @@ export async function deviceVerificationRoutes(
     async (request, reply) => {
       const { user_code: typed } = request.query as { user_code?: string }
       if (typed === undefined || typed.trim() === '')
-        return page(reply, 200, userCodePage({ action: DEVICE_VERIFICATION_PATH }))
+        return sendPage(reply, 200, userCodePage({ action: DEVICE_VERIFICATION_PATH }))
       return verify(request, reply, typed, undefined)
     },
   )
@@ -129,7 +114,7 @@ export async function deviceVerificationRoutes(
       const form = (request.body as Form | undefined) ?? {}
       const typed = form.user_code
       if (typed === undefined || typed === '')
-        return page(reply, 400, userCodePage({ action: DEVICE_VERIFICATION_PATH, error: UNKNOWN_CODE }))
+        return sendPage(reply, 400, userCodePage({ action: DEVICE_VERIFICATION_PATH, error: UNKNOWN_CODE }))
       return verify(request, reply, typed, form)
     },
   )
