@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ConsentedApps } from '../consented-apps.js'
-import { OAuthError } from '../errors.js'
-import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE, sendOAuthError } from './responses.js'
+import { refuseOtherMethods } from './method-not-allowed.js'
+import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE } from './responses.js'
 
 /**
  * `GET <path>` (the apps the end-user allowed) and `DELETE <path>/:clientId` (take one back), for the
@@ -24,23 +24,6 @@ export async function consentRoutes(
     await consentedApps.revoke(authorizationHeader(request), clientId, resourceRequest(request))
     return reply.code(204).send()
   })
-  const notAllowed = (allow: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
-    reply.header('allow', allow)
-    return sendOAuthError(
-      reply,
-      new OAuthError('invalid_request', `this endpoint accepts ${allow} only`, { status: 405 }),
-    )
-  }
-  fastify.route({
-    method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    url: path,
-    schema: { hide: true } as FastifySchema,
-    handler: notAllowed('GET'),
-  })
-  fastify.route({
-    method: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
-    url: `${path}/:clientId`,
-    schema: { hide: true } as FastifySchema,
-    handler: notAllowed('DELETE'),
-  })
+  refuseOtherMethods(fastify, path, ['GET'])
+  refuseOtherMethods(fastify, `${path}/:clientId`, ['DELETE'])
 }

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { OAuthError } from '../errors.js'
 import type { PersonalAccessTokenEndpoint } from '../personal-access-tokens.js'
 import { acceptJsonObjectBodies } from './json-object-bodies.js'
-import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE, sendOAuthError } from './responses.js'
+import { refuseOtherMethods } from './method-not-allowed.js'
+import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE } from './responses.js'
 
 /**
  * `GET|POST <path>` (list, create) and `DELETE <path>/:id` (revoke) of the end-user's personal access
@@ -41,23 +42,6 @@ export async function personalAccessTokenRoutes(
     )
     return reply.code(204).send()
   })
-  const notAllowed = (allow: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
-    reply.header('allow', allow)
-    return sendOAuthError(
-      reply,
-      new OAuthError('invalid_request', `this endpoint accepts ${allow} only`, { status: 405 }),
-    )
-  }
-  fastify.route({
-    method: ['PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    url: path,
-    schema: { hide: true } as FastifySchema,
-    handler: notAllowed('GET, POST'),
-  })
-  fastify.route({
-    method: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
-    url: `${path}/:id`,
-    schema: { hide: true } as FastifySchema,
-    handler: notAllowed('DELETE'),
-  })
+  refuseOtherMethods(fastify, path, ['GET', 'POST'])
+  refuseOtherMethods(fastify, `${path}/:id`, ['DELETE'])
 }

@@ -7,7 +7,7 @@ import {
   pushedAuthorizationResponseCodec,
   userInfoResponseCodec,
 } from '@pipeshub/models'
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorizationRequest } from '../authorization-request.js'
 import { AuthorizationRequestError } from '../authorization-request.js'
 import type { AuthorizationServer } from '../authorization-server.js'
@@ -15,6 +15,7 @@ import type { ValidatedEndSessionRequest } from '../endpoints/end-session.js'
 import { OAuthError } from '../errors.js'
 import { consentRoutes } from './consent-routes.js'
 import { registerOAuthCors } from './cors.js'
+import { type HttpMethod, refuseOtherMethods } from './method-not-allowed.js'
 import { oauthAppRoutes } from './oauth-app-routes.js'
 import { type ParameterMap, parseFormBody, parseFormText, parseJsonBody } from './parameters.js'
 import { personalAccessTokenRoutes } from './personal-access-token-routes.js'
@@ -186,28 +187,8 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     done(null, payload)
   })
 
-  /** 405 with `Allow` for every other method, OPTIONS included (HEAD follows GET where GET exists). */
-  const otherMethods = (path: string, allowed: readonly ('GET' | 'POST')[]) => {
-    const others = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter(
-      (method) => !allowed.includes(method as 'GET' | 'POST'),
-    )
-    fastify.route({
-      method: [...others],
-      url: path,
-      // An error for every method is no operation: OpenAPI generators (`schema.hide`, as @fastify/swagger
-      // reads it) leave it out, or SDKs would grow methods that can only fail.
-      schema: { hide: true } as FastifySchema,
-      handler: async (_request, reply) => {
-        reply.header('allow', allowed.join(', '))
-        return sendOAuthError(
-          reply,
-          new OAuthError('invalid_request', `this endpoint accepts ${allowed.join(' and ')} only`, {
-            status: 405,
-          }),
-        )
-      },
-    })
-  }
+  const otherMethods = (path: string, allowed: readonly HttpMethod[]) =>
+    refuseOtherMethods(fastify, path, allowed)
 
   const formEndpoint = (
     path: string,

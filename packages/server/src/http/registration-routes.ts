@@ -1,7 +1,7 @@
-import { errorResponseCodec } from '@pipeshub/models'
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ClientRegistrationEndpoint } from '../dynamic-client-registration.js'
 import { acceptJsonObjectBodies } from './json-object-bodies.js'
+import { refuseOtherMethods } from './method-not-allowed.js'
 import { authorizationHeader, JSON_CONTENT_TYPE } from './responses.js'
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
@@ -35,27 +35,6 @@ export async function registrationRoutes(
     await endpoint.delete(clientId(request), authorizationHeader(request))
     return reply.code(204).send()
   })
-  const notAllowed = (allow: string) => async (_request: FastifyRequest, reply: FastifyReply) =>
-    reply
-      .code(405)
-      .header('allow', allow)
-      .type(JSON_CONTENT_TYPE)
-      .send(
-        errorResponseCodec.encode({
-          error: 'invalid_request',
-          errorDescription: `this endpoint accepts ${allow} only`,
-        }),
-      )
-  fastify.route({
-    method: ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    url: path,
-    schema: { hide: true } as FastifySchema,
-    handler: notAllowed('POST'),
-  })
-  fastify.route({
-    method: ['POST', 'PATCH', 'OPTIONS'],
-    url: `${path}/:clientId`,
-    schema: { hide: true } as FastifySchema,
-    handler: notAllowed('GET, PUT, DELETE'),
-  })
+  refuseOtherMethods(fastify, path, ['POST'])
+  refuseOtherMethods(fastify, `${path}/:clientId`, ['GET', 'PUT', 'DELETE'])
 }
