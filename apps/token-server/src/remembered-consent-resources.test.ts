@@ -10,6 +10,7 @@ import {
 } from '@pipeshub/test-support/postgres'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
+import { CONNECTED_APPS_PATH } from './pages/pages.js'
 import { authorizeUrl, FormSession, hiddenFields, pkcePair } from './test-support/form-session.js'
 import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 
@@ -98,7 +99,9 @@ describe.each(stores)(
         expect(consent.status).toBe(200)
         await grant(consent)
       }
-      return { store, clientId, authorize, grant, consentTo }
+      /** The apps page of the signed-in person. */
+      const appsPage = async () => (await browser.get(CONNECTED_APPS_PATH)).text()
+      return { store, clientId, authorize, grant, consentTo, appsPage }
     }
 
     const isConsentPage = async (response: Response) =>
@@ -111,7 +114,7 @@ describe.each(stores)(
     it.runIf(available)(
       'asks again for scopes consented without a resource when the request names a resource',
       async () => {
-        const { store, clientId, authorize, grant, consentTo } = await start()
+        const { store, clientId, authorize, grant, consentTo, appsPage } = await start()
         await consentTo([])
         expect(isCode(await authorize([]))).toBe(true)
 
@@ -126,6 +129,10 @@ describe.each(stores)(
         // Consented: the same request, and one for the default audience, skip the page.
         expect(isCode(await authorize([MCP]))).toBe(true)
         expect(isCode(await authorize([]))).toBe(true)
+        // The apps page says where the access applies.
+        expect(await appsPage()).toContain(
+          `<li><strong>PipesHub MCP server</strong> (<code>${MCP}</code>)</li>`,
+        )
       },
     )
 
