@@ -11,7 +11,13 @@ import {
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import { CONNECTED_APPS_PATH } from './pages/pages.js'
-import { authorizeUrl, FormSession, hiddenFields, pkcePair } from './test-support/form-session.js'
+import {
+  authorizeUrl,
+  FormSession,
+  hiddenFields,
+  pkcePair,
+  tokenRequest,
+} from './test-support/form-session.js'
 import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 
 // A remembered consent skips the consent page only for the scopes AND the RFC 8707 resources the
@@ -22,6 +28,7 @@ const ISSUER = 'http://token-server.test'
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 const MCP = 'https://pipeshub.test/mcp'
 const API = 'https://api.pipeshub.test/v1'
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code'
 const pgAvailable = await postgresAvailable('the remembered consent resources test')
 
 const running = closeAfterEach<TokenServer>()
@@ -54,6 +61,7 @@ describe.each(stores)(
           name: 'Research agent',
           public: true,
           redirectUris: [REDIRECT_URI],
+          grantTypes: ['authorization_code', DEVICE_CODE],
           scopes: ['openid', 'kb:read'],
         })
       ).client
@@ -101,7 +109,24 @@ describe.each(stores)(
       }
       /** The apps page of the signed-in person. */
       const appsPage = async () => (await browser.get(CONNECTED_APPS_PATH)).text()
-      return { store, clientId, authorize, grant, consentTo, appsPage }
+      /** A device authorization for `openid kb:read` at `resource`, confirmed in the signed-in browser. */
+      const confirmDevice = async (resource: string) => {
+        const device = await tokenRequest(`${baseUrl}${server.paths.deviceAuthorization}`, {
+          client_id: clientId,
+          scope: 'openid kb:read',
+          resource,
+        })
+        expect(device.status).toBe(200)
+        const complete = new URL(device.body.verification_uri_complete as string)
+        const page = await browser.get(`${complete.pathname}${complete.search}`)
+        expect(await isConsentPage(page)).toBe(true)
+        const done = await browser.postForm('/device', {
+          ...hiddenFields(await page.text()),
+          consent: 'granted',
+        })
+        expect(await done.text()).toContain('Device connected')
+      }
+      return { store, clientId, authorize, grant, consentTo, appsPage, confirmDevice }
     }
 
     const isConsentPage = async (response: Response) =>
@@ -133,6 +158,19 @@ describe.each(stores)(
         expect(await appsPage()).toContain(
           `<li><strong>PipesHub MCP server</strong> (<code>${MCP}</code>)</li>`,
         )
+      },
+    )
+
+    it.runIf(available)(
+      'the device flow asks every time, and its consent adds its resource for the code flow',
+      async () => {
+        const { store, clientId, authorize, consentTo, confirmDevice } = await start()
+        await consentTo([MCP])
+        // Covered by the consent, a device is still confirmed by a person (RFC 8628 §5.4).
+        await confirmDevice(MCP)
+        await confirmDevice(API)
+        expect((await store.consents.get('user-1', clientId))?.resources).toEqual([MCP, API])
+        expect(isCode(await authorize([API]))).toBe(true)
       },
     )
 
