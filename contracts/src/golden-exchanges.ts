@@ -102,6 +102,8 @@ function goldenFor(
     case `POST ${ROUTES.personalAccessTokens}`:
     case `DELETE ${ROUTES.personalAccessTokens}/*`:
     case `POST ${ROUTES.authorization}`:
+    // The JSON answer of the authorization endpoint to PipesHub's frontend (consent data), in no RFC.
+    case `GET ${ROUTES.authorization}`:
     case `GET ${ROUTES.consents}`:
     case `DELETE ${ROUTES.consents}/*`:
       // PipesHub's own API, in no RFC: its answers are checked against the models' schemas by the

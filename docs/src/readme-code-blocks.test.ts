@@ -165,6 +165,7 @@ const FIXTURES: Record<string, (args: string[]) => Promise<Substitutions | undef
       subject: user.subject,
       clientId: cliClientId,
       scope: ['openid'],
+      resources: [],
       grantedAt: 0,
     })
     return undefined

@@ -369,6 +369,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
           store,
           frontendUrl: config.frontendUrl,
           frontendClientId: config.frontendClientId,
+          resourceName,
           pages: authorize,
           now: options.now ?? (() => Math.floor(Date.now() / 1000)),
         })
@@ -422,7 +423,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     }),
   })
   // The apps the signed-in person allowed, each with a button taking it back.
-  await app.register(connectedAppsRoutes, { authorizationServer, interaction })
+  await app.register(connectedAppsRoutes, { authorizationServer, interaction, resourceName })
   if (config.mcpResource !== undefined) {
     // PipesHub publishes its MCP server's RFC 9728 document on the backend's origin, next to this server.
     await app.register(protectedResourcePlugin, {

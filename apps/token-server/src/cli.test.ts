@@ -624,6 +624,7 @@ describe('pipeshub-token-server CLI', () => {
         subject: String(dora?.subject),
         clientId: client,
         scope: ['org:read'],
+        resources: ['https://mcp.example/mcp'],
         grantedAt: 1,
       })
     } finally {
@@ -632,7 +633,14 @@ describe('pipeshub-token-server CLI', () => {
     const consents = JSON.parse(cli(['consents', 'list', 'dora', '--json']).stdout) as Array<
       Record<string, unknown>
     >
-    expect(consents).toEqual([expect.objectContaining({ client_id: client, scope: 'org:read' })])
+    expect(consents).toEqual([
+      expect.objectContaining({
+        client_id: client,
+        scope: 'org:read',
+        resources: ['https://mcp.example/mcp'],
+      }),
+    ])
+    expect(cli(['consents', 'list', 'dora']).stdout).toContain(`${client}  org:read  https://mcp.example/mcp`)
     expect(cli(['consents', 'revoke', 'dora', client]).code).toBe(0)
     expect(cli(['consents', 'list', 'dora']).stdout).toContain('No consents of dora.')
     const again = cli(['consents', 'revoke', 'dora', client])

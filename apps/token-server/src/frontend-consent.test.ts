@@ -50,7 +50,7 @@ const stores: Array<[string, () => Promise<Store>, boolean]> = [
 ]
 
 describe.each(stores)('consent in an external frontend (%s)', (_name, openStore, available) => {
-  async function start() {
+  async function start(mcpResource?: string) {
     const store = await openStore()
     const frontendClient = await registerClient(store, {
       name: 'PipesHub',
@@ -73,7 +73,11 @@ describe.each(stores)('consent in an external frontend (%s)', (_name, openStore,
     })
     await createTestUser(store)
     const server = await createTokenServer({
-      config: testConfig({ frontendUrl: FRONTEND, frontendClientId: frontendClient.client.clientId }),
+      config: testConfig({
+        frontendUrl: FRONTEND,
+        frontendClientId: frontendClient.client.clientId,
+        ...(mcpResource === undefined ? {} : { mcpResource }),
+      }),
       store,
       issuer: ISSUER,
     })
@@ -262,6 +266,34 @@ describe.each(stores)('consent in an external frontend (%s)', (_name, openStore,
       // prompt=consent asks again.
       const prompted = await get(query('openid kb:read', { prompt: 'consent' }), bearer)
       expect(authorizationConsentCodec.check(await prompted.json())).toBe(true)
+    },
+  )
+
+  it.runIf(available)(
+    'asks again for consented scopes at a resource the consent did not cover (RFC 8707), then remembers it',
+    async () => {
+      const mcp = 'https://pipeshub.test/mcp'
+      const { store, app, session, query, get, post } = await start(mcp)
+      const bearer = await session()
+      const { response_type: _code, ...decision } = query('openid kb:read')
+      expect((await post({ ...decision, consent: 'granted' }, bearer)).status).toBe(200)
+      const remembered = await get(query('openid kb:read'), bearer)
+      expect(authorizationRedirectCodec.check(await remembered.json())).toBe(true)
+
+      const atMcp = await get(query('openid kb:read', { resource: mcp }), bearer)
+      expect(atMcp.status).toBe(200)
+      const asked = authorizationConsentCodec.decode(await atMcp.json())
+      expect(asked.requiresConsent).toBe(true)
+      expect(asked.consentData.resources).toEqual([{ resource: mcp, name: 'PipesHub MCP server' }])
+
+      expect((await post({ ...decision, resource: mcp, consent: 'granted' }, bearer)).status).toBe(200)
+      expect(await store.consents.get('user-1', app.client.clientId)).toMatchObject({
+        scope: ['openid', 'kb:read'],
+        resources: [mcp],
+      })
+      const again = await get(query('openid kb:read', { resource: mcp }), bearer)
+      const decided = authorizationRedirectCodec.decode(await again.json())
+      expect(new URL(decided.redirectUrl).searchParams.has('code')).toBe(true)
     },
   )
 

@@ -8,6 +8,7 @@ import { fetchThroughMockServer } from '../mock-server-fetch.js'
 import { ROUTES, SDK_CONSUMER } from '../parties.js'
 import { type ConfidentialClientParams, INJECTED, injected, STATES } from '../provider-states.js'
 import { matchersFor } from '../schema-matchers.js'
+import { FrontendConsentData, frontendConsentData } from './frontend.js'
 import {
   type AuthorizeConsentBody,
   type CredentialsBody,
@@ -397,6 +398,79 @@ describe("pipeshub-sdk oauthAuthorizeConsent (consent in PipesHub's frontend)", 
     await pact.executeTest(async (mockServer) => {
       const answer = await sdk(mockServer.url).oauthAuthorizeConsent(body, EXAMPLE.accessToken)
       expect(answer).toEqual({ redirectUrl })
+    })
+  })
+})
+
+describe("PipesHub's frontend asking for the consent data (GET /oauth2/authorize with the user's session)", () => {
+  it('reads the app, each scope in words and the user, for the page the user decides on', async () => {
+    const query = {
+      response_type: 'code',
+      client_id: EXAMPLE.clientId,
+      redirect_uri: EXAMPLE.redirectUri,
+      scope: 'openid kb:read',
+      state: EXAMPLE.state,
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      // The user may have allowed the app before (the decision interaction): the app asks again.
+      prompt: 'consent',
+    }
+    const example: Static<typeof FrontendConsentData> = {
+      requiresConsent: true,
+      consentData: {
+        app: { name: 'Contract App' },
+        scopes: [
+          { name: 'openid', description: 'Sign you in', category: 'Identity' },
+          { name: 'kb:read', description: 'Read your knowledge bases', category: 'Knowledge Base' },
+        ],
+        user: { email: `${EXAMPLE.subject}@example.com`, name: 'Contract User' },
+        redirectUri: EXAMPLE.redirectUri,
+        state: EXAMPLE.state,
+      },
+      codeChallenge: query.code_challenge,
+      codeChallengeMethod: 'S256',
+    }
+    const pact = sdkPact()
+    pact
+      .given(STATES.frontendSessionIssued, { subject: EXAMPLE.subject })
+      .uponReceiving("the frontend's consent-data request with the session of the user")
+      .withRequest({
+        method: 'GET',
+        path: ROUTES.authorization,
+        query,
+        headers: {
+          Accept: 'application/json',
+          Authorization: MatchersV3.fromProviderState(
+            `Bearer ${injected(INJECTED.accessToken)}`,
+            `Bearer ${EXAMPLE.accessToken}`,
+          ),
+        },
+      })
+      .willRespondWith({
+        status: 200,
+        headers: { 'Content-Type': jsonContentType() },
+        body: matchersFor(FrontendConsentData, example, {
+          exact: [
+            '/requiresConsent',
+            '/consentData/redirectUri',
+            '/consentData/state',
+            '/codeChallenge',
+            '/codeChallengeMethod',
+          ],
+        }),
+      })
+    await pact.executeTest(async (mockServer) => {
+      const answer = await frontendConsentData(
+        fetchThroughMockServer(mockServer.url),
+        `${EXAMPLE.issuer}/api/v1`,
+        query,
+        EXAMPLE.accessToken,
+      )
+      expect(answer.requiresConsent).toBe(true)
+      // Each scope in words (the matcher takes any number of scopes shaped like the first).
+      expect(answer.consentData.scopes.length).toBeGreaterThan(0)
+      for (const scope of answer.consentData.scopes) expect(scope.description).not.toBe('')
+      expect(answer.consentData.state).toBe(EXAMPLE.state)
     })
   })
 })

@@ -55,6 +55,7 @@ beforeAll(async () => {
       subject: USER.subject,
       clientId,
       scope: ['openid'],
+      resources: [],
       grantedAt,
     })
   }

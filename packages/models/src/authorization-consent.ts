@@ -46,6 +46,25 @@ export const AuthorizationConsentWire = Type.Object(
           },
           { additionalProperties: false },
         ),
+        resources: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                resource: NonEmptyString('The resource indicator (RFC 8707 §2), an absolute URI.'),
+                name: Type.Optional(
+                  Type.String({
+                    description: 'Its human-readable name (RFC 9728 resource_name), when known.',
+                  }),
+                ),
+              },
+              { additionalProperties: false },
+            ),
+            {
+              description:
+                'RFC 8707: the resource servers the tokens will be for; absent when the request names none (the tokens are for PipesHub itself).',
+            },
+          ),
+        ),
         redirectUri: NonEmptyString('Where the app gets its answer.'),
         state: Type.String({ description: "The app's state (RFC 6749 §4.1.1), echoed to it." }),
       },

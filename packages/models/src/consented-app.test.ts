@@ -31,10 +31,20 @@ describe('the consented-app list', () => {
     })
   })
 
+  it('keeps the RFC 8707 resources of a consent, and leaves them out when none are sent', () => {
+    const decoded = consentedAppListCodec.decode({
+      consents: [{ ...APP, resources: ['https://mcp.example/mcp'] }, APP],
+    })
+    expect(decoded.consents.map((app) => app.resources)).toEqual([['https://mcp.example/mcp'], undefined])
+    expect(consentedAppListCodec.encode(decoded).consents[0]?.resources).toEqual(['https://mcp.example/mcp'])
+    expect(consentedAppListCodec.encode(decoded).consents[1]).not.toHaveProperty('resources')
+  })
+
   it.each([
     ['an empty client_id', { client_id: '' }, '/consents/0/client_id'],
     ['an empty name', { client_name: '' }, '/consents/0/client_name'],
     ['a logo that is no URL', { logo_url: 'not a url' }, '/consents/0/logo_url'],
+    ['a resource that is no URI', { resources: ['not a uri'] }, '/consents/0/resources/0'],
     ['a scope with a double space', { scope: 'openid  kb:read' }, '/consents/0/scope'],
     ['a negative time', { granted_at: -1 }, '/consents/0/granted_at'],
     ['a time as a string', { granted_at: '1700000000' }, '/consents/0/granted_at'],

@@ -15,6 +15,8 @@ export interface ConsentedApp {
   homepageUrl?: string | undefined
   /** The scopes the user allowed it, space-delimited (RFC 6749 §3.3). */
   scope: string
+  /** RFC 8707: the resources the user allowed it tokens for; absent: this server's own audience only. */
+  resources?: string[] | undefined
   /** When the user last allowed it, seconds since the epoch. */
   grantedAt: number
 }
@@ -29,6 +31,12 @@ export const ConsentedAppWire = Type.Object(
       pattern: SCOPE_PATTERN,
       description: 'The scopes the end-user allowed the app, space-delimited (RFC 6749 §3.3).',
     }),
+    resources: Type.Optional(
+      Type.Array(Type.String({ format: 'uri' }), {
+        description:
+          'RFC 8707: the resource indicators the end-user allowed the app tokens for; absent when none (the default audience only).',
+      }),
+    ),
     granted_at: Type.Integer({
       minimum: 0,
       maximum: MAX_SAFE_SECONDS,

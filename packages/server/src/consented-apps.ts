@@ -35,6 +35,7 @@ const described = (consent: ConsentedApp) => ({
   ...(consent.logoUrl === null ? {} : { logoUrl: consent.logoUrl }),
   ...(consent.homepageUrl === null ? {} : { homepageUrl: consent.homepageUrl }),
   scope: consent.scope.join(' '),
+  ...(consent.resources.length === 0 ? {} : { resources: [...consent.resources] }),
   grantedAt: consent.grantedAt,
 })
 

@@ -33,6 +33,7 @@ export {
   registerClient,
   updateClient,
 } from './client-registration.js'
+export { type ConsentRequest, consentCovers, widenedConsent } from './consent-coverage.js'
 export type { ConsentedApps } from './consented-apps.js'
 export {
   formatUserCode,

@@ -113,6 +113,7 @@ export async function listConsents(store: Store, username: string) {
     client_id: consent.clientId,
     client_name: consent.clientName,
     scope: consent.scope.join(' '),
+    resources: consent.resources,
     granted_at: new Date(consent.grantedAt * 1000).toISOString(),
   }))
 }

@@ -485,7 +485,15 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         const consents = await withStore(config, (store) => listConsents(store, username))
         if (values.json) printJson(io, consents)
         else if (consents.length === 0) io.stdout(`No consents of ${username}.`)
-        else for (const consent of consents) io.stdout(`${consent.client_id}  ${consent.scope}`)
+        else
+          for (const consent of consents)
+            io.stdout(
+              [
+                consent.client_id,
+                consent.scope,
+                ...(consent.resources.length === 0 ? [] : [consent.resources.join(' ')]),
+              ].join('  '),
+            )
         break
       }
       case 'consents revoke': {

@@ -9,6 +9,8 @@ export interface ConnectedAppsOptions {
   authorizationServer: AuthorizationServer
   /** The sessions, sign-in and CSRF tokens of the login and consent pages. */
   interaction: Interaction
+  /** A resource's human-readable name (RFC 9728 resource_name), when known. */
+  resourceName?: ((resource: string) => string | undefined) | undefined
 }
 
 /**
@@ -20,7 +22,7 @@ export async function connectedAppsRoutes(
   app: FastifyInstance,
   options: ConnectedAppsOptions,
 ): Promise<void> {
-  const { authorizationServer, interaction } = options
+  const { authorizationServer, interaction, resourceName } = options
   const consentedApps = authorizationServer.consentedApps
   acceptPageForms(app)
 
@@ -62,6 +64,10 @@ export async function connectedAppsRoutes(
           clientName: consent.clientName,
           homepageUrl: consent.homepageUrl,
           scope: consent.scope,
+          resources: consent.resources.map((resource) => {
+            const name = resourceName?.(resource)
+            return name === undefined ? { resource } : { resource, name }
+          }),
           grantedAt: consent.grantedAt,
         })),
         ...message,

@@ -3,8 +3,10 @@ import {
   type AuthorizationHookContext,
   type AuthorizationServer,
   authenticationTooOld,
+  consentCovers,
   OAuthError,
   type Store,
+  widenedConsent,
 } from '@pipeshub/server'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
@@ -18,6 +20,8 @@ export interface FrontendConsentOptions {
   /** The built-in sign-in and consent pages, which serve the frontend's own client. */
   pages: (context: AuthorizationHookContext) => Promise<unknown>
   now: () => number
+  /** A resource's human-readable name (RFC 9728 resource_name) for the consent data, when known. */
+  resourceName?: ((resource: string) => string | undefined) | undefined
 }
 
 const CHALLENGE = 'Bearer realm="pipeshub"'
@@ -56,7 +60,7 @@ export function isFrontendRequest(request: FastifyRequest): boolean {
  * the caller (`app.ts`) answers them to the frontend as `{redirectUrl}`.
  */
 export function createFrontendConsent(options: FrontendConsentOptions) {
-  const { authorizationServer, store, frontendUrl, frontendClientId, now, pages } = options
+  const { authorizationServer, store, frontendUrl, frontendClientId, now, pages, resourceName } = options
   const loginPage = `${frontendUrl.replace(/\/+$/, '')}/oauth/authorize`
 
   /** The end-user of the frontend session, and when they signed in. */
@@ -137,12 +141,15 @@ export function createFrontendConsent(options: FrontendConsentOptions) {
         return deny(reply, context, 'access_denied', 'the end-user denied the request')
       }
       const previous = await store.consents.get(user.subject, clientId)
-      await store.consents.put({
-        subject: user.subject,
-        clientId,
-        scope: [...new Set([...(previous?.scope ?? []), ...scope])],
-        grantedAt: now(),
-      })
+      await store.consents.put(
+        widenedConsent(previous, {
+          subject: user.subject,
+          clientId,
+          scope,
+          resources: authorizationRequest.resources,
+          grantedAt: now(),
+        }),
+      )
       return approve()
     }
 
@@ -151,7 +158,7 @@ export function createFrontendConsent(options: FrontendConsentOptions) {
       return deny(reply, context, 'login_required', 'max_age: the sign-in is too old; sign in again')
     if (!authorizationRequest.prompt.includes('consent')) {
       const remembered = await store.consents.get(user.subject, clientId)
-      if (remembered !== undefined && scope.every((s) => remembered.scope.includes(s))) return approve()
+      if (consentCovers(remembered, { scope, resources: authorizationRequest.resources })) return approve()
     }
     if (authorizationRequest.prompt.includes('none'))
       return deny(reply, context, 'consent_required', 'prompt=none: the user has not consented')
@@ -174,6 +181,14 @@ export function createFrontendConsent(options: FrontendConsentOptions) {
           ...(user.email === null ? {} : { email: user.email }),
           ...(user.name === null ? {} : { name: user.name }),
         },
+        ...(authorizationRequest.resources.length === 0
+          ? {}
+          : {
+              resources: authorizationRequest.resources.map((resource) => {
+                const name = resourceName?.(resource)
+                return name === undefined ? { resource } : { resource, name }
+              }),
+            }),
         redirectUri: authorizationRequest.redirectUri,
         state: authorizationRequest.state ?? '',
       },

@@ -1,5 +1,11 @@
 import type { ClientRecord, PromptValue, Store, UserRecord } from '@pipeshub/server'
-import { authenticationTooOld, hashSecret, verifySecret } from '@pipeshub/server'
+import {
+  authenticationTooOld,
+  consentCovers,
+  hashSecret,
+  verifySecret,
+  widenedConsent,
+} from '@pipeshub/server'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { PAGE_HEADERS } from '../pages/html.js'
 import { consentPage, loginPage } from '../pages/pages.js'
@@ -214,7 +220,7 @@ export function createInteraction(options: InteractionOptions) {
     // prompt=consent (OIDC Core section 3.1.2.1) asks again even when the end-user consented before.
     if (!pending.prompt.includes('consent')) {
       const remembered = await store.consents.get(user.subject, pending.client.clientId)
-      if (remembered !== undefined && scope.every((token) => remembered.scope.includes(token))) {
+      if (consentCovers(remembered, { scope, resources: pending.resources ?? [] })) {
         return { kind: 'approved', subject: user.subject, authTime, scope }
       }
     }
@@ -290,13 +296,15 @@ export function createInteraction(options: InteractionOptions) {
         const refused = await refusal(signedIn.user, pending.scope)
         if (refused) return refused
         const previous = await store.consents.get(signedIn.user.subject, pending.client.clientId)
-        const scope = [...new Set([...(previous?.scope ?? []), ...pending.scope])]
-        await store.consents.put({
-          subject: signedIn.user.subject,
-          clientId: pending.client.clientId,
-          scope,
-          grantedAt: now(),
-        })
+        await store.consents.put(
+          widenedConsent(previous, {
+            subject: signedIn.user.subject,
+            clientId: pending.client.clientId,
+            scope: pending.scope,
+            resources: pending.resources ?? [],
+            grantedAt: now(),
+          }),
+        )
         return {
           kind: 'approved',
           subject: signedIn.user.subject,

@@ -165,6 +165,7 @@ export class ProviderStates {
           subject: grant.subject,
           clientId: grant.clientId,
           scope: grant.scope.split(' '),
+          resources: [],
           grantedAt: this.#clock.now(),
         })
         const codeGrant = await this.#codeGrantFor(grant)

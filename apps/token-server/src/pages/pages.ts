@@ -91,11 +91,14 @@ export interface ConsentResource {
   name?: string | undefined
 }
 
-/** RFC 8707: where the access applies, so a person can tell an agent's MCP access from an API's. */
-function resourceList(resources: readonly ConsentResource[]): SafeHtml {
+/**
+ * RFC 8707: where the access applies, so a person can tell an agent's MCP access from an API's. `id`
+ * only where the list appears once on the page (the consent page; the apps page has one per app).
+ */
+function resourceList(resources: readonly ConsentResource[], id?: string): SafeHtml {
   if (resources.length === 0) return html``
   return html`<p class="resources-lead">The access is only for:</p>
-<ul class="resources" id="consent-resources">
+<ul class="resources"${id === undefined ? html`` : html` id="${id}"`}>
 ${resources.map((entry) =>
   entry.name === undefined
     ? html`<li><code>${entry.resource}</code></li>
@@ -116,7 +119,7 @@ ${
     ? html``
     : html`<p class="device-code">Allow only if your device shows the code <strong id="device-user-code">${options.deviceUserCode}</strong>. If you did not start this on a device of yours, deny.</p>
 `
-}${resourceList(options.resources ?? [])}<form method="post" action="${options.action}">
+}${resourceList(options.resources ?? [], 'consent-resources')}<form method="post" action="${options.action}">
 ${hiddenInputs(options.hidden)}<fieldset>
 <legend>It will be able to:</legend>
 ${scopeList(options.scopes)}</fieldset>
@@ -135,6 +138,8 @@ export interface ConnectedApp {
   clientName: string
   homepageUrl: string | null
   scope: readonly string[]
+  /** RFC 8707: the resources it was allowed tokens for; empty for this server's own audience only. */
+  resources?: readonly ConsentResource[] | undefined
   /** When the person allowed it, seconds since the epoch. */
   grantedAt: number
 }
@@ -173,7 +178,7 @@ ${options.apps.map(
   (app) => html`<li class="app">
 <h2>${app.homepageUrl === null || !/^https?:\/\//i.test(app.homepageUrl) ? app.clientName : html`<a href="${app.homepageUrl}" rel="noopener noreferrer">${app.clientName}</a>`}</h2>
 <p class="muted">Allowed on ${dateOf(app.grantedAt)}. It can:</p>
-${scopeList(app.scope)}<form method="post" action="${options.action}">
+${scopeList(app.scope)}${resourceList(app.resources ?? [])}<form method="post" action="${options.action}">
 <input type="hidden" name="csrf_token" value="${options.csrfToken}">
 <input type="hidden" name="client_id" value="${app.clientId}">
 <div class="actions"><button type="submit" class="secondary" aria-label="Remove ${app.clientName}">Remove access</button></div>

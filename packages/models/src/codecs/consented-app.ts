@@ -14,6 +14,7 @@ const toModel = (wire: ConsentedAppWire): ConsentedApp => ({
   ...(wire.logo_url === undefined ? {} : { logoUrl: wire.logo_url }),
   ...(wire.homepage_url === undefined ? {} : { homepageUrl: wire.homepage_url }),
   scope: wire.scope,
+  ...(wire.resources === undefined ? {} : { resources: [...wire.resources] }),
   grantedAt: wire.granted_at,
 })
 
@@ -23,6 +24,7 @@ const toWire = (model: ConsentedApp): ConsentedAppWire => ({
   ...(model.logoUrl === undefined ? {} : { logo_url: model.logoUrl }),
   ...(model.homepageUrl === undefined ? {} : { homepage_url: model.homepageUrl }),
   scope: model.scope,
+  ...(model.resources === undefined ? {} : { resources: [...model.resources] }),
   granted_at: model.grantedAt,
 })
 

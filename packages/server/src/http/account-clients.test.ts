@@ -89,6 +89,7 @@ describe.each(stores)("only account clients act on a user's account (%s)", (_nam
         subject: 'user-alice',
         clientId,
         scope: SCOPE.split(' '),
+        resources: [],
         grantedAt: clock.now(),
       })
       const code = await authorizationCodeFor(server, clientId, { scope: SCOPE, subject: 'user-alice' })

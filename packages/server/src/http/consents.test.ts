@@ -23,6 +23,8 @@ import { type AuthorizationServerApp, buildAuthorizationServerApp } from './app.
 
 const TOKEN = '/api/v1/oauth2/token'
 const CONSENTS = '/api/v1/oauth2/consents'
+/** The RFC 8707 resource the MCP client's consent covers (the web app's covers the default audience). */
+const MCP_RESOURCE = 'https://mcp.example/mcp'
 const INTROSPECT = '/api/v1/oauth2/introspect'
 const FORM = 'application/x-www-form-urlencoded'
 const RESOURCE_SERVER = '6b1d7d4f-8e4c-4d6a-8f1f-3a5c7e9f2b02'
@@ -99,6 +101,7 @@ describe.each(stores)('the apps an end-user allowed, over HTTP (%s)', (_name, op
         subject,
         clientId: registered.client.clientId,
         scope: scope.split(' '),
+        resources: which === 'mcp' ? [MCP_RESOURCE] : [],
         grantedAt: clock.now(),
       })
       const code = await authorizationCodeFor(server, registered.client.clientId, { scope, subject })
@@ -167,6 +170,7 @@ describe.each(stores)('the apps an end-user allowed, over HTTP (%s)', (_name, op
           logoUrl: 'https://mcp.example/logo.png',
           homepageUrl: 'https://mcp.example/',
           scope: 'openid offline_access kb:read profile',
+          resources: [MCP_RESOURCE],
           grantedAt: clock.now(),
         },
       ])

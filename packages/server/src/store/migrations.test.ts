@@ -21,6 +21,7 @@ const RELEASED: Record<string, Record<number, string>> = {
     15: '096f357f3645fbc32b0f55d6655f1c43323301e786149dbec4d985097f8c35b0',
     16: '8e318ddc75eae1bd93305501eb71713c85a93d376e0264672f494dc74a51d20e',
     19: '1a78ff266ea24f71c2c1c3501906318c15d0c1067295475c96452a8a30a39e08',
+    20: 'e3ec6bcc3d70e7ae7dfca65eb1ea17e5c84c9af3c9bac6202d237cc14bcff37a',
   },
   postgres: {
     1: '0e2f152526bbe1a6bffd1841fd8d9a1a8439af1731e611ce5ce03ac6e9f15c09',
@@ -36,6 +37,7 @@ const RELEASED: Record<string, Record<number, string>> = {
     15: '56decb925b6bb29840713963a91130c8131a4594458faf1bc7a9b80cde7ca43f',
     16: '8e318ddc75eae1bd93305501eb71713c85a93d376e0264672f494dc74a51d20e',
     19: '1a78ff266ea24f71c2c1c3501906318c15d0c1067295475c96452a8a30a39e08',
+    20: 'e3ec6bcc3d70e7ae7dfca65eb1ea17e5c84c9af3c9bac6202d237cc14bcff37a',
   },
 }
 

@@ -234,6 +234,10 @@ const postLogoutRedirectUris = `ALTER TABLE oauth_clients ADD COLUMN post_logout
 // RFC 7591 jwks_uri: a private_key_jwt client's keys, fetched from where it publishes them.
 const clientJwksUri = 'ALTER TABLE oauth_clients ADD COLUMN jwks_uri TEXT;'
 
+// RFC 8707: the resources a remembered consent covers, a JSON array. An existing consent covers none
+// (only the default audience), so a request naming a resource asks the end-user again.
+const consentResources = `ALTER TABLE oauth_consents ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';`
+
 interface MigrationSource {
   readonly version: number
   readonly name: string
@@ -258,6 +262,7 @@ const MIGRATIONS: readonly MigrationSource[] = [
   { version: 15, name: 'par_and_private_key_jwt', sql: parAndPrivateKeyJwt },
   { version: 16, name: 'client_post_logout_redirect_uris', sql: postLogoutRedirectUris },
   { version: 19, name: 'client_jwks_uri', sql: clientJwksUri },
+  { version: 20, name: 'consent_resources', sql: consentResources },
 ]
 
 /** The migrations as `dialect` runs them. */

@@ -317,6 +317,7 @@ export function consentFromRow(row: Row): ConsentRecord {
     subject: str(row.subject),
     clientId: str(row.client_id),
     scope: splitScope(row.scope),
+    resources: JSON.parse(str(row.resources)) as string[],
     grantedAt: num(row.granted_at),
   }
 }

@@ -376,6 +376,7 @@ export function createSqlStore(
             consent.subject,
             consent.clientId,
             joinScope(consent.scope),
+            JSON.stringify(consent.resources),
             consent.grantedAt,
           ),
         ).then(() => {}),

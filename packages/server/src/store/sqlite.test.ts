@@ -89,6 +89,38 @@ describe('SQLite migrations', () => {
   })
 })
 
+describe('SQLite migration 20 (consent resources)', () => {
+  it('reads a consent given before it as covering no resource, so a request naming one asks again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipeshub-oauth-'))
+    const path = join(dir, 'oauth.db')
+    try {
+      const db = new DatabaseSync(path)
+      db.exec(
+        'CREATE TABLE pipeshub_oauth_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+      )
+      for (const { version, name, sql } of migrationsFor(sqliteDialect).filter((m) => m.version < 20)) {
+        db.exec(sql)
+        db.prepare('INSERT INTO pipeshub_oauth_migrations VALUES (?, ?, 1)').run(version, name)
+      }
+      db.exec(
+        "INSERT INTO oauth_consents (subject, client_id, scope, granted_at) VALUES ('user-1', 'app', 'openid kb:read', 5)",
+      )
+      db.close()
+      const store = openSqliteStore({ path })
+      expect(await store.consents.get('user-1', 'app')).toEqual({
+        subject: 'user-1',
+        clientId: 'app',
+        scope: ['openid', 'kb:read'],
+        resources: [],
+        grantedAt: 5,
+      })
+      await store.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('SQLite single-use JWT IDs across instances', () => {
   it('lets exactly one of two stores on one database file record a JWT ID, 50 tries in all', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pipeshub-oauth-'))

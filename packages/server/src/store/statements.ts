@@ -224,19 +224,20 @@ function buildStatements(d: SqlDialect) {
     deleteSigningKey: 'DELETE FROM oauth_signing_keys WHERE kid = ?',
 
     selectConsent:
-      'SELECT subject, client_id, scope, granted_at FROM oauth_consents WHERE subject = ? AND client_id = ?',
+      'SELECT subject, client_id, scope, resources, granted_at FROM oauth_consents WHERE subject = ? AND client_id = ?',
     putConsent: d.upsert(
-      insert('oauth_consents', 'subject, client_id, scope, granted_at'),
+      insert('oauth_consents', 'subject, client_id, scope, resources, granted_at'),
       ['subject', 'client_id'],
       {
         scope: d.excluded('scope'),
+        resources: d.excluded('resources'),
         granted_at: d.excluded('granted_at'),
       },
     ),
     deleteConsent: 'DELETE FROM oauth_consents WHERE subject = ? AND client_id = ?',
     /** `subject`: the primary key (subject, client_id) serves the lookup; a deleted client's row drops out. */
     listConsents:
-      'SELECT o.subject, o.client_id, o.scope, o.granted_at, c.name, c.logo_url, c.homepage_url FROM oauth_consents o JOIN oauth_clients c ON c.client_id = o.client_id WHERE o.subject = ? ORDER BY o.granted_at, o.client_id',
+      'SELECT o.subject, o.client_id, o.scope, o.resources, o.granted_at, c.name, c.logo_url, c.homepage_url FROM oauth_consents o JOIN oauth_clients c ON c.client_id = o.client_id WHERE o.subject = ? ORDER BY o.granted_at, o.client_id',
 
     insertSession: insert('oauth_sessions', 'session_id, subject, auth_time, expires_at'),
     /** `session_id`, now. */

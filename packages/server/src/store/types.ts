@@ -281,6 +281,11 @@ export interface ConsentRecord {
   subject: string
   clientId: string
   scope: string[]
+  /**
+   * RFC 8707 resources the end-user allowed the app tokens for; empty: the default audience only. A
+   * request naming another resource asks again (see `consentCovers`).
+   */
+  resources: string[]
   grantedAt: number
 }
 

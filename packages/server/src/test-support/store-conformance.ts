@@ -1223,17 +1223,25 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     })
 
     it('replaces consents per subject and client', async () => {
-      await store.consents.put({ subject: 's', clientId: 'c', scope: ['openid'], grantedAt: T })
+      await store.consents.put({
+        subject: 's',
+        clientId: 'c',
+        scope: ['openid'],
+        resources: [],
+        grantedAt: T,
+      })
       await store.consents.put({
         subject: 's',
         clientId: 'c',
         scope: ['openid', 'kb:read'],
+        resources: ['https://mcp.example/mcp', 'https://api.example/'],
         grantedAt: T + 1,
       })
       expect(await store.consents.get('s', 'c')).toEqual({
         subject: 's',
         clientId: 'c',
         scope: ['openid', 'kb:read'],
+        resources: ['https://mcp.example/mcp', 'https://api.example/'],
         grantedAt: T + 1,
       })
       expect(await store.consents.get('s', 'other')).toBeUndefined()
@@ -1246,21 +1254,41 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const b = client({ clientId: 'consent-b', name: 'App B', homepageUrl: 'https://b.example/' })
       const gone = client({ clientId: 'consent-gone', name: 'Gone' })
       for (const c of [a, b, gone]) await store.clients.create(c)
-      await store.consents.put({ subject: 's', clientId: 'consent-b', scope: ['openid'], grantedAt: T + 2 })
+      await store.consents.put({
+        subject: 's',
+        clientId: 'consent-b',
+        scope: ['openid'],
+        resources: [],
+        grantedAt: T + 2,
+      })
       await store.consents.put({
         subject: 's',
         clientId: 'consent-a',
         scope: ['openid', 'kb:read'],
+        resources: ['https://mcp.example/mcp'],
         grantedAt: T + 1,
       })
-      await store.consents.put({ subject: 's', clientId: 'consent-gone', scope: ['openid'], grantedAt: T })
-      await store.consents.put({ subject: 'other', clientId: 'consent-a', scope: ['openid'], grantedAt: T })
+      await store.consents.put({
+        subject: 's',
+        clientId: 'consent-gone',
+        scope: ['openid'],
+        resources: [],
+        grantedAt: T,
+      })
+      await store.consents.put({
+        subject: 'other',
+        clientId: 'consent-a',
+        scope: ['openid'],
+        resources: [],
+        grantedAt: T,
+      })
       expect(await store.clients.delete('consent-gone')).toBe(true)
       expect(await store.consents.list('s')).toEqual([
         {
           subject: 's',
           clientId: 'consent-a',
           scope: ['openid', 'kb:read'],
+          resources: ['https://mcp.example/mcp'],
           grantedAt: T + 1,
           clientName: 'App A',
           logoUrl: 'https://a.example/logo.png',
@@ -1270,6 +1298,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
           subject: 's',
           clientId: 'consent-b',
           scope: ['openid'],
+          resources: [],
           grantedAt: T + 2,
           clientName: 'App B',
           logoUrl: null,
