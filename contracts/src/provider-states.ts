@@ -52,6 +52,11 @@ export const ConfidentialClientParams = Type.Object({
   scopes: Type.Array(text('A scope'), { description: 'The scopes the client may request.' }),
   redirectUris: Type.Array(text('A redirect URI'), { description: "The client's registered redirect URIs." }),
   grantTypes: Type.Array(text('A grant type'), { description: 'The grant types the client may use.' }),
+  dpopBoundAccessTokens: Type.Optional(
+    Type.Boolean({
+      description: 'RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof.',
+    }),
+  ),
 })
 export type ConfidentialClientParams = Static<typeof ConfidentialClientParams>
 

@@ -187,6 +187,7 @@ export class ProviderStates {
       scopes: params.scopes,
       redirectUris: params.redirectUris,
       grantTypes: params.grantTypes as GrantType[],
+      dpopBoundAccessTokens: params.dpopBoundAccessTokens === true,
     })
     if (!(await store.clients.update(client))) await store.clients.create(client)
     this.#secrets.set(params.clientId, params.clientSecret)

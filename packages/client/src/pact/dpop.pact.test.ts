@@ -1,6 +1,7 @@
 import { MatchersV3 } from '@pact-foundation/pact'
 import {
   compactJwsPattern,
+  consumerPact,
   DPOP_PROOF_HEADER,
   EXAMPLE,
   EXAMPLE_NOW_MS,
@@ -9,13 +10,21 @@ import {
   protectedHeaderSegment,
   publicJwk,
   ROUTES,
+  STATES,
   tokenResponseHeaders,
 } from '@pipeshub/contracts'
 import { OAuthTokenResponseWire } from '@pipeshub/models'
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { DPoPKey, OAuthClient } from '../index.js'
-import { clientCredentialsRequest, pactWithConfidentialClient, tokenRequest } from './interactions.js'
+import {
+  CONFIDENTIAL_CLIENT,
+  clientCredentialsRequest,
+  expectOAuthError,
+  oauthErrorResponse,
+  pactWithConfidentialClient,
+  tokenRequest,
+} from './interactions.js'
 
 // RFC 9449 §5: a token request with a DPoP proof gets a DPoP-bound token. The proof is signed with the
 // contract's fixed key, so its protected header is pinned in the pact; its claims (bound to a URL, a
@@ -31,6 +40,33 @@ async function contractDPoPKey(): Promise<DPoPKey> {
 }
 
 describe('DPoP token request (RFC 9449 §5)', () => {
+  it('surfaces invalid_dpop_proof when a client that must send a proof sends none (RFC 9449 §5.2)', async () => {
+    const pact = consumerPact().given(STATES.confidentialClientExists, {
+      ...CONFIDENTIAL_CLIENT,
+      dpopBoundAccessTokens: true,
+    })
+    pact
+      .uponReceiving(
+        'a client credentials token request without a DPoP proof from a client that must send one',
+      )
+      .withRequest(tokenRequest(clientCredentialsRequest(EXAMPLE.scopes.clientCredentials)))
+      .willRespondWith(oauthErrorResponse('invalid_dpop_proof'))
+    await pact.executeTest(async (mockServer) => {
+      await expectOAuthError(
+        new OAuthClient({
+          metadata: { issuer: EXAMPLE.issuer, tokenEndpoint: TOKEN_ENDPOINT },
+          clientId: EXAMPLE.clientId,
+          clientSecret: EXAMPLE.clientSecret,
+          fetch: fetchThroughMockServer(mockServer.url),
+          now: () => EXAMPLE_NOW_MS,
+          retry: false,
+        }).clientCredentials({ scope: EXAMPLE.scopes.clientCredentials }),
+        'invalid_dpop_proof',
+        400,
+      )
+    })
+  })
+
   it('sends a proof of its key with a client credentials request and gets a DPoP token', async () => {
     const dpop = await contractDPoPKey()
     const pact = pactWithConfidentialClient()
