@@ -79,7 +79,7 @@ describe('the DPoP proof of the pact (RFC 9449 §4.2)', () => {
     })
   })
 
-  it('leaves a proof the fixed key did not sign, and one without its jwk, unchanged', async () => {
+  it('leaves a proof the fixed key did not sign unchanged, and keeps a missing jwk missing', async () => {
     // Signed by the client-assertion key: the filter cannot (and must not) make it the DPoP key's.
     const byAnotherKey = await sign(
       { ...EXAMPLE_DPOP_PROOF_CLAIMS },
