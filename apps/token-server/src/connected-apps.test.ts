@@ -1,14 +1,6 @@
-import { hashSecret, registerClient, type Store } from '@pipeshub/server'
-import { openPostgresStore } from '@pipeshub/server/postgres'
-import { openSqliteStore } from '@pipeshub/server/sqlite'
+import { hashSecret, registerClient } from '@pipeshub/server'
 import { closeAfterEach } from '@pipeshub/test-support/loopback'
-import {
-  dropSchema,
-  postgresAvailable,
-  TEST_DATABASE_URL,
-  uniqueSchema,
-} from '@pipeshub/test-support/postgres'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import type { TokenServerConfig } from './config.js'
 import { CONNECTED_APPS_PATH } from './pages/pages.js'
@@ -19,6 +11,7 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
+import { sqliteAndPostgres } from './test-support/stores.js'
 import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 
 // The consent page promises "You can change your mind later": the apps page (browser session) and the
@@ -27,27 +20,9 @@ import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 const ISSUER = 'http://token-server.test'
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 const SCOPE = 'openid profile offline_access kb:read'
-const pgAvailable = await postgresAvailable('the connected-apps test')
 
 const running = closeAfterEach<TokenServer>()
-let dropAfter: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await dropAfter?.()
-  dropAfter = undefined
-})
-
-const stores: Array<[string, () => Promise<Store>, boolean]> = [
-  ['SQLite', async () => openSqliteStore({ path: ':memory:' }), true],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = uniqueSchema('connected_apps')
-      dropAfter = () => dropSchema(schema)
-      return openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
-    },
-    pgAvailable,
-  ],
-]
+const stores = await sqliteAndPostgres('connected_apps', 'the connected-apps test')
 
 /** The forms of a page, each as its hidden fields. */
 function forms(html: string): Array<Record<string, string>> {

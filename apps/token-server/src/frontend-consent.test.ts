@@ -1,15 +1,7 @@
 import { authorizationConsentCodec, authorizationRedirectCodec } from '@pipeshub/models/oauth-apps'
-import { registerClient, type Store } from '@pipeshub/server'
-import { openPostgresStore } from '@pipeshub/server/postgres'
-import { openSqliteStore } from '@pipeshub/server/sqlite'
+import { registerClient } from '@pipeshub/server'
 import { closeAfterEach } from '@pipeshub/test-support/loopback'
-import {
-  dropSchema,
-  postgresAvailable,
-  TEST_DATABASE_URL,
-  uniqueSchema,
-} from '@pipeshub/test-support/postgres'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import {
   authorizeUrl,
@@ -18,6 +10,7 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
+import { sqliteAndPostgres } from './test-support/stores.js'
 import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 
 // PIPESHUB_FRONTEND_URL: login and consent in PipesHub's own frontend, driven by the authorization
@@ -27,27 +20,9 @@ const ISSUER = 'http://token-server.test'
 const FRONTEND = 'https://app.pipeshub.test'
 const FRONTEND_CALLBACK = 'https://app.pipeshub.test/oauth/session'
 const APP_CALLBACK = 'http://127.0.0.1:9/callback'
-const pgAvailable = await postgresAvailable('the frontend consent test')
 
 const running = closeAfterEach<TokenServer>()
-let dropAfter: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await dropAfter?.()
-  dropAfter = undefined
-})
-
-const stores: Array<[string, () => Promise<Store>, boolean]> = [
-  ['SQLite', async () => openSqliteStore({ path: ':memory:' }), true],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = uniqueSchema('frontend_consent')
-      dropAfter = () => dropSchema(schema)
-      return openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
-    },
-    pgAvailable,
-  ],
-]
+const stores = await sqliteAndPostgres('frontend_consent', 'the frontend consent test')
 
 describe.each(stores)('consent in an external frontend (%s)', (_name, openStore, available) => {
   async function start(mcpResource?: string) {

@@ -1,14 +1,6 @@
-import { registerClient, type Store } from '@pipeshub/server'
-import { openPostgresStore } from '@pipeshub/server/postgres'
-import { openSqliteStore } from '@pipeshub/server/sqlite'
+import { registerClient } from '@pipeshub/server'
 import { closeAfterEach } from '@pipeshub/test-support/loopback'
-import {
-  dropSchema,
-  postgresAvailable,
-  TEST_DATABASE_URL,
-  uniqueSchema,
-} from '@pipeshub/test-support/postgres'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
 import { CONNECTED_APPS_PATH } from './pages/pages.js'
 import {
@@ -18,6 +10,7 @@ import {
   pkcePair,
   tokenRequest,
 } from './test-support/form-session.js'
+import { sqliteAndPostgres } from './test-support/stores.js'
 import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 
 // A remembered consent skips the consent page only for the scopes AND the RFC 8707 resources the
@@ -29,27 +22,9 @@ const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 const MCP = 'https://pipeshub.test/mcp'
 const API = 'https://api.pipeshub.test/v1'
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code'
-const pgAvailable = await postgresAvailable('the remembered consent resources test')
 
 const running = closeAfterEach<TokenServer>()
-let dropAfter: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await dropAfter?.()
-  dropAfter = undefined
-})
-
-const stores: Array<[string, () => Promise<Store>, boolean]> = [
-  ['SQLite', async () => openSqliteStore({ path: ':memory:' }), true],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = uniqueSchema('consent_resources')
-      dropAfter = () => dropSchema(schema)
-      return openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
-    },
-    pgAvailable,
-  ],
-]
+const stores = await sqliteAndPostgres('consent_resources', 'the remembered consent resources test')
 
 describe.each(stores)(
   'a remembered consent covers the resources it was given (%s)',
