@@ -4,19 +4,9 @@ import {
   errorResponseCodec,
   personalAccessTokenListCodec,
 } from '@pipeshub/models'
-import {
-  dropSchema,
-  postgresAvailable,
-  TEST_DATABASE_URL,
-  uniqueSchema,
-} from '@pipeshub/test-support/postgres'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AuthorizationServerOptions } from '../authorization-server.js'
 import { hashOpaqueToken } from '../secrets.js'
-import { createMemoryStore } from '../store/memory.js'
-import { openPostgresStore } from '../store/postgres.js'
-import { openSqliteStore } from '../store/sqlite.js'
-import type { Store } from '../store/types.js'
 import {
   authorizationCodeFor,
   basic,
@@ -26,6 +16,7 @@ import {
   REDIRECT_URI,
 } from '../test-support/fixtures.js'
 import { form } from '../test-support/http.js'
+import { everyStore } from '../test-support/stores.js'
 import { type AuthorizationServerApp, buildAuthorizationServerApp } from './app.js'
 
 // Only an account client's end-user tokens act on the user's account (personal access tokens, the apps
@@ -40,29 +31,12 @@ const FORM = 'application/x-www-form-urlencoded'
 const ACCOUNT = '3c2a1f0e-9d8b-4a7c-8e6f-5d4c3b2a1f01'
 const SCOPE = 'openid offline_access kb:read'
 
-const pgAvailable = await postgresAvailable()
+const stores = await everyStore()
 let app: AuthorizationServerApp | undefined
-let cleanup: (() => Promise<void>) | undefined
 afterEach(async () => {
   await app?.close()
-  await cleanup?.()
   app = undefined
-  cleanup = undefined
 })
-
-const stores: Array<[string, () => Promise<Store>, boolean]> = [
-  ['memory', async () => createMemoryStore(), true],
-  ['SQLite', async () => openSqliteStore({ path: ':memory:' }), true],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = uniqueSchema()
-      cleanup = () => dropSchema(schema)
-      return openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
-    },
-    pgAvailable,
-  ],
-]
 
 describe.each(stores)("only account clients act on a user's account (%s)", (_name, openStore, available) => {
   async function start(options: Partial<AuthorizationServerOptions> = { accountClients: [ACCOUNT] }) {

@@ -1,15 +1,5 @@
 import { consentedAppListCodec, errorResponseCodec } from '@pipeshub/models'
-import {
-  dropSchema,
-  postgresAvailable,
-  TEST_DATABASE_URL,
-  uniqueSchema,
-} from '@pipeshub/test-support/postgres'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMemoryStore } from '../store/memory.js'
-import { openPostgresStore } from '../store/postgres.js'
-import { openSqliteStore } from '../store/sqlite.js'
-import type { Store } from '../store/types.js'
 import {
   authorizationCodeFor,
   basic,
@@ -19,6 +9,7 @@ import {
   REDIRECT_URI,
 } from '../test-support/fixtures.js'
 import { form } from '../test-support/http.js'
+import { everyStore } from '../test-support/stores.js'
 import { type AuthorizationServerApp, buildAuthorizationServerApp } from './app.js'
 
 const TOKEN = '/api/v1/oauth2/token'
@@ -31,29 +22,12 @@ const RESOURCE_SERVER = '6b1d7d4f-8e4c-4d6a-8f1f-3a5c7e9f2b02'
 /** The host's own app: an account client, whose user tokens may manage the user's consents. */
 const WEB = '6b1d7d4f-8e4c-4d6a-8f1f-3a5c7e9f2b03'
 
-const pgAvailable = await postgresAvailable()
+const stores = await everyStore()
 let app: AuthorizationServerApp | undefined
-let cleanup: (() => Promise<void>) | undefined
 afterEach(async () => {
   await app?.close()
-  await cleanup?.()
   app = undefined
-  cleanup = undefined
 })
-
-const stores: Array<[string, () => Promise<Store>, boolean]> = [
-  ['memory', async () => createMemoryStore(), true],
-  ['SQLite', async () => openSqliteStore({ path: ':memory:' }), true],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = uniqueSchema()
-      cleanup = () => dropSchema(schema)
-      return openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
-    },
-    pgAvailable,
-  ],
-]
 
 function expectOAuthError(res: { statusCode: number; json(): unknown }, error: string, status: number) {
   expect(res.statusCode).toBe(status)
