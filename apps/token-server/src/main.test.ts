@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process'
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
+import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '@pipeshub/test-support/postgres'
@@ -85,6 +85,45 @@ describe('node dist/main.js', () => {
     expect(byFlag.output()).not.toContain('demo data created')
   })
 
+  it('prints the demo credentials as soon as they are stored: a start that fails after seeding still shows them, and the next start serves them', async () => {
+    // Seeded and then failed (the port is taken) is the deterministic case of a kill between the seed
+    // and the banner: the store is no longer empty, so no later start would show those secrets.
+    const store = `sqlite:${join(folder, 'port-taken.db')}`
+    const taken = createServer()
+    await new Promise<void>((resolveListen) => taken.listen({ host: '127.0.0.1', port: 0 }, resolveListen))
+    const { port } = taken.address() as AddressInfo
+    let failed: SpawnSyncReturns<string>
+    try {
+      failed = spawnSync(process.execPath, [MAIN], {
+        cwd: tmpdir(),
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', PIPESHUB_STORE: store, PIPESHUB_PORT: String(port) },
+      })
+    } finally {
+      await new Promise((resolveClose) => taken.close(resolveClose))
+    }
+    expect(failed.status).toBe(1)
+    expect(failed.stderr).toContain(`cannot listen on PIPESHUB_HOST=127.0.0.1 PIPESHUB_PORT=${port}`)
+    expect(failed.stderr).toContain('demo data created')
+    const credentials = /curl -s -u '([^':]+):([^']+)'/.exec(failed.stderr)
+    expect(credentials).not.toBeNull()
+
+    const next = await startMain({ PIPESHUB_STORE: store })
+    const response = await fetch(`${next.issuer}/api/v1/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${credentials?.[1]}:${credentials?.[2]}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials&scope=org:read',
+    })
+    expect(response.status).toBe(200)
+    next.child.kill('SIGTERM')
+    expect(await next.exited).toBe(0)
+    expect(next.output()).not.toContain('demo data created')
+  })
+
   it('seeds no demo data for an issuer that is not a loopback address, unless asked for', async () => {
     const store = `sqlite:${join(folder, 'public-issuer.db')}`
     const quiet = await startMain({ PIPESHUB_STORE: store, PIPESHUB_ISSUER: 'https://auth.example.com' })
@@ -111,7 +150,7 @@ describe('node dist/main.js', () => {
           startMain({ PIPESHUB_STORE: store }),
           startMain({ PIPESHUB_STORE: store }),
         ])
-        // The banner is printed after "ready"; give the seeding instance a moment to print it.
+        // The banner is printed before "ready", so the seeding instance has printed it by now.
         await Promise.race(both.map((one) => one.waitFor('The callback page shows the curl')))
         for (const one of both) one.child.kill('SIGTERM')
         expect(await Promise.all(both.map((one) => one.exited))).toEqual([0, 0])

@@ -68,13 +68,29 @@ async function main(): Promise<void> {
     fail(`cannot open the store PIPESHUB_STORE=${describeStore(config.store)}: ${(error as Error).message}`)
   }
 
-  // Atomic and under the store's cross-instance lock: of instances starting together, one seeds and prints.
-  const seeded = demoEnabled(config, issuer) ? await seedDemo(store, issuer) : undefined
   const ownMetricsListener = config.metricsPort !== undefined
   const server = await createTokenServer({ config, store, issuer, metricsRoute: !ownMetricsListener })
   const metricsListener = ownMetricsListener ? await createMetricsListener(server.metrics) : undefined
   // The first start generates the signing keys (access tokens, ID tokens) now rather than on first use.
   await server.authorizationServer.jwks()
+
+  // Atomic and under the store's cross-instance lock: of instances starting together, one seeds and prints.
+  // Printed the moment the seed is stored, not once listening: the store is no longer empty, so no later
+  // start would show these secrets if this one died or failed in between (a kill there lost them 2 in 30).
+  if (demoEnabled(config, issuer)) {
+    const seeded = await seedDemo(store, issuer)
+    if (seeded !== undefined) {
+      // The banner is for a person: on stderr, out of the JSON log stream on stdout.
+      process.stderr.write(
+        `${demoBanner({
+          issuer,
+          tokenEndpoint: `${issuer}${server.paths.token}`,
+          authorizationEndpoint: `${issuer}${server.paths.authorization}`,
+          credentials: seeded,
+        })}\n`,
+      )
+    }
+  }
 
   // Expired rows are deleted every 15 minutes; the signing key rotates every PIPESHUB_KEY_ROTATION_DAYS.
   const maintenance = createMaintenance({
@@ -127,17 +143,6 @@ async function main(): Promise<void> {
     }
   }
   server.app.log.info({ issuer, store: describeStore(config.store) }, 'token server ready')
-  if (seeded !== undefined) {
-    // The banner is for a person: on stderr, out of the JSON log stream on stdout.
-    process.stderr.write(
-      `${demoBanner({
-        issuer,
-        tokenEndpoint: `${issuer}${server.paths.token}`,
-        authorizationEndpoint: `${issuer}${server.paths.authorization}`,
-        credentials: seeded,
-      })}\n`,
-    )
-  }
 }
 
 main().catch((error: unknown) => fail((error as Error).message ?? String(error)))
