@@ -435,26 +435,30 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     })
   }
 
-  const documentation = tokenServerRouteDocumentation(paths)
-  if (config.mcpResource !== undefined) {
-    const [key, schema] = protectedResourceRouteSchema(config.mcpResource)
-    documentation.set(key, { ...schema })
+  // Built at its first request, not at start: few processes are ever asked for it.
+  const openApiDocument = () => {
+    const documentation = tokenServerRouteDocumentation(paths)
+    if (config.mcpResource !== undefined) {
+      const [key, schema] = protectedResourceRouteSchema(config.mcpResource)
+      documentation.set(key, { ...schema })
+    }
+    return buildOpenApiDocument(
+      routes,
+      {
+        title: 'PipesHub token server',
+        version: VERSION,
+        description: 'OAuth 2.0 / OpenID Connect provider of PipesHub (PipesHub-compatible routes).',
+        serverUrl: issuer,
+      },
+      documentation,
+    )
   }
   let openApi: Record<string, unknown> | undefined
   app.get(
     '/openapi.json',
     { schema: { summary: 'This OpenAPI 3.1 document', tags: ['operations'] } },
     async (_request, reply) => {
-      openApi ??= buildOpenApiDocument(
-        routes,
-        {
-          title: 'PipesHub token server',
-          version: VERSION,
-          description: 'OAuth 2.0 / OpenID Connect provider of PipesHub (PipesHub-compatible routes).',
-          serverUrl: issuer,
-        },
-        documentation,
-      )
+      openApi ??= openApiDocument()
       return reply.header('cache-control', 'public, max-age=300').send(openApi)
     },
   )
