@@ -7,6 +7,7 @@ import {
   type EndpointPaths,
   oauth2Plugin,
   oauthClientErrorHandler,
+  oauthCorsHeaders,
   oauthErrorHandler,
   oauthFrameworkErrors,
   oauthNotFoundHandler,
@@ -251,6 +252,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     registrationPaths: config.registration ? [paths.registration, `${paths.registration}/:clientId`] : [],
     loginMethod: 'POST',
     accountPath: CONNECTED_APPS_PATH,
+    corsHeaders: (request) => oauthCorsHeaders(authorizationServer, request),
   })
 
   // The plugin answers JSON errors; a person in a browser gets a page instead, without the details.

@@ -44,6 +44,47 @@ export async function registerOAuthCors(
   fastify: FastifyInstance,
   server: AuthorizationServer,
 ): Promise<void> {
+  const optionsFor = corsOptionsResolver(server)
+  await fastify.register(cors, {
+    hook: 'preHandler',
+    // Callback form: a request without Origin (every server-to-server call) is answered without a promise.
+    delegator: (request: FastifyRequest, callback) => {
+      const origin = request.headers.origin
+      if (origin === undefined) return callback(null, DENY)
+      optionsFor(request, origin).then(
+        (options) => callback(null, options),
+        (error: Error) => callback(error),
+      )
+    },
+  })
+}
+
+/**
+ * The CORS headers of an answer to `request` that a hook sends before the OAuth routes' own CORS hook
+ * runs (a rate limit's 429, say): the same decision, as headers to set. Empty when the request has no
+ * `Origin` or its origin may not read the answer. Without them a browser app is handed a network error
+ * instead of the answer telling it to wait.
+ */
+export async function oauthCorsHeaders(
+  server: AuthorizationServer,
+  request: FastifyRequest,
+): Promise<Record<string, string>> {
+  const origin = request.headers.origin
+  if (origin === undefined || request.method === 'OPTIONS') return {}
+  const options = await corsOptionsResolver(server)(request, origin)
+  if (typeof options.origin !== 'string') return {}
+  return {
+    'access-control-allow-origin': options.origin,
+    ...(options.origin === '*' ? {} : { vary: 'Origin' }),
+    ...(options.exposedHeaders === undefined
+      ? {}
+      : { 'access-control-expose-headers': [options.exposedHeaders].flat().join(', ') }),
+  }
+}
+
+function corsOptionsResolver(
+  server: AuthorizationServer,
+): (request: FastifyRequest, origin: string) => Promise<FastifyCorsOptions> {
   const paths = server.paths
   const registeredByAnyClient = async (origin: string) =>
     (await server.store.clients.list()).some((client) => acceptsOrigin(client, origin))
@@ -97,17 +138,5 @@ export async function registerOAuthCors(
         return DENY
     }
   }
-
-  await fastify.register(cors, {
-    hook: 'preHandler',
-    // Callback form: a request without Origin (every server-to-server call) is answered without a promise.
-    delegator: (request: FastifyRequest, callback) => {
-      const origin = request.headers.origin
-      if (origin === undefined) return callback(null, DENY)
-      optionsFor(request, origin).then(
-        (options) => callback(null, options),
-        (error: Error) => callback(error),
-      )
-    },
-  })
+  return optionsFor
 }
