@@ -12,6 +12,9 @@ const PREFLIGHT_MAX_AGE = 600
 
 const DENY: FastifyCorsOptions = { origin: false }
 
+/** How long preflights share one read of the origins the clients registered (seconds). */
+const REGISTERED_ORIGINS_MAX_AGE_SECONDS = 1
+
 const acceptsOrigin = (client: ClientRecord | undefined, origin: string) =>
   client !== undefined && client.disabledAt === null && client.webOrigins.includes(origin)
 
@@ -86,8 +89,28 @@ function corsOptionsResolver(
   server: AuthorizationServer,
 ): (request: FastifyRequest, origin: string) => Promise<FastifyCorsOptions> {
   const paths = server.paths
-  const registeredByAnyClient = async (origin: string) =>
-    (await server.store.clients.list()).some((client) => acceptsOrigin(client, origin))
+  // A preflight is unauthenticated and names any origin: answering each from a fresh list of every
+  // client would let a flood of them read the whole client table per request. The set is shared for a
+  // second; a stale answer only decides whether the browser sends the request, which is then judged
+  // against its own client.
+  let registered: { at: number; origins: Promise<ReadonlySet<string>> } | undefined
+  const registeredByAnyClient = async (origin: string) => {
+    const now = server.now()
+    if (registered === undefined || now - registered.at >= REGISTERED_ORIGINS_MAX_AGE_SECONDS) {
+      const origins = server.store.clients.list().then((clients) => {
+        const set = new Set<string>()
+        for (const client of clients)
+          if (client.disabledAt === null) for (const o of client.webOrigins) set.add(o)
+        return set
+      })
+      registered = { at: now, origins }
+      // A failed read is not kept: the next preflight reads again.
+      origins.catch(() => {
+        if (registered?.origins === origins) registered = undefined
+      })
+    }
+    return (await registered.origins).has(origin)
+  }
   const clientAccepts = async (clientId: string | undefined, origin: string) =>
     clientId !== undefined && acceptsOrigin(await server.store.clients.get(clientId), origin)
 
