@@ -51,6 +51,7 @@ import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } fr
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
 import { CONNECTED_APPS_PATH, errorPage } from './pages/pages.js'
 import { registerRateLimits } from './rate-limit.js'
+import { requestLogScope } from './request-log-scope.js'
 
 export interface TokenServerOptions {
   config: TokenServerConfig
@@ -195,6 +196,9 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     done()
   })
 
+  // Before every other preHandler, so that the security events of any route carry its request id.
+  const currentRequestLog = requestLogScope(app)
+
   const administrators = new Set(config.administrators)
   const authorizationServer = createAuthorizationServer({
     issuer,
@@ -223,7 +227,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
           },
         }
       : {}),
-    onSecurityEvent: (event) => logSecurityEvent(app.log, event),
+    onSecurityEvent: (event) => logSecurityEvent(currentRequestLog() ?? app.log, event),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths

@@ -208,8 +208,12 @@ describe('request and security log entries', () => {
       expect(response.statusCode).toBe(401)
       const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
       const ofRequest = entries.filter((entry) => entry.reqId === response.headers['x-request-id'])
-      expect(ofRequest.map((entry) => entry.msg)).toEqual(['request completed'])
-      expect(ofRequest[0]).toMatchObject({ statusCode: 401, route: server.paths.token })
+      // The event carries the request's id, which joins it to the request's line (address, route).
+      expect(ofRequest.map((entry) => entry.msg)).toEqual([
+        'client authentication failed',
+        'request completed',
+      ])
+      expect(ofRequest[1]).toMatchObject({ statusCode: 401, route: server.paths.token })
       const events = entries.filter((entry) => entry.event !== undefined)
       expect(events).toHaveLength(1)
       expect(events[0]).toMatchObject({
@@ -217,6 +221,7 @@ describe('request and security log entries', () => {
         event: 'client_authentication_failed',
         client_id: job.client.clientId,
         reason: 'client authentication failed',
+        reqId: response.headers['x-request-id'],
       })
       expect(lines.join('')).not.toContain(wrongSecret)
     } finally {
