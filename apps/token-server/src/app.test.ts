@@ -466,6 +466,34 @@ describe('rate limits', () => {
     expect(other.status).not.toBe(429)
   })
 
+  it('lets a browser app on its registered origin read the 429 and its Retry-After (CORS on the refusal)', async () => {
+    const fixture = await start({ rateLimitToken: 1 })
+    const origin = 'https://spa.example'
+    const spa = await registerClient(fixture.store, {
+      name: 'SPA',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      scopes: ['openid', 'offline_access'],
+      webOrigins: [origin],
+    })
+    const tokenUrl = `${fixture.baseUrl}${fixture.server.paths.token}`
+    const request = { grant_type: 'refresh_token', refresh_token: 'unknown', client_id: spa.client.clientId }
+    const first = await tokenRequest(tokenUrl, request, { origin })
+    expect(first.status).toBe(400)
+    expect(first.headers.get('access-control-allow-origin')).toBe(origin)
+    const limited = await tokenRequest(tokenUrl, request, { origin })
+    expect(limited.status).toBe(429)
+    // Without these the browser hands the app a network error, not the answer telling it to wait.
+    expect(limited.headers.get('access-control-allow-origin')).toBe(origin)
+    expect(limited.headers.get('access-control-expose-headers')).toContain('retry-after')
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+
+    // Another origin is not told anything, limited or not.
+    const foreign = await tokenRequest(tokenUrl, request, { origin: 'https://evil.example' })
+    expect(foreign.status).toBe(429)
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
   it('limits login attempts per IP and tells the person when to retry', async () => {
     const fixture = await start({ rateLimitLogin: 2 })
     const { browser, html } = await openLogin(fixture)

@@ -7,6 +7,7 @@ import {
   type EndpointPaths,
   oauth2Plugin,
   oauthClientErrorHandler,
+  oauthCorsHeaders,
   oauthErrorHandler,
   oauthFrameworkErrors,
   oauthNotFoundHandler,
@@ -50,6 +51,7 @@ import { buildOpenApiDocument, collectRoutes, tokenServerRouteDocumentation } fr
 import { PAGE_HEADERS, STYLESHEET, STYLESHEET_PATH } from './pages/html.js'
 import { CONNECTED_APPS_PATH, errorPage } from './pages/pages.js'
 import { registerRateLimits } from './rate-limit.js'
+import { requestLogScope } from './request-log-scope.js'
 
 export interface TokenServerOptions {
   config: TokenServerConfig
@@ -194,6 +196,9 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     done()
   })
 
+  // Before every other preHandler, so that the security events of any route carry its request id.
+  const currentRequestLog = requestLogScope(app)
+
   const administrators = new Set(config.administrators)
   const authorizationServer = createAuthorizationServer({
     issuer,
@@ -222,7 +227,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
           },
         }
       : {}),
-    onSecurityEvent: (event) => logSecurityEvent(app.log, event),
+    onSecurityEvent: (event) => logSecurityEvent(currentRequestLog() ?? app.log, event),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   const paths = authorizationServer.paths
@@ -251,6 +256,7 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
     registrationPaths: config.registration ? [paths.registration, `${paths.registration}/:clientId`] : [],
     loginMethod: 'POST',
     accountPath: CONNECTED_APPS_PATH,
+    corsHeaders: (request) => oauthCorsHeaders(authorizationServer, request),
   })
 
   // The plugin answers JSON errors; a person in a browser gets a page instead, without the details.

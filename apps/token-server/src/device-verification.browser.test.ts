@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs'
 import { createMemoryStore, registerClient } from '@pipeshub/server'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@pipeshub/test-support/chromium'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
@@ -9,11 +9,7 @@ import { createTestUser } from './test-support/users.js'
 // RFC 8628 §3.3 in headless Chromium: a person types the code their TV shows, signs in, checks the
 // code on the consent page and allows; the TV's next poll gets the tokens.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
-const available = existsSync(CHROMIUM)
-if (!available && IN_CI) throw new Error(`Chromium is required in CI and was not found at ${CHROMIUM}`)
-if (!available) console.warn(`skipping the browser test: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`)
+const available = chromiumAvailable('the device verification browser test')
 
 const ISSUER = 'http://token-server.test'
 const PASSWORD = 'device browser test password'
@@ -40,11 +36,7 @@ describe.runIf(available)('the device verification page in headless Chromium', (
     await createTestUser(store, { subject: 'user-tv', password: PASSWORD, name: 'Alice Example' })
     server = await createTokenServer({ config: testConfig(), store, issuer: ISSUER, now: () => now })
     baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
   })
 
   afterAll(async () => {

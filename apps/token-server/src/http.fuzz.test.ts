@@ -23,7 +23,7 @@ afterAll(async () => {
   if (available) await dropSchema(schema)
 })
 
-const RUNS = 1000
+const RUNS = 2000
 
 const NAMES = [
   'grant_type',

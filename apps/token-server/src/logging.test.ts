@@ -208,8 +208,12 @@ describe('request and security log entries', () => {
       expect(response.statusCode).toBe(401)
       const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
       const ofRequest = entries.filter((entry) => entry.reqId === response.headers['x-request-id'])
-      expect(ofRequest.map((entry) => entry.msg)).toEqual(['request completed'])
-      expect(ofRequest[0]).toMatchObject({ statusCode: 401, route: server.paths.token })
+      // The event carries the request's id, which joins it to the request's line (address, route).
+      expect(ofRequest.map((entry) => entry.msg)).toEqual([
+        'client authentication failed',
+        'request completed',
+      ])
+      expect(ofRequest[1]).toMatchObject({ statusCode: 401, route: server.paths.token })
       const events = entries.filter((entry) => entry.event !== undefined)
       expect(events).toHaveLength(1)
       expect(events[0]).toMatchObject({
@@ -217,8 +221,70 @@ describe('request and security log entries', () => {
         event: 'client_authentication_failed',
         client_id: job.client.clientId,
         reason: 'client authentication failed',
+        reqId: response.headers['x-request-id'],
       })
       expect(lines.join('')).not.toContain(wrongSecret)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('logs a wrong password typed on the sign-in page as login_failed, with neither the password nor the username', async () => {
+    const { lines, destination } = captureLines()
+    const store = createMemoryStore()
+    const redirectUri = 'http://127.0.0.1:9/cb'
+    const app = await registerClient(store, {
+      name: 'App',
+      public: true,
+      redirectUris: [redirectUri],
+      scopes: ['openid'],
+    })
+    await createTestUser(store, { subject: 'user-login-log' })
+    const server = await createTokenServer({
+      config: testConfig({ logLevel: 'info' }),
+      store,
+      issuer: 'http://token-server.test',
+      logDestination: destination,
+    })
+    try {
+      const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+      const browser = new FormSession(baseUrl)
+      const page = await browser.get(
+        authorizeUrl({
+          baseUrl,
+          authorizePath: server.paths.authorization,
+          clientId: app.client.clientId,
+          redirectUri,
+          scope: 'openid',
+          challenge: pkcePair().challenge,
+        }),
+      )
+      const wrongPassword = 'not alice password 7731'
+      const refused = await browser.postForm(server.paths.authorization, {
+        ...hiddenFields(await page.text()),
+        username: 'alice',
+        password: wrongPassword,
+      })
+      // The sign-in page again: the CSRF token passed, the password did not.
+      expect(refused.status).toBe(401)
+      expect(await refused.text()).toContain('name="password"')
+
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+      const failures = entries.filter((entry) => entry.event === 'login_failed')
+      expect(failures).toHaveLength(1)
+      expect(failures[0]).toMatchObject({
+        level: 40,
+        msg: 'login failed',
+        event: 'login_failed',
+        reason: 'wrong_password',
+        subject: 'user-login-log',
+        client_id: app.client.clientId,
+        reqId: refused.headers.get('x-request-id'),
+      })
+      const text = lines.join('')
+      expect(text).not.toContain(wrongPassword)
+      // People type their password into the username field: it is not logged either.
+      expect(text).not.toContain('alice')
     } finally {
       await server.close()
     }

@@ -59,6 +59,11 @@ export interface RateLimitOptions {
   registrationPerMinute?: number | undefined
   /** Route URLs of the registration and client configuration endpoints. */
   registrationPaths?: readonly string[] | undefined
+  /**
+   * The CORS headers the refused request's answer would have carried (`oauthCorsHeaders`): a 429 is
+   * sent before the OAuth routes' CORS hook runs, and a browser app must be able to read it.
+   */
+  corsHeaders?: ((request: FastifyRequest) => Promise<Record<string, string>>) | undefined
 }
 
 function prefersHtml(request: FastifyRequest): boolean {
@@ -135,12 +140,15 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
           keyGenerator: () => 'user-code-failures:all',
         })
 
-  const limited = (
+  const limited = async (
     request: FastifyRequest,
     reply: FastifyReply,
     limit: 'token' | 'login' | 'client_authentication' | 'registration',
     ttlInSeconds: number,
   ) => {
+    if (options.corsHeaders !== undefined && request.headers.origin !== undefined) {
+      reply.headers(await options.corsHeaders(request))
+    }
     const retryAfter = Math.max(1, ttlInSeconds)
     reply.code(429).header('retry-after', String(retryAfter)).header('cache-control', 'no-store')
     request.log.warn({ limit, retryAfter }, 'rate limit exceeded')

@@ -74,6 +74,23 @@ describe('slow clients', () => {
     expect(await silent.closed).toBeLessThan(1000 + 6000)
   })
 
+  it('closes a kept-alive connection left idle after its answer within the keep-alive timeout', async () => {
+    // The idle timeout far above the keep-alive one, so that only the keep-alive bound can close it.
+    const { port } = await start({ ...BOUNDS, keepAliveTimeoutMs: 300, idleTimeoutMs: 20_000 })
+    const kept = open(port)
+    await kept.connected
+    const answeredAt = new Promise<number>((resolve) =>
+      kept.socket.once('data', (chunk: Buffer) => {
+        expect(chunk.toString('latin1')).toMatch(/^HTTP\/1\.1 200 /)
+        resolve(Date.now())
+      }),
+    )
+    const closedAt = kept.closed.then(() => Date.now())
+    kept.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n')
+    // 0.3 s of idleness (Node adds a second of grace), long before the 20 s idle timeout would close it.
+    expect((await closedAt) - (await answeredAt)).toBeLessThan(10_000)
+  })
+
   it('closes connections past the cap at once and serves again when they are gone', async () => {
     const { baseUrl, port } = await start({ ...BOUNDS, maxConnections: 4 })
     const held = Array.from({ length: 4 }, () => open(port))

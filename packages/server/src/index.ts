@@ -77,6 +77,7 @@ export {
   buildAuthorizationServerApp,
 } from './http/app.js'
 export { requestBasicCredentials } from './http/basic-credentials.js'
+export { oauthCorsHeaders } from './http/cors.js'
 export {
   oauthClientErrorHandler,
   oauthFrameworkErrors,

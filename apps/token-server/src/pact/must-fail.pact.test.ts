@@ -10,6 +10,7 @@ import {
   EXAMPLE_DPOP_PROOF_CLAIMS,
   goldenProblems,
   PACT_FILE,
+  PACT_FILES,
   STATES,
   WHAT_IF_PACTS_DIR,
 } from '@pipeshub/contracts'
@@ -33,7 +34,8 @@ interface PactDocument {
   [key: string]: unknown
 }
 
-const committed = JSON.parse(readFileSync(PACT_FILE, 'utf8')) as PactDocument
+const readPact = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as PactDocument
+const committed = readPact(PACT_FILE)
 let folder: string
 
 beforeAll(async () => {
@@ -43,12 +45,19 @@ afterAll(async () => {
   if (folder !== undefined) await rm(folder, { recursive: true, force: true })
 })
 
-/** A pact with only the interactions `keep` selects, so that each check runs no more than it needs. */
-async function pactWith(name: string, keep: (interaction: PactInteraction) => PactInteraction | undefined) {
-  const interactions = committed.interactions.map(keep).filter((interaction) => interaction !== undefined)
+/**
+ * A pact with only the interactions of `from` (the client's committed pact unless said) that `keep`
+ * selects, so that each check runs no more than it needs.
+ */
+async function pactWith(
+  name: string,
+  keep: (interaction: PactInteraction) => PactInteraction | undefined,
+  from: PactDocument = committed,
+) {
+  const interactions = from.interactions.map(keep).filter((interaction) => interaction !== undefined)
   expect(interactions.length).toBeGreaterThan(0)
   const file = join(folder, `${name}.json`)
-  await writeFile(file, JSON.stringify({ ...committed, interactions }))
+  await writeFile(file, JSON.stringify({ ...from, interactions }))
   return { file, descriptions: interactions.map((interaction) => interaction.description) }
 }
 
@@ -81,6 +90,7 @@ describe('verification fails against a token server whose responses drift from t
       const { file, descriptions } = await pactWith(
         broken.name.replace(/\W+/g, '-'),
         selectedBy(broken.selects),
+        broken.pactFile === undefined ? committed : readPact(broken.pactFile),
       )
       const provider = await startProvider({ mutate: broken.mutate })
       try {
@@ -176,11 +186,11 @@ describe('verification fails when a provider state cannot be set up', () => {
     })
   }
 
-  it('knows every provider state the contract names', () => {
+  it("knows every provider state both consumers' pacts name", () => {
     const named = new Set(
-      committed.interactions.flatMap((interaction) =>
-        (interaction.providerStates ?? []).map((state) => state.name),
-      ),
+      PACT_FILES.map(readPact)
+        .flatMap((pact) => pact.interactions)
+        .flatMap((interaction) => (interaction.providerStates ?? []).map((state) => state.name)),
     )
     expect([...named].filter((name) => !Object.values(STATES).includes(name as never))).toEqual([])
   })

@@ -61,26 +61,32 @@ describe('the OpenAPI document of the token server describes every committed pac
   // The comparison can fail: the client's pact against copies of the document that drifted.
   // biome-ignore lint/suspicious/noExplicitAny: each change edits the JSON document by path
   type Document = any
+  // A drift of a member the document never had would find what the real document lacks, and prove nothing.
+  const removeMember = (parent: Record<string, unknown>, name: string) => {
+    expect(Object.keys(parent), `the document to drift from has ${name}`).toContain(name)
+    delete parent[name]
+  }
   const drifted: ReadonlyArray<{ name: string; change: (copy: Document) => void; finding: RegExp }> = [
     {
       name: 'the token endpoint no longer documents its 401 answer',
-      change: (copy) => {
-        delete copy.paths['/api/v1/oauth2/token'].post.responses['401']
-      },
+      change: (copy) => removeMember(copy.paths['/api/v1/oauth2/token'].post.responses, '401'),
       finding: /response\.status\.unknown.*"a client credentials token request with a wrong client secret"/,
     },
     {
       name: 'the token response documents expires_in as a string',
       change: (copy) => {
-        copy.components.schemas.OAuthTokenResponse.properties.expires_in = { type: 'string' }
+        const properties = copy.components.schemas.OAuthTokenResponse.properties
+        expect(properties.expires_in, 'the document to drift from documents expires_in').toMatchObject({
+          type: 'integer',
+        })
+        properties.expires_in = { type: 'string' }
       },
       finding: /response\.body\.incompatible.*expires_in/,
     },
     {
       name: 'the token response no longer documents Cache-Control',
-      change: (copy) => {
-        delete copy.paths['/api/v1/oauth2/token'].post.responses['200'].headers['Cache-Control']
-      },
+      change: (copy) =>
+        removeMember(copy.paths['/api/v1/oauth2/token'].post.responses['200'].headers, 'Cache-Control'),
       finding: /response\.header\.undefined.*cache-control/,
     },
   ]

@@ -1,4 +1,4 @@
-import type { WireExchange } from '@pipeshub/contracts'
+import { ROUTES, SDK_PACT_FILE, type WireExchange } from '@pipeshub/contracts'
 
 /** One HTTP response of the app with its request, as the mutating layer sees it. */
 export type ObservedResponse = WireExchange
@@ -63,11 +63,18 @@ export interface BrokenProvider {
   readonly mismatch: RegExp
   /** What the golden fixtures' check of the broken answers must name, when the RFC forbids the drift. */
   readonly golden?: RegExp
+  /**
+   * The committed pact verified against it: the client's unless it names another consumer's, for a
+   * drift only that consumer's pact covers.
+   */
+  readonly pactFile?: string
 }
 
 const successfulToken: InteractionSelector = { path: TOKEN_PATH, outcome: 'success' }
 const tokenError: InteractionSelector = { path: TOKEN_PATH, outcome: 'error' }
 const resourceMetadata: InteractionSelector = { path: MCP_RESOURCE_METADATA_PATH, outcome: 'success' }
+const userinfo: InteractionSelector = { path: ROUTES.userinfo, outcome: 'success' }
+const introspection: InteractionSelector = { path: ROUTES.introspection, outcome: 'success' }
 
 /**
  * Deliberately broken token servers: each one drifts from the contract in one way a real change could,
@@ -129,5 +136,23 @@ export const BROKEN_PROVIDERS: readonly BrokenProvider[] = [
     mutate: renamed(resourceMetadata, 'resource', 'resource_uri'),
     mismatch: /resource/,
     golden: /RFC 9728 §2 .*\/resource must be REQUIRED a string, got no member/,
+  },
+  // PipesHub's SDK reads the user from `user_id` (userinfo and introspection); no RFC names it and the
+  // client's pact does not pin it, so only the SDK's pact stands between a rename and code in users' hands.
+  {
+    name: "user_id renamed to userId in userinfo (the SDK's pact)",
+    selects: userinfo,
+    mutate: renamed(userinfo, 'user_id', 'userId'),
+    mismatch: /user_id/,
+    pactFile: SDK_PACT_FILE,
+  },
+  {
+    name: "user_id missing from the introspection response (the SDK's pact)",
+    selects: introspection,
+    mutate: bodyMember(introspection, 'user_id', (body) => {
+      delete body.user_id
+    }),
+    mismatch: /user_id/,
+    pactFile: SDK_PACT_FILE,
   },
 ]

@@ -171,3 +171,50 @@ describe('CORS of public documents and of the authorization endpoint', () => {
     }
   })
 })
+
+describe('preflights under a flood', () => {
+  it('answers many preflights from one read of the clients a second, and sees a new origin the next second', async () => {
+    let clock = 1_800_000_000
+    const store = createMemoryStore()
+    let lists = 0
+    const list = store.clients.list.bind(store.clients)
+    store.clients.list = () => {
+      lists++
+      return list()
+    }
+    app = await buildAuthorizationServerApp({ issuer: ISSUER, store, now: () => clock })
+    const server = app.authorizationServer
+    await server.registerClient({
+      name: 'spa',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      webOrigins: [APP_ORIGIN],
+    })
+    const NEW_ORIGIN = 'https://new.pipeshub.test'
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        app?.inject(preflight(TOKEN, i % 2 === 0 ? APP_ORIGIN : OTHER_ORIGIN)),
+      ),
+    )
+    expect(answers.map((res) => res?.headers['access-control-allow-origin'] ?? null)).toEqual(
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? APP_ORIGIN : null)),
+    )
+    expect(lists).toBe(1)
+
+    await server.registerClient({
+      name: 'new',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      webOrigins: [NEW_ORIGIN],
+    })
+    // Within the same second the shared read stands; a second later the new origin is seen.
+    expect(
+      (await app.inject(preflight(TOKEN, NEW_ORIGIN))).headers['access-control-allow-origin'],
+    ).toBeUndefined()
+    clock += 1
+    expect((await app.inject(preflight(TOKEN, NEW_ORIGIN))).headers['access-control-allow-origin']).toBe(
+      NEW_ORIGIN,
+    )
+    expect(lists).toBe(2)
+  })
+})

@@ -12,6 +12,9 @@ const PREFLIGHT_MAX_AGE = 600
 
 const DENY: FastifyCorsOptions = { origin: false }
 
+/** How long preflights share one read of the origins the clients registered (seconds). */
+const REGISTERED_ORIGINS_MAX_AGE_SECONDS = 1
+
 const acceptsOrigin = (client: ClientRecord | undefined, origin: string) =>
   client !== undefined && client.disabledAt === null && client.webOrigins.includes(origin)
 
@@ -44,9 +47,70 @@ export async function registerOAuthCors(
   fastify: FastifyInstance,
   server: AuthorizationServer,
 ): Promise<void> {
+  const optionsFor = corsOptionsResolver(server)
+  await fastify.register(cors, {
+    hook: 'preHandler',
+    // Callback form: a request without Origin (every server-to-server call) is answered without a promise.
+    delegator: (request: FastifyRequest, callback) => {
+      const origin = request.headers.origin
+      if (origin === undefined) return callback(null, DENY)
+      optionsFor(request, origin).then(
+        (options) => callback(null, options),
+        (error: Error) => callback(error),
+      )
+    },
+  })
+}
+
+/**
+ * The CORS headers of an answer to `request` that a hook sends before the OAuth routes' own CORS hook
+ * runs (a rate limit's 429, say): the same decision, as headers to set. Empty when the request has no
+ * `Origin` or its origin may not read the answer. Without them a browser app is handed a network error
+ * instead of the answer telling it to wait.
+ */
+export async function oauthCorsHeaders(
+  server: AuthorizationServer,
+  request: FastifyRequest,
+): Promise<Record<string, string>> {
+  const origin = request.headers.origin
+  if (origin === undefined || request.method === 'OPTIONS') return {}
+  const options = await corsOptionsResolver(server)(request, origin)
+  if (typeof options.origin !== 'string') return {}
+  return {
+    'access-control-allow-origin': options.origin,
+    ...(options.origin === '*' ? {} : { vary: 'Origin' }),
+    ...(options.exposedHeaders === undefined
+      ? {}
+      : { 'access-control-expose-headers': [options.exposedHeaders].flat().join(', ') }),
+  }
+}
+
+function corsOptionsResolver(
+  server: AuthorizationServer,
+): (request: FastifyRequest, origin: string) => Promise<FastifyCorsOptions> {
   const paths = server.paths
-  const registeredByAnyClient = async (origin: string) =>
-    (await server.store.clients.list()).some((client) => acceptsOrigin(client, origin))
+  // A preflight is unauthenticated and names any origin: answering each from a fresh list of every
+  // client would let a flood of them read the whole client table per request. The set is shared for a
+  // second; a stale answer only decides whether the browser sends the request, which is then judged
+  // against its own client.
+  let registered: { at: number; origins: Promise<ReadonlySet<string>> } | undefined
+  const registeredByAnyClient = async (origin: string) => {
+    const now = server.now()
+    if (registered === undefined || now - registered.at >= REGISTERED_ORIGINS_MAX_AGE_SECONDS) {
+      const origins = server.store.clients.list().then((clients) => {
+        const set = new Set<string>()
+        for (const client of clients)
+          if (client.disabledAt === null) for (const o of client.webOrigins) set.add(o)
+        return set
+      })
+      registered = { at: now, origins }
+      // A failed read is not kept: the next preflight reads again.
+      origins.catch(() => {
+        if (registered?.origins === origins) registered = undefined
+      })
+    }
+    return (await registered.origins).has(origin)
+  }
   const clientAccepts = async (clientId: string | undefined, origin: string) =>
     clientId !== undefined && acceptsOrigin(await server.store.clients.get(clientId), origin)
 
@@ -97,17 +161,5 @@ export async function registerOAuthCors(
         return DENY
     }
   }
-
-  await fastify.register(cors, {
-    hook: 'preHandler',
-    // Callback form: a request without Origin (every server-to-server call) is answered without a promise.
-    delegator: (request: FastifyRequest, callback) => {
-      const origin = request.headers.origin
-      if (origin === undefined) return callback(null, DENY)
-      optionsFor(request, origin).then(
-        (options) => callback(null, options),
-        (error: Error) => callback(error),
-      )
-    },
-  })
+  return optionsFor
 }

@@ -21,6 +21,7 @@ import {
   createUser,
   ISSUER,
   manualClock,
+  pkcePair,
   REDIRECT_URI,
 } from '../test-support/fixtures.js'
 import { oauth2Plugin } from './plugin.js'
@@ -354,6 +355,80 @@ describe.each(STORES)('OAuth app management API (%s)', (_name, open) => {
       postLogoutRedirectUris: ['http://web.example/bye'],
     })
     expect([refused.statusCode, refused.json().error]).toEqual([400, 'invalid_client_metadata'])
+  })
+
+  it("sets an app's webOrigins: the token endpoint answers CORS for them and for no other origin, until replaced", async () => {
+    const { call, server } = await setup()
+    const spa = 'https://spa.pipeshub.test'
+    const other = 'https://other.pipeshub.test'
+    const created = await call('POST', APPS, {
+      name: 'Browser app',
+      isConfidential: false,
+      redirectUris: [REDIRECT_URI],
+      webOrigins: [spa],
+      allowedScopes: ['openid', 'offline_access'],
+    })
+    expect(created.statusCode).toBe(201)
+    expect(created.json().webOrigins).toEqual([spa])
+    const appId: string = created.json().clientId
+    const inject = (fastify as FastifyInstance).inject.bind(fastify)
+    const preflight = (origin: string) =>
+      inject({
+        method: 'OPTIONS',
+        url: '/api/v1/oauth2/token',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      })
+    const tokenFrom = (origin: string, params: Record<string, string>) =>
+      inject({
+        method: 'POST',
+        url: '/api/v1/oauth2/token',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ ...params, client_id: appId }).toString(),
+      })
+
+    const allowed = await preflight(spa)
+    expect(allowed.statusCode).toBe(204)
+    expect(allowed.headers['access-control-allow-origin']).toBe(spa)
+    expect(String(allowed.headers['access-control-allow-methods'])).toContain('POST')
+    const refused = await preflight(other)
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined()
+
+    const pkce = pkcePair()
+    const code = await authorizationCodeFor(server, appId, {
+      scope: 'openid offline_access',
+      subject: 'user-alice',
+      challenge: pkce.challenge,
+    })
+    const issued = await tokenFrom(spa, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: pkce.verifier,
+    })
+    expect(issued.statusCode).toBe(200)
+    expect(issued.headers['access-control-allow-origin']).toBe(spa)
+    // The server still answers another origin's request; without the header its page cannot read it.
+    const foreign = await tokenFrom(other, {
+      grant_type: 'refresh_token',
+      refresh_token: issued.json().refresh_token,
+    })
+    expect(foreign.statusCode).toBe(200)
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined()
+
+    const replaced = await call('PUT', `${APPS}/${appId}`, { webOrigins: [other] })
+    expect(replaced.json().webOrigins).toEqual([other])
+    expect((await preflight(spa)).headers['access-control-allow-origin']).toBeUndefined()
+    expect((await preflight(other)).headers['access-control-allow-origin']).toBe(other)
+    const refreshed = await tokenFrom(other, {
+      grant_type: 'refresh_token',
+      refresh_token: foreign.json().refresh_token,
+    })
+    expect(refreshed.statusCode).toBe(200)
+    expect(refreshed.headers['access-control-allow-origin']).toBe(other)
   })
 
   it("lists an app's live tokens and revokes them all, client_credentials tokens included", async () => {

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorizationServer } from '../authorization-server.js'
 import { acceptJsonObjectBodies } from './json-object-bodies.js'
-import { authorizationHeader, dpopHeader } from './responses.js'
+import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE } from './responses.js'
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send(body)
+  return reply.code(status).type(JSON_CONTENT_TYPE).send(body)
 }
 
 /**

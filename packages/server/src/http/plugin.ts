@@ -232,7 +232,7 @@ export async function oauth2Plugin(fastify: FastifyInstance, options: OAuth2Plug
     const result = await server.deviceAuthorization.authorize(parameters(request), {
       authorization: authorizationHeader(request),
     })
-    return reply.type('application/json; charset=utf-8').send(deviceAuthorizationResponseCodec.encode(result))
+    return reply.type(JSON_CONTENT_TYPE).send(deviceAuthorizationResponseCodec.encode(result))
   })
 
   formEndpoint(paths.revocation, async (request, reply) => {

@@ -92,6 +92,7 @@ describe('RFC 9728 protected resource metadata for resource servers', () => {
     const res = await app.inject({ method: 'GET', url: '/mcp' })
     expect(res.statusCode).toBe(401)
     expect(res.headers['www-authenticate']).toBe(`Bearer resource_metadata="${METADATA_URL}"`)
+    expect(res.headers['cache-control']).toBe('no-store')
     expect(res.body).toBe('')
   })
 

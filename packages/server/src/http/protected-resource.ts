@@ -9,7 +9,7 @@ import { bearerChallenge } from '../bearer.js'
 import type { DPoPProofVerifier } from '../dpop/proof.js'
 import { OAuthError } from '../errors.js'
 import { verifyPresentedToken } from '../presented-token.js'
-import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE } from './responses.js'
+import { authorizationHeader, dpopHeader, JSON_CONTENT_TYPE, NO_STORE_HEADERS } from './responses.js'
 import type { OAuthRouteSchema } from './route-schemas.js'
 
 /** What a resource server answers in `WWW-Authenticate` when a request lacks a good access token. */
@@ -150,7 +150,7 @@ export function bearerGuard(
       await reply
         .code(error.status)
         .header('www-authenticate', error.wwwAuthenticate)
-        .header('cache-control', 'no-store')
+        .header('cache-control', NO_STORE_HEADERS['cache-control'])
         .send()
       return
     }
