@@ -7,6 +7,7 @@ import { type LoadGenerator, TargetProcess } from './processes.js'
 import { type CpuProfile, summariseCpuProfile } from './profile.js'
 import type { LoadJob } from './protocol.js'
 import type { ProfileSummary } from './results.js'
+import { mapProfileToSources } from './source-mapped-profile.js'
 import { oneShotAmount } from './token-bench.js'
 
 async function jobFor(
@@ -56,7 +57,8 @@ export async function profileTarget(
       await target.stop()
     }
     const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile
-    return summariseCpuProfile(profile, id)
+    // The deployable token server runs from a bundle: its frames are attributed to their modules.
+    return summariseCpuProfile(mapProfileToSources(profile), id)
   } finally {
     rmSync(directory, { recursive: true, force: true })
   }
