@@ -494,6 +494,22 @@ describe('rate limits', () => {
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
   })
 
+  it('still answers 429, without CORS, when the store cannot say which origins the client registered', async () => {
+    const fixture = await start({ rateLimitToken: 1 })
+    const origin = 'https://spa.example'
+    const request = {
+      grant_type: 'refresh_token',
+      refresh_token: 'unknown',
+      client_id: fixture.publicClientId,
+    }
+    const tokenUrl = `${fixture.baseUrl}${fixture.server.paths.token}`
+    expect((await tokenRequest(tokenUrl, request, { origin })).status).toBe(400)
+    fixture.store.clients.get = () => Promise.reject(new Error('the database is gone'))
+    const limited = await tokenRequest(tokenUrl, request, { origin })
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
   it('limits login attempts per IP and tells the person when to retry', async () => {
     const fixture = await start({ rateLimitLogin: 2 })
     const { browser, html } = await openLogin(fixture)

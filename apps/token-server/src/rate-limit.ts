@@ -147,7 +147,8 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     ttlInSeconds: number,
   ) => {
     if (options.corsHeaders !== undefined && request.headers.origin !== undefined) {
-      reply.headers(await options.corsHeaders(request))
+      // A store that cannot answer the client's origins leaves the 429 without CORS, never a 5xx.
+      reply.headers(await options.corsHeaders(request).catch(() => ({})))
     }
     const retryAfter = Math.max(1, ttlInSeconds)
     reply.code(429).header('retry-after', String(retryAfter)).header('cache-control', 'no-store')
