@@ -31,6 +31,7 @@ import {
   PACKAGE_ROOT,
   type TokenServerConfig,
 } from './config.js'
+import { connectionsPerAddress, limitConnectionsPerAddress } from './connection-limit.js'
 import { deferredSchemaCompilers } from './deferred-schema-compilers.js'
 import { registerDemoCallback } from './demo-callback.js'
 import { registerHealthRoutes } from './health.js'
@@ -163,6 +164,8 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
   })
   // Connections past the cap are closed by Node at once instead of queueing work.
   app.server.maxConnections = config.maxConnections
+  const perAddress = connectionsPerAddress(config)
+  if (perAddress > 0) limitConnectionsPerAddress(app.server, perAddress, app.log)
   let shuttingDown = false
   const routes = collectRoutes(app)
   // Unknown paths anywhere: a page for a person in a browser, an OAuth-shaped 404 for everyone else.

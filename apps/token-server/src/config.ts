@@ -147,6 +147,14 @@ export const TokenServerConfigSchema = Type.Object(
       maximum: 1000000,
       description: 'Open connections at most; further connections are closed at once.',
     }),
+    maxConnectionsPerAddress: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1000000,
+        description:
+          'Open connections at most from one client address, so that one source cannot take every slot; 0 turns it off. Default: 128, or off when trustProxy is set (connections then come from the proxy).',
+      }),
+    ),
     seedDemo: Type.Union([Type.Boolean(), Type.Literal('loopback')], {
       description:
         'Create demo clients and a demo user on an empty store (and serve /demo/callback): `loopback` only when the issuer is a loopback address, `true` always.',
@@ -349,6 +357,11 @@ export const CONFIG_ENV: Record<ConfigKey, { env: string; kind: ValueKind; doc: 
   idleTimeoutMs: { env: 'PIPESHUB_IDLE_TIMEOUT_MS', kind: 'integer', doc: '10000' },
   keepAliveTimeoutMs: { env: 'PIPESHUB_KEEP_ALIVE_TIMEOUT_MS', kind: 'integer', doc: '5000' },
   maxConnections: { env: 'PIPESHUB_MAX_CONNECTIONS', kind: 'integer', doc: '1024' },
+  maxConnectionsPerAddress: {
+    env: 'PIPESHUB_MAX_CONNECTIONS_PER_ADDRESS',
+    kind: 'integer',
+    doc: '128 (off with PIPESHUB_TRUST_PROXY)',
+  },
   seedDemo: { env: 'PIPESHUB_SEED_DEMO', kind: 'boolean', doc: 'loopback' },
   shutdownDelay: { env: 'PIPESHUB_SHUTDOWN_DELAY', kind: 'integer', doc: '0' },
   keyRotationDays: { env: 'PIPESHUB_KEY_ROTATION_DAYS', kind: 'integer', doc: '30' },
@@ -441,6 +454,7 @@ const OPTIONAL_KEYS = new Set<ConfigKey>([
   'issuer',
   'redisUrl',
   'metricsPort',
+  'maxConnectionsPerAddress',
   'mcpResource',
   'mcpResourceDocumentation',
   'frontendUrl',

@@ -18,9 +18,9 @@ async function start(overrides: Partial<TokenServerConfig>) {
   return { server, baseUrl, port: Number(new URL(baseUrl).port) }
 }
 
-/** A raw connection; resolves `closed` with the milliseconds it stayed open. */
-function open(port: number) {
-  const socket = connect({ host: '127.0.0.1', port })
+/** A raw connection (from `localAddress`, a loopback address); resolves `closed` with the ms it stayed open. */
+function open(port: number, localAddress = '127.0.0.1') {
+  const socket = connect({ host: '127.0.0.1', port, localAddress })
   sockets.push(socket)
   const opened = Date.now()
   socket.on('error', () => {})
@@ -89,6 +89,31 @@ describe('slow clients', () => {
     kept.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n')
     // 0.3 s of idleness (Node adds a second of grace), long before the 20 s idle timeout would close it.
     expect((await closedAt) - (await answeredAt)).toBeLessThan(10_000)
+  })
+
+  it('closes a connection from an address that already holds its share, while other addresses are served', async () => {
+    const { baseUrl, port } = await start({ ...BOUNDS, maxConnectionsPerAddress: 3 })
+    const held = Array.from({ length: 3 }, () => open(port, '127.0.0.2'))
+    await Promise.all(held.map((one) => one.connected))
+    const fourth = open(port, '127.0.0.2')
+    // Closed at once, well before any timeout could have closed it.
+    expect(await fourth.closed).toBeLessThan(500)
+    for (const { socket } of held) expect(socket.destroyed).toBe(false)
+    // Everyone else still gets in.
+    const response = await fetch(`${baseUrl}/healthz`)
+    expect(response.status).toBe(200)
+    await response.arrayBuffer()
+    // A slot given back is a slot the address can use again.
+    held[0]?.socket.destroy()
+    await held[0]?.closed
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const again = open(port, '127.0.0.2')
+    await again.connected
+    again.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+    const answer = await new Promise<string>((resolve) =>
+      again.socket.once('data', (chunk) => resolve(String(chunk))),
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
   })
 
   it('closes connections past the cap at once and serves again when they are gone', async () => {
