@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { createMemoryStore, registerClient } from '@pipeshub/server'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@pipeshub/test-support/chromium'
+import { callbackReceiver } from '@pipeshub/test-support/loopback'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -23,12 +23,9 @@ describe.runIf(available)('authorization code flow in headless Chromium', () => 
   let clientId: string
 
   beforeAll(async () => {
-    // The client's redirect URI: a loopback receiver that answers any GET with a plain page.
-    receiver = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('callback received')
-    })
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
-    redirectUri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callback`
+    const callback = await callbackReceiver()
+    receiver = callback.server
+    redirectUri = callback.redirectUri
 
     const store = createMemoryStore()
     clientId = (

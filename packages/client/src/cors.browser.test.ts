@@ -1,11 +1,11 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { hashSecret } from '@pipeshub/server'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@pipeshub/test-support/chromium'
+import { freePort, listenOnLoopback } from '@pipeshub/test-support/loopback'
 import { createTokenServer, type TokenServer, testConfig } from '@pipeshub/token-server'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assertClientBuilt, importMap, serveBrowserModule } from './test-support/browser-modules.js'
+import { appPageServer, assertClientBuilt, importMap } from './test-support/browser-modules.js'
 
 // A single-page app on its own loopback origin runs the code flow with PKCE, a refresh and userinfo
 // against the real token server on another origin, through the built @pipeshub/client: every request
@@ -74,20 +74,6 @@ const foreignPage = (issuer: string, clientId: string) => `<!doctype html>
   }
 </script>`
 
-async function listenOnLoopback(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
-/** A free loopback port: the token server's issuer must name its port before the app is built. */
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await listenOnLoopback(probe)
-  const { port } = probe.address() as AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
-
 describe.skipIf(missing)(`a browser app on another origin (CORS, headless Chromium ${CHROMIUM})`, () => {
   let browser: Browser
   let tokenServer: TokenServer
@@ -101,16 +87,10 @@ describe.skipIf(missing)(`a browser app on another origin (CORS, headless Chromi
   beforeAll(async () => {
     assertClientBuilt()
     let page = ''
-    spa = createServer((request, response) => {
-      if (serveBrowserModule(request.url ?? '', response)) return
-      response.writeHead(200, { 'content-type': 'text/html' }).end(page)
-    })
+    spa = appPageServer(() => page)
     appOrigin = await listenOnLoopback(spa)
     let foreignHtml = ''
-    foreign = createServer((request, response) => {
-      if (serveBrowserModule(request.url ?? '', response)) return
-      response.writeHead(200, { 'content-type': 'text/html' }).end(foreignHtml)
-    })
+    foreign = appPageServer(() => foreignHtml)
     foreignOrigin = await listenOnLoopback(foreign)
 
     const port = await freePort()

@@ -1,11 +1,11 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { hashSecret } from '@pipeshub/server'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@pipeshub/test-support/chromium'
+import { freePort, listenOnLoopback } from '@pipeshub/test-support/loopback'
 import { createTokenServer, type TokenServer, testConfig } from '@pipeshub/token-server'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assertClientBuilt, importMap, serveBrowserModule } from './test-support/browser-modules.js'
+import { appPageServer, assertClientBuilt, importMap } from './test-support/browser-modules.js'
 
 // OpenID Connect RP-Initiated Logout 1.0 in headless Chromium: an app signs its user in with the code
 // flow, then logs out through the built client's endSessionUrl() (id_token_hint, a registered
@@ -65,19 +65,6 @@ const appPage = (issuer: string, clientId: string) => `<!doctype html>
   }
 </script>`
 
-async function listenOnLoopback(server: Server, port = 0): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await listenOnLoopback(probe)
-  const { port } = probe.address() as AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
-
 describe.skipIf(missing)(
   `RP-initiated logout through endSessionUrl() (headless Chromium ${CHROMIUM})`,
   () => {
@@ -90,10 +77,7 @@ describe.skipIf(missing)(
     beforeAll(async () => {
       assertClientBuilt()
       let page = ''
-      app = createServer((request, response) => {
-        if (serveBrowserModule(request.url ?? '', response)) return
-        response.writeHead(200, { 'content-type': 'text/html' }).end(page)
-      })
+      app = appPageServer(() => page)
       // Another site than the token server's (127.0.0.1): the relying party's POST is cross-site, so the
       // browser keeps the SameSite=Lax session cookie off it.
       appOrigin = (await listenOnLoopback(app)).replace('127.0.0.1', 'localhost')

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
-import type { ServerResponse } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import { dirname, extname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -66,4 +66,15 @@ export function serveBrowserModule(url: string, response: ServerResponse): boole
     return true
   }
   return false
+}
+
+/**
+ * A test app's web server: the built packages under `MODULES_PATH`, and `page()` (read at each request,
+ * so a test can set it once it knows the client id) for every other path.
+ */
+export function appPageServer(page: () => string): Server {
+  return createServer((request, response) => {
+    if (serveBrowserModule(request.url ?? '', response)) return
+    response.writeHead(200, { 'content-type': 'text/html' }).end(page())
+  })
 }
