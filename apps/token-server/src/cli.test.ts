@@ -40,20 +40,46 @@ function field(output: string, name: string): string {
   return match[1]
 }
 
-/** A token server on the CLI's SQLite file, for checking that what the CLI did takes effect. */
-async function clientCredentials(clientId: string, clientSecret: string) {
+const ISSUER = 'http://token-server.test'
+
+/** A token request to a token server on the CLI's SQLite file, for checking that what the CLI did takes effect. */
+async function tokenFromCliStore(params: Record<string, string>, headers: Record<string, string> = {}) {
   const store = openSqliteStore({ path: databaseFile })
-  const server = await createTokenServer({ config: testConfig(), store, issuer: 'http://token-server.test' })
+  const server = await createTokenServer({ config: testConfig(), store, issuer: ISSUER })
   try {
     const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
-    return await tokenRequest(
-      `${baseUrl}${server.paths.token}`,
-      { grant_type: 'client_credentials' },
-      { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
-    )
+    return await tokenRequest(`${baseUrl}${server.paths.token}`, params, headers)
   } finally {
     await server.close()
   }
+}
+
+function clientCredentials(clientId: string, clientSecret: string) {
+  return tokenFromCliStore(
+    { grant_type: 'client_credentials' },
+    { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+  )
+}
+
+/** client_credentials authenticated by a private_key_jwt assertion (RFC 7523) signed under `kid`. */
+async function tokenWithClientAssertion(
+  clientId: string,
+  kid: string,
+  privateKey: Parameters<SignJWT['sign']>[0],
+) {
+  const assertion = await new SignJWT({ jti: crypto.randomUUID() })
+    .setProtectedHeader({ alg: 'ES256', kid })
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime('1m')
+    .sign(privateKey)
+  return tokenFromCliStore({
+    grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+  })
 }
 
 describe('pipeshub-token-server CLI', () => {
@@ -145,29 +171,9 @@ describe('pipeshub-token-server CLI', () => {
       require_pushed_authorization_requests: true,
     })
 
-    const issuer = 'http://token-server.test'
-    const assertion = await new SignJWT({ jti: crypto.randomUUID() })
-      .setProtectedHeader({ alg: 'ES256', kid: 'cli-key' })
-      .setIssuer(clientId)
-      .setSubject(clientId)
-      .setAudience(issuer)
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .sign(privateKey)
-    const store = openSqliteStore({ path: databaseFile })
-    const server = await createTokenServer({ config: testConfig(), store, issuer })
-    try {
-      const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
-      const token = await tokenRequest(`${baseUrl}${server.paths.token}`, {
-        grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion,
-      })
-      expect(token.status).toBe(200)
-      expect(token.body.scope).toBe('org:read')
-    } finally {
-      await server.close()
-    }
+    const token = await tokenWithClientAssertion(clientId, 'cli-key', privateKey)
+    expect(token.status).toBe(200)
+    expect(token.body.scope).toBe('org:read')
 
     writeFileSync(jwksFile, JSON.stringify({ keys: [await exportJWK(privateKey)] }))
     const refused = cli([
@@ -226,29 +232,9 @@ describe('pipeshub-token-server CLI', () => {
         token_endpoint_auth_method: 'private_key_jwt',
         jwks_uri: jwksUri,
       })
-      const issuer = 'http://token-server.test'
-      const assertion = await new SignJWT({ jti: crypto.randomUUID() })
-        .setProtectedHeader({ alg: 'ES256', kid: 'published-key' })
-        .setIssuer(clientId)
-        .setSubject(clientId)
-        .setAudience(issuer)
-        .setIssuedAt()
-        .setExpirationTime('1m')
-        .sign(privateKey)
-      const store = openSqliteStore({ path: databaseFile })
-      const server = await createTokenServer({ config: testConfig(), store, issuer })
-      try {
-        const baseUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
-        const token = await tokenRequest(`${baseUrl}${server.paths.token}`, {
-          grant_type: 'client_credentials',
-          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-          client_assertion: assertion,
-        })
-        expect(token.status).toBe(200)
-        expect(token.body.scope).toBe('org:read')
-      } finally {
-        await server.close()
-      }
+      const token = await tokenWithClientAssertion(clientId, 'published-key', privateKey)
+      expect(token.status).toBe(200)
+      expect(token.body.scope).toBe('org:read')
     } finally {
       jwks.closeAllConnections()
       await new Promise((done) => jwks.close(done))
@@ -370,12 +356,12 @@ describe('pipeshub-token-server CLI', () => {
     const server = await createTokenServer({
       config: testConfig(),
       store,
-      issuer: 'http://token-server.test',
+      issuer: ISSUER,
     })
     try {
       const active = () =>
         server.authorizationServer
-          .verifyAccessToken(String(issued.body.access_token), { audience: 'http://token-server.test' })
+          .verifyAccessToken(String(issued.body.access_token), { audience: ISSUER })
           .then(
             () => true,
             () => false,
@@ -444,7 +430,7 @@ describe('pipeshub-token-server CLI', () => {
     const server = await createTokenServer({
       config: testConfig(),
       store,
-      issuer: 'http://token-server.test',
+      issuer: ISSUER,
     })
     try {
       const carol = await store.users.findByUsername('carol')
