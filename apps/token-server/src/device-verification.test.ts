@@ -1,6 +1,7 @@
 import { createMemoryStore, registerClient } from '@pipeshub/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenServer, type TokenServer, testConfig } from './app.js'
+import type { TokenServerConfig } from './config.js'
 import { FormSession, hiddenFields, tokenRequest } from './test-support/form-session.js'
 import { createTestUser, TEST_PASSWORD } from './test-support/users.js'
 
@@ -146,6 +147,27 @@ describe('the device verification page', () => {
   })
 })
 
+/** A token server of its own with `config`, one device client, and its device authorization request. */
+async function deviceServer(config: Partial<TokenServerConfig>) {
+  const store = createMemoryStore()
+  const tv = await registerClient(store, {
+    name: 'TV',
+    public: true,
+    redirectUris: [],
+    grantTypes: [DEVICE_CODE],
+    scopes: ['openid'],
+  })
+  const server = await createTokenServer({ config: { ...testConfig(), ...config }, store, issuer: ISSUER })
+  const authorize = () =>
+    server.app.inject({
+      method: 'POST',
+      url: server.paths.deviceAuthorization,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `client_id=${tv.client.clientId}&scope=openid`,
+    })
+  return { server, authorize }
+}
+
 describe('rate limits of the device endpoints', () => {
   it('limit the verification page per address, so user codes cannot be guessed at speed (RFC 8628 §5.1)', async () => {
     const store = createMemoryStore()
@@ -169,26 +191,9 @@ describe('rate limits of the device endpoints', () => {
     }
   })
   it('bound unknown user codes from every address together, and count only the wrong ones (RFC 8628 §5.1)', async () => {
-    const store = createMemoryStore()
-    const tv = await registerClient(store, {
-      name: 'TV',
-      public: true,
-      redirectUris: [],
-      grantTypes: [DEVICE_CODE],
-      scopes: ['openid'],
-    })
-    const limited = await createTokenServer({
-      config: { ...testConfig(), rateLimitUserCodeFailuresTotal: 3 },
-      store,
-      issuer: ISSUER,
-    })
+    const { server: limited, authorize } = await deviceServer({ rateLimitUserCodeFailuresTotal: 3 })
     try {
-      const device = await limited.app.inject({
-        method: 'POST',
-        url: limited.paths.deviceAuthorization,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: `client_id=${tv.client.clientId}&scope=openid`,
-      })
+      const device = await authorize()
       const userCode = String(device.json().user_code)
       const enter = (code: string, address: string) =>
         limited.app.inject({
@@ -211,26 +216,12 @@ describe('rate limits of the device endpoints', () => {
     }
   })
   it('give devices the configured lifetime and polling interval (PIPESHUB_DEVICE_CODE_TTL, PIPESHUB_DEVICE_POLLING_INTERVAL)', async () => {
-    const store = createMemoryStore()
-    const tv = await registerClient(store, {
-      name: 'TV',
-      public: true,
-      redirectUris: [],
-      grantTypes: [DEVICE_CODE],
-      scopes: ['openid'],
-    })
-    const configured = await createTokenServer({
-      config: { ...testConfig(), deviceCodeTtl: 900, devicePollingInterval: 10 },
-      store,
-      issuer: ISSUER,
+    const { server: configured, authorize } = await deviceServer({
+      deviceCodeTtl: 900,
+      devicePollingInterval: 10,
     })
     try {
-      const device = await configured.app.inject({
-        method: 'POST',
-        url: configured.paths.deviceAuthorization,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: `client_id=${tv.client.clientId}&scope=openid`,
-      })
+      const device = await authorize()
       expect(device.json()).toMatchObject({ expires_in: 900, interval: 10 })
     } finally {
       await configured.close()
