@@ -47,7 +47,7 @@ export async function registerOAuthCors(
   fastify: FastifyInstance,
   server: AuthorizationServer,
 ): Promise<void> {
-  const optionsFor = corsOptionsResolver(server)
+  const optionsFor = corsOptionsFor(server)
   await fastify.register(cors, {
     hook: 'preHandler',
     // Callback form: a request without Origin (every server-to-server call) is answered without a promise.
@@ -74,7 +74,7 @@ export async function oauthCorsHeaders(
 ): Promise<Record<string, string>> {
   const origin = request.headers.origin
   if (origin === undefined || request.method === 'OPTIONS') return {}
-  const options = await corsOptionsResolver(server)(request, origin)
+  const options = await corsOptionsFor(server)(request, origin)
   if (typeof options.origin !== 'string') return {}
   return {
     'access-control-allow-origin': options.origin,
@@ -85,9 +85,21 @@ export async function oauthCorsHeaders(
   }
 }
 
-function corsOptionsResolver(
-  server: AuthorizationServer,
-): (request: FastifyRequest, origin: string) => Promise<FastifyCorsOptions> {
+type CorsOptionsResolver = (request: FastifyRequest, origin: string) => Promise<FastifyCorsOptions>
+
+// One resolver per server: the routes' hook and `oauthCorsHeaders` make the same decision from it.
+const resolvers = new WeakMap<AuthorizationServer, CorsOptionsResolver>()
+
+function corsOptionsFor(server: AuthorizationServer): CorsOptionsResolver {
+  let resolver = resolvers.get(server)
+  if (resolver === undefined) {
+    resolver = corsOptionsResolver(server)
+    resolvers.set(server, resolver)
+  }
+  return resolver
+}
+
+function corsOptionsResolver(server: AuthorizationServer): CorsOptionsResolver {
   const paths = server.paths
   // A preflight is unauthenticated and names any origin: answering each from a fresh list of every
   // client would let a flood of them read the whole client table per request. The set is shared for a
